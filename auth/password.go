@@ -1,0 +1,69 @@
+package auth
+
+import (
+	"context"
+	"runtime"
+
+	"github.com/alexedwards/argon2id"
+)
+
+// Params are OWASP's minimum for argon2id: 19 MiB, two passes, one lane.
+var Params = &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+
+// Hasher hashes passwords with argon2id, at most Limit at a time, so that a
+// storm of logins queues for the hash instead of taking every core from the
+// other requests.
+type Hasher struct {
+	params *argon2id.Params
+	slots  chan struct{}
+	dummy  string
+}
+
+// NewHasher returns a hasher that runs at most limit hashes at once; limit <= 0
+// means one per CPU.
+func NewHasher(params *argon2id.Params, limit int) *Hasher {
+	if params == nil {
+		params = Params
+	}
+	if limit <= 0 {
+		limit = runtime.NumCPU()
+	}
+	h := &Hasher{params: params, slots: make(chan struct{}, limit)}
+	// A hash of nothing, so that an unknown username costs a login as much time as a known one.
+	h.dummy, _ = argon2id.CreateHash("not a password: timing equaliser", params)
+	return h
+}
+
+func (h *Hasher) acquire(ctx context.Context) error {
+	select {
+	case h.slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (h *Hasher) release() { <-h.slots }
+
+// Hash returns the argon2id hash of password.
+func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
+	if err := h.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer h.release()
+	return argon2id.CreateHash(password, h.params)
+}
+
+// Verify reports whether password matches hash. An empty hash is checked
+// against a dummy, taking the same time, and never matches.
+func (h *Hasher) Verify(ctx context.Context, password, hash string) (bool, error) {
+	if err := h.acquire(ctx); err != nil {
+		return false, err
+	}
+	defer h.release()
+	if hash == "" {
+		_, _ = argon2id.ComparePasswordAndHash(password, h.dummy)
+		return false, nil
+	}
+	return argon2id.ComparePasswordAndHash(password, hash)
+}

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole configuration, read once from the environment and the
+// flags (flags win) and passed down.
+type Config struct {
+	Addr               string
+	DataDir            string
+	DatabaseURL        string
+	AMQPURL            string
+	JWTSecret          string
+	Timezone           string
+	AdminUsername      string
+	AdminPassword      string
+	AccessTTL          time.Duration
+	RefreshTTL         time.Duration
+	TrustedProxies     []netip.Prefix
+	AllowedOrigins     []string
+	LowLeaveThreshold  float64
+	LatePenaltyMinutes int
+	LogFormat          string
+	LogLevel           slog.Level
+	NoWorker           bool
+	NoMigrate          bool
+}
+
+// setting is one configuration value: its flag, its environment variable and
+// where it goes.
+type setting struct {
+	flag, env, def, usage string
+	set               func(c *Config, v string) error
+}
+
+var settings = []setting{
+	{"addr", "ATTENDANCE_ADDR", "127.0.0.1:8000", "listen address", func(c *Config, v string) error { c.Addr = v; return nil }},
+	{"data-dir", "ATTENDANCE_DATA_DIR", "./data", "directory of the embedded SQLite database", func(c *Config, v string) error { c.DataDir = v; return nil }},
+	{"database-url", "ATTENDANCE_DATABASE_URL", "", "empty: SQLite in the data dir; postgres://…: PostgreSQL", func(c *Config, v string) error { c.DatabaseURL = v; return nil }},
+	{"amqp-url", "ATTENDANCE_AMQP_URL", "", "empty: in-process event bus; amqp://…: RabbitMQ (cluster mode)", func(c *Config, v string) error { c.AMQPURL = v; return nil }},
+	{"jwt-secret", "ATTENDANCE_JWT_SECRET", "", "HMAC secret (≥ 32 characters); empty: generated once and kept in the database", func(c *Config, v string) error { c.JWTSecret = v; return nil }},
+	{"timezone", "ATTENDANCE_TIMEZONE", "UTC", "company time zone (IANA), the default of new employees", func(c *Config, v string) error { c.Timezone = v; return nil }},
+	{"admin-username", "ATTENDANCE_ADMIN_USERNAME", "admin", "username of the first admin, created when there is no user", func(c *Config, v string) error { c.AdminUsername = v; return nil }},
+	{"admin-password", "ATTENDANCE_ADMIN_PASSWORD", "", "password of the first admin; empty: generated and shown once", func(c *Config, v string) error { c.AdminPassword = v; return nil }},
+	{"access-ttl", "ATTENDANCE_ACCESS_TTL", "15m", "access token lifetime", durationSetter(func(c *Config) *time.Duration { return &c.AccessTTL })},
+	{"refresh-ttl", "ATTENDANCE_REFRESH_TTL", "168h", "refresh token lifetime", durationSetter(func(c *Config) *time.Duration { return &c.RefreshTTL })},
+	{"trusted-proxies", "ATTENDANCE_TRUSTED_PROXIES", "", "comma-separated CIDRs whose X-Forwarded-For is believed", func(c *Config, v string) error {
+		c.TrustedProxies = nil
+		for _, s := range splitList(v) {
+			p, err := netip.ParsePrefix(s)
+			if err != nil {
+				if a, aerr := netip.ParseAddr(s); aerr == nil {
+					p = netip.PrefixFrom(a, a.BitLen())
+				} else {
+					return fmt.Errorf("%q is not a CIDR", s)
+				}
+			}
+			c.TrustedProxies = append(c.TrustedProxies, p)
+		}
+		return nil
+	}},
+	{"allowed-origins", "ATTENDANCE_ALLOWED_ORIGINS", "", "comma-separated origins allowed to call the API from a browser (CORS); none by default", func(c *Config, v string) error {
+		c.AllowedOrigins = splitList(v)
+		return nil
+	}},
+	{"low-leave-threshold", "ATTENDANCE_LOW_LEAVE_THRESHOLD", "3", "remaining annual leave days at or below which a low-balance notification is sent", func(c *Config, v string) error {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f < 0 {
+			return fmt.Errorf("%q is not a number of days", v)
+		}
+		c.LowLeaveThreshold = f
+		return nil
+	}},
+	{"late-penalty-minutes", "ATTENDANCE_LATE_PENALTY_MINUTES", "0", "every this many late minutes in a year cost a day of annual leave; 0: off", func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return fmt.Errorf("%q is not a number of minutes", v)
+		}
+		c.LatePenaltyMinutes = n
+		return nil
+	}},
+	{"log-format", "ATTENDANCE_LOG_FORMAT", "text", "text or json (one object per line)", func(c *Config, v string) error {
+		if v != "text" && v != "json" {
+			return fmt.Errorf("%q is not text or json", v)
+		}
+		c.LogFormat = v
+		return nil
+	}},
+	{"log-level", "ATTENDANCE_LOG_LEVEL", "info", "debug, info, warn or error", func(c *Config, v string) error {
+		return c.LogLevel.UnmarshalText([]byte(v))
+	}},
+}
+
+func durationSetter(field func(*Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("%q is not a duration such as 15m or 168h", v)
+		}
+		*field(c) = d
+		return nil
+	}
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// bindConfig registers the named settings as flags on fs, each defaulting to
+// its environment variable, and returns a function that builds the Config
+// after fs.Parse.
+func bindConfig(fs *flag.FlagSet, getenv func(string) string, names ...string) func() (Config, error) {
+	values := map[string]*string{}
+	for _, s := range settings {
+		if !contains(names, s.flag) {
+			continue
+		}
+		def := s.def
+		if v := getenv(s.env); v != "" {
+			def = v
+		}
+		usage := s.usage + " (" + s.env + ")"
+		values[s.flag] = fs.String(s.flag, def, usage)
+	}
+	return func() (Config, error) {
+		var c Config
+		for _, s := range settings {
+			v := s.def
+			if p, ok := values[s.flag]; ok {
+				v = *p
+			}
+			if err := s.set(&c, v); err != nil {
+				return c, fmt.Errorf("--%s / %s: %w", s.flag, s.env, err)
+			}
+		}
+		return c, nil
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// newLogger builds the service's structured logger.
+func newLogger(c Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/openattendance/attendance"
+	"github.com/openattendance/attendance/auth"
+	atthttp "github.com/openattendance/attendance/http"
+	"github.com/openattendance/attendance/inmem"
+	"github.com/openattendance/attendance/web"
+)
+
+// shutdownTimeout bounds a graceful stop: work in flight finishes, sockets close.
+const shutdownTimeout = 8 * time.Second
+
+// Main is the running service: the store, the HTTP server, the broker and the
+// background jobs. Tests start it on :0 with a temporary data directory.
+type Main struct {
+	Config Config
+	// Worker runs the background jobs in this process.
+	Worker bool
+	// HTTP serves the API; nil in a worker-only process.
+	HTTP   *atthttp.Server
+	Store  *Store
+	Auth   *auth.Service
+	Broker *inmem.Broker
+	Logger *slog.Logger
+	Stderr io.Writer
+}
+
+// Open opens the database, creates the first admin if needed and starts
+// serving (and the jobs). Close undoes it, also after a failed Open.
+func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
+	if m.Logger == nil {
+		m.Logger = newLogger(m.Config, m.Stderr)
+	}
+	store, err := openStore(ctx, m.Config, m.Logger, !m.Config.NoMigrate)
+	if err != nil {
+		return err
+	}
+	m.Store = store
+	hasher := newHasher()
+	store.Hasher = hasher
+	m.Broker = inmem.NewBroker(0)
+	store.Emitter = localEmitter{m.Broker}
+
+	if err := ensureAdmin(ctx, m.Config, store.DB, hasher, m.Stderr, m.Logger); err != nil {
+		return err
+	}
+	secret, err := auth.LoadSecret(ctx, store.DB, m.Config.JWTSecret)
+	if err != nil {
+		return err
+	}
+	m.Auth = auth.New(store.DB, hasher, auth.Config{Secret: secret, AccessTTL: m.Config.AccessTTL, RefreshTTL: m.Config.RefreshTTL})
+
+	if !serveHTTP {
+		return nil
+	}
+	s := atthttp.NewServer(atthttp.Config{
+		Addr:           m.Config.Addr,
+		TrustedProxies: m.Config.TrustedProxies,
+		AllowedOrigins: m.Config.AllowedOrigins,
+		Version:        version,
+		WebApp:         web.Handler(),
+	})
+	s.Logger = m.Logger
+	s.Auth = m.Auth
+	s.Employees = store.DB
+	s.Attendance = store.DB
+	s.Leave = store.DB
+	s.Holidays = store.DB
+	s.Notifications = store.DB
+	s.Broker = m.Broker
+	s.Ready = store.Ping
+	m.Broker.OnDrop = func() {}
+	if err := s.Open(); err != nil {
+		return err
+	}
+	m.HTTP = s
+	m.Logger.Info("serving", "url", s.URL(), "database", m.databaseName(), "swagger", s.URL()+"/swagger/")
+	return nil
+}
+
+func (m *Main) databaseName() string {
+	if m.Store.Path != "" {
+		return m.Store.Path
+	}
+	return "postgres"
+}
+
+// Close stops serving, waits for requests in flight, and closes the database.
+func (m *Main) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	var errs []error
+	if m.HTTP != nil {
+		errs = append(errs, m.HTTP.Close(ctx))
+	}
+	if m.Store != nil {
+		errs = append(errs, m.Store.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// localEmitter publishes a write's messages to this process's subscribers once
+// the write has committed.
+type localEmitter struct{ b attendance.Publisher }
+
+func (localEmitter) EmitTx(context.Context, *sql.Tx, []attendance.Message) error { return nil }
+
+func (e localEmitter) Committed(ctx context.Context, msgs []attendance.Message) {
+	_ = e.b.Publish(ctx, msgs...)
+}
+
+var serveSettings = []string{"addr", "data-dir", "database-url", "amqp-url", "jwt-secret", "timezone", "admin-username",
+	"admin-password", "access-ttl", "refresh-ttl", "trusted-proxies", "allowed-origins", "low-leave-threshold",
+	"late-penalty-minutes", "log-format", "log-level"}
+
+func runServe(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, workerOnly bool) error {
+	name, summary := "serve", "Serves the API, the web app at /, Swagger UI at /swagger/ and the live notifications; runs the background jobs unless --no-worker."
+	if workerOnly {
+		name, summary = "worker", "Runs the background jobs only (periodic checks, notifications, event publishing), for clusters on PostgreSQL."
+	}
+	fs := newFlagSet(name, summary, stderr)
+	build := bindConfig(fs, getenv, serveSettings...)
+	noWorker := false
+	if !workerOnly {
+		fs.BoolVar(&noWorker, "no-worker", false, "do not run the background jobs in this process")
+	}
+	noMigrate := fs.Bool("no-migrate", false, "do not apply migrations on start")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return errors.New("unexpected arguments")
+	}
+	cfg, err := build()
+	if err != nil {
+		return err
+	}
+	cfg.NoWorker, cfg.NoMigrate = noWorker, *noMigrate
+	m := &Main{Config: cfg, Worker: workerOnly || !noWorker, Stderr: stderr}
+	if err := m.Open(ctx, !workerOnly); err != nil {
+		m.Close()
+		return err
+	}
+	<-ctx.Done()
+	m.Logger.Info("shutting down")
+	return m.Close()
+}

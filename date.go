@@ -1,0 +1,155 @@
+package attendance
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Date is a calendar date without a time zone, counted in days since
+// 1970-01-01. Dates in this product are always some employee's local dates
+// (or the company's); the type makes that impossible to confuse with an instant.
+type Date int32
+
+// DateLayout is the wire format of a Date.
+const DateLayout = "2006-01-02"
+
+// DateOf returns the calendar date of t in t's own location.
+func DateOf(t time.Time) Date {
+	y, m, d := t.Date()
+	return NewDate(y, m, d)
+}
+
+// NewDate returns the date y-m-d; out-of-range values normalise like time.Date.
+func NewDate(y int, m time.Month, d int) Date {
+	return Date(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}
+
+// ParseDate parses a YYYY-MM-DD date.
+func ParseDate(s string) (Date, error) {
+	if len(s) != len(DateLayout) {
+		return 0, fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s)
+	}
+	t, err := time.Parse(DateLayout, s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s)
+	}
+	return DateOf(t), nil
+}
+
+// MustParseDate is ParseDate for constants in tests and tables; it panics on a bad date.
+func MustParseDate(s string) Date {
+	d, err := ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+func (d Date) utc() time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
+
+// String returns the date as YYYY-MM-DD.
+func (d Date) String() string {
+	var b [10]byte
+	return string(d.appendTo(b[:0]))
+}
+
+func (d Date) appendTo(b []byte) []byte {
+	y, m, dd := d.utc().Date()
+	if y < 0 || y > 9999 {
+		return d.utc().AppendFormat(b, DateLayout)
+	}
+	b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-')
+	b = append(b, byte('0'+int(m)/10), byte('0'+int(m)%10), '-')
+	return append(b, byte('0'+dd/10), byte('0'+dd%10))
+}
+
+// Year returns the date's year.
+func (d Date) Year() int { return d.utc().Year() }
+
+// Weekday returns the day of the week.
+func (d Date) Weekday() time.Weekday {
+	// 1970-01-01 was a Thursday.
+	w := (int(d) + 4) % 7
+	if w < 0 {
+		w += 7
+	}
+	return time.Weekday(w)
+}
+
+// AddDays returns the date n days later (earlier for negative n).
+func (d Date) AddDays(n int) Date { return d + Date(n) }
+
+// In returns the instant at which the date begins in loc (midnight, or the
+// first instant of the day where a daylight-saving change skips midnight).
+func (d Date) In(loc *time.Location) time.Time {
+	y, m, dd := d.utc().Date()
+	return time.Date(y, m, dd, 0, 0, 0, 0, loc)
+}
+
+// At returns the instant of the wall-clock time tod on this date in loc. A
+// time that a daylight-saving change skips is moved forward, like time.Date.
+func (d Date) At(tod TimeOfDay, loc *time.Location) time.Time {
+	y, m, dd := d.utc().Date()
+	return time.Date(y, m, dd, int(tod)/60, int(tod)%60, 0, 0, loc)
+}
+
+// YearBounds returns the first and last date of a year.
+func YearBounds(year int) (first, last Date) {
+	return NewDate(year, time.January, 1), NewDate(year, time.December, 31)
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (d Date) MarshalText() ([]byte, error) { return d.appendTo(make([]byte, 0, 10)), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *Date) UnmarshalText(b []byte) error {
+	v, err := ParseDate(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// TimeOfDay is a wall-clock time, in minutes after midnight, written HH:MM.
+type TimeOfDay int16
+
+// ParseTimeOfDay parses a 24-hour HH:MM time.
+func ParseTimeOfDay(s string) (TimeOfDay, error) {
+	bad := fmt.Errorf("%q is not a time in the form HH:MM (00:00 to 23:59)", s)
+	if len(s) != 5 || s[2] != ':' {
+		return 0, bad
+	}
+	h, err1 := strconv.Atoi(s[:2])
+	m, err2 := strconv.Atoi(s[3:])
+	if err1 != nil || err2 != nil || s[0] == '+' || s[0] == '-' || s[3] == '+' || s[3] == '-' || h > 23 || m > 59 {
+		return 0, bad
+	}
+	return TimeOfDay(h*60 + m), nil
+}
+
+// MustParseTimeOfDay is ParseTimeOfDay for constants; it panics on a bad time.
+func MustParseTimeOfDay(s string) TimeOfDay {
+	t, err := ParseTimeOfDay(s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// String returns HH:MM.
+func (t TimeOfDay) String() string { return fmt.Sprintf("%02d:%02d", int(t)/60, int(t)%60) }
+
+// MarshalText implements encoding.TextMarshaler.
+func (t TimeOfDay) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (t *TimeOfDay) UnmarshalText(b []byte) error {
+	v, err := ParseTimeOfDay(string(b))
+	if err != nil {
+		return err
+	}
+	*t = v
+	return nil
+}

@@ -1,0 +1,311 @@
+package attendance
+
+import (
+	"context"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Role is what a user may do. Each role includes the ones before it.
+type Role string
+
+// The roles.
+const (
+	RoleEmployee Role = "employee"
+	RoleManager  Role = "manager"
+	RoleAdmin    Role = "admin"
+)
+
+// Valid reports whether r is one of the three roles.
+func (r Role) Valid() bool { return r == RoleEmployee || r == RoleManager || r == RoleAdmin }
+
+// HasManagerAccess reports whether the role may use manager endpoints.
+func (r Role) HasManagerAccess() bool { return r == RoleManager || r == RoleAdmin }
+
+// Employee is a person who works for the company and may sign in.
+type Employee struct {
+	ID               int64     `json:"id"`
+	Username         string    `json:"username"`
+	Email            string    `json:"email"`
+	FirstName        string    `json:"first_name"`
+	LastName         string    `json:"last_name"`
+	Role             Role      `json:"role"`
+	ManagerID        *int64    `json:"manager_id"`
+	Department       string    `json:"department"`
+	Timezone         string    `json:"timezone"`
+	WorkStart        TimeOfDay `json:"work_start"`
+	WorkEnd          TimeOfDay `json:"work_end"`
+	WorkDays         Weekdays  `json:"work_days"`
+	LateGraceMinutes int       `json:"late_grace_minutes"`
+	AnnualLeaveDays  float64   `json:"annual_leave_days"`
+	HiredOn          Date      `json:"hired_on"`
+	Active           bool      `json:"active"`
+	// DeactivatedOn is the employee's local date of deactivation, nil while active.
+	DeactivatedOn *Date     `json:"deactivated_on"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
+}
+
+// Name returns the employee's full name, or the username when both names are empty.
+func (e *Employee) Name() string {
+	n := strings.TrimSpace(e.FirstName + " " + e.LastName)
+	if n == "" {
+		return e.Username
+	}
+	return n
+}
+
+// Schedule returns the employee's time rules. The time zone was validated on
+// the way in; an unknown one (a stale tzdata) falls back to UTC.
+func (e *Employee) Schedule() Schedule {
+	loc, err := LoadLocation(e.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	return Schedule{
+		Location:  loc,
+		WorkStart: e.WorkStart,
+		WorkEnd:   e.WorkEnd,
+		WorkDays:  e.WorkDays,
+		LateGrace: e.LateGraceMinutes,
+		HiredOn:   e.HiredOn,
+		Until:     e.DeactivatedOn,
+	}
+}
+
+// Actor returns the employee as the caller of a service method.
+func (e *Employee) Actor() Actor { return Actor{ID: e.ID, Role: e.Role} }
+
+// Limits on employee fields.
+const (
+	MinPasswordLength = 8
+	MaxPasswordLength = 1024 // longer is a denial-of-service on the hash, not a better password
+	maxNameLength     = 150
+	maxEmailLength    = 254
+	maxDepartment     = 100
+	maxAnnualLeave    = 366
+	maxGraceMinutes   = 720
+)
+
+// NormalizeUsername returns the key under which usernames are unique: they are
+// unique ignoring case.
+func NormalizeUsername(u string) string { return strings.ToLower(u) }
+
+// ValidateUsername checks the username rule: 3–150 letters, digits and @.+-_.
+func ValidateUsername(u string) string {
+	n := utf8.RuneCountInString(u)
+	if n < 3 || n > 150 {
+		return "must be 3 to 150 characters"
+	}
+	for _, r := range u {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("@.+-_", r) {
+			return "may contain only letters, digits and @ . + - _"
+		}
+	}
+	return ""
+}
+
+// ValidatePassword checks the password rule: at least 8 characters, not the username.
+func ValidatePassword(password, username string) string {
+	n := utf8.RuneCountInString(password)
+	switch {
+	case n < MinPasswordLength:
+		return "must be at least 8 characters"
+	case len(password) > MaxPasswordLength:
+		return "must be at most 1024 bytes"
+	case username != "" && strings.EqualFold(password, username):
+		return "must not be the username"
+	}
+	return ""
+}
+
+// LoadLocation loads an IANA time zone by name. Unlike time.LoadLocation it
+// refuses "" and "Local", which mean this machine's zone, not a place.
+func LoadLocation(name string) (*time.Location, error) {
+	if name == "" || name == "Local" {
+		return nil, Errorf(KindInvalid, "invalid", "%q is not an IANA time zone", name)
+	}
+	return loadLocationCached(name)
+}
+
+// EmployeeFields are the writable fields of an employee, each nil when not
+// given. Create fills the missing ones with defaults; Update changes only the
+// given ones (ManagerIDSet tells a null manager_id from an absent one).
+type EmployeeFields struct {
+	Username         *string
+	Password         *string
+	Email            *string
+	FirstName        *string
+	LastName         *string
+	Role             *Role
+	ManagerID        *int64
+	ManagerIDSet     bool
+	Department       *string
+	Timezone         *string
+	WorkStart        *TimeOfDay
+	WorkEnd          *TimeOfDay
+	WorkDays         *Weekdays
+	LateGraceMinutes *int
+	AnnualLeaveDays  *float64
+	HiredOn          *Date
+	Active           *bool
+}
+
+// Validate checks every given field on its own; rules that involve other
+// employees (scope, cycles, the last admin) are checked by CheckEmployeeChange.
+func (f *EmployeeFields) Validate() error {
+	var v Validator
+	if f.Username != nil {
+		if msg := ValidateUsername(*f.Username); msg != "" {
+			v.Add("body.username", "%s", msg)
+		}
+	}
+	if f.Password != nil {
+		user := ""
+		if f.Username != nil {
+			user = *f.Username
+		}
+		if msg := ValidatePassword(*f.Password, user); msg != "" {
+			v.Add("body.password", "%s", msg)
+		}
+	}
+	if f.Email != nil && *f.Email != "" {
+		a, err := mail.ParseAddress(*f.Email)
+		v.Check(err == nil && a.Address == *f.Email && len(*f.Email) <= maxEmailLength, "body.email", "must be an email address such as ada@example.com")
+	}
+	for loc, s := range map[string]*string{"body.first_name": f.FirstName, "body.last_name": f.LastName} {
+		if s != nil {
+			v.Check(utf8.RuneCountInString(*s) <= maxNameLength, loc, "must be at most 150 characters")
+		}
+	}
+	if f.Department != nil {
+		v.Check(utf8.RuneCountInString(*f.Department) <= maxDepartment, "body.department", "must be at most 100 characters")
+	}
+	if f.Role != nil {
+		v.Check(f.Role.Valid(), "body.role", "must be employee, manager or admin")
+	}
+	if f.Timezone != nil {
+		_, err := LoadLocation(*f.Timezone)
+		v.Check(err == nil, "body.timezone", "%q is not an IANA time zone such as Europe/Berlin", *f.Timezone)
+	}
+	if f.WorkDays != nil {
+		v.Check(*f.WorkDays != 0, "body.work_days", "must name at least one day")
+	}
+	if f.LateGraceMinutes != nil {
+		v.Check(*f.LateGraceMinutes >= 0 && *f.LateGraceMinutes <= maxGraceMinutes, "body.late_grace_minutes", "must be between 0 and 720")
+	}
+	if f.AnnualLeaveDays != nil {
+		d := *f.AnnualLeaveDays
+		v.Check(d >= 0 && d <= maxAnnualLeave && d*2 == float64(int(d*2)), "body.annual_leave_days", "must be between 0 and 366, in steps of 0.5")
+	}
+	if f.ManagerIDSet && f.ManagerID != nil {
+		v.Check(*f.ManagerID > 0, "body.manager_id", "must be an employee id")
+	}
+	return v.Err()
+}
+
+// Apply writes the given fields onto e.
+func (f *EmployeeFields) Apply(e *Employee) {
+	set := func(dst *string, src *string) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	set(&e.Username, f.Username)
+	set(&e.Email, f.Email)
+	set(&e.FirstName, f.FirstName)
+	set(&e.LastName, f.LastName)
+	set(&e.Department, f.Department)
+	set(&e.Timezone, f.Timezone)
+	if f.Role != nil {
+		e.Role = *f.Role
+	}
+	if f.ManagerIDSet {
+		e.ManagerID = f.ManagerID
+	}
+	if f.WorkStart != nil {
+		e.WorkStart = *f.WorkStart
+	}
+	if f.WorkEnd != nil {
+		e.WorkEnd = *f.WorkEnd
+	}
+	if f.WorkDays != nil {
+		e.WorkDays = *f.WorkDays
+	}
+	if f.LateGraceMinutes != nil {
+		e.LateGraceMinutes = *f.LateGraceMinutes
+	}
+	if f.AnnualLeaveDays != nil {
+		e.AnnualLeaveDays = *f.AnnualLeaveDays
+	}
+	if f.HiredOn != nil {
+		e.HiredOn = *f.HiredOn
+	}
+	if f.Active != nil {
+		e.Active = *f.Active
+	}
+}
+
+// NewEmployee returns an employee with the contract's defaults: the company
+// time zone, 08:00–17:00 Monday to Friday, no grace, 15 days of annual leave,
+// hired today, active.
+func NewEmployee(companyTZ string, now time.Time) *Employee {
+	loc, err := LoadLocation(companyTZ)
+	if err != nil {
+		loc, companyTZ = time.UTC, "UTC"
+	}
+	return &Employee{
+		Role:            RoleEmployee,
+		Timezone:        companyTZ,
+		WorkStart:       8 * 60,
+		WorkEnd:         17 * 60,
+		WorkDays:        MondayToFriday,
+		AnnualLeaveDays: 15,
+		HiredOn:         DateOf(now.In(loc)),
+		Active:          true,
+		CreatedAt:       now,
+		UpdatedAt:       now,
+	}
+}
+
+// EmployeeFilter selects employees in a list.
+type EmployeeFilter struct {
+	Department *string
+	Role       *Role
+	Query      string // contained in the name, username or email, ignoring case
+	Active     *bool  // nil: all
+	Page
+}
+
+// Page is a limit/offset window of a list.
+type Page struct {
+	Limit  int
+	Offset int
+}
+
+// Pagination limits.
+const (
+	DefaultPageLimit = 50
+	MaxPageLimit     = 500
+)
+
+// EmployeeService manages employees. Every method acts for an Actor and
+// enforces the contract's roles and scope.
+type EmployeeService interface {
+	// FindEmployee returns an employee the actor may see (self, or in scope
+	// with manager access).
+	FindEmployee(ctx context.Context, actor Actor, id int64) (*Employee, error)
+	// ListEmployees returns the employees in the actor's scope and the total count.
+	ListEmployees(ctx context.Context, actor Actor, f EmployeeFilter) ([]*Employee, int, error)
+	// CreateEmployee creates an employee; the password is required.
+	CreateEmployee(ctx context.Context, actor Actor, f EmployeeFields) (*Employee, error)
+	// UpdateEmployee changes the given fields of an employee in scope.
+	UpdateEmployee(ctx context.Context, actor Actor, id int64, f EmployeeFields) (*Employee, error)
+	// UpdateSelf changes the actor's own names and email.
+	UpdateSelf(ctx context.Context, actor Actor, f EmployeeFields) (*Employee, error)
+	// DeactivateEmployee deactivates an employee in scope and revokes their sessions.
+	DeactivateEmployee(ctx context.Context, actor Actor, id int64) error
+}

@@ -1,0 +1,120 @@
+package attendance
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind classifies an error by what the caller can do about it. The HTTP layer
+// maps each kind to one status code in one place.
+type Kind string
+
+// The kinds of error the service returns.
+const (
+	KindInvalid      Kind = "invalid"      // the input is well-formed but breaks a rule (422)
+	KindUnauthorized Kind = "unauthorized" // no, bad, expired or revoked credentials (401)
+	KindForbidden    Kind = "forbidden"    // the caller's role may not do this (403)
+	KindNotFound     Kind = "not_found"    // no such object, or outside the caller's scope (404)
+	KindConflict     Kind = "conflict"     // the current state forbids it (409)
+	KindRateLimited  Kind = "rate_limited" // too many attempts (429)
+	KindInternal     Kind = "internal"     // a bug or an outage; never shown in detail (500)
+	KindUnavailable  Kind = "unavailable"  // a dependency is down; try again (503)
+)
+
+// FieldError names one invalid field of a request, e.g. {"body.end_date", "must not be before start_date"}.
+type FieldError struct {
+	Location string `json:"location"`
+	Message  string `json:"message"`
+}
+
+// Error is the one error type of the domain. Code is a stable machine-readable
+// word (e.g. "already_clocked_in"); Message is a sentence for a person.
+type Error struct {
+	Kind    Kind
+	Code    string
+	Message string
+	Fields  []FieldError
+	// RetryAfter is set on rate-limited errors: the seconds until a retry can succeed.
+	RetryAfter int
+}
+
+// Error implements the error interface.
+func (e *Error) Error() string {
+	if len(e.Fields) > 0 {
+		return fmt.Sprintf("%s: %s (%s: %s)", e.Code, e.Message, e.Fields[0].Location, e.Fields[0].Message)
+	}
+	return e.Code + ": " + e.Message
+}
+
+// Errorf returns an *Error of the given kind and code with a formatted message.
+func Errorf(kind Kind, code, format string, args ...any) *Error {
+	return &Error{Kind: kind, Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Invalid returns a validation error listing the offending fields.
+func Invalid(fields ...FieldError) *Error {
+	msg := "the request is invalid"
+	if len(fields) == 1 {
+		msg = fields[0].Message
+	}
+	return &Error{Kind: KindInvalid, Code: "invalid", Message: msg, Fields: fields}
+}
+
+// InvalidField returns a validation error for one field.
+func InvalidField(location, format string, args ...any) *Error {
+	return Invalid(FieldError{Location: location, Message: fmt.Sprintf(format, args...)})
+}
+
+// ErrNotFound is the answer for a missing object and for one outside the
+// caller's scope alike, so that existence is never revealed.
+func ErrNotFound(what string) *Error {
+	return Errorf(KindNotFound, "not_found", "%s not found", what)
+}
+
+// ErrForbidden says the caller's role may not do this.
+func ErrForbidden(format string, args ...any) *Error {
+	return Errorf(KindForbidden, "forbidden", format, args...)
+}
+
+// ErrorKind returns the kind of err, or KindInternal when err is not an *Error.
+func ErrorKind(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return KindInternal
+}
+
+// ErrorCode returns the code of err, or "internal" when err is not an *Error.
+func ErrorCode(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return "internal"
+}
+
+// Validator collects field errors so that one response can name all of them.
+type Validator struct {
+	fields []FieldError
+}
+
+// Add records an invalid field.
+func (v *Validator) Add(location, format string, args ...any) {
+	v.fields = append(v.fields, FieldError{Location: location, Message: fmt.Sprintf(format, args...)})
+}
+
+// Check records an invalid field when ok is false.
+func (v *Validator) Check(ok bool, location, format string, args ...any) {
+	if !ok {
+		v.Add(location, format, args...)
+	}
+}
+
+// Err returns the collected validation error, or nil when there is none.
+func (v *Validator) Err() error {
+	if len(v.fields) == 0 {
+		return nil
+	}
+	return Invalid(v.fields...)
+}

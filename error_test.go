@@ -1,0 +1,80 @@
+package attendance_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/openattendance/attendance"
+)
+
+func TestErrorKindAndCode(t *testing.T) {
+	conflict := attendance.Errorf(attendance.KindConflict, "already_clocked_in", "already clocked in since %s", "08:00")
+	tests := []struct {
+		name     string
+		err      error
+		wantKind attendance.Kind
+		wantCode string
+	}{
+		{"domain error", conflict, attendance.KindConflict, "already_clocked_in"},
+		{"wrapped domain error", fmt.Errorf("record event: %w", conflict), attendance.KindConflict, "already_clocked_in"},
+		{"plain error is internal", errors.New("disk full"), attendance.KindInternal, "internal"},
+		{"not found", attendance.ErrNotFound("employee"), attendance.KindNotFound, "not_found"},
+		{"forbidden", attendance.ErrForbidden("no"), attendance.KindForbidden, "forbidden"},
+		{"unauthorized", attendance.ErrUnauthorized("bad token"), attendance.KindUnauthorized, "unauthorized"},
+		{"invalid credentials", attendance.ErrInvalidCredentials(), attendance.KindUnauthorized, "invalid_credentials"},
+		{"invalid field", attendance.InvalidField("body.end_date", "must not be before %s", "start_date"), attendance.KindInvalid, "invalid"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := attendance.ErrorKind(tt.err); got != tt.wantKind {
+				t.Errorf("ErrorKind = %q, want %q", got, tt.wantKind)
+			}
+			if got := attendance.ErrorCode(tt.err); got != tt.wantCode {
+				t.Errorf("ErrorCode = %q, want %q", got, tt.wantCode)
+			}
+		})
+	}
+}
+
+func TestErrorMessages(t *testing.T) {
+	tests := []struct {
+		name string
+		err  *attendance.Error
+		want string
+	}{
+		{"code and message", attendance.Errorf(attendance.KindConflict, "not_pending", "the request is %s", "approved"), "not_pending: the request is approved"},
+		{"one field", attendance.InvalidField("body.end_date", "must not be before start_date"), "invalid: must not be before start_date (body.end_date: must not be before start_date)"},
+		{"not found names the object", attendance.ErrNotFound("leave request"), "not_found: leave request not found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.err.Error(); got != tt.want {
+				t.Errorf("Error() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestValidator(t *testing.T) {
+	var v attendance.Validator
+	if err := v.Err(); err != nil {
+		t.Fatalf("empty Validator.Err() = %v, want nil", err)
+	}
+	v.Check(true, "body.a", "fine")
+	if err := v.Err(); err != nil {
+		t.Fatalf("Err() after a passing check = %v, want nil", err)
+	}
+	v.Check(false, "body.b", "must be %d or more", 3)
+	v.Add("body.c", "is required")
+	err := v.Err()
+	checkFields(t, err, "body.b", "body.c")
+	var e *attendance.Error
+	errors.As(err, &e)
+	if got, want := e.Fields[0].Message, "must be 3 or more"; got != want {
+		t.Errorf("Fields[0].Message = %q, want %q", got, want)
+	}
+	if got, want := e.Message, "the request is invalid"; got != want {
+		t.Errorf("Message of two fields = %q, want %q", got, want)
+	}
+}

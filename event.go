@@ -1,0 +1,197 @@
+package attendance
+
+import (
+	"context"
+	"time"
+)
+
+// EventType says whether an attendance event starts or ends a session.
+type EventType string
+
+// The event types.
+const (
+	Entry EventType = "entry"
+	Exit  EventType = "exit"
+)
+
+// Valid reports whether t is entry or exit.
+func (t EventType) Valid() bool { return t == Entry || t == Exit }
+
+// EventSource says who recorded an event.
+type EventSource string
+
+// The event sources.
+const (
+	SourceSelf    EventSource = "self"    // the employee clocked in or out
+	SourceManager EventSource = "manager" // a manager recorded it on the employee's behalf
+)
+
+// AttendanceEvent is one clock-in or clock-out. Events are never erased: a
+// wrong one is voided, and voided events count for nothing.
+type AttendanceEvent struct {
+	ID          int64       `json:"id"`
+	EmployeeID  int64       `json:"employee_id"`
+	Type        EventType   `json:"type"`
+	Timestamp   time.Time   `json:"timestamp"`
+	Late        bool        `json:"late"`
+	LateMinutes int         `json:"late_minutes"`
+	Source      EventSource `json:"source"`
+	RecordedBy  int64       `json:"recorded_by"`
+	Note        string      `json:"note"`
+	Voided      bool        `json:"voided"`
+	// The audit trail of a void: who, when and why.
+	VoidedBy *int64     `json:"voided_by"`
+	VoidedAt *time.Time `json:"voided_at"`
+	VoidNote string     `json:"void_note"`
+}
+
+// MaxNoteLength bounds the note of a correction.
+const MaxNoteLength = 1000
+
+// CheckSequence decides whether an event of type typ may stand between prev
+// and next, the employee's neighbouring non-voided events (nil where there is
+// none). Entries and exits alternate, starting with an entry: an entry after an
+// entry is already_clocked_in, an exit after an exit (or with nothing before it)
+// is not_clocked_in, and an event whose successor has its own type would break
+// the sequence after it (out_of_sequence).
+func CheckSequence(prev, next *AttendanceEvent, typ EventType) error {
+	switch {
+	case typ == Entry && prev != nil && prev.Type == Entry:
+		return Errorf(KindConflict, "already_clocked_in", "already clocked in since %s", prev.Timestamp.UTC().Format(time.RFC3339))
+	case typ == Exit && (prev == nil || prev.Type == Exit):
+		return Errorf(KindConflict, "not_clocked_in", "not clocked in: an exit needs an entry before it")
+	case next != nil && next.Type == typ:
+		return Errorf(KindConflict, "out_of_sequence", "an %s here would be followed by another %s at %s", typ, typ, next.Timestamp.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+// Day is what one employee did on one of their local dates: the derived
+// record that overviews add up. Sessions belong to the date of their entry.
+type Day struct {
+	Date          Date
+	Entries       int   // non-voided entries on this date
+	Late          bool  // the first entry was late
+	LateMinutes   int   // minutes the first entry was late
+	WorkedSeconds int64 // sum of the closed sessions that started this date
+	OpenSessions  int   // entries of this date without an exit after them
+}
+
+// Present reports whether the employee clocked in on this date.
+func (d Day) Present() bool { return d.Entries > 0 }
+
+// BuildDays derives the Days of an employee from their non-voided events in
+// time order, one Day for each local date with an entry. Sessions belong to
+// the date of their entry: each entry pairs with the event right after it when
+// that is an exit, and adds nothing while open. The first entry's stored
+// lateness is the day's.
+func BuildDays(loc *time.Location, events []AttendanceEvent) []Day {
+	var days []Day
+	index := map[Date]int{} // a fall-back at midnight can revisit a date
+	for i := range events {
+		e := &events[i]
+		if e.Type != Entry {
+			continue
+		}
+		d := DateOf(e.Timestamp.In(loc))
+		k, ok := index[d]
+		if !ok {
+			k = len(days)
+			index[d] = k
+			days = append(days, Day{Date: d, Late: e.Late, LateMinutes: e.LateMinutes})
+		}
+		day := &days[k]
+		day.Entries++
+		if i+1 < len(events) && events[i+1].Type == Exit {
+			day.WorkedSeconds += int64(events[i+1].Timestamp.Sub(e.Timestamp) / time.Second)
+		} else {
+			day.OpenSessions++
+		}
+	}
+	return days
+}
+
+// BuildDay derives the Day of date d from events, the employee's non-voided
+// events in time order from the start of d up to and including the first event
+// after d (which may close d's last session). See BuildDays.
+func BuildDay(d Date, loc *time.Location, events []AttendanceEvent) Day {
+	for _, day := range BuildDays(loc, events) {
+		if day.Date == d {
+			return day
+		}
+	}
+	return Day{Date: d}
+}
+
+// RecordEvent is a clock event to record. An employee clocking in or out gives
+// only Type; a manager recording on someone's behalf gives EmployeeID,
+// Timestamp and Note.
+type RecordEvent struct {
+	Type        EventType
+	EmployeeID  *int64
+	Timestamp   *time.Time
+	Note        *string
+	Idempotency *Idempotency
+}
+
+// OnBehalf reports whether the event is recorded by a manager for someone.
+func (r RecordEvent) OnBehalf() bool {
+	return r.EmployeeID != nil || r.Timestamp != nil || r.Note != nil
+}
+
+// Check applies the rules that need no data: who may record on whose behalf,
+// that a correction has a note, and that it is not in the future.
+func (r RecordEvent) Check(a Actor, now time.Time) error {
+	if !r.Type.Valid() {
+		return InvalidField("body.type", "must be entry or exit")
+	}
+	if !r.OnBehalf() {
+		return nil
+	}
+	if err := RequireManagerAccess(a); err != nil {
+		return ErrForbidden("only a manager may record attendance on someone's behalf")
+	}
+	if r.EmployeeID == nil || *r.EmployeeID == a.ID {
+		return ErrForbidden("nobody may record their own attendance with an explicit employee_id, timestamp or note")
+	}
+	var v Validator
+	v.Check(r.Note != nil && len(*r.Note) > 0, "body.note", "is required when recording on someone's behalf")
+	v.Check(r.Note == nil || len(*r.Note) <= MaxNoteLength, "body.note", "must be at most 1000 bytes")
+	v.Check(r.Timestamp == nil || !r.Timestamp.After(now), "body.timestamp", "must not be in the future")
+	return v.Err()
+}
+
+// Idempotency identifies a retried request: the client's key and a hash of the body.
+type Idempotency struct {
+	Key  string
+	Hash string
+}
+
+// EventFilter selects attendance events.
+type EventFilter struct {
+	EmployeeID *int64 // nil: the actor's own
+	From, To   *Date  // the employee's local dates, inclusive
+	Page
+}
+
+// OverviewFilter selects the employees and dates of an overview.
+type OverviewFilter struct {
+	From, To   *Date // default: first of the current month to today (company time zone)
+	EmployeeID *int64
+	Department *string
+	All        bool // every row, ignoring the page (CSV)
+	Page
+}
+
+// AttendanceService records and reports attendance.
+type AttendanceService interface {
+	// RecordEvent clocks the actor in or out, or records an event on behalf of
+	// someone in scope. With an idempotency key, a repeat returns the first result.
+	RecordEvent(ctx context.Context, actor Actor, r RecordEvent) (*AttendanceEvent, error)
+	// VoidEvent voids an event of someone in the actor's scope, with a note.
+	VoidEvent(ctx context.Context, actor Actor, id int64, note string) (*AttendanceEvent, error)
+	// ListEvents lists events newest first, with the total count.
+	ListEvents(ctx context.Context, actor Actor, f EventFilter) ([]*AttendanceEvent, int, error)
+	// Overview sums up attendance per employee in scope.
+	Overview(ctx context.Context, actor Actor, f OverviewFilter) (*Overview, error)
+}

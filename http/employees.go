@@ -1,0 +1,171 @@
+package http
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/openattendance/attendance"
+)
+
+// nullableID is an optional, nullable id in a request body: absent, null, or a number.
+type nullableID struct {
+	Set   bool
+	Value *int64
+}
+
+func (n *nullableID) UnmarshalJSON(b []byte) error {
+	n.Set = true
+	if string(b) == "null" {
+		n.Value = nil
+		return nil
+	}
+	var v int64
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	n.Value = &v
+	return nil
+}
+
+func (nullableID) Schema(huma.Registry) *huma.Schema {
+	return &huma.Schema{Type: huma.TypeInteger, Format: "int64", Nullable: true, Description: "An employee id, or null for none"}
+}
+
+// employeeBody holds the writable fields of an employee. Read-only fields (id,
+// created_at, …) are ignored, so that a client may PUT back what it read.
+type employeeBody struct {
+	_                struct{}              `additionalProperties:"true"`
+	Username         *string               `json:"username,omitempty" doc:"3–150 letters, digits and @.+-_; unique ignoring case"`
+	Password         *string               `json:"password,omitempty" doc:"At least 8 characters, not the username. Setting it on someone else is a reset and signs them out everywhere."`
+	Email            *string               `json:"email,omitempty"`
+	FirstName        *string               `json:"first_name,omitempty"`
+	LastName         *string               `json:"last_name,omitempty"`
+	Role             *attendance.Role      `json:"role,omitempty" enum:"employee,manager,admin"`
+	ManagerID        nullableID            `json:"manager_id,omitempty"`
+	Department       *string               `json:"department,omitempty"`
+	Timezone         *string               `json:"timezone,omitempty" doc:"An IANA time zone, e.g. Europe/Berlin"`
+	WorkStart        *attendance.TimeOfDay `json:"work_start,omitempty"`
+	WorkEnd          *attendance.TimeOfDay `json:"work_end,omitempty"`
+	WorkDays         *attendance.Weekdays  `json:"work_days,omitempty"`
+	LateGraceMinutes *int                  `json:"late_grace_minutes,omitempty"`
+	AnnualLeaveDays  *float64              `json:"annual_leave_days,omitempty"`
+	HiredOn          *attendance.Date      `json:"hired_on,omitempty"`
+	Active           *bool                 `json:"active,omitempty"`
+}
+
+func (b *employeeBody) fields() attendance.EmployeeFields {
+	return attendance.EmployeeFields{
+		Username: b.Username, Password: b.Password, Email: b.Email, FirstName: b.FirstName, LastName: b.LastName,
+		Role: b.Role, ManagerID: b.ManagerID.Value, ManagerIDSet: b.ManagerID.Set, Department: b.Department,
+		Timezone: b.Timezone, WorkStart: b.WorkStart, WorkEnd: b.WorkEnd, WorkDays: b.WorkDays,
+		LateGraceMinutes: b.LateGraceMinutes, AnnualLeaveDays: b.AnnualLeaveDays, HiredOn: b.HiredOn, Active: b.Active,
+	}
+}
+
+type employeeListInput struct {
+	Department string `query:"department" doc:"Only this department"`
+	Role       string `query:"role" enum:"employee,manager,admin" doc:"Only this role"`
+	Q          string `query:"q" maxLength:"200" doc:"Name, username or email contains this, ignoring case"`
+	Active     string `query:"active" enum:"true,false,all" default:"true"`
+	pageParams
+}
+
+type employeeListOutput struct {
+	Body listBody[*attendance.Employee]
+}
+
+type employeeCreateInput struct {
+	Body employeeBody
+}
+
+type employeeCreatedOutput struct {
+	Location string `header:"Location"`
+	Body     *attendance.Employee
+}
+
+type idPath struct {
+	ID int64 `path:"id" minimum:"1" doc:"The object's id"`
+}
+
+type employeeUpdateInput struct {
+	idPath
+	Body employeeBody
+}
+
+func (s *Server) employeeRoutes() {
+	tags := []string{"Employees"}
+	register(s, secured(huma.Operation{
+		OperationID: "list-employees", Method: http.MethodGet, Path: "/api/employees/", Tags: tags,
+		Summary: "List the employees in scope", Description: "Admins see everyone; managers themselves and their direct and indirect reports.",
+		Errors: []int{http.StatusUnauthorized, http.StatusForbidden},
+	}, accessManager), func(ctx context.Context, in *employeeListInput) (*employeeListOutput, error) {
+		f := attendance.EmployeeFilter{Query: in.Q, Page: in.page()}
+		if in.Department != "" {
+			f.Department = &in.Department
+		}
+		if in.Role != "" {
+			r := attendance.Role(in.Role)
+			f.Role = &r
+		}
+		if in.Active != "all" {
+			active := in.Active != "false"
+			f.Active = &active
+		}
+		list, n, err := s.Employees.ListEmployees(ctx, actorFrom(ctx), f)
+		if err != nil {
+			return nil, err
+		}
+		return &employeeListOutput{listOf(ctx, in.pageParams, n, list)}, nil
+	})
+	register(s, secured(huma.Operation{
+		OperationID: "create-employee", Method: http.MethodPost, Path: "/api/employees/", Tags: tags, DefaultStatus: http.StatusCreated,
+		Summary:     "Create an employee",
+		Description: "username and password are required. manager_id defaults to the caller. Managers create employees and managers in their scope; only admins create admins.",
+		Errors:      []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusConflict},
+	}, accessManager), func(ctx context.Context, in *employeeCreateInput) (*employeeCreatedOutput, error) {
+		e, err := s.Employees.CreateEmployee(ctx, actorFrom(ctx), in.Body.fields())
+		if err != nil {
+			return nil, err
+		}
+		return &employeeCreatedOutput{Location: "/api/employees/" + itoa(e.ID) + "/", Body: e}, nil
+	})
+	register(s, secured(huma.Operation{
+		OperationID: "get-employee", Method: http.MethodGet, Path: "/api/employees/{id}/", Tags: tags,
+		Summary: "Read an employee", Description: "Oneself, or someone in scope with manager access; anyone else is 404.",
+		Errors: []int{http.StatusUnauthorized, http.StatusNotFound},
+	}, ""), func(ctx context.Context, in *idPath) (*employeeOutput, error) {
+		e, err := s.Employees.FindEmployee(ctx, actorFrom(ctx), in.ID)
+		return &employeeOutput{e}, err
+	})
+	update := func(ctx context.Context, in *employeeUpdateInput) (*employeeOutput, error) {
+		e, err := s.Employees.UpdateEmployee(ctx, actorFrom(ctx), in.ID, in.Body.fields())
+		return &employeeOutput{e}, err
+	}
+	desc := "Nobody changes their own role, manager, schedule, allowance or active flag (403). Managers may set manager_id only to someone in their scope (422) and may not change admins (403); a reporting cycle is 422; the last active admin cannot be demoted (409 `last_admin`)."
+	register(s, secured(huma.Operation{
+		OperationID: "replace-employee", Method: http.MethodPut, Path: "/api/employees/{id}/", Tags: tags,
+		Summary: "Update an employee (username required)", Description: desc,
+		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusConflict},
+	}, accessManager), func(ctx context.Context, in *employeeUpdateInput) (*employeeOutput, error) {
+		if in.Body.Username == nil {
+			return nil, attendance.InvalidField("body.username", "is required in a PUT (use PATCH to change some fields)")
+		}
+		return update(ctx, in)
+	})
+	register(s, secured(huma.Operation{
+		OperationID: "update-employee", Method: http.MethodPatch, Path: "/api/employees/{id}/", Tags: tags,
+		Summary: "Change some fields of an employee", Description: desc,
+		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusConflict},
+	}, accessManager), update)
+	register(s, secured(huma.Operation{
+		OperationID: "deactivate-employee", Method: http.MethodDelete, Path: "/api/employees/{id}/", Tags: tags, DefaultStatus: http.StatusNoContent,
+		Summary:     "Deactivate an employee",
+		Description: "Never erases: login is refused, sessions are revoked, history is kept. The last active admin cannot be deactivated (409 `last_admin`).",
+		Errors:      []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusConflict},
+	}, accessManager), func(ctx context.Context, in *idPath) (*struct{}, error) {
+		return nil, s.Employees.DeactivateEmployee(ctx, actorFrom(ctx), in.ID)
+	})
+}

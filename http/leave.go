@@ -1,0 +1,203 @@
+package http
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/openattendance/attendance"
+)
+
+type leaveRequestInput struct {
+	idempotencyHeader
+	Body struct {
+		LeaveType attendance.LeaveType `json:"leave_type" enum:"annual,sick,unpaid"`
+		StartDate attendance.Date      `json:"start_date"`
+		EndDate   attendance.Date      `json:"end_date"`
+		HalfDay   bool                 `json:"half_day,omitempty" doc:"Only when start_date equals end_date; costs 0.5 days"`
+		Reason    string               `json:"reason,omitempty"`
+	}
+}
+
+type leaveOutput struct {
+	Body *attendance.LeaveRequest
+}
+
+type leaveListInput struct {
+	Status string `query:"status" enum:"pending,approved,rejected,cancelled"`
+	Year   int    `query:"year" minimum:"1970" maximum:"9999"`
+	pageParams
+}
+
+type leaveListOutput struct {
+	Body listBody[*attendance.LeaveRequest]
+}
+
+type leaveActionInput struct {
+	idPath
+	Body struct {
+		Action  attendance.LeaveAction `json:"action" enum:"approve,reject"`
+		Comment string                 `json:"comment,omitempty"`
+	}
+}
+
+type leaveOverviewInput struct {
+	Status     string `query:"status" enum:"pending,approved,rejected,cancelled"`
+	EmployeeID int64  `query:"employee_id" minimum:"1"`
+	Department string `query:"department"`
+	From       string `query:"from" format:"date" doc:"Requests that end on or after this date"`
+	To         string `query:"to" format:"date" doc:"Requests that start on or before this date"`
+	pageParams
+}
+
+type leaveOverviewOutput struct {
+	Body listBody[*attendance.LeaveRequestView]
+}
+
+type balanceInput struct {
+	Year       int   `query:"year" minimum:"1970" maximum:"9999" doc:"Default: the current year"`
+	EmployeeID int64 `query:"employee_id" minimum:"1" doc:"Manager access: someone in scope; default oneself"`
+}
+
+type balanceOutput struct {
+	Body *attendance.Balance
+}
+
+type holidayListInput struct {
+	Year int `query:"year" minimum:"1970" maximum:"9999"`
+	pageParams
+}
+
+type holidayListOutput struct {
+	Body listBody[*attendance.Holiday]
+}
+
+type holidayInput struct {
+	Body struct {
+		Date attendance.Date `json:"date"`
+		Name string          `json:"name" minLength:"1" maxLength:"200"`
+	}
+}
+
+type holidayCreatedOutput struct {
+	Location string `header:"Location"`
+	Body     *attendance.Holiday
+}
+
+func optInt(v int) *int {
+	if v == 0 {
+		return nil
+	}
+	return &v
+}
+
+func optStatus(s string) *attendance.LeaveStatus {
+	if s == "" {
+		return nil
+	}
+	st := attendance.LeaveStatus(s)
+	return &st
+}
+
+func (s *Server) leaveRoutes() {
+	tags := []string{"Leave"}
+	register(s, secured(huma.Operation{
+		OperationID: "request-leave", Method: http.MethodPost, Path: "/api/leaves/request/", Tags: tags, DefaultStatus: http.StatusCreated,
+		Summary: "Request leave",
+		Description: "days = the working days in the range (the employee's work days minus holidays), 0.5 for a half day, fixed now. " +
+			"422 for no working day, end before start, a half day over several dates, two calendar years, or annual leave over the remaining balance (`insufficient_balance`); 409 `overlap` with a pending or approved request.",
+		Errors: []int{http.StatusUnauthorized, http.StatusConflict},
+	}, ""), func(ctx context.Context, in *leaveRequestInput) (*leaveOutput, error) {
+		b := in.Body
+		r, err := s.Leave.RequestLeave(ctx, actorFrom(ctx), attendance.LeaveInput{LeaveType: b.LeaveType, StartDate: b.StartDate,
+			EndDate: b.EndDate, HalfDay: b.HalfDay, Reason: b.Reason, Idempotency: in.idempotency(b)})
+		return &leaveOutput{r}, err
+	})
+	register(s, secured(huma.Operation{
+		OperationID: "list-leave", Method: http.MethodGet, Path: "/api/leaves/", Tags: tags,
+		Summary: "One's own leave requests, newest first", Errors: []int{http.StatusUnauthorized},
+	}, ""), func(ctx context.Context, in *leaveListInput) (*leaveListOutput, error) {
+		list, n, err := s.Leave.ListLeave(ctx, actorFrom(ctx), attendance.LeaveFilter{Status: optStatus(in.Status), Year: optInt(in.Year), Page: in.page()})
+		if err != nil {
+			return nil, err
+		}
+		return &leaveListOutput{listOf(ctx, in.pageParams, n, list)}, nil
+	})
+	register(s, secured(huma.Operation{
+		OperationID: "decide-leave", Method: http.MethodPost, Path: "/api/leaves/{id}/action/", Tags: tags,
+		Summary: "Approve or reject a request",
+		Description: "Manager access in scope, not one's own request (403 `own_request`; an admin with no other active admin may). " +
+			"409 `not_pending` when already decided; approving annual leave that would overdraw the balance is 422 `insufficient_balance`.",
+		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusConflict},
+	}, accessManager), func(ctx context.Context, in *leaveActionInput) (*leaveOutput, error) {
+		r, err := s.Leave.DecideLeave(ctx, actorFrom(ctx), in.ID, in.Body.Action, in.Body.Comment)
+		return &leaveOutput{r}, err
+	})
+	register(s, secured(huma.Operation{
+		OperationID: "cancel-leave", Method: http.MethodPost, Path: "/api/leaves/{id}/cancel/", Tags: tags,
+		Summary:     "Cancel one's own request",
+		Description: "Pending, or approved and not yet started; the balance is restored.",
+		Errors:      []int{http.StatusUnauthorized, http.StatusNotFound, http.StatusConflict},
+	}, ""), func(ctx context.Context, in *idPath) (*leaveOutput, error) {
+		r, err := s.Leave.CancelLeave(ctx, actorFrom(ctx), in.ID)
+		return &leaveOutput{r}, err
+	})
+	register(s, secured(huma.Operation{
+		OperationID: "leave-overview", Method: http.MethodGet, Path: "/api/leaves/overview/", Tags: tags,
+		Summary: "Every request in scope, with the employee's name", Errors: []int{http.StatusUnauthorized, http.StatusForbidden},
+	}, accessManager), func(ctx context.Context, in *leaveOverviewInput) (*leaveOverviewOutput, error) {
+		from, err := optDate(in.From, "from")
+		if err != nil {
+			return nil, err
+		}
+		to, err := optDate(in.To, "to")
+		if err != nil {
+			return nil, err
+		}
+		list, n, err := s.Leave.LeaveOverview(ctx, actorFrom(ctx), attendance.LeaveFilter{Status: optStatus(in.Status),
+			EmployeeID: optInt64(in.EmployeeID), Department: optString(in.Department), From: from, To: to, Page: in.page()})
+		if err != nil {
+			return nil, err
+		}
+		return &leaveOverviewOutput{listOf(ctx, in.pageParams, n, list)}, nil
+	})
+	register(s, secured(huma.Operation{
+		OperationID: "leave-balance", Method: http.MethodGet, Path: "/api/leaves/balance/", Tags: tags,
+		Summary:     "Annual leave balance for a year",
+		Description: "remaining = allowance - used - pending - late_penalty.",
+		Errors:      []int{http.StatusUnauthorized, http.StatusNotFound},
+	}, ""), func(ctx context.Context, in *balanceInput) (*balanceOutput, error) {
+		b, err := s.Leave.LeaveBalance(ctx, actorFrom(ctx), optInt64(in.EmployeeID), optInt(in.Year))
+		return &balanceOutput{b}, err
+	})
+
+	htags := []string{"Holidays"}
+	register(s, secured(huma.Operation{
+		OperationID: "list-holidays", Method: http.MethodGet, Path: "/api/holidays/", Tags: htags,
+		Summary: "Company holidays by date", Errors: []int{http.StatusUnauthorized},
+	}, ""), func(ctx context.Context, in *holidayListInput) (*holidayListOutput, error) {
+		list, n, err := s.Holidays.ListHolidays(ctx, actorFrom(ctx), optInt(in.Year), in.page())
+		if err != nil {
+			return nil, err
+		}
+		return &holidayListOutput{listOf(ctx, in.pageParams, n, list)}, nil
+	})
+	register(s, secured(huma.Operation{
+		OperationID: "create-holiday", Method: http.MethodPost, Path: "/api/holidays/", Tags: htags, DefaultStatus: http.StatusCreated,
+		Summary: "Add a company holiday", Description: "Admins only; one holiday per date (409 `holiday_exists`).",
+		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusConflict},
+	}, accessAdmin), func(ctx context.Context, in *holidayInput) (*holidayCreatedOutput, error) {
+		h, err := s.Holidays.CreateHoliday(ctx, actorFrom(ctx), attendance.Holiday{Date: in.Body.Date, Name: in.Body.Name})
+		if err != nil {
+			return nil, err
+		}
+		return &holidayCreatedOutput{Location: "/api/holidays/" + itoa(h.ID) + "/", Body: h}, nil
+	})
+	register(s, secured(huma.Operation{
+		OperationID: "delete-holiday", Method: http.MethodDelete, Path: "/api/holidays/{id}/", Tags: htags, DefaultStatus: http.StatusNoContent,
+		Summary: "Remove a company holiday", Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound},
+	}, accessAdmin), func(ctx context.Context, in *idPath) (*struct{}, error) {
+		return nil, s.Holidays.DeleteHoliday(ctx, actorFrom(ctx), in.ID)
+	})
+}

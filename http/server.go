@@ -1,0 +1,346 @@
+// Package http serves the API (huma on net/http, so the OpenAPI document is
+// generated from the handlers' own types), the WebSocket stream, Swagger UI,
+// the web app, health checks and metrics.
+package http
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/openattendance/attendance"
+)
+
+// MaxBodyBytes is the largest request body accepted (413 above).
+const MaxBodyBytes = 1 << 20
+
+// Config configures the server.
+type Config struct {
+	// Addr is the listen address, e.g. 127.0.0.1:8000 (":0" picks a port).
+	Addr string
+	// TrustedProxies are the networks whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
+	// AllowedOrigins may call the API from a browser on another origin (CORS)
+	// and open the WebSocket; the server's own origin always may.
+	AllowedOrigins []string
+	// Version is shown in the OpenAPI document.
+	Version string
+	// WebApp serves the web app at /; nil serves nothing there.
+	WebApp http.Handler
+	// Registry takes the server's metrics; nil makes a private one.
+	Registry *prometheus.Registry
+}
+
+// Server is the HTTP server. Set the services before Open.
+type Server struct {
+	cfg    Config
+	ln     net.Listener
+	srv    *http.Server
+	mux    *http.ServeMux
+	api    huma.API
+	stream *streams
+
+	Logger        *slog.Logger
+	Auth          attendance.AuthService
+	Employees     attendance.EmployeeService
+	Attendance    attendance.AttendanceService
+	Leave         attendance.LeaveService
+	Holidays      attendance.HolidayService
+	Notifications attendance.NotificationService
+	Broker        attendance.Broker
+	// Ready reports whether the service can take requests (the database answers).
+	Ready func(ctx context.Context) error
+
+	metrics *metrics
+	closing chan struct{}
+	once    sync.Once
+}
+
+// NewServer returns a server with every route registered.
+func NewServer(cfg Config) *Server {
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), Logger: slog.Default(), closing: make(chan struct{})}
+	s.metrics = newMetrics(cfg.Registry)
+	s.stream = newStreams(s)
+
+	hc := huma.DefaultConfig("Attendance API", cfg.Version)
+	hc.Info.Description = "Employee attendance and leave: clock in and out, lateness, leave requests and balances, " +
+		"the manager overview and live notifications. Errors are RFC 9457 problem+json with a stable `code`."
+	hc.DocsPath = ""    // Swagger UI is served from embedded assets at /swagger/
+	hc.SchemasPath = "" // no $schema links in bodies: the contract's shapes, exactly
+	hc.CreateHooks = nil
+	hc.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		"bearer": {Type: "http", Scheme: "bearer", BearerFormat: "JWT", Description: "The `token` from POST /api/users/login/"},
+	}
+	s.api = huma.NewAPI(hc, adapter{s.mux})
+	registerAliases(s.api.OpenAPI().Components.Schemas)
+	s.api.UseMiddleware(s.authenticate)
+
+	s.routes()
+	return s
+}
+
+// adapter mounts huma operations on a ServeMux. A path that ends in a slash
+// matches exactly that path, not everything below it.
+type adapter struct{ mux *http.ServeMux }
+
+func (a adapter) Handle(op *huma.Operation, handler func(huma.Context)) {
+	pattern := op.Path
+	if strings.HasSuffix(pattern, "/") {
+		pattern += "{$}"
+	}
+	a.mux.HandleFunc(op.Method+" "+pattern, func(w http.ResponseWriter, r *http.Request) {
+		handler(humago.NewContext(op, r, w))
+	})
+}
+
+func (a adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
+
+// API returns the huma API, e.g. for its OpenAPI document.
+func (s *Server) API() huma.API { return s.api }
+
+// Handler returns the whole HTTP handler with its middleware.
+func (s *Server) Handler() http.Handler {
+	return s.recoverer(s.instrument(s.secure(s.cors(s.slashes(s.mux)))))
+}
+
+// Open starts listening and serving.
+func (s *Server) Open() error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	s.ln = ln
+	s.srv = &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 5 * time.Second, // a slowloris client cannot hold a connection with a trickle of headers
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.Logger.Error("http server stopped", "err", err)
+		}
+	}()
+	return nil
+}
+
+// Addr returns the address the server listens on.
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// URL returns the server's base URL.
+func (s *Server) URL() string { return "http://" + s.Addr() }
+
+// Close stops accepting requests, closes the live streams, and waits for
+// requests in flight until ctx ends.
+func (s *Server) Close(ctx context.Context) error {
+	s.once.Do(func() { close(s.closing) })
+	if s.srv == nil {
+		return nil
+	}
+	s.srv.RegisterOnShutdown(s.stream.closeAll)
+	return s.srv.Shutdown(ctx)
+}
+
+type ctxKey int
+
+const (
+	actorKey ctxKey = iota
+	requestKey
+)
+
+// actorFrom returns the authenticated caller.
+func actorFrom(ctx context.Context) attendance.Actor {
+	a, _ := ctx.Value(actorKey).(attendance.Actor)
+	return a
+}
+
+func requestFrom(ctx context.Context) *http.Request {
+	r, _ := ctx.Value(requestKey).(*http.Request)
+	return r
+}
+
+// access is the role an operation needs: every operation with security needs a
+// token; these metadata values also need a role.
+const (
+	accessManager = "manager"
+	accessAdmin   = "admin"
+)
+
+// authenticate checks the bearer token of operations that need one, and the
+// role of those that need more, before any input is parsed: an anonymous or
+// unprivileged caller learns nothing from validation errors.
+func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
+	r, _ := humago.Unwrap(ctx)
+	ctx = huma.WithValue(ctx, requestKey, r)
+	op := ctx.Operation()
+	if len(op.Security) == 0 {
+		next(ctx)
+		return
+	}
+	token, ok := bearer(ctx.Header("Authorization"))
+	if !ok {
+		s.writeProblem(ctx, attendance.ErrUnauthorized("an Authorization: Bearer <token> header is required"))
+		return
+	}
+	a, err := s.Auth.Authenticate(ctx.Context(), token)
+	if err != nil {
+		s.writeProblem(ctx, err)
+		return
+	}
+	switch op.Metadata["access"] {
+	case accessManager:
+		err = attendance.RequireManagerAccess(a)
+	case accessAdmin:
+		err = attendance.RequireAdmin(a)
+	}
+	if err != nil {
+		s.writeProblem(ctx, err)
+		return
+	}
+	next(huma.WithValue(ctx, actorKey, a))
+}
+
+func (s *Server) writeProblem(ctx huma.Context, err error) {
+	p := s.problemFrom(ctx.Context(), err).(*Problem)
+	for k, v := range p.headers {
+		ctx.SetHeader(k, v[0])
+	}
+	ctx.SetHeader("Content-Type", "application/problem+json")
+	ctx.SetStatus(p.Status)
+	enc := json.NewEncoder(ctx.BodyWriter())
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(p)
+}
+
+func bearer(h string) (string, bool) {
+	const prefix = "bearer "
+	if len(h) <= len(prefix) || !strings.EqualFold(h[:len(prefix)], prefix) {
+		return "", false
+	}
+	return strings.TrimSpace(h[len(prefix):]), true
+}
+
+// register adds an operation whose handler returns service errors; they become problems.
+func register[I, O any](s *Server, op huma.Operation, h func(context.Context, *I) (*O, error)) {
+	if op.MaxBodyBytes == 0 {
+		op.MaxBodyBytes = MaxBodyBytes
+	}
+	huma.Register(s.api, op, func(ctx context.Context, in *I) (*O, error) {
+		out, err := h(ctx, in)
+		if err != nil {
+			return nil, s.problemFrom(ctx, err)
+		}
+		return out, nil
+	})
+}
+
+// secured marks an operation as needing a token (and maybe a role).
+func secured(op huma.Operation, access string) huma.Operation {
+	op.Security = []map[string][]string{{"bearer": {}}}
+	if access != "" {
+		if op.Metadata == nil {
+			op.Metadata = map[string]any{}
+		}
+		op.Metadata["access"] = access
+	}
+	return op
+}
+
+// listBody is the contract's list shape.
+type listBody[T any] struct {
+	Count    int     `json:"count"`
+	Next     *string `json:"next"`
+	Previous *string `json:"previous"`
+	Results  []T     `json:"results"`
+}
+
+// pageParams are the limit/offset query parameters of every list.
+type pageParams struct {
+	Limit  int `query:"limit" minimum:"1" maximum:"500" default:"50" doc:"Page size"`
+	Offset int `query:"offset" minimum:"0" default:"0" doc:"Rows to skip"`
+}
+
+func (p pageParams) page() attendance.Page {
+	return attendance.Page{Limit: p.Limit, Offset: p.Offset}
+}
+
+// list builds the list body, with next/previous links to the neighbouring pages.
+func listOf[T any](ctx context.Context, p pageParams, count int, results []T) listBody[T] {
+	b := listBody[T]{Count: count, Results: results}
+	if b.Results == nil {
+		b.Results = []T{}
+	}
+	limit := p.Limit
+	if limit <= 0 {
+		limit = attendance.DefaultPageLimit
+	}
+	r := requestFrom(ctx)
+	link := func(offset int) *string {
+		if r == nil {
+			return nil
+		}
+		u := url.URL{Scheme: "http", Host: r.Host, Path: r.URL.Path}
+		if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+			u.Scheme = "https"
+		}
+		q := r.URL.Query()
+		q.Set("limit", strconv.Itoa(limit))
+		q.Set("offset", strconv.Itoa(offset))
+		u.RawQuery = q.Encode()
+		s := u.String()
+		return &s
+	}
+	if p.Offset+len(results) < count && len(results) > 0 {
+		b.Next = link(p.Offset + limit)
+	}
+	if p.Offset > 0 {
+		b.Previous = link(max(0, p.Offset-limit))
+	}
+	return b
+}
+
+// registerAliases tells the schema generator how domain types look on the wire.
+func registerAliases(r huma.Registry) {
+	r.RegisterTypeAlias(reflect.TypeFor[attendance.Date](), reflect.TypeFor[dateSchema]())
+	r.RegisterTypeAlias(reflect.TypeFor[*attendance.Date](), reflect.TypeFor[*dateSchema]())
+	r.RegisterTypeAlias(reflect.TypeFor[attendance.TimeOfDay](), reflect.TypeFor[timeOfDaySchema]())
+	r.RegisterTypeAlias(reflect.TypeFor[attendance.Weekdays](), reflect.TypeFor[weekdaysSchema]())
+}
+
+type dateSchema struct{}
+
+func (dateSchema) Schema(huma.Registry) *huma.Schema {
+	return &huma.Schema{Type: huma.TypeString, Format: "date", Examples: []any{"2026-11-02"}}
+}
+
+type timeOfDaySchema struct{}
+
+func (timeOfDaySchema) Schema(huma.Registry) *huma.Schema {
+	return &huma.Schema{Type: huma.TypeString, Pattern: `^([01][0-9]|2[0-3]):[0-5][0-9]$`, Examples: []any{"08:00"}, Description: "HH:MM, 24-hour"}
+}
+
+type weekdaysSchema struct{}
+
+func (weekdaysSchema) Schema(huma.Registry) *huma.Schema {
+	return &huma.Schema{Type: huma.TypeArray, Items: &huma.Schema{Type: huma.TypeString, Enum: []any{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}},
+		Examples: []any{[]string{"mon", "tue", "wed", "thu", "fri"}}}
+}
+
+func reflectType[T any]() reflect.Type { return reflect.TypeFor[T]() }

@@ -1,0 +1,291 @@
+package http
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+
+	"github.com/openattendance/attendance"
+)
+
+// WebSocket limits and timings.
+const (
+	wsAuthTimeout  = 10 * time.Second // the first message must arrive within this
+	wsWriteTimeout = 5 * time.Second  // a write that takes longer drops the client
+	wsPingEvery    = 30 * time.Second
+	wsRecheckEvery = 60 * time.Second // the session is checked again this often
+	wsReadLimit    = 4096             // bytes; the client sends one small auth message
+	wsReplayPage   = 500
+	// MaxSocketsPerUser bounds the WebSockets one user may hold open.
+	MaxSocketsPerUser = 10
+)
+
+// Close codes of the notification stream.
+const (
+	closeUnauthorized websocket.StatusCode = 4401 // no, bad, or revoked token
+	closeTooMany      websocket.StatusCode = 4429 // too many sockets for one user
+)
+
+// streams tracks the open WebSockets, per user and in all.
+type streams struct {
+	s      *Server
+	mu     sync.Mutex
+	byUser map[int64]int
+	conns  map[*websocket.Conn]struct{}
+}
+
+func newStreams(s *Server) *streams {
+	return &streams{s: s, byUser: map[int64]int{}, conns: map[*websocket.Conn]struct{}{}}
+}
+
+func (st *streams) add(c *websocket.Conn, user int64) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.byUser[user] >= MaxSocketsPerUser {
+		return false
+	}
+	st.byUser[user]++
+	st.conns[c] = struct{}{}
+	st.s.metrics.sockets.Inc()
+	return true
+}
+
+func (st *streams) remove(c *websocket.Conn, user int64) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if _, ok := st.conns[c]; !ok {
+		return
+	}
+	delete(st.conns, c)
+	if st.byUser[user]--; st.byUser[user] <= 0 {
+		delete(st.byUser, user)
+	}
+	st.s.metrics.sockets.Dec()
+}
+
+// closeAll closes every open stream, on shutdown.
+func (st *streams) closeAll() {
+	st.mu.Lock()
+	conns := make([]*websocket.Conn, 0, len(st.conns))
+	for c := range st.conns {
+		conns = append(conns, c)
+	}
+	st.mu.Unlock()
+	for _, c := range conns {
+		c.Close(websocket.StatusGoingAway, "the server is shutting down")
+	}
+}
+
+type wsAuth struct {
+	Type    string `json:"type"`
+	Token   string `json:"token"`
+	AfterID int64  `json:"after_id"`
+}
+
+type wsReady struct {
+	Type   string `json:"type"`
+	UserID int64  `json:"user_id"`
+}
+
+type wsNotification struct {
+	Type         string                   `json:"type"`
+	Notification *attendance.Notification `json:"notification"`
+}
+
+type wsEvent struct {
+	Type  string                      `json:"type"`
+	Event *attendance.AttendanceEvent `json:"event"`
+}
+
+// notificationStream upgrades to a WebSocket and streams the user's
+// notifications (and, with manager access, the attendance events of their
+// scope): authenticate with the first message, replay what was missed after
+// after_id, then live. It only upgrades and streams: who may see what is
+// attendance.Message.VisibleTo, applied by the broker.
+func (s *Server) notificationStream(w http.ResponseWriter, r *http.Request) {
+	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.originHosts()})
+	if err != nil {
+		return // Accept has answered the client
+	}
+	defer c.CloseNow()
+	c.SetReadLimit(wsReadLimit)
+	ctx := r.Context()
+
+	actor, afterID, err := s.wsAuthenticate(ctx, c)
+	if err != nil {
+		c.Close(closeUnauthorized, "unauthorized")
+		return
+	}
+	if !s.stream.add(c, actor.ID) {
+		c.Close(closeTooMany, "too many open connections for this user")
+		return
+	}
+	defer s.stream.remove(c, actor.ID)
+
+	// Subscribe before the replay, so that nothing committed in between is missed;
+	// what the replay already sent is skipped when it comes live.
+	sub := s.Broker.Subscribe(actor.Actor)
+	defer sub.Close()
+
+	if err := s.wsWrite(ctx, c, wsReady{Type: "ready", UserID: actor.ID}); err != nil {
+		return
+	}
+	replayed, err := s.wsReplay(ctx, c, actor, afterID)
+	if err != nil {
+		return
+	}
+	// Live notifications up to the last replayed id were in the replay (ids
+	// commit in order); later ones may arrive twice from a broker, so remember
+	// the recent ones.
+	seen := newRecent(1024)
+
+	// The client sends nothing more; reading in the background answers pings
+	// and notices the close.
+	ctx = c.CloseRead(ctx)
+	ping := time.NewTicker(wsPingEvery)
+	defer ping.Stop()
+	recheck := time.NewTicker(wsRecheckEvery)
+	defer recheck.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.closing:
+			c.Close(websocket.StatusGoingAway, "the server is shutting down")
+			return
+		case <-sub.Done():
+			s.metrics.dropped.Inc()
+			c.Close(websocket.StatusPolicyViolation, "the client read too slowly")
+			return
+		case <-ping.C:
+			pctx, cancel := context.WithTimeout(ctx, wsWriteTimeout)
+			err := c.Ping(pctx)
+			cancel()
+			if err != nil {
+				return
+			}
+		case <-recheck.C:
+			if a, err := s.Auth.Authenticate(ctx, actor.token); err != nil || a.Role != actor.Role {
+				c.Close(closeUnauthorized, "the session has ended")
+				return
+			}
+		case m := <-sub.C():
+			switch m.Type {
+			case attendance.MessageSessionRevoked:
+				c.Close(closeUnauthorized, "signed out")
+				return
+			case attendance.MessageNotification:
+				if m.Notification == nil || m.Notification.ID <= replayed || !seen.add(m.Notification.ID) {
+					continue // already sent
+				}
+				err = s.wsWrite(ctx, c, wsNotification{Type: "notification", Notification: m.Notification})
+			case attendance.MessageAttendance:
+				err = s.wsWrite(ctx, c, wsEvent{Type: "attendance", Event: m.Event})
+			}
+			if err != nil {
+				return
+			}
+			s.metrics.pushed.WithLabelValues(string(m.Type)).Inc()
+		}
+	}
+}
+
+// wsActor is the authenticated user of a stream and the token it used.
+type wsActor struct {
+	attendance.Actor
+	token string
+}
+
+func (s *Server) wsAuthenticate(ctx context.Context, c *websocket.Conn) (wsActor, int64, error) {
+	ctx, cancel := context.WithTimeout(ctx, wsAuthTimeout)
+	defer cancel()
+	var msg wsAuth
+	if err := wsjson.Read(ctx, c, &msg); err != nil {
+		return wsActor{}, 0, err
+	}
+	if msg.Type != "auth" || msg.Token == "" || msg.AfterID < 0 {
+		return wsActor{}, 0, errors.New("the first message must be {\"type\":\"auth\",\"token\":…}")
+	}
+	a, err := s.Auth.Authenticate(ctx, msg.Token)
+	if err != nil {
+		return wsActor{}, 0, err
+	}
+	return wsActor{Actor: a, token: msg.Token}, msg.AfterID, nil
+}
+
+// wsReplay sends the stored notifications after afterID, oldest first, and
+// returns the last id sent.
+func (s *Server) wsReplay(ctx context.Context, c *websocket.Conn, a wsActor, afterID int64) (int64, error) {
+	last := afterID
+	for {
+		list, err := s.Notifications.NotificationsAfter(ctx, a.Actor, last, wsReplayPage)
+		if err != nil {
+			s.Logger.ErrorContext(ctx, "websocket replay", "err", err)
+			c.Close(websocket.StatusInternalError, "replay failed")
+			return 0, err
+		}
+		for _, n := range list {
+			if err := s.wsWrite(ctx, c, wsNotification{Type: "notification", Notification: n}); err != nil {
+				return 0, err
+			}
+			last = n.ID
+		}
+		if len(list) < wsReplayPage {
+			return last, nil
+		}
+	}
+}
+
+func (s *Server) wsWrite(ctx context.Context, c *websocket.Conn, v any) error {
+	ctx, cancel := context.WithTimeout(ctx, wsWriteTimeout)
+	defer cancel()
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return c.Write(ctx, websocket.MessageText, b)
+}
+
+// originHosts are the hosts of the allowed origins; the server's own host is
+// always allowed by the WebSocket library.
+func (s *Server) originHosts() []string {
+	var hosts []string
+	for _, o := range s.cfg.AllowedOrigins {
+		if u, err := url.Parse(o); err == nil && u.Host != "" {
+			hosts = append(hosts, u.Host)
+		}
+	}
+	return hosts
+}
+
+// recent remembers the last n ids added.
+type recent struct {
+	ids  map[int64]struct{}
+	ring []int64
+	next int
+}
+
+func newRecent(n int) *recent { return &recent{ids: make(map[int64]struct{}, n), ring: make([]int64, 0, n)} }
+
+// add records id and reports whether it is new.
+func (r *recent) add(id int64) bool {
+	if _, ok := r.ids[id]; ok {
+		return false
+	}
+	if len(r.ring) < cap(r.ring) {
+		r.ring = append(r.ring, id)
+	} else {
+		delete(r.ids, r.ring[r.next])
+		r.ring[r.next] = id
+		r.next = (r.next + 1) % len(r.ring)
+	}
+	r.ids[id] = struct{}{}
+	return true
+}

@@ -1,0 +1,235 @@
+package attendance
+
+import (
+	"context"
+	"math"
+	"time"
+)
+
+// LeaveType is the kind of leave asked for.
+type LeaveType string
+
+// The leave types. Only annual leave uses the balance.
+const (
+	LeaveAnnual LeaveType = "annual"
+	LeaveSick   LeaveType = "sick"
+	LeaveUnpaid LeaveType = "unpaid"
+)
+
+// Valid reports whether t is a known leave type.
+func (t LeaveType) Valid() bool { return t == LeaveAnnual || t == LeaveSick || t == LeaveUnpaid }
+
+// LeaveStatus is where a leave request stands.
+type LeaveStatus string
+
+// The leave statuses.
+const (
+	LeavePending   LeaveStatus = "pending"
+	LeaveApproved  LeaveStatus = "approved"
+	LeaveRejected  LeaveStatus = "rejected"
+	LeaveCancelled LeaveStatus = "cancelled"
+)
+
+// Valid reports whether s is a known status.
+func (s LeaveStatus) Valid() bool {
+	return s == LeavePending || s == LeaveApproved || s == LeaveRejected || s == LeaveCancelled
+}
+
+// Holds reports whether a request in this status holds its dates (and, for
+// annual leave, its days of balance).
+func (s LeaveStatus) Holds() bool { return s == LeavePending || s == LeaveApproved }
+
+// LeaveRequest is an employee's request for leave over a date range.
+type LeaveRequest struct {
+	ID              int64       `json:"id"`
+	EmployeeID      int64       `json:"employee_id"`
+	LeaveType       LeaveType   `json:"leave_type"`
+	StartDate       Date        `json:"start_date"`
+	EndDate         Date        `json:"end_date"`
+	HalfDay         bool        `json:"half_day"`
+	Days            float64     `json:"days"`
+	Status          LeaveStatus `json:"status"`
+	Reason          string      `json:"reason"`
+	DecidedBy       *int64      `json:"decided_by"`
+	DecidedAt       *time.Time  `json:"decided_at"`
+	DecisionComment string      `json:"decision_comment"`
+	CreatedAt       time.Time   `json:"created_at"`
+}
+
+// Overlaps reports whether the request shares a date with first..last.
+func (r *LeaveRequest) Overlaps(first, last Date) bool {
+	return r.StartDate <= last && first <= r.EndDate
+}
+
+// MaxReasonLength bounds free-text reasons and comments.
+const MaxReasonLength = 2000
+
+// LeaveInput is a request for leave as the employee makes it.
+type LeaveInput struct {
+	LeaveType   LeaveType
+	StartDate   Date
+	EndDate     Date
+	HalfDay     bool
+	Reason      string
+	Idempotency *Idempotency
+}
+
+// LeaveCost validates the dates of a request and returns the working days it
+// costs under schedule s and holidays h: a half day is 0.5; a range with no
+// working day, an end before the start, a half day over several dates or a
+// range across two calendar years is invalid.
+func LeaveCost(s Schedule, h Holidays, in LeaveInput) (float64, error) {
+	var v Validator
+	v.Check(in.LeaveType.Valid(), "body.leave_type", "must be annual, sick or unpaid")
+	v.Check(len(in.Reason) <= MaxReasonLength, "body.reason", "must be at most 2000 bytes")
+	switch {
+	case in.EndDate < in.StartDate:
+		v.Add("body.end_date", "must not be before start_date")
+	case in.StartDate.Year() != in.EndDate.Year():
+		v.Add("body.end_date", "must be in the same calendar year as start_date (make one request per year)")
+	case in.HalfDay && in.StartDate != in.EndDate:
+		v.Add("body.half_day", "is only allowed when start_date and end_date are the same date")
+	}
+	if err := v.Err(); err != nil {
+		return 0, err
+	}
+	days := float64(s.WorkingDays(in.StartDate, in.EndDate, h))
+	if days == 0 {
+		return 0, InvalidField("body.start_date", "the range %s to %s holds no working day", in.StartDate, in.EndDate)
+	}
+	if in.HalfDay {
+		days = 0.5
+	}
+	return days, nil
+}
+
+// Balance is an employee's annual leave for one year.
+type Balance struct {
+	EmployeeID  int64   `json:"employee_id"`
+	Year        int     `json:"year"`
+	Allowance   float64 `json:"allowance"`
+	Used        float64 `json:"used"`
+	Pending     float64 `json:"pending"`
+	LatePenalty float64 `json:"late_penalty"`
+	Remaining   float64 `json:"remaining"`
+}
+
+// LatePenaltyDays returns the whole days of annual leave lost to lateness under
+// the company policy: one day per penaltyMinutes late minutes in the year; 0
+// when the policy is off (penaltyMinutes <= 0).
+func LatePenaltyDays(lateMinutes, penaltyMinutes int) float64 {
+	if penaltyMinutes <= 0 || lateMinutes <= 0 {
+		return 0
+	}
+	return float64(lateMinutes / penaltyMinutes)
+}
+
+// NewBalance computes a balance: remaining = allowance - used - pending - late penalty.
+func NewBalance(employeeID int64, year int, allowance, used, pending float64, lateMinutes, penaltyMinutes int) Balance {
+	b := Balance{EmployeeID: employeeID, Year: year, Allowance: allowance, Used: used, Pending: pending,
+		LatePenalty: LatePenaltyDays(lateMinutes, penaltyMinutes)}
+	b.Remaining = round2(b.Allowance - b.Used - b.Pending - b.LatePenalty)
+	return b
+}
+
+// CheckRequest decides whether a new annual request of days fits the balance.
+func (b Balance) CheckRequest(days float64) error {
+	if days > b.Remaining {
+		return Errorf(KindInvalid, "insufficient_balance", "the request costs %g days but only %g remain in %d", days, math.Max(b.Remaining, 0), b.Year)
+	}
+	return nil
+}
+
+// CheckApproval decides whether approving an annual request of days keeps the
+// balance whole: used + days <= allowance - late penalty. Other pending
+// requests do not count against it.
+func (b Balance) CheckApproval(days float64) error {
+	if b.Used+days > b.Allowance-b.LatePenalty {
+		return Errorf(KindInvalid, "insufficient_balance", "approving %g days would overdraw %d: %g of %g days are used and %g lost to lateness", days, b.Year, b.Used, b.Allowance, b.LatePenalty)
+	}
+	return nil
+}
+
+func round2(f float64) float64 { return math.Round(f*100) / 100 }
+
+// LeaveAction is a manager's decision on a request.
+type LeaveAction string
+
+// The decisions.
+const (
+	Approve LeaveAction = "approve"
+	Reject  LeaveAction = "reject"
+)
+
+// CheckDecider applies the rules for who may decide a request of employee,
+// who is in the actor's scope: a manager or admin, never on their own request,
+// except an admin with no other active admin.
+func CheckDecider(a Actor, employeeID int64, otherActiveAdmins int) error {
+	if err := RequireManagerAccess(a); err != nil {
+		return err
+	}
+	if a.ID == employeeID && !(a.IsAdmin() && otherActiveAdmins == 0) {
+		return Errorf(KindForbidden, "own_request", "nobody may decide their own leave request; their manager or an admin does")
+	}
+	return nil
+}
+
+// CanCancel decides whether the requester may cancel r on date today (their local date).
+func (r *LeaveRequest) CanCancel(today Date) error {
+	switch {
+	case r.Status == LeavePending:
+		return nil
+	case r.Status == LeaveApproved && today < r.StartDate:
+		return nil
+	case r.Status == LeaveApproved:
+		return Errorf(KindConflict, "already_started", "approved leave that has started can no longer be cancelled")
+	}
+	return Errorf(KindConflict, "not_cancellable", "a %s request cannot be cancelled", r.Status)
+}
+
+// LeaveFilter selects leave requests.
+type LeaveFilter struct {
+	Status     *LeaveStatus
+	Year       *int
+	EmployeeID *int64
+	Department *string
+	From, To   *Date // requests overlapping this range
+	Page
+}
+
+// LeaveRequestView is a leave request with the employee's name, as the overview shows it.
+type LeaveRequestView struct {
+	LeaveRequest
+	EmployeeName string `json:"employee_name"`
+}
+
+// LeaveService manages leave requests and balances.
+type LeaveService interface {
+	// RequestLeave files a pending request for the actor.
+	RequestLeave(ctx context.Context, actor Actor, in LeaveInput) (*LeaveRequest, error)
+	// ListLeave lists the actor's own requests, newest first.
+	ListLeave(ctx context.Context, actor Actor, f LeaveFilter) ([]*LeaveRequest, int, error)
+	// DecideLeave approves or rejects a pending request of someone in scope.
+	DecideLeave(ctx context.Context, actor Actor, id int64, action LeaveAction, comment string) (*LeaveRequest, error)
+	// CancelLeave cancels the actor's own pending, or approved and not started, request.
+	CancelLeave(ctx context.Context, actor Actor, id int64) (*LeaveRequest, error)
+	// LeaveOverview lists the requests of everyone in scope.
+	LeaveOverview(ctx context.Context, actor Actor, f LeaveFilter) ([]*LeaveRequestView, int, error)
+	// LeaveBalance returns the annual leave balance of the actor or, with
+	// manager access, of someone in scope.
+	LeaveBalance(ctx context.Context, actor Actor, employeeID *int64, year *int) (*Balance, error)
+}
+
+// Holiday is a company holiday.
+type Holiday struct {
+	ID   int64  `json:"id"`
+	Date Date   `json:"date"`
+	Name string `json:"name"`
+}
+
+// HolidayService keeps the company holiday list.
+type HolidayService interface {
+	ListHolidays(ctx context.Context, actor Actor, year *int, p Page) ([]*Holiday, int, error)
+	CreateHoliday(ctx context.Context, actor Actor, h Holiday) (*Holiday, error)
+	DeleteHoliday(ctx context.Context, actor Actor, id int64) error
+}

@@ -1,0 +1,129 @@
+package attendance
+
+import "math"
+
+// OverviewRow sums up one employee's attendance over a date range.
+type OverviewRow struct {
+	EmployeeID int64  `json:"employee_id"`
+	Username   string `json:"username"`
+	Name       string `json:"name"`
+	Department string `json:"department"`
+	OverviewTotals
+}
+
+// OverviewTotals are the numbers of an overview row, and their sums.
+type OverviewTotals struct {
+	DaysPresent   int     `json:"days_present"`
+	LateEntries   int     `json:"late_entries"`
+	LateMinutes   int     `json:"late_minutes"`
+	AbsentDays    int     `json:"absent_days"`
+	LeaveDays     float64 `json:"leave_days"`
+	WorkedSeconds int64   `json:"worked_seconds"`
+	WorkedHours   float64 `json:"worked_hours"`
+	OpenSessions  int     `json:"open_sessions"`
+}
+
+// Add adds r's numbers to t; WorkedHours is recomputed from the seconds.
+func (t *OverviewTotals) Add(r OverviewTotals) {
+	t.DaysPresent += r.DaysPresent
+	t.LateEntries += r.LateEntries
+	t.LateMinutes += r.LateMinutes
+	t.AbsentDays += r.AbsentDays
+	t.LeaveDays += r.LeaveDays
+	t.WorkedSeconds += r.WorkedSeconds
+	t.OpenSessions += r.OpenSessions
+	t.WorkedHours = Hours(t.WorkedSeconds)
+}
+
+// Hours converts seconds to hours rounded to two decimals.
+func Hours(seconds int64) float64 {
+	return math.Round(float64(seconds)/36) / 100
+}
+
+// Overview is the attendance overview of a date range: a page of rows and the
+// totals over every matching employee.
+type Overview struct {
+	From    Date           `json:"from"`
+	To      Date           `json:"to"`
+	Count   int            `json:"count"`
+	Totals  OverviewTotals `json:"totals"`
+	Results []OverviewRow  `json:"results"`
+}
+
+// LeaveDays maps the working days under approved leave to the share of the day
+// taken: 1, or 0.5 for a half day.
+type LeaveDays map[Date]float64
+
+// ApprovedLeaveDays returns the working days from first to last that the
+// approved requests cover, under the schedule s and the holidays h.
+func ApprovedLeaveDays(s Schedule, h Holidays, first, last Date, approved []LeaveRequest) LeaveDays {
+	out := LeaveDays{}
+	for _, r := range approved {
+		if r.Status != LeaveApproved {
+			continue
+		}
+		share := 1.0
+		if r.HalfDay {
+			share = 0.5
+		}
+		for d := max(r.StartDate, first); d <= min(r.EndDate, last); d++ {
+			if s.IsWorkingDay(d, h) {
+				out[d] = max(out[d], share)
+			}
+		}
+	}
+	return out
+}
+
+// Summarize sums up an employee's days from first to last as of today (all the
+// employee's local dates). days holds the Days recorded in the range, in any
+// order; leave the approved leave in it. Working days and absences use the
+// schedule and holidays as they are now, for the whole range.
+//
+// An absent day is a working day before today, on or after the hiring date
+// (and not after a deactivation), with no entry and no approved leave.
+func Summarize(s Schedule, h Holidays, first, last, today Date, days []Day, leave LeaveDays) OverviewTotals {
+	var t OverviewTotals
+	absentFrom, absentTo := max(first, s.HiredOn), min(last, today.AddDays(-1))
+	if s.Until != nil {
+		absentTo = min(absentTo, *s.Until)
+	}
+	covered := 0 // working days in the absence window with an entry or leave
+	for _, d := range days {
+		if d.Date < first || d.Date > last {
+			continue
+		}
+		if d.Present() {
+			t.DaysPresent++
+			if d.Date >= absentFrom && d.Date <= absentTo && s.IsWorkingDay(d.Date, h) {
+				covered++
+			}
+		}
+		if d.Late {
+			t.LateEntries++
+			t.LateMinutes += d.LateMinutes
+		}
+		t.WorkedSeconds += d.WorkedSeconds
+		t.OpenSessions += d.OpenSessions
+	}
+	present := make(map[Date]bool, len(days))
+	for _, d := range days {
+		if d.Present() {
+			present[d.Date] = true
+		}
+	}
+	for d, share := range leave {
+		if d < first || d > last {
+			continue
+		}
+		t.LeaveDays += share
+		if d >= absentFrom && d <= absentTo && !present[d] {
+			covered++
+		}
+	}
+	if absentFrom <= absentTo {
+		t.AbsentDays = max(0, s.WorkingDays(absentFrom, absentTo, h)-covered)
+	}
+	t.WorkedHours = Hours(t.WorkedSeconds)
+	return t
+}

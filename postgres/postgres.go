@@ -1,0 +1,96 @@
+// Package postgres opens a PostgreSQL database (through pgx's database/sql
+// driver) for the shared store, with its own migrations. Several replicas may
+// use one database: writes lock the rows they check, and migrations take a
+// session lock so that replicas starting together apply them once.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"github.com/openattendance/attendance/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Open connects to the database at url (postgres://…).
+func Open(ctx context.Context, url string, maxConns int) (*sql.DB, error) {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	if maxConns <= 0 {
+		maxConns = 20
+	}
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: connect: %w", err)
+	}
+	return db, nil
+}
+
+// Migrate applies the embedded schema migrations that have not run yet,
+// holding a session lock so that concurrent replicas do not race.
+func Migrate(ctx context.Context, db *sql.DB, logger *slog.Logger) error {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, db, sub, goose.WithSessionLocker(locker),
+		goose.WithSlog(logger), goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return fmt.Errorf("postgres: migrations: %w", err)
+	}
+	res, err := p.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres: migrate: %w", err)
+	}
+	for _, r := range res {
+		logger.Info("migration applied", "version", r.Source.Version, "took", r.Duration)
+	}
+	return nil
+}
+
+// notificationLock is the advisory lock key that orders notification inserts.
+const notificationLock = 7_301_172_001
+
+// Dialect returns the store dialect of PostgreSQL.
+func Dialect() sqlstore.Dialect {
+	return sqlstore.Dialect{
+		Name:           "postgres",
+		NumberedParams: true,
+		ForUpdate:      " FOR UPDATE",
+		// Notification ids come from a sequence, and sequences can commit out of
+		// order; taking this lock before the insert (held to the commit) makes
+		// ids commit in order, so a replay "after id N" can never skip one.
+		SerializeNotifications: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", notificationLock),
+		EncodeTime:             func(t time.Time) any { return t },
+		IsUniqueViolation:      isUniqueViolation,
+	}
+}
+
+func isUniqueViolation(err error) bool {
+	var e *pgconn.PgError
+	return errors.As(err, &e) && e.Code == "23505"
+}

@@ -1,0 +1,367 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/openattendance/attendance"
+)
+
+const eventCols = `ev.id, ev.employee_id, ev.type, ev.ts, ev.late, ev.late_minutes, ev.source, ev.recorded_by,
+	ev.note, ev.voided, ev.voided_by, ev.voided_at, ev.void_note`
+
+func scanEvent(s scanner) (*attendance.AttendanceEvent, error) {
+	var e attendance.AttendanceEvent
+	err := s.Scan(&e.ID, &e.EmployeeID, &e.Type, timeCol{&e.Timestamp}, &e.Late, &e.LateMinutes, &e.Source, &e.RecordedBy,
+		&e.Note, &e.Voided, &e.VoidedBy, nullTimeCol{&e.VoidedAt}, &e.VoidNote)
+	if err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+func (db *DB) events(ctx context.Context, q queryer, query string, args ...any) ([]attendance.AttendanceEvent, error) {
+	rows, err := q.QueryContext(ctx, db.q(query), args...)
+	if err != nil {
+		return nil, db.internal("events", err)
+	}
+	defer rows.Close()
+	var out []attendance.AttendanceEvent
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, db.internal("events", err)
+		}
+		out = append(out, *e)
+	}
+	return out, db.internal("events", rows.Err())
+}
+
+// RecordEvent clocks the actor in or out, or records an event on behalf of
+// someone in the actor's scope. The sequence check, the insert, the lateness
+// of the date, the derived day and the late-arrival notification commit together.
+func (db *DB) RecordEvent(ctx context.Context, a attendance.Actor, r attendance.RecordEvent) (*attendance.AttendanceEvent, error) {
+	now := db.now()
+	if err := r.Check(a, now); err != nil {
+		return nil, err
+	}
+	var ev *attendance.AttendanceEvent
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var err error
+		ev, err = idempotent(ctx, db, tx, a.ID, "attendance", r.Idempotency, func() (*attendance.AttendanceEvent, error) {
+			return db.recordEvent(ctx, tx, a, r, now)
+		})
+		return err
+	})
+	return ev, err
+}
+
+func (db *DB) recordEvent(ctx context.Context, tx *Tx, a attendance.Actor, r attendance.RecordEvent, now time.Time) (*attendance.AttendanceEvent, error) {
+	ev := &attendance.AttendanceEvent{EmployeeID: a.ID, Type: r.Type, Timestamp: now, Source: attendance.SourceSelf, RecordedBy: a.ID}
+	if r.OnBehalf() {
+		ev.EmployeeID, ev.Source, ev.Note = *r.EmployeeID, attendance.SourceManager, *r.Note
+		if r.Timestamp != nil {
+			ev.Timestamp = r.Timestamp.UTC().Truncate(time.Microsecond)
+		}
+	}
+	emp, err := db.employee(ctx, tx, ev.EmployeeID, true)
+	if err != nil {
+		return nil, err
+	}
+	if r.OnBehalf() {
+		if ok, err := db.inScope(ctx, tx, a, emp.ID); err != nil || !ok {
+			return nil, orNotFound(err, "employee")
+		}
+	}
+	prev, next, err := db.neighbours(ctx, tx, emp.ID, ev.Timestamp, 0)
+	if err != nil {
+		return nil, err
+	}
+	if err := attendance.CheckSequence(prev, next, ev.Type); err != nil {
+		return nil, err
+	}
+	ev.ID, err = tx.insertID(ctx, `INSERT INTO attendance_events (employee_id, type, ts, source, recorded_by, note, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, ev.EmployeeID, string(ev.Type), db.t(ev.Timestamp), string(ev.Source), ev.RecordedBy, ev.Note, db.t(now))
+	if err != nil {
+		return nil, db.internal("insert event", err)
+	}
+	sched := emp.Schedule()
+	day := sched.LocalDate(ev.Timestamp)
+	if ev.Type == attendance.Entry {
+		late, err := db.evaluateLateness(ctx, tx, emp, day)
+		if err != nil {
+			return nil, err
+		}
+		if l, ok := late[ev.ID]; ok {
+			ev.Late, ev.LateMinutes = l.late, l.minutes
+		}
+	}
+	if err := db.rebuildDays(ctx, tx, emp, day, prev); err != nil {
+		return nil, err
+	}
+	recipients, chain, err := db.managersOf(ctx, tx, emp.ID)
+	if err != nil {
+		return nil, err
+	}
+	db.emitEvent(tx, ev, chain, "")
+	if ev.Late {
+		if _, err := db.notify(ctx, tx, attendance.LateArrival(emp, ev, recipients)); err != nil {
+			return nil, err
+		}
+	}
+	return ev, nil
+}
+
+// emitEvent queues an attendance message for the managers in scope of the event.
+func (db *DB) emitEvent(tx *Tx, ev *attendance.AttendanceEvent, chain attendance.Chain, suffix string) {
+	e := *ev
+	tx.emit(attendance.Message{ID: "attendance:" + strconv.FormatInt(ev.ID, 10) + suffix, Type: attendance.MessageAttendance,
+		OccurredAt: db.now(), Event: &e, Managers: chainIDs(chain)})
+}
+
+// neighbours returns the employee's non-voided events right before and after
+// the instant t, leaving out the event skip.
+func (db *DB) neighbours(ctx context.Context, tx *Tx, employeeID int64, t time.Time, skip int64) (prev, next *attendance.AttendanceEvent, err error) {
+	find := func(query string, args ...any) (*attendance.AttendanceEvent, error) {
+		e, err := scanEvent(tx.queryRow(ctx, `SELECT `+eventCols+` FROM attendance_events ev WHERE ev.employee_id = ? AND NOT ev.voided AND ev.id <> ? AND `+query, args...))
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil
+		}
+		return e, db.internal("neighbours", err)
+	}
+	if prev, err = find(`ev.ts <= ? ORDER BY ev.ts DESC, ev.id DESC LIMIT 1`, employeeID, skip, db.t(t)); err != nil {
+		return nil, nil, err
+	}
+	next, err = find(`ev.ts > ? ORDER BY ev.ts, ev.id LIMIT 1`, employeeID, skip, db.t(t))
+	return prev, next, err
+}
+
+type lateness struct {
+	late    bool
+	minutes int
+}
+
+// evaluateLateness decides again which entry of the employee's date d is the
+// first and whether it is late, and stores the outcome on the entries.
+func (db *DB) evaluateLateness(ctx context.Context, tx *Tx, emp *attendance.Employee, d attendance.Date) (map[int64]lateness, error) {
+	sched := emp.Schedule()
+	entries, err := db.events(ctx, tx, `SELECT `+eventCols+` FROM attendance_events ev
+		WHERE ev.employee_id = ? AND NOT ev.voided AND ev.type = 'entry' AND ev.ts >= ? AND ev.ts < ? ORDER BY ev.ts, ev.id`,
+		emp.ID, db.t(d.In(sched.Location)), db.t(d.AddDays(1).In(sched.Location)))
+	if err != nil || len(entries) == 0 {
+		return nil, err
+	}
+	holidays, err := db.holidays(ctx, tx, d, d)
+	if err != nil {
+		return nil, err
+	}
+	onLeave, err := db.onLeave(ctx, tx, emp.ID, d)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]lateness, len(entries))
+	for i, e := range entries {
+		var want lateness
+		if i == 0 {
+			want.late, want.minutes = sched.Lateness(e.Timestamp, holidays, onLeave)
+		}
+		out[e.ID] = want
+		if want.late != e.Late || want.minutes != e.LateMinutes {
+			if _, err := tx.exec(ctx, `UPDATE attendance_events SET late = ?, late_minutes = ? WHERE id = ?`, want.late, want.minutes, e.ID); err != nil {
+				return nil, db.internal("lateness", err)
+			}
+		}
+	}
+	return out, nil
+}
+
+// rebuildDays derives again the day d and, when an event before it may have
+// gained or lost its exit, the day of that event.
+func (db *DB) rebuildDays(ctx context.Context, tx *Tx, emp *attendance.Employee, d attendance.Date, prev *attendance.AttendanceEvent) error {
+	if err := db.rebuildDay(ctx, tx, emp, d); err != nil {
+		return err
+	}
+	if prev != nil {
+		if pd := emp.Schedule().LocalDate(prev.Timestamp); pd != d {
+			return db.rebuildDay(ctx, tx, emp, pd)
+		}
+	}
+	return nil
+}
+
+// rebuildDay derives the stored Day of date d from the employee's events.
+func (db *DB) rebuildDay(ctx context.Context, tx *Tx, emp *attendance.Employee, d attendance.Date) error {
+	loc := emp.Schedule().Location
+	start, end := d.In(loc), d.AddDays(1).In(loc)
+	events, err := db.events(ctx, tx, `SELECT `+eventCols+` FROM attendance_events ev
+		WHERE ev.employee_id = ? AND NOT ev.voided AND ev.ts >= ? AND ev.ts < ? ORDER BY ev.ts, ev.id`,
+		emp.ID, db.t(start), db.t(end))
+	if err != nil {
+		return err
+	}
+	after, err := db.events(ctx, tx, `SELECT `+eventCols+` FROM attendance_events ev
+		WHERE ev.employee_id = ? AND NOT ev.voided AND ev.ts >= ? ORDER BY ev.ts, ev.id LIMIT 1`, emp.ID, db.t(end))
+	if err != nil {
+		return err
+	}
+	return db.saveDay(ctx, tx, emp.ID, attendance.BuildDay(d, loc, append(events, after...)))
+}
+
+func (db *DB) saveDay(ctx context.Context, tx *Tx, employeeID int64, day attendance.Day) error {
+	if !day.Present() {
+		_, err := tx.exec(ctx, `DELETE FROM attendance_days WHERE employee_id = ? AND date = ?`, employeeID, day.Date.String())
+		return db.internal("day", err)
+	}
+	_, err := tx.exec(ctx, `INSERT INTO attendance_days (employee_id, date, entries, late, late_minutes, worked_seconds, open_sessions)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (employee_id, date) DO UPDATE SET entries = excluded.entries, late = excluded.late,
+			late_minutes = excluded.late_minutes, worked_seconds = excluded.worked_seconds, open_sessions = excluded.open_sessions`,
+		employeeID, day.Date.String(), day.Entries, day.Late, day.LateMinutes, day.WorkedSeconds, day.OpenSessions)
+	return db.internal("day", err)
+}
+
+// rebuildAllDays derives every Day of an employee again, e.g. after a change
+// of time zone moved their events to other local dates.
+func (db *DB) rebuildAllDays(ctx context.Context, tx *Tx, emp *attendance.Employee) error {
+	events, err := db.events(ctx, tx, `SELECT `+eventCols+` FROM attendance_events ev
+		WHERE ev.employee_id = ? AND NOT ev.voided ORDER BY ev.ts, ev.id`, emp.ID)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.exec(ctx, `DELETE FROM attendance_days WHERE employee_id = ?`, emp.ID); err != nil {
+		return db.internal("days", err)
+	}
+	for _, day := range attendance.BuildDays(emp.Schedule().Location, events) {
+		if err := db.saveDay(ctx, tx, emp.ID, day); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// VoidEvent voids an event of someone in the actor's scope. Nothing is erased:
+// the event stays, marked voided, with who voided it, when and why.
+func (db *DB) VoidEvent(ctx context.Context, a attendance.Actor, id int64, note string) (*attendance.AttendanceEvent, error) {
+	if err := attendance.RequireManagerAccess(a); err != nil {
+		return nil, err
+	}
+	var v attendance.Validator
+	v.Check(note != "", "body.note", "is required: say why the event is voided")
+	v.Check(len(note) <= attendance.MaxNoteLength, "body.note", "must be at most 1000 bytes")
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var ev *attendance.AttendanceEvent
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var err error
+		ev, err = scanEvent(tx.queryRow(ctx, `SELECT `+eventCols+` FROM attendance_events ev WHERE ev.id = ?`, id))
+		if err != nil {
+			return db.notFound(err, "attendance event")
+		}
+		emp, err := db.employee(ctx, tx, ev.EmployeeID, true)
+		if err != nil {
+			return err
+		}
+		if ok, err := db.inScope(ctx, tx, a, emp.ID); err != nil || !ok {
+			return orNotFound(err, "attendance event")
+		}
+		if emp.ID == a.ID {
+			return attendance.ErrForbidden("nobody may void their own events; their manager or an admin does")
+		}
+		if ev.Voided {
+			return attendance.Errorf(attendance.KindConflict, "already_voided", "the event was already voided")
+		}
+		prev, _, err := db.neighbours(ctx, tx, emp.ID, ev.Timestamp, ev.ID)
+		if err != nil {
+			return err
+		}
+		now := db.now()
+		if _, err := tx.exec(ctx, `UPDATE attendance_events SET voided = ?, voided_by = ?, voided_at = ?, void_note = ? WHERE id = ?`,
+			true, a.ID, db.t(now), note, id); err != nil {
+			return db.internal("void", err)
+		}
+		ev.Voided, ev.VoidedBy, ev.VoidedAt, ev.VoidNote = true, &a.ID, &now, note
+		day := emp.Schedule().LocalDate(ev.Timestamp)
+		if ev.Type == attendance.Entry {
+			if _, err := db.evaluateLateness(ctx, tx, emp, day); err != nil {
+				return err
+			}
+		}
+		if err := db.rebuildDays(ctx, tx, emp, day, prev); err != nil {
+			return err
+		}
+		chain, err := db.chain(ctx, tx, emp.ID)
+		if err != nil {
+			return err
+		}
+		db.emitEvent(tx, ev, chain, ":voided")
+		return nil
+	})
+	return ev, err
+}
+
+// ListEvents lists the events of the actor or of someone in scope, newest first.
+func (db *DB) ListEvents(ctx context.Context, a attendance.Actor, f attendance.EventFilter) ([]*attendance.AttendanceEvent, int, error) {
+	id := a.ID
+	if f.EmployeeID != nil {
+		id = *f.EmployeeID
+	}
+	emp, err := db.FindEmployee(ctx, a, id)
+	if err != nil {
+		return nil, 0, err
+	}
+	var w where
+	w.add("ev.employee_id = ?", id)
+	loc := emp.Schedule().Location
+	if f.From != nil {
+		w.add("ev.ts >= ?", db.t(f.From.In(loc)))
+	}
+	if f.To != nil {
+		w.add("ev.ts < ?", db.t(f.To.AddDays(1).In(loc)))
+	}
+	var count int
+	if err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM attendance_events ev WHERE `+w.String()), w.args...).Scan(&count); err != nil {
+		return nil, 0, db.internal("count events", err)
+	}
+	limit, offset := pageArgs(f.Page)
+	events, err := db.events(ctx, db.read, `SELECT `+eventCols+` FROM attendance_events ev WHERE `+w.String()+
+		` ORDER BY ev.ts DESC, ev.id DESC LIMIT ? OFFSET ?`, append(w.args, limit, offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]*attendance.AttendanceEvent, len(events))
+	for i := range events {
+		out[i] = &events[i]
+	}
+	return out, count, nil
+}
+
+// holidays returns the company holidays from first to last.
+func (db *DB) holidays(ctx context.Context, q queryer, first, last attendance.Date) (attendance.Holidays, error) {
+	rows, err := q.QueryContext(ctx, db.q(`SELECT date, name FROM holidays WHERE date >= ? AND date <= ?`), first.String(), last.String())
+	if err != nil {
+		return nil, db.internal("holidays", err)
+	}
+	defer rows.Close()
+	h := attendance.Holidays{}
+	for rows.Next() {
+		var d attendance.Date
+		var name string
+		if err := rows.Scan(dateCol{&d}, &name); err != nil {
+			return nil, db.internal("holidays", err)
+		}
+		h[d] = name
+	}
+	return h, db.internal("holidays", rows.Err())
+}
+
+// onLeave reports whether the employee has approved leave on date d.
+func (db *DB) onLeave(ctx context.Context, q queryer, employeeID int64, d attendance.Date) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM leave_requests
+		WHERE employee_id = ? AND status = 'approved' AND start_date <= ? AND end_date >= ?`), employeeID, d.String(), d.String()).Scan(&n)
+	return n > 0, db.internal("on leave", err)
+}

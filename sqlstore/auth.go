@@ -1,0 +1,236 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/openattendance/attendance"
+)
+
+func (db *DB) credentials(ctx context.Context, cond string, arg any) (*attendance.Credentials, error) {
+	var c attendance.Credentials
+	e, err := scanEmployee(db.read.QueryRowContext(ctx, db.q(`SELECT `+employeeCols+`, e.password_hash FROM employees e WHERE `+cond), arg), &c.PasswordHash)
+	if err != nil {
+		return nil, db.notFound(err, "employee")
+	}
+	c.Employee = e
+	return &c, nil
+}
+
+// FindCredentials looks up an employee and their hash by username, ignoring case.
+func (db *DB) FindCredentials(ctx context.Context, username string) (*attendance.Credentials, error) {
+	return db.credentials(ctx, "e.username_key = ?", attendance.NormalizeUsername(username))
+}
+
+// FindCredentialsByID looks up an employee and their hash by id.
+func (db *DB) FindCredentialsByID(ctx context.Context, id int64) (*attendance.Credentials, error) {
+	return db.credentials(ctx, "e.id = ?", id)
+}
+
+// CreateSession stores a new login session.
+func (db *DB) CreateSession(ctx context.Context, s *attendance.Session) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `INSERT INTO sessions (id, employee_id, refresh_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+			s.ID, s.EmployeeID, s.RefreshID, db.t(s.CreatedAt), db.t(s.ExpiresAt))
+		return db.internal("create session", err)
+	})
+}
+
+var errReused = attendance.ErrUnauthorized("the refresh token was already used; the session is revoked")
+
+// RotateRefresh rotates a session's refresh token. Presenting a refresh token
+// that was already rotated away is a sign of theft: the whole session is revoked.
+func (db *DB) RotateRefresh(ctx context.Context, sessionID, oldID, newID string, now, expires time.Time) (*attendance.Employee, error) {
+	var e *attendance.Employee
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var refreshID string
+		var employeeID int64
+		var revoked *time.Time
+		var exp time.Time
+		err := tx.queryRow(ctx, `SELECT refresh_id, employee_id, revoked_at, expires_at FROM sessions WHERE id = ?`+db.d.ForUpdate, sessionID).
+			Scan(&refreshID, &employeeID, nullTimeCol{&revoked}, timeCol{&exp})
+		if errors.Is(err, sql.ErrNoRows) {
+			return attendance.ErrUnauthorized("the refresh token is not valid")
+		} else if err != nil {
+			return db.internal("rotate", err)
+		}
+		if revoked != nil || !exp.After(now) {
+			return attendance.ErrUnauthorized("the session has ended; sign in again")
+		}
+		if refreshID != oldID {
+			if err := db.revoke(ctx, tx, `id = ?`, []any{sessionID}, now); err != nil {
+				return err
+			}
+			return commitThen{errReused} // keep the revocation, refuse the token
+		}
+		if e, err = db.employee(ctx, tx, employeeID, false); err != nil {
+			return err
+		}
+		if !e.Active {
+			return attendance.ErrUnauthorized("the account is deactivated")
+		}
+		_, err = tx.exec(ctx, `UPDATE sessions SET refresh_id = ?, expires_at = ? WHERE id = ?`, newID, db.t(expires), sessionID)
+		return db.internal("rotate", err)
+	})
+	return e, err
+}
+
+// SessionActor returns the actor of a live session.
+func (db *DB) SessionActor(ctx context.Context, sessionID string, now time.Time) (attendance.Actor, error) {
+	a := attendance.Actor{SessionID: sessionID}
+	err := db.read.QueryRowContext(ctx, db.q(`SELECT e.id, e.role FROM sessions s JOIN employees e ON e.id = s.employee_id
+		WHERE s.id = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND e.active`), sessionID, db.t(now)).Scan(&a.ID, &a.Role)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, attendance.ErrUnauthorized("the token was revoked or has expired")
+	}
+	return a, db.internal("session", err)
+}
+
+// RevokeSession revokes one session.
+func (db *DB) RevokeSession(ctx context.Context, sessionID string, now time.Time) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		return db.revoke(ctx, tx, `id = ?`, []any{sessionID}, now)
+	})
+}
+
+// SetPassword stores a new hash and revokes the employee's other sessions.
+func (db *DB) SetPassword(ctx context.Context, employeeID int64, hash, keepSession string, now time.Time) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(ctx, `UPDATE employees SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, db.t(now), employeeID); err != nil {
+			return db.internal("set password", err)
+		}
+		return db.revokeAll(ctx, tx, employeeID, keepSession, now)
+	})
+}
+
+// revokeAll revokes every live session of an employee except keep.
+func (db *DB) revokeAll(ctx context.Context, tx *Tx, employeeID int64, keep string, now time.Time) error {
+	return db.revoke(ctx, tx, `employee_id = ? AND id <> ?`, []any{employeeID, keep}, now)
+}
+
+// revoke revokes the live sessions matching cond and tells live streams to
+// close the sockets opened with them.
+func (db *DB) revoke(ctx context.Context, tx *Tx, cond string, args []any, now time.Time) error {
+	rows, err := tx.query(ctx, `SELECT id FROM sessions WHERE revoked_at IS NULL AND `+cond, args...)
+	if err != nil {
+		return db.internal("revoke", err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return db.internal("revoke", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return db.internal("revoke", err)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	if _, err := tx.exec(ctx, `UPDATE sessions SET revoked_at = ? WHERE revoked_at IS NULL AND `+cond, append([]any{db.t(now)}, args...)...); err != nil {
+		return db.internal("revoke", err)
+	}
+	for _, id := range ids {
+		tx.emit(attendance.Message{ID: "session_revoked:" + id, Type: attendance.MessageSessionRevoked, OccurredAt: now, SessionID: id})
+	}
+	return nil
+}
+
+// LoginFailures counts the failed logins of key since a time.
+func (db *DB) LoginFailures(ctx context.Context, key string, since time.Time) (int, time.Time, error) {
+	var n int
+	var oldest *time.Time
+	err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*), MIN(at) FROM login_failures WHERE key = ? AND at > ?`), key, db.t(since)).
+		Scan(&n, nullTimeCol{&oldest})
+	if err != nil {
+		return 0, time.Time{}, db.internal("login failures", err)
+	}
+	if oldest == nil {
+		return n, time.Time{}, nil
+	}
+	return n, *oldest, nil
+}
+
+// RecordLoginFailure records a failed login.
+func (db *DB) RecordLoginFailure(ctx context.Context, key string, at time.Time) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `INSERT INTO login_failures (key, at) VALUES (?, ?)`, key, db.t(at))
+		return db.internal("login failure", err)
+	})
+}
+
+// ClearLoginFailures forgets the failures of key.
+func (db *DB) ClearLoginFailures(ctx context.Context, key string) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `DELETE FROM login_failures WHERE key = ?`, key)
+		return db.internal("login failures", err)
+	})
+}
+
+// Setting returns a stored setting, creating it on first use. When replicas
+// race to create it, all of them get the value that was stored first.
+func (db *DB) Setting(ctx context.Context, name string, create func() (string, error)) (string, error) {
+	var v string
+	err := db.read.QueryRowContext(ctx, db.q(`SELECT value FROM settings WHERE name = ?`), name).Scan(&v)
+	if err == nil {
+		return v, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return "", db.internal("setting", err)
+	}
+	nv, err := create()
+	if err != nil {
+		return "", err
+	}
+	err = db.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(ctx, `INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`, name, nv); err != nil {
+			return db.internal("setting", err)
+		}
+		return tx.queryRow(ctx, `SELECT value FROM settings WHERE name = ?`, name).Scan(&v)
+	})
+	return v, db.internal("setting", err)
+}
+
+// CountEmployees returns how many employees exist, active or not.
+func (db *DB) CountEmployees(ctx context.Context) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM employees`).Scan(&n)
+	return n, db.internal("count employees", err)
+}
+
+// Bootstrap creates the first admin when the database has no user at all,
+// and reports whether it did. Concurrent replicas create one admin between them.
+func (db *DB) Bootstrap(ctx context.Context, username, passwordHash string) (bool, error) {
+	created := false
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var n int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM employees`).Scan(&n); err != nil {
+			return db.internal("bootstrap", err)
+		}
+		if n > 0 {
+			return nil
+		}
+		e := attendance.NewEmployee(db.cfg.CompanyTimezone, db.now())
+		e.Username, e.Role = username, attendance.RoleAdmin
+		_, err := tx.exec(ctx, `INSERT INTO employees (username, username_key, password_hash, role, timezone, work_start, work_end,
+			work_days, late_grace_minutes, annual_leave_days, hired_on, active, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.Username, attendance.NormalizeUsername(e.Username), passwordHash, string(e.Role), e.Timezone, int(e.WorkStart), int(e.WorkEnd),
+			int(e.WorkDays), e.LateGraceMinutes, e.AnnualLeaveDays, e.HiredOn.String(), true, db.t(e.CreatedAt), db.t(e.UpdatedAt))
+		if err != nil {
+			return db.internal("bootstrap", err)
+		}
+		created = true
+		return nil
+	})
+	if err != nil && db.d.IsUniqueViolation(err) {
+		return false, nil // another replica created the admin first
+	}
+	return created, err
+}

@@ -1,0 +1,370 @@
+// Package sqlstore implements the domain's services on database/sql. The SQL
+// is shared by SQLite and PostgreSQL; what differs between them (placeholders,
+// row locks, how instants are stored, how a unique violation looks) is a
+// Dialect, supplied by the sqlite and postgres packages, which also own the
+// connections and the migrations.
+//
+// Every service method owns its transaction: it begins, checks the domain's
+// rules against what it reads inside the transaction, writes, and commits, so
+// that concurrent requests can never break a rule between the check and the
+// write. Messages for live subscribers are handed to an Emitter inside the
+// transaction and published only once it has committed.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/openattendance/attendance"
+)
+
+// Dialect describes a database engine to the shared SQL.
+type Dialect struct {
+	// Name is "sqlite" or "postgres".
+	Name string
+	// NumberedParams turns the shared SQL's ? placeholders into $1, $2, ….
+	NumberedParams bool
+	// ForUpdate is appended to SELECTs that lock the rows they read (PostgreSQL:
+	// " FOR UPDATE"); SQLite has one writer at a time and needs none.
+	ForUpdate string
+	// SerializeNotifications runs before notifications are inserted, so that
+	// their ids commit in the order they were given (PostgreSQL sequences can
+	// commit out of order). Empty on SQLite, whose writes are serial.
+	SerializeNotifications string
+	// EncodeTime turns an instant into the value stored in a timestamp column.
+	EncodeTime func(time.Time) any
+	// IsUniqueViolation reports whether err is a unique constraint violation.
+	IsUniqueViolation func(error) bool
+}
+
+// Config is the company policy the services apply.
+type Config struct {
+	// CompanyTimezone is the default time zone of new employees and the zone of
+	// "today" in defaults.
+	CompanyTimezone string
+	// LowLeaveThreshold is the remaining annual leave at or below which a
+	// low-balance notification is sent.
+	LowLeaveThreshold float64
+	// LatePenaltyMinutes: every this many late minutes in a year cost a day of
+	// annual leave; 0 turns the policy off.
+	LatePenaltyMinutes int
+}
+
+// Emitter receives the live messages a write produces. EmitTx is called inside
+// the write's transaction (a cluster stores them in a durable job there);
+// Committed is called after the commit (a single node publishes them then).
+type Emitter interface {
+	EmitTx(ctx context.Context, tx *sql.Tx, msgs []attendance.Message) error
+	Committed(ctx context.Context, msgs []attendance.Message)
+}
+
+// DB is the store. It implements the domain's service interfaces.
+type DB struct {
+	write *sql.DB // the connection(s) that write; on SQLite exactly one
+	read  *sql.DB // the connections that only read; may be the same as write
+	d     Dialect
+	cfg   Config
+
+	// Now is the clock; tests set it to fixed instants.
+	Now func() time.Time
+	// Hasher hashes new passwords.
+	Hasher attendance.PasswordHasher
+	// Emitter receives live messages; nil drops them.
+	Emitter Emitter
+	// Logger logs what operators need to know.
+	Logger *slog.Logger
+
+	company *time.Location
+	queries sync.Map // shared SQL → dialect SQL
+}
+
+var (
+	_ attendance.EmployeeService     = (*DB)(nil)
+	_ attendance.AuthStore           = (*DB)(nil)
+	_ attendance.AttendanceService   = (*DB)(nil)
+	_ attendance.LeaveService        = (*DB)(nil)
+	_ attendance.HolidayService      = (*DB)(nil)
+	_ attendance.NotificationService = (*DB)(nil)
+)
+
+// New returns a store on the given pools. write must serialise writers the way
+// the engine needs (SQLite: one connection, immediate transactions); read may be
+// the same pool.
+func New(write, read *sql.DB, d Dialect, cfg Config) (*DB, error) {
+	if cfg.CompanyTimezone == "" {
+		cfg.CompanyTimezone = "UTC"
+	}
+	loc, err := attendance.LoadLocation(cfg.CompanyTimezone)
+	if err != nil {
+		return nil, fmt.Errorf("company time zone: %w", err)
+	}
+	if read == nil {
+		read = write
+	}
+	return &DB{
+		write: write, read: read, d: d, cfg: cfg,
+		Now:     func() time.Time { return time.Now() },
+		Logger:  slog.Default(),
+		company: loc,
+	}, nil
+}
+
+// Dialect returns the store's dialect.
+func (db *DB) Dialect() Dialect { return db.d }
+
+// WriteDB returns the pool that writes, for jobs that share its transactions.
+func (db *DB) WriteDB() *sql.DB { return db.write }
+
+// Ping reports whether the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	return db.read.PingContext(ctx)
+}
+
+// now returns the current instant, truncated to what the database stores.
+func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
+
+// companyToday returns the company's date now.
+func (db *DB) companyToday() attendance.Date { return attendance.DateOf(db.now().In(db.company)) }
+
+// q turns shared SQL into the dialect's, once per query text.
+func (db *DB) q(query string) string {
+	if !db.d.NumberedParams {
+		return query
+	}
+	if s, ok := db.queries.Load(query); ok {
+		return s.(string)
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	s := b.String()
+	db.queries.Store(query, s)
+	return s
+}
+
+// t encodes an instant for a query argument.
+func (db *DB) t(t time.Time) any { return db.d.EncodeTime(t.UTC().Truncate(time.Microsecond)) }
+
+// tp encodes an optional instant.
+func (db *DB) tp(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return db.t(*t)
+}
+
+// Tx is a write transaction with the hooks that run after it commits.
+type Tx struct {
+	*sql.Tx
+	db   *DB
+	msgs []attendance.Message
+}
+
+// begin starts a write transaction.
+func (db *DB) begin(ctx context.Context) (*Tx, error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, db.internal("begin", err)
+	}
+	return &Tx{Tx: tx, db: db}, nil
+}
+
+// emit queues live messages; they are handed to the Emitter at commit.
+func (tx *Tx) emit(msgs ...attendance.Message) { tx.msgs = append(tx.msgs, msgs...) }
+
+// commit commits and then publishes the queued messages.
+func (tx *Tx) commit(ctx context.Context) error {
+	em := tx.db.Emitter
+	if em != nil && len(tx.msgs) > 0 {
+		if err := em.EmitTx(ctx, tx.Tx, tx.msgs); err != nil {
+			return tx.db.internal("emit", err)
+		}
+	}
+	if err := tx.Tx.Commit(); err != nil {
+		return tx.db.internal("commit", err)
+	}
+	if em != nil && len(tx.msgs) > 0 {
+		em.Committed(context.WithoutCancel(ctx), tx.msgs)
+	}
+	return nil
+}
+
+// inTx runs fn in a write transaction and commits when it returns nil.
+func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		var ct commitThen
+		if errors.As(err, &ct) {
+			if cerr := tx.commit(ctx); cerr != nil {
+				return cerr
+			}
+			return ct.err
+		}
+		return err
+	}
+	return tx.commit(ctx)
+}
+
+func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return tx.ExecContext(ctx, tx.db.q(query), args...)
+}
+
+func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return tx.QueryContext(ctx, tx.db.q(query), args...)
+}
+
+func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.QueryRowContext(ctx, tx.db.q(query), args...)
+}
+
+// queryer is a transaction or a pool: reads run on either.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// reader returns what reads outside a write go to.
+func (db *DB) reader() queryer { return db.read }
+
+// insertID runs an INSERT … RETURNING id.
+func (tx *Tx) insertID(ctx context.Context, query string, args ...any) (int64, error) {
+	var id int64
+	err := tx.queryRow(ctx, query+" RETURNING id", args...).Scan(&id)
+	return id, err
+}
+
+// internal wraps an unexpected database error: it is logged with its cause
+// by the HTTP layer, and the user sees a plain sentence.
+func (db *DB) internal(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *attendance.Error
+	if errors.As(err, &e) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return fmt.Errorf("sqlstore: %s: %w", op, err)
+}
+
+// timeCol scans an instant stored by either dialect.
+type timeCol struct{ t *time.Time }
+
+func (c timeCol) Scan(src any) error {
+	switch v := src.(type) {
+	case int64:
+		*c.t = time.UnixMicro(v).UTC()
+	case time.Time:
+		*c.t = v.UTC()
+	default:
+		return fmt.Errorf("cannot scan %T into an instant", src)
+	}
+	return nil
+}
+
+// nullTimeCol scans an optional instant.
+type nullTimeCol struct{ t **time.Time }
+
+func (c nullTimeCol) Scan(src any) error {
+	if src == nil {
+		*c.t = nil
+		return nil
+	}
+	var t time.Time
+	if err := (timeCol{&t}).Scan(src); err != nil {
+		return err
+	}
+	*c.t = &t
+	return nil
+}
+
+// dateCol scans a calendar date stored as TEXT (SQLite) or DATE (PostgreSQL).
+type dateCol struct{ d *attendance.Date }
+
+func (c dateCol) Scan(src any) error {
+	switch v := src.(type) {
+	case string:
+		d, err := attendance.ParseDate(v)
+		*c.d = d
+		return err
+	case []byte:
+		d, err := attendance.ParseDate(string(v))
+		*c.d = d
+		return err
+	case time.Time:
+		*c.d = attendance.NewDate(v.Date())
+		return nil
+	}
+	return fmt.Errorf("cannot scan %T into a date", src)
+}
+
+// nullDateCol scans an optional date.
+type nullDateCol struct{ d **attendance.Date }
+
+func (c nullDateCol) Scan(src any) error {
+	if src == nil {
+		*c.d = nil
+		return nil
+	}
+	var d attendance.Date
+	if err := (dateCol{&d}).Scan(src); err != nil {
+		return err
+	}
+	*c.d = &d
+	return nil
+}
+
+// pageArgs returns LIMIT/OFFSET values for a page, with the contract's defaults.
+func pageArgs(p attendance.Page) (limit, offset int) {
+	limit = p.Limit
+	if limit <= 0 {
+		limit = attendance.DefaultPageLimit
+	}
+	limit = min(limit, attendance.MaxPageLimit)
+	return limit, max(p.Offset, 0)
+}
+
+// where collects the conditions and arguments of a query.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, args ...any) {
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, args...)
+}
+
+// addScope adds the condition that col, an employee id, is in the actor's scope.
+func (w *where) addScope(a attendance.Actor, col string) {
+	cond, args := scopeCond(a, col)
+	w.add(cond, args...)
+}
+
+func (w *where) String() string {
+	if len(w.conds) == 0 {
+		return "TRUE"
+	}
+	return strings.Join(w.conds, " AND ")
+}

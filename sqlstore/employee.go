@@ -1,0 +1,353 @@
+package sqlstore
+
+import (
+	"context"
+	"strings"
+
+	"github.com/openattendance/attendance"
+)
+
+const employeeCols = `e.id, e.username, e.email, e.first_name, e.last_name, e.role, e.manager_id,
+	e.department, e.timezone, e.work_start, e.work_end, e.work_days, e.late_grace_minutes,
+	e.annual_leave_days, e.hired_on, e.active, e.deactivated_on, e.created_at, e.updated_at`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanEmployee(s scanner, extra ...any) (*attendance.Employee, error) {
+	var e attendance.Employee
+	dest := []any{&e.ID, &e.Username, &e.Email, &e.FirstName, &e.LastName, &e.Role, &e.ManagerID,
+		&e.Department, &e.Timezone, &e.WorkStart, &e.WorkEnd, &e.WorkDays, &e.LateGraceMinutes,
+		&e.AnnualLeaveDays, dateCol{&e.HiredOn}, &e.Active, nullDateCol{&e.DeactivatedOn},
+		timeCol{&e.CreatedAt}, timeCol{&e.UpdatedAt}}
+	if err := s.Scan(append(dest, extra...)...); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+// employee reads one employee; in a write transaction it also locks the row.
+func (db *DB) employee(ctx context.Context, q queryer, id int64, lock bool) (*attendance.Employee, error) {
+	query := `SELECT ` + employeeCols + ` FROM employees e WHERE e.id = ?`
+	if lock {
+		query += db.d.ForUpdate
+	}
+	e, err := scanEmployee(q.QueryRowContext(ctx, db.q(query), id))
+	if err != nil {
+		return nil, db.notFound(err, "employee")
+	}
+	return e, nil
+}
+
+// FindEmployee returns an employee the actor may see.
+func (db *DB) FindEmployee(ctx context.Context, a attendance.Actor, id int64) (*attendance.Employee, error) {
+	if a.ID != id && !a.HasManagerAccess() {
+		return nil, attendance.ErrNotFound("employee")
+	}
+	e, err := db.employee(ctx, db.reader(), id, false)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := db.inScope(ctx, db.reader(), a, id); err != nil || !ok {
+		return nil, orNotFound(err, "employee")
+	}
+	return e, nil
+}
+
+// ListEmployees lists the employees in the actor's scope.
+func (db *DB) ListEmployees(ctx context.Context, a attendance.Actor, f attendance.EmployeeFilter) ([]*attendance.Employee, int, error) {
+	if err := attendance.RequireManagerAccess(a); err != nil {
+		return nil, 0, err
+	}
+	var w where
+	w.addScope(a, "e.id")
+	if f.Department != nil {
+		w.add("e.department = ?", *f.Department)
+	}
+	if f.Role != nil {
+		w.add("e.role = ?", string(*f.Role))
+	}
+	if f.Active != nil {
+		w.add("e.active = ?", *f.Active)
+	}
+	if f.Query != "" {
+		like := "%" + escapeLike(strings.ToLower(f.Query)) + "%"
+		w.add(`(lower(e.username) LIKE ? ESCAPE '\' OR lower(e.email) LIKE ? ESCAPE '\'
+			OR lower(e.first_name || ' ' || e.last_name) LIKE ? ESCAPE '\')`, like, like, like)
+	}
+	var count int
+	if err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM employees e WHERE `+w.String()), w.args...).Scan(&count); err != nil {
+		return nil, 0, db.internal("count employees", err)
+	}
+	limit, offset := pageArgs(f.Page)
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT `+employeeCols+` FROM employees e WHERE `+w.String()+` ORDER BY e.id LIMIT ? OFFSET ?`),
+		append(w.args, limit, offset)...)
+	if err != nil {
+		return nil, 0, db.internal("list employees", err)
+	}
+	defer rows.Close()
+	out := []*attendance.Employee{}
+	for rows.Next() {
+		e, err := scanEmployee(rows)
+		if err != nil {
+			return nil, 0, db.internal("list employees", err)
+		}
+		out = append(out, e)
+	}
+	return out, count, db.internal("list employees", rows.Err())
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// CreateEmployee creates an employee. A manager's new report reports to them
+// unless another manager in their scope is named.
+func (db *DB) CreateEmployee(ctx context.Context, a attendance.Actor, f attendance.EmployeeFields) (*attendance.Employee, error) {
+	if err := attendance.RequireManagerAccess(a); err != nil {
+		return nil, err
+	}
+	if f.Role != nil && *f.Role == attendance.RoleAdmin && !a.IsAdmin() {
+		return nil, attendance.ErrForbidden("only an admin may create an admin")
+	}
+	if !f.ManagerIDSet {
+		f.ManagerIDSet, f.ManagerID = true, &a.ID
+	}
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	if f.Password == nil || f.Username == nil {
+		return nil, attendance.EmployeeChange{Actor: a, Fields: f}.Check()
+	}
+	// Hash before the transaction: it is slow on purpose, and the writer must not wait for it.
+	hash, err := db.Hasher.Hash(ctx, *f.Password)
+	if err != nil {
+		return nil, err
+	}
+	var e *attendance.Employee
+	err = db.inTx(ctx, func(tx *Tx) error {
+		change := attendance.EmployeeChange{Actor: a, Fields: f}
+		if err := db.managerFacts(ctx, tx, &change, 0); err != nil {
+			return err
+		}
+		if err := change.Check(); err != nil {
+			return err
+		}
+		e = attendance.NewEmployee(db.cfg.CompanyTimezone, db.now())
+		f.Apply(e)
+		id, err := tx.insertID(ctx, `INSERT INTO employees (username, username_key, password_hash, email, first_name, last_name,
+			role, manager_id, department, timezone, work_start, work_end, work_days, late_grace_minutes,
+			annual_leave_days, hired_on, active, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.Username, attendance.NormalizeUsername(e.Username), hash, e.Email, e.FirstName, e.LastName,
+			string(e.Role), e.ManagerID, e.Department, e.Timezone, int(e.WorkStart), int(e.WorkEnd), int(e.WorkDays),
+			e.LateGraceMinutes, e.AnnualLeaveDays, e.HiredOn.String(), e.Active, db.t(e.CreatedAt), db.t(e.UpdatedAt))
+		if err != nil {
+			return db.uniqueUsername(err)
+		}
+		e.ID = id
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// managerFacts gathers what the rules need to know about a new manager_id.
+func (db *DB) managerFacts(ctx context.Context, tx *Tx, c *attendance.EmployeeChange, targetID int64) error {
+	f := c.Fields
+	if f.ManagerIDSet && f.ManagerID != nil {
+		mid := *f.ManagerID
+		var n int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM employees WHERE id = ?`, mid).Scan(&n); err != nil {
+			return db.internal("manager", err)
+		}
+		c.ManagerExists = n > 0
+		if c.ManagerExists {
+			ok, err := db.inScope(ctx, tx, c.Actor, mid)
+			if err != nil {
+				return err
+			}
+			c.ManagerInScope = ok
+			if targetID != 0 {
+				chain, err := db.chain(ctx, tx, mid)
+				if err != nil {
+					return err
+				}
+				c.ManagerCycle = mid == targetID || chain.Contains(targetID)
+			}
+		}
+	}
+	return nil
+}
+
+// lockedOtherAdmins counts the active admins other than id, locking their rows
+// so that two admins demoting each other at once cannot leave none.
+func (db *DB) lockedOtherAdmins(ctx context.Context, tx *Tx, id int64) (int, error) {
+	rows, err := tx.query(ctx, `SELECT id FROM employees WHERE role = 'admin' AND active`+db.d.ForUpdate)
+	if err != nil {
+		return 0, db.internal("admins", err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var aid int64
+		if err := rows.Scan(&aid); err != nil {
+			return 0, db.internal("admins", err)
+		}
+		if aid != id {
+			n++
+		}
+	}
+	return n, db.internal("admins", rows.Err())
+}
+
+func (db *DB) uniqueUsername(err error) error {
+	if db.d.IsUniqueViolation(err) {
+		return attendance.Errorf(attendance.KindConflict, "username_taken", "that username is taken")
+	}
+	return db.internal("save employee", err)
+}
+
+// UpdateEmployee changes the given fields of an employee in the actor's scope.
+func (db *DB) UpdateEmployee(ctx context.Context, a attendance.Actor, id int64, f attendance.EmployeeFields) (*attendance.Employee, error) {
+	if err := attendance.RequireManagerAccess(a); err != nil {
+		return nil, err
+	}
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	var hash string
+	if f.Password != nil && id != a.ID {
+		// A reset: check the password against the target's username, then hash
+		// it before the transaction, since hashing is slow on purpose.
+		target, err := db.FindEmployee(ctx, a, id)
+		if err != nil {
+			return nil, err
+		}
+		username := target.Username
+		if f.Username != nil {
+			username = *f.Username
+		}
+		if msg := attendance.ValidatePassword(*f.Password, username); msg != "" {
+			return nil, attendance.InvalidField("body.password", "%s", msg)
+		}
+		if hash, err = db.Hasher.Hash(ctx, *f.Password); err != nil {
+			return nil, err
+		}
+	}
+	var e *attendance.Employee
+	err := db.inTx(ctx, func(tx *Tx) error {
+		before, err := db.employee(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		if ok, err := db.inScope(ctx, tx, a, id); err != nil || !ok {
+			return orNotFound(err, "employee")
+		}
+		change := attendance.EmployeeChange{Actor: a, Before: before, Fields: f}
+		if err := db.managerFacts(ctx, tx, &change, id); err != nil {
+			return err
+		}
+		if before.Role == attendance.RoleAdmin {
+			if change.OtherActiveAdmins, err = db.lockedOtherAdmins(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		if err := change.Check(); err != nil {
+			return err
+		}
+		after := *before
+		f.Apply(&after)
+		now := db.now()
+		after.UpdatedAt = now
+		switch {
+		case before.Active && !after.Active:
+			today := after.Schedule().Today(now)
+			after.DeactivatedOn = &today
+		case after.Active:
+			after.DeactivatedOn = nil
+		}
+		_, err = tx.exec(ctx, `UPDATE employees SET username = ?, username_key = ?, email = ?, first_name = ?, last_name = ?,
+			role = ?, manager_id = ?, department = ?, timezone = ?, work_start = ?, work_end = ?, work_days = ?,
+			late_grace_minutes = ?, annual_leave_days = ?, hired_on = ?, active = ?, deactivated_on = ?, updated_at = ?
+			WHERE id = ?`,
+			after.Username, attendance.NormalizeUsername(after.Username), after.Email, after.FirstName, after.LastName,
+			string(after.Role), after.ManagerID, after.Department, after.Timezone, int(after.WorkStart), int(after.WorkEnd),
+			int(after.WorkDays), after.LateGraceMinutes, after.AnnualLeaveDays, after.HiredOn.String(), after.Active,
+			datePtr(after.DeactivatedOn), db.t(now), id)
+		if err != nil {
+			return db.uniqueUsername(err)
+		}
+		if hash != "" {
+			if _, err := tx.exec(ctx, `UPDATE employees SET password_hash = ? WHERE id = ?`, hash, id); err != nil {
+				return db.internal("set password", err)
+			}
+		}
+		if hash != "" || !after.Active {
+			if err := db.revokeAll(ctx, tx, id, "", now); err != nil {
+				return err
+			}
+		}
+		if after.Timezone != before.Timezone {
+			if err := db.rebuildAllDays(ctx, tx, &after); err != nil {
+				return err
+			}
+		}
+		e = &after
+		return nil
+	})
+	return e, err
+}
+
+// UpdateSelf changes the actor's own names and email.
+func (db *DB) UpdateSelf(ctx context.Context, a attendance.Actor, f attendance.EmployeeFields) (*attendance.Employee, error) {
+	allowed := attendance.EmployeeFields{FirstName: f.FirstName, LastName: f.LastName, Email: f.Email}
+	if f != allowed {
+		return nil, attendance.ErrForbidden("only first_name, last_name and email may be changed here")
+	}
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	var e *attendance.Employee
+	err := db.inTx(ctx, func(tx *Tx) error {
+		before, err := db.employee(ctx, tx, a.ID, true)
+		if err != nil {
+			return err
+		}
+		after := *before
+		f.Apply(&after)
+		after.UpdatedAt = db.now()
+		if _, err := tx.exec(ctx, `UPDATE employees SET first_name = ?, last_name = ?, email = ?, updated_at = ? WHERE id = ?`,
+			after.FirstName, after.LastName, after.Email, db.t(after.UpdatedAt), a.ID); err != nil {
+			return db.internal("update self", err)
+		}
+		e = &after
+		return nil
+	})
+	return e, err
+}
+
+// DeactivateEmployee deactivates an employee in scope: login refused, tokens
+// revoked, history kept.
+func (db *DB) DeactivateEmployee(ctx context.Context, a attendance.Actor, id int64) error {
+	active := false
+	_, err := db.UpdateEmployee(ctx, a, id, attendance.EmployeeFields{Active: &active})
+	return err
+}
+
+func datePtr(d *attendance.Date) any {
+	if d == nil {
+		return nil
+	}
+	return d.String()
+}
+
+// orNotFound returns err, or a not-found error when err is nil (the object
+// exists but lies outside the caller's scope).
+func orNotFound(err error, what string) error {
+	if err != nil {
+		return err
+	}
+	return attendance.ErrNotFound(what)
+}

@@ -1,0 +1,128 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/openattendance/attendance"
+)
+
+// IdempotencyTTL is how long a key is remembered.
+const IdempotencyTTL = 24 * time.Hour
+
+// storedError is a domain error as an idempotency record keeps it.
+type storedError struct {
+	Kind    attendance.Kind         `json:"kind"`
+	Code    string                  `json:"code"`
+	Message string                  `json:"message"`
+	Fields  []attendance.FieldError `json:"fields,omitempty"`
+}
+
+// replay looks up an idempotency key of the actor for an endpoint. When the
+// key was used within the TTL with the same body, it decodes the first result
+// into out and returns (true, the first error); with another body it returns
+// idempotency_key_reused. It locks the actor's row first, so that two requests
+// with one key run one after the other.
+func (db *DB) replay(ctx context.Context, tx *Tx, actorID int64, endpoint string, k *attendance.Idempotency, out any) (bool, error) {
+	if db.d.ForUpdate != "" {
+		if _, err := tx.exec(ctx, `SELECT id FROM employees WHERE id = ?`+db.d.ForUpdate, actorID); err != nil {
+			return false, db.internal("idempotency lock", err)
+		}
+	}
+	var hash, response string
+	var created time.Time
+	var failed bool
+	err := tx.queryRow(ctx, `SELECT request_hash, response, failed, created_at FROM idempotency_keys
+		WHERE employee_id = ? AND endpoint = ? AND key = ?`, actorID, endpoint, k.Key).Scan(&hash, &response, &failed, timeCol{&created})
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	} else if err != nil {
+		return false, db.internal("idempotency", err)
+	}
+	if db.now().Sub(created) > IdempotencyTTL {
+		_, err := tx.exec(ctx, `DELETE FROM idempotency_keys WHERE employee_id = ? AND endpoint = ? AND key = ?`, actorID, endpoint, k.Key)
+		return false, db.internal("idempotency", err)
+	}
+	if hash != k.Hash {
+		return true, attendance.Errorf(attendance.KindInvalid, "idempotency_key_reused",
+			"this Idempotency-Key was already used with a different request body")
+	}
+	if failed {
+		var se storedError
+		if err := json.Unmarshal([]byte(response), &se); err != nil {
+			return true, db.internal("idempotency", err)
+		}
+		return true, &attendance.Error{Kind: se.Kind, Code: se.Code, Message: se.Message, Fields: se.Fields}
+	}
+	return true, db.internal("idempotency", json.Unmarshal([]byte(response), out))
+}
+
+// remember stores the outcome of a request under its idempotency key: the
+// result, or the domain error it ended with. Internal errors are not
+// remembered: nothing happened, and a retry may succeed.
+func (db *DB) remember(ctx context.Context, tx *Tx, actorID int64, endpoint string, k *attendance.Idempotency, result any, failure error) error {
+	var body []byte
+	var err error
+	var e *attendance.Error
+	if failure != nil {
+		if !errors.As(failure, &e) || e.Kind == attendance.KindInternal {
+			return nil
+		}
+		body, err = json.Marshal(storedError{Kind: e.Kind, Code: e.Code, Message: e.Message, Fields: e.Fields})
+	} else {
+		body, err = json.Marshal(result)
+	}
+	if err != nil {
+		return db.internal("idempotency", err)
+	}
+	_, err = tx.exec(ctx, `INSERT INTO idempotency_keys (employee_id, endpoint, key, request_hash, response, failed, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, actorID, endpoint, k.Key, k.Hash, string(body), failure != nil, db.t(db.now()))
+	return db.internal("idempotency", err)
+}
+
+// idempotent runs op once per idempotency key: a repeat of the key returns the
+// first outcome and changes nothing. A domain error is remembered too, so the
+// transaction commits the record and returns the error.
+func idempotent[T any](ctx context.Context, db *DB, tx *Tx, actorID int64, endpoint string, k *attendance.Idempotency, op func() (*T, error)) (*T, error) {
+	if k == nil {
+		return op()
+	}
+	var first T
+	if hit, err := db.replay(ctx, tx, actorID, endpoint, k, &first); hit {
+		if err != nil {
+			return nil, err
+		}
+		return &first, nil
+	} else if err != nil {
+		return nil, err
+	}
+	if _, err := tx.exec(ctx, `SAVEPOINT idem`); err != nil {
+		return nil, db.internal("idempotency", err)
+	}
+	res, opErr := op()
+	if opErr != nil && attendance.ErrorKind(opErr) == attendance.KindInternal {
+		return nil, opErr
+	}
+	if opErr != nil {
+		// Roll back what op wrote before failing, keep the record.
+		if _, err := tx.exec(ctx, `ROLLBACK TO SAVEPOINT idem`); err != nil {
+			return nil, db.internal("idempotency", err)
+		}
+	}
+	if err := db.remember(ctx, tx, actorID, endpoint, k, res, opErr); err != nil {
+		return nil, err
+	}
+	if opErr != nil {
+		return nil, commitThen{opErr}
+	}
+	return res, nil
+}
+
+// commitThen tells inTx to commit and then return err.
+type commitThen struct{ err error }
+
+func (c commitThen) Error() string { return c.err.Error() }
+func (c commitThen) Unwrap() error { return c.err }

@@ -1,0 +1,464 @@
+package sqlstore
+
+import (
+	"context"
+
+	"github.com/openattendance/attendance"
+)
+
+const leaveCols = `l.id, l.employee_id, l.leave_type, l.start_date, l.end_date, l.half_day, l.days, l.status, l.reason,
+	l.decided_by, l.decided_at, l.decision_comment, l.created_at`
+
+func scanLeave(s scanner, extra ...any) (*attendance.LeaveRequest, error) {
+	var r attendance.LeaveRequest
+	err := s.Scan(append([]any{&r.ID, &r.EmployeeID, &r.LeaveType, dateCol{&r.StartDate}, dateCol{&r.EndDate}, &r.HalfDay, &r.Days,
+		&r.Status, &r.Reason, &r.DecidedBy, nullTimeCol{&r.DecidedAt}, &r.DecisionComment, timeCol{&r.CreatedAt}}, extra...)...)
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// RequestLeave files a pending request for the actor. Its cost in working days
+// is fixed now; annual leave must fit the remaining balance.
+func (db *DB) RequestLeave(ctx context.Context, a attendance.Actor, in attendance.LeaveInput) (*attendance.LeaveRequest, error) {
+	var r *attendance.LeaveRequest
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var err error
+		r, err = idempotent(ctx, db, tx, a.ID, "leave", in.Idempotency, func() (*attendance.LeaveRequest, error) {
+			return db.requestLeave(ctx, tx, a, in)
+		})
+		return err
+	})
+	return r, err
+}
+
+func (db *DB) requestLeave(ctx context.Context, tx *Tx, a attendance.Actor, in attendance.LeaveInput) (*attendance.LeaveRequest, error) {
+	emp, err := db.employee(ctx, tx, a.ID, true)
+	if err != nil {
+		return nil, err
+	}
+	holidays, err := db.holidays(ctx, tx, in.StartDate, in.EndDate)
+	if err != nil {
+		return nil, err
+	}
+	days, err := attendance.LeaveCost(emp.Schedule(), holidays, in)
+	if err != nil {
+		return nil, err
+	}
+	var overlapping int
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM leave_requests WHERE employee_id = ? AND status IN ('pending', 'approved')
+		AND start_date <= ? AND end_date >= ?`, emp.ID, in.EndDate.String(), in.StartDate.String()).Scan(&overlapping); err != nil {
+		return nil, db.internal("overlap", err)
+	}
+	if overlapping > 0 {
+		return nil, attendance.Errorf(attendance.KindConflict, "overlap", "the dates overlap another pending or approved request")
+	}
+	if in.LeaveType == attendance.LeaveAnnual {
+		b, err := db.balance(ctx, tx, emp, in.StartDate.Year())
+		if err != nil {
+			return nil, err
+		}
+		if err := b.CheckRequest(days); err != nil {
+			return nil, err
+		}
+	}
+	r := &attendance.LeaveRequest{EmployeeID: emp.ID, LeaveType: in.LeaveType, StartDate: in.StartDate, EndDate: in.EndDate,
+		HalfDay: in.HalfDay, Days: days, Status: attendance.LeavePending, Reason: in.Reason, CreatedAt: db.now()}
+	r.ID, err = tx.insertID(ctx, `INSERT INTO leave_requests (employee_id, leave_type, start_date, end_date, half_day, days, status, reason, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.EmployeeID, string(r.LeaveType), r.StartDate.String(), r.EndDate.String(), r.HalfDay,
+		r.Days, string(r.Status), r.Reason, db.t(r.CreatedAt))
+	if err != nil {
+		return nil, db.internal("request leave", err)
+	}
+	recipients, _, err := db.managersOf(ctx, tx, emp.ID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.notify(ctx, tx, attendance.LeaveRequested(emp, r, recipients)); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// balance computes an employee's annual leave balance for a year.
+func (db *DB) balance(ctx context.Context, q queryer, emp *attendance.Employee, year int) (attendance.Balance, error) {
+	first, last := attendance.YearBounds(year)
+	var used, pending float64
+	err := q.QueryRowContext(ctx, db.q(`SELECT
+			COALESCE(SUM(CASE WHEN status = 'approved' THEN days ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN status = 'pending' THEN days ELSE 0 END), 0)
+		FROM leave_requests WHERE employee_id = ? AND leave_type = 'annual' AND start_date >= ? AND start_date <= ?`),
+		emp.ID, first.String(), last.String()).Scan(&used, &pending)
+	if err != nil {
+		return attendance.Balance{}, db.internal("balance", err)
+	}
+	lateMinutes := 0
+	if db.cfg.LatePenaltyMinutes > 0 {
+		if err := q.QueryRowContext(ctx, db.q(`SELECT COALESCE(SUM(late_minutes), 0) FROM attendance_days
+			WHERE employee_id = ? AND late AND date >= ? AND date <= ?`), emp.ID, first.String(), last.String()).Scan(&lateMinutes); err != nil {
+			return attendance.Balance{}, db.internal("balance", err)
+		}
+	}
+	return attendance.NewBalance(emp.ID, year, emp.AnnualLeaveDays, used, pending, lateMinutes, db.cfg.LatePenaltyMinutes), nil
+}
+
+// DecideLeave approves or rejects a pending request of someone in the actor's
+// scope. Approval re-reads the balance inside the transaction, with the
+// employee's row locked, so two approvals racing can never overdraw it.
+func (db *DB) DecideLeave(ctx context.Context, a attendance.Actor, id int64, action attendance.LeaveAction, comment string) (*attendance.LeaveRequest, error) {
+	if err := attendance.RequireManagerAccess(a); err != nil {
+		return nil, err
+	}
+	var v attendance.Validator
+	v.Check(action == attendance.Approve || action == attendance.Reject, "body.action", "must be approve or reject")
+	v.Check(len(comment) <= attendance.MaxReasonLength, "body.comment", "must be at most 2000 bytes")
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var r *attendance.LeaveRequest
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var err error
+		if r, err = db.leave(ctx, tx, id); err != nil {
+			return err
+		}
+		emp, err := db.employee(ctx, tx, r.EmployeeID, true)
+		if err != nil {
+			return err
+		}
+		if ok, err := db.inScope(ctx, tx, a, emp.ID); err != nil || !ok {
+			return orNotFound(err, "leave request")
+		}
+		others := 0
+		if emp.ID == a.ID {
+			if others, err = db.otherActiveAdmins(ctx, tx, a.ID); err != nil {
+				return err
+			}
+		}
+		if err := attendance.CheckDecider(a, emp.ID, others); err != nil {
+			return err
+		}
+		// Read the status again under the lock: a concurrent decision may have won.
+		if r, err = db.leave(ctx, tx, id); err != nil {
+			return err
+		}
+		if r.Status != attendance.LeavePending {
+			return attendance.Errorf(attendance.KindConflict, "not_pending", "the request is already %s", r.Status)
+		}
+		status := attendance.LeaveRejected
+		if action == attendance.Approve {
+			status = attendance.LeaveApproved
+			if r.LeaveType == attendance.LeaveAnnual {
+				b, err := db.balance(ctx, tx, emp, r.StartDate.Year())
+				if err != nil {
+					return err
+				}
+				if err := b.CheckApproval(r.Days); err != nil {
+					return err
+				}
+			}
+		}
+		now := db.now()
+		if _, err := tx.exec(ctx, `UPDATE leave_requests SET status = ?, decided_by = ?, decided_at = ?, decision_comment = ? WHERE id = ?`,
+			string(status), a.ID, db.t(now), comment, id); err != nil {
+			return db.internal("decide leave", err)
+		}
+		r.Status, r.DecidedBy, r.DecidedAt, r.DecisionComment = status, &a.ID, &now, comment
+		if status == attendance.LeaveApproved {
+			if err := db.reevaluateRange(ctx, tx, emp, r.StartDate, r.EndDate); err != nil {
+				return err
+			}
+		}
+		if _, err := db.notify(ctx, tx, attendance.LeaveDecided(r)); err != nil {
+			return err
+		}
+		if status == attendance.LeaveApproved && r.LeaveType == attendance.LeaveAnnual {
+			return db.checkLowBalance(ctx, tx, emp, r.StartDate.Year())
+		}
+		return nil
+	})
+	return r, err
+}
+
+// leave reads one request, locking it in a write transaction.
+func (db *DB) leave(ctx context.Context, tx *Tx, id int64) (*attendance.LeaveRequest, error) {
+	r, err := scanLeave(tx.queryRow(ctx, `SELECT `+leaveCols+` FROM leave_requests l WHERE l.id = ?`+db.d.ForUpdate, id))
+	if err != nil {
+		return nil, db.notFound(err, "leave request")
+	}
+	return r, nil
+}
+
+// reevaluateRange decides the lateness of the employee's entries from first to
+// last again, after their approved leave changed.
+func (db *DB) reevaluateRange(ctx context.Context, tx *Tx, emp *attendance.Employee, first, last attendance.Date) error {
+	rows, err := tx.query(ctx, `SELECT date FROM attendance_days WHERE employee_id = ? AND date >= ? AND date <= ?`, emp.ID, first.String(), last.String())
+	if err != nil {
+		return db.internal("reevaluate", err)
+	}
+	var dates []attendance.Date
+	for rows.Next() {
+		var d attendance.Date
+		if err := rows.Scan(dateCol{&d}); err != nil {
+			rows.Close()
+			return db.internal("reevaluate", err)
+		}
+		dates = append(dates, d)
+	}
+	rows.Close()
+	for _, d := range dates {
+		if _, err := db.evaluateLateness(ctx, tx, emp, d); err != nil {
+			return err
+		}
+		if err := db.rebuildDay(ctx, tx, emp, d); err != nil {
+			return err
+		}
+	}
+	return db.internal("reevaluate", rows.Err())
+}
+
+// checkLowBalance notifies the employee and their manager when the remaining
+// annual leave of year is at or below the threshold and lower than ever
+// notified before that year.
+func (db *DB) checkLowBalance(ctx context.Context, tx *Tx, emp *attendance.Employee, year int) error {
+	if !emp.Active {
+		return nil
+	}
+	b, err := db.balance(ctx, tx, emp, year)
+	if err != nil {
+		return err
+	}
+	var lowest *float64
+	if err := tx.queryRow(ctx, `SELECT MIN(remaining) FROM leave_balance_alerts WHERE employee_id = ? AND year = ?`, emp.ID, year).Scan(&lowest); err != nil {
+		return db.internal("low balance", err)
+	}
+	if !attendance.LowBalanceDue(b.Remaining, db.cfg.LowLeaveThreshold, lowest) {
+		return nil
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO leave_balance_alerts (employee_id, year, remaining, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (employee_id, year, remaining) DO NOTHING`, emp.ID, year, b.Remaining, db.t(db.now())); err != nil {
+		return db.internal("low balance", err)
+	}
+	managers, _, err := db.managersOf(ctx, tx, emp.ID)
+	if err != nil {
+		return err
+	}
+	recipients := append([]int64{emp.ID}, managers...)
+	_, err = db.notify(ctx, tx, attendance.LowLeaveBalance(emp, b, recipients))
+	return err
+}
+
+// CancelLeave cancels the actor's own request: pending, or approved and not started.
+func (db *DB) CancelLeave(ctx context.Context, a attendance.Actor, id int64) (*attendance.LeaveRequest, error) {
+	var r *attendance.LeaveRequest
+	err := db.inTx(ctx, func(tx *Tx) error {
+		emp, err := db.employee(ctx, tx, a.ID, true)
+		if err != nil {
+			return err
+		}
+		if r, err = db.leave(ctx, tx, id); err != nil {
+			return err
+		}
+		if r.EmployeeID != a.ID {
+			return attendance.ErrNotFound("leave request")
+		}
+		if err := r.CanCancel(emp.Schedule().Today(db.now())); err != nil {
+			return err
+		}
+		wasApproved := r.Status == attendance.LeaveApproved
+		if _, err := tx.exec(ctx, `UPDATE leave_requests SET status = 'cancelled' WHERE id = ?`, id); err != nil {
+			return db.internal("cancel leave", err)
+		}
+		r.Status = attendance.LeaveCancelled
+		if wasApproved {
+			return db.reevaluateRange(ctx, tx, emp, r.StartDate, r.EndDate)
+		}
+		return nil
+	})
+	return r, err
+}
+
+// ListLeave lists the actor's own requests, newest first.
+func (db *DB) ListLeave(ctx context.Context, a attendance.Actor, f attendance.LeaveFilter) ([]*attendance.LeaveRequest, int, error) {
+	f.EmployeeID, f.Department = &a.ID, nil
+	views, n, err := db.leaveList(ctx, attendance.Actor{ID: a.ID, Role: attendance.RoleEmployee}, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]*attendance.LeaveRequest, len(views))
+	for i, v := range views {
+		out[i] = &v.LeaveRequest
+	}
+	return out, n, nil
+}
+
+// LeaveOverview lists the requests of everyone in the actor's scope.
+func (db *DB) LeaveOverview(ctx context.Context, a attendance.Actor, f attendance.LeaveFilter) ([]*attendance.LeaveRequestView, int, error) {
+	if err := attendance.RequireManagerAccess(a); err != nil {
+		return nil, 0, err
+	}
+	return db.leaveList(ctx, a, f)
+}
+
+func (db *DB) leaveList(ctx context.Context, a attendance.Actor, f attendance.LeaveFilter) ([]*attendance.LeaveRequestView, int, error) {
+	var w where
+	w.addScope(a, "l.employee_id")
+	if f.Status != nil {
+		w.add("l.status = ?", string(*f.Status))
+	}
+	if f.EmployeeID != nil {
+		w.add("l.employee_id = ?", *f.EmployeeID)
+	}
+	if f.Department != nil {
+		w.add("e.department = ?", *f.Department)
+	}
+	if f.Year != nil {
+		first, last := attendance.YearBounds(*f.Year)
+		w.add("l.start_date >= ? AND l.start_date <= ?", first.String(), last.String())
+	}
+	if f.From != nil {
+		w.add("l.end_date >= ?", f.From.String())
+	}
+	if f.To != nil {
+		w.add("l.start_date <= ?", f.To.String())
+	}
+	from := ` FROM leave_requests l JOIN employees e ON e.id = l.employee_id WHERE ` + w.String()
+	var count int
+	if err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*)`+from), w.args...).Scan(&count); err != nil {
+		return nil, 0, db.internal("count leave", err)
+	}
+	limit, offset := pageArgs(f.Page)
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT `+leaveCols+`, e.username, e.first_name, e.last_name`+from+
+		` ORDER BY l.created_at DESC, l.id DESC LIMIT ? OFFSET ?`), append(w.args, limit, offset)...)
+	if err != nil {
+		return nil, 0, db.internal("list leave", err)
+	}
+	defer rows.Close()
+	out := []*attendance.LeaveRequestView{}
+	for rows.Next() {
+		var e attendance.Employee
+		r, err := scanLeave(rows, &e.Username, &e.FirstName, &e.LastName)
+		if err != nil {
+			return nil, 0, db.internal("list leave", err)
+		}
+		out = append(out, &attendance.LeaveRequestView{LeaveRequest: *r, EmployeeName: e.Name()})
+	}
+	return out, count, db.internal("list leave", rows.Err())
+}
+
+// LeaveBalance returns the annual leave balance of the actor or, with manager
+// access, of someone in scope. The year defaults to the current one.
+func (db *DB) LeaveBalance(ctx context.Context, a attendance.Actor, employeeID *int64, year *int) (*attendance.Balance, error) {
+	id := a.ID
+	if employeeID != nil {
+		id = *employeeID
+	}
+	emp, err := db.FindEmployee(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	y := db.companyToday().Year()
+	if year != nil {
+		y = *year
+	}
+	b, err := db.balance(ctx, db.read, emp, y)
+	return &b, err
+}
+
+// ListHolidays lists the company holidays by date, optionally of one year.
+func (db *DB) ListHolidays(ctx context.Context, a attendance.Actor, year *int, p attendance.Page) ([]*attendance.Holiday, int, error) {
+	var w where
+	if year != nil {
+		first, last := attendance.YearBounds(*year)
+		w.add("date >= ? AND date <= ?", first.String(), last.String())
+	}
+	var count int
+	if err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM holidays WHERE `+w.String()), w.args...).Scan(&count); err != nil {
+		return nil, 0, db.internal("count holidays", err)
+	}
+	limit, offset := pageArgs(p)
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT id, date, name FROM holidays WHERE `+w.String()+` ORDER BY date LIMIT ? OFFSET ?`),
+		append(w.args, limit, offset)...)
+	if err != nil {
+		return nil, 0, db.internal("list holidays", err)
+	}
+	defer rows.Close()
+	out := []*attendance.Holiday{}
+	for rows.Next() {
+		var h attendance.Holiday
+		if err := rows.Scan(&h.ID, dateCol{&h.Date}, &h.Name); err != nil {
+			return nil, 0, db.internal("list holidays", err)
+		}
+		out = append(out, &h)
+	}
+	return out, count, db.internal("list holidays", rows.Err())
+}
+
+// CreateHoliday adds a company holiday; one per date.
+func (db *DB) CreateHoliday(ctx context.Context, a attendance.Actor, h attendance.Holiday) (*attendance.Holiday, error) {
+	if err := attendance.RequireAdmin(a); err != nil {
+		return nil, err
+	}
+	var v attendance.Validator
+	v.Check(h.Name != "" && len(h.Name) <= 200, "body.name", "must be 1 to 200 bytes")
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var err error
+		h.ID, err = tx.insertID(ctx, `INSERT INTO holidays (date, name, created_at) VALUES (?, ?, ?)`, h.Date.String(), h.Name, db.t(db.now()))
+		if err != nil {
+			if db.d.IsUniqueViolation(err) {
+				return attendance.Errorf(attendance.KindConflict, "holiday_exists", "%s is already a holiday", h.Date)
+			}
+			return db.internal("create holiday", err)
+		}
+		return db.reevaluateDate(ctx, tx, h.Date)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &h, nil
+}
+
+// DeleteHoliday removes a company holiday.
+func (db *DB) DeleteHoliday(ctx context.Context, a attendance.Actor, id int64) error {
+	if err := attendance.RequireAdmin(a); err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx *Tx) error {
+		var d attendance.Date
+		if err := tx.queryRow(ctx, `SELECT date FROM holidays WHERE id = ?`, id).Scan(dateCol{&d}); err != nil {
+			return db.notFound(err, "holiday")
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM holidays WHERE id = ?`, id); err != nil {
+			return db.internal("delete holiday", err)
+		}
+		return db.reevaluateDate(ctx, tx, d)
+	})
+}
+
+// reevaluateDate decides the lateness of everyone's entries on date d again,
+// after the holiday list changed.
+func (db *DB) reevaluateDate(ctx context.Context, tx *Tx, d attendance.Date) error {
+	rows, err := tx.query(ctx, `SELECT `+employeeCols+` FROM employees e JOIN attendance_days ad ON ad.employee_id = e.id WHERE ad.date = ?`, d.String())
+	if err != nil {
+		return db.internal("reevaluate", err)
+	}
+	var emps []*attendance.Employee
+	for rows.Next() {
+		e, err := scanEmployee(rows)
+		if err != nil {
+			rows.Close()
+			return db.internal("reevaluate", err)
+		}
+		emps = append(emps, e)
+	}
+	rows.Close()
+	for _, e := range emps {
+		if err := db.reevaluateRange(ctx, tx, e, d, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}

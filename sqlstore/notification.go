@@ -1,0 +1,114 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+
+	"github.com/openattendance/attendance"
+)
+
+const notificationCols = `n.id, n.recipient_id, n.kind, n.employee_id, n.message, n.data, n.cause, n.created_at, n.read_at`
+
+func scanNotification(s scanner) (*attendance.Notification, error) {
+	var n attendance.Notification
+	var data string
+	if err := s.Scan(&n.ID, &n.RecipientID, &n.Kind, &n.EmployeeID, &n.Message, &data, &n.Cause,
+		timeCol{&n.CreatedAt}, nullTimeCol{&n.ReadAt}); err != nil {
+		return nil, err
+	}
+	n.Data = []byte(data)
+	return &n, nil
+}
+
+// notify stores notifications, skipping any whose cause already notified its
+// recipient, and queues the stored ones for live delivery after the commit.
+func (db *DB) notify(ctx context.Context, tx *Tx, ns []attendance.Notification) ([]attendance.Notification, error) {
+	if len(ns) == 0 {
+		return nil, nil
+	}
+	if db.d.SerializeNotifications != "" {
+		if _, err := tx.exec(ctx, db.d.SerializeNotifications); err != nil {
+			return nil, db.internal("notify", err)
+		}
+	}
+	now := db.now()
+	var stored []attendance.Notification
+	for _, n := range ns {
+		n.CreatedAt = now
+		err := tx.queryRow(ctx, `INSERT INTO notifications (recipient_id, kind, employee_id, message, data, cause, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (recipient_id, cause) DO NOTHING RETURNING id`,
+			n.RecipientID, string(n.Kind), n.EmployeeID, n.Message, string(n.Data), n.Cause, db.t(now)).Scan(&n.ID)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // this cause already notified this recipient
+		} else if err != nil {
+			return nil, db.internal("notify", err)
+		}
+		stored = append(stored, n)
+		nc := n
+		tx.emit(attendance.Message{ID: "notification:" + strconv.FormatInt(n.ID, 10), Type: attendance.MessageNotification,
+			OccurredAt: now, Notification: &nc, RecipientID: n.RecipientID})
+	}
+	return stored, nil
+}
+
+// ListNotifications lists the actor's notifications, newest first.
+func (db *DB) ListNotifications(ctx context.Context, a attendance.Actor, unreadOnly bool, p attendance.Page) ([]*attendance.Notification, int, error) {
+	cond := `n.recipient_id = ?`
+	if unreadOnly {
+		cond += ` AND n.read_at IS NULL`
+	}
+	var count int
+	if err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM notifications n WHERE `+cond), a.ID).Scan(&count); err != nil {
+		return nil, 0, db.internal("count notifications", err)
+	}
+	limit, offset := pageArgs(p)
+	list, err := db.notifications(ctx, `SELECT `+notificationCols+` FROM notifications n WHERE `+cond+` ORDER BY n.id DESC LIMIT ? OFFSET ?`, a.ID, limit, offset)
+	return list, count, err
+}
+
+// NotificationsAfter returns the actor's notifications after afterID, oldest first.
+func (db *DB) NotificationsAfter(ctx context.Context, a attendance.Actor, afterID int64, limit int) ([]*attendance.Notification, error) {
+	return db.notifications(ctx, `SELECT `+notificationCols+` FROM notifications n WHERE n.recipient_id = ? AND n.id > ? ORDER BY n.id LIMIT ?`, a.ID, afterID, limit)
+}
+
+func (db *DB) notifications(ctx context.Context, query string, args ...any) ([]*attendance.Notification, error) {
+	rows, err := db.read.QueryContext(ctx, db.q(query), args...)
+	if err != nil {
+		return nil, db.internal("notifications", err)
+	}
+	defer rows.Close()
+	out := []*attendance.Notification{}
+	for rows.Next() {
+		n, err := scanNotification(rows)
+		if err != nil {
+			return nil, db.internal("notifications", err)
+		}
+		out = append(out, n)
+	}
+	return out, db.internal("notifications", rows.Err())
+}
+
+// MarkRead marks one of the actor's notifications read.
+func (db *DB) MarkRead(ctx context.Context, a attendance.Actor, id int64) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		var n int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE id = ? AND recipient_id = ?`, id, a.ID).Scan(&n); err != nil {
+			return db.internal("mark read", err)
+		}
+		if n == 0 {
+			return attendance.ErrNotFound("notification")
+		}
+		_, err := tx.exec(ctx, `UPDATE notifications SET read_at = ? WHERE id = ? AND read_at IS NULL`, db.t(db.now()), id)
+		return db.internal("mark read", err)
+	})
+}
+
+// MarkAllRead marks all the actor's notifications read.
+func (db *DB) MarkAllRead(ctx context.Context, a attendance.Actor) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `UPDATE notifications SET read_at = ? WHERE recipient_id = ? AND read_at IS NULL`, db.t(db.now()), a.ID)
+		return db.internal("mark all read", err)
+	})
+}

@@ -1,0 +1,153 @@
+package sqlstore
+
+import (
+	"context"
+
+	"github.com/openattendance/attendance"
+)
+
+// MaxOverviewDays bounds the date range of an overview: its cost grows with
+// the range.
+const MaxOverviewDays = 366
+
+// Overview sums up attendance per employee in the actor's scope over a date
+// range. It reads the derived days of the range in one pass, ordered by
+// employee, so its cost grows with the days in the range and not with the
+// table; only one employee's days are in memory at a time.
+func (db *DB) Overview(ctx context.Context, a attendance.Actor, f attendance.OverviewFilter) (*attendance.Overview, error) {
+	if err := attendance.RequireManagerAccess(a); err != nil {
+		return nil, err
+	}
+	today := db.companyToday()
+	first, last := today.AddDays(1-dayOfMonth(today)), today
+	if f.From != nil {
+		first = *f.From
+	}
+	if f.To != nil {
+		last = *f.To
+	}
+	if last < first {
+		return nil, attendance.InvalidField("query.to", "must not be before from")
+	}
+	if int(last-first) >= MaxOverviewDays {
+		return nil, attendance.InvalidField("query.to", "the range may span at most %d days", MaxOverviewDays)
+	}
+
+	// Who: the employees in scope who were employed in the range.
+	var w where
+	w.addScope(a, "e.id")
+	w.add("(e.active OR e.deactivated_on >= ?)", first.String())
+	if f.EmployeeID != nil {
+		w.add("e.id = ?", *f.EmployeeID)
+	}
+	if f.Department != nil {
+		w.add("e.department = ?", *f.Department)
+	}
+	emps, err := db.employeeList(ctx, `SELECT `+employeeCols+` FROM employees e WHERE `+w.String()+` ORDER BY e.id`, w.args...)
+	if err != nil {
+		return nil, err
+	}
+	holidays, err := db.holidays(ctx, db.read, first, last)
+	if err != nil {
+		return nil, err
+	}
+	leave, err := db.approvedLeave(ctx, w, first, last)
+	if err != nil {
+		return nil, err
+	}
+
+	ov := &attendance.Overview{From: first, To: last, Count: len(emps), Results: []attendance.OverviewRow{}}
+	limit, offset := pageArgs(f.Page)
+	if f.All {
+		limit, offset = len(emps), 0
+	}
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT d.employee_id, d.date, d.entries, d.late, d.late_minutes, d.worked_seconds, d.open_sessions
+		FROM employees e JOIN attendance_days d ON d.employee_id = e.id
+		WHERE `+w.String()+` AND d.date >= ? AND d.date <= ? ORDER BY d.employee_id, d.date`),
+		append(w.args, first.String(), last.String())...)
+	if err != nil {
+		return nil, db.internal("overview", err)
+	}
+	defer rows.Close()
+	now := db.now()
+	var (
+		days    []attendance.Day
+		next    attendance.Day // the row read ahead
+		nextID  int64
+		hasNext bool
+	)
+	for i, e := range emps {
+		days = days[:0]
+		for {
+			if !hasNext {
+				if !rows.Next() {
+					break
+				}
+				if err := rows.Scan(&nextID, dateCol{&next.Date}, &next.Entries, &next.Late, &next.LateMinutes,
+					&next.WorkedSeconds, &next.OpenSessions); err != nil {
+					return nil, db.internal("overview", err)
+				}
+				hasNext = true
+			}
+			if nextID > e.ID {
+				break // it belongs to a later employee
+			}
+			if nextID == e.ID {
+				days = append(days, next)
+			}
+			hasNext = false
+		}
+		s := e.Schedule()
+		totals := attendance.Summarize(s, holidays, first, last, s.Today(now), days,
+			attendance.ApprovedLeaveDays(s, holidays, first, last, leave[e.ID]))
+		ov.Totals.Add(totals)
+		if i >= offset && i < offset+limit {
+			ov.Results = append(ov.Results, attendance.OverviewRow{EmployeeID: e.ID, Username: e.Username, Name: e.Name(),
+				Department: e.Department, OverviewTotals: totals})
+		}
+	}
+	return ov, db.internal("overview", rows.Err())
+}
+
+func dayOfMonth(d attendance.Date) int {
+	s := d.String()
+	return int(s[8]-'0')*10 + int(s[9]-'0')
+}
+
+func (db *DB) employeeList(ctx context.Context, query string, args ...any) ([]*attendance.Employee, error) {
+	rows, err := db.read.QueryContext(ctx, db.q(query), args...)
+	if err != nil {
+		return nil, db.internal("employees", err)
+	}
+	defer rows.Close()
+	var out []*attendance.Employee
+	for rows.Next() {
+		e, err := scanEmployee(rows)
+		if err != nil {
+			return nil, db.internal("employees", err)
+		}
+		out = append(out, e)
+	}
+	return out, db.internal("employees", rows.Err())
+}
+
+// approvedLeave returns the approved requests overlapping a range of the
+// employees matching w, by employee.
+func (db *DB) approvedLeave(ctx context.Context, w where, first, last attendance.Date) (map[int64][]attendance.LeaveRequest, error) {
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT `+leaveCols+` FROM employees e JOIN leave_requests l ON l.employee_id = e.id
+		WHERE `+w.String()+` AND l.status = 'approved' AND l.start_date <= ? AND l.end_date >= ?`),
+		append(w.args, last.String(), first.String())...)
+	if err != nil {
+		return nil, db.internal("approved leave", err)
+	}
+	defer rows.Close()
+	out := map[int64][]attendance.LeaveRequest{}
+	for rows.Next() {
+		r, err := scanLeave(rows)
+		if err != nil {
+			return nil, db.internal("approved leave", err)
+		}
+		out[r.EmployeeID] = append(out[r.EmployeeID], *r)
+	}
+	return out, db.internal("approved leave", rows.Err())
+}

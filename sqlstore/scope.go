@@ -1,0 +1,145 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/openattendance/attendance"
+)
+
+// The reporting lines are walked with recursive queries; the depth bound and
+// UNION keep a corrupt cycle from looping forever (the rules prevent cycles).
+const chainQuery = `
+WITH RECURSIVE up(id, depth) AS (
+	SELECT manager_id, 1 FROM employees WHERE id = ? AND manager_id IS NOT NULL
+	UNION
+	SELECT e.manager_id, up.depth + 1 FROM employees e JOIN up ON e.id = up.id
+	WHERE e.manager_id IS NOT NULL AND up.depth < 64
+)
+SELECT e.id, e.role, e.active FROM up JOIN employees e ON e.id = up.id ORDER BY up.depth`
+
+// descendantsQuery selects the ids of a manager and everyone below them.
+const descendantsQuery = `
+WITH RECURSIVE down(id) AS (
+	SELECT CAST(? AS BIGINT)
+	UNION
+	SELECT e.id FROM employees e JOIN down ON e.manager_id = down.id
+)
+SELECT id FROM down`
+
+// chain returns the line of managers above an employee, nearest first.
+func (db *DB) chain(ctx context.Context, q queryer, id int64) (attendance.Chain, error) {
+	rows, err := q.QueryContext(ctx, db.q(chainQuery), id)
+	if err != nil {
+		return nil, db.internal("chain", err)
+	}
+	defer rows.Close()
+	var c attendance.Chain
+	seen := map[int64]bool{}
+	for rows.Next() {
+		var l attendance.ChainLink
+		if err := rows.Scan(&l.ID, &l.Role, &l.Active); err != nil {
+			return nil, db.internal("chain", err)
+		}
+		if seen[l.ID] {
+			break
+		}
+		seen[l.ID] = true
+		c = append(c, l)
+	}
+	return c, db.internal("chain", rows.Err())
+}
+
+// inScope reports whether the employee id is in the actor's scope.
+func (db *DB) inScope(ctx context.Context, q queryer, a attendance.Actor, id int64) (bool, error) {
+	if a.ID == id || a.IsAdmin() {
+		return true, nil
+	}
+	if !a.HasManagerAccess() {
+		return false, nil
+	}
+	c, err := db.chain(ctx, q, id)
+	if err != nil {
+		return false, err
+	}
+	return attendance.InScope(a, id, c), nil
+}
+
+// scopeCond returns a condition that col, an employee id, is in the actor's scope.
+func scopeCond(a attendance.Actor, col string) (string, []any) {
+	switch a.Role {
+	case attendance.RoleAdmin:
+		return "TRUE", nil
+	case attendance.RoleManager:
+		return col + " IN (" + descendantsQuery + ")", []any{a.ID}
+	}
+	return col + " = ?", []any{a.ID}
+}
+
+// activeAdmins returns the ids of every active admin.
+func (db *DB) activeAdmins(ctx context.Context, q queryer) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, db.q(`SELECT id FROM employees WHERE role = 'admin' AND active ORDER BY id`))
+	if err != nil {
+		return nil, db.internal("admins", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, db.internal("admins", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, db.internal("admins", rows.Err())
+}
+
+// otherActiveAdmins counts the active admins other than id.
+func (db *DB) otherActiveAdmins(ctx context.Context, q queryer, id int64) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM employees WHERE role = 'admin' AND active AND id <> ?`), id).Scan(&n)
+	return n, db.internal("count admins", err)
+}
+
+// managersOf returns who hears about an employee (see attendance.NotifyManagers)
+// and the employee's whole chain.
+func (db *DB) managersOf(ctx context.Context, q queryer, id int64) (recipients []int64, chain attendance.Chain, err error) {
+	chain, err = db.chain(ctx, q, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	var admins []int64
+	if !hasActiveManager(id, chain) {
+		if admins, err = db.activeAdmins(ctx, q); err != nil {
+			return nil, nil, err
+		}
+	}
+	return attendance.NotifyManagers(id, chain, admins), chain, nil
+}
+
+func hasActiveManager(id int64, c attendance.Chain) bool {
+	for _, l := range c {
+		if l.Active && l.Role.HasManagerAccess() && l.ID != id {
+			return true
+		}
+	}
+	return false
+}
+
+// chainIDs lists the ids of a chain.
+func chainIDs(c attendance.Chain) []int64 {
+	ids := make([]int64, len(c))
+	for i, l := range c {
+		ids[i] = l.ID
+	}
+	return ids
+}
+
+// notFound maps sql.ErrNoRows to the domain's not-found error.
+func (db *DB) notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return attendance.ErrNotFound(what)
+	}
+	return db.internal(what, err)
+}

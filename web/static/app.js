@@ -1,0 +1,272 @@
+// app.js: the entry point. Decides between the login form and the app,
+// starts the views for the signed-in user (employee, notifications and, with
+// manager access, the manager dashboard) and the live connection, and stops
+// them all on sign-out or when the session ends.
+
+import * as api from './api.js';
+import { isDate } from './dates.js';
+import { createEmployeeView } from './employee.js';
+import { createManagerView } from './manager.js';
+import { createNotificationsView } from './notifications.js';
+import { $, announce, personName, setBusy, showProblem } from './ui.js';
+import { LiveConnection } from './ws.js';
+
+const MANAGER_ROLES = new Set(['manager', 'admin']);
+const ROLE_LABELS = { employee: 'Employee', manager: 'Manager', admin: 'Admin' };
+const VIEWS = ['boot-view', 'login-view', 'app-view'];
+const SESSION_ENDED = 'Your session has ended. Please sign in again.';
+
+let current = null;
+let epoch = 0;
+let bannerTimer = 0;
+
+function show(view) {
+  for (const id of VIEWS) $(id).hidden = id !== view;
+  const inApp = view === 'app-view';
+  $('session-bar').hidden = !inApp;
+  $('section-nav').hidden = !inApp;
+}
+
+async function loadHolidays() {
+  const { results } = await api.listAll('/api/holidays/');
+  const set = new Set();
+  const names = new Map();
+  for (const h of results) {
+    if (h && isDate(h.date)) {
+      set.add(h.date);
+      names.set(h.date, h.name || 'Holiday');
+    }
+  }
+  return { set, names };
+}
+
+// ---- Live connection status -----------------------------------------------------
+
+const STATUS_LABELS = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+  offline: 'Offline',
+  stopped: '',
+};
+
+function hideBanner() {
+  clearTimeout(bannerTimer);
+  const banner = $('connection-banner');
+  banner.hidden = true;
+  banner.dataset.tone = '';
+  $('connection-message').textContent = '';
+  $('connection-retry-in').textContent = '';
+}
+
+function renderConnection(state, info = {}) {
+  const node = $('connection-status');
+  node.dataset.state = state;
+  node.textContent = STATUS_LABELS[state] ?? '';
+  node.title = state === 'live' ? 'Live updates are on.' : '';
+  const banner = $('connection-banner');
+  const message = $('connection-message');
+  const retryIn = $('connection-retry-in');
+  if (state === 'stopped' || state === 'connecting') {
+    if (state === 'stopped') hideBanner();
+    return;
+  }
+  clearTimeout(bannerTimer);
+  if (state === 'live') {
+    if (!banner.hidden || info.reconnected) {
+      banner.hidden = false;
+      banner.dataset.tone = 'ok';
+      message.textContent = 'Live updates are back. The page is up to date again.';
+      retryIn.textContent = '';
+      $('connection-retry').hidden = true;
+      bannerTimer = setTimeout(hideBanner, 6000);
+    }
+    return;
+  }
+  // Reconnecting or offline: say it once in words; the countdown is extra.
+  let text;
+  if (state === 'offline') {
+    text = 'You are offline. Live updates are paused and will resume when the network is back.';
+  } else if (info.auth) {
+    text = 'Renewing your session for live updates…';
+  } else if (info.dropped) {
+    text = 'The live connection dropped. Live updates are paused; reconnecting…';
+  } else {
+    text = 'Live updates are not connected yet. Retrying…';
+  }
+  banner.hidden = false;
+  banner.dataset.tone = 'warn';
+  if (message.textContent !== text) message.textContent = text;
+  $('connection-retry').hidden = false;
+  retryIn.textContent = info.delay ? `Next try in ${Math.round(info.delay / 1000)} s.` : '';
+}
+
+// ---- Session --------------------------------------------------------------------------
+
+function stopApp() {
+  if (!current) return;
+  epoch++;
+  const c = current;
+  current = null;
+  c.live.stop();
+  c.employee.stop();
+  c.notes.stop();
+  if (c.manager) c.manager.stop();
+  renderConnection('stopped');
+  $('whoami').textContent = '';
+  delete document.body.dataset.role;
+}
+
+function showLogin(message = '') {
+  stopApp();
+  show('login-view');
+  $('login-notice').textContent = message;
+  $('login-password').value = '';
+  showProblem($('login-error'), null);
+  setTimeout(() => $('login-username').focus(), 0);
+}
+
+function greeting(me) {
+  const h = new Date().getHours();
+  const part = h < 5 ? 'Good evening' : h < 12 ? 'Good morning' : h < 18 ? 'Good afternoon' : 'Good evening';
+  return `${part}, ${me.first_name || personName(me)}`;
+}
+
+function startApp(me) {
+  stopApp();
+  const mine = ++epoch;
+  const alive = () => mine === epoch;
+  let holidays = null;
+  const ctx = {
+    me,
+    alive,
+    // Views tell each other about changes here (e.g. 'own-leave-changed').
+    events: new EventTarget(),
+    holidays: () => {
+      if (!holidays) holidays = loadHolidays().catch((err) => { holidays = null; throw err; });
+      return holidays;
+    },
+  };
+  const isManager = MANAGER_ROLES.has(me.role);
+  document.body.dataset.role = me.role || 'employee';
+  for (const node of document.querySelectorAll('.manager-only')) node.hidden = !isManager;
+  const name = personName(me);
+  const who = $('whoami');
+  who.textContent = `${name}${me.username && name !== me.username ? ` (${me.username})` : ''} · ${ROLE_LABELS[me.role] || me.role}`;
+  who.dataset.username = me.username || '';
+  who.dataset.role = me.role || '';
+  $('greeting').textContent = greeting(me);
+  $('greeting-sub').textContent = isManager
+    ? 'Your day, your team today, leave to decide and the overview.'
+    : 'Your day, your leave and your recent clock events.';
+  show('app-view');
+
+  const employee = createEmployeeView(ctx);
+  const notes = createNotificationsView(ctx);
+  const manager = isManager ? createManagerView(ctx) : null;
+  const live = new LiveConnection({
+    getToken: () => api.session.token,
+    refresh: () => api.refreshTokens(),
+    onStatus: (state, info) => { if (alive()) renderConnection(state, info); },
+    onReady: ({ reconnected }) => {
+      if (!alive() || !reconnected) return;
+      // Attendance events are not replayed, so reload what they feed.
+      employee.onReconnect();
+      if (manager) manager.onReconnect();
+    },
+    onNotification: (n) => {
+      if (!alive() || !notes.add(n)) return;
+      employee.onNotification(n);
+      if (manager) manager.onNotification(n);
+    },
+    onAttendance: (ev) => {
+      if (!alive()) return;
+      if (manager) manager.onAttendance(ev);
+      employee.onAttendance(ev);
+    },
+    onAuthFailed: () => { if (alive()) showLogin(SESSION_ENDED); },
+  });
+  current = { me, employee, notes, manager, live };
+  renderConnection('connecting');
+  employee.start();
+  if (manager) manager.start();
+  notes.start().then((maxId) => { if (alive()) live.start(maxId); });
+  $('greeting').focus();
+}
+
+async function onLogin(ev) {
+  ev.preventDefault();
+  const submit = $('login-submit');
+  if (submit.disabled) return;
+  const username = $('login-username').value.trim();
+  const password = $('login-password').value;
+  $('login-notice').textContent = '';
+  if (!username || !password) {
+    showProblem($('login-error'), { detail: 'Enter your username and your password.' });
+    (username ? $('login-password') : $('login-username')).focus();
+    return;
+  }
+  setBusy(submit, true);
+  showProblem($('login-error'), null);
+  try {
+    const data = await api.login(username, password);
+    let me = data.user;
+    if (!me || typeof me !== 'object' || me.id == null) me = await api.get('/api/users/me/');
+    $('login-password').value = '';
+    startApp(me);
+  } catch (err) {
+    showProblem($('login-error'), err);
+    $('login-password').select();
+    $('login-password').focus();
+  } finally {
+    setBusy(submit, false);
+  }
+}
+
+async function onLogout() {
+  const button = $('logout');
+  setBusy(button, true);
+  stopApp(); // close the socket first: the server closes it with 4401 on logout
+  await api.logout();
+  setBusy(button, false);
+  showLogin('You are signed out.');
+}
+
+async function boot() {
+  $('login-form').addEventListener('submit', onLogin);
+  $('logout').addEventListener('click', onLogout);
+  $('connection-retry').addEventListener('click', () => { if (current) current.live.retryNow(); });
+  api.onSignedOut(() => showLogin(SESSION_ENDED));
+
+  if (!api.session.token && api.session.refresh) await api.refreshTokens();
+  if (!api.session.token) {
+    showLogin();
+    return;
+  }
+  try {
+    const me = await api.get('/api/users/me/');
+    startApp(me);
+  } catch (err) {
+    if (err.status === 401 || !api.session.token) {
+      showLogin(SESSION_ENDED);
+    } else {
+      showLogin();
+      showProblem($('login-error'), err);
+    }
+  }
+}
+
+window.addEventListener('error', (e) => {
+  // Never show a stack; say something plain and keep the details in the console.
+  // Errors of resources (a failed <img>) and the browser's benign ResizeObserver
+  // notice are not failures of the page.
+  if (!e.error && /ResizeObserver/.test(String(e.message || ''))) return;
+  if (e.target && e.target !== window) return;
+  console.error(e.error || e.message);
+  announce('Something went wrong on this page. Reloading it may help.', { tone: 'error' });
+});
+window.addEventListener('unhandledrejection', (e) => {
+  console.error(e.reason);
+});
+
+boot();

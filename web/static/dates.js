@@ -1,0 +1,133 @@
+// dates.js: calendar dates (YYYY-MM-DD strings), wall-clock times in a
+// given IANA time zone, and working-day arithmetic. Calendar dates are
+// handled as UTC midnights so that no local time-zone shift can move them.
+
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function pad(n) {
+  return String(n).padStart(2, '0');
+}
+
+/** Reports whether s is a valid YYYY-MM-DD date. */
+export function isDate(s) {
+  if (typeof s !== 'string') return false;
+  const m = DATE_RE.exec(s);
+  if (!m) return false;
+  const t = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+  return t.getUTCFullYear() === +m[1] && t.getUTCMonth() === +m[2] - 1 && t.getUTCDate() === +m[3];
+}
+
+function utcMs(s) {
+  const m = DATE_RE.exec(s);
+  return Date.UTC(+m[1], +m[2] - 1, +m[3]);
+}
+
+function fromUtcMs(ms) {
+  const d = new Date(ms);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+}
+
+/** The browser's local date today, for form defaults. */
+export function localToday() {
+  const d = new Date();
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** The first day of the month of date s. */
+export function firstOfMonth(s) {
+  return `${s.slice(0, 8)}01`;
+}
+
+/** Date s moved by n days. */
+export function addDays(s, n) {
+  return fromUtcMs(utcMs(s) + n * 86_400_000);
+}
+
+/** The weekday name ("mon"…) of date s. */
+export function weekdayOf(s) {
+  return WEEKDAYS[new Date(utcMs(s)).getUTCDay()];
+}
+
+/** The number of days from a to b (b - a). */
+export function daysBetween(a, b) {
+  return Math.round((utcMs(b) - utcMs(a)) / 86_400_000);
+}
+
+/** Reports whether date s is a working day for work_days, given a set of holiday dates. */
+export function isWorkingDay(s, workDays, holidays) {
+  const days = Array.isArray(workDays) ? workDays.map((d) => String(d).toLowerCase()) : [];
+  return days.includes(weekdayOf(s)) && !(holidays && holidays.has(s));
+}
+
+/**
+ * Counts the working days from start to end inclusive (the employee's
+ * work_days minus holidays). Returns 0 when end is before start.
+ */
+export function workingDays(start, end, workDays, holidays) {
+  if (!isDate(start) || !isDate(end) || end < start) return 0;
+  const span = daysBetween(start, end);
+  if (span > 3700) return 0;
+  let n = 0;
+  for (let i = 0, d = start; i <= span; i++, d = addDays(d, 1)) {
+    if (isWorkingDay(d, workDays, holidays)) n++;
+  }
+  return n;
+}
+
+const formatters = new Map();
+
+function zoneFormatter(tz) {
+  const key = tz || '';
+  if (!formatters.has(key)) {
+    const opts = {
+      year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    };
+    let f;
+    try {
+      f = new Intl.DateTimeFormat('en-US', tz ? { ...opts, timeZone: tz } : opts);
+    } catch {
+      f = new Intl.DateTimeFormat('en-US', opts); // unknown zone: the browser's own
+    }
+    formatters.set(key, f);
+  }
+  return formatters.get(key);
+}
+
+/** The calendar date and minutes since midnight of instant t in time zone tz. */
+export function zonedParts(t, tz) {
+  const parts = {};
+  for (const p of zoneFormatter(tz).formatToParts(t)) parts[p.type] = p.value;
+  const hour = Number(parts.hour) % 24;
+  return {
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    minutes: hour * 60 + Number(parts.minute),
+  };
+}
+
+/** Today's date in time zone tz. */
+export function todayIn(tz) {
+  return zonedParts(new Date(), tz).date;
+}
+
+/** The calendar date of RFC 3339 timestamp ts in time zone tz. */
+export function dateIn(ts, tz) {
+  const t = new Date(ts);
+  if (Number.isNaN(t.getTime())) return '';
+  return zonedParts(t, tz).date;
+}
+
+/** Minutes since midnight of "HH:MM", or null. */
+export function parseHHMM(s) {
+  const m = /^(\d{1,2}):(\d{2})/.exec(String(s || ''));
+  if (!m) return null;
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+/** "HH:MM" for minutes since midnight. */
+export function formatHHMM(minutes) {
+  const m = ((Math.round(minutes) % 1440) + 1440) % 1440;
+  return `${pad(Math.floor(m / 60))}:${pad(m % 60)}`;
+}

@@ -1,0 +1,507 @@
+// employee.js: the part of the page every user has: the clock button and
+// today's sessions, the recent clock log, the leave balance, the leave
+// request form (with its cost worked out on the client) and one's own
+// requests with Cancel buttons.
+
+import * as api from './api.js';
+import { dateIn, isDate, isWorkingDay, localToday, todayIn, workingDays } from './dates.js';
+import {
+  $, announce, badge, debounce, el, emptyRow, fill, fmtDate, fmtDateTime, fmtDuration,
+  fmtLocalDate, fmtNum, fmtRange, fmtTime, isLocalToday, leaveTypeLabel, plural, setBusy,
+  showProblem,
+} from './ui.js';
+
+const LEAVE_FIELDS = {
+  leave_type: 'leave-type',
+  start_date: 'leave-start',
+  end_date: 'leave-end',
+  half_day: 'leave-half-day',
+  reason: 'leave-reason',
+};
+
+const STATUS_TONES = { pending: 'warn', approved: 'ok', rejected: 'danger', cancelled: 'muted' };
+const STATUS_LABELS = { pending: 'Pending', approved: 'Approved', rejected: 'Rejected', cancelled: 'Cancelled' };
+
+function results(page) {
+  if (Array.isArray(page)) return page;
+  return page && Array.isArray(page.results) ? page.results : [];
+}
+
+function byTime(a, b) {
+  const d = new Date(a.timestamp).getTime() - new Date(b.timestamp).getTime();
+  return d || (Number(a.id) || 0) - (Number(b.id) || 0);
+}
+
+/** Pairs a day's events into sessions: an entry and the exit that follows it. */
+export function sessionsOf(events) {
+  const list = events.filter((e) => e && !e.voided).slice().sort(byTime);
+  const out = [];
+  let open = null;
+  for (const e of list) {
+    if (e.type === 'entry') {
+      if (open) out.push({ start: open, end: null, broken: true });
+      open = e;
+    } else if (e.type === 'exit' && open) {
+      out.push({ start: open, end: e });
+      open = null;
+    }
+  }
+  if (open) out.push({ start: open, end: null });
+  return out;
+}
+
+/** Creates the employee view; ctx: { me, alive(), holidays(), events }. */
+export function createEmployeeView(ctx) {
+  const me = ctx.me;
+  const tz = me.timezone || undefined;
+  const ac = new AbortController();
+  const listen = (node, type, fn) => node && node.addEventListener(type, fn, { signal: ac.signal });
+  const timers = [];
+  const state = {
+    log: [],
+    today: [],
+    todayDate: '',
+    last: null,
+    loaded: false,
+    busy: false,
+    clockKey: null,
+    clockKeyType: '',
+    balance: null,
+    holidays: new Set(),
+    requests: [],
+    leaveKey: null,
+    leaveSig: '',
+  };
+
+  // ---- My day -------------------------------------------------------------
+
+  function isFirstEntryOfWorkingDay(ev) {
+    const d = dateIn(ev.timestamp, tz);
+    if (!d || !isWorkingDay(d, me.work_days, state.holidays)) return false;
+    const seen = new Map();
+    for (const e of [...state.today, ...state.log]) seen.set(e.id, e);
+    const entries = [...seen.values()]
+      .filter((e) => !e.voided && e.type === 'entry' && dateIn(e.timestamp, tz) === d)
+      .sort(byTime);
+    return entries.length > 0 && entries[0].id === ev.id;
+  }
+
+  function statusText(ev) {
+    if (!ev) return 'You have not clocked in yet.';
+    const when = fmtTime(ev.timestamp) + (isLocalToday(ev.timestamp) ? '' : ` on ${fmtLocalDate(ev.timestamp)}`);
+    if (ev.type === 'exit') return `Clocked out at ${when}`;
+    let s = `Clocked in at ${when}`;
+    const mins = Number(ev.late_minutes) || 0;
+    if (ev.late) s += ` — ${plural(mins, 'minute')} late`;
+    else if (isFirstEntryOfWorkingDay(ev)) s += ' — on time';
+    return s;
+  }
+
+  function renderClock() {
+    const btn = $('clock-button');
+    const clockedIn = Boolean(state.last && state.last.type === 'entry');
+    btn.textContent = clockedIn ? 'Clock out' : 'Clock in';
+    btn.dataset.state = clockedIn ? 'in' : 'out';
+    btn.classList.toggle('is-in', clockedIn);
+    btn.disabled = state.busy || !state.loaded;
+    const status = $('clock-status');
+    status.textContent = state.loaded ? statusText(state.last) : '';
+    status.dataset.late = state.last && state.last.type === 'entry' && state.last.late ? 'true' : 'false';
+    const when = $('clock-when');
+    if (when) when.textContent = state.last ? `Last event: ${fmtDateTime(state.last.timestamp)}` : '';
+  }
+
+  function renderToday() {
+    $('today-date').textContent = state.todayDate ? fmtDate(state.todayDate) : '';
+    const list = $('today-sessions');
+    const sessions = sessionsOf(state.today);
+    let closed = 0;
+    let running = 0;
+    const items = sessions.map((s) => {
+      const start = new Date(s.start.timestamp);
+      if (s.end) {
+        const secs = (new Date(s.end.timestamp) - start) / 1000;
+        closed += Math.max(0, secs);
+        return el('li', { class: 'session' },
+          el('span', { class: 'session-times' }, `${fmtTime(start)} – ${fmtTime(s.end.timestamp)}`),
+          el('span', { class: 'session-length' }, fmtDuration(secs)));
+      }
+      const secs = s.broken ? 0 : (Date.now() - start) / 1000;
+      if (!s.broken) running += Math.max(0, secs);
+      return el('li', { class: 'session session-open' },
+        el('span', { class: 'session-times' }, `${fmtTime(start)} – ${s.broken ? '?' : 'now'}`),
+        el('span', { class: 'session-length' }, s.broken ? 'no exit' : `${fmtDuration(secs)} so far`));
+    });
+    if (!items.length) items.push(el('li', { class: 'empty' }, 'No sessions yet today.'));
+    fill(list, items);
+    const hours = $('today-hours');
+    hours.textContent = fmtDuration(closed);
+    hours.dataset.seconds = String(Math.round(closed));
+    hours.dataset.hours = (closed / 3600).toFixed(2);
+    $('today-open').textContent = running > 0 ? `+ ${fmtDuration(running)} in the open session` : '';
+  }
+
+  function renderLog() {
+    const body = $('my-log').tBodies[0];
+    if (!state.log.length) {
+      fill(body, emptyRow(5, 'No clock events yet. Your entries and exits will appear here.'));
+      return;
+    }
+    fill(body, state.log.map((e) => {
+      const late = e.type === 'entry' && e.late
+        ? badge(`${plural(Number(e.late_minutes) || 0, 'minute')} late`, 'warn')
+        : el('span', { class: 'muted' }, '—');
+      return el('tr', {
+        'data-testid': `log-row-${e.id}`, 'data-id': e.id, class: e.voided ? 'voided' : null,
+      },
+      el('td', { 'data-label': 'When' }, el('time', { datetime: e.timestamp }, fmtDateTime(e.timestamp))),
+      el('td', { 'data-label': 'Event' }, e.type === 'entry' ? 'Clock in' : 'Clock out',
+        e.voided ? [' ', badge('voided', 'muted')] : null),
+      el('td', { 'data-label': 'Late' }, late),
+      el('td', { 'data-label': 'Recorded by' }, e.source === 'manager' ? 'Manager' : 'You'),
+      el('td', { 'data-label': 'Note' }, e.note || ''));
+    }));
+  }
+
+  async function loadMyDay() {
+    const today = todayIn(tz);
+    try {
+      const [log, todays] = await Promise.all([
+        api.get('/api/attendance/', { limit: 30 }),
+        api.listAll('/api/attendance/', { from: today, to: today }),
+      ]);
+      if (!ctx.alive()) return;
+      state.todayDate = today;
+      state.log = results(log).slice().sort((a, b) => byTime(b, a));
+      state.today = todays.results;
+      const valid = state.log.filter((e) => !e.voided);
+      state.last = valid.length ? valid[0] : null;
+      state.loaded = true;
+      showProblem($('clock-error'), null);
+    } catch (err) {
+      if (!ctx.alive()) return;
+      showProblem($('clock-error'), err);
+    }
+    renderClock();
+    renderToday();
+    renderLog();
+  }
+
+  async function clock() {
+    if (state.busy || !state.loaded) return;
+    const type = state.last && state.last.type === 'entry' ? 'exit' : 'entry';
+    // Keep the key across a network failure, so clicking again cannot clock twice.
+    if (!state.clockKey || state.clockKeyType !== type) {
+      state.clockKey = api.newIdempotencyKey();
+      state.clockKeyType = type;
+    }
+    state.busy = true;
+    setBusy($('clock-button'), true);
+    showProblem($('clock-error'), null);
+    try {
+      const ev = await api.post('/api/attendance/', { type }, { headers: { 'Idempotency-Key': state.clockKey } });
+      state.clockKey = null;
+      if (!ctx.alive()) return;
+      if (ev && (ev.type === 'entry' || ev.type === 'exit')) {
+        state.log = [ev, ...state.log.filter((e) => e.id !== ev.id)];
+        if (dateIn(ev.timestamp, tz) === state.todayDate) {
+          state.today = [...state.today.filter((e) => e.id !== ev.id), ev];
+        }
+        state.last = ev;
+      }
+    } catch (err) {
+      if (err.status !== 0) state.clockKey = null;
+      if (!ctx.alive()) return;
+      showProblem($('clock-error'), err);
+    } finally {
+      state.busy = false;
+      setBusy($('clock-button'), false);
+    }
+    renderClock();
+    renderToday();
+    renderLog();
+    await loadMyDay();
+    const btn = $('clock-button');
+    if (document.activeElement === document.body) btn.focus();
+  }
+
+  // ---- Balance -----------------------------------------------------------
+
+  function renderBalance() {
+    const b = state.balance;
+    const set = (id, v) => { const n = $(id); if (n) n.textContent = v == null ? '–' : fmtNum(v); };
+    $('balance-year').textContent = b && b.year ? String(b.year) : '';
+    set('balance-allowance', b && b.allowance);
+    set('balance-used', b && b.used);
+    set('balance-pending', b && b.pending);
+    set('balance-late-penalty', b && b.late_penalty);
+    set('balance-remaining', b && b.remaining);
+    const bar = $('balance-bar');
+    const allowance = b ? Number(b.allowance) || 0 : 0;
+    bar.hidden = !(allowance > 0);
+    if (allowance > 0) {
+      const pct = (v) => `${Math.max(0, Math.min(100, ((Number(v) || 0) / allowance) * 100))}%`;
+      bar.querySelector('.seg-used').style.width = pct(b.used);
+      bar.querySelector('.seg-pending').style.width = pct(b.pending);
+      bar.querySelector('.seg-penalty').style.width = pct(b.late_penalty);
+    }
+    const remaining = $('balance-remaining');
+    if (remaining) remaining.classList.toggle('low', Boolean(b && Number(b.remaining) <= 3));
+  }
+
+  async function loadBalance() {
+    try {
+      const b = await api.get('/api/leaves/balance/');
+      if (!ctx.alive()) return;
+      state.balance = b && typeof b === 'object' ? b : null;
+      showProblem($('balance-error'), null);
+    } catch (err) {
+      if (!ctx.alive()) return;
+      showProblem($('balance-error'), err);
+    }
+    renderBalance();
+    updateCost();
+  }
+
+  // ---- Leave request form ----------------------------------------------------
+
+  function updateCost() {
+    const type = $('leave-type').value;
+    const start = $('leave-start').value;
+    const end = $('leave-end').value;
+    const half = $('leave-half-day');
+    const single = isDate(start) && start === end;
+    half.disabled = !single;
+    if (!single) half.checked = false;
+    $('leave-half-day-hint').textContent = single ? '' : 'Only when the first and last day are the same.';
+    let text = '–';
+    let hint = '';
+    let days = null;
+    if (!isDate(start) || !isDate(end)) {
+      hint = 'Choose the first and the last day.';
+    } else if (end < start) {
+      hint = 'The last day is before the first day.';
+    } else {
+      days = workingDays(start, end, me.work_days, state.holidays);
+      if (half.checked && days > 0) days = 0.5;
+      text = plural(days, 'working day');
+      const b = state.balance;
+      if (start.slice(0, 4) !== end.slice(0, 4)) {
+        hint = 'A request cannot span two calendar years: make one request per year.';
+      } else if (days === 0) {
+        hint = 'There is no working day in these dates.';
+      } else if (type !== 'annual') {
+        hint = `${leaveTypeLabel(type)} leave does not use your annual leave.`;
+      } else if (b && Number(b.year) === Number(start.slice(0, 4)) && Number.isFinite(Number(b.remaining))) {
+        const left = Number(b.remaining) - days;
+        hint = left < 0
+          ? `That is more than the ${plural(Number(b.remaining), 'day')} you have left this year.`
+          : `${plural(left, 'day')} of annual leave left after this.`;
+      }
+    }
+    const cost = $('leave-cost');
+    cost.textContent = text;
+    cost.dataset.days = days == null ? '' : String(days);
+    $('leave-cost-hint').textContent = hint;
+  }
+
+  async function submitLeave(ev) {
+    ev.preventDefault();
+    const submit = $('leave-submit');
+    if (submit.disabled) return;
+    $('leave-success').textContent = '';
+    const body = {
+      leave_type: $('leave-type').value,
+      start_date: $('leave-start').value,
+      end_date: $('leave-end').value,
+      half_day: $('leave-half-day').checked,
+      reason: $('leave-reason').value.trim(),
+    };
+    if (!body.start_date || !body.end_date) {
+      showProblem($('leave-error'), { detail: 'Choose the first and the last day of your leave.' });
+      (body.start_date ? $('leave-end') : $('leave-start')).focus();
+      return;
+    }
+    const sig = JSON.stringify(body);
+    if (!state.leaveKey || state.leaveSig !== sig) {
+      state.leaveKey = api.newIdempotencyKey();
+      state.leaveSig = sig;
+    }
+    setBusy(submit, true);
+    showProblem($('leave-error'), null, { fields: LEAVE_FIELDS });
+    try {
+      const r = await api.post('/api/leaves/request/', body, { headers: { 'Idempotency-Key': state.leaveKey } });
+      state.leaveKey = null;
+      state.leaveSig = '';
+      if (!ctx.alive()) return;
+      $('leave-reason').value = '';
+      $('leave-half-day').checked = false;
+      const days = r && r.days != null ? r.days : $('leave-cost').dataset.days;
+      $('leave-success').textContent = `Request sent: ${plural(Number(days) || 0, 'working day')} of `
+        + `${leaveTypeLabel(body.leave_type).toLowerCase()} leave, ${fmtRange(body.start_date, body.end_date, body.half_day)}. `
+        + 'It is waiting for approval.';
+      ctx.events.dispatchEvent(new Event('own-leave-changed'));
+      await Promise.all([loadRequests(), loadBalance()]);
+    } catch (err) {
+      if (err.status !== 0) {
+        state.leaveKey = null;
+        state.leaveSig = '';
+      }
+      if (!ctx.alive()) return;
+      showProblem($('leave-error'), err, { fields: LEAVE_FIELDS });
+    } finally {
+      setBusy(submit, false);
+      updateCost();
+    }
+  }
+
+  // ---- My requests -----------------------------------------------------------
+
+  function cancellable(r) {
+    if (r.status === 'pending') return true;
+    return r.status === 'approved' && isDate(r.start_date) && r.start_date > todayIn(tz);
+  }
+
+  function renderRequests() {
+    const body = $('my-requests').tBodies[0];
+    if (!state.requests.length) {
+      fill(body, emptyRow(7, 'You have not asked for leave yet. Use the form to make a request.'));
+      return;
+    }
+    fill(body, state.requests.map((r) => {
+      const range = fmtRange(r.start_date, r.end_date, r.half_day);
+      let action = el('span', { class: 'muted' }, '—');
+      if (cancellable(r)) {
+        action = el('button', {
+          type: 'button',
+          class: 'btn btn-quiet btn-small',
+          'data-testid': `cancel-leave-${r.id}`,
+          'data-action': 'cancel',
+          'aria-label': `Cancel ${leaveTypeLabel(r.leave_type).toLowerCase()} leave, ${range}`,
+          onclick: (e) => cancelRequest(r, e.currentTarget),
+        }, 'Cancel');
+      }
+      const decision = [];
+      if (r.decision_comment) decision.push(el('span', null, r.decision_comment));
+      if (r.decided_at) {
+        decision.push(el('span', { class: 'muted small' }, ` ${fmtDateTime(r.decided_at)}`));
+      }
+      return el('tr', { 'data-testid': `leave-row-${r.id}`, 'data-id': r.id, 'data-status': r.status },
+        el('td', { 'data-label': 'Type' }, leaveTypeLabel(r.leave_type)),
+        el('td', { 'data-label': 'Dates' }, range),
+        el('td', { 'data-label': 'Days', class: 'num' }, fmtNum(r.days)),
+        el('td', { 'data-label': 'Status' },
+          badge(STATUS_LABELS[r.status] || r.status, STATUS_TONES[r.status] || 'muted', { 'data-testid': 'leave-status' })),
+        el('td', { 'data-label': 'Reason' }, r.reason || ''),
+        el('td', { 'data-label': 'Decision' }, decision.length ? decision : el('span', { class: 'muted' }, '—')),
+        el('td', { 'data-label': 'Action' }, action));
+    }));
+  }
+
+  async function loadRequests() {
+    try {
+      const page = await api.get('/api/leaves/', { limit: 100 });
+      if (!ctx.alive()) return;
+      state.requests = results(page);
+      showProblem($('my-requests-error'), null);
+    } catch (err) {
+      if (!ctx.alive()) return;
+      showProblem($('my-requests-error'), err);
+    }
+    renderRequests();
+  }
+
+  async function cancelRequest(r, button) {
+    setBusy(button, true);
+    try {
+      await api.post(`/api/leaves/${encodeURIComponent(r.id)}/cancel/`);
+      if (!ctx.alive()) return;
+      showProblem($('my-requests-error'), null);
+      ctx.events.dispatchEvent(new Event('own-leave-changed'));
+      announce(`Your ${leaveTypeLabel(r.leave_type).toLowerCase()} leave request for ${fmtRange(r.start_date, r.end_date, r.half_day)} is cancelled.`, { tone: 'ok' });
+    } catch (err) {
+      if (!ctx.alive()) return;
+      showProblem($('my-requests-error'), err);
+      setBusy(button, false);
+    }
+    await Promise.all([loadRequests(), loadBalance()]);
+    const heading = $('my-requests-title');
+    if (heading && !document.activeElement?.closest?.('table')) heading.focus();
+  }
+
+  // ---- Live updates ------------------------------------------------------------
+
+  const reloadLeave = debounce(() => { loadRequests(); loadBalance(); }, 400);
+  const reloadDay = debounce(() => loadMyDay(), 400);
+
+  function onNotification(n) {
+    if (Number(n.employee_id) !== Number(me.id)) return;
+    if (n.kind === 'leave_decided' || n.kind === 'low_leave_balance') reloadLeave();
+  }
+
+  function onAttendance(ev) {
+    if (Number(ev.employee_id) === Number(me.id)) reloadDay();
+  }
+
+  function onReconnect() {
+    loadMyDay();
+    loadRequests();
+    loadBalance();
+  }
+
+  // ---- Lifecycle ---------------------------------------------------------------
+
+  function start() {
+    const today = localToday();
+    $('leave-start').value = today;
+    $('leave-end').value = today;
+    listen($('clock-button'), 'click', clock);
+    listen($('leave-form'), 'submit', submitLeave);
+    for (const id of ['leave-type', 'leave-start', 'leave-end', 'leave-half-day']) {
+      listen($(id), 'input', updateCost);
+      listen($(id), 'change', updateCost);
+    }
+    renderClock();
+    updateCost();
+    ctx.holidays().then((h) => {
+      if (!ctx.alive()) return;
+      state.holidays = h.set;
+      updateCost();
+      renderClock();
+    }).catch(() => { /* costs then ignore holidays; the server has the last word */ });
+    loadMyDay();
+    loadBalance();
+    loadRequests();
+    // Keep the running session's length current, and roll over at midnight.
+    timers.push(setInterval(() => {
+      if (state.todayDate && todayIn(tz) !== state.todayDate) loadMyDay();
+      else renderToday();
+    }, 30_000));
+  }
+
+  function stop() {
+    ac.abort();
+    timers.forEach(clearInterval);
+    reloadLeave.cancel();
+    reloadDay.cancel();
+    const btn = $('clock-button');
+    btn.textContent = 'Clock in';
+    btn.disabled = true;
+    btn.dataset.state = 'out';
+    btn.classList.remove('is-in');
+    for (const id of ['clock-status', 'clock-when', 'today-date', 'today-open', 'leave-success', 'leave-cost-hint', 'balance-year']) {
+      const n = $(id);
+      if (n) n.textContent = '';
+    }
+    $('today-hours').textContent = '';
+    $('today-sessions').replaceChildren();
+    $('my-log').tBodies[0].replaceChildren();
+    $('my-requests').tBodies[0].replaceChildren();
+    for (const id of ['clock-error', 'balance-error', 'leave-error', 'my-requests-error']) showProblem($(id), null);
+    $('leave-form').reset();
+    state.balance = null;
+    renderBalance();
+  }
+
+  return { start, stop, onNotification, onAttendance, onReconnect };
+}
