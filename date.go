@@ -80,18 +80,24 @@ func (d Date) Weekday() time.Weekday {
 // AddDays returns the date n days later (earlier for negative n).
 func (d Date) AddDays(n int) Date { return d + Date(n) }
 
-// In returns the instant at which the date begins in loc (midnight, or the
-// first instant of the day where a daylight-saving change skips midnight).
-func (d Date) In(loc *time.Location) time.Time {
-	y, m, dd := d.utc().Date()
-	return time.Date(y, m, dd, 0, 0, 0, 0, loc)
-}
+// In returns the instant at which the date begins in loc: midnight, or, where
+// a daylight-saving change skips midnight, the first instant of the day.
+func (d Date) In(loc *time.Location) time.Time { return d.At(0, loc) }
 
 // At returns the instant of the wall-clock time tod on this date in loc. A
-// time that a daylight-saving change skips is moved forward, like time.Date.
+// time that a daylight-saving change skips is moved forward past the gap, so
+// that the instant always lies on this date.
 func (d Date) At(tod TimeOfDay, loc *time.Location) time.Time {
 	y, m, dd := d.utc().Date()
-	return time.Date(y, m, dd, int(tod)/60, int(tod)%60, 0, 0, loc)
+	h, mi := int(tod)/60, int(tod)%60
+	t := time.Date(y, m, dd, h, mi, 0, 0, loc)
+	if th, tm, _ := t.Clock(); th != h || tm != mi {
+		// Skipped: read the wall time with the offset in force before the change,
+		// which lands just after the gap.
+		_, before := t.Add(-24 * time.Hour).Zone()
+		t = time.Date(y, m, dd, h, mi, 0, 0, time.UTC).Add(-time.Duration(before) * time.Second).In(loc)
+	}
+	return t
 }
 
 // YearBounds returns the first and last date of a year.

@@ -2,6 +2,7 @@ package attendance
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -155,7 +156,7 @@ func (r RecordEvent) Check(a Actor, now time.Time) error {
 		return ErrForbidden("nobody may record their own attendance with an explicit employee_id, timestamp or note")
 	}
 	var v Validator
-	v.Check(r.Note != nil && len(*r.Note) > 0, "body.note", "is required when recording on someone's behalf")
+	v.Check(r.Note != nil && strings.TrimSpace(*r.Note) != "", "body.note", "is required when recording on someone's behalf")
 	v.Check(r.Note == nil || len(*r.Note) <= MaxNoteLength, "body.note", "must be at most 1000 bytes")
 	v.Check(r.Timestamp == nil || !r.Timestamp.After(now), "body.timestamp", "must not be in the future")
 	return v.Err()

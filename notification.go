@@ -99,7 +99,7 @@ func LowBalanceDue(remaining, threshold float64, lowest *float64) bool {
 func NotArrivedDue(s Schedule, h Holidays, now time.Time, onLeave, present bool) (due bool, day Date, deadline time.Time) {
 	day = s.Today(now)
 	deadline = s.NotArrivedDeadline(day)
-	if onLeave || present || day < s.HiredOn || !s.IsWorkingDay(day, h) || now.Before(deadline) {
+	if onLeave || present || day < s.HiredOn || !s.IsWorkingDay(day, h) || !now.After(deadline) {
 		return false, day, deadline
 	}
 	return true, day, deadline

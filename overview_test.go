@@ -305,6 +305,15 @@ func TestApprovedLeaveDays(t *testing.T) {
 			want: attendance.LeaveDays{date("2026-06-23"): 1, date("2026-06-24"): 1, date("2026-06-25"): 1},
 		},
 		{
+			name:  "a whole day wins over a later half day on the same date",
+			first: "2026-06-01", last: "2026-06-30",
+			requests: []attendance.LeaveRequest{
+				req(attendance.LeaveApproved, "2026-06-23", "2026-06-25", false),
+				req(attendance.LeaveApproved, "2026-06-24", "2026-06-24", true),
+			},
+			want: attendance.LeaveDays{date("2026-06-23"): 1, date("2026-06-24"): 1, date("2026-06-25"): 1},
+		},
+		{
 			name:  "weekend leave covers no day",
 			first: "2026-06-01", last: "2026-06-30",
 			requests: []attendance.LeaveRequest{req(attendance.LeaveApproved, "2026-06-20", "2026-06-21", false)},

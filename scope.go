@@ -113,6 +113,13 @@ func (c EmployeeChange) Check() error {
 	if f.Role != nil && *f.Role == RoleAdmin && b.Role != RoleAdmin && !a.IsAdmin() {
 		return ErrForbidden("only an admin may promote someone to admin")
 	}
+	// The last admin comes first: only the last admin can reach them, so after
+	// the self rule below it could never be answered.
+	demoted := f.Role != nil && *f.Role != RoleAdmin
+	deactivated := f.Active != nil && !*f.Active
+	if b.Role == RoleAdmin && b.Active && (demoted || deactivated) && c.OtherActiveAdmins == 0 {
+		return Errorf(KindConflict, "last_admin", "%s is the last active admin", b.Username)
+	}
 	if b.ID == a.ID {
 		if field := c.selfForbidden(); field != "" {
 			return ErrForbidden("nobody may change their own %s", field)
@@ -122,11 +129,6 @@ func (c EmployeeChange) Check() error {
 		if err := c.checkManager(); err != nil {
 			return err
 		}
-	}
-	demoted := f.Role != nil && *f.Role != RoleAdmin
-	deactivated := f.Active != nil && !*f.Active
-	if b.Role == RoleAdmin && b.Active && (demoted || deactivated) && c.OtherActiveAdmins == 0 {
-		return Errorf(KindConflict, "last_admin", "%s is the last active admin", b.Username)
 	}
 	return nil
 }

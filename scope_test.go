@@ -315,7 +315,6 @@ func TestEmployeeChangeInvalidFields(t *testing.T) {
 // changing one's own role or active flag, or the contract's 409 last_admin
 // can never be seen.
 func TestLastAdminOnThemselves(t *testing.T) {
-	t.Skip("BUG: the sole admin demoting or deactivating themselves gets 403 forbidden, not 409 last_admin (scope.go EmployeeChange.Check checks the self rule first)")
 	admin := attendance.Actor{ID: 1, Role: attendance.RoleAdmin}
 	tests := []struct {
 		name string

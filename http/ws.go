@@ -272,7 +272,9 @@ type recent struct {
 	next int
 }
 
-func newRecent(n int) *recent { return &recent{ids: make(map[int64]struct{}, n), ring: make([]int64, 0, n)} }
+func newRecent(n int) *recent {
+	return &recent{ids: make(map[int64]struct{}, n), ring: make([]int64, 0, n)}
+}
 
 // add records id and reports whether it is new.
 func (r *recent) add(id int64) bool {

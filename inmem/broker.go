@@ -86,7 +86,7 @@ type subscription struct {
 }
 
 func (s *subscription) C() <-chan attendance.Message { return s.ch }
-func (s *subscription) Done() <-chan struct{}         { return s.done }
+func (s *subscription) Done() <-chan struct{}        { return s.done }
 
 // drop ends the subscription because its reader fell behind.
 func (s *subscription) drop() { s.Close() }

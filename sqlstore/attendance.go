@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/openattendance/attendance"
@@ -249,7 +250,7 @@ func (db *DB) VoidEvent(ctx context.Context, a attendance.Actor, id int64, note 
 		return nil, err
 	}
 	var v attendance.Validator
-	v.Check(note != "", "body.note", "is required: say why the event is voided")
+	v.Check(strings.TrimSpace(note) != "", "body.note", "is required: say why the event is voided")
 	v.Check(len(note) <= attendance.MaxNoteLength, "body.note", "must be at most 1000 bytes")
 	if err := v.Err(); err != nil {
 		return nil, err

@@ -13,7 +13,6 @@ import (
 	"strings"
 
 	"github.com/openattendance/attendance"
-	"github.com/openattendance/attendance/auth"
 	"github.com/openattendance/attendance/postgres"
 	"github.com/openattendance/attendance/sqlite"
 	"github.com/openattendance/attendance/sqlstore"
@@ -132,7 +131,3 @@ func ensureAdmin(ctx context.Context, c Config, db *sqlstore.DB, hasher attendan
 	fmt.Fprintf(stderr, "  It is shown this once. Sign in and change it.\n%s\n\n", strings.Repeat("=", 64))
 	return nil
 }
-
-// newHasher returns the password hasher of the service.
-func newHasher() *auth.Hasher { return auth.NewHasher(nil, 0) }
-

@@ -3,9 +3,9 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/netip"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -38,7 +38,7 @@ type Config struct {
 // where it goes.
 type setting struct {
 	flag, env, def, usage string
-	set               func(c *Config, v string) error
+	set                   func(c *Config, v string) error
 }
 
 var settings = []setting{

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/openattendance/attendance"
+	"github.com/openattendance/attendance/auth"
 )
 
 func runCreateUser(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -48,7 +49,7 @@ func runCreateUser(ctx context.Context, args []string, getenv func(string) strin
 		return err
 	}
 	defer store.Close()
-	store.Hasher = newHasher()
+	store.Hasher = auth.NewHasher(nil, 0)
 	r := attendance.Role(*role)
 	f := attendance.EmployeeFields{Username: username, Password: &password, Role: &r, Email: email, FirstName: first,
 		LastName: last, Department: department, ManagerIDSet: true}

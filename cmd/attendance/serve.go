@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/alexedwards/argon2id"
+
 	"github.com/openattendance/attendance"
 	"github.com/openattendance/attendance/auth"
 	atthttp "github.com/openattendance/attendance/http"
@@ -31,6 +33,10 @@ type Main struct {
 	Broker *inmem.Broker
 	Logger *slog.Logger
 	Stderr io.Writer
+	// Now is the clock (tests set fixed instants); nil is the real one.
+	Now func() time.Time
+	// HashParams overrides the argon2id cost (tests use a cheap one); nil is OWASP's minimum.
+	HashParams *argon2id.Params
 }
 
 // Open opens the database, creates the first admin if needed and starts
@@ -44,7 +50,10 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 		return err
 	}
 	m.Store = store
-	hasher := newHasher()
+	if m.Now != nil {
+		store.Now = m.Now
+	}
+	hasher := auth.NewHasher(m.HashParams, 0)
 	store.Hasher = hasher
 	m.Broker = inmem.NewBroker(0)
 	store.Emitter = localEmitter{m.Broker}
@@ -57,6 +66,9 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 		return err
 	}
 	m.Auth = auth.New(store.DB, hasher, auth.Config{Secret: secret, AccessTTL: m.Config.AccessTTL, RefreshTTL: m.Config.RefreshTTL})
+	if m.Now != nil {
+		m.Auth.Now = m.Now
+	}
 
 	if !serveHTTP {
 		return nil

@@ -474,7 +474,7 @@ export function createEmployeeView(ctx) {
     loadRequests();
     // Keep the running session's length current, and roll over at midnight.
     timers.push(setInterval(() => {
-      if (state.todayDate && todayIn(tz) !== state.todayDate) loadMyDay();
+      if (!state.loaded || todayIn(tz) !== state.todayDate) loadMyDay();
       else renderToday();
     }, 30_000));
   }

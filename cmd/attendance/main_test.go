@@ -1,0 +1,293 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/alexedwards/argon2id"
+
+	"github.com/openattendance/attendance"
+)
+
+// Tests run the real service (store, auth, HTTP server, broker) on :0 with a
+// temporary data directory, and talk to it over HTTP as a client would.
+
+// cheapHash keeps argon2id but makes it cheap: tests create many users, and
+// the race detector slows hashing tenfold. The production cost is tested in
+// the auth package.
+var cheapHash = &argon2id.Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+
+// testClock is a clock that tests move by hand.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock(t time.Time) *testClock { return &testClock{t: t} }
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) Set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
+func (c *testClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+const adminPassword = "admin-password-1"
+
+// testApp is a running service.
+type testApp struct {
+	t       testing.TB
+	Main    *Main
+	URL     string
+	DataDir string
+	Clock   *testClock // nil: real time
+	Admin   *client
+	http    *http.Client
+}
+
+type appOption func(*testApp)
+
+// withClock runs the service on a hand-moved clock.
+func withClock(c *testClock) appOption {
+	return func(a *testApp) { a.Clock, a.Main.Now = c, c.Now }
+}
+
+// withConfig changes the configuration.
+func withConfig(f func(*Config)) appOption { return func(a *testApp) { f(&a.Main.Config) } }
+
+// testConfig is the configuration of a test service in dir.
+func testConfig(dir string) Config {
+	return Config{
+		Addr: "127.0.0.1:0", DataDir: dir, Timezone: "UTC", AdminUsername: "admin", AdminPassword: adminPassword,
+		AccessTTL: 15 * time.Minute, RefreshTTL: 168 * time.Hour, LowLeaveThreshold: 3, LogFormat: "text", LogLevel: slog.LevelError,
+	}
+}
+
+// mustStart starts the service on a new temporary data directory.
+func mustStart(t testing.TB, opts ...appOption) *testApp {
+	t.Helper()
+	return mustStartIn(t, t.TempDir(), opts...)
+}
+
+// mustStartIn starts the service on the data directory dir (e.g. again, after a stop).
+func mustStartIn(t testing.TB, dir string, opts ...appOption) *testApp {
+	t.Helper()
+	m := &Main{Config: testConfig(dir), Worker: true, Stderr: io.Discard, HashParams: cheapHash}
+	if testing.Verbose() {
+		m.Stderr = os.Stderr
+	}
+	app := &testApp{t: t, Main: m, DataDir: dir, http: &http.Client{Timeout: 30 * time.Second}}
+	for _, o := range opts {
+		o(app)
+	}
+	if err := m.Open(context.Background(), true); err != nil {
+		m.Close()
+		t.Fatalf("start: %v", err)
+	}
+	t.Cleanup(func() { app.Stop() })
+	app.URL = m.HTTP.URL()
+	app.Admin = app.Login("admin", adminPassword)
+	return app
+}
+
+// Stop stops the service; Cleanup calls it too, and a second call does nothing.
+func (a *testApp) Stop() {
+	if a.Main == nil {
+		return
+	}
+	if err := a.Main.Close(); err != nil {
+		a.t.Errorf("stop: %v", err)
+	}
+	a.Main = nil
+}
+
+// client is a signed-in user (or, with no token, an anonymous caller).
+type client struct {
+	app     *testApp
+	Token   string
+	Refresh string
+	Me      attendance.Employee
+}
+
+// Anon returns a client without a token.
+func (a *testApp) Anon() *client { return &client{app: a} }
+
+// Login signs in and fails the test if that does not work.
+func (a *testApp) Login(username, password string) *client {
+	a.t.Helper()
+	c := &client{app: a}
+	var body struct {
+		Token   string              `json:"token"`
+		Refresh string              `json:"refresh"`
+		User    attendance.Employee `json:"user"`
+	}
+	c.Do("POST", "/api/users/login/", map[string]string{"username": username, "password": password}).Want(200).JSON(&body)
+	c.Token, c.Refresh, c.Me = body.Token, body.Refresh, body.User
+	return c
+}
+
+// response is an HTTP response with its body read.
+type response struct {
+	t      testing.TB
+	req    string
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Do sends a request. body may be nil, a string or []byte (sent as is), or a
+// value (sent as JSON). hdr are name, value pairs.
+func (c *client) Do(method, path string, body any, hdr ...string) *response {
+	c.app.t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	case []byte:
+		r = bytes.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			c.app.t.Fatal(err)
+		}
+		r = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, c.app.URL+path, r)
+	if err != nil {
+		c.app.t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	res, err := c.app.http.Do(req)
+	if err != nil {
+		c.app.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		c.app.t.Fatalf("%s %s: read body: %v", method, path, err)
+	}
+	return &response{t: c.app.t, req: method + " " + path, Status: res.StatusCode, Header: res.Header, Body: b}
+}
+
+// Want fails the test unless the status is one of want.
+func (r *response) Want(want ...int) *response {
+	r.t.Helper()
+	for _, w := range want {
+		if r.Status == w {
+			return r
+		}
+	}
+	r.t.Fatalf("%s: status %d, want %v; body: %s", r.req, r.Status, want, r.Body)
+	return r
+}
+
+// JSON decodes the body into v.
+func (r *response) JSON(v any) *response {
+	r.t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		r.t.Fatalf("%s: decode %s: %v", r.req, r.Body, err)
+	}
+	return r
+}
+
+// problem is a problem+json body.
+type problem struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
+	Code   string `json:"code"`
+	Errors []struct {
+		Location string `json:"location"`
+		Message  string `json:"message"`
+	} `json:"errors"`
+}
+
+// Problem checks that the body is a problem with the response's status and
+// returns it.
+func (r *response) Problem() problem {
+	r.t.Helper()
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
+		r.t.Fatalf("%s: content type %q, want application/problem+json; body: %s", r.req, ct, r.Body)
+	}
+	var p problem
+	r.JSON(&p)
+	if p.Status != r.Status || p.Code == "" || p.Detail == "" || p.Title == "" {
+		r.t.Fatalf("%s: incomplete problem %s", r.req, r.Body)
+	}
+	return p
+}
+
+// WantProblem checks the status and the problem's code.
+func (r *response) WantProblem(status int, code string) problem {
+	r.t.Helper()
+	r.Want(status)
+	p := r.Problem()
+	if code != "" && p.Code != code {
+		r.t.Fatalf("%s: code %q, want %q; body: %s", r.req, p.Code, code, r.Body)
+	}
+	return p
+}
+
+// testPassword is the password of every user the tests create.
+const testPassword = "password-123"
+
+// CreateEmployee creates an employee as this client and fails the test if
+// that does not work. fields are added to a username and the test password.
+func (c *client) CreateEmployee(username string, fields map[string]any) attendance.Employee {
+	c.app.t.Helper()
+	body := map[string]any{"username": username, "password": testPassword}
+	for k, v := range fields {
+		body[k] = v
+	}
+	var e attendance.Employee
+	c.Do("POST", "/api/employees/", body).Want(201).JSON(&e)
+	return e
+}
+
+// NewUser creates an employee as this client and signs them in.
+func (c *client) NewUser(username string, fields map[string]any) *client {
+	c.app.t.Helper()
+	c.CreateEmployee(username, fields)
+	return c.app.Login(username, testPassword)
+}
+
+// ID returns the signed-in user's id.
+func (c *client) ID() int64 { return c.Me.ID }
+
+// list is a list body.
+type list[T any] struct {
+	Count    int     `json:"count"`
+	Next     *string `json:"next"`
+	Previous *string `json:"previous"`
+	Results  []T     `json:"results"`
+}
