@@ -197,7 +197,7 @@ func TestLowLeaveBalanceCauseChangesOnlyWhenItFalls(t *testing.T) {
 	cause := func(year int, used float64) string {
 		return attendance.LowLeaveBalance(e, attendance.NewBalance(4, year, 15, used, 0, 0, 0), []int64{4})[0].Cause
 	}
-	if cause(2026, 12) != cause(2026, 12) {
+	if first, again := cause(2026, 12), cause(2026, 12); first != again {
 		t.Error("the same balance gives two causes: a retried job would notify twice")
 	}
 	if cause(2026, 12) == cause(2026, 13) {

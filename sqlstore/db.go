@@ -160,14 +160,6 @@ func (db *DB) q(query string) string {
 // t encodes an instant for a query argument.
 func (db *DB) t(t time.Time) any { return db.d.EncodeTime(t.UTC().Truncate(time.Microsecond)) }
 
-// tp encodes an optional instant.
-func (db *DB) tp(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return db.t(*t)
-}
-
 // Tx is a write transaction with the hooks that run after it commits.
 type Tx struct {
 	*sql.Tx
