@@ -76,8 +76,11 @@ func ErrForbidden(format string, args ...any) *Error {
 	return Errorf(KindForbidden, "forbidden", format, args...)
 }
 
-// ErrorKind returns the kind of err, or KindInternal when err is not an *Error.
+// ErrorKind returns the kind of err: "" for nil, KindInternal when err is not an *Error.
 func ErrorKind(err error) Kind {
+	if err == nil {
+		return ""
+	}
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Kind
@@ -85,8 +88,11 @@ func ErrorKind(err error) Kind {
 	return KindInternal
 }
 
-// ErrorCode returns the code of err, or "internal" when err is not an *Error.
+// ErrorCode returns the code of err: "" for nil, "internal" when err is not an *Error.
 func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code

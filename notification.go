@@ -56,9 +56,13 @@ func LateArrival(e *Employee, ev *AttendanceEvent, recipients []int64) []Notific
 		map[string]any{"event_id": ev.ID, "late_minutes": ev.LateMinutes, "timestamp": ev.Timestamp.UTC()}, recipients)
 }
 
+// NotArrivedCause is the cause key of the not_arrived notification of an
+// employee on date d: one per employee and date.
+func NotArrivedCause(employeeID int64, d Date) string { return fmt.Sprintf("not_arrived:%d:%s", employeeID, d) }
+
 // NotArrived returns the notifications for an employee who has not clocked in on date d.
 func NotArrived(e *Employee, d Date, deadline time.Time, recipients []int64) []Notification {
-	return NewNotification(NotifyNotArrived, fmt.Sprintf("not_arrived:%d:%s", e.ID, d), e.ID,
+	return NewNotification(NotifyNotArrived, NotArrivedCause(e.ID, d), e.ID,
 		fmt.Sprintf("%s has not clocked in on %s (expected by %s)", e.Name(), d, e.WorkStart),
 		map[string]any{"date": d, "deadline": deadline.UTC()}, recipients)
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/openattendance/attendance"
+	"github.com/openattendance/attendance/jobs"
 	"github.com/openattendance/attendance/postgres"
 	"github.com/openattendance/attendance/sqlite"
 	"github.com/openattendance/attendance/sqlstore"
@@ -46,7 +47,11 @@ func openStore(ctx context.Context, c Config, logger *slog.Logger, migrate bool)
 			return nil, err
 		}
 		if migrate {
-			if err := conn.Migrate(ctx, logger); err != nil {
+			err := conn.Migrate(ctx, logger)
+			if err == nil {
+				err = jobs.Migrate(ctx, conn.Write, "sqlite", logger)
+			}
+			if err != nil {
 				conn.Close()
 				return nil, err
 			}
@@ -67,7 +72,11 @@ func openStore(ctx context.Context, c Config, logger *slog.Logger, migrate bool)
 		return nil, err
 	}
 	if migrate {
-		if err := postgres.Migrate(ctx, pool, logger); err != nil {
+		err := postgres.Migrate(ctx, pool, logger)
+		if err == nil {
+			err = jobs.Migrate(ctx, pool, "postgres", logger)
+		}
+		if err != nil {
 			pool.Close()
 			return nil, err
 		}

@@ -132,6 +132,21 @@ type client struct {
 // Anon returns a client without a token.
 func (a *testApp) Anon() *client { return &client{app: a} }
 
+// In returns a view of the app that reports failures to t (a subtest), so that
+// a subtest's t.Fatal stops the subtest, not its parent.
+func (a *testApp) In(t testing.TB) *testApp {
+	b := *a
+	b.t = t
+	return &b
+}
+
+// In returns the client as seen from t (a subtest); see testApp.In.
+func (c *client) In(t testing.TB) *client {
+	d := *c
+	d.app = c.app.In(t)
+	return &d
+}
+
 // Login signs in and fails the test if that does not work.
 func (a *testApp) Login(username, password string) *client {
 	a.t.Helper()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/openattendance/attendance/auth"
 	atthttp "github.com/openattendance/attendance/http"
 	"github.com/openattendance/attendance/inmem"
+	"github.com/openattendance/attendance/jobs"
 	"github.com/openattendance/attendance/web"
 )
 
@@ -28,6 +30,7 @@ type Main struct {
 	Worker bool
 	// HTTP serves the API; nil in a worker-only process.
 	HTTP   *atthttp.Server
+	Jobs   *jobs.Runner
 	Store  *Store
 	Auth   *auth.Service
 	Broker *inmem.Broker
@@ -60,6 +63,21 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 
 	if err := ensureAdmin(ctx, m.Config, store.DB, hasher, m.Stderr, m.Logger); err != nil {
 		return err
+	}
+	runner, err := jobs.New(jobs.Config{
+		DB:      store.WriteDB(),
+		Dialect: store.Dialect().Name,
+		Work:    m.Worker,
+		Checks:  store.DB,
+		Now:     store.Now,
+		Logger:  m.Logger,
+	})
+	if err != nil {
+		return err
+	}
+	m.Jobs = runner
+	if err := runner.Start(ctx); err != nil {
+		return fmt.Errorf("jobs: %w", err)
 	}
 	secret, err := auth.LoadSecret(ctx, store.DB, m.Config.JWTSecret)
 	if err != nil {
@@ -112,6 +130,9 @@ func (m *Main) Close() error {
 	var errs []error
 	if m.HTTP != nil {
 		errs = append(errs, m.HTTP.Close(ctx))
+	}
+	if m.Jobs != nil {
+		errs = append(errs, m.Jobs.Stop(ctx))
 	}
 	if m.Store != nil {
 		errs = append(errs, m.Store.Close())

@@ -1,0 +1,326 @@
+// Package jobs runs the background work on River, a durable job queue in the
+// service's own database (SQLite or PostgreSQL): the periodic checks
+// (not_arrived every minute, low leave balances daily, cleanup hourly), and in
+// cluster mode the hand-over of committed events to the broker. Periodic jobs
+// are inserted by one elected leader however many workers run; a publish job
+// is inserted in the transaction of the write that caused it, so it exists if
+// and only if the write committed.
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+
+	"github.com/openattendance/attendance"
+)
+
+// Checks are the periodic checks; the store implements them.
+type Checks interface {
+	CheckNotArrived(ctx context.Context, now time.Time) (int, error)
+	CheckLowBalances(ctx context.Context, now time.Time) (int, error)
+	Cleanup(ctx context.Context, now time.Time) error
+}
+
+// Config configures the runner.
+type Config struct {
+	// DB is the pool that writes: on SQLite the single writer connection.
+	DB *sql.DB
+	// Dialect is "sqlite" or "postgres".
+	Dialect string
+	// ListenerURL, on PostgreSQL, lets River hear of new jobs at once (LISTEN)
+	// instead of polling; empty polls.
+	ListenerURL string
+	// Work runs the workers and the periodic jobs here; false only inserts jobs.
+	Work bool
+	// Checks runs the periodic checks.
+	Checks Checks
+	// Publisher hands events to the broker (cluster mode); nil: no publish jobs.
+	Publisher attendance.Publisher
+	// Now is the clock of the checks.
+	Now    func() time.Time
+	Logger *slog.Logger
+
+	// The periods of the checks; zero means the default.
+	NotArrivedEvery time.Duration // 1 minute
+	LowBalanceEvery time.Duration // 24 hours
+	CleanupEvery    time.Duration // 1 hour
+	// PollInterval is how often workers look for new jobs without LISTEN (default 200ms).
+	PollInterval time.Duration
+}
+
+// Runner is the River client and its workers.
+type Runner struct {
+	cfg    Config
+	client *river.Client[*sql.Tx]
+	pool   *pgxpool.Pool
+}
+
+func driver(cfg Config) (riverdriver.Driver[*sql.Tx], *pgxpool.Pool, error) {
+	switch cfg.Dialect {
+	case "sqlite":
+		return riversqlite.New(cfg.DB), nil, nil
+	case "postgres":
+		if cfg.ListenerURL == "" {
+			return riverdatabasesql.New(cfg.DB), nil, nil
+		}
+		pool, err := pgxpool.New(context.Background(), cfg.ListenerURL)
+		if err != nil {
+			return nil, nil, fmt.Errorf("jobs: listener: %w", err)
+		}
+		return riverdatabasesql.NewWithPgxListener(cfg.DB, pool), pool, nil
+	}
+	return nil, nil, fmt.Errorf("jobs: unknown dialect %q", cfg.Dialect)
+}
+
+// Migrate applies River's own migrations to the database.
+func Migrate(ctx context.Context, db *sql.DB, dialect string, logger *slog.Logger) error {
+	var m interface {
+		Migrate(context.Context, rivermigrate.Direction, *rivermigrate.MigrateOpts) (*rivermigrate.MigrateResult, error)
+	}
+	var err error
+	cfg := &rivermigrate.Config{Logger: quiet(logger)}
+	switch dialect {
+	case "sqlite":
+		m, err = rivermigrate.New(riversqlite.New(db), cfg)
+	case "postgres":
+		m, err = rivermigrate.New(riverdatabasesql.New(db), cfg)
+	default:
+		err = fmt.Errorf("unknown dialect %q", dialect)
+	}
+	if err != nil {
+		return fmt.Errorf("jobs: migrate: %w", err)
+	}
+	res, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	if err != nil {
+		return fmt.Errorf("jobs: migrate: %w", err)
+	}
+	for _, v := range res.Versions {
+		logger.Info("job queue migration applied", "version", v.Version)
+	}
+	return nil
+}
+
+// quiet keeps River's routine info logs (leader elections, …) out of ours.
+func quiet(l *slog.Logger) *slog.Logger {
+	if l == nil {
+		l = slog.Default()
+	}
+	return slog.New(levelHandler{l.Handler(), slog.LevelWarn}).With("component", "jobs")
+}
+
+type levelHandler struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h levelHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h levelHandler) WithAttrs(a []slog.Attr) slog.Handler {
+	return levelHandler{h.Handler.WithAttrs(a), h.min}
+}
+
+func (h levelHandler) WithGroup(n string) slog.Handler { return levelHandler{h.Handler.WithGroup(n), h.min} }
+
+// New builds the runner; Start starts it.
+func New(cfg Config) (*Runner, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&cfg.NotArrivedEvery, time.Minute)
+	def(&cfg.LowBalanceEvery, 24*time.Hour)
+	def(&cfg.CleanupEvery, time.Hour)
+	def(&cfg.PollInterval, 200*time.Millisecond)
+
+	drv, pool, err := driver(cfg)
+	if err != nil {
+		return nil, err
+	}
+	r := &Runner{cfg: cfg, pool: pool}
+	rc := &river.Config{
+		Logger:            quiet(cfg.Logger),
+		FetchPollInterval: cfg.PollInterval,
+		FetchCooldown:     min(cfg.PollInterval, 100*time.Millisecond),
+		JobTimeout:        5 * time.Minute,
+		MaxAttempts:       10,
+	}
+	if cfg.Work {
+		workers := river.NewWorkers()
+		river.AddWorker(workers, &notArrivedWorker{r: r})
+		river.AddWorker(workers, &lowBalanceWorker{r: r})
+		river.AddWorker(workers, &cleanupWorker{r: r})
+		river.AddWorker(workers, &publishWorker{r: r})
+		rc.Workers = workers
+		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}
+		rc.PeriodicJobs = []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(cfg.NotArrivedEvery),
+				func() (river.JobArgs, *river.InsertOpts) { return NotArrivedArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(cfg.LowBalanceEvery),
+				func() (river.JobArgs, *river.InsertOpts) { return LowBalanceArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(cfg.CleanupEvery),
+				func() (river.JobArgs, *river.InsertOpts) { return CleanupArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
+		}
+	}
+	client, err := river.NewClient(drv, rc)
+	if err != nil {
+		if pool != nil {
+			pool.Close()
+		}
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	r.client = client
+	return r, nil
+}
+
+// Start starts the workers (when configured to work).
+func (r *Runner) Start(ctx context.Context) error {
+	if !r.cfg.Work {
+		return nil
+	}
+	return r.client.Start(ctx)
+}
+
+// Stop lets jobs in flight finish until ctx ends, then cancels them.
+func (r *Runner) Stop(ctx context.Context) error {
+	var err error
+	if r.cfg.Work {
+		err = r.client.Stop(ctx)
+		if errors.Is(err, context.DeadlineExceeded) {
+			err = r.client.StopAndCancel(context.Background())
+		}
+	}
+	if r.pool != nil {
+		r.pool.Close()
+	}
+	return err
+}
+
+// EmitTx inserts a job that publishes msgs, in the write's own transaction
+// (sqlstore.Emitter): the events reach the broker if and only if the write
+// commits, and however long the broker is away.
+func (r *Runner) EmitTx(ctx context.Context, tx *sql.Tx, msgs []attendance.Message) error {
+	_, err := r.client.InsertTx(ctx, tx, PublishArgs{Messages: msgs}, nil)
+	return err
+}
+
+// Committed does nothing: the publish job delivers.
+func (r *Runner) Committed(context.Context, []attendance.Message) {}
+
+// NotArrivedArgs is the every-minute not_arrived check.
+type NotArrivedArgs struct{}
+
+// Kind implements river.JobArgs.
+func (NotArrivedArgs) Kind() string { return "not_arrived_check" }
+
+// InsertOpts makes one check per minute, whoever inserts it.
+func (NotArrivedArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByPeriod: time.Minute}}
+}
+
+type notArrivedWorker struct {
+	river.WorkerDefaults[NotArrivedArgs]
+	r *Runner
+}
+
+func (w *notArrivedWorker) Work(ctx context.Context, _ *river.Job[NotArrivedArgs]) error {
+	n, err := w.r.cfg.Checks.CheckNotArrived(ctx, w.r.cfg.Now())
+	if n > 0 {
+		w.r.cfg.Logger.Info("not arrived", "employees", n)
+	}
+	return err
+}
+
+// LowBalanceArgs is the daily low-balance check.
+type LowBalanceArgs struct{}
+
+// Kind implements river.JobArgs.
+func (LowBalanceArgs) Kind() string { return "low_balance_check" }
+
+// InsertOpts makes one check per hour at most.
+func (LowBalanceArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByPeriod: time.Hour}}
+}
+
+type lowBalanceWorker struct {
+	river.WorkerDefaults[LowBalanceArgs]
+	r *Runner
+}
+
+func (w *lowBalanceWorker) Work(ctx context.Context, _ *river.Job[LowBalanceArgs]) error {
+	n, err := w.r.cfg.Checks.CheckLowBalances(ctx, w.r.cfg.Now())
+	if n > 0 {
+		w.r.cfg.Logger.Info("low leave balances", "employees", n)
+	}
+	return err
+}
+
+// CleanupArgs is the hourly cleanup.
+type CleanupArgs struct{}
+
+// Kind implements river.JobArgs.
+func (CleanupArgs) Kind() string { return "cleanup" }
+
+// InsertOpts makes one cleanup per period at most.
+func (CleanupArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByPeriod: 10 * time.Minute}}
+}
+
+type cleanupWorker struct {
+	river.WorkerDefaults[CleanupArgs]
+	r *Runner
+}
+
+func (w *cleanupWorker) Work(ctx context.Context, _ *river.Job[CleanupArgs]) error {
+	return w.r.cfg.Checks.Cleanup(ctx, w.r.cfg.Now())
+}
+
+// PublishArgs carries committed events to the broker.
+type PublishArgs struct {
+	Messages []attendance.Message `json:"messages"`
+}
+
+// Kind implements river.JobArgs.
+func (PublishArgs) Kind() string { return "publish_events" }
+
+// InsertOpts retries a publish for about two weeks: the broker being away
+// delays events, it never loses them.
+func (PublishArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 100_000} }
+
+type publishWorker struct {
+	river.WorkerDefaults[PublishArgs]
+	r *Runner
+}
+
+func (w *publishWorker) Work(ctx context.Context, job *river.Job[PublishArgs]) error {
+	if w.r.cfg.Publisher == nil {
+		return errors.New("no publisher configured")
+	}
+	return w.r.cfg.Publisher.Publish(ctx, job.Args.Messages...)
+}
+
+// NextRetry retries soon and often, so that events reach the sockets within
+// seconds of the broker's return: 1 s, 2 s, 4 s, then every 8 s.
+func (w *publishWorker) NextRetry(job *river.Job[PublishArgs]) time.Time {
+	d := time.Second << min(job.Attempt-1, 3)
+	return time.Now().Add(d)
+}
