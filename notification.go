@@ -130,6 +130,7 @@ const (
 	MessageAttendance     MessageType = "attendance"      // an attendance event, for the managers whose scope it is in
 	MessageNotification   MessageType = "notification"    // a stored notification, for its recipient
 	MessageSessionRevoked MessageType = "session_revoked" // a session was logged out: close its sockets
+	MessageLeave          MessageType = "leave"           // a leave request was made or changed status (for integrations)
 )
 
 // Message is what travels from a write to the live WebSocket streams (and, in
@@ -141,6 +142,7 @@ type Message struct {
 	OccurredAt   time.Time        `json:"occurred_at"`
 	Event        *AttendanceEvent `json:"event,omitempty"`
 	Notification *Notification    `json:"notification,omitempty"`
+	Leave        *LeaveRequest    `json:"leave,omitempty"`
 	// RecipientID is the user a notification is for.
 	RecipientID int64 `json:"recipient_id,omitempty"`
 	// Managers lists the employee's line of managers for an attendance event:
@@ -167,6 +169,26 @@ type Subscription interface {
 type Broker interface {
 	Publisher
 	Subscribe(a Actor) Subscription
+}
+
+// Topic names what happened, as dotted words that integrations can filter on
+// (the routing key on a broker): attendance.entry, attendance.exit,
+// attendance.voided, notification.<kind>, leave.<status> (leave.pending for a
+// new request), session.revoked.
+func (m Message) Topic() string {
+	switch {
+	case m.Type == MessageAttendance && m.Event != nil && m.Event.Voided:
+		return "attendance.voided"
+	case m.Type == MessageAttendance && m.Event != nil:
+		return "attendance." + string(m.Event.Type)
+	case m.Type == MessageNotification && m.Notification != nil:
+		return "notification." + string(m.Notification.Kind)
+	case m.Type == MessageLeave && m.Leave != nil:
+		return "leave." + string(m.Leave.Status)
+	case m.Type == MessageSessionRevoked:
+		return "session.revoked"
+	}
+	return "other"
 }
 
 // VisibleTo reports whether the connected user a may receive the message:

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/openattendance/attendance"
 )
@@ -78,7 +79,15 @@ func (db *DB) requestLeave(ctx context.Context, tx *Tx, a attendance.Actor, in a
 	if _, err := db.notify(ctx, tx, attendance.LeaveRequested(emp, r, recipients)); err != nil {
 		return nil, err
 	}
+	db.emitLeave(tx, r)
 	return r, nil
+}
+
+// emitLeave queues a message about a request's new status, for integrations.
+func (db *DB) emitLeave(tx *Tx, r *attendance.LeaveRequest) {
+	l := *r
+	tx.emit(attendance.Message{ID: "leave:" + strconv.FormatInt(r.ID, 10) + ":" + string(r.Status), Type: attendance.MessageLeave,
+		OccurredAt: db.now(), Leave: &l})
 }
 
 // balance computes an employee's annual leave balance for a year.
@@ -172,6 +181,7 @@ func (db *DB) DecideLeave(ctx context.Context, a attendance.Actor, id int64, act
 		if _, err := db.notify(ctx, tx, attendance.LeaveDecided(r)); err != nil {
 			return err
 		}
+		db.emitLeave(tx, r)
 		if status == attendance.LeaveApproved && r.LeaveType == attendance.LeaveAnnual {
 			return db.checkLowBalance(ctx, tx, emp, r.StartDate.Year())
 		}
@@ -270,6 +280,7 @@ func (db *DB) CancelLeave(ctx context.Context, a attendance.Actor, id int64) (*a
 			return db.internal("cancel leave", err)
 		}
 		r.Status = attendance.LeaveCancelled
+		db.emitLeave(tx, r)
 		if wasApproved {
 			return db.reevaluateRange(ctx, tx, emp, r.StartDate, r.EndDate)
 		}

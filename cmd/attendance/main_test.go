@@ -306,3 +306,6 @@ type list[T any] struct {
 	Previous *string `json:"previous"`
 	Results  []T     `json:"results"`
 }
+
+// ptr returns a pointer to v.
+func ptr[T any](v T) *T { return &v }

@@ -12,6 +12,7 @@ import (
 	"github.com/alexedwards/argon2id"
 
 	"github.com/openattendance/attendance"
+	"github.com/openattendance/attendance/amqp"
 	"github.com/openattendance/attendance/auth"
 	atthttp "github.com/openattendance/attendance/http"
 	"github.com/openattendance/attendance/inmem"
@@ -29,8 +30,10 @@ type Main struct {
 	// Worker runs the background jobs in this process.
 	Worker bool
 	// HTTP serves the API; nil in a worker-only process.
-	HTTP   *atthttp.Server
-	Jobs   *jobs.Runner
+	HTTP *atthttp.Server
+	Jobs *jobs.Runner
+	// Bus carries events between replicas in cluster mode; nil on a single node.
+	Bus    *amqp.Bus
 	Store  *Store
 	Auth   *auth.Service
 	Broker *inmem.Broker
@@ -64,18 +67,36 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 	if err := ensureAdmin(ctx, m.Config, store.DB, hasher, m.Stderr, m.Logger); err != nil {
 		return err
 	}
-	runner, err := jobs.New(jobs.Config{
+	jc := jobs.Config{
 		DB:      store.WriteDB(),
 		Dialect: store.Dialect().Name,
 		Work:    m.Worker,
 		Checks:  store.DB,
 		Now:     store.Now,
 		Logger:  m.Logger,
-	})
+	}
+	if store.Dialect().Name == "postgres" {
+		jc.ListenerURL = m.Config.DatabaseURL
+	}
+	if m.Config.AMQPURL != "" {
+		// Cluster mode: a write commits its events as a publish job; a worker
+		// hands them to RabbitMQ; every replica consumes them into its broker.
+		bc := amqp.Config{URL: m.Config.AMQPURL, Logger: m.Logger}
+		if serveHTTP {
+			bc.Local = m.Broker
+		}
+		m.Bus = amqp.New(bc)
+		m.Bus.Start(ctx)
+		jc.Publisher = m.Bus
+	}
+	runner, err := jobs.New(jc)
 	if err != nil {
 		return err
 	}
 	m.Jobs = runner
+	if m.Bus != nil {
+		store.Emitter = runner
+	}
 	if err := runner.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: %w", err)
 	}
@@ -133,6 +154,9 @@ func (m *Main) Close() error {
 	}
 	if m.Jobs != nil {
 		errs = append(errs, m.Jobs.Stop(ctx))
+	}
+	if m.Bus != nil {
+		errs = append(errs, m.Bus.Close())
 	}
 	if m.Store != nil {
 		errs = append(errs, m.Store.Close())

@@ -1,0 +1,347 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+
+	"github.com/openattendance/attendance/internal/testenv"
+)
+
+// The cluster test runs what a big company runs: two `serve --no-worker`
+// replicas and a `worker`, as real processes, on one PostgreSQL database and
+// one RabbitMQ broker.
+
+var buildOnce struct {
+	sync.Once
+	path string
+	err  error
+}
+
+// binary builds the attendance binary once per test run.
+func binary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "attendance-bin")
+		if err != nil {
+			buildOnce.err = err
+			return
+		}
+		buildOnce.path = filepath.Join(dir, "attendance")
+		out, err := exec.Command("go", "build", "-o", buildOnce.path, ".").CombinedOutput()
+		if err != nil {
+			buildOnce.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildOnce.err != nil {
+		t.Fatal(buildOnce.err)
+	}
+	return buildOnce.path
+}
+
+// proc is a running attendance process.
+type proc struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	URL  string
+	logs *bytes.Buffer
+	mu   *sync.Mutex
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+type lockedBuffer struct {
+	mu *sync.Mutex
+	b  *bytes.Buffer
+}
+
+func (w lockedBuffer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+// startProc starts the binary with args and env; a server is ready when /readyz answers.
+func startProc(t *testing.T, env []string, args ...string) *proc {
+	t.Helper()
+	p := &proc{t: t, logs: &bytes.Buffer{}, mu: &sync.Mutex{}}
+	addr := ""
+	if args[0] == "serve" {
+		addr = freeAddr(t)
+		args = append(args, "--addr", addr)
+		p.URL = "http://" + addr
+	}
+	p.cmd = exec.Command(binary(t), args...)
+	p.cmd.Env = append(os.Environ(), env...)
+	w := lockedBuffer{p.mu, p.logs}
+	p.cmd.Stdout, p.cmd.Stderr = w, w
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		p.stop()
+		if t.Failed() {
+			t.Logf("%s logs:\n%s", strings.Join(args, " "), p.Logs())
+		}
+	})
+	if addr != "" {
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			res, err := http.Get(p.URL + "/readyz")
+			if err == nil {
+				res.Body.Close()
+				if res.StatusCode == 200 {
+					break
+				}
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%v did not become ready:\n%s", args, p.Logs())
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	return p
+}
+
+func (p *proc) Logs() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.logs.String()
+}
+
+func (p *proc) stop() {
+	if p.cmd.Process == nil || p.cmd.ProcessState != nil {
+		return
+	}
+	_ = p.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { _ = p.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		_ = p.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// remote is a testApp-like view of a process, for the client helpers.
+func remote(t *testing.T, p *proc) *testApp {
+	return &testApp{t: t, URL: p.URL, http: &http.Client{Timeout: 30 * time.Second}}
+}
+
+// wsClient is a notification stream.
+type wsClient struct {
+	t    *testing.T
+	conn *websocket.Conn
+	msgs chan map[string]any
+}
+
+func dialStream(t *testing.T, baseURL, token string, afterID int64) *wsClient {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(baseURL, "http")+"/ws/notifications/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wsjson.Write(ctx, c, map[string]any{"type": "auth", "token": token, "after_id": afterID}); err != nil {
+		t.Fatal(err)
+	}
+	var ready map[string]any
+	if err := wsjson.Read(ctx, c, &ready); err != nil || ready["type"] != "ready" {
+		t.Fatalf("ready: %v %v", ready, err)
+	}
+	w := &wsClient{t: t, conn: c, msgs: make(chan map[string]any, 1000)}
+	go func() {
+		defer close(w.msgs)
+		for {
+			var m map[string]any
+			if err := wsjson.Read(context.Background(), c, &m); err != nil {
+				return
+			}
+			w.msgs <- m
+		}
+	}()
+	t.Cleanup(func() { c.CloseNow() })
+	return w
+}
+
+// next waits for a message matching ok.
+func (w *wsClient) next(within time.Duration, ok func(map[string]any) bool) map[string]any {
+	w.t.Helper()
+	timeout := time.After(within)
+	for {
+		select {
+		case m, open := <-w.msgs:
+			if !open {
+				w.t.Fatal("the stream closed")
+			}
+			if ok(m) {
+				return m
+			}
+		case <-timeout:
+			w.t.Fatalf("no matching message within %s", within)
+		}
+	}
+}
+
+func notificationOf(kind string) func(map[string]any) bool {
+	return func(m map[string]any) bool {
+		n, _ := m["notification"].(map[string]any)
+		return m["type"] == "notification" && n["kind"] == kind
+	}
+}
+
+func TestCluster(t *testing.T) {
+	dbURL := testenv.PostgresDatabase(t)
+	amqpURL := testenv.AMQPURL(t)
+	if testing.Short() {
+		t.Skip("skipped in -short mode: starts several processes")
+	}
+	env := []string{
+		"ATTENDANCE_DATABASE_URL=" + dbURL,
+		"ATTENDANCE_AMQP_URL=" + amqpURL,
+		"ATTENDANCE_ADMIN_PASSWORD=" + adminPassword,
+		"ATTENDANCE_DATA_DIR=" + t.TempDir(),
+		"ATTENDANCE_LOG_FORMAT=json",
+	}
+	// Migrate once, so the replicas start on a ready schema.
+	cmd := exec.Command(binary(t), "migrate")
+	cmd.Env = append(os.Environ(), env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("migrate: %v\n%s", err, out)
+	}
+	a := startProc(t, env, "serve", "--no-worker")
+	b := startProc(t, env, "serve", "--no-worker")
+
+	appA, appB := remote(t, a), remote(t, b)
+	adminA := appA.Login("admin", adminPassword)
+	// A manager and a report who is late now, and one who has not arrived.
+	start := time.Now().UTC().Add(-2 * time.Hour).Format("15:04")
+	allDays := []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+	if time.Now().UTC().Hour() < 2 {
+		t.Skip("too close to midnight UTC for a late entry today")
+	}
+	mgr := adminA.CreateEmployee("boss", map[string]any{"role": "manager"})
+	adminA.CreateEmployee("latecomer", map[string]any{"manager_id": mgr.ID, "work_start": start, "work_days": allDays})
+	adminA.CreateEmployee("absentee", map[string]any{"manager_id": mgr.ID, "work_start": start, "work_days": allDays})
+
+	// The worker starts after the absentee exists: its first check reports them.
+	startProc(t, env, "worker")
+	startProc(t, env, "worker")
+
+	bossB := appB.Login("boss", testPassword)
+	stream := dialStream(t, b.URL, bossB.Token, 0)
+
+	t.Run("a late clock-in on A reaches a manager on B within two seconds", func(t *testing.T) {
+		late := appA.Login("latecomer", testPassword)
+		start := time.Now()
+		late.Do("POST", "/api/attendance/", map[string]string{"type": "entry"}).Want(201)
+		stream.next(2*time.Second, func(m map[string]any) bool { return m["type"] == "attendance" })
+		stream.next(2*time.Second-time.Since(start)+time.Second, notificationOf("late_arrival"))
+		if took := time.Since(start); took > 2*time.Second {
+			t.Fatalf("took %s", took)
+		}
+	})
+
+	t.Run("logout on A is refused on B", func(t *testing.T) {
+		c := appA.Login("latecomer", testPassword)
+		c.Do("GET", "/api/users/me/", nil).Want(200)
+		c.Do("POST", "/api/users/logout/", nil).Want(204)
+		onB := &client{app: appB, Token: c.Token}
+		onB.Do("GET", "/api/users/me/", nil).WantProblem(401, "")
+	})
+
+	t.Run("the periodic check fires once across two workers", func(t *testing.T) {
+		stream.next(30*time.Second, notificationOf("not_arrived"))
+		time.Sleep(3 * time.Second)
+		var l list[map[string]any]
+		bossB.Do("GET", "/api/notifications/?limit=100", nil).Want(200).JSON(&l)
+		n := 0
+		for _, x := range l.Results {
+			if x["kind"] == "not_arrived" {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Fatalf("%d not_arrived notifications, want 1", n)
+		}
+	})
+
+	t.Run("events made while the broker is away arrive after it returns, once", func(t *testing.T) {
+		if err := exec.Command("rabbitmqctl", "stop_app").Run(); err != nil {
+			t.Skipf("cannot stop the broker here (rabbitmqctl stop_app: %v)", err)
+		}
+		restarted := false
+		defer func() {
+			if !restarted {
+				_ = exec.Command("rabbitmqctl", "start_app").Run()
+			}
+		}()
+		// While the broker is away, requests still succeed.
+		var ids []string
+		for i := range 3 {
+			name := fmt.Sprintf("offline%d", i)
+			adminA.CreateEmployee(name, map[string]any{"manager_id": mgr.ID, "work_start": start, "work_days": allDays})
+			c := appA.Login(name, testPassword)
+			var ev struct{ ID int64 }
+			c.Do("POST", "/api/attendance/", map[string]string{"type": "entry"}).Want(201).JSON(&ev)
+			ids = append(ids, fmt.Sprint(ev.ID))
+		}
+		time.Sleep(2 * time.Second)
+		if out, err := exec.Command("rabbitmqctl", "start_app").CombinedOutput(); err != nil {
+			t.Fatalf("start_app: %v %s", err, out)
+		}
+		restarted = true
+		got := map[string]int{}
+		deadline := time.After(45 * time.Second)
+		for len(got) < len(ids) {
+			select {
+			case m, open := <-stream.msgs:
+				if !open {
+					t.Fatal("the manager's stream closed")
+				}
+				if m["type"] == "attendance" {
+					ev := m["event"].(map[string]any)
+					got[fmt.Sprint(ev["id"])]++
+				}
+			case <-deadline:
+				t.Fatalf("after the broker returned, got %v of events %v", got, ids)
+			}
+		}
+		// Give duplicates a chance to show up.
+		time.Sleep(2 * time.Second)
+		for len(stream.msgs) > 0 {
+			m := <-stream.msgs
+			if m["type"] == "attendance" {
+				got[fmt.Sprint(m["event"].(map[string]any)["id"])]++
+			}
+		}
+		for _, id := range ids {
+			if got[id] != 1 {
+				t.Fatalf("event %s delivered %d times (all: %v)", id, got[id], got)
+			}
+		}
+	})
+}
+
