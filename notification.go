@@ -58,7 +58,9 @@ func LateArrival(e *Employee, ev *AttendanceEvent, recipients []int64) []Notific
 
 // NotArrivedCause is the cause key of the not_arrived notification of an
 // employee on date d: one per employee and date.
-func NotArrivedCause(employeeID int64, d Date) string { return fmt.Sprintf("not_arrived:%d:%s", employeeID, d) }
+func NotArrivedCause(employeeID int64, d Date) string {
+	return fmt.Sprintf("not_arrived:%d:%s", employeeID, d)
+}
 
 // NotArrived returns the notifications for an employee who has not clocked in on date d.
 func NotArrived(e *Employee, d Date, deadline time.Time, recipients []int64) []Notification {

@@ -276,7 +276,9 @@ type recent struct {
 	next int
 }
 
-func newRecent(n int) *recent { return &recent{ids: make(map[string]struct{}, n), ring: make([]string, 0, n)} }
+func newRecent(n int) *recent {
+	return &recent{ids: make(map[string]struct{}, n), ring: make([]string, 0, n)}
+}
 
 // add records id and reports whether it is new.
 func (r *recent) add(id string) bool {

@@ -93,4 +93,3 @@ func Chromium(t testing.TB) string {
 	}
 	return p
 }
-
