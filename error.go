@@ -3,6 +3,7 @@ package attendance
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Kind classifies an error by what the caller can do about it. The HTTP layer
@@ -39,23 +40,28 @@ type Error struct {
 }
 
 // Error implements the error interface.
-func (e *Error) Error() string {
-	if len(e.Fields) > 0 {
-		return fmt.Sprintf("%s: %s (%s: %s)", e.Code, e.Message, e.Fields[0].Location, e.Fields[0].Message)
-	}
-	return e.Code + ": " + e.Message
-}
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
 // Errorf returns an *Error of the given kind and code with a formatted message.
 func Errorf(kind Kind, code, format string, args ...any) *Error {
 	return &Error{Kind: kind, Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// Invalid returns a validation error listing the offending fields.
+// Invalid returns a validation error listing the offending fields; its
+// message names the first in a sentence, e.g. "end_date must not be before
+// start_date".
 func Invalid(fields ...FieldError) *Error {
 	msg := "the request is invalid"
-	if len(fields) == 1 {
-		msg = fields[0].Message
+	if len(fields) > 0 {
+		f := fields[0]
+		name := f.Location
+		if i := strings.LastIndexByte(name, '.'); i >= 0 {
+			name = name[i+1:]
+		}
+		msg = strings.TrimSpace(name + " " + f.Message)
+		if len(fields) > 1 {
+			msg += fmt.Sprintf(" (and %d more)", len(fields)-1)
+		}
 	}
 	return &Error{Kind: KindInvalid, Code: "invalid", Message: msg, Fields: fields}
 }

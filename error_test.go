@@ -44,7 +44,7 @@ func TestErrorMessages(t *testing.T) {
 		want string
 	}{
 		{"code and message", attendance.Errorf(attendance.KindConflict, "not_pending", "the request is %s", "approved"), "not_pending: the request is approved"},
-		{"one field", attendance.InvalidField("body.end_date", "must not be before start_date"), "invalid: must not be before start_date (body.end_date: must not be before start_date)"},
+		{"one field", attendance.InvalidField("body.end_date", "must not be before start_date"), "invalid: end_date must not be before start_date"},
 		{"not found names the object", attendance.ErrNotFound("leave request"), "not_found: leave request not found"},
 	}
 	for _, tt := range tests {
@@ -74,7 +74,7 @@ func TestValidator(t *testing.T) {
 	if got, want := e.Fields[0].Message, "must be 3 or more"; got != want {
 		t.Errorf("Fields[0].Message = %q, want %q", got, want)
 	}
-	if got, want := e.Message, "the request is invalid"; got != want {
+	if got, want := e.Message, "b must be 3 or more (and 1 more)"; got != want {
 		t.Errorf("Message of two fields = %q, want %q", got, want)
 	}
 }

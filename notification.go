@@ -52,7 +52,7 @@ func NewNotification(kind NotificationKind, cause string, employeeID int64, mess
 // LateArrival returns the notifications for a late entry.
 func LateArrival(e *Employee, ev *AttendanceEvent, recipients []int64) []Notification {
 	return NewNotification(NotifyLateArrival, fmt.Sprintf("late_arrival:%d", ev.ID), e.ID,
-		fmt.Sprintf("%s clocked in %d minutes late", e.Name(), ev.LateMinutes),
+		fmt.Sprintf("%s clocked in %s late", e.Name(), minutes(ev.LateMinutes)),
 		map[string]any{"event_id": ev.ID, "late_minutes": ev.LateMinutes, "timestamp": ev.Timestamp.UTC()}, recipients)
 }
 
@@ -72,8 +72,23 @@ func NotArrived(e *Employee, d Date, deadline time.Time, recipients []int64) []N
 // LeaveRequested returns the notifications for a new leave request.
 func LeaveRequested(e *Employee, r *LeaveRequest, recipients []int64) []Notification {
 	return NewNotification(NotifyLeaveRequested, fmt.Sprintf("leave_requested:%d", r.ID), e.ID,
-		fmt.Sprintf("%s asks for %g days of %s leave from %s to %s", e.Name(), r.Days, r.LeaveType, r.StartDate, r.EndDate),
+		fmt.Sprintf("%s asks for %s of %s leave from %s to %s", e.Name(), Days(r.Days), r.LeaveType, r.StartDate, r.EndDate),
 		map[string]any{"leave_request_id": r.ID, "leave_type": r.LeaveType, "start_date": r.StartDate, "end_date": r.EndDate, "days": r.Days}, recipients)
+}
+
+func minutes(n int) string {
+	if n == 1 {
+		return "1 minute"
+	}
+	return fmt.Sprintf("%d minutes", n)
+}
+
+// Days writes a number of days for a person: "1 day", "0.5 days", "3 days".
+func Days(n float64) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%g days", n)
 }
 
 // LeaveDecided returns the notification to the employee whose request was decided.
@@ -86,7 +101,7 @@ func LeaveDecided(r *LeaveRequest) []Notification {
 // LowLeaveBalance returns the notifications for a balance at or below the threshold.
 func LowLeaveBalance(e *Employee, b Balance, recipients []int64) []Notification {
 	return NewNotification(NotifyLowLeaveBalance, fmt.Sprintf("low_leave_balance:%d:%d:%g", e.ID, b.Year, b.Remaining), e.ID,
-		fmt.Sprintf("%s has %g days of annual leave left in %d", e.Name(), b.Remaining, b.Year),
+		fmt.Sprintf("%s has %s of annual leave left in %d", e.Name(), Days(b.Remaining), b.Year),
 		map[string]any{"year": b.Year, "remaining": b.Remaining}, recipients)
 }
 

@@ -143,10 +143,12 @@ func (c EmployeeChange) checkManager() error {
 		return nil
 	}
 	switch {
+	case !c.Actor.IsAdmin() && (!c.ManagerExists || !c.ManagerInScope):
+		// One answer for a missing id and one outside the scope, so that a
+		// manager cannot probe which ids exist.
+		return InvalidField("body.manager_id", "a manager may only assign a manager in their own scope")
 	case !c.ManagerExists:
 		return InvalidField("body.manager_id", "no employee has id %d", *f.ManagerID)
-	case !c.Actor.IsAdmin() && !c.ManagerInScope:
-		return InvalidField("body.manager_id", "a manager may only assign a manager in their own scope")
 	case c.ManagerCycle:
 		return InvalidField("body.manager_id", "would make a reporting cycle")
 	}

@@ -17,12 +17,14 @@ import (
 	"github.com/openattendance/attendance"
 )
 
-type idempotencyHeader struct {
+// IdempotencyHeader is the Idempotency-Key header of a POST. Exported like IDPath:
+// huma skips an unexported embedded struct, and the key would be ignored.
+type IdempotencyHeader struct {
 	IdempotencyKey string `header:"Idempotency-Key" maxLength:"255" doc:"Repeat a request safely: the same key from the same user within 24 h returns the first response and changes nothing; with another body it is 422 idempotency_key_reused"`
 }
 
 // idempotency returns the key with a hash of the canonical body, or nil.
-func (h idempotencyHeader) idempotency(body any) *attendance.Idempotency {
+func (h IdempotencyHeader) idempotency(body any) *attendance.Idempotency {
 	if h.IdempotencyKey == "" {
 		return nil
 	}
@@ -32,7 +34,7 @@ func (h idempotencyHeader) idempotency(body any) *attendance.Idempotency {
 }
 
 type recordInput struct {
-	idempotencyHeader
+	IdempotencyHeader
 	Body struct {
 		Type       attendance.EventType `json:"type" enum:"entry,exit"`
 		EmployeeID *int64               `json:"employee_id,omitempty" doc:"Manager access: record on behalf of someone in scope"`
@@ -49,7 +51,7 @@ type eventListInput struct {
 	From       string `query:"from" format:"date" doc:"First date, in the employee's time zone"`
 	To         string `query:"to" format:"date" doc:"Last date, in the employee's time zone"`
 	EmployeeID int64  `query:"employee_id" minimum:"1" doc:"Manager access: someone in scope; default oneself"`
-	pageParams
+	PageParams
 }
 
 type eventListOutput struct {
@@ -57,7 +59,7 @@ type eventListOutput struct {
 }
 
 type voidInput struct {
-	idPath
+	IDPath
 	Body struct {
 		Note string `json:"note" doc:"Why the event is voided"`
 	}
@@ -70,7 +72,7 @@ type overviewInput struct {
 	Department string `query:"department"`
 	Format     string `query:"format" enum:"json,csv" doc:"csv: every matching row as CSV, ignoring limit and offset"`
 	Accept     string `header:"Accept"`
-	pageParams
+	PageParams
 }
 
 // overviewBody is the overview as JSON: a page of rows and the totals of all.
@@ -148,7 +150,7 @@ func (s *Server) attendanceRoutes() {
 		if err != nil {
 			return nil, err
 		}
-		return &eventListOutput{listOf(ctx, in.pageParams, n, list)}, nil
+		return &eventListOutput{listOf(ctx, in.PageParams, n, list)}, nil
 	})
 	register(s, secured(huma.Operation{
 		OperationID: "void-event", Method: http.MethodDelete, Path: "/api/attendance/{id}/", Tags: tags,
@@ -196,7 +198,7 @@ func (s *Server) attendanceRoutes() {
 				Body:               overviewCSV(ov),
 			}, nil
 		}
-		l := listOf(ctx, in.pageParams, ov.Count, ov.Results)
+		l := listOf(ctx, in.PageParams, ov.Count, ov.Results)
 		return &overviewOutput{ContentType: "application/json", Body: overviewBody{
 			Count: l.Count, Next: l.Next, Previous: l.Previous, From: ov.From, To: ov.To, Totals: ov.Totals, Results: l.Results}}, nil
 	})

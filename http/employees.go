@@ -70,7 +70,7 @@ type employeeListInput struct {
 	Role       string `query:"role" enum:"employee,manager,admin" doc:"Only this role"`
 	Q          string `query:"q" maxLength:"200" doc:"Name, username or email contains this, ignoring case"`
 	Active     string `query:"active" enum:"true,false,all" default:"true"`
-	pageParams
+	PageParams
 }
 
 type employeeListOutput struct {
@@ -86,12 +86,15 @@ type employeeCreatedOutput struct {
 	Body     *attendance.Employee
 }
 
-type idPath struct {
+// IDPath is the {id} of an object's path. It and PageParams are exported
+// because huma only finds the parameters of exported embedded structs: an
+// unexported one is silently skipped (the id read as 0, limit/offset ignored).
+type IDPath struct {
 	ID int64 `path:"id" minimum:"1" doc:"The object's id"`
 }
 
 type employeeUpdateInput struct {
-	idPath
+	IDPath
 	Body employeeBody
 }
 
@@ -118,7 +121,7 @@ func (s *Server) employeeRoutes() {
 		if err != nil {
 			return nil, err
 		}
-		return &employeeListOutput{listOf(ctx, in.pageParams, n, list)}, nil
+		return &employeeListOutput{listOf(ctx, in.PageParams, n, list)}, nil
 	})
 	register(s, secured(huma.Operation{
 		OperationID: "create-employee", Method: http.MethodPost, Path: "/api/employees/", Tags: tags, DefaultStatus: http.StatusCreated,
@@ -136,7 +139,7 @@ func (s *Server) employeeRoutes() {
 		OperationID: "get-employee", Method: http.MethodGet, Path: "/api/employees/{id}/", Tags: tags,
 		Summary: "Read an employee", Description: "Oneself, or someone in scope with manager access; anyone else is 404.",
 		Errors: []int{http.StatusUnauthorized, http.StatusNotFound},
-	}, ""), func(ctx context.Context, in *idPath) (*employeeOutput, error) {
+	}, ""), func(ctx context.Context, in *IDPath) (*employeeOutput, error) {
 		e, err := s.Employees.FindEmployee(ctx, actorFrom(ctx), in.ID)
 		return &employeeOutput{e}, err
 	})
@@ -165,7 +168,7 @@ func (s *Server) employeeRoutes() {
 		Summary:     "Deactivate an employee",
 		Description: "Never erases: login is refused, sessions are revoked, history is kept. The last active admin cannot be deactivated (409 `last_admin`).",
 		Errors:      []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusConflict},
-	}, accessManager), func(ctx context.Context, in *idPath) (*struct{}, error) {
+	}, accessManager), func(ctx context.Context, in *IDPath) (*struct{}, error) {
 		return nil, s.Employees.DeactivateEmployee(ctx, actorFrom(ctx), in.ID)
 	})
 }

@@ -10,7 +10,7 @@ import (
 )
 
 type leaveRequestInput struct {
-	idempotencyHeader
+	IdempotencyHeader
 	Body struct {
 		LeaveType attendance.LeaveType `json:"leave_type" enum:"annual,sick,unpaid"`
 		StartDate attendance.Date      `json:"start_date"`
@@ -27,7 +27,7 @@ type leaveOutput struct {
 type leaveListInput struct {
 	Status string `query:"status" enum:"pending,approved,rejected,cancelled"`
 	Year   int    `query:"year" minimum:"1970" maximum:"9999"`
-	pageParams
+	PageParams
 }
 
 type leaveListOutput struct {
@@ -35,7 +35,7 @@ type leaveListOutput struct {
 }
 
 type leaveActionInput struct {
-	idPath
+	IDPath
 	Body struct {
 		Action  attendance.LeaveAction `json:"action" enum:"approve,reject"`
 		Comment string                 `json:"comment,omitempty"`
@@ -48,7 +48,7 @@ type leaveOverviewInput struct {
 	Department string `query:"department"`
 	From       string `query:"from" format:"date" doc:"Requests that end on or after this date"`
 	To         string `query:"to" format:"date" doc:"Requests that start on or before this date"`
-	pageParams
+	PageParams
 }
 
 type leaveOverviewOutput struct {
@@ -66,7 +66,7 @@ type balanceOutput struct {
 
 type holidayListInput struct {
 	Year int `query:"year" minimum:"1970" maximum:"9999"`
-	pageParams
+	PageParams
 }
 
 type holidayListOutput struct {
@@ -122,7 +122,7 @@ func (s *Server) leaveRoutes() {
 		if err != nil {
 			return nil, err
 		}
-		return &leaveListOutput{listOf(ctx, in.pageParams, n, list)}, nil
+		return &leaveListOutput{listOf(ctx, in.PageParams, n, list)}, nil
 	})
 	register(s, secured(huma.Operation{
 		OperationID: "decide-leave", Method: http.MethodPost, Path: "/api/leaves/{id}/action/", Tags: tags,
@@ -139,7 +139,7 @@ func (s *Server) leaveRoutes() {
 		Summary:     "Cancel one's own request",
 		Description: "Pending, or approved and not yet started; the balance is restored.",
 		Errors:      []int{http.StatusUnauthorized, http.StatusNotFound, http.StatusConflict},
-	}, ""), func(ctx context.Context, in *idPath) (*leaveOutput, error) {
+	}, ""), func(ctx context.Context, in *IDPath) (*leaveOutput, error) {
 		r, err := s.Leave.CancelLeave(ctx, actorFrom(ctx), in.ID)
 		return &leaveOutput{r}, err
 	})
@@ -160,7 +160,7 @@ func (s *Server) leaveRoutes() {
 		if err != nil {
 			return nil, err
 		}
-		return &leaveOverviewOutput{listOf(ctx, in.pageParams, n, list)}, nil
+		return &leaveOverviewOutput{listOf(ctx, in.PageParams, n, list)}, nil
 	})
 	register(s, secured(huma.Operation{
 		OperationID: "leave-balance", Method: http.MethodGet, Path: "/api/leaves/balance/", Tags: tags,
@@ -181,7 +181,7 @@ func (s *Server) leaveRoutes() {
 		if err != nil {
 			return nil, err
 		}
-		return &holidayListOutput{listOf(ctx, in.pageParams, n, list)}, nil
+		return &holidayListOutput{listOf(ctx, in.PageParams, n, list)}, nil
 	})
 	register(s, secured(huma.Operation{
 		OperationID: "create-holiday", Method: http.MethodPost, Path: "/api/holidays/", Tags: htags, DefaultStatus: http.StatusCreated,
@@ -197,7 +197,7 @@ func (s *Server) leaveRoutes() {
 	register(s, secured(huma.Operation{
 		OperationID: "delete-holiday", Method: http.MethodDelete, Path: "/api/holidays/{id}/", Tags: htags, DefaultStatus: http.StatusNoContent,
 		Summary: "Remove a company holiday", Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound},
-	}, accessAdmin), func(ctx context.Context, in *idPath) (*struct{}, error) {
+	}, accessAdmin), func(ctx context.Context, in *IDPath) (*struct{}, error) {
 		return nil, s.Holidays.DeleteHoliday(ctx, actorFrom(ctx), in.ID)
 	})
 }

@@ -81,7 +81,7 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 		switch {
 		case status >= 500:
 			s.Logger.Error("request", "method", r.Method, "path", r.URL.Path, "status", status, "took", took, "client", s.clientAddr(r))
-		case took > time.Second:
+		case took > time.Second && status != http.StatusSwitchingProtocols: // a WebSocket lasts
 			s.Logger.Warn("slow request", "method", r.Method, "path", r.URL.Path, "status", status, "took", took)
 		default:
 			s.Logger.Debug("request", "method", r.Method, "path", r.URL.Path, "status", status, "took", took)

@@ -11,7 +11,7 @@ import (
 
 type notificationListInput struct {
 	Unread bool `query:"unread" doc:"Only unread notifications"`
-	pageParams
+	PageParams
 }
 
 type notificationListOutput struct {
@@ -30,12 +30,12 @@ func (s *Server) notificationRoutes() {
 		if err != nil {
 			return nil, err
 		}
-		return &notificationListOutput{listOf(ctx, in.pageParams, n, list)}, nil
+		return &notificationListOutput{listOf(ctx, in.PageParams, n, list)}, nil
 	})
 	register(s, secured(huma.Operation{
 		OperationID: "read-notification", Method: http.MethodPost, Path: "/api/notifications/{id}/read/", Tags: tags, DefaultStatus: http.StatusNoContent,
 		Summary: "Mark a notification read", Errors: []int{http.StatusUnauthorized, http.StatusNotFound},
-	}, ""), func(ctx context.Context, in *idPath) (*struct{}, error) {
+	}, ""), func(ctx context.Context, in *IDPath) (*struct{}, error) {
 		return nil, s.Notifications.MarkRead(ctx, actorFrom(ctx), in.ID)
 	})
 	register(s, secured(huma.Operation{

@@ -103,10 +103,7 @@ func init() {
 			}
 			fields = nil
 		case status == http.StatusUnprocessableEntity && len(fields) > 0:
-			detail = "the request is invalid: " + fields[0].Location + " " + fields[0].Message
-			if len(fields) > 1 {
-				detail += " (and " + strconv.Itoa(len(fields)-1) + " more)"
-			}
+			detail = attendance.Invalid(fields...).Message
 		case status == http.StatusRequestEntityTooLarge:
 			detail = "the request body is larger than 1 MiB"
 		case status >= 500:

@@ -271,18 +271,19 @@ type listBody[T any] struct {
 	Results  []T     `json:"results"`
 }
 
-// pageParams are the limit/offset query parameters of every list.
-type pageParams struct {
+// PageParams are the limit/offset query parameters of every list (exported:
+// see IDPath).
+type PageParams struct {
 	Limit  int `query:"limit" minimum:"1" maximum:"500" default:"50" doc:"Page size"`
 	Offset int `query:"offset" minimum:"0" default:"0" doc:"Rows to skip"`
 }
 
-func (p pageParams) page() attendance.Page {
+func (p PageParams) page() attendance.Page {
 	return attendance.Page{Limit: p.Limit, Offset: p.Offset}
 }
 
 // list builds the list body, with next/previous links to the neighbouring pages.
-func listOf[T any](ctx context.Context, p pageParams, count int, results []T) listBody[T] {
+func listOf[T any](ctx context.Context, p PageParams, count int, results []T) listBody[T] {
 	b := listBody[T]{Count: count, Results: results}
 	if b.Results == nil {
 		b.Results = []T{}
@@ -339,7 +340,7 @@ func (timeOfDaySchema) Schema(huma.Registry) *huma.Schema {
 type weekdaysSchema struct{}
 
 func (weekdaysSchema) Schema(huma.Registry) *huma.Schema {
-	return &huma.Schema{Type: huma.TypeArray, Items: &huma.Schema{Type: huma.TypeString, Enum: []any{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}},
+	return &huma.Schema{Type: huma.TypeArray, UniqueItems: true, Items: &huma.Schema{Type: huma.TypeString, Enum: []any{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}},
 		Examples: []any{[]string{"mon", "tue", "wed", "thu", "fri"}}}
 }
 

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-	"github.com/coder/websocket/wsjson"
 
 	"github.com/openattendance/attendance"
 )
@@ -204,15 +203,24 @@ type wsActor struct {
 }
 
 func (s *Server) wsAuthenticate(ctx context.Context, c *websocket.Conn) (wsActor, int64, error) {
-	ctx, cancel := context.WithTimeout(ctx, wsAuthTimeout)
-	defer cancel()
-	var msg wsAuth
-	if err := wsjson.Read(ctx, c, &msg); err != nil {
+	// A read whose context ends drops the connection without a close frame,
+	// and wsjson.Read closes with 1007 on bad JSON: the deadline and the
+	// decoding are done here, so that the client sees 4401 in both cases.
+	late := time.AfterFunc(wsAuthTimeout, func() { c.Close(closeUnauthorized, "no auth message in time") })
+	defer late.Stop()
+	typ, b, err := c.Read(ctx)
+	if err != nil {
 		return wsActor{}, 0, err
 	}
-	if msg.Type != "auth" || msg.Token == "" || msg.AfterID < 0 {
+	if !late.Stop() {
+		return wsActor{}, 0, errors.New("no auth message in time")
+	}
+	var msg wsAuth
+	if typ != websocket.MessageText || json.Unmarshal(b, &msg) != nil || msg.Type != "auth" || msg.Token == "" || msg.AfterID < 0 {
 		return wsActor{}, 0, errors.New("the first message must be {\"type\":\"auth\",\"token\":…}")
 	}
+	ctx, cancel := context.WithTimeout(ctx, wsAuthTimeout)
+	defer cancel()
 	a, err := s.Auth.Authenticate(ctx, msg.Token)
 	if err != nil {
 		return wsActor{}, 0, err

@@ -39,6 +39,7 @@ func NewBroker(buffer int) *Broker {
 func (b *Broker) Publish(_ context.Context, msgs ...attendance.Message) error {
 	b.mu.RLock()
 	var slow []*subscription
+subs:
 	for s := range b.subs {
 		for _, m := range msgs {
 			if !m.VisibleTo(s.actor) {
@@ -48,13 +49,13 @@ func (b *Broker) Publish(_ context.Context, msgs ...attendance.Message) error {
 			case s.ch <- m:
 			default:
 				slow = append(slow, s)
+				continue subs // dropped: no later message may reach it past a gap
 			}
 		}
 	}
 	b.mu.RUnlock()
 	for _, s := range slow {
-		s.drop()
-		if b.OnDrop != nil {
+		if s.drop() && b.OnDrop != nil {
 			b.OnDrop()
 		}
 	}
@@ -88,15 +89,20 @@ type subscription struct {
 func (s *subscription) C() <-chan attendance.Message { return s.ch }
 func (s *subscription) Done() <-chan struct{}        { return s.done }
 
-// drop ends the subscription because its reader fell behind.
-func (s *subscription) drop() { s.Close() }
+// drop ends the subscription because its reader fell behind, and reports
+// whether this call ended it (concurrent publishers may both find it slow).
+func (s *subscription) drop() bool {
+	dropped := false
+	s.once.Do(func() { s.end(); dropped = true })
+	return dropped
+}
 
 // Close ends the subscription.
-func (s *subscription) Close() {
-	s.once.Do(func() {
-		s.b.mu.Lock()
-		delete(s.b.subs, s)
-		s.b.mu.Unlock()
-		close(s.done)
-	})
+func (s *subscription) Close() { s.once.Do(s.end) }
+
+func (s *subscription) end() {
+	s.b.mu.Lock()
+	delete(s.b.subs, s)
+	s.b.mu.Unlock()
+	close(s.done)
 }

@@ -11,6 +11,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -20,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -31,6 +33,24 @@ import (
 
 //go:embed migrations/*.sql
 var migrations embed.FS
+
+// SQLite's own lower() folds only ASCII letters; the store's case-insensitive
+// searches (lower(name) LIKE lower(query)) must find "Ängström" by "ängström"
+// as PostgreSQL does. This lower() folds every letter, on every connection.
+func init() {
+	sqlite.MustRegisterDeterministicScalarFunction("lower", 1, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		switch v := args[0].(type) {
+		case nil:
+			return nil, nil
+		case string:
+			return strings.ToLower(v), nil
+		case []byte:
+			return strings.ToLower(string(v)), nil
+		default:
+			return strings.ToLower(fmt.Sprint(v)), nil
+		}
+	})
+}
 
 // FileName is the database file in the data directory.
 const FileName = "attendance.db"

@@ -25,7 +25,7 @@ func scanEvent(s scanner) (*attendance.AttendanceEvent, error) {
 }
 
 func (db *DB) events(ctx context.Context, q queryer, query string, args ...any) ([]attendance.AttendanceEvent, error) {
-	rows, err := q.QueryContext(ctx, db.q(query), args...)
+	rows, err := q.query(ctx, query, args...)
 	if err != nil {
 		return nil, db.internal("events", err)
 	}
@@ -324,11 +324,11 @@ func (db *DB) ListEvents(ctx context.Context, a attendance.Actor, f attendance.E
 		w.add("ev.ts < ?", db.t(f.To.AddDays(1).In(loc)))
 	}
 	var count int
-	if err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM attendance_events ev WHERE `+w.String()), w.args...).Scan(&count); err != nil {
+	if err := db.reader().queryRow(ctx, `SELECT COUNT(*) FROM attendance_events ev WHERE `+w.String(), w.args...).Scan(&count); err != nil {
 		return nil, 0, db.internal("count events", err)
 	}
 	limit, offset := pageArgs(f.Page)
-	events, err := db.events(ctx, db.read, `SELECT `+eventCols+` FROM attendance_events ev WHERE `+w.String()+
+	events, err := db.events(ctx, db.reader(), `SELECT `+eventCols+` FROM attendance_events ev WHERE `+w.String()+
 		` ORDER BY ev.ts DESC, ev.id DESC LIMIT ? OFFSET ?`, append(w.args, limit, offset)...)
 	if err != nil {
 		return nil, 0, err
@@ -342,7 +342,7 @@ func (db *DB) ListEvents(ctx context.Context, a attendance.Actor, f attendance.E
 
 // holidays returns the company holidays from first to last.
 func (db *DB) holidays(ctx context.Context, q queryer, first, last attendance.Date) (attendance.Holidays, error) {
-	rows, err := q.QueryContext(ctx, db.q(`SELECT date, name FROM holidays WHERE date >= ? AND date <= ?`), first.String(), last.String())
+	rows, err := q.query(ctx, `SELECT date, name FROM holidays WHERE date >= ? AND date <= ?`, first.String(), last.String())
 	if err != nil {
 		return nil, db.internal("holidays", err)
 	}
@@ -362,7 +362,7 @@ func (db *DB) holidays(ctx context.Context, q queryer, first, last attendance.Da
 // onLeave reports whether the employee has approved leave on date d.
 func (db *DB) onLeave(ctx context.Context, q queryer, employeeID int64, d attendance.Date) (bool, error) {
 	var n int
-	err := q.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM leave_requests
-		WHERE employee_id = ? AND status = 'approved' AND start_date <= ? AND end_date >= ?`), employeeID, d.String(), d.String()).Scan(&n)
+	err := q.queryRow(ctx, `SELECT COUNT(*) FROM leave_requests
+		WHERE employee_id = ? AND status = 'approved' AND start_date <= ? AND end_date >= ?`, employeeID, d.String(), d.String()).Scan(&n)
 	return n > 0, db.internal("on leave", err)
 }

@@ -11,7 +11,7 @@ import (
 
 func (db *DB) credentials(ctx context.Context, cond string, arg any) (*attendance.Credentials, error) {
 	var c attendance.Credentials
-	e, err := scanEmployee(db.read.QueryRowContext(ctx, db.q(`SELECT `+employeeCols+`, e.password_hash FROM employees e WHERE `+cond), arg), &c.PasswordHash)
+	e, err := scanEmployee(db.reader().queryRow(ctx, `SELECT `+employeeCols+`, e.password_hash FROM employees e WHERE `+cond, arg), &c.PasswordHash)
 	if err != nil {
 		return nil, db.notFound(err, "employee")
 	}
@@ -80,8 +80,8 @@ func (db *DB) RotateRefresh(ctx context.Context, sessionID, oldID, newID string,
 // SessionActor returns the actor of a live session.
 func (db *DB) SessionActor(ctx context.Context, sessionID string, now time.Time) (attendance.Actor, error) {
 	a := attendance.Actor{SessionID: sessionID}
-	err := db.read.QueryRowContext(ctx, db.q(`SELECT e.id, e.role FROM sessions s JOIN employees e ON e.id = s.employee_id
-		WHERE s.id = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND e.active`), sessionID, db.t(now)).Scan(&a.ID, &a.Role)
+	err := db.reader().queryRow(ctx, `SELECT e.id, e.role FROM sessions s JOIN employees e ON e.id = s.employee_id
+		WHERE s.id = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND e.active`, sessionID, db.t(now)).Scan(&a.ID, &a.Role)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, attendance.ErrUnauthorized("the token was revoked or has expired")
 	}
@@ -146,7 +146,7 @@ func (db *DB) revoke(ctx context.Context, tx *Tx, cond string, args []any, now t
 func (db *DB) LoginFailures(ctx context.Context, key string, since time.Time) (int, time.Time, error) {
 	var n int
 	var oldest *time.Time
-	err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*), MIN(at) FROM login_failures WHERE key = ? AND at > ?`), key, db.t(since)).
+	err := db.reader().queryRow(ctx, `SELECT COUNT(*), MIN(at) FROM login_failures WHERE key = ? AND at > ?`, key, db.t(since)).
 		Scan(&n, nullTimeCol{&oldest})
 	if err != nil {
 		return 0, time.Time{}, db.internal("login failures", err)
@@ -177,7 +177,7 @@ func (db *DB) ClearLoginFailures(ctx context.Context, key string) error {
 // race to create it, all of them get the value that was stored first.
 func (db *DB) Setting(ctx context.Context, name string, create func() (string, error)) (string, error) {
 	var v string
-	err := db.read.QueryRowContext(ctx, db.q(`SELECT value FROM settings WHERE name = ?`), name).Scan(&v)
+	err := db.reader().queryRow(ctx, `SELECT value FROM settings WHERE name = ?`, name).Scan(&v)
 	if err == nil {
 		return v, nil
 	}
@@ -200,7 +200,7 @@ func (db *DB) Setting(ctx context.Context, name string, create func() (string, e
 // CountEmployees returns how many employees exist, active or not.
 func (db *DB) CountEmployees(ctx context.Context) (int, error) {
 	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM employees`).Scan(&n)
+	err := db.reader().queryRow(ctx, `SELECT COUNT(*) FROM employees`).Scan(&n)
 	return n, db.internal("count employees", err)
 }
 

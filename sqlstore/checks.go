@@ -25,7 +25,7 @@ func (db *DB) CheckNotArrived(ctx context.Context, now time.Time) (int, error) {
 	// Every local "today" lies within a day of the UTC date.
 	utcToday := attendance.DateOf(now)
 	first, last := utcToday.AddDays(-1), utcToday.AddDays(1)
-	holidays, err := db.holidays(ctx, db.read, first, last)
+	holidays, err := db.holidays(ctx, db.reader(), first, last)
 	if err != nil {
 		return 0, err
 	}
@@ -34,7 +34,7 @@ func (db *DB) CheckNotArrived(ctx context.Context, now time.Time) (int, error) {
 		d  attendance.Date
 	}
 	present := map[empDay]bool{}
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT employee_id, date FROM attendance_days WHERE date >= ? AND date <= ? AND entries > 0`),
+	rows, err := db.reader().query(ctx, `SELECT employee_id, date FROM attendance_days WHERE date >= ? AND date <= ? AND entries > 0`,
 		first.String(), last.String())
 	if err != nil {
 		return 0, db.internal("not arrived", err)
@@ -53,7 +53,7 @@ func (db *DB) CheckNotArrived(ctx context.Context, now time.Time) (int, error) {
 		return 0, err
 	}
 	notified := map[string]bool{}
-	rows, err = db.read.QueryContext(ctx, db.q(`SELECT DISTINCT cause FROM notifications WHERE kind = 'not_arrived' AND created_at >= ?`),
+	rows, err = db.reader().query(ctx, `SELECT DISTINCT cause FROM notifications WHERE kind = 'not_arrived' AND created_at >= ?`,
 		db.t(now.Add(-72*time.Hour)))
 	if err != nil {
 		return 0, db.internal("not arrived", err)
@@ -123,7 +123,7 @@ func (db *DB) CheckLowBalances(ctx context.Context, now time.Time) (int, error) 
 	}
 	n := 0
 	for _, e := range emps {
-		b, err := db.balance(ctx, db.read, e, year)
+		b, err := db.balance(ctx, db.reader(), e, year)
 		if err != nil {
 			return n, err
 		}

@@ -83,6 +83,8 @@ type DB struct {
 
 	company *time.Location
 	queries sync.Map // shared SQL → dialect SQL
+	writes  *stmtCache
+	reads   *stmtCache
 }
 
 var (
@@ -113,6 +115,8 @@ func New(write, read *sql.DB, d Dialect, cfg Config) (*DB, error) {
 		Now:     func() time.Time { return time.Now() },
 		Logger:  slog.Default(),
 		company: loc,
+		writes:  newStmtCache(write),
+		reads:   newStmtCache(read),
 	}, nil
 }
 
@@ -163,8 +167,9 @@ func (db *DB) t(t time.Time) any { return db.d.EncodeTime(t.UTC().Truncate(time.
 // Tx is a write transaction with the hooks that run after it commits.
 type Tx struct {
 	*sql.Tx
-	db   *DB
-	msgs []attendance.Message
+	db         *DB
+	msgs       []attendance.Message
+	unprepared []string // queries to prepare once the writer is free
 }
 
 // begin starts a write transaction.
@@ -202,7 +207,12 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
+	defer func() {
+		_ = tx.Rollback()
+		for _, q := range tx.unprepared {
+			db.writes.getOrPrepare(ctx, q)
+		}
+	}()
 	if err := fn(tx); err != nil {
 		var ct commitThen
 		if errors.As(err, &ct) {
@@ -217,25 +227,132 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return tx.ExecContext(ctx, tx.db.q(query), args...)
+	q := tx.db.q(query)
+	if st := tx.stmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return tx.ExecContext(ctx, q, args...)
 }
 
 func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return tx.QueryContext(ctx, tx.db.q(query), args...)
+	q := tx.db.q(query)
+	if st := tx.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return tx.QueryContext(ctx, q, args...)
 }
 
 func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return tx.QueryRowContext(ctx, tx.db.q(query), args...)
+	q := tx.db.q(query)
+	if st := tx.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return tx.QueryRowContext(ctx, q, args...)
 }
 
-// queryer is a transaction or a pool: reads run on either.
-type queryer interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+// stmt returns the prepared statement of q for this transaction, or nil when
+// q is not prepared yet: it is then prepared once the transaction has ended
+// (SQLite's single writer connection is busy until then).
+func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if st := tx.db.writes.get(q); st != nil {
+		return tx.StmtContext(ctx, st)
+	}
+	tx.unprepared = append(tx.unprepared, q)
+	return nil
 }
+
+// queryer runs reads, in a write transaction or on the read pool. The SQL is
+// the shared form (? placeholders).
+type queryer interface {
+	query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	queryRow(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// readPool runs reads on the read pool, with prepared statements.
+type readPool struct{ db *DB }
 
 // reader returns what reads outside a write go to.
-func (db *DB) reader() queryer { return db.read }
+func (db *DB) reader() queryer { return readPool{db} }
+
+func (r readPool) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	q := r.db.q(query)
+	if st := r.db.reads.getOrPrepare(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return r.db.read.QueryContext(ctx, q, args...)
+}
+
+func (r readPool) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	q := r.db.q(query)
+	if st := r.db.reads.getOrPrepare(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return r.db.read.QueryRowContext(ctx, q, args...)
+}
+
+// stmtCache keeps the prepared statements of one pool by query text. SQLite
+// parses and plans a statement for every unprepared query, which costs more
+// than running most of ours; prepared ones are parsed once per connection.
+type stmtCache struct {
+	pool *sql.DB
+	mu   sync.RWMutex
+	m    map[string]*sql.Stmt
+}
+
+// maxPrepared bounds the cache: queries built from filters vary.
+const maxPrepared = 512
+
+func newStmtCache(pool *sql.DB) *stmtCache { return &stmtCache{pool: pool, m: map[string]*sql.Stmt{}} }
+
+func (c *stmtCache) get(q string) *sql.Stmt {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.m[q]
+}
+
+// getOrPrepare returns the prepared statement of q, preparing it on first
+// use; nil when it cannot (the caller runs q unprepared). It never holds the
+// lock while preparing: preparing waits for a connection, and on SQLite the
+// only writer connection may belong to a transaction that needs the cache.
+func (c *stmtCache) getOrPrepare(ctx context.Context, q string) *sql.Stmt {
+	if st := c.get(q); st != nil {
+		return st
+	}
+	c.mu.RLock()
+	full := len(c.m) >= maxPrepared
+	c.mu.RUnlock()
+	if full {
+		return nil
+	}
+	st, err := c.pool.PrepareContext(ctx, q)
+	if err != nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if prev := c.m[q]; prev != nil {
+		st.Close()
+		return prev
+	}
+	c.m[q] = st
+	return st
+}
+
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for q, st := range c.m {
+		st.Close()
+		delete(c.m, q)
+	}
+}
+
+// Close releases the prepared statements (the pools belong to the caller).
+func (db *DB) Close() error {
+	db.writes.close()
+	db.reads.close()
+	return nil
+}
 
 // insertID runs an INSERT … RETURNING id.
 func (tx *Tx) insertID(ctx context.Context, query string, args ...any) (int64, error) {

@@ -31,7 +31,7 @@ func (db *DB) employee(ctx context.Context, q queryer, id int64, lock bool) (*at
 	if lock {
 		query += db.d.ForUpdate
 	}
-	e, err := scanEmployee(q.QueryRowContext(ctx, db.q(query), id))
+	e, err := scanEmployee(q.queryRow(ctx, query, id))
 	if err != nil {
 		return nil, db.notFound(err, "employee")
 	}
@@ -75,11 +75,11 @@ func (db *DB) ListEmployees(ctx context.Context, a attendance.Actor, f attendanc
 			OR lower(e.first_name || ' ' || e.last_name) LIKE ? ESCAPE '\')`, like, like, like)
 	}
 	var count int
-	if err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM employees e WHERE `+w.String()), w.args...).Scan(&count); err != nil {
+	if err := db.reader().queryRow(ctx, `SELECT COUNT(*) FROM employees e WHERE `+w.String(), w.args...).Scan(&count); err != nil {
 		return nil, 0, db.internal("count employees", err)
 	}
 	limit, offset := pageArgs(f.Page)
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT `+employeeCols+` FROM employees e WHERE `+w.String()+` ORDER BY e.id LIMIT ? OFFSET ?`),
+	rows, err := db.reader().query(ctx, `SELECT `+employeeCols+` FROM employees e WHERE `+w.String()+` ORDER BY e.id LIMIT ? OFFSET ?`,
 		append(w.args, limit, offset)...)
 	if err != nil {
 		return nil, 0, db.internal("list employees", err)

@@ -94,18 +94,18 @@ func (db *DB) emitLeave(tx *Tx, r *attendance.LeaveRequest) {
 func (db *DB) balance(ctx context.Context, q queryer, emp *attendance.Employee, year int) (attendance.Balance, error) {
 	first, last := attendance.YearBounds(year)
 	var used, pending float64
-	err := q.QueryRowContext(ctx, db.q(`SELECT
+	err := q.queryRow(ctx, `SELECT
 			COALESCE(SUM(CASE WHEN status = 'approved' THEN days ELSE 0 END), 0),
 			COALESCE(SUM(CASE WHEN status = 'pending' THEN days ELSE 0 END), 0)
-		FROM leave_requests WHERE employee_id = ? AND leave_type = 'annual' AND start_date >= ? AND start_date <= ?`),
+		FROM leave_requests WHERE employee_id = ? AND leave_type = 'annual' AND start_date >= ? AND start_date <= ?`,
 		emp.ID, first.String(), last.String()).Scan(&used, &pending)
 	if err != nil {
 		return attendance.Balance{}, db.internal("balance", err)
 	}
 	lateMinutes := 0
 	if db.cfg.LatePenaltyMinutes > 0 {
-		if err := q.QueryRowContext(ctx, db.q(`SELECT COALESCE(SUM(late_minutes), 0) FROM attendance_days
-			WHERE employee_id = ? AND late AND date >= ? AND date <= ?`), emp.ID, first.String(), last.String()).Scan(&lateMinutes); err != nil {
+		if err := q.queryRow(ctx, `SELECT COALESCE(SUM(late_minutes), 0) FROM attendance_days
+			WHERE employee_id = ? AND late AND date >= ? AND date <= ?`, emp.ID, first.String(), last.String()).Scan(&lateMinutes); err != nil {
 			return attendance.Balance{}, db.internal("balance", err)
 		}
 	}
@@ -335,12 +335,12 @@ func (db *DB) leaveList(ctx context.Context, a attendance.Actor, f attendance.Le
 	}
 	from := ` FROM leave_requests l JOIN employees e ON e.id = l.employee_id WHERE ` + w.String()
 	var count int
-	if err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*)`+from), w.args...).Scan(&count); err != nil {
+	if err := db.reader().queryRow(ctx, `SELECT COUNT(*)`+from, w.args...).Scan(&count); err != nil {
 		return nil, 0, db.internal("count leave", err)
 	}
 	limit, offset := pageArgs(f.Page)
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT `+leaveCols+`, e.username, e.first_name, e.last_name`+from+
-		` ORDER BY l.created_at DESC, l.id DESC LIMIT ? OFFSET ?`), append(w.args, limit, offset)...)
+	rows, err := db.reader().query(ctx, `SELECT `+leaveCols+`, e.username, e.first_name, e.last_name`+from+
+		` ORDER BY l.created_at DESC, l.id DESC LIMIT ? OFFSET ?`, append(w.args, limit, offset)...)
 	if err != nil {
 		return nil, 0, db.internal("list leave", err)
 	}
@@ -372,7 +372,7 @@ func (db *DB) LeaveBalance(ctx context.Context, a attendance.Actor, employeeID *
 	if year != nil {
 		y = *year
 	}
-	b, err := db.balance(ctx, db.read, emp, y)
+	b, err := db.balance(ctx, db.reader(), emp, y)
 	return &b, err
 }
 
@@ -384,11 +384,11 @@ func (db *DB) ListHolidays(ctx context.Context, a attendance.Actor, year *int, p
 		w.add("date >= ? AND date <= ?", first.String(), last.String())
 	}
 	var count int
-	if err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM holidays WHERE `+w.String()), w.args...).Scan(&count); err != nil {
+	if err := db.reader().queryRow(ctx, `SELECT COUNT(*) FROM holidays WHERE `+w.String(), w.args...).Scan(&count); err != nil {
 		return nil, 0, db.internal("count holidays", err)
 	}
 	limit, offset := pageArgs(p)
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT id, date, name FROM holidays WHERE `+w.String()+` ORDER BY date LIMIT ? OFFSET ?`),
+	rows, err := db.reader().query(ctx, `SELECT id, date, name FROM holidays WHERE `+w.String()+` ORDER BY date LIMIT ? OFFSET ?`,
 		append(w.args, limit, offset)...)
 	if err != nil {
 		return nil, 0, db.internal("list holidays", err)

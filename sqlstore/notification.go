@@ -60,7 +60,7 @@ func (db *DB) ListNotifications(ctx context.Context, a attendance.Actor, unreadO
 		cond += ` AND n.read_at IS NULL`
 	}
 	var count int
-	if err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM notifications n WHERE `+cond), a.ID).Scan(&count); err != nil {
+	if err := db.reader().queryRow(ctx, `SELECT COUNT(*) FROM notifications n WHERE `+cond, a.ID).Scan(&count); err != nil {
 		return nil, 0, db.internal("count notifications", err)
 	}
 	limit, offset := pageArgs(p)
@@ -74,7 +74,7 @@ func (db *DB) NotificationsAfter(ctx context.Context, a attendance.Actor, afterI
 }
 
 func (db *DB) notifications(ctx context.Context, query string, args ...any) ([]*attendance.Notification, error) {
-	rows, err := db.read.QueryContext(ctx, db.q(query), args...)
+	rows, err := db.reader().query(ctx, query, args...)
 	if err != nil {
 		return nil, db.internal("notifications", err)
 	}

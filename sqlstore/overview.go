@@ -47,7 +47,7 @@ func (db *DB) Overview(ctx context.Context, a attendance.Actor, f attendance.Ove
 	if err != nil {
 		return nil, err
 	}
-	holidays, err := db.holidays(ctx, db.read, first, last)
+	holidays, err := db.holidays(ctx, db.reader(), first, last)
 	if err != nil {
 		return nil, err
 	}
@@ -64,9 +64,9 @@ func (db *DB) Overview(ctx context.Context, a attendance.Actor, f attendance.Ove
 	// Employees first, then each one's days by primary key: the rows come out
 	// in order without a sort, and the cost follows the days in the range.
 	// (CROSS JOIN fixes that join order on SQLite; PostgreSQL plans its own.)
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT d.employee_id, d.date, d.entries, d.late, d.late_minutes, d.worked_seconds, d.open_sessions
+	rows, err := db.reader().query(ctx, `SELECT d.employee_id, d.date, d.entries, d.late, d.late_minutes, d.worked_seconds, d.open_sessions
 		FROM employees e CROSS JOIN attendance_days d
-		WHERE d.employee_id = e.id AND `+w.String()+` AND d.date >= ? AND d.date <= ? ORDER BY e.id, d.date`),
+		WHERE d.employee_id = e.id AND `+w.String()+` AND d.date >= ? AND d.date <= ? ORDER BY e.id, d.date`,
 		append(w.args, first.String(), last.String())...)
 	if err != nil {
 		return nil, db.internal("overview", err)
@@ -118,7 +118,7 @@ func dayOfMonth(d attendance.Date) int {
 }
 
 func (db *DB) employeeList(ctx context.Context, query string, args ...any) ([]*attendance.Employee, error) {
-	rows, err := db.read.QueryContext(ctx, db.q(query), args...)
+	rows, err := db.reader().query(ctx, query, args...)
 	if err != nil {
 		return nil, db.internal("employees", err)
 	}
@@ -137,8 +137,8 @@ func (db *DB) employeeList(ctx context.Context, query string, args ...any) ([]*a
 // approvedLeave returns the approved requests overlapping a range of the
 // employees matching w, by employee.
 func (db *DB) approvedLeave(ctx context.Context, w where, first, last attendance.Date) (map[int64][]attendance.LeaveRequest, error) {
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT `+leaveCols+` FROM employees e JOIN leave_requests l ON l.employee_id = e.id
-		WHERE `+w.String()+` AND l.status = 'approved' AND l.start_date <= ? AND l.end_date >= ?`),
+	rows, err := db.reader().query(ctx, `SELECT `+leaveCols+` FROM employees e JOIN leave_requests l ON l.employee_id = e.id
+		WHERE `+w.String()+` AND l.status = 'approved' AND l.start_date <= ? AND l.end_date >= ?`,
 		append(w.args, last.String(), first.String())...)
 	if err != nil {
 		return nil, db.internal("approved leave", err)

@@ -30,7 +30,7 @@ SELECT id FROM down`
 
 // chain returns the line of managers above an employee, nearest first.
 func (db *DB) chain(ctx context.Context, q queryer, id int64) (attendance.Chain, error) {
-	rows, err := q.QueryContext(ctx, db.q(chainQuery), id)
+	rows, err := q.query(ctx, chainQuery, id)
 	if err != nil {
 		return nil, db.internal("chain", err)
 	}
@@ -79,7 +79,7 @@ func scopeCond(a attendance.Actor, col string) (string, []any) {
 
 // activeAdmins returns the ids of every active admin.
 func (db *DB) activeAdmins(ctx context.Context, q queryer) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, db.q(`SELECT id FROM employees WHERE role = 'admin' AND active ORDER BY id`))
+	rows, err := q.query(ctx, `SELECT id FROM employees WHERE role = 'admin' AND active ORDER BY id`)
 	if err != nil {
 		return nil, db.internal("admins", err)
 	}
@@ -98,7 +98,7 @@ func (db *DB) activeAdmins(ctx context.Context, q queryer) ([]int64, error) {
 // otherActiveAdmins counts the active admins other than id.
 func (db *DB) otherActiveAdmins(ctx context.Context, q queryer, id int64) (int, error) {
 	var n int
-	err := q.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM employees WHERE role = 'admin' AND active AND id <> ?`), id).Scan(&n)
+	err := q.queryRow(ctx, `SELECT COUNT(*) FROM employees WHERE role = 'admin' AND active AND id <> ?`, id).Scan(&n)
 	return n, db.internal("count admins", err)
 }
 

@@ -198,11 +198,13 @@ func wantKeys(t *testing.T, body []byte, keys ...string) {
 	}
 }
 
-// wantFieldError fails unless the problem names the field location.
+// wantFieldError fails unless the problem names the field location, e.g.
+// body.note (or body, for a missing property, with a message that names it).
 func wantFieldError(t *testing.T, p problem, location string) {
 	t.Helper()
+	field := location[strings.LastIndex(location, ".")+1:]
 	for _, e := range p.Errors {
-		if e.Location == location {
+		if e.Location == location || strings.HasPrefix(location, e.Location+".") && strings.Contains(e.Message, field) {
 			return
 		}
 	}
@@ -797,6 +799,14 @@ func TestListEvents(t *testing.T) {
 		}
 	})
 
+	t.Run("without the trailing slash", func(t *testing.T) {
+		var l list[event]
+		emp.Do("GET", "/api/attendance?from=2026-06-01&to=2026-06-01", nil).Want(200).JSON(&l)
+		if l.Count != 1 || l.Results[0].ID != ids[0] {
+			t.Errorf("events = %+v", l)
+		}
+	})
+
 	t.Run("bad dates", func(t *testing.T) {
 		for _, q := range []string{"?from=2026-02-30", "?to=yesterday", "?from=2026-6-1"} {
 			emp.Do("GET", "/api/attendance/"+q, nil).WantProblem(422, "")
@@ -913,6 +923,9 @@ func TestOverview(t *testing.T) {
 	step(local(berlin, "2026-06-05 16:00:20"), out(alice))
 	step(utc("2026-06-05 17:00"), in(bob, false, 0)) // 13:00 New York, after the half day off
 	step(utc("2026-06-05 21:00"), out(bob))
+	// Sunday: Alice comes in for two hours; not a working day, never late.
+	step(local(berlin, "2026-06-07 10:00"), in(alice, false, 0))
+	step(local(berlin, "2026-06-07 12:00"), out(alice))
 	clock.Set(utc("2026-06-08 10:00"))
 
 	row := func(c *client, name, dept string, tot attendance.OverviewTotals) attendance.OverviewRow {
@@ -920,12 +933,12 @@ func TestOverview(t *testing.T) {
 		return attendance.OverviewRow{EmployeeID: c.ID(), Username: c.Me.Username, Name: name, Department: dept, OverviewTotals: tot}
 	}
 	rOlga := row(olga, "Olga Okafor", "mgmt", attendance.OverviewTotals{AbsentDays: 4})
-	rAlice := row(alice, "Alice Adler", "ops", attendance.OverviewTotals{DaysPresent: 3, LateEntries: 1, LateMinutes: 20, AbsentDays: 1,
-		WorkedSeconds: 30600 + 13200 + 14400 + 28940})
+	rAlice := row(alice, "Alice Adler", "ops", attendance.OverviewTotals{DaysPresent: 4, LateEntries: 1, LateMinutes: 20, AbsentDays: 1,
+		WorkedSeconds: 30600 + 13200 + 14400 + 28940 + 7200})
 	rBob := row(bob, "Bob Brown", "ops", attendance.OverviewTotals{DaysPresent: 3, LateEntries: 1, LateMinutes: 780, LeaveDays: 1.5,
 		WorkedSeconds: 28800 + 28800 + 14400})
 	rCarol := row(carol, "carol", "sales", attendance.OverviewTotals{DaysPresent: 1, AbsentDays: 1, OpenSessions: 1})
-	if rAlice.WorkedHours != 24.21 || rBob.WorkedSeconds != 72000 {
+	if rAlice.WorkedHours != 26.21 || rBob.WorkedSeconds != 72000 {
 		t.Fatalf("the test's own arithmetic is off: %v %v", rAlice.WorkedHours, rBob.WorkedSeconds)
 	}
 	totals := func(rows ...attendance.OverviewRow) attendance.OverviewTotals {
@@ -957,8 +970,8 @@ func TestOverview(t *testing.T) {
 		}
 		sameJSON(t, "rows", ov.Results, []attendance.OverviewRow{rOlga, rAlice, rBob, rCarol})
 		sameJSON(t, "totals", ov.Totals, totals(rOlga, rAlice, rBob, rCarol))
-		if ov.Totals.WorkedHours != 44.21 || ov.Totals.LateMinutes != 800 || ov.Totals.AbsentDays != 6 {
-			t.Errorf("totals = %+v, want 44.21 hours, 800 late minutes, 6 absent days", ov.Totals)
+		if ov.Totals.WorkedHours != 46.21 || ov.Totals.LateMinutes != 800 || ov.Totals.AbsentDays != 6 || ov.Totals.DaysPresent != 8 {
+			t.Errorf("totals = %+v, want 8 days present, 46.21 hours, 800 late minutes, 6 absent days", ov.Totals)
 		}
 	})
 
@@ -969,6 +982,9 @@ func TestOverview(t *testing.T) {
 		}
 		// Today is not over: nobody is absent yet for it.
 		sameJSON(t, "rows", ov.Results, []attendance.OverviewRow{rOlga, rAlice, rBob, rCarol})
+		// Nor for the days still to come.
+		ov = get(olga, "?from=2026-06-01&to=2026-06-30")
+		sameJSON(t, "rows to the end of the month", ov.Results, []attendance.OverviewRow{rOlga, rAlice, rBob, rCarol})
 	})
 
 	t.Run("one day", func(t *testing.T) {
@@ -1071,6 +1087,55 @@ func TestOverview(t *testing.T) {
 		}
 		alice.Do("GET", "/api/attendance/overview/?format=csv", nil).WantProblem(403, "forbidden")
 	})
+
+	t.Run("working days follow today's schedule for the whole range", func(t *testing.T) {
+		olga.Do("PATCH", fmt.Sprintf("/api/employees/%d/", alice.ID()), map[string]any{"work_days": []string{"mon", "tue", "wed", "fri"}}).Want(200)
+		ov := get(olga, week+"&employee_id="+strconv.FormatInt(alice.ID(), 10))
+		want := rAlice
+		want.AbsentDays = 0 // Thursday is no longer a working day
+		sameJSON(t, "Alice without Thursdays", ov.Results, []attendance.OverviewRow{want})
+	})
+}
+
+// TestOverviewAcrossDST works night shifts over both daylight-saving changes
+// in Berlin: worked time is real elapsed time, lateness is local.
+func TestOverviewAcrossDST(t *testing.T) {
+	t.Parallel()
+	const berlin = "Europe/Berlin"
+	app, clock := startAt(t, utc("2026-03-28 12:00"))
+	every := []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+	e := app.Admin.NewUser("nights", staff(berlin, "08:00", 0, "2026-01-01", "work_days", every))
+	for _, s := range []struct {
+		at, typ string
+		late    int
+	}{
+		{"2026-03-28 22:00", "entry", 14 * 60},
+		{"2026-03-29 06:00", "exit", 0}, // 7 hours: the night is an hour short
+		{"2026-03-29 08:10", "entry", 10},
+		{"2026-03-29 12:00", "exit", 0},
+		{"2026-10-24 22:00", "entry", 14 * 60},
+		{"2026-10-25 06:00", "exit", 0}, // 9 hours: the night is an hour long
+		{"2026-10-25 08:10", "entry", 10},
+		{"2026-10-25 12:00", "exit", 0},
+	} {
+		clock.Set(local(berlin, s.at))
+		if ev := e.clock(s.typ); ev.LateMinutes != s.late || ev.Late != (s.late > 0) {
+			t.Errorf("%s at %s: late %v by %d, want by %d", s.typ, s.at, ev.Late, ev.LateMinutes, s.late)
+		}
+	}
+	clock.Set(utc("2026-10-26 12:00"))
+	for _, c := range []struct {
+		query  string
+		worked int64
+	}{
+		{"?from=2026-03-28&to=2026-03-29", 7*3600 + 13800},
+		{"?from=2026-10-24&to=2026-10-25", 9*3600 + 13800},
+	} {
+		var ov overview
+		app.Admin.Do("GET", "/api/attendance/overview/"+c.query+"&employee_id="+strconv.FormatInt(e.ID(), 10), nil).Want(200).JSON(&ov)
+		sameJSON(t, c.query, ov.Totals, attendance.OverviewTotals{DaysPresent: 2, LateEntries: 2, LateMinutes: 14*60 + 10,
+			WorkedSeconds: c.worked, WorkedHours: attendance.Hours(c.worked)})
+	}
 }
 
 func TestOverviewCSVFormulas(t *testing.T) {

@@ -601,10 +601,11 @@ func TestUpdateMe(t *testing.T) {
 	})
 }
 
-// hasLocation reports whether a validation problem names the location loc.
+// hasLocation reports whether a validation problem names the location loc
+// or a part of it (body.work_days[0] is in body.work_days).
 func hasLocation(p problem, loc string) bool {
 	for _, e := range p.Errors {
-		if e.Location == loc {
+		if e.Location == loc || strings.HasPrefix(e.Location, loc+"[") || strings.HasPrefix(e.Location, loc+".") {
 			return true
 		}
 	}

@@ -344,4 +344,3 @@ func TestCluster(t *testing.T) {
 		}
 	})
 }
-

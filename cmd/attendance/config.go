@@ -30,6 +30,7 @@ type Config struct {
 	LatePenaltyMinutes int
 	LogFormat          string
 	LogLevel           slog.Level
+	PprofAddr          string
 	NoWorker           bool
 	NoMigrate          bool
 }
@@ -94,6 +95,7 @@ var settings = []setting{
 		c.LogFormat = v
 		return nil
 	}},
+	{"pprof-addr", "ATTENDANCE_PPROF_ADDR", "", "serve Go's pprof profiles on this address (e.g. 127.0.0.1:6060); empty: off", func(c *Config, v string) error { c.PprofAddr = v; return nil }},
 	{"log-level", "ATTENDANCE_LOG_LEVEL", "info", "debug, info, warn or error", func(c *Config, v string) error {
 		return c.LogLevel.UnmarshalText([]byte(v))
 	}},

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"github.com/alexedwards/argon2id"
@@ -109,6 +111,9 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 		m.Auth.Now = m.Now
 	}
 
+	if m.Config.PprofAddr != "" {
+		go servePprof(m.Config.PprofAddr, m.Logger)
+	}
 	if !serveHTTP {
 		return nil
 	}
@@ -174,7 +179,7 @@ func (e localEmitter) Committed(ctx context.Context, msgs []attendance.Message) 
 	_ = e.b.Publish(ctx, msgs...)
 }
 
-var serveSettings = []string{"addr", "data-dir", "database-url", "amqp-url", "jwt-secret", "timezone", "admin-username",
+var serveSettings = []string{"pprof-addr", "addr", "data-dir", "database-url", "amqp-url", "jwt-secret", "timezone", "admin-username",
 	"admin-password", "access-ttl", "refresh-ttl", "trusted-proxies", "allowed-origins", "low-leave-threshold",
 	"late-penalty-minutes", "log-format", "log-level"}
 
@@ -210,4 +215,18 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	<-ctx.Done()
 	m.Logger.Info("shutting down")
 	return m.Close()
+}
+
+// servePprof serves Go's profiles on their own listener, for operators who
+// turn it on; never on the public address.
+func servePprof(addr string, logger *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	logger.Info("pprof", "url", "http://"+addr+"/debug/pprof/")
+	if err := srv.ListenAndServe(); err != nil {
+		logger.Error("pprof", "err", err)
+	}
 }

@@ -114,6 +114,7 @@ function stopApp() {
   if (c.manager) c.manager.stop();
   renderConnection('stopped');
   $('whoami').textContent = '';
+  $('whoami').title = '';
   delete document.body.dataset.role;
 }
 
@@ -153,6 +154,7 @@ function startApp(me) {
   const name = personName(me);
   const who = $('whoami');
   who.textContent = `${name}${me.username && name !== me.username ? ` (${me.username})` : ''} · ${ROLE_LABELS[me.role] || me.role}`;
+  who.title = who.textContent; // shortened with an ellipsis on a phone
   who.dataset.username = me.username || '';
   who.dataset.role = me.role || '';
   $('greeting').textContent = greeting(me);

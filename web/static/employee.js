@@ -154,12 +154,12 @@ export function createEmployeeView(ctx) {
       return el('tr', {
         'data-testid': `log-row-${e.id}`, 'data-id': e.id, class: e.voided ? 'voided' : null,
       },
-      el('td', { 'data-label': 'When' }, el('time', { datetime: e.timestamp }, fmtDateTime(e.timestamp))),
+      el('td', { 'data-label': 'When', class: 'wide' }, el('time', { datetime: e.timestamp }, fmtDateTime(e.timestamp))),
       el('td', { 'data-label': 'Event' }, e.type === 'entry' ? 'Clock in' : 'Clock out',
         e.voided ? [' ', badge('voided', 'muted')] : null),
       el('td', { 'data-label': 'Late' }, late),
       el('td', { 'data-label': 'Recorded by' }, e.source === 'manager' ? 'Manager' : 'You'),
-      el('td', { 'data-label': 'Note' }, e.note || ''));
+      el('td', { 'data-label': 'Note', class: 'wide' }, e.note || ''));
     }));
   }
 
@@ -388,12 +388,12 @@ export function createEmployeeView(ctx) {
       }
       return el('tr', { 'data-testid': `leave-row-${r.id}`, 'data-id': r.id, 'data-status': r.status },
         el('td', { 'data-label': 'Type' }, leaveTypeLabel(r.leave_type)),
-        el('td', { 'data-label': 'Dates' }, range),
+        el('td', { 'data-label': 'Dates', class: 'wide' }, range),
         el('td', { 'data-label': 'Days', class: 'num' }, fmtNum(r.days)),
         el('td', { 'data-label': 'Status' },
           badge(STATUS_LABELS[r.status] || r.status, STATUS_TONES[r.status] || 'muted', { 'data-testid': 'leave-status' })),
-        el('td', { 'data-label': 'Reason' }, r.reason || ''),
-        el('td', { 'data-label': 'Decision' }, decision.length ? decision : el('span', { class: 'muted' }, '—')),
+        el('td', { 'data-label': 'Reason', class: 'wide' }, r.reason || ''),
+        el('td', { 'data-label': 'Decision', class: 'wide' }, decision.length ? decision : el('span', { class: 'muted' }, '—')),
         el('td', { 'data-label': 'Action' }, action));
     }));
   }

@@ -10,7 +10,7 @@ import {
 } from './dates.js';
 import {
   $, announce, badge, debounce, el, emptyRow, fill, fmtDate, fmtDateTime, fmtNum, fmtRange,
-  fmtTime, leaveTypeLabel, personName, plural, setBusy, showProblem,
+  fmtTime, leaveTypeLabel, personName, plural, setBusy, showProblem, svg,
 } from './ui.js';
 
 const CHART_MAX_ROWS = 40;
@@ -306,13 +306,13 @@ export function createManagerView(ctx) {
       const tr = el('tr', { 'data-testid': `pending-row-${r.id}`, 'data-id': r.id },
         el('th', { scope: 'row', 'data-label': 'Employee' }, name),
         el('td', { 'data-label': 'Type' }, leaveTypeLabel(r.leave_type)),
-        el('td', { 'data-label': 'Dates' }, range),
+        el('td', { 'data-label': 'Dates', class: 'wide' }, range),
         el('td', { 'data-label': 'Days', class: 'num' }, fmtNum(r.days)),
-        el('td', { 'data-label': 'Reason' }, r.reason || el('span', { class: 'muted' }, '—')),
+        el('td', { 'data-label': 'Reason', class: 'wide' }, r.reason || el('span', { class: 'muted' }, '—')),
         el('td', { 'data-label': 'Asked' }, fmtDateTime(r.created_at)),
-        el('td', { 'data-label': 'Comment' },
+        el('td', { 'data-label': 'Comment', class: 'wide' },
           el('label', { for: inputId, class: 'visually-hidden' }, `Comment for ${what}`), input),
-        el('td', { 'data-label': 'Decision' },
+        el('td', { 'data-label': 'Decision', class: 'wide' },
           el('div', { class: 'actions' }, approve, reject),
           own ? el('p', { class: 'hint' }, 'Your own request: your manager decides it.') : null,
           error));
@@ -493,6 +493,9 @@ export function createManagerView(ctx) {
       ov.from = isDate(res.first.from) ? res.first.from : range.from;
       ov.to = isDate(res.first.to) ? res.first.to : range.to;
       ov.loaded = true;
+      // The range shown, for tests and scripts that wait for a reload.
+      $('overview-table').dataset.from = ov.from;
+      $('overview-table').dataset.to = ov.to;
       $('overview-summary').textContent = `${plural(ov.count, 'employee')} · ${fmtRange(ov.from, ov.to)}`;
       renderOverview();
     } catch (err) {
@@ -590,10 +593,15 @@ export function createManagerView(ctx) {
     $('pending-table').tBodies[0].replaceChildren();
     $('pending-count').textContent = '0';
     const table = $('overview-table');
+    delete table.dataset.from;
+    delete table.dataset.to;
     table.tBodies[0].replaceChildren();
     if (table.tFoot) table.tFoot.replaceChildren();
     if (table.tHead) table.tHead.replaceChildren();
-    $('overview-chart').replaceChildren();
+    // Keep the chart's name and description: aria-labelledby points at them.
+    $('overview-chart').replaceChildren(
+      svg('title', { id: 'overview-chart-title' }, 'Hours worked and late arrivals per employee'),
+      svg('desc', { id: 'overview-chart-desc' }, 'No data yet.'));
     $('overview-chart-note').textContent = '';
     $('overview-summary').textContent = '';
     for (const id of ['board-error', 'pending-error', 'overview-error']) showProblem($(id), null);

@@ -105,9 +105,15 @@ export function showProblem(container, err, { fields = {} } = {}) {
     if (input) input.removeAttribute('aria-invalid');
   }
   if (!err) return;
-  const detail = err.detail || err.message || 'Something went wrong.';
-  container.append(el('p', { class: 'problem-detail' }, detail));
   const errors = Array.isArray(err.errors) ? err.errors : [];
+  let detail = err.detail || err.message || 'Something went wrong.';
+  // A validation problem's detail often repeats a field's message; say it
+  // once, in the list below with the field named, under a plain sentence.
+  const same = (m) => String(m || '').trim().toLowerCase() === detail.trim().toLowerCase();
+  if (errors.some((e) => same(e.message))) {
+    detail = errors.length > 1 ? 'Please check these fields:' : 'Please check this field:';
+  }
+  container.append(el('p', { class: 'problem-detail' }, detail));
   if (errors.length) {
     const ul = el('ul', { class: 'problem-list' });
     for (const e of errors) {

@@ -1,0 +1,720 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/openattendance/attendance"
+)
+
+// The authorization matrix: every operation of the OpenAPI document, called
+// by every kind of caller on the objects of one employee (the target), against
+// the status the contract gives. Callers out of the target's scope must learn
+// nothing about the target: their response bodies are searched for the
+// target's canary username, email, names and id.
+
+// azActor is a kind of caller.
+type azActor int
+
+const (
+	azAnon    azActor = iota // no token
+	azRevoked                // an admin's token after logout
+	azExpired                // an admin's token 16 minutes after login (the access TTL is 15)
+	azSelf                   // the target, an employee
+	azPeer                   // another employee of the same manager
+	azMgrIn                  // the target's manager
+	azMgrOut                 // a manager of another team
+	azAdmin                  // an admin
+	azActors
+)
+
+var azActorNames = [azActors]string{"anonymous", "revoked token", "expired token", "the employee", "another employee",
+	"manager in scope", "manager out of scope", "admin"}
+
+func (a azActor) String() string { return azActorNames[a] }
+
+// outOfScope reports whether the actor may not see the target.
+func (a azActor) outOfScope() bool { return a <= azExpired || a == azPeer || a == azMgrOut }
+
+// The target's canary: values that appear nowhere else.
+const (
+	azCanaryUser  = "Quillon.Zephyrine"
+	azCanaryEmail = "qz.canary-7731@target.example"
+	azCanaryFirst = "Quillonius"
+	azCanaryLast  = "Zephyrwhistle"
+)
+
+// azUser is a user of the world, for fresh logins.
+type azUser struct {
+	username, password, first string
+}
+
+// azWorld is the company the matrix runs in.
+type azWorld struct {
+	app          *testApp
+	clock        *testClock
+	target       attendance.Employee
+	users        [azActors]azUser // for the roles that have an account
+	root         azUser           // a second admin the test uses for setup and snapshots
+	seq          *azSeq
+	notification int64 // a notification of the target
+}
+
+// azSeq hands out unused names and dates; the views of a world share it.
+type azSeq struct {
+	// nextLeave and nextHoliday are dates not used yet by a leave request or a holiday.
+	nextLeave, nextHoliday attendance.Date
+	n                      int
+}
+
+// in returns a copy of the world that reports to t.
+func (w *azWorld) in(t *testing.T) *azWorld {
+	v := *w
+	v.app = w.app.In(t)
+	return &v
+}
+
+func (w *azWorld) login(u azUser) *client { return w.app.Login(u.username, u.password) }
+
+// actor returns a caller of kind a with a fresh session: earlier cells may have
+// logged out, changed the password or deactivated someone.
+func (w *azWorld) actor(a azActor) *client {
+	w.app.t.Helper()
+	switch a {
+	case azAnon:
+		return w.app.Anon()
+	case azRevoked:
+		c := w.login(w.users[azAdmin])
+		c.Do("POST", "/api/users/logout/", nil).Want(204)
+		return c
+	case azExpired:
+		c := w.login(w.users[azAdmin])
+		w.clock.Add(16 * time.Minute)
+		return c
+	}
+	return w.login(w.users[a])
+}
+
+func (w *azWorld) unique(prefix string) string {
+	w.seq.n++
+	return prefix + strconv.Itoa(w.seq.n)
+}
+
+// leaveDate returns a working day (Monday to Friday) not used by any request yet.
+func (w *azWorld) leaveDate() string {
+	s := w.seq
+	for s.nextLeave.Weekday() == time.Saturday || s.nextLeave.Weekday() == time.Sunday {
+		s.nextLeave++
+	}
+	d := s.nextLeave
+	s.nextLeave++
+	return d.String()
+}
+
+func (w *azWorld) holidayDate() string {
+	d := w.seq.nextHoliday
+	w.seq.nextHoliday++
+	return d.String()
+}
+
+// targetEvents lists the target's events, newest first.
+func (w *azWorld) targetEvents() []attendance.AttendanceEvent {
+	w.app.t.Helper()
+	var l list[attendance.AttendanceEvent]
+	w.login(w.root).Do("GET", "/api/attendance/?limit=500&employee_id="+strconv.FormatInt(w.target.ID, 10), nil).Want(200).JSON(&l)
+	return l.Results
+}
+
+// nextType is the event type that continues the target's sequence.
+func (w *azWorld) nextType() string {
+	for _, e := range w.targetEvents() {
+		if !e.Voided {
+			if e.Type == attendance.Entry {
+				return "exit"
+			}
+			return "entry"
+		}
+	}
+	return "entry"
+}
+
+// targetLeave makes a pending sick-leave request of the target and returns its id.
+func (w *azWorld) targetLeave() int64 {
+	w.app.t.Helper()
+	var r attendance.LeaveRequest
+	d := w.leaveDate()
+	w.login(w.users[azSelf]).Do("POST", "/api/leaves/request/",
+		map[string]any{"leave_type": "sick", "start_date": d, "end_date": d, "reason": "matrix"}).Want(201).JSON(&r)
+	return r.ID
+}
+
+// snapshot is what an admin and the target read about the target; a refused
+// request must leave it as it was.
+func (w *azWorld) snapshot() string {
+	w.app.t.Helper()
+	root, self := w.login(w.root), w.login(w.users[azSelf])
+	id := strconv.FormatInt(w.target.ID, 10)
+	var b strings.Builder
+	for _, r := range []*response{
+		root.Do("GET", "/api/employees/"+id+"/", nil).Want(200),
+		root.Do("GET", "/api/attendance/?limit=500&employee_id="+id, nil).Want(200),
+		root.Do("GET", "/api/leaves/overview/?limit=500&employee_id="+id, nil).Want(200),
+		root.Do("GET", "/api/leaves/balance/?employee_id="+id, nil).Want(200),
+		root.Do("GET", "/api/holidays/?limit=500", nil).Want(200),
+		self.Do("GET", "/api/notifications/?limit=500", nil).Want(200),
+	} {
+		b.WriteString(r.req + "\n" + string(r.Body) + "\n")
+	}
+	return b.String()
+}
+
+// newAzWorld starts a service with the target, their manager and team, another
+// team and two admins.
+func newAzWorld(t *testing.T) *azWorld {
+	t.Helper()
+	clock := newClock(time.Date(2026, 6, 1, 5, 0, 0, 0, time.UTC)) // a Monday
+	app := mustStart(t, withClock(clock))
+	w := &azWorld{app: app, clock: clock, seq: &azSeq{nextLeave: attendance.MustParseDate("2026-07-01"),
+		nextHoliday: attendance.MustParseDate("2027-01-01")}}
+	w.users[azAdmin] = azUser{"admin", adminPassword, ""}
+	admin := app.Admin
+	admin.CreateEmployee("az_root", map[string]any{"role": "admin"})
+	w.root = azUser{"az_root", testPassword, ""}
+
+	person := func(by *client, a azActor, username string, fields map[string]any) attendance.Employee {
+		fields["first_name"] = "First" + username
+		e := by.CreateEmployee(username, fields)
+		if a >= 0 {
+			w.users[a] = azUser{username, testPassword, "First" + username}
+		}
+		return e
+	}
+	mgrIn := person(admin, azMgrIn, "az_boss", map[string]any{"role": "manager"})
+	mgrOut := person(admin, azMgrOut, "az_other_boss", map[string]any{"role": "manager"})
+	boss := w.login(w.users[azMgrIn])
+	w.target = boss.CreateEmployee(azCanaryUser, map[string]any{
+		"email": azCanaryEmail, "first_name": azCanaryFirst, "last_name": azCanaryLast, "department": "Canary"})
+	w.users[azSelf] = azUser{azCanaryUser, testPassword, azCanaryFirst}
+	person(boss, azPeer, "az_peer", map[string]any{})
+	person(w.login(w.users[azMgrOut]), -1, "az_outsider", map[string]any{})
+	if *w.target.ManagerID != mgrIn.ID || mgrOut.ManagerID == nil {
+		t.Fatalf("setup: target's manager %v, want %d", w.target.ManagerID, mgrIn.ID)
+	}
+	// A notification of the target: the decision on a request.
+	id := w.targetLeave()
+	w.login(w.root).Do("POST", "/api/leaves/"+strconv.FormatInt(id, 10)+"/action/", map[string]any{"action": "approve"}).Want(200)
+	var ns list[attendance.Notification]
+	w.login(w.users[azSelf]).Do("GET", "/api/notifications/", nil).Want(200).JSON(&ns)
+	if len(ns.Results) == 0 {
+		t.Fatal("setup: the target has no notification")
+	}
+	w.notification = ns.Results[0].ID
+	return w
+}
+
+// azOp is the expectation for one operation.
+type azOp struct {
+	want [azActors]int
+	// credential marks login and refresh: the body holds the target's
+	// credentials, and whoever holds them may see the target.
+	credential bool
+	// prepare returns the path and body of the request of actor a; it may
+	// create the objects the request acts on.
+	prepare func(w *azWorld, a azActor) (path string, body any)
+	// restore undoes a successful request that would change later cells.
+	restore func(w *azWorld)
+}
+
+// azAuthed is the expectation of an operation that needs a token: 401 for
+// the three callers without a valid one.
+func azAuthed(self, peer, mgrIn, mgrOut, admin int) [azActors]int {
+	return [azActors]int{401, 401, 401, self, peer, mgrIn, mgrOut, admin}
+}
+
+func azPath(path string) func(*azWorld, azActor) (string, any) {
+	return func(*azWorld, azActor) (string, any) { return path, nil }
+}
+
+func azTargetPath(format string) func(*azWorld, azActor) (string, any) {
+	return func(w *azWorld, _ azActor) (string, any) { return fmt.Sprintf(format, w.target.ID), nil }
+}
+
+// azOps is the contract's table, one row per operation of the OpenAPI document.
+var azOps = map[string]azOp{
+	"POST /api/users/login/": {
+		want: [azActors]int{200, 200, 200, 200, 200, 200, 200, 200}, credential: true,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return "/api/users/login/", map[string]string{"username": azCanaryUser, "password": testPassword}
+		},
+	},
+	"POST /api/users/token/refresh/": {
+		want: [azActors]int{200, 200, 200, 200, 200, 200, 200, 200}, credential: true,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return "/api/users/token/refresh/", map[string]string{"refresh": w.login(w.users[azSelf]).Refresh}
+		},
+	},
+	"POST /api/users/logout/": {want: azAuthed(204, 204, 204, 204, 204), prepare: azPath("/api/users/logout/")},
+	"GET /api/users/me/":      {want: azAuthed(200, 200, 200, 200, 200), prepare: azPath("/api/users/me/")},
+	"PATCH /api/users/me/": {
+		want: azAuthed(200, 200, 200, 200, 200),
+		prepare: func(w *azWorld, a azActor) (string, any) {
+			return "/api/users/me/", map[string]string{"first_name": w.users[max(a, azSelf)].first}
+		},
+	},
+	"POST /api/users/password/": {
+		want: azAuthed(204, 204, 204, 204, 204),
+		prepare: func(w *azWorld, a azActor) (string, any) {
+			pw := w.users[max(a, azSelf)].password
+			return "/api/users/password/", map[string]string{"old_password": pw, "new_password": pw}
+		},
+	},
+
+	"GET /api/employees/": {want: azAuthed(403, 403, 200, 200, 200), prepare: azPath("/api/employees/?active=all&limit=500")},
+	"POST /api/employees/": {
+		// A manager may only name a manager_id in their own scope (422).
+		want: azAuthed(403, 403, 201, 422, 201),
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return "/api/employees/", map[string]any{"username": w.unique("az_new_"), "password": testPassword, "manager_id": w.target.ID}
+		},
+	},
+	"GET /api/employees/{id}/": {want: azAuthed(200, 404, 200, 404, 200), prepare: azTargetPath("/api/employees/%d/")},
+	"PUT /api/employees/{id}/": {
+		want: azAuthed(403, 403, 200, 404, 200),
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return fmt.Sprintf("/api/employees/%d/", w.target.ID), map[string]any{"username": azCanaryUser, "email": azCanaryEmail,
+				"first_name": azCanaryFirst, "last_name": azCanaryLast, "department": w.unique("Canary")}
+		},
+	},
+	"PATCH /api/employees/{id}/": {
+		want: azAuthed(403, 403, 200, 404, 200),
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return fmt.Sprintf("/api/employees/%d/", w.target.ID), map[string]any{"department": w.unique("Canary")}
+		},
+	},
+	"DELETE /api/employees/{id}/": {
+		want: azAuthed(403, 403, 204, 404, 204), prepare: azTargetPath("/api/employees/%d/"),
+		restore: func(w *azWorld) {
+			w.login(w.root).Do("PATCH", fmt.Sprintf("/api/employees/%d/", w.target.ID), map[string]any{"active": true}).Want(200)
+		},
+	},
+
+	"POST /api/attendance/": {
+		// The employee clocks themselves; everyone else records on their behalf.
+		want: azAuthed(201, 403, 201, 404, 201),
+		prepare: func(w *azWorld, a azActor) (string, any) {
+			if a == azSelf {
+				return "/api/attendance/", map[string]any{"type": w.nextType()}
+			}
+			return "/api/attendance/", map[string]any{"type": w.nextType(), "employee_id": w.target.ID,
+				"timestamp": w.clock.Now().Add(-time.Second).Format(time.RFC3339), "note": "matrix"}
+		},
+	},
+	"GET /api/attendance/": {want: azAuthed(200, 404, 200, 404, 200), prepare: azTargetPath("/api/attendance/?employee_id=%d")},
+	"DELETE /api/attendance/{id}/": {
+		want: azAuthed(403, 403, 200, 404, 200),
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			var ev attendance.AttendanceEvent
+			w.login(w.users[azSelf]).Do("POST", "/api/attendance/", map[string]any{"type": w.nextType()}).Want(201).JSON(&ev)
+			return fmt.Sprintf("/api/attendance/%d/", ev.ID), map[string]string{"note": "matrix"}
+		},
+	},
+	// A filter naming someone out of scope finds nothing (200, empty).
+	"GET /api/attendance/overview/": {want: azAuthed(403, 403, 200, 200, 200), prepare: azTargetPath("/api/attendance/overview/?employee_id=%d")},
+
+	"POST /api/leaves/request/": {
+		// Everyone asks for their own leave.
+		want: azAuthed(201, 201, 201, 201, 201),
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			d := w.leaveDate()
+			return "/api/leaves/request/", map[string]any{"leave_type": "sick", "start_date": d, "end_date": d}
+		},
+	},
+	"GET /api/leaves/": {want: azAuthed(200, 200, 200, 200, 200), prepare: azPath("/api/leaves/")},
+	"POST /api/leaves/{id}/action/": {
+		want: azAuthed(403, 403, 200, 404, 200),
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return fmt.Sprintf("/api/leaves/%d/action/", w.targetLeave()), map[string]string{"action": "approve", "comment": "matrix"}
+		},
+	},
+	"POST /api/leaves/{id}/cancel/": {
+		// Only the requester; to anyone else the request is not theirs to see here.
+		want: azAuthed(200, 404, 404, 404, 404),
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return fmt.Sprintf("/api/leaves/%d/cancel/", w.targetLeave()), nil
+		},
+	},
+	"GET /api/leaves/overview/": {want: azAuthed(403, 403, 200, 200, 200), prepare: azTargetPath("/api/leaves/overview/?employee_id=%d")},
+	"GET /api/leaves/balance/":  {want: azAuthed(200, 404, 200, 404, 200), prepare: azTargetPath("/api/leaves/balance/?employee_id=%d")},
+
+	"GET /api/holidays/": {want: azAuthed(200, 200, 200, 200, 200), prepare: azPath("/api/holidays/")},
+	"POST /api/holidays/": {
+		want: azAuthed(403, 403, 403, 403, 201),
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return "/api/holidays/", map[string]string{"date": w.holidayDate(), "name": "Matrix day"}
+		},
+	},
+	"DELETE /api/holidays/{id}/": {
+		want: azAuthed(403, 403, 403, 403, 204),
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			var h attendance.Holiday
+			w.login(w.root).Do("POST", "/api/holidays/", map[string]string{"date": w.holidayDate(), "name": "Matrix day"}).Want(201).JSON(&h)
+			return fmt.Sprintf("/api/holidays/%d/", h.ID), nil
+		},
+	},
+
+	"GET /api/notifications/": {want: azAuthed(200, 200, 200, 200, 200), prepare: azPath("/api/notifications/")},
+	"POST /api/notifications/{id}/read/": {
+		// Only the recipient.
+		want: azAuthed(204, 404, 404, 404, 404),
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return fmt.Sprintf("/api/notifications/%d/read/", w.notification), nil
+		},
+	},
+	"POST /api/notifications/read-all/": {want: azAuthed(204, 204, 204, 204, 204), prepare: azPath("/api/notifications/read-all/")},
+}
+
+// azOperations reads the operations from the running server's OpenAPI
+// document: "METHOD /path/", and whether each needs a token.
+func azOperations(t *testing.T, app *testApp) map[string]bool {
+	t.Helper()
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Security []map[string][]string `json:"security"`
+		} `json:"paths"`
+	}
+	app.Anon().Do("GET", "/openapi.json", nil).Want(200).JSON(&doc)
+	ops := map[string]bool{}
+	for path, methods := range doc.Paths {
+		for method, op := range methods {
+			switch method {
+			case "get", "put", "post", "delete", "patch", "head", "options", "trace":
+				ops[strings.ToUpper(method)+" "+path] = len(op.Security) > 0
+			}
+		}
+	}
+	if len(ops) == 0 {
+		t.Fatal("the OpenAPI document lists no operation")
+	}
+	return ops
+}
+
+// azLeaks returns what of the target a body reveals: the canary strings, or
+// the target's id as an employee reference.
+func azLeaks(body []byte, targetID int64) []string {
+	var found []string
+	lower := bytes.ToLower(body)
+	for _, s := range []string{azCanaryUser, azCanaryEmail, azCanaryFirst, azCanaryLast} {
+		if bytes.Contains(lower, bytes.ToLower([]byte(s))) {
+			found = append(found, s)
+		}
+	}
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return found
+	}
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				n, isNum := x.(float64)
+				switch {
+				case isNum && int64(n) == targetID && slices.Contains([]string{"employee_id", "manager_id", "user_id", "recorded_by", "decided_by", "voided_by"}, k):
+					found = append(found, path+"."+k)
+				case isNum && int64(n) == targetID && k == "id" && v["username"] != nil:
+					found = append(found, path+".id (an employee)")
+				}
+				walk(path+"."+k, x)
+			}
+		case []any:
+			for i, x := range v {
+				walk(path+"["+strconv.Itoa(i)+"]", x)
+			}
+		}
+	}
+	walk("$", v)
+	return found
+}
+
+func TestAuthorizationMatrix(t *testing.T) {
+	t.Parallel()
+	w := newAzWorld(t)
+	ops := azOperations(t, w.app)
+
+	keys := make([]string, 0, len(ops))
+	for k := range ops {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		op, ok := azOps[k]
+		if !ok {
+			t.Errorf("%s is in the OpenAPI document but has no row in the authorization matrix: add its expectations", k)
+			continue
+		}
+		if secured := ops[k]; secured != (op.want[azAnon] == 401) {
+			t.Errorf("%s: the document says security=%v, the matrix expects %d for an anonymous caller", k, secured, op.want[azAnon])
+		}
+	}
+	for k := range azOps {
+		if _, ok := ops[k]; !ok {
+			t.Errorf("the matrix has a row for %s, which the OpenAPI document does not list", k)
+		}
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+
+	cells, sawCanary := 0, 0
+	for _, k := range keys {
+		op := azOps[k]
+		method := strings.Fields(k)[0]
+		t.Run(k, func(t *testing.T) {
+			for a := azAnon; a < azActors; a++ {
+				t.Run(a.String(), func(t *testing.T) {
+					cells++
+					w := w.in(t)
+					w.clock.Add(time.Minute)
+					c := w.actor(a)
+					path, body := op.prepare(w, a)
+					want := op.want[a]
+					var before string
+					if want >= 400 {
+						before = w.snapshot()
+					}
+					res := c.Do(method, path, body)
+					if res.Status != want {
+						t.Errorf("%s %s as %s: status %d, want %d; body: %s", method, path, a, res.Status, want, res.Body)
+					}
+					if res.Status >= 400 {
+						p := res.Problem()
+						if res.Status == 401 && p.Code != "unauthorized" {
+							t.Errorf("401 code %q, want unauthorized", p.Code)
+						}
+					}
+					if a.outOfScope() && !op.credential {
+						if leaks := azLeaks(res.Body, w.target.ID); len(leaks) > 0 {
+							t.Errorf("%s %s as %s reveals the target (%v): %s", method, path, a, leaks, res.Body)
+						}
+					} else if len(azLeaks(res.Body, w.target.ID)) > 0 {
+						sawCanary++
+					}
+					if res.Status < 300 && op.restore != nil {
+						op.restore(w)
+					}
+					if want >= 400 {
+						if after := w.snapshot(); after != before {
+							t.Errorf("%s %s as %s was refused (%d) but changed the target's data:\nbefore:\n%s\nafter:\n%s", method, path, a, res.Status, before, after)
+						}
+					}
+				})
+			}
+		})
+	}
+	t.Logf("%d cells (%d operations × %d callers)", cells, len(keys), azActors)
+	// The canary check can fail: callers in scope do see the target.
+	if sawCanary == 0 {
+		t.Error("no response to a caller in scope named the target: the canary check proves nothing")
+	}
+}
+
+// TestMassAssignment sends fields a caller may not set, and checks that the
+// stored objects did not change.
+func TestMassAssignment(t *testing.T) {
+	t.Parallel()
+	app := mustStart(t)
+	admin := app.Admin
+	boss := admin.NewUser("ma_boss", map[string]any{"role": "manager", "first_name": "Boss"})
+	emp := boss.NewUser("ma_emp", map[string]any{"first_name": "Emma", "annual_leave_days": 15})
+	other := admin.CreateEmployee("ma_other_boss", map[string]any{"role": "manager"})
+	empPath := "/api/employees/" + strconv.FormatInt(emp.ID(), 10) + "/"
+	bossPath := "/api/employees/" + strconv.FormatInt(boss.ID(), 10) + "/"
+
+	stored := func(t *testing.T, path string) string {
+		t.Helper()
+		var m map[string]any
+		admin.In(t).Do("GET", path, nil).Want(200).JSON(&m)
+		delete(m, "updated_at")
+		b, _ := json.Marshal(m)
+		return string(b)
+	}
+	unchanged := func(t *testing.T, path, before string) {
+		t.Helper()
+		if after := stored(t, path); after != before {
+			t.Errorf("%s changed:\nbefore %s\nafter  %s", path, before, after)
+		}
+	}
+
+	t.Run("PATCH me", func(t *testing.T) {
+		for _, body := range []map[string]any{
+			{"role": "admin"},
+			{"role": "manager", "first_name": "Sneaky"},
+			{"manager_id": nil},
+			{"manager_id": other.ID},
+			{"active": false},
+			{"annual_leave_days": 366},
+			{"username": "ma_renamed"},
+			{"password": "new-password-1"},
+			{"work_start": "11:00"},
+			{"late_grace_minutes": 720},
+			{"id": 1},
+		} {
+			before := stored(t, empPath)
+			emp.In(t).Do("PATCH", "/api/users/me/", body).WantProblem(403, "forbidden")
+			unchanged(t, empPath, before)
+		}
+		// The password is unchanged too.
+		app.In(t).Login("ma_emp", testPassword)
+	})
+
+	t.Run("manager creates", func(t *testing.T) {
+		var l list[attendance.Employee]
+		admin.In(t).Do("GET", "/api/employees/?active=all&limit=500", nil).Want(200).JSON(&l)
+		for _, tc := range []struct {
+			body   map[string]any
+			status int
+		}{
+			{map[string]any{"username": "ma_made1", "password": testPassword, "role": "admin"}, 403},
+			{map[string]any{"username": "ma_made2", "password": testPassword, "manager_id": other.ID}, 422},
+			{map[string]any{"username": "ma_made3", "password": testPassword, "manager_id": nil}, 422},
+			{map[string]any{"username": "ma_made4", "password": testPassword, "manager_id": 1}, 422},
+		} {
+			boss.In(t).Do("POST", "/api/employees/", tc.body).WantProblem(tc.status, "")
+		}
+		var l2 list[attendance.Employee]
+		admin.In(t).Do("GET", "/api/employees/?active=all&limit=500", nil).Want(200).JSON(&l2)
+		if l2.Count != l.Count {
+			t.Errorf("refused creations made employees: %d, want %d", l2.Count, l.Count)
+		}
+		// A manager cannot tell an id outside their scope from a missing one.
+		outside := boss.In(t).Do("POST", "/api/employees/", map[string]any{"username": "ma_probe", "password": testPassword, "manager_id": other.ID}).WantProblem(422, "")
+		missing := boss.In(t).Do("POST", "/api/employees/", map[string]any{"username": "ma_probe", "password": testPassword, "manager_id": 987654}).WantProblem(422, "")
+		if outside.Detail != missing.Detail {
+			t.Errorf("manager_id outside the scope: %q; missing: %q: the answers tell which ids exist", outside.Detail, missing.Detail)
+		}
+		// Read-only fields are not taken from the body.
+		var made attendance.Employee
+		boss.In(t).Do("POST", "/api/employees/", map[string]any{"username": "ma_made5", "password": testPassword,
+			"id": 1, "created_at": "2001-01-01T00:00:00Z", "deactivated_on": "2001-01-01"}).Want(201).JSON(&made)
+		if made.ID == 1 || made.CreatedAt.Year() == 2001 || made.DeactivatedOn != nil || !made.Active || made.Role != attendance.RoleEmployee ||
+			made.ManagerID == nil || *made.ManagerID != boss.ID() {
+			t.Errorf("created %+v: read-only fields or defaults were overridden", made)
+		}
+	})
+
+	t.Run("manager patches", func(t *testing.T) {
+		for _, tc := range []struct {
+			path   string
+			body   map[string]any
+			status int
+		}{
+			{empPath, map[string]any{"role": "admin"}, 403},
+			{empPath, map[string]any{"manager_id": other.ID}, 422},
+			{empPath, map[string]any{"manager_id": nil}, 422},
+			{bossPath, map[string]any{"role": "admin"}, 403},
+			{bossPath, map[string]any{"annual_leave_days": 366}, 403},
+			{bossPath, map[string]any{"active": false}, 403},
+			{bossPath, map[string]any{"manager_id": boss.ID()}, 403},
+			{bossPath, map[string]any{"work_days": []string{"sat"}}, 403},
+			{"/api/employees/1/", map[string]any{"department": "x"}, 404},
+		} {
+			before := ""
+			if tc.status != 404 {
+				before = stored(t, tc.path)
+			}
+			boss.In(t).Do("PATCH", tc.path, tc.body).WantProblem(tc.status, "")
+			boss.In(t).Do("PUT", tc.path, mergeMaps(map[string]any{"username": "ma_x"}, tc.body)).WantProblem(tc.status, "")
+			if before != "" {
+				unchanged(t, tc.path, before)
+			}
+		}
+		// Read-only fields are ignored on PATCH.
+		before := stored(t, empPath)
+		boss.In(t).Do("PATCH", empPath, map[string]any{"id": 1, "created_at": "2001-01-01T00:00:00Z", "deactivated_on": "2001-01-01"}).Want(200)
+		unchanged(t, empPath, before)
+	})
+
+	t.Run("attendance by an employee", func(t *testing.T) {
+		events := func(t *testing.T) string {
+			return string(admin.In(t).Do("GET", "/api/attendance/?limit=500&employee_id="+strconv.FormatInt(emp.ID(), 10), nil).Want(200).Body)
+		}
+		before := events(t)
+		for _, tc := range []struct {
+			body   map[string]any
+			status int
+		}{
+			{map[string]any{"type": "entry", "employee_id": emp.ID()}, 403},
+			{map[string]any{"type": "entry", "employee_id": boss.ID()}, 403},
+			{map[string]any{"type": "entry", "timestamp": "2020-01-01T08:00:00Z"}, 403},
+			{map[string]any{"type": "entry", "note": "I was here"}, 403},
+			{map[string]any{"type": "entry", "recorded_by": boss.ID()}, 422},
+			{map[string]any{"type": "entry", "source": "manager"}, 422},
+			{map[string]any{"type": "entry", "late": false, "late_minutes": 0}, 422},
+			{map[string]any{"type": "entry", "voided": true}, 422},
+			{map[string]any{"type": "entry", "id": 1}, 422},
+		} {
+			emp.In(t).Do("POST", "/api/attendance/", tc.body).WantProblem(tc.status, "")
+		}
+		if after := events(t); after != before {
+			t.Errorf("refused records changed the events:\nbefore %s\nafter  %s", before, after)
+		}
+		var ev attendance.AttendanceEvent
+		emp.In(t).Do("POST", "/api/attendance/", map[string]any{"type": "entry"}).Want(201).JSON(&ev)
+		if ev.Source != attendance.SourceSelf || ev.RecordedBy != emp.ID() || ev.EmployeeID != emp.ID() || ev.Note != "" {
+			t.Errorf("self-recorded event %+v", ev)
+		}
+	})
+
+	t.Run("leave", func(t *testing.T) {
+		leaves := func(t *testing.T) string {
+			return string(admin.In(t).Do("GET", "/api/leaves/overview/?limit=500", nil).Want(200).Body)
+		}
+		before := leaves(t)
+		for _, extra := range []map[string]any{
+			{"status": "approved"},
+			{"decided_by": boss.ID()},
+			{"decided_at": "2026-01-01T00:00:00Z"},
+			{"employee_id": boss.ID()},
+			{"days": 0},
+			{"id": 1},
+		} {
+			body := mergeMaps(map[string]any{"leave_type": "annual", "start_date": "2027-03-01", "end_date": "2027-03-05"}, extra)
+			emp.In(t).Do("POST", "/api/leaves/request/", body).WantProblem(422, "")
+		}
+		if after := leaves(t); after != before {
+			t.Errorf("refused requests changed the leave:\nbefore %s\nafter  %s", before, after)
+		}
+		var r attendance.LeaveRequest
+		emp.In(t).Do("POST", "/api/leaves/request/", map[string]any{"leave_type": "annual", "start_date": "2027-03-01", "end_date": "2027-03-05"}).Want(201).JSON(&r)
+		if r.Status != attendance.LeavePending || r.DecidedBy != nil || r.Days != 5 || r.EmployeeID != emp.ID() {
+			t.Errorf("request %+v", r)
+		}
+		path := "/api/leaves/" + strconv.FormatInt(r.ID, 10) + "/action/"
+		for _, extra := range []map[string]any{{"status": "rejected"}, {"decided_by": admin.ID()}, {"days": 0.5}} {
+			boss.In(t).Do("POST", path, mergeMaps(map[string]any{"action": "approve"}, extra)).WantProblem(422, "")
+		}
+		emp.In(t).Do("POST", path, map[string]any{"action": "approve"}).WantProblem(403, "")
+		var got attendance.LeaveRequest
+		boss.In(t).Do("POST", path, map[string]any{"action": "approve"}).Want(200).JSON(&got)
+		if got.Status != attendance.LeaveApproved || got.DecidedBy == nil || *got.DecidedBy != boss.ID() || got.Days != 5 {
+			t.Errorf("decided %+v", got)
+		}
+	})
+}
+
+// mergeMaps returns a new map with the entries of all of ms, later ones winning.
+func mergeMaps(ms ...map[string]any) map[string]any {
+	out := map[string]any{}
+	for _, m := range ms {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
+}

@@ -1,0 +1,416 @@
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/alexedwards/argon2id"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/openattendance/attendance"
+	"github.com/openattendance/attendance/auth"
+	"github.com/openattendance/attendance/internal/testenv"
+	"github.com/openattendance/attendance/postgres"
+	"github.com/openattendance/attendance/sqlite"
+	"github.com/openattendance/attendance/sqlstore"
+)
+
+// The runner on a real store: SQLite always, PostgreSQL when
+// ATTENDANCE_TEST_DATABASE_URL names a server. River elects a leader before
+// it inserts periodic jobs, which takes a few seconds: waits are generous.
+
+// jobWait bounds the wait for River to run something.
+const jobWait = 30 * time.Second
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+// monday is 07:00 UTC on a Monday, before anyone's not_arrived deadline.
+var monday = time.Date(2026, 11, 2, 7, 0, 0, 0, time.UTC)
+
+var cheap = &argon2id.Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+
+// env is a migrated store (with River's tables) and its clock.
+type env struct {
+	DB      *sqlstore.DB
+	Write   *sql.DB // the pool that writes, which River shares
+	Dialect string
+	Clock   *clock
+	Admin   attendance.Actor
+	// Reopen opens another connection to the same database, as another
+	// process would.
+	Reopen func(t *testing.T) *env
+}
+
+func discard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// forEachDB runs f on a fresh SQLite database and a fresh PostgreSQL database.
+func forEachDB(t *testing.T, f func(t *testing.T, e *env)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		f(t, mustOpen(t, "sqlite"))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
+		f(t, mustOpen(t, "postgres"))
+	})
+}
+
+func mustOpen(t *testing.T, kind string) *env {
+	t.Helper()
+	ctx := context.Background()
+	var open func(t *testing.T, migrate bool) *env
+	switch kind {
+	case "sqlite":
+		path := filepath.Join(t.TempDir(), "test.db")
+		open = func(t *testing.T, migrate bool) *env {
+			conn, err := sqlite.Open(path, sqlite.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { conn.Close() })
+			if migrate {
+				if err := conn.Migrate(ctx, discard()); err != nil {
+					t.Fatal(err)
+				}
+				if err := Migrate(ctx, conn.Write, "sqlite", discard()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			db, err := sqlstore.New(conn.Write, conn.Read, sqlite.Dialect(), sqlstore.Config{CompanyTimezone: "UTC", LowLeaveThreshold: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return &env{DB: db, Write: conn.Write, Dialect: "sqlite"}
+		}
+	case "postgres":
+		url := testenv.PostgresDatabase(t)
+		open = func(t *testing.T, migrate bool) *env {
+			pool, err := postgres.Open(ctx, url, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { pool.Close() })
+			if migrate {
+				if err := postgres.Migrate(ctx, pool, discard()); err != nil {
+					t.Fatal(err)
+				}
+				if err := Migrate(ctx, pool, "postgres", discard()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			db, err := sqlstore.New(pool, pool, postgres.Dialect(), sqlstore.Config{CompanyTimezone: "UTC", LowLeaveThreshold: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return &env{DB: db, Write: pool, Dialect: "postgres"}
+		}
+	default:
+		t.Fatalf("unknown database %q", kind)
+	}
+	c := &clock{t: monday}
+	setup := func(e *env) {
+		e.Clock = c
+		e.DB.Now = c.Now
+		e.DB.Hasher = auth.NewHasher(cheap, 0)
+		e.DB.Logger = discard()
+		e.Admin = attendance.Actor{ID: 1, Role: attendance.RoleAdmin}
+	}
+	e := open(t, true)
+	setup(e)
+	hash, err := e.DB.Hasher.Hash(ctx, "admin-password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.DB.Bootstrap(ctx, "admin", hash); err != nil {
+		t.Fatal(err)
+	}
+	e.Reopen = func(t *testing.T) *env {
+		o := open(t, false)
+		setup(o)
+		o.Reopen = e.Reopen
+		return o
+	}
+	return e
+}
+
+// mustCreate creates an employee with the default schedule (08:00 in UTC,
+// Monday to Friday) under manager.
+func (e *env) mustCreate(t *testing.T, username string, role attendance.Role, manager int64) *attendance.Employee {
+	t.Helper()
+	password := "password-123"
+	emp, err := e.DB.CreateEmployee(context.Background(), e.Admin, attendance.EmployeeFields{
+		Username: &username, Password: &password, Role: &role, ManagerID: &manager, ManagerIDSet: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return emp
+}
+
+// notArrived returns the not_arrived notifications of recipient about employee.
+func (e *env) notArrived(t *testing.T, recipient *attendance.Employee, employee int64) []*attendance.Notification {
+	t.Helper()
+	list, _, err := e.DB.ListNotifications(context.Background(), recipient.Actor(), false, attendance.Page{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []*attendance.Notification
+	for _, n := range list {
+		if n.Kind == attendance.NotifyNotArrived && n.EmployeeID == employee {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// start starts a runner that works, and stops it when the test ends.
+func (e *env) start(t *testing.T, cfg Config) *Runner {
+	t.Helper()
+	cfg.DB, cfg.Dialect, cfg.Work = e.Write, e.Dialect, true
+	if cfg.Checks == nil {
+		cfg.Checks = e.DB
+	}
+	cfg.Now, cfg.Logger = e.Clock.Now, discard()
+	r, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := r.Stop(ctx); err != nil {
+			t.Errorf("stop: %v", err)
+		}
+	})
+	return r
+}
+
+// eventually polls cond until it holds, failing after jobWait.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(jobWait)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %v", what, jobWait)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// riverJob is a row of River's job table.
+type riverJob struct {
+	State   string
+	Attempt int
+}
+
+func (e *env) jobs(t *testing.T, kind string) []riverJob {
+	t.Helper()
+	rows, err := e.Write.QueryContext(context.Background(), `SELECT state, attempt FROM river_job WHERE kind = '`+kind+`' ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []riverJob
+	for rows.Next() {
+		var j riverJob
+		if err := rows.Scan(&j.State, &j.Attempt); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, j)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// publisher records what it is given; it fails the first fail calls.
+type publisher struct {
+	mu    sync.Mutex
+	fail  int
+	calls int
+	got   [][]string // the message ids of each successful call
+}
+
+func (p *publisher) Publish(_ context.Context, msgs ...attendance.Message) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.calls++
+	if p.calls <= p.fail {
+		return errors.New("the broker is away")
+	}
+	var ids []string
+	for _, m := range msgs {
+		ids = append(ids, m.ID)
+	}
+	p.got = append(p.got, ids)
+	return nil
+}
+
+func (p *publisher) state() (calls int, got [][]string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.calls, slices.Clone(p.got)
+}
+
+// emit inserts a publish job for msgs in a transaction that commits or rolls back.
+func (e *env) emit(t *testing.T, r *Runner, commit bool, msgs ...attendance.Message) {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := e.Write.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if err := r.EmitTx(ctx, tx, msgs); err != nil {
+		t.Fatal(err)
+	}
+	if commit {
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func message(id string) attendance.Message {
+	return attendance.Message{ID: id, Type: attendance.MessageNotification, OccurredAt: monday, RecipientID: 2,
+		Notification: &attendance.Notification{ID: 9, Kind: attendance.NotifyLeaveDecided, EmployeeID: 2, Data: []byte(`{"a":1}`)}}
+}
+
+// TestNotArrivedJob: River's periodic job runs the check and notifies.
+func TestNotArrivedJob(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, e *env) {
+		mgr := e.mustCreate(t, "mgr", attendance.RoleManager, e.Admin.ID)
+		emp := e.mustCreate(t, "emp", attendance.RoleEmployee, mgr.ID)
+		e.Clock.Set(monday.Add(time.Hour + 31*time.Minute)) // 08:31, past the 08:30 deadline
+		e.start(t, Config{NotArrivedEvery: time.Second})
+		t.Cleanup(func() { e.dump(t) })
+		eventually(t, "the periodic check reports the employee", func() bool { return len(e.notArrived(t, mgr, emp.ID)) > 0 })
+		if got := e.notArrived(t, mgr, emp.ID); len(got) != 1 {
+			t.Fatalf("%d not_arrived notifications, want 1", len(got))
+		}
+		eventually(t, "the job completes", func() bool {
+			return slices.ContainsFunc(e.jobs(t, NotArrivedArgs{}.Kind()), func(j riverJob) bool { return j.State == "completed" })
+		})
+	})
+}
+
+// TestPublishJobFollowsTheTransaction: a publish job exists if and only if
+// its transaction commits, and runs once.
+func TestPublishJobFollowsTheTransaction(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, e *env) {
+		pub := &publisher{}
+		r := e.start(t, Config{Publisher: pub})
+		e.emit(t, r, false, message("rolled-back"))
+		e.emit(t, r, true, message("committed-1"), message("committed-2"))
+		eventually(t, "the committed job completes", func() bool {
+			jobs := e.jobs(t, PublishArgs{}.Kind())
+			return len(jobs) == 1 && jobs[0].State == "completed"
+		})
+		calls, got := pub.state()
+		if want := [][]string{{"committed-1", "committed-2"}}; calls != 1 || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("published %v in %d calls, want %v once", got, calls, want)
+		}
+		if jobs := e.jobs(t, PublishArgs{}.Kind()); len(jobs) != 1 || jobs[0].Attempt != 1 {
+			t.Fatalf("publish jobs %+v, want one, run once", jobs)
+		}
+	})
+}
+
+// TestPublishJobRetries: a publisher that fails is retried until it succeeds.
+func TestPublishJobRetries(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, e *env) {
+		pub := &publisher{fail: 2}
+		r := e.start(t, Config{Publisher: pub})
+		e.emit(t, r, true, message("late"))
+		eventually(t, "the job succeeds after two failures", func() bool {
+			jobs := e.jobs(t, PublishArgs{}.Kind())
+			return len(jobs) == 1 && jobs[0].State == "completed"
+		})
+		calls, got := pub.state()
+		if calls != 3 || fmt.Sprint(got) != "[[late]]" {
+			t.Fatalf("%d calls, published %v; want 3 calls and [[late]] once", calls, got)
+		}
+		if jobs := e.jobs(t, PublishArgs{}.Kind()); jobs[0].Attempt != 3 {
+			t.Fatalf("job attempts %d, want 3", jobs[0].Attempt)
+		}
+	})
+}
+
+func TestPublishNextRetry(t *testing.T) {
+	t.Parallel()
+	w := &publishWorker{}
+	for _, tt := range []struct {
+		attempt int
+		want    time.Duration
+	}{{1, time.Second}, {2, 2 * time.Second}, {3, 4 * time.Second}, {4, 8 * time.Second}, {5, 8 * time.Second}, {6, 8 * time.Second}, {1000, 8 * time.Second}} {
+		before := time.Now()
+		got := w.NextRetry(&river.Job[PublishArgs]{JobRow: &rivertype.JobRow{Attempt: tt.attempt}})
+		after := time.Now()
+		if got.Before(before.Add(tt.want)) || got.After(after.Add(tt.want)) {
+			t.Errorf("attempt %d: retry in %v, want %v", tt.attempt, got.Sub(before), tt.want)
+		}
+	}
+}
+
+// countingChecks counts the not_arrived checks it runs.
+type countingChecks struct {
+	Checks
+	n *atomic.Int32
+}
+
+func (c countingChecks) CheckNotArrived(ctx context.Context, now time.Time) (int, error) {
+	c.n.Add(1)
+	return c.Checks.CheckNotArrived(ctx, now)
+}
+
+// TestTwoWorkers: two runners on one database (two worker processes) run the
+// periodic check once per period between them, and notify once.
+func TestTwoWorkers(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, e *env) {
+		mgr := e.mustCreate(t, "mgr", attendance.RoleManager, e.Admin.ID)
+		emp := e.mustCreate(t, "emp", attendance.RoleEmployee, mgr.ID)
+		e.Clock.Set(monday.Add(time.Hour + 31*time.Minute))
+		other := e.Reopen(t)
+		var checks atomic.Int32
+		begin := time.Now()
+		e.start(t, Config{NotArrivedEvery: time.Second, Checks: countingChecks{e.DB, &checks}})
+		other.start(t, Config{NotArrivedEvery: time.Second, Checks: countingChecks{other.DB, &checks}})
+		eventually(t, "a worker reports the employee", func() bool { return len(e.notArrived(t, mgr, emp.ID)) > 0 })
+		// Several periods of a second pass; the check runs once a minute at most
+		// (River inserts one such job per minute), whichever worker leads.
+		time.Sleep(4 * time.Second)
+		end := time.Now()
+		minutes := int32(end.Truncate(time.Minute).Sub(begin.Truncate(time.Minute))/time.Minute) + 1
+		if got := checks.Load(); got < 1 || got > minutes {
+			t.Errorf("the check ran %d times in %d clock minutes, want at least once and at most once a minute", got, minutes)
+		}
+		if got := e.notArrived(t, mgr, emp.ID); len(got) != 1 {
+			t.Fatalf("%d not_arrived notifications, want 1", len(got))
+		}
+	})
+}

@@ -1,0 +1,336 @@
+package web_test
+
+// The real attendance server for the browser tests: the binary is built once
+// from this module, runs as its own process on a free port with a temporary
+// data directory, and is seeded through the public API, as a client would.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// buildServer builds ./cmd/attendance into dir and returns the binary's path.
+func buildServer(t testing.TB, dir string) string {
+	t.Helper()
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		t.Fatalf("go env GOMOD: %v", err)
+	}
+	root := filepath.Dir(strings.TrimSpace(string(out)))
+	if root == "." || root == "" {
+		root = ".." // the module root is the parent of web/
+	}
+	bin := filepath.Join(dir, "attendance")
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/attendance")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/attendance: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// freeAddr returns a loopback address with a port nobody listens on.
+func freeAddr(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// lockedBuffer collects a process's output; the process writes while the
+// test may read it for a failure message.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// server is one attendance process. It can be stopped and started again on
+// the same address and data directory.
+type server struct {
+	bin, dataDir  string
+	addr          string
+	adminPassword string
+	timezone      string
+	log           *lockedBuffer
+
+	cmd  *exec.Cmd
+	done chan struct{}
+}
+
+// URL is the server's base URL, without a trailing slash.
+func (s *server) URL() string { return "http://" + s.addr }
+
+// mustStartServer starts the binary on a free port with a fresh data
+// directory and stops it when the test ends.
+func mustStartServer(t testing.TB, bin, timezone string) *server {
+	t.Helper()
+	s := &server{
+		bin:           bin,
+		dataDir:       t.TempDir(),
+		addr:          freeAddr(t),
+		adminPassword: "admin-secret-1",
+		timezone:      timezone,
+		log:           &lockedBuffer{},
+	}
+	s.Start(t)
+	t.Cleanup(func() {
+		s.Stop(t)
+		if t.Failed() {
+			t.Logf("server log:\n%s", s.log.String())
+		}
+	})
+	return s
+}
+
+// Start runs the process and waits until /readyz answers 200.
+func (s *server) Start(t testing.TB) {
+	t.Helper()
+	cmd := exec.Command(s.bin, "serve",
+		"--addr", s.addr,
+		"--data-dir", s.dataDir,
+		"--admin-password", s.adminPassword,
+		"--timezone", s.timezone,
+	)
+	cmd.Stdout = s.log
+	cmd.Stderr = s.log
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start server: %v", err)
+	}
+	s.cmd = cmd
+	s.done = make(chan struct{})
+	go func(done chan struct{}) {
+		_ = cmd.Wait()
+		close(done)
+	}(s.done)
+
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		select {
+		case <-s.done:
+			t.Fatalf("server exited before it was ready:\n%s", s.log.String())
+		default:
+		}
+		res, err := http.Get(s.URL() + "/readyz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server not ready after 20 s (last error %v):\n%s", err, s.log.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Stop sends SIGTERM and waits for the process to end; after 10 s it kills it.
+func (s *server) Stop(t testing.TB) {
+	if s.cmd == nil {
+		return
+	}
+	cmd, done := s.cmd, s.done
+	s.cmd = nil
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Errorf("server did not exit within 10 s of SIGTERM; killing it")
+		_ = cmd.Process.Kill()
+		<-done
+	}
+}
+
+// apiClient calls the public API as one signed-in user.
+type apiClient struct {
+	t     testing.TB
+	base  string
+	token string
+	user  employee
+}
+
+// employee holds the fields of an Employee the tests use.
+type employee struct {
+	ID        int64    `json:"id"`
+	Username  string   `json:"username"`
+	FirstName string   `json:"first_name"`
+	LastName  string   `json:"last_name"`
+	Role      string   `json:"role"`
+	WorkStart string   `json:"work_start"`
+	WorkDays  []string `json:"work_days"`
+	Timezone  string   `json:"timezone"`
+}
+
+// apiError is a response with an unexpected status.
+type apiError struct {
+	Status int
+	Body   string
+}
+
+func (e *apiError) Error() string { return fmt.Sprintf("status %d: %s", e.Status, e.Body) }
+
+// login signs in and returns a client for that user.
+func login(t testing.TB, base, username, password string) *apiClient {
+	t.Helper()
+	c := &apiClient{t: t, base: base}
+	var out struct {
+		Token string   `json:"token"`
+		User  employee `json:"user"`
+	}
+	c.mustDo("POST", "/api/users/login/", map[string]string{"username": username, "password": password}, http.StatusOK, &out)
+	c.token = out.Token
+	c.user = out.User
+	return c
+}
+
+// do sends a request and decodes a JSON answer into out. A status other
+// than want is an *apiError.
+func (c *apiClient) do(method, path string, body any, want int, out any) error {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		rd = bytes.NewReader(b)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
+	if err != nil {
+		return err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	if err != nil {
+		return err
+	}
+	if res.StatusCode != want {
+		return &apiError{Status: res.StatusCode, Body: string(data)}
+	}
+	if out != nil && len(data) > 0 {
+		if err := json.Unmarshal(data, out); err != nil {
+			return fmt.Errorf("%s %s: decode %q: %w", method, path, data, err)
+		}
+	}
+	return nil
+}
+
+// mustDo is do that fails the test on an error.
+func (c *apiClient) mustDo(method, path string, body any, want int, out any) {
+	c.t.Helper()
+	if err := c.do(method, path, body, want, out); err != nil {
+		c.t.Fatalf("%s %s: %v", method, path, err)
+	}
+}
+
+// problem is an RFC 9457 problem as the API sends it.
+type problem struct {
+	Detail string `json:"detail"`
+	Code   string `json:"code"`
+	Errors []struct {
+		Location string `json:"location"`
+		Message  string `json:"message"`
+	} `json:"errors"`
+}
+
+// problem sends a request that must fail with status and returns the problem.
+func (c *apiClient) problem(method, path string, body any, status int) problem {
+	c.t.Helper()
+	err := c.do(method, path, body, -1, nil)
+	var ae *apiError
+	if !errors.As(err, &ae) || ae.Status != status {
+		c.t.Fatalf("%s %s: got %v, want status %d", method, path, err, status)
+	}
+	var p problem
+	if err := json.Unmarshal([]byte(ae.Body), &p); err != nil {
+		c.t.Fatalf("%s %s: problem %q: %v", method, path, ae.Body, err)
+	}
+	return p
+}
+
+// getText fetches path and returns the body and its content type.
+func (c *apiClient) getText(path string) (string, string) {
+	c.t.Helper()
+	req, err := http.NewRequest("GET", c.base+path, nil)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK {
+		c.t.Fatalf("GET %s: status %d: %s", path, res.StatusCode, b)
+	}
+	return string(b), res.Header.Get("Content-Type")
+}
+
+// mustCreate creates an employee (with password) and returns it.
+func (c *apiClient) mustCreate(fields map[string]any) employee {
+	c.t.Helper()
+	var e employee
+	c.mustDo("POST", "/api/employees/", fields, http.StatusCreated, &e)
+	return e
+}
+
+// record records an attendance event on someone's behalf.
+func (c *apiClient) record(id int64, typ string, at time.Time) {
+	c.t.Helper()
+	c.mustDo("POST", "/api/attendance/", map[string]any{
+		"employee_id": id, "type": typ, "timestamp": at.UTC().Format(time.RFC3339), "note": "Recorded from the paper log",
+	}, http.StatusCreated, nil)
+}
+
+// writeFile writes data to name, creating its directory.
+func writeFile(t testing.TB, name string, data []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
