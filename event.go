@@ -124,6 +124,24 @@ func BuildDay(d Date, loc *time.Location, events []AttendanceEvent) Day {
 	return Day{Date: d}
 }
 
+// DaysTouched returns the local dates whose Day changes when ev is added to,
+// or voided from, an employee's events, prev being the non-voided event right
+// before it (nil if none). Sessions belong to their entry's date, so: the date
+// of ev when it is an entry (its sessions, and which entry is the first), and
+// the date of prev when prev is an entry (it gains or loses the exit after it).
+func DaysTouched(loc *time.Location, ev, prev *AttendanceEvent) []Date {
+	var out []Date
+	if ev.Type == Entry {
+		out = append(out, DateOf(ev.Timestamp.In(loc)))
+	}
+	if prev != nil && prev.Type == Entry {
+		if d := DateOf(prev.Timestamp.In(loc)); len(out) == 0 || out[0] != d {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
 // RecordEvent is a clock event to record. An employee clocking in or out gives
 // only Type; a manager recording on someone's behalf gives EmployeeID,
 // Timestamp and Note.

@@ -2,8 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -89,18 +87,7 @@ func (db *DB) recordEvent(ctx context.Context, tx *Tx, a attendance.Actor, r att
 	if err != nil {
 		return nil, db.internal("insert event", err)
 	}
-	sched := emp.Schedule()
-	day := sched.LocalDate(ev.Timestamp)
-	if ev.Type == attendance.Entry {
-		late, err := db.evaluateLateness(ctx, tx, emp, day)
-		if err != nil {
-			return nil, err
-		}
-		if l, ok := late[ev.ID]; ok {
-			ev.Late, ev.LateMinutes = l.late, l.minutes
-		}
-	}
-	if err := db.rebuildDays(ctx, tx, emp, day, prev); err != nil {
+	if err := db.refreshDays(ctx, tx, emp, ev, prev); err != nil {
 		return nil, err
 	}
 	recipients, chain, err := db.managersOf(ctx, tx, emp.ID)
@@ -124,91 +111,114 @@ func (db *DB) emitEvent(tx *Tx, ev *attendance.AttendanceEvent, chain attendance
 }
 
 // neighbours returns the employee's non-voided events right before and after
-// the instant t, leaving out the event skip.
+// the instant t, leaving out the event skip, in one round trip.
 func (db *DB) neighbours(ctx context.Context, tx *Tx, employeeID int64, t time.Time, skip int64) (prev, next *attendance.AttendanceEvent, err error) {
-	find := func(query string, args ...any) (*attendance.AttendanceEvent, error) {
-		e, err := scanEvent(tx.queryRow(ctx, `SELECT `+eventCols+` FROM attendance_events ev WHERE ev.employee_id = ? AND NOT ev.voided AND ev.id <> ? AND `+query, args...))
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, nil
+	const cond = `ev.employee_id = ? AND NOT ev.voided AND ev.id <> ?`
+	rows, err := tx.query(ctx, `SELECT * FROM (SELECT 0 AS side, `+eventCols+` FROM attendance_events ev
+			WHERE `+cond+` AND ev.ts <= ? ORDER BY ev.ts DESC, ev.id DESC LIMIT 1) p
+		UNION ALL
+		SELECT * FROM (SELECT 1 AS side, `+eventCols+` FROM attendance_events ev
+			WHERE `+cond+` AND ev.ts > ? ORDER BY ev.ts, ev.id LIMIT 1) n`,
+		employeeID, skip, db.t(t), employeeID, skip, db.t(t))
+	if err != nil {
+		return nil, nil, db.internal("neighbours", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var side int
+		var e attendance.AttendanceEvent
+		if err := rows.Scan(&side, &e.ID, &e.EmployeeID, &e.Type, timeCol{&e.Timestamp}, &e.Late, &e.LateMinutes, &e.Source,
+			&e.RecordedBy, &e.Note, &e.Voided, &e.VoidedBy, nullTimeCol{&e.VoidedAt}, &e.VoidNote); err != nil {
+			return nil, nil, db.internal("neighbours", err)
 		}
-		return e, db.internal("neighbours", err)
+		if side == 0 {
+			prev = &e
+		} else {
+			next = &e
+		}
 	}
-	if prev, err = find(`ev.ts <= ? ORDER BY ev.ts DESC, ev.id DESC LIMIT 1`, employeeID, skip, db.t(t)); err != nil {
-		return nil, nil, err
-	}
-	next, err = find(`ev.ts > ? ORDER BY ev.ts, ev.id LIMIT 1`, employeeID, skip, db.t(t))
-	return prev, next, err
+	return prev, next, db.internal("neighbours", rows.Err())
 }
 
-type lateness struct {
-	late    bool
-	minutes int
-}
-
-// evaluateLateness decides again which entry of the employee's date d is the
-// first and whether it is late, and stores the outcome on the entries.
-func (db *DB) evaluateLateness(ctx context.Context, tx *Tx, emp *attendance.Employee, d attendance.Date) (map[int64]lateness, error) {
-	sched := emp.Schedule()
-	entries, err := db.events(ctx, tx, `SELECT `+eventCols+` FROM attendance_events ev
-		WHERE ev.employee_id = ? AND NOT ev.voided AND ev.type = 'entry' AND ev.ts >= ? AND ev.ts < ? ORDER BY ev.ts, ev.id`,
-		emp.ID, db.t(d.In(sched.Location)), db.t(d.AddDays(1).In(sched.Location)))
-	if err != nil || len(entries) == 0 {
-		return nil, err
-	}
-	holidays, err := db.holidays(ctx, tx, d, d)
-	if err != nil {
-		return nil, err
-	}
-	onLeave, err := db.onLeave(ctx, tx, emp.ID, d)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[int64]lateness, len(entries))
-	for i, e := range entries {
-		var want lateness
-		if i == 0 {
-			want.late, want.minutes = sched.Lateness(e.Timestamp, holidays, onLeave)
+// refreshDays derives again the days that ev, just added or voided, touches
+// (attendance.DaysTouched), deciding the lateness of ev's date again when ev
+// is an entry, and sets ev's own lateness.
+func (db *DB) refreshDays(ctx context.Context, tx *Tx, emp *attendance.Employee, ev, prev *attendance.AttendanceEvent) error {
+	loc := emp.Schedule().Location
+	evDay := attendance.DateOf(ev.Timestamp.In(loc))
+	for _, d := range attendance.DaysTouched(loc, ev, prev) {
+		evaluate := ev.Type == attendance.Entry && d == evDay
+		events, err := db.refreshDay(ctx, tx, emp, d, evaluate)
+		if err != nil {
+			return err
 		}
-		out[e.ID] = want
-		if want.late != e.Late || want.minutes != e.LateMinutes {
-			if _, err := tx.exec(ctx, `UPDATE attendance_events SET late = ?, late_minutes = ? WHERE id = ?`, want.late, want.minutes, e.ID); err != nil {
-				return nil, db.internal("lateness", err)
+		for _, e := range events {
+			if e.ID == ev.ID {
+				ev.Late, ev.LateMinutes = e.Late, e.LateMinutes
 			}
-		}
-	}
-	return out, nil
-}
-
-// rebuildDays derives again the day d and, when an event before it may have
-// gained or lost its exit, the day of that event.
-func (db *DB) rebuildDays(ctx context.Context, tx *Tx, emp *attendance.Employee, d attendance.Date, prev *attendance.AttendanceEvent) error {
-	if err := db.rebuildDay(ctx, tx, emp, d); err != nil {
-		return err
-	}
-	if prev != nil {
-		if pd := emp.Schedule().LocalDate(prev.Timestamp); pd != d {
-			return db.rebuildDay(ctx, tx, emp, pd)
 		}
 	}
 	return nil
 }
 
-// rebuildDay derives the stored Day of date d from the employee's events.
-func (db *DB) rebuildDay(ctx context.Context, tx *Tx, emp *attendance.Employee, d attendance.Date) error {
-	loc := emp.Schedule().Location
-	start, end := d.In(loc), d.AddDays(1).In(loc)
-	events, err := db.events(ctx, tx, `SELECT `+eventCols+` FROM attendance_events ev
-		WHERE ev.employee_id = ? AND NOT ev.voided AND ev.ts >= ? AND ev.ts < ? ORDER BY ev.ts, ev.id`,
-		emp.ID, db.t(start), db.t(end))
+// refreshDay derives the stored Day of date d from the employee's events
+// (one read: the date's events and the first one after it). With evaluate,
+// it first decides again which entry is the date's first and whether it is
+// late, storing the outcome on the entries. It returns the date's events.
+func (db *DB) refreshDay(ctx context.Context, tx *Tx, emp *attendance.Employee, d attendance.Date, evaluate bool) ([]attendance.AttendanceEvent, error) {
+	sched := emp.Schedule()
+	start, end := db.t(d.In(sched.Location)), db.t(d.AddDays(1).In(sched.Location))
+	events, err := db.events(ctx, tx, `SELECT * FROM (SELECT `+eventCols+` FROM attendance_events ev
+			WHERE ev.employee_id = ? AND NOT ev.voided AND ev.ts >= ? AND ev.ts < ?) on_day
+		UNION ALL
+		SELECT * FROM (SELECT `+eventCols+` FROM attendance_events ev
+			WHERE ev.employee_id = ? AND NOT ev.voided AND ev.ts >= ? ORDER BY ev.ts, ev.id LIMIT 1) after_day
+		ORDER BY 4, 1`, emp.ID, start, end, emp.ID, end)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	after, err := db.events(ctx, tx, `SELECT `+eventCols+` FROM attendance_events ev
-		WHERE ev.employee_id = ? AND NOT ev.voided AND ev.ts >= ? ORDER BY ev.ts, ev.id LIMIT 1`, emp.ID, db.t(end))
-	if err != nil {
-		return err
+	if evaluate {
+		if err := db.evaluateLateness(ctx, tx, emp, d, events); err != nil {
+			return nil, err
+		}
 	}
-	return db.saveDay(ctx, tx, emp.ID, attendance.BuildDay(d, loc, append(events, after...)))
+	return events, db.saveDay(ctx, tx, emp.ID, attendance.BuildDay(d, sched.Location, events))
+}
+
+// evaluateLateness decides which of the events is the first entry of date d
+// and whether it is late (attendance.Schedule.Lateness), and stores changes.
+func (db *DB) evaluateLateness(ctx context.Context, tx *Tx, emp *attendance.Employee, d attendance.Date, events []attendance.AttendanceEvent) error {
+	sched := emp.Schedule()
+	var holiday, leave int
+	if err := tx.queryRow(ctx, `SELECT
+			(SELECT COUNT(*) FROM holidays WHERE date = ?),
+			(SELECT COUNT(*) FROM leave_requests WHERE employee_id = ? AND status = 'approved' AND start_date <= ? AND end_date >= ?)`,
+		d.String(), emp.ID, d.String(), d.String()).Scan(&holiday, &leave); err != nil {
+		return db.internal("lateness", err)
+	}
+	holidays := attendance.Holidays{}
+	if holiday > 0 {
+		holidays[d] = ""
+	}
+	first := true
+	for i := range events {
+		e := &events[i]
+		if e.Type != attendance.Entry || sched.LocalDate(e.Timestamp) != d {
+			continue
+		}
+		late, minutes := false, 0
+		if first {
+			late, minutes = sched.Lateness(e.Timestamp, holidays, leave > 0)
+			first = false
+		}
+		if late != e.Late || minutes != e.LateMinutes {
+			e.Late, e.LateMinutes = late, minutes
+			if _, err := tx.exec(ctx, `UPDATE attendance_events SET late = ?, late_minutes = ? WHERE id = ?`, late, minutes, e.ID); err != nil {
+				return db.internal("lateness", err)
+			}
+		}
+	}
+	return nil
 }
 
 func (db *DB) saveDay(ctx context.Context, tx *Tx, employeeID int64, day attendance.Day) error {
@@ -285,13 +295,7 @@ func (db *DB) VoidEvent(ctx context.Context, a attendance.Actor, id int64, note 
 			return db.internal("void", err)
 		}
 		ev.Voided, ev.VoidedBy, ev.VoidedAt, ev.VoidNote = true, &a.ID, &now, note
-		day := emp.Schedule().LocalDate(ev.Timestamp)
-		if ev.Type == attendance.Entry {
-			if _, err := db.evaluateLateness(ctx, tx, emp, day); err != nil {
-				return err
-			}
-		}
-		if err := db.rebuildDays(ctx, tx, emp, day, prev); err != nil {
+		if err := db.refreshDays(ctx, tx, emp, ev, prev); err != nil {
 			return err
 		}
 		chain, err := db.chain(ctx, tx, emp.ID)

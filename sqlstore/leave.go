@@ -217,10 +217,7 @@ func (db *DB) reevaluateRange(ctx context.Context, tx *Tx, emp *attendance.Emplo
 	}
 	rows.Close()
 	for _, d := range dates {
-		if _, err := db.evaluateLateness(ctx, tx, emp, d); err != nil {
-			return err
-		}
-		if err := db.rebuildDay(ctx, tx, emp, d); err != nil {
+		if _, err := db.refreshDay(ctx, tx, emp, d, true); err != nil {
 			return err
 		}
 	}
