@@ -55,7 +55,8 @@ type Config struct {
 	NotArrivedEvery time.Duration // 1 minute
 	LowBalanceEvery time.Duration // 24 hours
 	CleanupEvery    time.Duration // 1 hour
-	// PollInterval is how often workers look for new jobs without LISTEN (default 200ms).
+	// PollInterval is how often workers look for new jobs without LISTEN
+	// (default 1 s on SQLite, 200 ms on PostgreSQL).
 	PollInterval time.Duration
 }
 
@@ -152,6 +153,11 @@ func New(cfg Config) (*Runner, error) {
 	def(&cfg.NotArrivedEvery, time.Minute)
 	def(&cfg.LowBalanceEvery, 24*time.Hour)
 	def(&cfg.CleanupEvery, time.Hour)
+	if cfg.Dialect == "sqlite" {
+		// SQLite has one writer connection, shared with the requests: poll it
+		// rarely, and only for jobs (no notification table polled every 50 ms).
+		def(&cfg.PollInterval, time.Second)
+	}
 	def(&cfg.PollInterval, 200*time.Millisecond)
 
 	drv, pool, err := driver(cfg)
@@ -163,6 +169,7 @@ func New(cfg Config) (*Runner, error) {
 		Logger:            quiet(cfg.Logger),
 		FetchPollInterval: cfg.PollInterval,
 		FetchCooldown:     min(cfg.PollInterval, 100*time.Millisecond),
+		PollOnly:          cfg.Dialect == "sqlite",
 		JobTimeout:        5 * time.Minute,
 		MaxAttempts:       10,
 	}

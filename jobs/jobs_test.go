@@ -205,12 +205,25 @@ func (e *env) start(t *testing.T, cfg Config) *Runner {
 	return r
 }
 
-// eventually polls cond until it holds, failing after jobWait.
-func eventually(t *testing.T, what string, cond func() bool) {
+// eventually polls cond until it holds, failing after jobWait with River's
+// job table in the log.
+func (e *env) eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(jobWait)
 	for !cond() {
 		if time.Now().After(deadline) {
+			rows, err := e.Write.QueryContext(context.Background(), `SELECT id, kind, state, attempt, errors FROM river_job ORDER BY id`)
+			if err == nil {
+				for rows.Next() {
+					var id, attempt int
+					var kind, state string
+					var errs sql.NullString
+					if rows.Scan(&id, &kind, &state, &attempt, &errs) == nil {
+						t.Logf("river job %d %s: %s, attempt %d, errors %s", id, kind, state, attempt, errs.String)
+					}
+				}
+				rows.Close()
+			}
 			t.Fatalf("%s: not within %v", what, jobWait)
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -305,12 +318,11 @@ func TestNotArrivedJob(t *testing.T) {
 		emp := e.mustCreate(t, "emp", attendance.RoleEmployee, mgr.ID)
 		e.Clock.Set(monday.Add(time.Hour + 31*time.Minute)) // 08:31, past the 08:30 deadline
 		e.start(t, Config{NotArrivedEvery: time.Second})
-		t.Cleanup(func() { e.dump(t) })
-		eventually(t, "the periodic check reports the employee", func() bool { return len(e.notArrived(t, mgr, emp.ID)) > 0 })
+		e.eventually(t, "the periodic check reports the employee", func() bool { return len(e.notArrived(t, mgr, emp.ID)) > 0 })
 		if got := e.notArrived(t, mgr, emp.ID); len(got) != 1 {
 			t.Fatalf("%d not_arrived notifications, want 1", len(got))
 		}
-		eventually(t, "the job completes", func() bool {
+		e.eventually(t, "the job completes", func() bool {
 			return slices.ContainsFunc(e.jobs(t, NotArrivedArgs{}.Kind()), func(j riverJob) bool { return j.State == "completed" })
 		})
 	})
@@ -325,7 +337,7 @@ func TestPublishJobFollowsTheTransaction(t *testing.T) {
 		r := e.start(t, Config{Publisher: pub})
 		e.emit(t, r, false, message("rolled-back"))
 		e.emit(t, r, true, message("committed-1"), message("committed-2"))
-		eventually(t, "the committed job completes", func() bool {
+		e.eventually(t, "the committed job completes", func() bool {
 			jobs := e.jobs(t, PublishArgs{}.Kind())
 			return len(jobs) == 1 && jobs[0].State == "completed"
 		})
@@ -346,7 +358,7 @@ func TestPublishJobRetries(t *testing.T) {
 		pub := &publisher{fail: 2}
 		r := e.start(t, Config{Publisher: pub})
 		e.emit(t, r, true, message("late"))
-		eventually(t, "the job succeeds after two failures", func() bool {
+		e.eventually(t, "the job succeeds after two failures", func() bool {
 			jobs := e.jobs(t, PublishArgs{}.Kind())
 			return len(jobs) == 1 && jobs[0].State == "completed"
 		})
@@ -400,7 +412,7 @@ func TestTwoWorkers(t *testing.T) {
 		begin := time.Now()
 		e.start(t, Config{NotArrivedEvery: time.Second, Checks: countingChecks{e.DB, &checks}})
 		other.start(t, Config{NotArrivedEvery: time.Second, Checks: countingChecks{other.DB, &checks}})
-		eventually(t, "a worker reports the employee", func() bool { return len(e.notArrived(t, mgr, emp.ID)) > 0 })
+		e.eventually(t, "a worker reports the employee", func() bool { return len(e.notArrived(t, mgr, emp.ID)) > 0 })
 		// Several periods of a second pass; the check runs once a minute at most
 		// (River inserts one such job per minute), whichever worker leads.
 		time.Sleep(4 * time.Second)

@@ -97,3 +97,56 @@ func BenchmarkOverviewQuarter(b *testing.B) { benchmarkOverview(b, 90) }
 
 // BenchmarkOverviewYear sums up a year over 1,000 employees.
 func BenchmarkOverviewYear(b *testing.B) { benchmarkOverview(b, 365) }
+
+// BenchmarkRecordEvent clocks employees of the demo company in and out, one
+// transaction per event: the store's share of the clock endpoint.
+func BenchmarkRecordEvent(b *testing.B) {
+	db, _ := benchStore(b)
+	ctx := context.Background()
+	// Employees 100..199, each starting with whatever their last event calls for.
+	type emp struct {
+		a    attendance.Actor
+		next attendance.EventType
+	}
+	var emps []*emp
+	for id := int64(100); id < 200; id++ {
+		a := attendance.Actor{ID: id, Role: attendance.RoleEmployee}
+		next := attendance.Entry
+		if list, _, err := db.ListEvents(ctx, a, attendance.EventFilter{Page: attendance.Page{Limit: 1}}); err == nil && len(list) > 0 && list[0].Type == attendance.Entry && !list[0].Voided {
+			next = attendance.Exit
+		}
+		emps = append(emps, &emp{a, next})
+	}
+	i := 0
+	b.ResetTimer()
+	for b.Loop() {
+		e := emps[i%len(emps)]
+		i++
+		if _, err := db.RecordEvent(ctx, e.a, attendance.RecordEvent{Type: e.next}); err != nil {
+			b.Fatal(err)
+		}
+		if e.next == attendance.Entry {
+			e.next = attendance.Exit
+		} else {
+			e.next = attendance.Entry
+		}
+	}
+}
+
+// BenchmarkSessionActor looks up a live session: the database part of every
+// request's authentication.
+func BenchmarkSessionActor(b *testing.B) {
+	db, _ := benchStore(b)
+	ctx := context.Background()
+	now := time.Now()
+	if err := db.CreateSession(ctx, &attendance.Session{ID: "bench", EmployeeID: 1, RefreshID: "r", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+		b.Fatal(err)
+	}
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := db.SessionActor(ctx, "bench", now); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

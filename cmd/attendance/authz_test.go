@@ -2,13 +2,18 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 
 	"github.com/openattendance/attendance"
 )
@@ -216,6 +221,74 @@ func newAzWorld(t *testing.T) *azWorld {
 	}
 	w.notification = ns.Results[0].ID
 	return w
+}
+
+// azStream is a notification WebSocket of one actor that keeps every message.
+type azStream struct {
+	conn *websocket.Conn
+	mu   sync.Mutex
+	msgs [][]byte
+	done chan struct{}
+}
+
+// stream opens the WebSocket of actor a with a fresh session, from after_id 0:
+// the replay holds every notification the actor ever got.
+func (w *azWorld) stream(t *testing.T, a azActor) *azStream {
+	t.Helper()
+	c := w.login(w.users[a])
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(w.app.URL, "http")+"/ws/notifications/", nil)
+	if err != nil {
+		t.Fatalf("%s: dial: %v", a, err)
+	}
+	auth, _ := json.Marshal(map[string]any{"type": "auth", "token": c.Token, "after_id": 0})
+	if err := conn.Write(ctx, websocket.MessageText, auth); err != nil {
+		t.Fatalf("%s: auth: %v", a, err)
+	}
+	_, ready, err := conn.Read(ctx)
+	if err != nil || !bytes.Contains(ready, []byte(`"ready"`)) {
+		t.Fatalf("%s: ready: %s %v", a, ready, err)
+	}
+	s := &azStream{conn: conn, done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		for {
+			_, b, err := conn.Read(context.Background())
+			if err != nil {
+				return
+			}
+			s.mu.Lock()
+			s.msgs = append(s.msgs, b)
+			s.mu.Unlock()
+		}
+	}()
+	return s
+}
+
+// close ends the stream and returns what it received.
+func (s *azStream) close() [][]byte {
+	s.conn.CloseNow()
+	<-s.done
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.msgs
+}
+
+// has reports whether a message received so far contains sub.
+func (s *azStream) has(sub string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.ContainsFunc(s.msgs, func(b []byte) bool { return bytes.Contains(b, []byte(sub)) })
+}
+
+func azDone(s *azStream) bool {
+	select {
+	case <-s.done:
+		return true
+	default:
+		return false
+	}
 }
 
 // azOp is the expectation for one operation.
@@ -476,6 +549,35 @@ func TestAuthorizationMatrix(t *testing.T) {
 		op := azOps[k]
 		method := strings.Fields(k)[0]
 		t.Run(k, func(t *testing.T) {
+			// The live streams of callers out of scope must not carry the target
+			// either; the manager's proves that the stream works.
+			streams := map[azActor]*azStream{}
+			for _, a := range []azActor{azPeer, azMgrOut, azMgrIn} {
+				streams[a] = w.in(t).stream(t, a)
+			}
+			defer func() {
+				// Sync: the target clocks, and the manager in scope sees it.
+				v := w.in(t)
+				v.clock.Add(time.Minute)
+				var ev attendance.AttendanceEvent
+				v.login(v.users[azSelf]).Do("POST", "/api/attendance/", map[string]any{"type": v.nextType()}).Want(201).JSON(&ev)
+				mark := fmt.Sprintf(`"id":%d,`, ev.ID)
+				for deadline := time.Now().Add(5 * time.Second); !streams[azMgrIn].has(mark) && !azDone(streams[azMgrIn]) && time.Now().Before(deadline); {
+					time.Sleep(10 * time.Millisecond)
+				}
+				// Unless the cells ended the manager's session (logout, password change).
+				if !azDone(streams[azMgrIn]) && !streams[azMgrIn].has(mark) {
+					t.Errorf("the manager in scope did not see event %d of the target on the live stream", ev.ID)
+				}
+				time.Sleep(50 * time.Millisecond)
+				for a, s := range streams {
+					for _, m := range s.close() {
+						if leaks := azLeaks(m, w.target.ID); a.outOfScope() && len(leaks) > 0 {
+							t.Errorf("the live stream of the %s carried the target (%v): %s", a, leaks, m)
+						}
+					}
+				}
+			}()
 			for a := azAnon; a < azActors; a++ {
 				t.Run(a.String(), func(t *testing.T) {
 					cells++
@@ -517,6 +619,33 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 		})
 	}
+	t.Run("searches and exports", func(t *testing.T) {
+		w := w.in(t)
+		var cur attendance.Employee
+		w.login(w.root).Do("GET", fmt.Sprintf("/api/employees/%d/", w.target.ID), nil).Want(200).JSON(&cur)
+		dept := url.QueryEscape(cur.Department)
+		for _, path := range []string{
+			"/api/employees/?active=all&q=" + azCanaryFirst[:6],
+			"/api/employees/?active=all&q=" + url.QueryEscape(azCanaryEmail),
+			"/api/employees/?active=all&department=" + dept,
+			"/api/attendance/overview/?format=csv",
+			"/api/attendance/overview/?format=csv&department=" + dept,
+			"/api/attendance/overview/?department=" + dept,
+			"/api/leaves/overview/?department=" + dept,
+			"/api/leaves/overview/?limit=500",
+		} {
+			for _, a := range []azActor{azPeer, azMgrOut, azMgrIn} {
+				res := w.login(w.users[a]).Do("GET", path, nil)
+				leaks := azLeaks(res.Body, w.target.ID)
+				switch {
+				case a.outOfScope() && len(leaks) > 0:
+					t.Errorf("GET %s as %s reveals the target (%v): %s", path, a, leaks, res.Body)
+				case !a.outOfScope() && (res.Status != 200 || len(leaks) == 0):
+					t.Errorf("GET %s as %s: %d without the target: %s", path, a, res.Status, res.Body)
+				}
+			}
+		}
+	})
 	t.Logf("%d cells (%d operations × %d callers)", cells, len(keys), azActors)
 	// The canary check can fail: callers in scope do see the target.
 	if sawCanary == 0 {
@@ -717,4 +846,48 @@ func mergeMaps(ms ...map[string]any) map[string]any {
 		}
 	}
 	return out
+}
+
+// TestIdempotencyKeyIsPerUser: a key replays only its own user's request;
+// another user sending the same key and body gets their own result, never the
+// first user's object.
+func TestIdempotencyKeyIsPerUser(t *testing.T) {
+	t.Parallel()
+	app := mustStart(t)
+	boss := app.Admin.NewUser("idk_boss", map[string]any{"role": "manager"})
+	a := boss.NewUser("idk_a", nil)
+	b := boss.NewUser("idk_b", nil)
+	for _, tc := range []struct {
+		path string
+		body map[string]any
+	}{
+		{"/api/attendance/", map[string]any{"type": "entry"}},
+		{"/api/leaves/request/", map[string]any{"leave_type": "sick", "start_date": "2027-02-01", "end_date": "2027-02-01"}},
+	} {
+		var first, again, other struct {
+			ID         int64 `json:"id"`
+			EmployeeID int64 `json:"employee_id"`
+		}
+		a.In(t).Do("POST", tc.path, tc.body, "Idempotency-Key", "shared-key").Want(201).JSON(&first)
+		a.In(t).Do("POST", tc.path, tc.body, "Idempotency-Key", "shared-key").Want(201).JSON(&again)
+		if again != first {
+			t.Errorf("%s: the repeat got %+v, want the first result %+v", tc.path, again, first)
+		}
+		res := b.In(t).Do("POST", tc.path, tc.body, "Idempotency-Key", "shared-key").Want(201).JSON(&other)
+		if other.EmployeeID != b.ID() || other.ID == first.ID {
+			t.Errorf("%s: another user with the same key got %s, want their own new object", tc.path, res.Body)
+		}
+		// A manager recording on someone's behalf with that key is a new request too.
+		if tc.path == "/api/attendance/" {
+			var rec struct {
+				ID         int64 `json:"id"`
+				EmployeeID int64 `json:"employee_id"`
+			}
+			boss.In(t).Do("POST", tc.path, map[string]any{"type": "exit", "employee_id": a.ID(), "note": "left early"},
+				"Idempotency-Key", "shared-key").Want(201).JSON(&rec)
+			if rec.ID == first.ID || rec.EmployeeID != a.ID() {
+				t.Errorf("manager with the same key got %+v", rec)
+			}
+		}
+	}
 }
