@@ -18,7 +18,7 @@ const demoPassword = "demo-password"
 
 func runDemo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("demo", "Fills the database with a realistic demo company: departments, managers, offices in several time zones, holidays, attendance, leave. Every demo user's password is "+demoPassword+".", stderr)
-	build := bindConfig(fs, getenv, "data-dir", "database-url", "timezone", "log-format", "log-level")
+	build := bindConfig(fs, getenv, "data-dir", "database-url", "timezone", "admin-username", "admin-password", "log-format", "log-level")
 	employees := fs.Int("employees", 50, "how many employees")
 	days := fs.Int("days", 30, "days of attendance, ending yesterday")
 	seed := fs.Uint64("seed", 1, "the same seed makes the same company")
