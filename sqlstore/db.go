@@ -172,9 +172,10 @@ type Tx struct {
 	unprepared []string // queries to prepare once the writer is free
 }
 
-// begin starts a write transaction.
+// begin starts a write transaction. Once begun it is not cancelled with its
+// request (see exec).
 func (db *DB) begin(ctx context.Context) (*Tx, error) {
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.write.BeginTx(context.WithoutCancel(ctx), nil)
 	if err != nil {
 		return nil, db.internal("begin", err)
 	}
@@ -226,7 +227,13 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	return tx.commit(ctx)
 }
 
+// Statements run with their caller's values but not its cancellation: a
+// write transaction runs to its end (a client that hangs up mid-write gets
+// nothing half-done), and the SQLite driver then needs no watcher goroutine
+// per statement. Short reads do the same; the long overview read keeps it.
+
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = context.WithoutCancel(ctx)
 	q := tx.db.q(query)
 	if st := tx.stmt(ctx, q); st != nil {
 		return st.ExecContext(ctx, args...)
@@ -235,6 +242,7 @@ func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, 
 }
 
 func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = context.WithoutCancel(ctx)
 	q := tx.db.q(query)
 	if st := tx.stmt(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
@@ -243,6 +251,7 @@ func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 }
 
 func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = context.WithoutCancel(ctx)
 	q := tx.db.q(query)
 	if st := tx.stmt(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
@@ -275,6 +284,7 @@ type readPool struct{ db *DB }
 func (db *DB) reader() queryer { return readPool{db} }
 
 func (r readPool) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = context.WithoutCancel(ctx)
 	q := r.db.q(query)
 	if st := r.db.reads.getOrPrepare(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
@@ -283,6 +293,7 @@ func (r readPool) query(ctx context.Context, query string, args ...any) (*sql.Ro
 }
 
 func (r readPool) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = context.WithoutCancel(ctx)
 	q := r.db.q(query)
 	if st := r.db.reads.getOrPrepare(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)

@@ -64,9 +64,9 @@ func (db *DB) Overview(ctx context.Context, a attendance.Actor, f attendance.Ove
 	// Employees first, then each one's days by primary key: the rows come out
 	// in order without a sort, and the cost follows the days in the range.
 	// (CROSS JOIN fixes that join order on SQLite; PostgreSQL plans its own.)
-	rows, err := db.reader().query(ctx, `SELECT d.employee_id, d.date, d.entries, d.late, d.late_minutes, d.worked_seconds, d.open_sessions
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT d.employee_id, d.date, d.entries, d.late, d.late_minutes, d.worked_seconds, d.open_sessions
 		FROM employees e CROSS JOIN attendance_days d
-		WHERE d.employee_id = e.id AND `+w.String()+` AND d.date >= ? AND d.date <= ? ORDER BY e.id, d.date`,
+		WHERE d.employee_id = e.id AND `+w.String()+` AND d.date >= ? AND d.date <= ? ORDER BY e.id, d.date`),
 		append(w.args, first.String(), last.String())...)
 	if err != nil {
 		return nil, db.internal("overview", err)
