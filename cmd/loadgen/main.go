@@ -471,4 +471,3 @@ func rssKB(pid int) int64 {
 	}
 	return 0
 }
-
