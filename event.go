@@ -112,6 +112,27 @@ func BuildDays(loc *time.Location, events []AttendanceEvent) []Day {
 	return days
 }
 
+// AddEntry returns the day after an entry was appended at the end of the
+// employee's events: one more entry, its session open; the day's first entry
+// sets the day's lateness. Appending keeps a day what BuildDays would make
+// of the longer list, without reading it.
+func (d Day) AddEntry(late bool, lateMinutes int) Day {
+	if d.Entries == 0 {
+		d.Late, d.LateMinutes = late, lateMinutes
+	}
+	d.Entries++
+	d.OpenSessions++
+	return d
+}
+
+// CloseSession returns the day after an exit at exit was appended right
+// after its open session's entry at entry.
+func (d Day) CloseSession(entry, exit time.Time) Day {
+	d.OpenSessions--
+	d.WorkedSeconds += int64(exit.Sub(entry) / time.Second)
+	return d
+}
+
 // BuildDay derives the Day of date d from events, the employee's non-voided
 // events in time order from the start of d up to and including the first event
 // after d (which may close d's last session). See BuildDays.

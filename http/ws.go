@@ -261,13 +261,14 @@ func (s *Server) wsWrite(ctx context.Context, c *websocket.Conn, v any) error {
 	return c.Write(ctx, websocket.MessageText, b)
 }
 
-// originHosts are the hosts of the allowed origins; the server's own host is
-// always allowed by the WebSocket library.
+// originHosts are the allowed origins as the WebSocket library's patterns:
+// scheme://host, so that the scheme must match too (as for CORS); the
+// server's own host is always allowed by the library.
 func (s *Server) originHosts() []string {
 	var hosts []string
 	for _, o := range s.cfg.AllowedOrigins {
-		if u, err := url.Parse(o); err == nil && u.Host != "" {
-			hosts = append(hosts, u.Host)
+		if u, err := url.Parse(o); err == nil && u.Scheme != "" && u.Host != "" {
+			hosts = append(hosts, u.Scheme+"://"+u.Host)
 		}
 	}
 	return hosts

@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -82,12 +84,27 @@ func (db *DB) recordEvent(ctx context.Context, tx *Tx, a attendance.Actor, r att
 	if err := attendance.CheckSequence(prev, next, ev.Type); err != nil {
 		return nil, err
 	}
-	ev.ID, err = tx.insertID(ctx, `INSERT INTO attendance_events (employee_id, type, ts, source, recorded_by, note, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, ev.EmployeeID, string(ev.Type), db.t(ev.Timestamp), string(ev.Source), ev.RecordedBy, ev.Note, db.t(now))
+	// The usual case appends at the end of the employee's events: the day it
+	// touches is updated from its stored row. An event recorded before others
+	// derives the touched days again from the events.
+	var day *attendance.Day
+	if next == nil {
+		if day, err = db.appendToDay(ctx, tx, emp, ev, prev); err != nil {
+			return nil, err
+		}
+	}
+	ev.ID, err = tx.insertID(ctx, `INSERT INTO attendance_events (employee_id, type, ts, late, late_minutes, source, recorded_by, note, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, ev.EmployeeID, string(ev.Type), db.t(ev.Timestamp), ev.Late, ev.LateMinutes,
+		string(ev.Source), ev.RecordedBy, ev.Note, db.t(now))
 	if err != nil {
 		return nil, db.internal("insert event", err)
 	}
-	if err := db.refreshDays(ctx, tx, emp, ev, prev); err != nil {
+	if day != nil {
+		err = db.saveDay(ctx, tx, emp.ID, *day)
+	} else {
+		err = db.refreshDays(ctx, tx, emp, ev, prev)
+	}
+	if err != nil {
 		return nil, err
 	}
 	recipients, chain, err := db.managersOf(ctx, tx, emp.ID)
@@ -140,6 +157,68 @@ func (db *DB) neighbours(ctx context.Context, tx *Tx, employeeID int64, t time.T
 	return prev, next, db.internal("neighbours", rows.Err())
 }
 
+// appendToDay works out the day that ev, about to be appended after prev at
+// the end of the employee's events, changes — from the stored day, without
+// reading the events — and sets ev's lateness. It returns nil when the stored
+// day does not fit (then the caller derives it from the events).
+func (db *DB) appendToDay(ctx context.Context, tx *Tx, emp *attendance.Employee, ev, prev *attendance.AttendanceEvent) (*attendance.Day, error) {
+	sched := emp.Schedule()
+	switch {
+	case ev.Type == attendance.Entry:
+		d := sched.LocalDate(ev.Timestamp)
+		day, err := db.day(ctx, tx, emp.ID, d)
+		if err != nil {
+			return nil, err
+		}
+		if day.Entries == 0 {
+			holidays, onLeave, err := db.lateFacts(ctx, tx, emp.ID, d)
+			if err != nil {
+				return nil, err
+			}
+			ev.Late, ev.LateMinutes = sched.Lateness(ev.Timestamp, holidays, onLeave)
+		}
+		day = day.AddEntry(ev.Late, ev.LateMinutes)
+		return &day, nil
+	case prev != nil && prev.Type == attendance.Entry:
+		day, err := db.day(ctx, tx, emp.ID, sched.LocalDate(prev.Timestamp))
+		if err != nil || day.OpenSessions == 0 {
+			return nil, err
+		}
+		day = day.CloseSession(prev.Timestamp, ev.Timestamp)
+		return &day, nil
+	}
+	return nil, nil
+}
+
+// day reads the stored day of an employee's date; a date without one is empty.
+func (db *DB) day(ctx context.Context, tx *Tx, employeeID int64, d attendance.Date) (attendance.Day, error) {
+	day := attendance.Day{Date: d}
+	err := tx.queryRow(ctx, `SELECT entries, late, late_minutes, worked_seconds, open_sessions FROM attendance_days
+		WHERE employee_id = ? AND date = ?`, employeeID, d.String()).
+		Scan(&day.Entries, &day.Late, &day.LateMinutes, &day.WorkedSeconds, &day.OpenSessions)
+	if errors.Is(err, sql.ErrNoRows) {
+		return attendance.Day{Date: d}, nil
+	}
+	return day, db.internal("day", err)
+}
+
+// lateFacts reads what lateness depends on besides the schedule: whether the
+// date is a holiday, and whether the employee has approved leave on it.
+func (db *DB) lateFacts(ctx context.Context, tx *Tx, employeeID int64, d attendance.Date) (attendance.Holidays, bool, error) {
+	var holiday, leave int
+	if err := tx.queryRow(ctx, `SELECT
+			(SELECT COUNT(*) FROM holidays WHERE date = ?),
+			(SELECT COUNT(*) FROM leave_requests WHERE employee_id = ? AND status = 'approved' AND start_date <= ? AND end_date >= ?)`,
+		d.String(), employeeID, d.String(), d.String()).Scan(&holiday, &leave); err != nil {
+		return nil, false, db.internal("lateness", err)
+	}
+	holidays := attendance.Holidays{}
+	if holiday > 0 {
+		holidays[d] = ""
+	}
+	return holidays, leave > 0, nil
+}
+
 // refreshDays derives again the days that ev, just added or voided, touches
 // (attendance.DaysTouched), deciding the lateness of ev's date again when ev
 // is an entry, and sets ev's own lateness.
@@ -189,16 +268,9 @@ func (db *DB) refreshDay(ctx context.Context, tx *Tx, emp *attendance.Employee, 
 // and whether it is late (attendance.Schedule.Lateness), and stores changes.
 func (db *DB) evaluateLateness(ctx context.Context, tx *Tx, emp *attendance.Employee, d attendance.Date, events []attendance.AttendanceEvent) error {
 	sched := emp.Schedule()
-	var holiday, leave int
-	if err := tx.queryRow(ctx, `SELECT
-			(SELECT COUNT(*) FROM holidays WHERE date = ?),
-			(SELECT COUNT(*) FROM leave_requests WHERE employee_id = ? AND status = 'approved' AND start_date <= ? AND end_date >= ?)`,
-		d.String(), emp.ID, d.String(), d.String()).Scan(&holiday, &leave); err != nil {
-		return db.internal("lateness", err)
-	}
-	holidays := attendance.Holidays{}
-	if holiday > 0 {
-		holidays[d] = ""
+	holidays, onLeave, err := db.lateFacts(ctx, tx, emp.ID, d)
+	if err != nil {
+		return err
 	}
 	first := true
 	for i := range events {
@@ -208,7 +280,7 @@ func (db *DB) evaluateLateness(ctx context.Context, tx *Tx, emp *attendance.Empl
 		}
 		late, minutes := false, 0
 		if first {
-			late, minutes = sched.Lateness(e.Timestamp, holidays, leave > 0)
+			late, minutes = sched.Lateness(e.Timestamp, holidays, onLeave)
 			first = false
 		}
 		if late != e.Late || minutes != e.LateMinutes {

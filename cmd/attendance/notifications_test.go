@@ -285,6 +285,8 @@ func TestNotArrived(t *testing.T) {
 	} {
 		users[u.name] = mgr.NewUser("na-"+u.name, u.fields)
 	}
+	gone := mgr.CreateEmployee("na-gone", nil) // deactivated: never reported
+	mgr.Do("DELETE", fmt.Sprintf("/api/employees/%d/", gone.ID), nil).Want(204)
 	wsClockIn(users["present"], attendance.Entry)
 	r := wsRequestLeave(users["onleave"], attendance.LeaveAnnual, "2026-11-02", "2026-11-02")
 	wsDecide(mgr, r.ID, "approve")
@@ -296,7 +298,7 @@ func TestNotArrived(t *testing.T) {
 	// reported returns who has been reported to c, by username, for each date.
 	reported := func(c *client) map[string][]string {
 		t.Helper()
-		byID := map[int64]string{mgr.ID(): "mgr"}
+		byID := map[int64]string{mgr.ID(): "mgr", gone.ID: "gone"}
 		for name, u := range users {
 			byID[u.ID()] = name
 		}

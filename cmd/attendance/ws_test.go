@@ -21,7 +21,7 @@ import (
 // wsWait bounds the wait for a pushed message or a close. The service
 // pushes at once (a write publishes right after its commit, before the HTTP
 // response); the slack is for the race detector on a loaded machine.
-const wsWait = 3 * time.Second
+const wsWait = 5 * time.Second
 
 // wsMonday is 08:20 UTC on a Monday: an entry now is 20 minutes late for the
 // default 08:00 start, and no not_arrived deadline (08:30) has passed, so the
@@ -368,7 +368,9 @@ func TestStreamAuth(t *testing.T) {
 			s.Auth(user.Token, 0)
 			s.WantReady(user.ID())
 		}
-		for _, origin := range []string{"https://evil.example.com", "http://127.0.0.1:1", "null"} {
+		// Another site, the same host on another port, the allowed site over
+		// plain http (an origin is scheme, host and port), an opaque origin.
+		for _, origin := range []string{"https://evil.example.com", "http://127.0.0.1:1", "http://dash.example.com", "null"} {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			conn, res, err := websocket.Dial(ctx, wsURLOf(app), &websocket.DialOptions{HTTPHeader: http.Header{"Origin": {origin}}})
 			cancel()
@@ -620,4 +622,24 @@ func TestStreamLive(t *testing.T) {
 	sMgr2.WantAttendance(emp2.ID(), attendance.Exit)
 	sAdmin.WantAttendance(emp1.ID(), attendance.Exit)
 	sAdmin.WantAttendance(emp2.ID(), attendance.Exit)
+}
+
+// TestStreamShutdown: stopping the service closes the open sockets ("going
+// away"), and does not wait for them to go idle.
+func TestStreamShutdown(t *testing.T) {
+	t.Parallel()
+	app := mustStart(t, withClock(newClock(wsMonday)))
+	user := app.Admin.NewUser("shutdown", nil)
+	s := wsOpen(t, user, 0)
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		app.Stop()
+	}()
+	s.WantClosed(websocket.StatusGoingAway, 10*time.Second)
+	select {
+	case <-stopped:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the service did not stop within 10 s with a socket open")
+	}
 }
