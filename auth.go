@@ -84,6 +84,10 @@ type AuthService interface {
 	ChangePassword(ctx context.Context, actor Actor, oldPassword, newPassword string) error
 	// Authenticate checks an access token and returns its actor.
 	Authenticate(ctx context.Context, token string) (Actor, error)
+	// Session returns the actor of a session that is still live (not logged
+	// out, user active), e.g. for a long-lived stream whose token has expired
+	// since it was opened.
+	Session(ctx context.Context, sessionID string) (Actor, error)
 }
 
 // Login rate limit: the 6th attempt after 5 failures of one username from one

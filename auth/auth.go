@@ -264,3 +264,8 @@ func (s *Service) Authenticate(ctx context.Context, token string) (attendance.Ac
 	}
 	return a, nil
 }
+
+// Session returns the actor of a live session.
+func (s *Service) Session(ctx context.Context, sessionID string) (attendance.Actor, error) {
+	return s.store.SessionActor(ctx, sessionID, s.Now())
+}

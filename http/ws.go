@@ -130,7 +130,7 @@ func (s *Server) notificationStream(w http.ResponseWriter, r *http.Request) {
 
 	// Subscribe before the replay, so that nothing committed in between is missed;
 	// what the replay already sent is skipped when it comes live.
-	sub := s.Broker.Subscribe(actor.Actor)
+	sub := s.Broker.Subscribe(actor)
 	defer sub.Close()
 
 	if err := s.wsWrite(ctx, c, wsReady{Type: "ready", UserID: actor.ID}); err != nil {
@@ -171,7 +171,9 @@ func (s *Server) notificationStream(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		case <-recheck.C:
-			if a, err := s.Auth.Authenticate(ctx, actor.token); err != nil || a.Role != actor.Role {
+			// The session, not the token: a dashboard outlives its 15-minute
+			// access token, and stays open as long as its session is live.
+			if a, err := s.Auth.Session(ctx, actor.SessionID); err != nil || a.Role != actor.Role {
 				c.Close(closeUnauthorized, "the session has ended")
 				return
 			}
@@ -196,13 +198,7 @@ func (s *Server) notificationStream(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// wsActor is the authenticated user of a stream and the token it used.
-type wsActor struct {
-	attendance.Actor
-	token string
-}
-
-func (s *Server) wsAuthenticate(ctx context.Context, c *websocket.Conn) (wsActor, int64, error) {
+func (s *Server) wsAuthenticate(ctx context.Context, c *websocket.Conn) (attendance.Actor, int64, error) {
 	// A read whose context ends drops the connection without a close frame,
 	// and wsjson.Read closes with 1007 on bad JSON: the deadline and the
 	// decoding are done here, so that the client sees 4401 in both cases.
@@ -210,30 +206,30 @@ func (s *Server) wsAuthenticate(ctx context.Context, c *websocket.Conn) (wsActor
 	defer late.Stop()
 	typ, b, err := c.Read(ctx)
 	if err != nil {
-		return wsActor{}, 0, err
+		return attendance.Actor{}, 0, err
 	}
 	if !late.Stop() {
-		return wsActor{}, 0, errors.New("no auth message in time")
+		return attendance.Actor{}, 0, errors.New("no auth message in time")
 	}
 	var msg wsAuth
 	if typ != websocket.MessageText || json.Unmarshal(b, &msg) != nil || msg.Type != "auth" || msg.Token == "" || msg.AfterID < 0 {
-		return wsActor{}, 0, errors.New("the first message must be {\"type\":\"auth\",\"token\":…}")
+		return attendance.Actor{}, 0, errors.New("the first message must be {\"type\":\"auth\",\"token\":…}")
 	}
 	ctx, cancel := context.WithTimeout(ctx, wsAuthTimeout)
 	defer cancel()
 	a, err := s.Auth.Authenticate(ctx, msg.Token)
 	if err != nil {
-		return wsActor{}, 0, err
+		return attendance.Actor{}, 0, err
 	}
-	return wsActor{Actor: a, token: msg.Token}, msg.AfterID, nil
+	return a, msg.AfterID, nil
 }
 
 // wsReplay sends the stored notifications after afterID, oldest first, and
 // returns the last id sent.
-func (s *Server) wsReplay(ctx context.Context, c *websocket.Conn, a wsActor, afterID int64) (int64, error) {
+func (s *Server) wsReplay(ctx context.Context, c *websocket.Conn, a attendance.Actor, afterID int64) (int64, error) {
 	last := afterID
 	for {
-		list, err := s.Notifications.NotificationsAfter(ctx, a.Actor, last, wsReplayPage)
+		list, err := s.Notifications.NotificationsAfter(ctx, a, last, wsReplayPage)
 		if err != nil {
 			s.Logger.ErrorContext(ctx, "websocket replay", "err", err)
 			c.Close(websocket.StatusInternalError, "replay failed")

@@ -182,8 +182,10 @@ func (db *DB) DecideLeave(ctx context.Context, a attendance.Actor, id int64, act
 			return err
 		}
 		db.emitLeave(tx, r)
-		if status == attendance.LeaveApproved && r.LeaveType == attendance.LeaveAnnual {
-			return db.checkLowBalance(ctx, tx, emp, r.StartDate.Year())
+		// The contract watches the current year's balance; leave approved for
+		// another year is checked by the daily job once that year has come.
+		if year := db.companyToday().Year(); status == attendance.LeaveApproved && r.LeaveType == attendance.LeaveAnnual && r.StartDate.Year() == year {
+			return db.checkLowBalance(ctx, tx, emp, year)
 		}
 		return nil
 	})
