@@ -154,6 +154,7 @@ func Dialect() sqlstore.Dialect {
 		Name:              "sqlite",
 		EncodeTime:        func(t time.Time) any { return t.UnixMicro() },
 		IsUniqueViolation: isUniqueViolation,
+		GroupCommit:       true,
 	}
 }
 

@@ -12,7 +12,8 @@ import (
 // transaction, without the per-request rules: for loading a demo company,
 // whose generator obeys the rules itself. Never for user input.
 func (db *DB) Bulk(ctx context.Context, fn func(w *BulkWriter) error) error {
-	return db.inTx(ctx, func(tx *Tx) error {
+	// Its own transaction: a savepoint around a load this size would only cost.
+	return db.inOwnTx(ctx, func(tx *Tx) error {
 		w := &BulkWriter{db: db, tx: tx}
 		defer w.close()
 		return fn(w)

@@ -42,6 +42,9 @@ type Dialect struct {
 	EncodeTime func(time.Time) any
 	// IsUniqueViolation reports whether err is a unique constraint violation.
 	IsUniqueViolation func(error) bool
+	// GroupCommit runs concurrent write transactions in one transaction, each
+	// in a savepoint, committing once (SQLite, whose writes are serial anyway).
+	GroupCommit bool
 }
 
 // Config is the company policy the services apply.
@@ -85,6 +88,7 @@ type DB struct {
 	queries sync.Map // shared SQL → dialect SQL
 	writes  *stmtCache
 	reads   *stmtCache
+	batch   *batcher // group commit, on a single-writer database
 }
 
 var (
@@ -110,14 +114,18 @@ func New(write, read *sql.DB, d Dialect, cfg Config) (*DB, error) {
 	if read == nil {
 		read = write
 	}
-	return &DB{
+	db := &DB{
 		write: write, read: read, d: d, cfg: cfg,
 		Now:     func() time.Time { return time.Now() },
 		Logger:  slog.Default(),
 		company: loc,
 		writes:  newStmtCache(write),
 		reads:   newStmtCache(read),
-	}, nil
+	}
+	if d.GroupCommit {
+		db.batch = newBatcher(db)
+	}
+	return db, nil
 }
 
 // Dialect returns the store's dialect.
@@ -202,8 +210,20 @@ func (tx *Tx) commit(ctx context.Context) error {
 	return nil
 }
 
-// inTx runs fn in a write transaction and commits when it returns nil.
+// inTx runs fn in a write transaction and commits when it returns nil. On a
+// single-writer database the transaction may share its commit with others
+// (see batch.go); either way, inTx returns after the commit.
 func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
+	if db.batch != nil {
+		if err, ok := db.batch.do(ctx, fn); ok {
+			return err
+		}
+	}
+	return db.inOwnTx(ctx, fn)
+}
+
+// inOwnTx runs fn in a transaction of its own, never grouped.
+func (db *DB) inOwnTx(ctx context.Context, fn func(tx *Tx) error) error {
 	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
@@ -358,8 +378,12 @@ func (c *stmtCache) close() {
 	}
 }
 
-// Close releases the prepared statements (the pools belong to the caller).
+// Close stops the group commit and releases the prepared statements (the
+// pools belong to the caller).
 func (db *DB) Close() error {
+	if db.batch != nil {
+		db.batch.close()
+	}
 	db.writes.close()
 	db.reads.close()
 	return nil

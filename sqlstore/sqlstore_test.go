@@ -92,6 +92,7 @@ func mustOpen(t *testing.T, kind string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { db.Close() })
 	c := &clock{t: time.Date(2026, 11, 2, 7, 0, 0, 0, time.UTC)} // a Monday
 	db.Now = c.Now
 	db.Hasher = auth.NewHasher(cheap, 0)

@@ -28,7 +28,7 @@ type Store struct {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.close() }
+func (s *Store) Close() error { return errors.Join(s.DB.Close(), s.close()) }
 
 // openStore opens the configured database and, unless told not to, migrates it.
 func openStore(ctx context.Context, c Config, logger *slog.Logger, migrate bool) (*Store, error) {
