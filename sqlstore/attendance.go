@@ -434,11 +434,3 @@ func (db *DB) holidays(ctx context.Context, q queryer, first, last attendance.Da
 	}
 	return h, db.internal("holidays", rows.Err())
 }
-
-// onLeave reports whether the employee has approved leave on date d.
-func (db *DB) onLeave(ctx context.Context, q queryer, employeeID int64, d attendance.Date) (bool, error) {
-	var n int
-	err := q.queryRow(ctx, `SELECT COUNT(*) FROM leave_requests
-		WHERE employee_id = ? AND status = 'approved' AND start_date <= ? AND end_date >= ?`, employeeID, d.String(), d.String()).Scan(&n)
-	return n > 0, db.internal("on leave", err)
-}

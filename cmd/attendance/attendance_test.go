@@ -464,11 +464,10 @@ func TestIdempotencyKey(t *testing.T) {
 // team is an admin, a manager with one report, and a second manager with a
 // report of their own, outside the first manager's scope.
 type team struct {
-	app              *testApp
-	clock            *testClock
-	mgr, emp         *client
-	otherMgr, stray  *client
-	mgrEmp, strayEmp attendance.Employee
+	app             *testApp
+	clock           *testClock
+	mgr, emp        *client
+	otherMgr, stray *client
 }
 
 func newTeam(t *testing.T, start time.Time, empFields map[string]any, opts ...appOption) *team {
