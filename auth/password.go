@@ -20,13 +20,14 @@ type Hasher struct {
 }
 
 // NewHasher returns a hasher that runs at most limit hashes at once; limit <= 0
-// means one per CPU.
+// means one per two CPUs (at least one): a hash takes a core for some 25 ms,
+// and a storm of logins must leave the other cores to everyone else.
 func NewHasher(params *argon2id.Params, limit int) *Hasher {
 	if params == nil {
 		params = Params
 	}
 	if limit <= 0 {
-		limit = runtime.NumCPU()
+		limit = max(1, runtime.NumCPU()/2)
 	}
 	h := &Hasher{params: params, slots: make(chan struct{}, limit)}
 	// A hash of nothing, so that an unknown username costs a login as much time as a known one.
