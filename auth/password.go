@@ -3,8 +3,11 @@ package auth
 import (
 	"context"
 	"runtime"
+	"time"
 
 	"github.com/alexedwards/argon2id"
+
+	"github.com/openattendance/attendance"
 )
 
 // Params are OWASP's minimum for argon2id: 19 MiB, two passes, one lane.
@@ -35,12 +38,27 @@ func NewHasher(params *argon2id.Params, limit int) *Hasher {
 	return h
 }
 
+// MaxHashWait bounds the wait for a hashing slot: past it, the caller is told
+// to come back (429) instead of queueing without end behind a storm of logins.
+const MaxHashWait = 10 * time.Second
+
 func (h *Hasher) acquire(ctx context.Context) error {
+	select {
+	case h.slots <- struct{}{}:
+		return nil
+	default:
+	}
+	t := time.NewTimer(MaxHashWait)
+	defer t.Stop()
 	select {
 	case h.slots <- struct{}{}:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
+	case <-t.C:
+		e := attendance.Errorf(attendance.KindRateLimited, "busy", "the server is busy checking passwords; try again in a few seconds")
+		e.RetryAfter = 5
+		return e
 	}
 }
 
