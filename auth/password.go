@@ -20,6 +20,8 @@ type Hasher struct {
 	params *argon2id.Params
 	slots  chan struct{}
 	dummy  string
+	// MaxWait is how long a caller waits for a free slot (DefaultMaxWait).
+	MaxWait time.Duration
 }
 
 // NewHasher returns a hasher that runs at most limit hashes at once; limit <= 0
@@ -32,15 +34,15 @@ func NewHasher(params *argon2id.Params, limit int) *Hasher {
 	if limit <= 0 {
 		limit = max(1, runtime.NumCPU()/2)
 	}
-	h := &Hasher{params: params, slots: make(chan struct{}, limit)}
+	h := &Hasher{params: params, slots: make(chan struct{}, limit), MaxWait: DefaultMaxWait}
 	// A hash of nothing, so that an unknown username costs a login as much time as a known one.
 	h.dummy, _ = argon2id.CreateHash("not a password: timing equaliser", params)
 	return h
 }
 
-// MaxHashWait bounds the wait for a hashing slot: past it, the caller is told
-// to come back (429) instead of queueing without end behind a storm of logins.
-const MaxHashWait = 10 * time.Second
+// DefaultMaxWait bounds the wait for a hashing slot: past it, the caller is
+// told to come back (429) instead of queueing without end behind a storm of logins.
+const DefaultMaxWait = 10 * time.Second
 
 func (h *Hasher) acquire(ctx context.Context) error {
 	select {
@@ -48,7 +50,7 @@ func (h *Hasher) acquire(ctx context.Context) error {
 		return nil
 	default:
 	}
-	t := time.NewTimer(MaxHashWait)
+	t := time.NewTimer(h.MaxWait)
 	defer t.Stop()
 	select {
 	case h.slots <- struct{}{}:
