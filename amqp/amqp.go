@@ -27,6 +27,7 @@ import (
 	amqp091 "github.com/rabbitmq/amqp091-go"
 
 	"github.com/openattendance/attendance"
+	"github.com/openattendance/attendance/internal/dedupe"
 )
 
 // DefaultExchange is the topic exchange the events are published to.
@@ -56,7 +57,8 @@ type Bus struct {
 	pub  *amqp091.Channel // in confirm mode
 	up   chan struct{}    // closed while connected; replaced on disconnect
 
-	seen   *recent
+	seenMu sync.Mutex
+	seen   *dedupe.Window[string]
 	cancel context.CancelFunc
 	done   chan struct{}
 }
@@ -76,7 +78,7 @@ func New(cfg Config) *Bus {
 	}
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
-	return &Bus{cfg: cfg, queue: "attendance.replica." + hex.EncodeToString(b), up: make(chan struct{}), seen: newRecent(10000), done: make(chan struct{})}
+	return &Bus{cfg: cfg, queue: "attendance.replica." + hex.EncodeToString(b), up: make(chan struct{}), seen: dedupe.New[string](10000), done: make(chan struct{})}
 }
 
 // Start connects in the background and keeps reconnecting until Close. It
@@ -213,7 +215,10 @@ func (b *Bus) consume(ctx context.Context, conn *amqp091.Connection) error {
 				_ = d.Ack(false)
 				continue
 			}
-			if b.seen.add(m.ID) {
+			b.seenMu.Lock()
+			fresh := b.seen.Add(m.ID)
+			b.seenMu.Unlock()
+			if fresh {
 				_ = b.cfg.Local.Publish(ctx, m)
 			}
 			_ = d.Ack(false)
@@ -266,34 +271,4 @@ func (b *Bus) Publish(ctx context.Context, msgs ...attendance.Message) error {
 		}
 	}
 	return nil
-}
-
-// recent remembers the last n message ids, to drop duplicates.
-type recent struct {
-	mu   sync.Mutex
-	ids  map[string]struct{}
-	ring []string
-	next int
-}
-
-func newRecent(n int) *recent {
-	return &recent{ids: make(map[string]struct{}, n), ring: make([]string, 0, n)}
-}
-
-// add records id and reports whether it is new.
-func (r *recent) add(id string) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if _, ok := r.ids[id]; ok {
-		return false
-	}
-	if len(r.ring) < cap(r.ring) {
-		r.ring = append(r.ring, id)
-	} else {
-		delete(r.ids, r.ring[r.next])
-		r.ring[r.next] = id
-		r.next = (r.next + 1) % len(r.ring)
-	}
-	r.ids[id] = struct{}{}
-	return true
 }

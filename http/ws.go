@@ -12,6 +12,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/openattendance/attendance"
+	"github.com/openattendance/attendance/internal/dedupe"
 )
 
 // WebSocket limits and timings.
@@ -143,7 +144,7 @@ func (s *Server) notificationStream(w http.ResponseWriter, r *http.Request) {
 	// Live notifications up to the last replayed id were in the replay (ids
 	// commit in order); later ones may arrive twice from a broker, so remember
 	// the recent ones.
-	seen := newRecent(1024)
+	seen := dedupe.New[int64](1024)
 
 	// The client sends nothing more; reading in the background answers pings
 	// and notices the close.
@@ -183,7 +184,7 @@ func (s *Server) notificationStream(w http.ResponseWriter, r *http.Request) {
 				c.Close(closeUnauthorized, "signed out")
 				return
 			case attendance.MessageNotification:
-				if m.Notification == nil || m.Notification.ID <= replayed || !seen.add(m.Notification.ID) {
+				if m.Notification == nil || m.Notification.ID <= replayed || !seen.Add(m.Notification.ID) {
 					continue // already sent
 				}
 				err = s.wsWrite(ctx, c, wsNotification{Type: "notification", Notification: m.Notification})
@@ -268,31 +269,4 @@ func (s *Server) originHosts() []string {
 		}
 	}
 	return hosts
-}
-
-// recent remembers the last n ids added.
-type recent struct {
-	ids  map[int64]struct{}
-	ring []int64
-	next int
-}
-
-func newRecent(n int) *recent {
-	return &recent{ids: make(map[int64]struct{}, n), ring: make([]int64, 0, n)}
-}
-
-// add records id and reports whether it is new.
-func (r *recent) add(id int64) bool {
-	if _, ok := r.ids[id]; ok {
-		return false
-	}
-	if len(r.ring) < cap(r.ring) {
-		r.ring = append(r.ring, id)
-	} else {
-		delete(r.ids, r.ring[r.next])
-		r.ring[r.next] = id
-		r.next = (r.next + 1) % len(r.ring)
-	}
-	r.ids[id] = struct{}{}
-	return true
 }

@@ -12,7 +12,7 @@ import (
 
 // DefaultBuffer is how many messages a subscriber may fall behind before it
 // is dropped: a slow client must not hold up the others.
-const DefaultBuffer = 256
+const DefaultBuffer = 64
 
 // Broker is an in-process attendance.Broker.
 type Broker struct {

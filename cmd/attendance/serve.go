@@ -149,22 +149,27 @@ func (m *Main) databaseName() string {
 	return "postgres"
 }
 
-// Close stops serving, waits for requests in flight, and closes the database.
+// Close stops serving, waits for requests in flight, and closes the
+// database. It may be called again; it then does nothing.
 func (m *Main) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	var errs []error
 	if m.HTTP != nil {
 		errs = append(errs, m.HTTP.Close(ctx))
+		m.HTTP = nil
 	}
 	if m.Jobs != nil {
 		errs = append(errs, m.Jobs.Stop(ctx))
+		m.Jobs = nil
 	}
 	if m.Bus != nil {
 		errs = append(errs, m.Bus.Close())
+		m.Bus = nil
 	}
 	if m.Store != nil {
 		errs = append(errs, m.Store.Close())
+		m.Store = nil
 	}
 	return errors.Join(errs...)
 }

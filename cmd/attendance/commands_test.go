@@ -1,0 +1,130 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The subcommands, run as the binary runs them (run with arguments, an
+// environment, standard input and output).
+
+func runCmd(t *testing.T, env map[string]string, stdin string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	getenv := func(k string) string { return env[k] }
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	err = run(ctx, args, getenv, strings.NewReader(stdin), &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+func TestHelpOnEveryCommand(t *testing.T) {
+	for _, cmd := range []string{"serve", "worker", "migrate", "createuser", "demo"} {
+		t.Run(cmd, func(t *testing.T) {
+			_, stderr, err := runCmd(t, nil, "", cmd, "--help")
+			if !errors.Is(err, flag.ErrHelp) || exitCode(err) != 0 {
+				t.Fatalf("%s --help: %v (exit %d), want help and exit 0", cmd, err, exitCode(err))
+			}
+			if !strings.Contains(stderr, "Usage: attendance "+cmd) || !strings.Contains(stderr, "-data-dir") {
+				t.Fatalf("%s --help printed:\n%s", cmd, stderr)
+			}
+		})
+	}
+	if out, _, err := runCmd(t, nil, "", "help"); err != nil || !strings.Contains(out, "attendance serve") {
+		t.Fatalf("help: %v\n%s", err, out)
+	}
+	if _, _, err := runCmd(t, nil, "", "frobnicate"); err == nil || exitCode(err) == 0 {
+		t.Fatal("an unknown command succeeded")
+	}
+	if _, _, err := runCmd(t, nil, "", "serve", "--access-ttl", "soon"); err == nil || !strings.Contains(err.Error(), "access-ttl") {
+		t.Fatalf("a bad flag value: %v, want an error naming the flag", err)
+	}
+	if _, _, err := runCmd(t, map[string]string{"ATTENDANCE_LOG_FORMAT": "xml"}, "", "migrate"); err == nil || !strings.Contains(err.Error(), "ATTENDANCE_LOG_FORMAT") {
+		t.Fatalf("a bad variable: %v, want an error naming the variable", err)
+	}
+}
+
+func TestMigrateAndCreateUser(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"ATTENDANCE_DATA_DIR": dir, "ATTENDANCE_LOG_LEVEL": "error"}
+	if _, stderr, err := runCmd(t, env, "", "migrate"); err != nil {
+		t.Fatalf("migrate: %v\n%s", err, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "attendance.db")); err != nil {
+		t.Fatalf("no database after migrate: %v", err)
+	}
+	// Migrating again changes nothing and succeeds; the first start creates the admin.
+	if _, stderr, err := runCmd(t, env, "", "migrate"); err != nil {
+		t.Fatalf("second migrate: %v\n%s", err, stderr)
+	}
+	mustStartIn(t, dir).Stop()
+	out, stderr, err := runCmd(t, env, "s3cret-pass\n", "createuser", "--username", "grace", "--role", "manager", "--password-stdin", "--first-name", "Grace")
+	if err != nil {
+		t.Fatalf("createuser: %v\n%s", err, stderr)
+	}
+	if !strings.Contains(out, `created manager "grace"`) {
+		t.Fatalf("createuser printed %q", out)
+	}
+	// The same username again, another case: refused.
+	if _, _, err := runCmd(t, env, "s3cret-pass\n", "createuser", "--username", "GRACE", "--password-stdin"); err == nil || !strings.Contains(err.Error(), "taken") {
+		t.Fatalf("duplicate username: %v", err)
+	}
+	// A weak password: refused with the rule.
+	if _, _, err := runCmd(t, env, "short\n", "createuser", "--username", "ada", "--password-stdin"); err == nil || !strings.Contains(err.Error(), "8 characters") {
+		t.Fatalf("weak password: %v", err)
+	}
+	if _, _, err := runCmd(t, env, "s3cret-pass\n", "createuser", "--role", "admin", "--password-stdin"); err == nil {
+		t.Fatal("createuser without --username succeeded")
+	}
+
+	// The service, started on that database, lets the new manager sign in.
+	app := mustStartIn(t, dir)
+	m := app.Login("grace", "s3cret-pass")
+	if m.Me.Role != "manager" || m.Me.FirstName != "Grace" {
+		t.Fatalf("signed in as %+v", m.Me)
+	}
+}
+
+func TestFirstStartGeneratesTheAdminPassword(t *testing.T) {
+	dir := t.TempDir()
+	m := &Main{Config: testConfig(dir), Stderr: &bytes.Buffer{}, HashParams: cheapHash}
+	m.Config.AdminPassword = ""
+	if err := m.Open(context.Background(), false); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	shown := m.Stderr.(*bytes.Buffer).String()
+	file := filepath.Join(dir, "initial-admin-password")
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("no password file: %v", err)
+	}
+	password := strings.TrimSpace(string(b))
+	if len(password) < 16 || !strings.Contains(shown, password) {
+		t.Fatalf("password %q not shown on stderr:\n%s", password, shown)
+	}
+	if fi, _ := os.Stat(file); fi.Mode().Perm() != 0o600 {
+		t.Fatalf("password file mode %v, want 0600", fi.Mode().Perm())
+	}
+	// The generated password works; a second start neither creates nor shows anything.
+	if _, _, err := m.Auth.Login(context.Background(), "admin", password, "127.0.0.1"); err != nil {
+		t.Fatalf("login with the generated password: %v", err)
+	}
+	m.Close()
+	again := &Main{Config: testConfig(dir), Stderr: &bytes.Buffer{}, HashParams: cheapHash}
+	again.Config.AdminPassword = ""
+	if err := again.Open(context.Background(), false); err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if s := again.Stderr.(*bytes.Buffer).String(); strings.Contains(s, "password") {
+		t.Fatalf("the second start showed a password:\n%s", s)
+	}
+}
