@@ -11,67 +11,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/openattendance/attendance/internal/testenv"
 )
-
-// buildServer builds ./cmd/attendance into dir and returns the binary's path.
-func buildServer(t testing.TB, dir string) string {
-	t.Helper()
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		t.Fatalf("go env GOMOD: %v", err)
-	}
-	root := filepath.Dir(strings.TrimSpace(string(out)))
-	if root == "." || root == "" {
-		root = ".." // the module root is the parent of web/
-	}
-	bin := filepath.Join(dir, "attendance")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/attendance")
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/attendance: %v\n%s", err, out)
-	}
-	return bin
-}
-
-// freeAddr returns a loopback address with a port nobody listens on.
-func freeAddr(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-// lockedBuffer collects a process's output; the process writes while the
-// test may read it for a failure message.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // server is one attendance process. It can be stopped and started again on
 // the same address and data directory.
@@ -80,7 +29,7 @@ type server struct {
 	addr          string
 	adminPassword string
 	timezone      string
-	log           *lockedBuffer
+	log           *testenv.Output
 
 	cmd  *exec.Cmd
 	done chan struct{}
@@ -96,10 +45,10 @@ func mustStartServer(t testing.TB, bin, timezone string) *server {
 	s := &server{
 		bin:           bin,
 		dataDir:       t.TempDir(),
-		addr:          freeAddr(t),
+		addr:          testenv.FreeAddr(t),
 		adminPassword: "admin-secret-1",
 		timezone:      timezone,
-		log:           &lockedBuffer{},
+		log:           &testenv.Output{},
 	}
 	s.Start(t)
 	t.Cleanup(func() {

@@ -225,7 +225,7 @@ func TestBrowser(t *testing.T) {
 	began := time.Now()
 	shots := os.Getenv(screenshotsVar) == "1"
 
-	bin := buildServer(t, t.TempDir())
+	bin := testenv.Binary(t)
 	zone := companyZone(time.Now())
 	srv := mustStartServer(t, bin, zone)
 	w := seed(t, srv, zone)

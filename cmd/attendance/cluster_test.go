@@ -1,16 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,77 +20,27 @@ import (
 // replicas and a `worker`, as real processes, on one PostgreSQL database and
 // one RabbitMQ broker.
 
-var buildOnce struct {
-	sync.Once
-	path string
-	err  error
-}
-
-// binary builds the attendance binary once per test run.
-func binary(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "attendance-bin")
-		if err != nil {
-			buildOnce.err = err
-			return
-		}
-		buildOnce.path = filepath.Join(dir, "attendance")
-		out, err := exec.Command("go", "build", "-o", buildOnce.path, ".").CombinedOutput()
-		if err != nil {
-			buildOnce.err = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildOnce.err != nil {
-		t.Fatal(buildOnce.err)
-	}
-	return buildOnce.path
-}
-
 // proc is a running attendance process.
 type proc struct {
 	t    *testing.T
 	cmd  *exec.Cmd
 	URL  string
-	logs *bytes.Buffer
-	mu   *sync.Mutex
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-type lockedBuffer struct {
-	mu *sync.Mutex
-	b  *bytes.Buffer
-}
-
-func (w lockedBuffer) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
+	logs *testenv.Output
 }
 
 // startProc starts the binary with args and env; a server is ready when /readyz answers.
 func startProc(t *testing.T, env []string, args ...string) *proc {
 	t.Helper()
-	p := &proc{t: t, logs: &bytes.Buffer{}, mu: &sync.Mutex{}}
+	p := &proc{t: t, logs: &testenv.Output{}}
 	addr := ""
 	if args[0] == "serve" {
-		addr = freeAddr(t)
+		addr = testenv.FreeAddr(t)
 		args = append(args, "--addr", addr)
 		p.URL = "http://" + addr
 	}
-	p.cmd = exec.Command(binary(t), args...)
+	p.cmd = exec.Command(testenv.Binary(t), args...)
 	p.cmd.Env = append(os.Environ(), env...)
-	w := lockedBuffer{p.mu, p.logs}
-	p.cmd.Stdout, p.cmd.Stderr = w, w
+	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -123,11 +69,7 @@ func startProc(t *testing.T, env []string, args ...string) *proc {
 	return p
 }
 
-func (p *proc) Logs() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.logs.String()
-}
+func (p *proc) Logs() string { return p.logs.String() }
 
 func (p *proc) stop() {
 	if p.cmd.Process == nil || p.cmd.ProcessState != nil {
@@ -226,7 +168,7 @@ func TestCluster(t *testing.T) {
 		"ATTENDANCE_LOG_FORMAT=json",
 	}
 	// Migrate once, so the replicas start on a ready schema.
-	cmd := exec.Command(binary(t), "migrate")
+	cmd := exec.Command(testenv.Binary(t), "migrate")
 	cmd.Env = append(os.Environ(), env...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("migrate: %v\n%s", err, out)
