@@ -34,7 +34,7 @@ reads an ATTENDANCE_* environment variable; flags win.
 // defaultMemoryLimit is the Go heap's soft limit unless GOMEMLIMIT says
 // otherwise: a login hashes its password in 19 MiB (argon2id), and without a
 // limit a storm of logins leaves the heap far above what the service needs.
-const defaultMemoryLimit = 64 << 20
+const defaultMemoryLimit = 56 << 20
 
 func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
