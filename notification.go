@@ -175,8 +175,9 @@ type Publisher interface {
 
 // Subscriber is a live stream of messages for one connected user.
 type Subscription interface {
-	// C delivers the messages meant for the subscriber.
-	C() <-chan Message
+	// C delivers the messages meant for the subscriber. The messages are
+	// shared between subscribers: read them, never change them.
+	C() <-chan *Message
 	// Done is closed when the subscription was dropped (e.g. a slow consumer).
 	Done() <-chan struct{}
 	Close()

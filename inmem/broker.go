@@ -39,9 +39,13 @@ func NewBroker(buffer int) *Broker {
 func (b *Broker) Publish(_ context.Context, msgs ...attendance.Message) error {
 	b.mu.RLock()
 	var slow []*subscription
+	shared := make([]*attendance.Message, len(msgs))
+	for i := range msgs {
+		shared[i] = &msgs[i]
+	}
 subs:
 	for s := range b.subs {
-		for _, m := range msgs {
+		for _, m := range shared {
 			if !m.VisibleTo(s.actor) {
 				continue
 			}
@@ -64,7 +68,7 @@ subs:
 
 // Subscribe starts a stream of the messages a may see.
 func (b *Broker) Subscribe(a attendance.Actor) attendance.Subscription {
-	s := &subscription{b: b, actor: a, ch: make(chan attendance.Message, b.buffer), done: make(chan struct{})}
+	s := &subscription{b: b, actor: a, ch: make(chan *attendance.Message, b.buffer), done: make(chan struct{})}
 	b.mu.Lock()
 	b.subs[s] = struct{}{}
 	b.mu.Unlock()
@@ -81,12 +85,12 @@ func (b *Broker) Subscribers() int {
 type subscription struct {
 	b     *Broker
 	actor attendance.Actor
-	ch    chan attendance.Message
+	ch    chan *attendance.Message
 	done  chan struct{}
 	once  sync.Once
 }
 
-func (s *subscription) C() <-chan attendance.Message { return s.ch }
+func (s *subscription) C() <-chan *attendance.Message { return s.ch }
 func (s *subscription) Done() <-chan struct{}        { return s.done }
 
 // drop ends the subscription because its reader fell behind, and reports

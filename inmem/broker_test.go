@@ -19,7 +19,7 @@ func received(s attendance.Subscription) []attendance.Message {
 	for {
 		select {
 		case m := <-s.C():
-			out = append(out, m)
+			out = append(out, *m)
 		default:
 			return out
 		}
