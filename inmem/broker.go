@@ -91,7 +91,7 @@ type subscription struct {
 }
 
 func (s *subscription) C() <-chan *attendance.Message { return s.ch }
-func (s *subscription) Done() <-chan struct{}        { return s.done }
+func (s *subscription) Done() <-chan struct{}         { return s.done }
 
 // drop ends the subscription because its reader fell behind, and reports
 // whether this call ended it (concurrent publishers may both find it slow).
