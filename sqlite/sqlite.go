@@ -77,6 +77,11 @@ func Open(path string, opt Options) (*Conn, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("sqlite: data directory: %w", err)
 	}
+	// The file holds password hashes: readable by the service's user only
+	// (SQLite gives its -wal and -shm files the same mode).
+	if f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600); err == nil {
+		f.Close()
+	}
 	if opt.Synchronous == "" {
 		opt.Synchronous = "NORMAL"
 	}
