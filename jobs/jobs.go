@@ -175,9 +175,12 @@ func New(cfg Config) (*Runner, error) {
 	}
 	if cfg.Work {
 		workers := river.NewWorkers()
-		river.AddWorker(workers, &notArrivedWorker{r: r})
-		river.AddWorker(workers, &lowBalanceWorker{r: r})
-		river.AddWorker(workers, &cleanupWorker{r: r})
+		checks := cfg.Checks
+		river.AddWorker(workers, &checkWorker[NotArrivedArgs]{r: r, what: "not arrived", check: checks.CheckNotArrived})
+		river.AddWorker(workers, &checkWorker[LowBalanceArgs]{r: r, what: "low leave balances", check: checks.CheckLowBalances})
+		river.AddWorker(workers, &checkWorker[CleanupArgs]{r: r, what: "cleanup", check: func(ctx context.Context, now time.Time) (int, error) {
+			return 0, checks.Cleanup(ctx, now)
+		}})
 		river.AddWorker(workers, &publishWorker{r: r})
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}
@@ -246,19 +249,6 @@ func (NotArrivedArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByPeriod: time.Minute}}
 }
 
-type notArrivedWorker struct {
-	river.WorkerDefaults[NotArrivedArgs]
-	r *Runner
-}
-
-func (w *notArrivedWorker) Work(ctx context.Context, _ *river.Job[NotArrivedArgs]) error {
-	n, err := w.r.cfg.Checks.CheckNotArrived(ctx, w.r.cfg.Now())
-	if n > 0 {
-		w.r.cfg.Logger.Info("not arrived", "employees", n)
-	}
-	return err
-}
-
 // LowBalanceArgs is the daily low-balance check.
 type LowBalanceArgs struct{}
 
@@ -268,19 +258,6 @@ func (LowBalanceArgs) Kind() string { return "low_balance_check" }
 // InsertOpts makes one check per hour at most.
 func (LowBalanceArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByPeriod: time.Hour}}
-}
-
-type lowBalanceWorker struct {
-	river.WorkerDefaults[LowBalanceArgs]
-	r *Runner
-}
-
-func (w *lowBalanceWorker) Work(ctx context.Context, _ *river.Job[LowBalanceArgs]) error {
-	n, err := w.r.cfg.Checks.CheckLowBalances(ctx, w.r.cfg.Now())
-	if n > 0 {
-		w.r.cfg.Logger.Info("low leave balances", "employees", n)
-	}
-	return err
 }
 
 // CleanupArgs is the hourly cleanup.
@@ -294,13 +271,21 @@ func (CleanupArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByPeriod: 10 * time.Minute}}
 }
 
-type cleanupWorker struct {
-	river.WorkerDefaults[CleanupArgs]
-	r *Runner
+// checkWorker runs a periodic check at the runner's now, logging how many
+// employees it reported.
+type checkWorker[T river.JobArgs] struct {
+	river.WorkerDefaults[T]
+	r     *Runner
+	what  string
+	check func(ctx context.Context, now time.Time) (int, error)
 }
 
-func (w *cleanupWorker) Work(ctx context.Context, _ *river.Job[CleanupArgs]) error {
-	return w.r.cfg.Checks.Cleanup(ctx, w.r.cfg.Now())
+func (w *checkWorker[T]) Work(ctx context.Context, _ *river.Job[T]) error {
+	n, err := w.check(ctx, w.r.cfg.Now())
+	if n > 0 {
+		w.r.cfg.Logger.Info(w.what, "employees", n)
+	}
+	return err
 }
 
 // PublishArgs carries committed events to the broker.
