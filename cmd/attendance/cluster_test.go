@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -178,15 +179,15 @@ func TestCluster(t *testing.T) {
 
 	appA, appB := remote(t, a), remote(t, b)
 	adminA := appA.Login("admin", adminPassword)
-	// A manager and a report who is late now, and one who has not arrived.
-	start := time.Now().UTC().Add(-2 * time.Hour).Format("15:04")
+	// A manager and a report who is late now, and one who has not arrived:
+	// they work in a zone where it is midday now, whatever the hour of the
+	// run, and started two hours ago.
+	zone, start := middayZone(t)
 	allDays := []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
-	if time.Now().UTC().Hour() < 2 {
-		t.Skip("too close to midnight UTC for a late entry today")
-	}
+	staff := map[string]any{"work_start": start, "work_days": allDays, "timezone": zone}
 	mgr := adminA.CreateEmployee("boss", map[string]any{"role": "manager"})
-	adminA.CreateEmployee("latecomer", map[string]any{"manager_id": mgr.ID, "work_start": start, "work_days": allDays})
-	adminA.CreateEmployee("absentee", map[string]any{"manager_id": mgr.ID, "work_start": start, "work_days": allDays})
+	adminA.CreateEmployee("latecomer", with(staff, "manager_id", mgr.ID))
+	adminA.CreateEmployee("absentee", with(staff, "manager_id", mgr.ID))
 
 	// The worker starts after the absentee exists: its first check reports them.
 	startProc(t, env, "worker")
@@ -244,7 +245,7 @@ func TestCluster(t *testing.T) {
 		var ids []string
 		for i := range 3 {
 			name := fmt.Sprintf("offline%d", i)
-			adminA.CreateEmployee(name, map[string]any{"manager_id": mgr.ID, "work_start": start, "work_days": allDays})
+			adminA.CreateEmployee(name, with(staff, "manager_id", mgr.ID))
 			c := appA.Login(name, testPassword)
 			var ev struct{ ID int64 }
 			c.Do("POST", "/api/attendance/", map[string]string{"type": "entry"}).Want(201).JSON(&ev)
@@ -285,4 +286,38 @@ func TestCluster(t *testing.T) {
 			}
 		}
 	})
+}
+
+// middayZone returns a fixed-offset zone where it is between 10:00 and 14:00
+// now, and the wall time two hours ago there.
+func middayZone(t *testing.T) (zone, twoHoursAgo string) {
+	t.Helper()
+	now := time.Now()
+	for off := -12; off <= 14; off++ {
+		// Etc/GMT-N is N hours east of UTC (the sign is POSIX's).
+		name := "Etc/GMT"
+		if off > 0 {
+			name += "-" + strconv.Itoa(off)
+		} else if off < 0 {
+			name += "+" + strconv.Itoa(-off)
+		}
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			continue
+		}
+		if h := now.In(loc).Hour(); h >= 10 && h < 14 {
+			return name, now.In(loc).Add(-2 * time.Hour).Format("15:04")
+		}
+	}
+	t.Fatal("no zone has midday now")
+	return "", ""
+}
+
+// with returns a copy of fields with one more.
+func with(fields map[string]any, k string, v any) map[string]any {
+	out := map[string]any{k: v}
+	for fk, fv := range fields {
+		out[fk] = fv
+	}
+	return out
 }
