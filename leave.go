@@ -3,6 +3,7 @@ package attendance
 import (
 	"context"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -35,9 +36,12 @@ func (s LeaveStatus) Valid() bool {
 	return s == LeavePending || s == LeaveApproved || s == LeaveRejected || s == LeaveCancelled
 }
 
-// Holds reports whether a request in this status holds its dates (and, for
-// annual leave, its days of balance).
-func (s LeaveStatus) Holds() bool { return s == LeavePending || s == LeaveApproved }
+// HoldingStatuses are the statuses in which a request holds its dates (a new
+// request may not overlap it) and, for annual leave, its days of balance.
+var HoldingStatuses = []LeaveStatus{LeavePending, LeaveApproved}
+
+// Holds reports whether a request in this status holds its dates.
+func (s LeaveStatus) Holds() bool { return slices.Contains(HoldingStatuses, s) }
 
 // LeaveRequest is an employee's request for leave over a date range.
 type LeaveRequest struct {

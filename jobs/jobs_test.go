@@ -5,9 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"path/filepath"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -20,9 +18,7 @@ import (
 
 	"github.com/openattendance/attendance"
 	"github.com/openattendance/attendance/auth"
-	"github.com/openattendance/attendance/internal/testenv"
-	"github.com/openattendance/attendance/postgres"
-	"github.com/openattendance/attendance/sqlite"
+	"github.com/openattendance/attendance/internal/storetest"
 	"github.com/openattendance/attendance/sqlstore"
 )
 
@@ -58,95 +54,34 @@ type env struct {
 	Reopen func(t *testing.T) *env
 }
 
-func discard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+func discard() *slog.Logger { return storetest.Logger() }
 
 // forEachDB runs f on a fresh SQLite database and a fresh PostgreSQL database.
 func forEachDB(t *testing.T, f func(t *testing.T, e *env)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) {
-		t.Parallel()
-		f(t, mustOpen(t, "sqlite"))
-	})
-	t.Run("postgres", func(t *testing.T) {
-		t.Parallel()
-		f(t, mustOpen(t, "postgres"))
-	})
+	storetest.ForEach(t, func(t *testing.T, kind string) { f(t, mustOpen(t, kind)) })
 }
 
+// mustOpen opens a store with River's tables, its clock at monday, and the
+// first admin.
 func mustOpen(t *testing.T, kind string) *env {
 	t.Helper()
-	ctx := context.Background()
-	var open func(t *testing.T, migrate bool) *env
-	switch kind {
-	case "sqlite":
-		path := filepath.Join(t.TempDir(), "test.db")
-		open = func(t *testing.T, migrate bool) *env {
-			conn, err := sqlite.Open(path, sqlite.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { conn.Close() })
-			if migrate {
-				if err := conn.Migrate(ctx, discard()); err != nil {
-					t.Fatal(err)
-				}
-				if err := Migrate(ctx, conn.Write, "sqlite", discard()); err != nil {
-					t.Fatal(err)
-				}
-			}
-			db, err := sqlstore.New(conn.Write, conn.Read, sqlite.Dialect(), sqlstore.Config{CompanyTimezone: "UTC", LowLeaveThreshold: 3})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return &env{DB: db, Write: conn.Write, Dialect: "sqlite"}
-		}
-	case "postgres":
-		url := testenv.PostgresDatabase(t)
-		open = func(t *testing.T, migrate bool) *env {
-			pool, err := postgres.Open(ctx, url, 10)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { pool.Close() })
-			if migrate {
-				if err := postgres.Migrate(ctx, pool, discard()); err != nil {
-					t.Fatal(err)
-				}
-				if err := Migrate(ctx, pool, "postgres", discard()); err != nil {
-					t.Fatal(err)
-				}
-			}
-			db, err := sqlstore.New(pool, pool, postgres.Dialect(), sqlstore.Config{CompanyTimezone: "UTC", LowLeaveThreshold: 3})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return &env{DB: db, Write: pool, Dialect: "postgres"}
-		}
-	default:
-		t.Fatalf("unknown database %q", kind)
-	}
 	c := &clock{t: monday}
-	setup := func(e *env) {
-		e.Clock = c
-		e.DB.Now = c.Now
-		e.DB.Hasher = auth.NewHasher(cheap, 0)
-		e.DB.Logger = discard()
-		e.Admin = attendance.Actor{ID: 1, Role: attendance.RoleAdmin}
+	var wrap func(db *storetest.DB) *env
+	wrap = func(db *storetest.DB) *env {
+		db.Now = c.Now
+		db.Hasher = auth.NewHasher(cheap, 0)
+		return &env{DB: db.DB, Write: db.Write, Dialect: db.Dialect, Clock: c,
+			Admin:  attendance.Actor{ID: 1, Role: attendance.RoleAdmin},
+			Reopen: func(t *testing.T) *env { return wrap(db.Reopen(t)) }}
 	}
-	e := open(t, true)
-	setup(e)
-	hash, err := e.DB.Hasher.Hash(ctx, "admin-password")
+	e := wrap(storetest.Open(t, kind, Migrate))
+	hash, err := e.DB.Hasher.Hash(context.Background(), "admin-password")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.DB.Bootstrap(ctx, "admin", hash); err != nil {
+	if _, err := e.DB.Bootstrap(context.Background(), "admin", hash); err != nil {
 		t.Fatal(err)
-	}
-	e.Reopen = func(t *testing.T) *env {
-		o := open(t, false)
-		setup(o)
-		o.Reopen = e.Reopen
-		return o
 	}
 	return e
 }

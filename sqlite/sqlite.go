@@ -135,11 +135,17 @@ func (c *Conn) Close() error {
 
 // Migrate applies the embedded schema migrations that have not run yet.
 func (c *Conn) Migrate(ctx context.Context, logger *slog.Logger) error {
+	return Migrate(ctx, c.Write, logger)
+}
+
+// Migrate applies the embedded schema migrations to the database behind the
+// writer pool db.
+func Migrate(ctx context.Context, db *sql.DB, logger *slog.Logger) error {
 	sub, err := fs.Sub(migrations, "migrations")
 	if err != nil {
 		return err
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, c.Write, sub, goose.WithSlog(logger), goose.WithDisableGlobalRegistry(true))
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub, goose.WithSlog(logger), goose.WithDisableGlobalRegistry(true))
 	if err != nil {
 		return fmt.Errorf("sqlite: migrations: %w", err)
 	}

@@ -139,6 +139,9 @@ func (w *BulkWriter) Leave(ctx context.Context, r *attendance.LeaveRequest) erro
 
 // rows returns n groups of k placeholders: (?, ?), (?, ?), …
 func rows(n, k int) string {
-	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", k), ", ") + ")"
+	one := "(" + placeholders(k) + ")"
 	return strings.TrimSuffix(strings.Repeat(one+", ", n), ", ")
 }
+
+// placeholders returns k placeholders: ?, ?, …
+func placeholders(k int) string { return strings.TrimSuffix(strings.Repeat("?, ", k), ", ") }

@@ -48,8 +48,13 @@ func (db *DB) requestLeave(ctx context.Context, tx *Tx, a attendance.Actor, in a
 		return nil, err
 	}
 	var overlapping int
-	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM leave_requests WHERE employee_id = ? AND status IN ('pending', 'approved')
-		AND start_date <= ? AND end_date >= ?`, emp.ID, in.EndDate.String(), in.StartDate.String()).Scan(&overlapping); err != nil {
+	holding := attendance.HoldingStatuses
+	args := []any{emp.ID, in.EndDate.String(), in.StartDate.String()}
+	for _, st := range holding {
+		args = append(args, string(st))
+	}
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM leave_requests WHERE employee_id = ?
+		AND start_date <= ? AND end_date >= ? AND status IN (`+placeholders(len(holding))+`)`, args...).Scan(&overlapping); err != nil {
 		return nil, db.internal("overlap", err)
 	}
 	if overlapping > 0 {

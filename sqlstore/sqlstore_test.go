@@ -2,9 +2,6 @@ package sqlstore_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -13,9 +10,7 @@ import (
 
 	"github.com/openattendance/attendance"
 	"github.com/openattendance/attendance/auth"
-	"github.com/openattendance/attendance/internal/testenv"
-	"github.com/openattendance/attendance/postgres"
-	"github.com/openattendance/attendance/sqlite"
+	"github.com/openattendance/attendance/internal/storetest"
 	"github.com/openattendance/attendance/sqlstore"
 )
 
@@ -43,62 +38,17 @@ var cheap = &argon2id.Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLeng
 // forEachDB runs f against a fresh SQLite store and a fresh PostgreSQL store.
 func forEachDB(t *testing.T, f func(t *testing.T, e *env)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) {
-		t.Parallel()
-		f(t, mustOpen(t, "sqlite"))
-	})
-	t.Run("postgres", func(t *testing.T) {
-		t.Parallel()
-		f(t, mustOpen(t, "postgres"))
-	})
+	storetest.ForEach(t, func(t *testing.T, kind string) { f(t, mustOpen(t, kind)) })
 }
 
 func mustOpen(t *testing.T, kind string) *env {
 	t.Helper()
-	ctx := context.Background()
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	cfg := sqlstore.Config{CompanyTimezone: "UTC", LowLeaveThreshold: 3}
-	var db *sqlstore.DB
-	var err error
-	switch kind {
-	case "sqlite":
-		conn, err := sqlite.Open(filepath.Join(t.TempDir(), "test.db"), sqlite.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { conn.Close() })
-		if err := conn.Migrate(ctx, logger); err != nil {
-			t.Fatal(err)
-		}
-		db, err = sqlstore.New(conn.Write, conn.Read, sqlite.Dialect(), cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-	case "postgres":
-		url := testenv.PostgresDatabase(t)
-		pool, err := postgres.Open(ctx, url, 30)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { pool.Close() })
-		if err := postgres.Migrate(ctx, pool, logger); err != nil {
-			t.Fatal(err)
-		}
-		db, err = sqlstore.New(pool, pool, postgres.Dialect(), cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := storetest.Open(t, kind).DB
 	c := &clock{t: time.Date(2026, 11, 2, 7, 0, 0, 0, time.UTC)} // a Monday
 	db.Now = c.Now
 	db.Hasher = auth.NewHasher(cheap, 0)
-	db.Logger = logger
-	hash, _ := db.Hasher.Hash(ctx, "admin-password")
-	if _, err := db.Bootstrap(ctx, "admin", hash); err != nil {
+	hash, _ := db.Hasher.Hash(context.Background(), "admin-password")
+	if _, err := db.Bootstrap(context.Background(), "admin", hash); err != nil {
 		t.Fatal(err)
 	}
 	return &env{DB: db, Clock: c, Admin: attendance.Actor{ID: 1, Role: attendance.RoleAdmin}}

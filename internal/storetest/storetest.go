@@ -1,0 +1,119 @@
+// Package storetest opens stores for tests: a fresh, migrated database of
+// each kind the service runs on, so that one suite runs against all of them.
+package storetest
+
+import (
+	"context"
+	"database/sql"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+
+	"github.com/openattendance/attendance/internal/testenv"
+	"github.com/openattendance/attendance/postgres"
+	"github.com/openattendance/attendance/sqlite"
+	"github.com/openattendance/attendance/sqlstore"
+)
+
+// Kinds are the databases every store test runs on.
+var Kinds = []string{"sqlite", "postgres"}
+
+// ForEach runs f in a parallel subtest per kind of database.
+func ForEach(t *testing.T, f func(t *testing.T, kind string)) {
+	t.Helper()
+	for _, kind := range Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			f(t, kind)
+		})
+	}
+}
+
+// Migration is an extra migration to apply after the store's, e.g. River's.
+type Migration func(ctx context.Context, db *sql.DB, dialect string, logger *slog.Logger) error
+
+// DB is an open test database.
+type DB struct {
+	*sqlstore.DB
+	// Write is the pool that writes (SQLite: the single writer connection).
+	Write *sql.DB
+	// Dialect is "sqlite" or "postgres".
+	Dialect string
+	open    func(t testing.TB) *DB
+}
+
+// Logger discards everything.
+func Logger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// Config is the store configuration of the tests.
+var Config = sqlstore.Config{CompanyTimezone: "UTC", LowLeaveThreshold: 3}
+
+// Open opens a fresh database of kind, applies the store's migrations and
+// then extra, and closes it when the test ends. PostgreSQL needs
+// ATTENDANCE_TEST_DATABASE_URL (testenv).
+func Open(t testing.TB, kind string, extra ...Migration) *DB {
+	t.Helper()
+	var open func(t testing.TB) *DB
+	switch kind {
+	case "sqlite":
+		path := filepath.Join(t.TempDir(), "test.db")
+		open = func(t testing.TB) *DB {
+			conn, err := sqlite.Open(path, sqlite.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { conn.Close() })
+			return newDB(t, conn.Write, conn.Read, sqlite.Dialect())
+		}
+	case "postgres":
+		url := testenv.PostgresDatabase(t)
+		open = func(t testing.TB) *DB {
+			pool, err := postgres.Open(context.Background(), url, 20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { pool.Close() })
+			return newDB(t, pool, pool, postgres.Dialect())
+		}
+	default:
+		t.Fatalf("unknown database %q", kind)
+	}
+	db := open(t)
+	db.open = open
+	ctx, logger := context.Background(), Logger()
+	var err error
+	if kind == "sqlite" {
+		err = sqlite.Migrate(ctx, db.Write, logger)
+	} else {
+		err = postgres.Migrate(ctx, db.Write, logger)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range extra {
+		if err := m(ctx, db.Write, kind, logger); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return db
+}
+
+// Reopen opens another set of connections to the same database, as another
+// process would; it is not migrated again.
+func (db *DB) Reopen(t testing.TB) *DB {
+	t.Helper()
+	o := db.open(t)
+	o.open = db.open
+	return o
+}
+
+func newDB(t testing.TB, write, read *sql.DB, d sqlstore.Dialect) *DB {
+	s, err := sqlstore.New(write, read, d, Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Logger = Logger()
+	t.Cleanup(func() { s.Close() })
+	return &DB{DB: s, Write: write, Dialect: d.Name}
+}
