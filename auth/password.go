@@ -24,15 +24,21 @@ type Hasher struct {
 	MaxWait time.Duration
 }
 
+// DefaultSlots is how many hashes run at once unless NewHasher is told
+// otherwise: one per two of the cores the process may use (at least one),
+// taken from GOMAXPROCS as it was when the program started, so that it honours
+// a container's CPU limit. A hash takes a core for some 25 ms, and a storm of
+// logins must leave the other cores to everyone else.
+var DefaultSlots = max(1, runtime.GOMAXPROCS(0)/2)
+
 // NewHasher returns a hasher that runs at most limit hashes at once; limit <= 0
-// means one per two CPUs (at least one): a hash takes a core for some 25 ms,
-// and a storm of logins must leave the other cores to everyone else.
+// means DefaultSlots.
 func NewHasher(params *argon2id.Params, limit int) *Hasher {
 	if params == nil {
 		params = Params
 	}
 	if limit <= 0 {
-		limit = max(1, runtime.NumCPU()/2)
+		limit = DefaultSlots
 	}
 	h := &Hasher{params: params, slots: make(chan struct{}, limit), MaxWait: DefaultMaxWait}
 	// A hash of nothing, so that an unknown username costs a login as much time as a known one.

@@ -7,9 +7,13 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/openattendance/attendance/auth"
 )
 
 // The subcommands, run as the binary runs them (run with arguments, an
@@ -126,5 +130,34 @@ func TestFirstStartGeneratesTheAdminPassword(t *testing.T) {
 	defer again.Close()
 	if s := again.Stderr.(*bytes.Buffer).String(); strings.Contains(s, "password") {
 		t.Fatalf("the second start showed a password:\n%s", s)
+	}
+}
+
+// TestTuneRuntime: unless the environment says otherwise, the heap gets its
+// soft limit and every hashing slot a scheduler slot of its own; what the
+// environment sets is left alone.
+func TestTuneRuntime(t *testing.T) {
+	procs, limit := runtime.GOMAXPROCS(0), debug.SetMemoryLimit(-1)
+	t.Cleanup(func() {
+		runtime.GOMAXPROCS(procs)
+		debug.SetMemoryLimit(limit)
+	})
+
+	tuneRuntime(func(string) string { return "" })
+	if got, want := runtime.GOMAXPROCS(0), procs+auth.DefaultSlots; got != want {
+		t.Errorf("GOMAXPROCS = %d, want %d (%d + %d hashing slots)", got, want, procs, auth.DefaultSlots)
+	}
+	if got := debug.SetMemoryLimit(-1); got != defaultMemoryLimit {
+		t.Errorf("memory limit = %d, want %d", got, defaultMemoryLimit)
+	}
+
+	runtime.GOMAXPROCS(procs)
+	debug.SetMemoryLimit(limit)
+	tuneRuntime(func(k string) string { return map[string]string{"GOMAXPROCS": "3", "GOMEMLIMIT": "1GiB"}[k] })
+	if got := runtime.GOMAXPROCS(0); got != procs {
+		t.Errorf("GOMAXPROCS set in the environment: changed to %d from %d", got, procs)
+	}
+	if got := debug.SetMemoryLimit(-1); got != limit {
+		t.Errorf("GOMEMLIMIT set in the environment: limit changed to %d from %d", got, limit)
 	}
 }
