@@ -7,7 +7,7 @@
 //
 //	loadgen -url http://127.0.0.1:8000 -admin-password … clock -c 32 -d 20s
 //	loadgen … overview -days 30
-//	loadgen … storm -c 32 -rate 50
+//	loadgen … storm -c 32 -rate 50 [-clock-rate 1000]
 //	loadgen … ws -dashboards 1000
 //	loadgen -ceiling-secret S -url … clock      (against bench/ceiling)
 package main
@@ -252,14 +252,37 @@ func (r result) String() string {
 }
 
 // clock runs c workers, each clocking its own users in and out in turn, for d.
-func (lg *loadgen) clock(ctx context.Context, users []*user, c int, d, warmup time.Duration) result {
+// clock runs c clients clocking users in and out for warmup+d. With rate 0
+// each client sends its next request as soon as the last is answered (closed
+// loop); with rate > 0 the requests are sent at that many a second in all,
+// each to the next free client, and a request's latency counts from when it
+// was due, so that time spent waiting for a free client is not left out.
+func (lg *loadgen) clock(ctx context.Context, users []*user, c, rate int, d, warmup time.Duration) result {
 	res := result{name: fmt.Sprintf("clock in/out, %d clients", c), hist: newHist()}
+	if rate > 0 {
+		res.name = fmt.Sprintf("clock in/out at %d/s", rate)
+	}
 	var mu sync.Mutex
 	var requests, errs atomic.Int64
 	var wg sync.WaitGroup
 	start := time.Now()
 	measureFrom := start.Add(warmup)
 	end := measureFrom.Add(d)
+	var due chan time.Time
+	if rate > 0 {
+		due = make(chan time.Time, rate*int((warmup+d)/time.Second+1))
+		go func() {
+			defer close(due)
+			for i := 0; ; i++ {
+				at := start.Add(time.Duration(i) * time.Second / time.Duration(rate))
+				if at.After(end) || ctx.Err() != nil {
+					return
+				}
+				time.Sleep(time.Until(at))
+				due <- at
+			}
+		}()
+	}
 	for w := range c {
 		wg.Add(1)
 		go func() {
@@ -273,6 +296,13 @@ func (lg *loadgen) clock(ctx context.Context, users []*user, c int, d, warmup ti
 				}
 				u := mine[i%len(mine)]
 				t0 := time.Now()
+				if due != nil {
+					at, ok := <-due
+					if !ok {
+						break
+					}
+					t0 = at
+				}
 				status, body, err := lg.call(ctx, "POST", "/api/attendance/", u.token, map[string]string{"type": u.next})
 				took := time.Since(t0)
 				ok := err == nil && status == 201
@@ -317,13 +347,14 @@ func (lg *loadgen) clockCmd(ctx context.Context, args []string) error {
 	d := fs.Duration("d", 15*time.Second, "measured duration")
 	warmup := fs.Duration("warmup", 2*time.Second, "unmeasured warm-up")
 	perClient := fs.Int("users-per-client", 4, "employees per client")
+	rate := fs.Int("rate", 0, "requests a second in all (0: each client sends as fast as it is answered)")
 	_ = fs.Parse(args)
 	users, err := lg.users(ctx, *c**perClient)
 	if err != nil {
 		return err
 	}
 	lg.rss.start()
-	res := lg.clock(ctx, users, *c, *d, *warmup)
+	res := lg.clock(ctx, users, *c, *rate, *d, *warmup)
 	fmt.Println(res)
 	lg.rss.report()
 	return nil
@@ -367,13 +398,14 @@ func (lg *loadgen) stormCmd(ctx context.Context, args []string) error {
 	c := fs.Int("c", 32, "concurrent clock clients")
 	d := fs.Duration("d", 15*time.Second, "measured duration of each phase")
 	rate := fs.Int("rate", 50, "logins per second")
+	clockRate := fs.Int("clock-rate", 0, "clock requests a second in all (0: each client sends as fast as it is answered)")
 	_ = fs.Parse(args)
 	users, err := lg.users(ctx, *c*4)
 	if err != nil {
 		return err
 	}
 	lg.rss.start()
-	calm := lg.clock(ctx, users, *c, *d, 2*time.Second)
+	calm := lg.clock(ctx, users, *c, *clockRate, *d, 2*time.Second)
 	calm.name = "clock, no logins"
 	fmt.Println(calm)
 
@@ -411,7 +443,7 @@ func (lg *loadgen) stormCmd(ctx context.Context, args []string) error {
 			}
 		}
 	}()
-	storm := lg.clock(ctx, users, *c, *d, 2*time.Second)
+	storm := lg.clock(ctx, users, *c, *clockRate, *d, 2*time.Second)
 	storm.name = fmt.Sprintf("clock, %d logins/s beside", *rate)
 	cancel()
 	lwg.Wait()
