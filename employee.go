@@ -76,6 +76,13 @@ func (e *Employee) Schedule() Schedule {
 	}
 }
 
+// InOverview reports whether the employee has a row in an overview of a range
+// starting on first: everyone active, and those deactivated on or after first
+// (their absences stop at the deactivation).
+func (e *Employee) InOverview(first Date) bool {
+	return e.Active || (e.DeactivatedOn != nil && *e.DeactivatedOn >= first)
+}
+
 // Actor returns the employee as the caller of a service method.
 func (e *Employee) Actor() Actor { return Actor{ID: e.ID, Role: e.Role} }
 

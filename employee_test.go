@@ -316,3 +316,30 @@ func TestNormalizeUsername(t *testing.T) {
 		t.Error("different usernames share a key")
 	}
 }
+
+func TestEmployeeInOverview(t *testing.T) {
+	first := date("2026-06-01")
+	tests := []struct {
+		name          string
+		active        bool
+		deactivatedOn string
+		want          bool
+	}{
+		{"active", true, "", true},
+		{"deactivated before the range", false, "2026-05-31", false},
+		{"deactivated on its first day", false, "2026-06-01", true},
+		{"deactivated within or after it", false, "2026-06-20", true},
+		{"inactive with no date", false, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := &attendance.Employee{Active: tt.active}
+			if tt.deactivatedOn != "" {
+				e.DeactivatedOn = ptr(date(tt.deactivatedOn))
+			}
+			if got := e.InOverview(first); got != tt.want {
+				t.Errorf("InOverview(%s) = %v, want %v", first, got, tt.want)
+			}
+		})
+	}
+}

@@ -191,6 +191,14 @@ func (r *LeaveRequest) CanCancel(today Date) error {
 	return Errorf(KindConflict, "not_cancellable", "a %s request cannot be cancelled", r.Status)
 }
 
+// ChecksLowBalanceAtOnce reports whether deciding r calls for the low-balance
+// check at once, today being the company's date: approved annual leave of the
+// current year, the year whose balance the contract watches. Leave approved
+// for a later year is checked by the daily job once that year has come.
+func (r *LeaveRequest) ChecksLowBalanceAtOnce(today Date) bool {
+	return r.Status == LeaveApproved && r.LeaveType == LeaveAnnual && r.StartDate.Year() == today.Year()
+}
+
 // LeaveFilter selects leave requests.
 type LeaveFilter struct {
 	Status     *LeaveStatus

@@ -235,6 +235,34 @@ func TestLeaveCanCancel(t *testing.T) {
 	}
 }
 
+func TestChecksLowBalanceAtOnce(t *testing.T) {
+	today := date("2026-06-15")
+	tests := []struct {
+		name   string
+		status attendance.LeaveStatus
+		typ    attendance.LeaveType
+		start  string
+		want   bool
+	}{
+		{"approved annual, this year", attendance.LeaveApproved, attendance.LeaveAnnual, "2026-12-28", true},
+		{"approved annual, earlier this year", attendance.LeaveApproved, attendance.LeaveAnnual, "2026-01-05", true},
+		{"approved annual, next year", attendance.LeaveApproved, attendance.LeaveAnnual, "2027-01-04", false},
+		{"approved annual, last year", attendance.LeaveApproved, attendance.LeaveAnnual, "2025-12-29", false},
+		{"approved sick", attendance.LeaveApproved, attendance.LeaveSick, "2026-06-22", false},
+		{"approved unpaid", attendance.LeaveApproved, attendance.LeaveUnpaid, "2026-06-22", false},
+		{"rejected annual", attendance.LeaveRejected, attendance.LeaveAnnual, "2026-06-22", false},
+		{"pending annual", attendance.LeavePending, attendance.LeaveAnnual, "2026-06-22", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &attendance.LeaveRequest{Status: tt.status, LeaveType: tt.typ, StartDate: date(tt.start), EndDate: date(tt.start)}
+			if got := r.ChecksLowBalanceAtOnce(today); got != tt.want {
+				t.Errorf("ChecksLowBalanceAtOnce = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestCheckDecider(t *testing.T) {
 	tests := []struct {
 		name              string

@@ -187,10 +187,8 @@ func (db *DB) DecideLeave(ctx context.Context, a attendance.Actor, id int64, act
 			return err
 		}
 		db.emitLeave(tx, r)
-		// The contract watches the current year's balance; leave approved for
-		// another year is checked by the daily job once that year has come.
-		if year := db.companyToday().Year(); status == attendance.LeaveApproved && r.LeaveType == attendance.LeaveAnnual && r.StartDate.Year() == year {
-			return db.checkLowBalance(ctx, tx, emp, year)
+		if today := db.companyToday(); r.ChecksLowBalanceAtOnce(today) {
+			return db.checkLowBalance(ctx, tx, emp, today.Year())
 		}
 		return nil
 	})

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"slices"
 
 	"github.com/openattendance/attendance"
 )
@@ -36,7 +37,6 @@ func (db *DB) Overview(ctx context.Context, a attendance.Actor, f attendance.Ove
 	// Who: the employees in scope who were employed in the range.
 	var w where
 	w.addScope(a, "e.id")
-	w.add("(e.active OR e.deactivated_on >= ?)", first.String())
 	if f.EmployeeID != nil {
 		w.add("e.id = ?", *f.EmployeeID)
 	}
@@ -47,6 +47,7 @@ func (db *DB) Overview(ctx context.Context, a attendance.Actor, f attendance.Ove
 	if err != nil {
 		return nil, err
 	}
+	emps = slices.DeleteFunc(emps, func(e *attendance.Employee) bool { return !e.InOverview(first) })
 	holidays, err := db.holidays(ctx, db.reader(), first, last)
 	if err != nil {
 		return nil, err
