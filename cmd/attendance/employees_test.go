@@ -890,6 +890,20 @@ func TestDeactivation(t *testing.T) {
 			t.Errorf("attendance after deactivation: %+v, want event %d", l.Results, ev.ID)
 		}
 	})
+	t.Run("overview", func(t *testing.T) {
+		// A row while the range reaches the deactivation date, none after it.
+		for from, want := range map[string]bool{"2026-03-01": true, "2026-03-10": true, "2026-03-11": false} {
+			var ov overview
+			mgr.In(t).Do("GET", "/api/attendance/overview/?from="+from+"&to=2026-03-31", nil).Want(200).JSON(&ov)
+			var got bool
+			for _, r := range ov.Results {
+				got = got || r.EmployeeID == leaver.ID()
+			}
+			if got != want || ov.Count != len(ov.Results) {
+				t.Errorf("overview from %s: leaver listed %v, want %v (count %d, %d rows)", from, got, want, ov.Count, len(ov.Results))
+			}
+		}
+	})
 	t.Run("a new user may not take the name", func(t *testing.T) {
 		admin.In(t).Do("POST", "/api/employees/", map[string]any{"username": "Leaver", "password": testPassword}).WantProblem(409, "username_taken")
 	})
