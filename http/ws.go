@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -260,13 +261,18 @@ func (s *Server) wsWrite(ctx context.Context, c *websocket.Conn, v any) error {
 
 // originHosts are the allowed origins as the WebSocket library's patterns:
 // scheme://host, so that the scheme must match too (as for CORS); the
-// server's own host is always allowed by the library.
+// server's own host is always allowed by the library. The patterns are
+// path.Match patterns: the characters it reads as wildcards or classes (the
+// brackets of an IPv6 address among them) are escaped, so that an origin
+// matches exactly, as it does for CORS.
 func (s *Server) originHosts() []string {
 	var hosts []string
 	for _, o := range s.cfg.AllowedOrigins {
 		if u, err := url.Parse(o); err == nil && u.Scheme != "" && u.Host != "" {
-			hosts = append(hosts, u.Scheme+"://"+u.Host)
+			hosts = append(hosts, matchEscaper.Replace(u.Scheme+"://"+u.Host))
 		}
 	}
 	return hosts
 }
+
+var matchEscaper = strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`, `[`, `\[`, `]`, `\]`)

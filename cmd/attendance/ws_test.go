@@ -277,7 +277,9 @@ func notificationData(t testing.TB, n *attendance.Notification) map[string]any {
 func TestStreamAuth(t *testing.T) {
 	t.Parallel()
 	app := mustStart(t, withClock(newClock(wsMonday)), withConfig(func(c *Config) {
-		c.AllowedOrigins = []string{"https://dash.example.com"}
+		// An IPv6 address and a name with a character the library's patterns
+		// would read as a wildcard: both must match exactly, as for CORS.
+		c.AllowedOrigins = []string{"https://dash.example.com", "http://[::1]:9000", "https://d?sh.example.org"}
 	}))
 	user := app.Admin.NewUser("wsuser", nil)
 
@@ -363,14 +365,15 @@ func TestStreamAuth(t *testing.T) {
 
 	t.Run("origin", func(t *testing.T) {
 		t.Parallel()
-		for _, origin := range []string{app.URL, "https://dash.example.com"} {
+		for _, origin := range []string{app.URL, "https://dash.example.com", "http://[::1]:9000", "https://d?sh.example.org"} {
 			s := wsDial(t, app, "origin "+origin, http.Header{"Origin": {origin}})
 			s.Auth(user.Token, 0)
 			s.WantReady(user.ID())
 		}
 		// Another site, the same host on another port, the allowed site over
 		// plain http (an origin is scheme, host and port), an opaque origin.
-		for _, origin := range []string{"https://evil.example.com", "http://127.0.0.1:1", "http://dash.example.com", "null"} {
+		for _, origin := range []string{"https://evil.example.com", "http://127.0.0.1:1", "http://dash.example.com", "null",
+			"http://[::1]:9001", "https://dash.example.org"} {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			conn, res, err := websocket.Dial(ctx, wsURLOf(app), &websocket.DialOptions{HTTPHeader: http.Header{"Origin": {origin}}})
 			cancel()
