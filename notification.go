@@ -148,6 +148,7 @@ const (
 	MessageNotification   MessageType = "notification"    // a stored notification, for its recipient
 	MessageSessionRevoked MessageType = "session_revoked" // a session was logged out: close its sockets
 	MessageLeave          MessageType = "leave"           // a leave request was made or changed status (for integrations)
+	MessageRoleChanged    MessageType = "role_changed"    // a user's role changed: their sockets check their session again at once
 )
 
 // Message is what travels from a write to the live WebSocket streams (and, in
@@ -166,6 +167,8 @@ type Message struct {
 	// those of them with manager access, and every admin, may see it.
 	Managers  []int64 `json:"managers,omitempty"`
 	SessionID string  `json:"session_id,omitempty"`
+	// UserID is the user whose role changed.
+	UserID int64 `json:"user_id,omitempty"`
 }
 
 // Publisher delivers messages to live subscribers.
@@ -192,7 +195,7 @@ type Broker interface {
 // Topic names what happened, as dotted words that integrations can filter on
 // (the routing key on a broker): attendance.entry, attendance.exit,
 // attendance.voided, notification.<kind>, leave.<status> (leave.pending for a
-// new request), session.revoked.
+// new request), session.revoked, user.role_changed.
 func (m Message) Topic() string {
 	switch {
 	case m.Type == MessageAttendance && m.Event != nil && m.Event.Voided:
@@ -205,6 +208,8 @@ func (m Message) Topic() string {
 		return "leave." + string(m.Leave.Status)
 	case m.Type == MessageSessionRevoked:
 		return "session.revoked"
+	case m.Type == MessageRoleChanged:
+		return "user.role_changed"
 	}
 	return "other"
 }
@@ -225,6 +230,8 @@ func (m Message) VisibleTo(a Actor) bool {
 		return a.IsAdmin() || a.ID == m.Event.EmployeeID || slices.Contains(m.Managers, a.ID)
 	case MessageSessionRevoked:
 		return a.SessionID != "" && m.SessionID == a.SessionID
+	case MessageRoleChanged:
+		return m.UserID == a.ID
 	}
 	return false
 }

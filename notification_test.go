@@ -274,6 +274,8 @@ func TestMessageVisibleTo(t *testing.T) {
 		{"revocation: another session", revoked, admin, false},
 		{"revocation: the same user on another session", revoked, attendance.Actor{ID: 3, Role: attendance.RoleManager, SessionID: "s-3b"}, false},
 		{"revocation: no session on either side", attendance.Message{Type: attendance.MessageSessionRevoked}, attendance.Actor{ID: 3, Role: attendance.RoleManager}, false},
+		{"role change: that user's sockets", attendance.Message{Type: attendance.MessageRoleChanged, UserID: 3}, manager3, true},
+		{"role change: anyone else's", attendance.Message{Type: attendance.MessageRoleChanged, UserID: 3}, admin, false},
 		{"unknown type", attendance.Message{Type: "gossip", RecipientID: 4}, employee4, false},
 	}
 	for _, tt := range tests {
@@ -282,5 +284,28 @@ func TestMessageVisibleTo(t *testing.T) {
 				t.Errorf("VisibleTo(%d as %s) = %v, want %v", tt.a.ID, tt.a.Role, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestMessageTopic(t *testing.T) {
+	tests := []struct {
+		m    attendance.Message
+		want string
+	}{
+		{attendance.Message{Type: attendance.MessageAttendance, Event: &attendance.AttendanceEvent{Type: attendance.Entry}}, "attendance.entry"},
+		{attendance.Message{Type: attendance.MessageAttendance, Event: &attendance.AttendanceEvent{Type: attendance.Exit}}, "attendance.exit"},
+		{attendance.Message{Type: attendance.MessageAttendance, Event: &attendance.AttendanceEvent{Type: attendance.Entry, Voided: true}}, "attendance.voided"},
+		{attendance.Message{Type: attendance.MessageNotification, Notification: &attendance.Notification{Kind: attendance.NotifyLateArrival}}, "notification.late_arrival"},
+		{attendance.Message{Type: attendance.MessageLeave, Leave: &attendance.LeaveRequest{Status: attendance.LeavePending}}, "leave.pending"},
+		{attendance.Message{Type: attendance.MessageLeave, Leave: &attendance.LeaveRequest{Status: attendance.LeaveApproved}}, "leave.approved"},
+		{attendance.Message{Type: attendance.MessageSessionRevoked, SessionID: "s"}, "session.revoked"},
+		{attendance.Message{Type: attendance.MessageRoleChanged, UserID: 3}, "user.role_changed"},
+		{attendance.Message{Type: attendance.MessageAttendance}, "other"},
+		{attendance.Message{Type: "gossip"}, "other"},
+	}
+	for _, tt := range tests {
+		if got := tt.m.Topic(); got != tt.want {
+			t.Errorf("Topic of %+v = %q, want %q", tt.m, got, tt.want)
+		}
 	}
 }

@@ -37,6 +37,20 @@ func (c Chain) Contains(id int64) bool {
 	return slices.ContainsFunc(c, func(l ChainLink) bool { return l.ID == id })
 }
 
+// Watchers lists, nearest first, the active people up the chain who have
+// manager access now: those whose dashboards show the employee's events live
+// (with every admin). Someone demoted since they became a manager is left out,
+// whatever role their open socket was authenticated with.
+func (c Chain) Watchers() []int64 {
+	var ids []int64
+	for _, l := range c {
+		if l.Active && (l.Role == RoleManager || l.Role == RoleAdmin) {
+			ids = append(ids, l.ID)
+		}
+	}
+	return ids
+}
+
 // InScope reports whether the employee targetID, whose line of managers is
 // chain, is in the actor's scope: everyone for an admin; the manager and their
 // direct and indirect reports for a manager; only themselves for an employee.

@@ -84,6 +84,31 @@ func TestChainContains(t *testing.T) {
 	}
 }
 
+func TestChainWatchers(t *testing.T) {
+	link := func(id int64, role attendance.Role, active bool) attendance.ChainLink {
+		return attendance.ChainLink{ID: id, Role: role, Active: active}
+	}
+	tests := []struct {
+		name  string
+		chain attendance.Chain
+		want  []int64
+	}{
+		{"no one above", nil, nil},
+		{"managers and an admin, nearest first", chains[4], []int64{3, 2, 1}},
+		{"a manager demoted to employee is left out", attendance.Chain{
+			link(3, attendance.RoleEmployee, true), link(2, attendance.RoleManager, true)}, []int64{2}},
+		{"a deactivated manager is left out", attendance.Chain{
+			link(3, attendance.RoleManager, false), link(1, attendance.RoleAdmin, true)}, []int64{1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.chain.Watchers(); !slices.Equal(got, tt.want) {
+				t.Errorf("Watchers() = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestRoles(t *testing.T) {
 	tests := []struct {
 		role         attendance.Role

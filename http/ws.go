@@ -154,6 +154,16 @@ func (s *Server) notificationStream(w http.ResponseWriter, r *http.Request) {
 	defer ping.Stop()
 	recheck := time.NewTicker(wsRecheckEvery)
 	defer recheck.Stop()
+	// The session, not the token: a dashboard outlives its 15-minute access
+	// token, and stays open as long as its session is live and its role the
+	// one it was opened with (checked again at once when the role changes).
+	stillValid := func() bool {
+		if a, err := s.Auth.Session(ctx, actor.SessionID); err != nil || a.Role != actor.Role {
+			c.Close(closeUnauthorized, "the session has ended or its role has changed")
+			return false
+		}
+		return true
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -173,10 +183,7 @@ func (s *Server) notificationStream(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		case <-recheck.C:
-			// The session, not the token: a dashboard outlives its 15-minute
-			// access token, and stays open as long as its session is live.
-			if a, err := s.Auth.Session(ctx, actor.SessionID); err != nil || a.Role != actor.Role {
-				c.Close(closeUnauthorized, "the session has ended")
+			if !stillValid() {
 				return
 			}
 		case m := <-sub.C():
@@ -184,6 +191,11 @@ func (s *Server) notificationStream(w http.ResponseWriter, r *http.Request) {
 			case attendance.MessageSessionRevoked:
 				c.Close(closeUnauthorized, "signed out")
 				return
+			case attendance.MessageRoleChanged:
+				if !stillValid() {
+					return
+				}
+				continue
 			case attendance.MessageNotification:
 				if m.Notification == nil || m.Notification.ID <= replayed || !seen.Add(m.Notification.ID) {
 					continue // already sent

@@ -124,7 +124,7 @@ func (db *DB) recordEvent(ctx context.Context, tx *Tx, a attendance.Actor, r att
 func (db *DB) emitEvent(tx *Tx, ev *attendance.AttendanceEvent, chain attendance.Chain, suffix string) {
 	e := *ev
 	tx.emit(attendance.Message{ID: "attendance:" + strconv.FormatInt(ev.ID, 10) + suffix, Type: attendance.MessageAttendance,
-		OccurredAt: db.now(), Event: &e, Managers: chainIDs(chain)})
+		OccurredAt: db.now(), Event: &e, Managers: chain.Watchers()})
 }
 
 // neighbours returns the employee's non-voided events right before and after

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/openattendance/attendance"
@@ -288,6 +289,10 @@ func (db *DB) UpdateEmployee(ctx context.Context, a attendance.Actor, id int64, 
 			if err := db.revokeAll(ctx, tx, id, "", now); err != nil {
 				return err
 			}
+		}
+		if after.Role != before.Role {
+			tx.emit(attendance.Message{ID: fmt.Sprintf("role_changed:%d:%d", id, now.UnixNano()), Type: attendance.MessageRoleChanged,
+				OccurredAt: now, UserID: id})
 		}
 		if after.Timezone != before.Timezone {
 			if err := db.rebuildAllDays(ctx, tx, &after); err != nil {

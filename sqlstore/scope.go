@@ -127,15 +127,6 @@ func hasActiveManager(id int64, c attendance.Chain) bool {
 	return false
 }
 
-// chainIDs lists the ids of a chain.
-func chainIDs(c attendance.Chain) []int64 {
-	ids := make([]int64, len(c))
-	for i, l := range c {
-		ids[i] = l.ID
-	}
-	return ids
-}
-
 // notFound maps sql.ErrNoRows to the domain's not-found error.
 func (db *DB) notFound(err error, what string) error {
 	if errors.Is(err, sql.ErrNoRows) {

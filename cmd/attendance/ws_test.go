@@ -401,6 +401,36 @@ func TestStreamExpiredToken(t *testing.T) {
 	wsOpen(t, app.Login("expiring", testPassword), 0) // a fresh token works
 }
 
+// TestStreamRoleChange: a dashboard whose user loses manager access closes at
+// once (not at the next periodic check), and their former team's events are
+// not sent to it meanwhile.
+func TestStreamRoleChange(t *testing.T) {
+	t.Parallel()
+	app := mustStart(t, withClock(newClock(wsMonday)))
+	boss := app.Admin.NewUser("rc_boss", map[string]any{"role": "manager"})
+	worker := boss.NewUser("rc_worker", nil)
+	bystander := app.Admin.NewUser("rc_bystander", map[string]any{"role": "manager"})
+
+	s := wsOpen(t, boss, 0)
+	other := wsOpen(t, bystander, 0)
+	wsClockIn(worker, attendance.Entry)
+	s.WantAttendance(worker.ID(), attendance.Entry)
+	late := s.WantNotification(attendance.NotifyLateArrival, worker.ID())
+
+	app.Admin.Do("PATCH", empPath(boss.ID()), map[string]any{"role": "employee"}).Want(200)
+	s.WantClosed(wsCloseUnauthorized, wsWait)
+	wsClockIn(worker, attendance.Exit)
+	// Someone else's socket is left alone.
+	other.WantQuiet(200 * time.Millisecond)
+	app.Admin.Do("PATCH", empPath(bystander.ID()), map[string]any{"department": "elsewhere"}).Want(200)
+	other.WantQuiet(200 * time.Millisecond)
+
+	// Signed in again, the former manager sees only their own messages.
+	again := wsOpen(t, app.Login("rc_boss", testPassword), late.ID)
+	wsClockIn(worker, attendance.Entry)
+	again.WantQuiet(300 * time.Millisecond)
+}
+
 func TestStreamLimits(t *testing.T) {
 	t.Parallel()
 	app := mustStart(t, withClock(newClock(wsMonday)))
