@@ -14,6 +14,18 @@ type Date int32
 // DateLayout is the wire format of a Date.
 const DateLayout = "2006-01-02"
 
+// The dates the service takes as input: from 1970-01-01 to 9999-12-31. An
+// instant taken as input (a corrected clock-in) must not be before MinDate
+// either. Further out is a typing mistake, and beyond year 9999 or before
+// year 0 a timestamp cannot even be written as RFC 3339.
+var (
+	MinDate = NewDate(1970, time.January, 1)
+	MaxDate = NewDate(9999, time.December, 31)
+)
+
+// Supported reports whether d lies between MinDate and MaxDate.
+func (d Date) Supported() bool { return d >= MinDate && d <= MaxDate }
+
 // DateOf returns the calendar date of t in t's own location.
 func DateOf(t time.Time) Date {
 	y, m, d := t.Date()

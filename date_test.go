@@ -65,6 +65,20 @@ func TestParseDate(t *testing.T) {
 	}
 }
 
+func TestDateSupported(t *testing.T) {
+	for in, want := range map[string]bool{
+		"1970-01-01": true, "2026-06-15": true, "9999-12-31": true,
+		"1969-12-31": false, "0000-01-03": false, "0001-01-01": false,
+	} {
+		if got := attendance.MustParseDate(in).Supported(); got != want {
+			t.Errorf("%s.Supported() = %v, want %v", in, got, want)
+		}
+	}
+	if attendance.MaxDate.AddDays(1).Supported() {
+		t.Errorf("the day after %s is supported", attendance.MaxDate)
+	}
+}
+
 func TestMustParseDatePanicsOnBadDate(t *testing.T) {
 	defer func() {
 		if recover() == nil {

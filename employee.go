@@ -102,9 +102,12 @@ const (
 func NormalizeUsername(u string) string { return strings.ToLower(u) }
 
 // ValidateUsername checks the username rule: 3–150 letters, digits and @.+-_.
+// MaxUsernameLength is the longest username, in characters.
+const MaxUsernameLength = 150
+
 func ValidateUsername(u string) string {
 	n := utf8.RuneCountInString(u)
-	if n < 3 || n > 150 {
+	if n < 3 || n > MaxUsernameLength {
 		return "must be 3 to 150 characters"
 	}
 	for _, r := range u {
@@ -181,15 +184,18 @@ func (f *EmployeeFields) Validate() error {
 	}
 	if f.Email != nil && *f.Email != "" {
 		a, err := mail.ParseAddress(*f.Email)
-		v.Check(err == nil && a.Address == *f.Email && len(*f.Email) <= maxEmailLength, "body.email", "must be an email address such as ada@example.com")
+		v.Check(err == nil && a.Address == *f.Email && len(*f.Email) <= maxEmailLength && PlainText(*f.Email, false),
+			"body.email", "must be an email address such as ada@example.com")
 	}
 	for loc, s := range map[string]*string{"body.first_name": f.FirstName, "body.last_name": f.LastName} {
 		if s != nil {
 			v.Check(utf8.RuneCountInString(*s) <= maxNameLength, loc, "must be at most 150 characters")
+			v.Text(loc, *s, false)
 		}
 	}
 	if f.Department != nil {
 		v.Check(utf8.RuneCountInString(*f.Department) <= maxDepartment, "body.department", "must be at most 100 characters")
+		v.Text("body.department", *f.Department, false)
 	}
 	if f.Role != nil {
 		v.Check(f.Role.Valid(), "body.role", "must be employee, manager or admin")

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 )
 
 // Kind classifies an error by what the caller can do about it. The HTTP layer
@@ -121,6 +122,27 @@ func (v *Validator) Check(ok bool, location, format string, args ...any) {
 	if !ok {
 		v.Add(location, format, args...)
 	}
+}
+
+// Text records an invalid field when s holds a control character: text is
+// what a person types, and (among other things) PostgreSQL cannot store a
+// NUL. Tabs and line breaks are allowed where multiline.
+func (v *Validator) Text(location, s string, multiline bool) {
+	v.Check(PlainText(s, multiline), location, "must not contain control characters")
+}
+
+// PlainText reports whether s is free of control characters (C0, DEL and C1),
+// tabs and line breaks excepted where multiline.
+func PlainText(s string, multiline bool) bool {
+	for _, r := range s {
+		if multiline && (r == '\t' || r == '\n' || r == '\r') {
+			continue
+		}
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // Err returns the collected validation error, or nil when there is none.

@@ -78,3 +78,29 @@ func TestValidator(t *testing.T) {
 		t.Errorf("Message of two fields = %q, want %q", got, want)
 	}
 }
+
+func TestPlainText(t *testing.T) {
+	tests := []struct {
+		s                 string
+		single, multiline bool
+	}{
+		{"Ada Lovelace", true, true},
+		{"Zoë Ñúñez 李", true, true},
+		{"", true, true},
+		{"two\nlines", false, true},
+		{"tab\there", false, true},
+		{"crlf\r\n", false, true},
+		{"nul\x00", false, false},
+		{"escape \x1b[31m", false, false},
+		{"delete\x7f", false, false},
+		{"c1 \u0085", false, false},
+	}
+	for _, tt := range tests {
+		if got := attendance.PlainText(tt.s, false); got != tt.single {
+			t.Errorf("PlainText(%q, single line) = %v, want %v", tt.s, got, tt.single)
+		}
+		if got := attendance.PlainText(tt.s, true); got != tt.multiline {
+			t.Errorf("PlainText(%q, multiline) = %v, want %v", tt.s, got, tt.multiline)
+		}
+	}
+}

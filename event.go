@@ -197,7 +197,11 @@ func (r RecordEvent) Check(a Actor, now time.Time) error {
 	var v Validator
 	v.Check(r.Note != nil && strings.TrimSpace(*r.Note) != "", "body.note", "is required when recording on someone's behalf")
 	v.Check(r.Note == nil || len(*r.Note) <= MaxNoteLength, "body.note", "must be at most 1000 bytes")
+	if r.Note != nil {
+		v.Text("body.note", *r.Note, true)
+	}
 	v.Check(r.Timestamp == nil || !r.Timestamp.After(now), "body.timestamp", "must not be in the future")
+	v.Check(r.Timestamp == nil || DateOf(r.Timestamp.UTC()).Supported(), "body.timestamp", "must not be before %s", MinDate)
 	return v.Err()
 }
 

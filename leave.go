@@ -86,6 +86,7 @@ func LeaveCost(s Schedule, h Holidays, in LeaveInput) (float64, error) {
 	var v Validator
 	v.Check(in.LeaveType.Valid(), "body.leave_type", "must be annual, sick or unpaid")
 	v.Check(len(in.Reason) <= MaxReasonLength, "body.reason", "must be at most 2000 bytes")
+	v.Text("body.reason", in.Reason, true)
 	switch {
 	case in.EndDate < in.StartDate:
 		v.Add("body.end_date", "must not be before start_date")

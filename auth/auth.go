@@ -13,6 +13,7 @@ import (
 	"math"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/golang-jwt/jwt/v5"
 
@@ -142,6 +143,15 @@ func (s *Service) parse(token, use string) (*claims, int64, error) {
 // same answer after the same work.
 func (s *Service) Login(ctx context.Context, username, password, addr string) (*attendance.Tokens, *attendance.Employee, error) {
 	now := s.Now()
+	if utf8.RuneCountInString(username) > attendance.MaxUsernameLength || !attendance.PlainText(username, false) {
+		// No user can have this name: nothing to look up, count or store (a
+		// megabyte of name, or a NUL that PostgreSQL cannot take), but the
+		// same time spent and the same answer as for any unknown user.
+		if _, err := s.hasher.Verify(ctx, password, ""); err != nil {
+			return nil, nil, err
+		}
+		return nil, nil, attendance.ErrInvalidCredentials()
+	}
 	key := "login|" + attendance.NormalizeUsername(username) + "|" + addr
 	if err := s.checkRate(ctx, key, now); err != nil {
 		return nil, nil, err

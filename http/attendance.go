@@ -69,7 +69,7 @@ type overviewInput struct {
 	From       string `query:"from" format:"date" doc:"First date (default: the first of the current month)"`
 	To         string `query:"to" format:"date" doc:"Last date (default: today)"`
 	EmployeeID int64  `query:"employee_id" minimum:"1"`
-	Department string `query:"department"`
+	Department string `query:"department" pattern:"^[^\\x00-\\x1f\\x7f]*$" patternDescription:"text without control characters"`
 	Format     string `query:"format" enum:"json,csv" doc:"csv: every matching row as CSV, ignoring limit and offset"`
 	Accept     string `header:"Accept"`
 	PageParams
@@ -99,6 +99,9 @@ func optDate(s, name string) (*attendance.Date, error) {
 	d, err := attendance.ParseDate(s)
 	if err != nil {
 		return nil, attendance.InvalidField("query."+name, "%s", err)
+	}
+	if !d.Supported() {
+		return nil, attendance.InvalidField("query."+name, "must be a date from %s to %s", attendance.MinDate, attendance.MaxDate)
 	}
 	return &d, nil
 }

@@ -181,12 +181,8 @@ func (s *Server) apiFallback(w http.ResponseWriter, r *http.Request) {
 // clientAddr is the client's address: the connection's peer, or, when the
 // peer is a trusted proxy, the last address in X-Forwarded-For that is not one.
 func (s *Server) clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	peer, err := netip.ParseAddr(host)
-	if err != nil || !s.trusted(peer) {
+	host, viaProxy := s.peer(r)
+	if !viaProxy {
 		return host
 	}
 	hops := strings.Split(r.Header.Get("X-Forwarded-For"), ",")
@@ -200,6 +196,29 @@ func (s *Server) clientAddr(r *http.Request) string {
 		}
 	}
 	return host
+}
+
+// peer is the address of the connection's other end, and whether it is a
+// trusted proxy, whose X-Forwarded-* headers are believed.
+func (s *Server) peer(r *http.Request) (host string, trusted bool) {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	a, err := netip.ParseAddr(host)
+	return host, err == nil && s.trusted(a)
+}
+
+// scheme is the scheme the client used: https over TLS, or when a trusted
+// proxy says so in X-Forwarded-Proto; anyone else's word for it is ignored.
+func (s *Server) scheme(r *http.Request) string {
+	if r.TLS != nil {
+		return "https"
+	}
+	if _, viaProxy := s.peer(r); viaProxy && r.Header.Get("X-Forwarded-Proto") == "https" {
+		return "https"
+	}
+	return "http"
 }
 
 func (s *Server) trusted(a netip.Addr) bool {

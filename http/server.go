@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -82,6 +83,7 @@ func NewServer(cfg Config) *Server {
 	hc.DocsPath = ""    // Swagger UI is served from embedded assets at /swagger/
 	hc.SchemasPath = "" // no $schema links in bodies: the contract's shapes, exactly
 	hc.CreateHooks = nil
+	hc.Formats = jsonFormats()
 	hc.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer", BearerFormat: "JWT", Description: "The `token` from POST /api/users/login/"},
 	}
@@ -163,6 +165,7 @@ type ctxKey int
 const (
 	actorKey ctxKey = iota
 	requestKey
+	schemeKey
 )
 
 // actorFrom returns the authenticated caller.
@@ -189,6 +192,7 @@ const (
 func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 	r, _ := humago.Unwrap(ctx)
 	ctx = huma.WithValue(ctx, requestKey, r)
+	ctx = huma.WithValue(ctx, schemeKey, s.scheme(r))
 	op := ctx.Operation()
 	if len(op.Security) == 0 {
 		next(ctx)
@@ -240,7 +244,9 @@ func bearer(h string) (string, bool) {
 // register adds an operation whose handler returns service errors; they become problems.
 func register[I, O any](s *Server, op huma.Operation, h func(context.Context, *I) (*O, error)) {
 	if op.MaxBodyBytes == 0 {
-		op.MaxBodyBytes = MaxBodyBytes
+		// huma refuses a body that reaches its limit: one byte more, so that
+		// a body of exactly MaxBodyBytes is read and one over it is refused.
+		op.MaxBodyBytes = MaxBodyBytes + 1
 	}
 	huma.Register(s.api, op, func(ctx context.Context, in *I) (*O, error) {
 		out, err := h(ctx, in)
@@ -297,10 +303,11 @@ func listOf[T any](ctx context.Context, p PageParams, count int, results []T) li
 		if r == nil {
 			return nil
 		}
-		u := url.URL{Scheme: "http", Host: r.Host, Path: r.URL.Path}
-		if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-			u.Scheme = "https"
+		scheme, ok := ctx.Value(schemeKey).(string)
+		if !ok {
+			scheme = "http"
 		}
+		u := url.URL{Scheme: scheme, Host: r.Host, Path: r.URL.Path}
 		q := r.URL.Query()
 		q.Set("limit", strconv.Itoa(limit))
 		q.Set("offset", strconv.Itoa(offset))
@@ -328,7 +335,9 @@ func registerAliases(r huma.Registry) {
 type dateSchema struct{}
 
 func (dateSchema) Schema(huma.Registry) *huma.Schema {
-	return &huma.Schema{Type: huma.TypeString, Format: "date", Examples: []any{"2026-11-02"}}
+	return &huma.Schema{Type: huma.TypeString, Format: "date", Examples: []any{"2026-11-02"},
+		Pattern:            `^(19[7-9][0-9]|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}$`,
+		PatternDescription: fmt.Sprintf("a date from %s to %s", attendance.MinDate, attendance.MaxDate)}
 }
 
 type timeOfDaySchema struct{}

@@ -334,6 +334,7 @@ func (db *DB) VoidEvent(ctx context.Context, a attendance.Actor, id int64, note 
 	var v attendance.Validator
 	v.Check(strings.TrimSpace(note) != "", "body.note", "is required: say why the event is voided")
 	v.Check(len(note) <= attendance.MaxNoteLength, "body.note", "must be at most 1000 bytes")
+	v.Text("body.note", note, true)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}

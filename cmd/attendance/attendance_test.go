@@ -546,6 +546,15 @@ func TestRecordOnBehalf(t *testing.T) {
 		wantFieldError(t, p, "body.timestamp")
 	})
 
+	t.Run("not before 1970", func(t *testing.T) {
+		// Year 0 at +00:01 is year -1 in UTC, which no RFC 3339 response could carry.
+		for _, ts := range []string{"0000-01-01T00:00:00+00:01", "0001-01-01T00:00:00Z", "1969-12-31T23:59:59Z"} {
+			p := post(mgr, map[string]any{"type": "entry", "employee_id": emp.ID(), "timestamp": ts, "note": "typo"}).WantProblem(422, "")
+			wantFieldError(t, p, "body.timestamp")
+		}
+		emp.Do("GET", "/api/attendance/", nil).Want(200)
+	})
+
 	t.Run("only for someone in scope", func(t *testing.T) {
 		post(mgr, map[string]any{"type": "entry", "employee_id": tm.stray.ID(), "note": "x"}).WantProblem(404, "not_found")
 		post(mgr, map[string]any{"type": "entry", "employee_id": 999999, "note": "x"}).WantProblem(404, "not_found")
@@ -807,7 +816,7 @@ func TestListEvents(t *testing.T) {
 	})
 
 	t.Run("bad dates", func(t *testing.T) {
-		for _, q := range []string{"?from=2026-02-30", "?to=yesterday", "?from=2026-6-1"} {
+		for _, q := range []string{"?from=2026-02-30", "?to=yesterday", "?from=2026-6-1", "?from=0001-01-01", "?from=1969-12-31"} {
 			emp.Do("GET", "/api/attendance/"+q, nil).WantProblem(422, "")
 		}
 	})

@@ -680,6 +680,8 @@ func TestEmployeeValidation(t *testing.T) {
 		{"annual_leave_days 22.5", map[string]any{"annual_leave_days": 22.5}, 201, ""},
 		{"hired_on 2026-02-30", map[string]any{"hired_on": "2026-02-30"}, 422, "body.hired_on"},
 		{"hired_on 10/03/2026", map[string]any{"hired_on": "10/03/2026"}, 422, "body.hired_on"},
+		{"hired_on 0001-01-01", map[string]any{"hired_on": "0001-01-01"}, 422, "body.hired_on"},
+		{"hired_on 1970-01-01", map[string]any{"hired_on": "1970-01-01"}, 201, ""},
 		{"email", map[string]any{"email": "not an email"}, 422, "body.email"},
 		{"role", map[string]any{"role": "superuser"}, 422, "body.role"},
 		{"manager_id no such id", map[string]any{"manager_id": 999999}, 422, "body.manager_id"},
@@ -1121,5 +1123,62 @@ func TestAPIConventions(t *testing.T) {
 		// Just under the limit is read, and judged on its content.
 		under := `{"username": "slashless", "password": "` + strings.Repeat("x", 1<<20-100) + `"}`
 		app.In(t).Anon().Do("POST", "/api/users/login/", under).WantProblem(401, "invalid_credentials")
+	})
+	t.Run("control characters", func(t *testing.T) {
+		// Text is what people type: no NUL (which PostgreSQL cannot store) or
+		// other control characters; line breaks only in multi-line notes.
+		mgr := admin.In(t).NewUser("cc_boss", map[string]any{"role": "manager"})
+		worker := mgr.NewUser("cc_worker", nil)
+		for _, tc := range []struct {
+			c                  *client
+			method, path, body string
+			field              string
+		}{
+			{admin, "PATCH", empPath(e.ID), `{"first_name": "a\u0000b"}`, "body.first_name"},
+			{admin, "PATCH", empPath(e.ID), `{"department": "ops\nsales"}`, "body.department"},
+			{admin, "PATCH", empPath(e.ID), `{"email": "a\u0007@example.com"}`, "body.email"},
+			{mgr, "POST", "/api/attendance/", fmt.Sprintf(`{"type": "entry", "employee_id": %d, "note": "x\u0000"}`, worker.ID()), "body.note"},
+			{worker, "POST", "/api/leaves/request/", `{"leave_type": "sick", "start_date": "2026-12-01", "end_date": "2026-12-01", "reason": "\u001b[31m"}`, "body.reason"},
+			{admin, "POST", "/api/holidays/", `{"date": "2026-12-24", "name": "Eve\u0000"}`, "body.name"},
+		} {
+			wantFieldError(t, tc.c.In(t).Do(tc.method, tc.path, tc.body).WantProblem(422, "invalid"), tc.field)
+		}
+		for _, q := range []string{"/api/employees/?q=%00", "/api/employees/?department=a%0Ab", "/api/attendance/overview/?department=%00", "/api/leaves/overview/?department=%7F"} {
+			admin.In(t).Do("GET", q, nil).WantProblem(422, "invalid")
+		}
+		// A name no user can have is refused like any unknown one, and not counted.
+		for _, name := range []string{`ad\u0000min`, strings.Repeat("u", 151)} {
+			app.In(t).Anon().Do("POST", "/api/users/login/", `{"username": "`+name+`", "password": "whatever-1"}`).WantProblem(401, "invalid_credentials")
+		}
+		// Line breaks and tabs are fine where text runs over lines.
+		mgr.In(t).Do("POST", "/api/attendance/", map[string]any{"type": "entry", "employee_id": worker.ID(), "note": "badge\treader\r\nbroken"}).Want(201)
+	})
+	t.Run("numbers out of range", func(t *testing.T) {
+		// Valid JSON whose numbers no field can hold: 422 at the field, in the
+		// API's words (no Go type names), never 400 or 5xx.
+		for _, tc := range []struct{ method, path, body, field string }{
+			{"POST", "/api/attendance/", `{"type": "entry", "employee_id": 1e400, "note": "x"}`, "body.employee_id"},
+			{"POST", "/api/attendance/", `{"type": 1e400}`, "body.type"},
+			{"PATCH", empPath(e.ID), `{"manager_id": 9223372036854775808}`, "body.manager_id"},
+			{"PATCH", empPath(e.ID), `{"annual_leave_days": -1e999}`, "body.annual_leave_days"},
+			{"PATCH", empPath(e.ID), `{"late_grace_minutes": [1e400]}`, "body.late_grace_minutes"},
+		} {
+			p := admin.In(t).Do(tc.method, tc.path, tc.body).WantProblem(422, "invalid")
+			wantFieldError(t, p, tc.field)
+			for _, internal := range []string{"Go ", "int64", "float64", "Body."} {
+				if strings.Contains(p.Detail, internal) {
+					t.Errorf("%s %s: detail %q shows %q", tc.method, tc.body, p.Detail, internal)
+				}
+			}
+		}
+		// Still not JSON: 400.
+		for _, body := range []string{`{"type": "entry"} x`, `{"type": "entry"`, `{"type": 1e}`} {
+			admin.In(t).Do("POST", "/api/attendance/", body).WantProblem(400, "invalid_json")
+		}
+		var l list[map[string]any]
+		admin.In(t).Do("GET", "/api/attendance/", nil).Want(200).JSON(&l)
+		if l.Count != 0 {
+			t.Errorf("refused bodies recorded %d events", l.Count)
+		}
 	})
 }

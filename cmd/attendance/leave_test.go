@@ -132,6 +132,7 @@ func TestLeaveRequest(t *testing.T) {
 		post(emp, leaveBody("annual", "2026-12-28", "2027-01-05")).WantProblem(422, "")
 		post(emp, leaveBody("holiday", "2026-06-18", "2026-06-18")).WantProblem(422, "")
 		post(emp, leaveBody("annual", "2026-02-30", "2026-03-02")).WantProblem(422, "")
+		wantFieldError(t, post(emp, leaveBody("annual", "0000-01-03", "0000-01-03")).WantProblem(422, ""), "body.start_date")
 		if l := emp.leaves(""); l.Count != 2 {
 			t.Errorf("refused requests were stored: %d requests, want 2", l.Count)
 		}

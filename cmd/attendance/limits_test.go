@@ -70,6 +70,15 @@ func TestBodyLimit(t *testing.T) {
 			r.WantProblem(413, "body_too_large")
 		})
 	}
+	// The limit is on bodies over 1 MiB: exactly 1 MiB is read (and here,
+	// a name too long, refused for that); a byte more is not.
+	exactly := func(n int) string {
+		const prefix, suffix = `{"first_name": "`, `"}`
+		return prefix + strings.Repeat("f", n-len(prefix)-len(suffix)) + suffix
+	}
+	emp.Do("PATCH", "/api/users/me/", exactly(1<<20)).WantProblem(422, "invalid")
+	emp.Do("PATCH", "/api/users/me/", exactly(1<<20+1)).WantProblem(413, "body_too_large")
+
 	// Nothing was changed by the refused bodies.
 	var l list[map[string]any]
 	emp.In(t).Do("GET", "/api/attendance/", nil).Want(200).JSON(&l)
@@ -305,6 +314,31 @@ func TestLoginRateLimitAddresses(t *testing.T) {
 		login(app, "lim_fwd", testPassword, "203.0.113.11").Want(200)
 		login(app, "lim_fwd", testPassword, "").Want(200)
 	})
+}
+
+// TestForwardedProto: the pagination links say https when a trusted proxy
+// says the client used it, and ignore anyone else who says so.
+func TestForwardedProto(t *testing.T) {
+	t.Parallel()
+	next := func(app *testApp) string {
+		app.Admin.CreateEmployee("fp_one", nil)
+		var l list[map[string]any]
+		app.Admin.Do("GET", "/api/employees/?limit=1", nil, "X-Forwarded-Proto", "https").Want(200).JSON(&l)
+		if l.Next == nil {
+			t.Fatalf("no next link: %+v", l)
+		}
+		return *l.Next
+	}
+	direct := mustStart(t).In(t)
+	if link := next(direct); !strings.HasPrefix(link, "http://") {
+		t.Errorf("X-Forwarded-Proto from an untrusted peer: next = %q, want http://", link)
+	}
+	proxied := mustStart(t, withConfig(func(c *Config) {
+		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+	})).In(t)
+	if link := next(proxied); !strings.HasPrefix(link, "https://") {
+		t.Errorf("X-Forwarded-Proto from a trusted proxy: next = %q, want https://", link)
+	}
 }
 
 func TestSecurityHeaders(t *testing.T) {

@@ -1,0 +1,100 @@
+package http
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"reflect"
+
+	"github.com/danielgtaylor/huma/v2"
+)
+
+// jsonFormats are huma's formats with our decoder for JSON bodies.
+func jsonFormats() map[string]huma.Format {
+	formats := make(map[string]huma.Format, len(huma.DefaultFormats))
+	for k, f := range huma.DefaultFormats {
+		if k == "application/json" || k == "json" {
+			f.Unmarshal = unmarshalJSON
+		}
+		formats[k] = f
+	}
+	return formats
+}
+
+// unmarshalJSON decodes a request body. huma decodes each body twice: into an
+// any for the schema validator, then into the handler's struct.
+//
+// For the validator, a number that no field of this API can hold (1e400, or
+// beyond ±2⁶³) is kept as its text instead of failing the whole decode, so
+// that the validator reports it at its field (422, "expected integer") rather
+// than the body being called invalid JSON (400). For the struct, a value of
+// the wrong type is described in the API's words, not Go's.
+func unmarshalJSON(data []byte, v any) error {
+	p, ok := v.(*any)
+	if !ok {
+		err := json.Unmarshal(data, v)
+		if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+			loc := "body"
+			if te.Field != "" {
+				loc += "." + te.Field
+			}
+			return fmt.Errorf("%s must be %s", loc, wireKind(te.Type))
+		}
+		return err
+	}
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.UseNumber()
+	if err := d.Decode(p); err != nil {
+		return err
+	}
+	if _, err := d.Token(); err != io.EOF {
+		return errors.New("invalid character after top-level value")
+	}
+	*p = plainNumbers(*p)
+	return nil
+}
+
+// plainNumbers turns the json.Numbers of a decoded value into float64, as
+// encoding/json would, except those too large for any field, which stay text.
+func plainNumbers(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			v[k] = plainNumbers(x)
+		}
+	case []any:
+		for i, x := range v {
+			v[i] = plainNumbers(x)
+		}
+	case json.Number:
+		f, err := v.Float64()
+		if err != nil || math.Abs(f) >= 1<<63 {
+			return string(v)
+		}
+		return f
+	}
+	return v
+}
+
+// wireKind names a Go type as a JSON value.
+func wireKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number in range"
+	case reflect.Float32, reflect.Float64:
+		return "a number in range"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	}
+	return "a valid value"
+}
