@@ -92,6 +92,21 @@ type overviewOutput struct {
 	Body               any
 }
 
+// dateRange parses the from and to query parameters, each optional; when
+// both are given, to must not be before from.
+func dateRange(fromParam, toParam string) (from, to *attendance.Date, err error) {
+	if from, err = optDate(fromParam, "from"); err != nil {
+		return nil, nil, err
+	}
+	if to, err = optDate(toParam, "to"); err != nil {
+		return nil, nil, err
+	}
+	if from != nil && to != nil && *to < *from {
+		return nil, nil, attendance.InvalidField("query.to", "must not be before from")
+	}
+	return from, to, nil
+}
+
 func optDate(s, name string) (*attendance.Date, error) {
 	if s == "" {
 		return nil, nil
@@ -140,11 +155,7 @@ func (s *Server) attendanceRoutes() {
 		Description: "One's own events; with manager access, employee_id for someone in scope. Voided events are listed, marked voided.",
 		Errors:      []int{http.StatusUnauthorized, http.StatusNotFound},
 	}, ""), func(ctx context.Context, in *eventListInput) (*eventListOutput, error) {
-		from, err := optDate(in.From, "from")
-		if err != nil {
-			return nil, err
-		}
-		to, err := optDate(in.To, "to")
+		from, to, err := dateRange(in.From, in.To)
 		if err != nil {
 			return nil, err
 		}
@@ -180,11 +191,7 @@ func (s *Server) attendanceRoutes() {
 		},
 	}}
 	register(s, op, func(ctx context.Context, in *overviewInput) (*overviewOutput, error) {
-		from, err := optDate(in.From, "from")
-		if err != nil {
-			return nil, err
-		}
-		to, err := optDate(in.To, "to")
+		from, to, err := dateRange(in.From, in.To)
 		if err != nil {
 			return nil, err
 		}

@@ -147,11 +147,7 @@ func (s *Server) leaveRoutes() {
 		OperationID: "leave-overview", Method: http.MethodGet, Path: "/api/leaves/overview/", Tags: tags,
 		Summary: "Every request in scope, with the employee's name", Errors: []int{http.StatusUnauthorized, http.StatusForbidden},
 	}, accessManager), func(ctx context.Context, in *leaveOverviewInput) (*leaveOverviewOutput, error) {
-		from, err := optDate(in.From, "from")
-		if err != nil {
-			return nil, err
-		}
-		to, err := optDate(in.To, "to")
+		from, to, err := dateRange(in.From, in.To)
 		if err != nil {
 			return nil, err
 		}

@@ -25,7 +25,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	s.mux.Handle("GET /metrics", s.metrics.handler())
 	s.mux.HandleFunc("GET /swagger", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/swagger/", http.StatusMovedPermanently)
+		http.Redirect(w, r, "/swagger/", http.StatusPermanentRedirect)
 	})
 	s.mux.Handle("GET /swagger/", swaggerUI())
 	if s.cfg.WebApp != nil {

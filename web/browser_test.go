@@ -633,6 +633,24 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("SwaggerUI", func(t *testing.T) {
+		// Swagger UI renders the whole API from the embedded assets, with no
+		// request leaving the server (the browser here has no internet either).
+		tb := b.newTab(t, "swagger")
+		mark := len(b.Requests())
+		tb.do("open /swagger", chromedp.Navigate(srv.URL()+"/swagger"))
+		tb.wait("the API title", `document.querySelector('.swagger-ui .info .title')?.textContent.includes('Attendance API')`)
+		tb.wait("the operations", `document.querySelectorAll('.swagger-ui .opblock').length >= 25`)
+		if got := eval[string](tb, `location.pathname`); got != "/swagger/" {
+			t.Errorf("/swagger landed on %q, want /swagger/", got)
+		}
+		for _, r := range b.Requests()[mark:] {
+			if r.Tab == "swagger" && !strings.HasPrefix(r.URL, srv.URL()+"/") && !strings.HasPrefix(r.URL, "data:") {
+				t.Errorf("Swagger UI requested %s %s, off the server", r.Method, r.URL)
+			}
+		}
+	})
+
 	t.Run("TokenNeverInURL", func(t *testing.T) {
 		jwt := regexp.MustCompile(`eyJ[A-Za-z0-9_-]{10,}`)
 		var api, ws int

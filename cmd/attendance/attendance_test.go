@@ -629,9 +629,13 @@ func TestVoidEvent(t *testing.T) {
 		if got.ID != wrong.ID || got.EmployeeID != emp.ID() || !got.Timestamp.Equal(wrong.Timestamp) || got.Type != attendance.Entry {
 			t.Errorf("void changed the event itself: %s", res.Body)
 		}
+		// Lateness belongs to the first entry that is not voided.
+		if !wrong.Late || got.Late || got.LateMinutes != 0 {
+			t.Errorf("late entry (late %v) voided: late %v, %d minutes; want false, 0", wrong.Late, got.Late, got.LateMinutes)
+		}
 		// Kept in the log, marked.
 		l := emp.events("")
-		if l.Count != 1 || l.Results[0].ID != wrong.ID || !l.Results[0].Voided {
+		if l.Count != 1 || l.Results[0].ID != wrong.ID || !l.Results[0].Voided || l.Results[0].Late {
 			t.Errorf("log after void = %+v", l.Results)
 		}
 		// The employee is no longer clocked in, and their next entry is the
@@ -816,7 +820,7 @@ func TestListEvents(t *testing.T) {
 	})
 
 	t.Run("bad dates", func(t *testing.T) {
-		for _, q := range []string{"?from=2026-02-30", "?to=yesterday", "?from=2026-6-1", "?from=0001-01-01", "?from=1969-12-31"} {
+		for _, q := range []string{"?from=2026-02-30", "?to=yesterday", "?from=2026-6-1", "?from=0001-01-01", "?from=1969-12-31", "?from=2026-06-02&to=2026-06-01"} {
 			emp.Do("GET", "/api/attendance/"+q, nil).WantProblem(422, "")
 		}
 	})

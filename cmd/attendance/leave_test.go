@@ -546,6 +546,7 @@ func TestLeaveOverview(t *testing.T) {
 			t.Errorf("admin, sales: %v, want %v", viewIDs(l), ids(r4, r3))
 		}
 		mgr.Do("GET", "/api/leaves/overview/?from=2026-13-01", nil).WantProblem(422, "")
+		wantFieldError(t, mgr.Do("GET", "/api/leaves/overview/?from=2026-06-02&to=2026-06-01", nil).WantProblem(422, ""), "query.to")
 	})
 
 	t.Run("employees may not", func(t *testing.T) {
