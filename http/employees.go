@@ -34,10 +34,15 @@ func (nullableID) Schema(huma.Registry) *huma.Schema {
 	return &huma.Schema{Type: huma.TypeInteger, Format: "int64", Nullable: true, Description: "An employee id, or null for none"}
 }
 
-// employeeBody holds the writable fields of an employee. Read-only fields (id,
-// created_at, …) are ignored, so that a client may PUT back what it read.
+// employeeBody holds the writable fields of an employee. The read-only fields
+// of an Employee (id, created_at, …) are accepted and ignored, so that a client
+// may PUT back what it read; any other field is refused (422), so that a typo
+// is not silently dropped.
 type employeeBody struct {
-	_                struct{}              `additionalProperties:"true"`
+	ID               any                   `json:"id,omitempty" readOnly:"true" doc:"Read-only: ignored"`
+	CreatedAt        any                   `json:"created_at,omitempty" readOnly:"true" doc:"Read-only: ignored"`
+	UpdatedAt        any                   `json:"updated_at,omitempty" readOnly:"true" doc:"Read-only: ignored"`
+	DeactivatedOn    any                   `json:"deactivated_on,omitempty" readOnly:"true" doc:"Read-only: ignored"`
 	Username         *string               `json:"username,omitempty" doc:"3–150 letters, digits and @.+-_; unique ignoring case"`
 	Password         *string               `json:"password,omitempty" doc:"At least 8 characters, not the username. Setting it on someone else is a reset and signs them out everywhere."`
 	Email            *string               `json:"email,omitempty"`

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/validation"
 
 	"github.com/openattendance/attendance"
 )
@@ -86,12 +88,16 @@ func init() {
 			var d huma.ErrorDetailer
 			if errors.As(err, &d) {
 				ed := d.ErrorDetail()
-				fields = append(fields, attendance.FieldError{Location: ed.Location, Message: ed.Message})
+				fields = append(fields, requiredAtField(attendance.FieldError{Location: ed.Location, Message: ed.Message}))
 			} else if err != nil && status < 500 {
 				fields = append(fields, attendance.FieldError{Message: err.Error()})
 			}
 		}
 		detail := msg
+		if status == http.StatusUnprocessableEntity && onlyPath(fields) {
+			// /api/employees/abc/ names no object, as /api/employees/999/ does not.
+			return newProblem(http.StatusNotFound, "", "not found", nil)
+		}
 		switch {
 		case status == http.StatusBadRequest:
 			detail = "the request body is not valid JSON"
@@ -112,6 +118,30 @@ func init() {
 		}
 		return newProblem(status, "", detail, fields)
 	}
+}
+
+// onlyPath reports whether every field error is about the path (an id that is
+// not a positive whole number).
+func onlyPath(fields []attendance.FieldError) bool {
+	for _, f := range fields {
+		if !strings.HasPrefix(f.Location, "path.") {
+			return false
+		}
+	}
+	return len(fields) > 0
+}
+
+// requiredAtField names a missing property where it belongs: huma reports
+// {"body", "expected required property end_date to be present"}; the
+// contract's example is {"body.end_date", "is required"}.
+func requiredAtField(f attendance.FieldError) attendance.FieldError {
+	before, after, _ := strings.Cut(validation.MsgExpectedRequiredProperty, "%s")
+	if name, ok := strings.CutPrefix(f.Message, before); ok {
+		if name, ok := strings.CutSuffix(name, after); ok && name != "" && !strings.ContainsAny(name, " .") {
+			return attendance.FieldError{Location: f.Location + "." + name, Message: "is required"}
+		}
+	}
+	return f
 }
 
 // problemFrom turns a service error into the problem the client sees. Only

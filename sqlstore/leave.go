@@ -273,7 +273,12 @@ func (db *DB) CancelLeave(ctx context.Context, a attendance.Actor, id int64) (*a
 			return err
 		}
 		if r.EmployeeID != a.ID {
-			return attendance.ErrNotFound("leave request")
+			// Someone who may see the request (a manager in scope) is told why
+			// not; anyone else learns nothing of it.
+			if ok, err := db.inScope(ctx, tx, a, r.EmployeeID); err != nil || !ok || !a.HasManagerAccess() {
+				return orNotFound(err, "leave request")
+			}
+			return attendance.ErrForbidden("only the requester may cancel a leave request; a manager rejects a pending one instead")
 		}
 		if err := r.CanCancel(emp.Schedule().Today(db.now())); err != nil {
 			return err

@@ -416,8 +416,9 @@ var azOps = map[string]azOp{
 		},
 	},
 	"POST /api/leaves/{id}/cancel/": {
-		// Only the requester; to anyone else the request is not theirs to see here.
-		want: azAuthed(200, 404, 404, 404, 404),
+		// Only the requester. Those who can see the request (a manager in
+		// scope, an admin) are told they may not; anyone else learns nothing.
+		want: azAuthed(200, 404, 403, 404, 403),
 		prepare: func(w *azWorld, _ azActor) (string, any) {
 			return fmt.Sprintf("/api/leaves/%d/cancel/", w.targetLeave()), nil
 		},
@@ -763,9 +764,17 @@ func TestMassAssignment(t *testing.T) {
 				unchanged(t, tc.path, before)
 			}
 		}
-		// Read-only fields are ignored on PATCH.
+		// Read-only fields are ignored on PATCH; fields an employee does not
+		// have are refused, on every write.
 		before := stored(t, empPath)
-		boss.In(t).Do("PATCH", empPath, map[string]any{"id": 1, "created_at": "2001-01-01T00:00:00Z", "deactivated_on": "2001-01-01"}).Want(200)
+		boss.In(t).Do("PATCH", empPath, map[string]any{"id": 1, "created_at": "2001-01-01T00:00:00Z", "updated_at": "2001-01-01T00:00:00Z",
+			"deactivated_on": "2001-01-01"}).Want(200)
+		unchanged(t, empPath, before)
+		for _, method := range []string{"PATCH", "PUT"} {
+			wantFieldError(t, boss.In(t).Do(method, empPath, map[string]any{"username": "ma_emp", "manager": boss.ID()}).WantProblem(422, ""), "body.manager")
+		}
+		wantFieldError(t, boss.In(t).Do("POST", "/api/employees/", map[string]any{"username": "ma_typo", "password": testPassword, "is_staff": true}).
+			WantProblem(422, ""), "body.is_staff")
 		unchanged(t, empPath, before)
 	})
 

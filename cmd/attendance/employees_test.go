@@ -1088,6 +1088,16 @@ func TestAPIConventions(t *testing.T) {
 		app.In(t).Anon().Do("POST", "/api/users/token/refresh", map[string]string{"refresh": b.Refresh}).Want(200).JSON(&r)
 		bearerClient(app.In(t), r.Token, r.Refresh).Do("POST", "/api/users/logout", nil).Want(204)
 	})
+	t.Run("malformed id", func(t *testing.T) {
+		// An id that cannot exist names no object: 404, as for one that does not exist.
+		for _, id := range []string{"abc", "0", "-1", "99999999999999999999", "1.5"} {
+			admin.In(t).Do("GET", "/api/employees/"+id+"/", nil).WantProblem(404, "not_found")
+			admin.In(t).Do("DELETE", "/api/attendance/"+id+"/", map[string]string{"note": "x"}).WantProblem(404, "not_found")
+			admin.In(t).Do("POST", "/api/leaves/"+id+"/action/", map[string]string{"action": "approve"}).WantProblem(404, "not_found")
+		}
+		// A path id and a bad body: still 404, judged on the path first.
+		admin.In(t).Do("PATCH", "/api/employees/abc/", map[string]any{"late_grace_minutes": -5}).WantProblem(404, "not_found")
+	})
 	t.Run("unknown path", func(t *testing.T) {
 		for _, path := range []string{"/api/nope/", "/api/nope", "/api/employees/1/extra/", "/api/users/"} {
 			for _, c := range []*client{app.In(t).Anon(), admin.In(t)} {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -125,6 +126,16 @@ func TestLeaveRequest(t *testing.T) {
 		}
 		wantFieldError(t, post(emp, leaveBody("annual", "2026-06-16", "2026-06-17", "half_day", true)).WantProblem(422, ""), "body.half_day")
 		post(sunThu, leaveBody("annual", "2026-06-19", "2026-06-19", "half_day", true)).WantProblem(422, "") // a Friday
+	})
+
+	t.Run("missing fields", func(t *testing.T) {
+		p := post(emp, map[string]any{}).WantProblem(422, "invalid")
+		for _, f := range []string{"body.leave_type", "body.start_date", "body.end_date"} {
+			if !slices.ContainsFunc(p.Errors, func(e fieldError) bool { return e.Location == f && e.Message == "is required" }) {
+				t.Errorf("errors %+v: want %s is required", p.Errors, f)
+			}
+		}
+		t.Logf("detail: %s", p.Detail)
 	})
 
 	t.Run("bad ranges", func(t *testing.T) {
@@ -456,8 +467,10 @@ func TestLeaveCancel(t *testing.T) {
 		theirs := tm.stray.requestLeave("annual", "2026-07-06", "2026-07-06")
 		emp.cancel(theirs.ID).WantProblem(404, "not_found")
 		mine := emp.requestLeave("annual", "2026-07-06", "2026-07-06")
-		mgr.cancel(mine.ID).WantProblem(404, "not_found")
-		tm.app.Admin.cancel(mine.ID).WantProblem(404, "not_found")
+		// Those who can see the request are told they may not; others learn nothing.
+		mgr.cancel(mine.ID).WantProblem(403, "forbidden")
+		tm.app.Admin.cancel(mine.ID).WantProblem(403, "forbidden")
+		mgr.cancel(theirs.ID).WantProblem(404, "not_found")
 		emp.cancel(999999).WantProblem(404, "not_found")
 		if l := tm.stray.leaves("?status=pending"); l.Count != 1 {
 			t.Errorf("someone else's cancel changed a request: %+v", l)

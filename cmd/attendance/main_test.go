@@ -241,10 +241,12 @@ type problem struct {
 	Status int    `json:"status"`
 	Detail string `json:"detail"`
 	Code   string `json:"code"`
-	Errors []struct {
-		Location string `json:"location"`
-		Message  string `json:"message"`
-	} `json:"errors"`
+	Errors []fieldError `json:"errors"`
+}
+
+type fieldError struct {
+	Location string `json:"location"`
+	Message  string `json:"message"`
 }
 
 // Problem checks that the body is a problem with the response's status and
