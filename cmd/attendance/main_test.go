@@ -236,11 +236,11 @@ func (r *response) JSON(v any) *response {
 
 // problem is a problem+json body.
 type problem struct {
-	Type   string `json:"type"`
-	Title  string `json:"title"`
-	Status int    `json:"status"`
-	Detail string `json:"detail"`
-	Code   string `json:"code"`
+	Type   string       `json:"type"`
+	Title  string       `json:"title"`
+	Status int          `json:"status"`
+	Detail string       `json:"detail"`
+	Code   string       `json:"code"`
 	Errors []fieldError `json:"errors"`
 }
 
