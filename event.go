@@ -49,19 +49,24 @@ type AttendanceEvent struct {
 // MaxNoteLength bounds the note of a correction.
 const MaxNoteLength = 1000
 
-// CheckSequence decides whether an event of type typ may stand between prev
-// and next, the employee's neighbouring non-voided events (nil where there is
-// none). Entries and exits alternate, starting with an entry: an entry after an
-// entry is already_clocked_in, an exit after an exit (or with nothing before it)
-// is not_clocked_in, and an event whose successor has its own type would break
+// CheckSequence decides whether an event of type typ at instant at may stand
+// between prev and next, the employee's neighbouring non-voided events (nil
+// where there is none), loc being the employee's time zone. Entries and exits
+// alternate, starting with an entry: an entry after an entry is
+// already_clocked_in, an exit after an exit (or with nothing before it) is
+// not_clocked_in, and an event whose successor has its own type would break
 // the sequence after it (out_of_sequence).
-func CheckSequence(prev, next *AttendanceEvent, typ EventType) error {
+//
+// One exception makes a forgotten day recordable afterwards: an entry may come
+// before an entry of a later local date. Until its exit is recorded too, it is
+// that date's open session, as when someone forgets to clock out.
+func CheckSequence(prev, next *AttendanceEvent, typ EventType, at time.Time, loc *time.Location) error {
 	switch {
 	case typ == Entry && prev != nil && prev.Type == Entry:
 		return Errorf(KindConflict, "already_clocked_in", "already clocked in since %s", prev.Timestamp.UTC().Format(time.RFC3339))
 	case typ == Exit && (prev == nil || prev.Type == Exit):
 		return Errorf(KindConflict, "not_clocked_in", "not clocked in: an exit needs an entry before it")
-	case next != nil && next.Type == typ:
+	case next != nil && next.Type == typ && !(typ == Entry && DateOf(at.In(loc)) < DateOf(next.Timestamp.In(loc))):
 		return Errorf(KindConflict, "out_of_sequence", "an %s here would be followed by another %s at %s", typ, typ, next.Timestamp.UTC().Format(time.RFC3339))
 	}
 	return nil

@@ -41,7 +41,7 @@ func TestEventTypeValid(t *testing.T) {
 }
 
 func TestCheckSequence(t *testing.T) {
-	prevAt, nextAt := utc("2026-06-15 08:00"), utc("2026-06-15 17:00")
+	prevAt, at, nextAt := utc("2026-06-15 08:00"), utc("2026-06-15 12:00"), utc("2026-06-15 17:00")
 	entryBefore, exitBefore := ev(attendance.Entry, prevAt), ev(attendance.Exit, prevAt)
 	entryAfter, exitAfter := ev(attendance.Entry, nextAt), ev(attendance.Exit, nextAt)
 
@@ -75,7 +75,7 @@ func TestCheckSequence(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := attendance.CheckSequence(tt.prev, tt.next, tt.typ)
+			err := attendance.CheckSequence(tt.prev, tt.next, tt.typ, at, time.UTC)
 			if tt.wantCode == "" {
 				checkErr(t, err, "", "")
 			} else {
@@ -97,6 +97,41 @@ func TestCheckSequence(t *testing.T) {
 			}
 			if got := err == nil; got != valid {
 				t.Errorf("CheckSequence accepts %v = %v, but the sequence is valid = %v", seq, got, valid)
+			}
+		})
+	}
+}
+
+// TestCheckSequenceBackfill: a forgotten day can be recorded afterwards, its
+// entry first (an open session of that date for a moment), then its exit; an
+// entry may not come before another entry of its own date, nor an exit before
+// an exit. Dates are the employee's: 23:00 in New York is the next day in UTC.
+func TestCheckSequenceBackfill(t *testing.T) {
+	ny, _ := time.LoadLocation("America/New_York")
+	exitMon, entryWed := ev(attendance.Exit, at(ny, "2026-06-15 17:00")), ev(attendance.Entry, at(ny, "2026-06-17 09:00"))
+	entryTue := ev(attendance.Entry, at(ny, "2026-06-16 09:00"))
+	exitWed := ev(attendance.Exit, at(ny, "2026-06-17 17:00"))
+	tests := []struct {
+		name       string
+		prev, next *attendance.AttendanceEvent
+		typ        attendance.EventType
+		at         time.Time
+		wantCode   string
+	}{
+		{"Tuesday's entry, before Wednesday's", &exitMon, &entryWed, attendance.Entry, at(ny, "2026-06-16 09:00"), ""},
+		{"then Tuesday's exit", &entryTue, &entryWed, attendance.Exit, at(ny, "2026-06-16 17:00"), ""},
+		{"Tuesday's exit first", &exitMon, &entryWed, attendance.Exit, at(ny, "2026-06-16 17:00"), "not_clocked_in"},
+		{"an entry late on Tuesday in New York, Wednesday in UTC", &exitMon, &entryWed, attendance.Entry, at(ny, "2026-06-16 23:00"), ""},
+		{"an entry early on Wednesday, before Wednesday's", &exitMon, &entryWed, attendance.Entry, at(ny, "2026-06-17 07:00"), "out_of_sequence"},
+		{"an exit before an exit of a later date", &entryTue, &exitWed, attendance.Exit, at(ny, "2026-06-16 17:00"), "out_of_sequence"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := attendance.CheckSequence(tt.prev, tt.next, tt.typ, tt.at, ny)
+			if tt.wantCode == "" {
+				checkErr(t, err, "", "")
+			} else {
+				checkErr(t, err, attendance.KindConflict, tt.wantCode)
 			}
 		})
 	}

@@ -81,7 +81,7 @@ func (db *DB) recordEvent(ctx context.Context, tx *Tx, a attendance.Actor, r att
 	if err != nil {
 		return nil, err
 	}
-	if err := attendance.CheckSequence(prev, next, ev.Type); err != nil {
+	if err := attendance.CheckSequence(prev, next, ev.Type, ev.Timestamp, emp.Schedule().Location); err != nil {
 		return nil, err
 	}
 	// The usual case appends at the end of the employee's events: the day it

@@ -600,6 +600,27 @@ func TestRecordOnBehalf(t *testing.T) {
 			t.Errorf("events = %d, want %d", n, before)
 		}
 	})
+
+	t.Run("a forgotten day is recorded afterwards", func(t *testing.T) {
+		// Friday 05-29 had no events, and later days have some: its entry goes
+		// in first (an open session for a moment), then its exit.
+		fix := func(typ, at string) event {
+			var e event
+			post(mgr, map[string]any{"type": typ, "employee_id": emp.ID(), "timestamp": local(berlin, "2026-05-29 "+at), "note": "forgot the whole day"}).
+				Want(201).JSON(&e)
+			return e
+		}
+		if e := fix("entry", "08:10"); !e.Late || e.LateMinutes != 10 {
+			t.Errorf("recorded entry at 08:10 = late %v by %d, want late by 10", e.Late, e.LateMinutes)
+		}
+		fix("exit", "16:10")
+		var ov overview
+		mgr.Do("GET", fmt.Sprintf("/api/attendance/overview/?from=2026-05-29&to=2026-05-29&employee_id=%d", emp.ID()), nil).Want(200).JSON(&ov)
+		want := attendance.OverviewTotals{DaysPresent: 1, LateEntries: 1, LateMinutes: 10, WorkedSeconds: 8 * 3600, WorkedHours: 8}
+		if len(ov.Results) != 1 || ov.Results[0].OverviewTotals != want {
+			t.Errorf("overview of 05-29 = %+v, want %+v", ov.Results, want)
+		}
+	})
 }
 
 func TestVoidEvent(t *testing.T) {
