@@ -183,7 +183,15 @@ func New(cfg Config) (*Runner, error) {
 		}})
 		river.AddWorker(workers, &publishWorker{r: r})
 		rc.Workers = workers
-		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}
+		rc.Queues = map[string]river.QueueConfig{
+			river.QueueDefault: {MaxWorkers: 4},
+			// Every write in cluster mode is one publish job, and the live
+			// dashboards wait for it: many at once (each waits on the broker's
+			// confirm, not on a core), fetched as soon as they come. River
+			// fetches at most MaxWorkers jobs per FetchCooldown, so four
+			// workers and 100 ms would cap the live feed at 40 writes a second.
+			PublishQueue: {MaxWorkers: 64, FetchCooldown: min(cfg.PollInterval, 5*time.Millisecond)},
+		}
 		rc.PeriodicJobs = []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(cfg.NotArrivedEvery),
 				func() (river.JobArgs, *river.InsertOpts) { return NotArrivedArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
@@ -296,9 +304,14 @@ type PublishArgs struct {
 // Kind implements river.JobArgs.
 func (PublishArgs) Kind() string { return "publish_events" }
 
+// PublishQueue is the River queue of the publish jobs.
+const PublishQueue = "publish"
+
 // InsertOpts retries a publish for about two weeks: the broker being away
 // delays events, it never loses them.
-func (PublishArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 100_000} }
+func (PublishArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 100_000, Queue: PublishQueue}
+}
 
 type publishWorker struct {
 	river.WorkerDefaults[PublishArgs]

@@ -40,6 +40,7 @@ type options struct {
 	userPassword  string
 	ceilingSecret string
 	pid           int
+	skipUsers     int
 }
 
 func main() {
@@ -51,6 +52,7 @@ func main() {
 	fs.StringVar(&o.userPassword, "password", "demo-password", "password of the demo users")
 	fs.StringVar(&o.ceilingSecret, "ceiling-secret", "", "target is a bench/ceiling server: sign tokens with this secret instead of logging in")
 	fs.IntVar(&o.pid, "pid", 0, "the server's process id, to sample its resident memory")
+	fs.IntVar(&o.skipUsers, "skip-users", 0, "leave out the first N demo employees (two load generators on one company use different people)")
 	_ = fs.Parse(os.Args[1:])
 	if fs.NArg() == 0 {
 		fmt.Fprintln(os.Stderr, "usage: loadgen [flags] clock|overview|storm|ws [scenario flags]")
@@ -166,7 +168,7 @@ func (lg *loadgen) users(ctx context.Context, n int) ([]*user, error) {
 		return nil, err
 	}
 	var names []string
-	for offset := 0; len(names) < n; offset += 500 {
+	for offset := 0; len(names) < n+lg.o.skipUsers; offset += 500 {
 		status, body, err := lg.call(ctx, "GET", fmt.Sprintf("/api/employees/?role=employee&limit=500&offset=%d", offset), admin, nil)
 		if err != nil || status != 200 {
 			return nil, fmt.Errorf("list employees: %d %v %s", status, err, body)
@@ -186,9 +188,10 @@ func (lg *loadgen) users(ctx context.Context, n int) ([]*user, error) {
 			names = append(names, r.Username)
 		}
 	}
-	if len(names) < n {
-		return nil, fmt.Errorf("the server has %d employees, %d are needed (attendance demo --employees …)", len(names), n)
+	if len(names) < n+lg.o.skipUsers {
+		return nil, fmt.Errorf("the server has %d employees, %d are needed (attendance demo --employees …)", len(names), n+lg.o.skipUsers)
 	}
+	names = names[lg.o.skipUsers:]
 	out := make([]*user, n)
 	errs := make(chan error, n)
 	var wg sync.WaitGroup
