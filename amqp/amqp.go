@@ -34,7 +34,7 @@ import (
 const DefaultExchange = "attendance.events"
 
 // replicaBindings are the topics a replica needs for its WebSockets.
-var replicaBindings = []string{"attendance.*", "notification.*", "session.*"}
+var replicaBindings = []string{"attendance.*", "notification.*", "session.*", "user.*"}
 
 // Config configures a Bus.
 type Config struct {

@@ -85,6 +85,7 @@ func Dialect() sqlstore.Dialect {
 		// order; taking this lock before the insert (held to the commit) makes
 		// ids commit in order, so a replay "after id N" can never skip one.
 		SerializeNotifications: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", notificationLock),
+		AdvisoryLock:           "SELECT pg_advisory_xact_lock(?)",
 		EncodeTime:             func(t time.Time) any { return t },
 		IsUniqueViolation:      isUniqueViolation,
 	}

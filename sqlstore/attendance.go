@@ -355,6 +355,11 @@ func (db *DB) VoidEvent(ctx context.Context, a attendance.Actor, id int64, note 
 		if emp.ID == a.ID {
 			return attendance.ErrForbidden("nobody may void their own events; their manager or an admin does")
 		}
+		// Read it again under the employee's lock, which every change of their
+		// events holds: a void that committed meanwhile is seen.
+		if ev, err = scanEvent(tx.queryRow(ctx, `SELECT `+eventCols+` FROM attendance_events ev WHERE ev.id = ?`, id)); err != nil {
+			return db.notFound(err, "attendance event")
+		}
 		if ev.Voided {
 			return attendance.Errorf(attendance.KindConflict, "already_voided", "the event was already voided")
 		}

@@ -16,6 +16,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -38,6 +39,9 @@ type Dialect struct {
 	// their ids commit in the order they were given (PostgreSQL sequences can
 	// commit out of order). Empty on SQLite, whose writes are serial.
 	SerializeNotifications string
+	// AdvisoryLock takes a lock named by one integer parameter until the
+	// transaction ends (PostgreSQL: pg_advisory_xact_lock). Empty on SQLite.
+	AdvisoryLock string
 	// EncodeTime turns an instant into the value stored in a timestamp column.
 	EncodeTime func(time.Time) any
 	// IsUniqueViolation reports whether err is a unique constraint violation.
@@ -511,4 +515,32 @@ func (w *where) String() string {
 		return "TRUE"
 	}
 	return strings.Join(w.conds, " AND ")
+}
+
+// The advisory locks of the store (see Dialect.AdvisoryLock). Each is taken
+// first in its transaction, before any row lock, so that it cannot close a
+// cycle of waits.
+const (
+	// lockOrganisation serialises the changes of who reports to whom, of
+	// roles and of the active flag: two such changes each checking the chain
+	// or the admins before the other commits could close a reporting cycle
+	// or leave no admin, and locking rows in two orders deadlocks.
+	lockOrganisation int64 = 7_301_172_002
+)
+
+// lock takes an advisory lock until the transaction ends; a no-op where the
+// writes are serial anyway (SQLite).
+func (db *DB) lock(ctx context.Context, tx *Tx, key int64) error {
+	if db.d.AdvisoryLock == "" {
+		return nil
+	}
+	_, err := tx.exec(ctx, db.d.AdvisoryLock, key)
+	return db.internal("lock", err)
+}
+
+// idempotencyLockKey names the advisory lock of one idempotency key.
+func idempotencyLockKey(actorID int64, endpoint, key string) int64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "idempotency\x00%d\x00%s\x00%s", actorID, endpoint, key)
+	return int64(h.Sum64())
 }

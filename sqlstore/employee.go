@@ -239,6 +239,11 @@ func (db *DB) UpdateEmployee(ctx context.Context, a attendance.Actor, id int64, 
 	}
 	var e *attendance.Employee
 	err := db.inTx(ctx, func(tx *Tx) error {
+		if f.ManagerIDSet || f.Role != nil || f.Active != nil {
+			if err := db.lock(ctx, tx, lockOrganisation); err != nil {
+				return err
+			}
+		}
 		before, err := db.employee(ctx, tx, id, true)
 		if err != nil {
 			return err

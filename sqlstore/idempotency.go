@@ -24,13 +24,12 @@ type storedError struct {
 // replay looks up an idempotency key of the actor for an endpoint. When the
 // key was used within the TTL with the same body, it decodes the first result
 // into out and returns (true, the first error); with another body it returns
-// idempotency_key_reused. It locks the actor's row first, so that two requests
-// with one key run one after the other.
+// idempotency_key_reused. It takes the key's own advisory lock first, so that
+// two requests with one key run one after the other (and no row lock is held
+// while waiting for it).
 func (db *DB) replay(ctx context.Context, tx *Tx, actorID int64, endpoint string, k *attendance.Idempotency, out any) (bool, error) {
-	if db.d.ForUpdate != "" {
-		if _, err := tx.exec(ctx, `SELECT id FROM employees WHERE id = ?`+db.d.ForUpdate, actorID); err != nil {
-			return false, db.internal("idempotency lock", err)
-		}
+	if err := db.lock(ctx, tx, idempotencyLockKey(actorID, endpoint, k.Key)); err != nil {
+		return false, err
 	}
 	var hash, response string
 	var created time.Time

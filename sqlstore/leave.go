@@ -265,11 +265,14 @@ func (db *DB) checkLowBalance(ctx context.Context, tx *Tx, emp *attendance.Emplo
 func (db *DB) CancelLeave(ctx context.Context, a attendance.Actor, id int64) (*attendance.LeaveRequest, error) {
 	var r *attendance.LeaveRequest
 	err := db.inTx(ctx, func(tx *Tx) error {
-		emp, err := db.employee(ctx, tx, a.ID, true)
-		if err != nil {
+		// The request's row first, then the employee's: the order a decision
+		// takes them in, so that a cancel racing an approval waits, never deadlocks.
+		var err error
+		if r, err = db.leave(ctx, tx, id); err != nil {
 			return err
 		}
-		if r, err = db.leave(ctx, tx, id); err != nil {
+		emp, err := db.employee(ctx, tx, a.ID, true)
+		if err != nil {
 			return err
 		}
 		if r.EmployeeID != a.ID {
@@ -425,6 +428,9 @@ func (db *DB) CreateHoliday(ctx context.Context, a attendance.Actor, h attendanc
 		return nil, err
 	}
 	err := db.inTx(ctx, func(tx *Tx) error {
+		if err := db.lockEveryone(ctx, tx); err != nil {
+			return err
+		}
 		var err error
 		h.ID, err = tx.insertID(ctx, `INSERT INTO holidays (date, name, created_at) VALUES (?, ?, ?)`, h.Date.String(), h.Name, db.t(db.now()))
 		if err != nil {
@@ -447,6 +453,9 @@ func (db *DB) DeleteHoliday(ctx context.Context, a attendance.Actor, id int64) e
 		return err
 	}
 	return db.inTx(ctx, func(tx *Tx) error {
+		if err := db.lockEveryone(ctx, tx); err != nil {
+			return err
+		}
 		var d attendance.Date
 		if err := tx.queryRow(ctx, `SELECT date FROM holidays WHERE id = ?`, id).Scan(dateCol{&d}); err != nil {
 			return db.notFound(err, "holiday")
@@ -456,6 +465,18 @@ func (db *DB) DeleteHoliday(ctx context.Context, a attendance.Actor, id int64) e
 		}
 		return db.reevaluateDate(ctx, tx, d)
 	})
+}
+
+// lockEveryone locks every employee's row, in id order, before a change of the
+// holiday list: an event being recorded holds its employee's row from before
+// it reads the holidays to its commit, so it either commits before the change
+// (and is judged again by it) or reads the changed list.
+func (db *DB) lockEveryone(ctx context.Context, tx *Tx) error {
+	if db.d.ForUpdate == "" {
+		return nil
+	}
+	_, err := tx.exec(ctx, `SELECT id FROM employees ORDER BY id`+db.d.ForUpdate)
+	return db.internal("lock employees", err)
 }
 
 // reevaluateDate decides the lateness of everyone's entries on date d again,

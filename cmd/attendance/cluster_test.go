@@ -97,6 +97,7 @@ type wsClient struct {
 	t    *testing.T
 	conn *websocket.Conn
 	msgs chan map[string]any
+	err  error // why the stream ended, once msgs is closed
 }
 
 func dialStream(t *testing.T, baseURL, token string, afterID int64) *wsClient {
@@ -120,6 +121,7 @@ func dialStream(t *testing.T, baseURL, token string, afterID int64) *wsClient {
 		for {
 			var m map[string]any
 			if err := wsjson.Read(context.Background(), c, &m); err != nil {
+				w.err = err
 				return
 			}
 			w.msgs <- m
@@ -144,6 +146,22 @@ func (w *wsClient) next(within time.Duration, ok func(map[string]any) bool) map[
 			}
 		case <-timeout:
 			w.t.Fatalf("no matching message within %s", within)
+		}
+	}
+}
+
+// closed waits for the server to close the stream and returns the close code.
+func (w *wsClient) closed(within time.Duration) websocket.StatusCode {
+	w.t.Helper()
+	timeout := time.After(within)
+	for {
+		select {
+		case _, open := <-w.msgs:
+			if !open {
+				return websocket.CloseStatus(w.err)
+			}
+		case <-timeout:
+			w.t.Fatalf("still open after %s", within)
 		}
 	}
 }
@@ -213,6 +231,19 @@ func TestCluster(t *testing.T) {
 		c.Do("POST", "/api/users/logout/", nil).Want(204)
 		onB := &client{app: appB, Token: c.Token}
 		onB.Do("GET", "/api/users/me/", nil).WantProblem(401, "")
+	})
+
+	t.Run("a role change on A closes the user's dashboard on B at once", func(t *testing.T) {
+		adminA.CreateEmployee("demoted", map[string]any{"role": "manager"})
+		s := dialStream(t, b.URL, appB.Login("demoted", testPassword).Token, 0)
+		id := adminA.Do("GET", "/api/employees/?q=demoted", nil).Want(200)
+		var l list[map[string]any]
+		id.JSON(&l)
+		adminA.Do("PATCH", fmt.Sprintf("/api/employees/%v/", l.Results[0]["id"]), map[string]any{"role": "employee"}).Want(200)
+		// Well before the sockets' periodic check (60 s).
+		if code := s.closed(20 * time.Second); code != 4401 {
+			t.Fatalf("closed with %d, want 4401", code)
+		}
 	})
 
 	t.Run("the periodic check fires once across two workers", func(t *testing.T) {
