@@ -54,10 +54,15 @@ type AuthStore interface {
 	// SetPassword stores a new hash and revokes every session of the employee
 	// except keepSession.
 	SetPassword(ctx context.Context, employeeID int64, hash, keepSession string, now time.Time) error
-	// LoginFailures counts the failed logins of key since a time and returns the oldest.
-	LoginFailures(ctx context.Context, key string, since time.Time) (n int, oldest time.Time, err error)
-	// RecordLoginFailure records a failed login of key.
-	RecordLoginFailure(ctx context.Context, key string, at time.Time) error
+	// BeginLoginAttempt counts the failures of key since a time (n, and the
+	// oldest) and, when there are fewer than MaxLoginFailures, records this
+	// attempt at at as one more until it is cleared or forgotten, so that
+	// attempts made at the same moment count against each other. Attempts of
+	// one key are serialised across replicas.
+	BeginLoginAttempt(ctx context.Context, key string, at, since time.Time) (n int, oldest time.Time, err error)
+	// ForgetLoginAttempt removes the attempt of key recorded at at, when it
+	// could not be judged (no hashing slot, the client gone).
+	ForgetLoginAttempt(ctx context.Context, key string, at time.Time) error
 	// ClearLoginFailures forgets the failures of key after a successful login.
 	ClearLoginFailures(ctx context.Context, key string) error
 	// Setting returns the value of a setting, creating it with create() when it

@@ -210,6 +210,16 @@ func (r RecordEvent) Check(a Actor, now time.Time) error {
 	return v.Err()
 }
 
+// CheckLocalDate checks that an event at ts falls on a date the service
+// keeps in the employee's time zone loc: 1970-01-01T00:00Z is still
+// 1969-12-31 west of Greenwich, a date no filter could ask for.
+func CheckLocalDate(ts time.Time, loc *time.Location) error {
+	if !DateOf(ts.In(loc)).Supported() {
+		return InvalidField("body.timestamp", "must fall on or after %s in the employee's time zone", MinDate)
+	}
+	return nil
+}
+
 // Idempotency identifies a retried request: the client's key and a hash of the body.
 type Idempotency struct {
 	Key  string

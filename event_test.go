@@ -137,6 +137,14 @@ func TestCheckSequenceBackfill(t *testing.T) {
 	}
 }
 
+func TestCheckLocalDate(t *testing.T) {
+	pagoPago, _ := time.LoadLocation("Pacific/Pago_Pago") // UTC-11
+	epoch := time.Unix(0, 0)
+	checkErr(t, attendance.CheckLocalDate(epoch, time.UTC), "", "")
+	checkErr(t, attendance.CheckLocalDate(epoch, pagoPago), attendance.KindInvalid, "")
+	checkErr(t, attendance.CheckLocalDate(epoch.Add(11*time.Hour), pagoPago), "", "")
+}
+
 func TestBuildDay(t *testing.T) {
 	d := date("2026-06-15")
 	tests := []struct {

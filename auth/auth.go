@@ -153,7 +153,7 @@ func (s *Service) Login(ctx context.Context, username, password, addr string) (*
 		return nil, nil, attendance.ErrInvalidCredentials()
 	}
 	key := "login|" + attendance.NormalizeUsername(username) + "|" + addr
-	if err := s.checkRate(ctx, key, now); err != nil {
+	if err := s.beginAttempt(ctx, key, now); err != nil {
 		return nil, nil, err
 	}
 	creds, err := s.store.FindCredentials(ctx, username)
@@ -162,19 +162,16 @@ func (s *Service) Login(ctx context.Context, username, password, addr string) (*
 	case err == nil:
 		hash = creds.PasswordHash
 	case attendance.ErrorKind(err) != attendance.KindNotFound:
-		return nil, nil, err
+		return nil, nil, s.unjudged(ctx, key, now, err)
 	}
 	ok := false
 	if len(password) <= attendance.MaxPasswordLength {
 		if ok, err = s.hasher.Verify(ctx, password, hash); err != nil {
-			return nil, nil, err
+			return nil, nil, s.unjudged(ctx, key, now, err)
 		}
 	}
 	if !ok || creds == nil || !creds.Employee.Active {
-		if err := s.store.RecordLoginFailure(ctx, key, now); err != nil {
-			return nil, nil, err
-		}
-		return nil, nil, attendance.ErrInvalidCredentials()
+		return nil, nil, attendance.ErrInvalidCredentials() // the attempt stays counted
 	}
 	if err := s.store.ClearLoginFailures(ctx, key); err != nil {
 		return nil, nil, err
@@ -187,10 +184,12 @@ func (s *Service) Login(ctx context.Context, username, password, addr string) (*
 	return t, creds.Employee, err
 }
 
-// checkRate refuses an attempt once MaxLoginFailures failures of key lie
-// within the window, saying when to retry.
-func (s *Service) checkRate(ctx context.Context, key string, now time.Time) error {
-	n, oldest, err := s.store.LoginFailures(ctx, key, now.Add(-attendance.LoginFailureWindow))
+// beginAttempt refuses an attempt once MaxLoginFailures failures of key lie
+// within the window, saying when to retry; otherwise it counts the attempt as
+// a failure until it succeeds (ClearLoginFailures), so that attempts made at
+// the same moment, on any replica, cannot get past the limit together.
+func (s *Service) beginAttempt(ctx context.Context, key string, now time.Time) error {
+	n, oldest, err := s.store.BeginLoginAttempt(ctx, key, now, now.Add(-attendance.LoginFailureWindow))
 	if err != nil {
 		return err
 	}
@@ -201,6 +200,15 @@ func (s *Service) checkRate(ctx context.Context, key string, now time.Time) erro
 	e := attendance.Errorf(attendance.KindRateLimited, "too_many_attempts", "too many failed attempts; try again in %d minutes", int(math.Ceil(wait.Minutes())))
 	e.RetryAfter = max(1, int(math.Ceil(wait.Seconds())))
 	return e
+}
+
+// unjudged takes back an attempt that could not be judged (no hashing slot,
+// the client gone, the database away) and returns err.
+func (s *Service) unjudged(ctx context.Context, key string, at time.Time, err error) error {
+	if ferr := s.store.ForgetLoginAttempt(context.WithoutCancel(ctx), key, at); ferr != nil {
+		return errors.Join(err, ferr)
+	}
+	return err
 }
 
 // Refresh exchanges a refresh token for new tokens; the old one stops working.
@@ -229,9 +237,6 @@ func (s *Service) Logout(ctx context.Context, a attendance.Actor) error {
 func (s *Service) ChangePassword(ctx context.Context, a attendance.Actor, oldPassword, newPassword string) error {
 	now := s.Now()
 	key := "password|" + strconv.FormatInt(a.ID, 10)
-	if err := s.checkRate(ctx, key, now); err != nil {
-		return err
-	}
 	creds, err := s.store.FindCredentialsByID(ctx, a.ID)
 	if err != nil {
 		return err
@@ -239,17 +244,20 @@ func (s *Service) ChangePassword(ctx context.Context, a attendance.Actor, oldPas
 	if msg := attendance.ValidatePassword(newPassword, creds.Employee.Username); msg != "" {
 		return attendance.InvalidField("body.new_password", "%s", msg)
 	}
+	if err := s.beginAttempt(ctx, key, now); err != nil {
+		return err
+	}
 	ok := false
 	if len(oldPassword) <= attendance.MaxPasswordLength {
 		if ok, err = s.hasher.Verify(ctx, oldPassword, creds.PasswordHash); err != nil {
-			return err
+			return s.unjudged(ctx, key, now, err)
 		}
 	}
 	if !ok {
-		if err := s.store.RecordLoginFailure(ctx, key, now); err != nil {
-			return err
-		}
-		return attendance.InvalidField("body.old_password", "is not your current password")
+		return attendance.InvalidField("body.old_password", "is not your current password") // the attempt stays counted
+	}
+	if err := s.store.ClearLoginFailures(ctx, key); err != nil {
+		return err
 	}
 	hash, err := s.hasher.Hash(ctx, newPassword)
 	if err != nil {

@@ -5,11 +5,15 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"github.com/openattendance/attendance"
 )
 
 // recoverer turns a panic into a logged 500 problem: one request fails, not the server.
@@ -135,6 +139,22 @@ func (s *Server) cors(next http.Handler) http.Handler {
 
 // slashes serves an API path without its trailing slash like the path with it
 // (the contract's paths end in a slash, Django style; clients forget it).
+// badQueryText returns the first query parameter whose name or value is not
+// valid UTF-8.
+func badQueryText(q url.Values) (name string, ok bool) {
+	for k, vs := range q {
+		if !utf8.ValidString(k) {
+			return "", false
+		}
+		for _, v := range vs {
+			if !utf8.ValidString(v) {
+				return k, false
+			}
+		}
+	}
+	return "", true
+}
+
 func (s *Server) slashes(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
@@ -147,6 +167,19 @@ func (s *Server) slashes(next http.Handler) http.Handler {
 			}
 			r2.URL = &u
 			r = &r2
+		}
+		// Query parameters are text: bytes that are not UTF-8 (%FF) are refused
+		// here, before any reaches a database that would choke on them.
+		if strings.HasPrefix(r.URL.Path, "/api/") && r.URL.RawQuery != "" {
+			if name, ok := badQueryText(r.URL.Query()); !ok {
+				loc := "query"
+				if name != "" {
+					loc += "." + name
+				}
+				writeJSONProblem(w, newProblem(http.StatusUnprocessableEntity, "", loc+" must be UTF-8 text",
+					[]attendance.FieldError{{Location: loc, Message: "must be UTF-8 text"}}))
+				return
+			}
 		}
 		// The API speaks JSON only: a body sent without a JSON content type (curl
 		// -d sends a form type) is read as JSON, and is a 400 if it is not.

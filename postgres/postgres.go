@@ -80,7 +80,12 @@ func Dialect() sqlstore.Dialect {
 	return sqlstore.Dialect{
 		Name:           "postgres",
 		NumberedParams: true,
-		ForUpdate:      " FOR UPDATE",
+		// The rows a write locks are never deleted and their keys never change:
+		// FOR NO KEY UPDATE excludes the other writers just the same, and still
+		// lets rows elsewhere refer to them (an event's recorded_by, a
+		// notification's recipient). FOR UPDATE would make two admins
+		// correcting each other's attendance deadlock.
+		ForUpdate: " FOR NO KEY UPDATE",
 		// Notification ids come from a sequence, and sequences can commit out of
 		// order; taking this lock before the insert (held to the commit) makes
 		// ids commit in order, so a replay "after id N" can never skip one.

@@ -76,6 +76,9 @@ func (db *DB) recordEvent(ctx context.Context, tx *Tx, a attendance.Actor, r att
 		if ok, err := db.inScope(ctx, tx, a, emp.ID); err != nil || !ok {
 			return nil, orNotFound(err, "employee")
 		}
+		if err := attendance.CheckLocalDate(ev.Timestamp, emp.Schedule().Location); err != nil {
+			return nil, err
+		}
 	}
 	prev, next, err := db.neighbours(ctx, tx, emp.ID, ev.Timestamp, 0)
 	if err != nil {

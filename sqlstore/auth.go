@@ -142,26 +142,36 @@ func (db *DB) revoke(ctx context.Context, tx *Tx, cond string, args []any, now t
 	return nil
 }
 
-// LoginFailures counts the failed logins of key since a time.
-func (db *DB) LoginFailures(ctx context.Context, key string, since time.Time) (int, time.Time, error) {
+// BeginLoginAttempt counts the failures of key since a time and, below the
+// limit, records the attempt as a failure until it is cleared or forgotten.
+func (db *DB) BeginLoginAttempt(ctx context.Context, key string, at, since time.Time) (int, time.Time, error) {
 	var n int
 	var oldest *time.Time
-	err := db.reader().queryRow(ctx, `SELECT COUNT(*), MIN(at) FROM login_failures WHERE key = ? AND at > ?`, key, db.t(since)).
-		Scan(&n, nullTimeCol{&oldest})
-	if err != nil {
-		return 0, time.Time{}, db.internal("login failures", err)
-	}
-	if oldest == nil {
-		return n, time.Time{}, nil
+	err := db.inTx(ctx, func(tx *Tx) error {
+		if err := db.lock(ctx, tx, loginLockKey(key)); err != nil {
+			return err
+		}
+		if err := tx.queryRow(ctx, `SELECT COUNT(*), MIN(at) FROM login_failures WHERE key = ? AND at > ?`, key, db.t(since)).
+			Scan(&n, nullTimeCol{&oldest}); err != nil {
+			return db.internal("login failures", err)
+		}
+		if n >= attendance.MaxLoginFailures {
+			return nil
+		}
+		_, err := tx.exec(ctx, `INSERT INTO login_failures (key, at) VALUES (?, ?)`, key, db.t(at))
+		return db.internal("login attempt", err)
+	})
+	if err != nil || oldest == nil {
+		return n, time.Time{}, err
 	}
 	return n, *oldest, nil
 }
 
-// RecordLoginFailure records a failed login.
-func (db *DB) RecordLoginFailure(ctx context.Context, key string, at time.Time) error {
+// ForgetLoginAttempt removes an attempt that could not be judged.
+func (db *DB) ForgetLoginAttempt(ctx context.Context, key string, at time.Time) error {
 	return db.inTx(ctx, func(tx *Tx) error {
-		_, err := tx.exec(ctx, `INSERT INTO login_failures (key, at) VALUES (?, ?)`, key, db.t(at))
-		return db.internal("login failure", err)
+		_, err := tx.exec(ctx, `DELETE FROM login_failures WHERE key = ? AND at = ?`, key, db.t(at))
+		return db.internal("login attempt", err)
 	})
 }
 

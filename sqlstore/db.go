@@ -33,7 +33,7 @@ type Dialect struct {
 	// NumberedParams turns the shared SQL's ? placeholders into $1, $2, ….
 	NumberedParams bool
 	// ForUpdate is appended to SELECTs that lock the rows they read (PostgreSQL:
-	// " FOR UPDATE"); SQLite has one writer at a time and needs none.
+	// " FOR NO KEY UPDATE"); SQLite has one writer at a time and needs none.
 	ForUpdate string
 	// SerializeNotifications runs before notifications are inserted, so that
 	// their ids commit in the order they were given (PostgreSQL sequences can
@@ -536,6 +536,13 @@ func (db *DB) lock(ctx context.Context, tx *Tx, key int64) error {
 	}
 	_, err := tx.exec(ctx, db.d.AdvisoryLock, key)
 	return db.internal("lock", err)
+}
+
+// loginLockKey names the advisory lock of the login attempts of one key.
+func loginLockKey(key string) int64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "login\x00%s", key)
+	return int64(h.Sum64())
 }
 
 // idempotencyLockKey names the advisory lock of one idempotency key.

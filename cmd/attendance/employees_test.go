@@ -1153,8 +1153,13 @@ func TestAPIConventions(t *testing.T) {
 		} {
 			wantFieldError(t, tc.c.In(t).Do(tc.method, tc.path, tc.body).WantProblem(422, "invalid"), tc.field)
 		}
-		for _, q := range []string{"/api/employees/?q=%00", "/api/employees/?department=a%0Ab", "/api/attendance/overview/?department=%00", "/api/leaves/overview/?department=%7F"} {
+		for _, q := range []string{"/api/employees/?q=%00", "/api/employees/?department=a%0Ab", "/api/attendance/overview/?department=%00", "/api/leaves/overview/?department=%7F",
+			"/api/employees/?department=%FF", "/api/attendance/overview/?department=%C0%80", "/api/leaves/overview/?department=%ED%A0%80", "/api/employees/?%FF=1"} {
 			admin.In(t).Do("GET", q, nil).WantProblem(422, "invalid")
+		}
+		// An Idempotency-Key is visible ASCII.
+		for _, key := range []string{"k\xff", "k\xc3\xa9"} {
+			worker.In(t).Do("POST", "/api/attendance/", map[string]string{"type": "entry"}, "Idempotency-Key", key).WantProblem(422, "invalid")
 		}
 		// A name no user can have is refused like any unknown one, and not counted.
 		for _, name := range []string{`ad\u0000min`, strings.Repeat("u", 151)} {
