@@ -272,3 +272,19 @@ func TestRaceLoginAttempts(t *testing.T) {
 		}
 	})
 }
+
+func TestRaceHolidayDeletes(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		for round := range raceRounds {
+			h, err := e.CreateHoliday(ctx, e.Admin, attendance.Holiday{Date: attendance.MustParseDate("2027-01-04").AddDays(round), Name: "gone"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			errs := both(func(int) error { return e.DeleteHoliday(ctx, e.Admin, h.ID) })
+			if ok := outcomes(t, "two deletes", errs, "not_found"); ok != 1 {
+				t.Fatalf("round %d: %d deletes succeeded, want 1", round, ok)
+			}
+		}
+	})
+}
