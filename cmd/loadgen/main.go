@@ -144,6 +144,7 @@ func (lg *loadgen) login(ctx context.Context, username, password string) (string
 
 // user is a signed-in employee and the next event they will record.
 type user struct {
+	name  string
 	token string
 	next  string
 }
@@ -226,7 +227,7 @@ func (lg *loadgen) users(ctx context.Context, n int) ([]*user, error) {
 					}
 				}
 			}
-			out[i] = &user{token: tok, next: next}
+			out[i] = &user{name: names[i], token: tok, next: next}
 		}()
 	}
 	wg.Wait()
@@ -416,6 +417,7 @@ func (lg *loadgen) stormCmd(ctx context.Context, args []string) error {
 	logins := result{name: fmt.Sprintf("logins at %d/s", *rate), hist: newHist()}
 	var lmu sync.Mutex
 	var lwg sync.WaitGroup
+	var seq atomic.Int64
 	lwg.Add(1)
 	go func() {
 		defer lwg.Done()
@@ -434,7 +436,11 @@ func (lg *loadgen) stormCmd(ctx context.Context, args []string) error {
 				go func() {
 					defer lwg.Done()
 					t0 := time.Now()
-					_, _, err := lg.login(stormCtx, lg.o.adminUser, lg.o.adminPassword)
+					// Each login is another employee's, as on a Monday morning
+					// (one name over and over would meet the failed-login limit,
+					// which counts attempts still being checked).
+					u := users[int(seq.Add(1))%len(users)]
+					_, _, err := lg.login(stormCtx, u.name, lg.o.userPassword)
 					lmu.Lock()
 					logins.requests++
 					if err != nil && stormCtx.Err() == nil {
