@@ -182,27 +182,6 @@ func (db *DB) managerFacts(ctx context.Context, tx *Tx, c *attendance.EmployeeCh
 	return nil
 }
 
-// lockedOtherAdmins counts the active admins other than id, locking their rows
-// so that two admins demoting each other at once cannot leave none.
-func (db *DB) lockedOtherAdmins(ctx context.Context, tx *Tx, id int64) (int, error) {
-	rows, err := tx.query(ctx, `SELECT id FROM employees WHERE role = 'admin' AND active`+db.d.ForUpdate)
-	if err != nil {
-		return 0, db.internal("admins", err)
-	}
-	defer rows.Close()
-	n := 0
-	for rows.Next() {
-		var aid int64
-		if err := rows.Scan(&aid); err != nil {
-			return 0, db.internal("admins", err)
-		}
-		if aid != id {
-			n++
-		}
-	}
-	return n, db.internal("admins", rows.Err())
-}
-
 func (db *DB) uniqueUsername(err error) error {
 	if db.d.IsUniqueViolation(err) {
 		return attendance.Errorf(attendance.KindConflict, "username_taken", "that username is taken")
@@ -255,8 +234,12 @@ func (db *DB) UpdateEmployee(ctx context.Context, a attendance.Actor, id int64, 
 		if err := db.managerFacts(ctx, tx, &change, id); err != nil {
 			return err
 		}
-		if before.Role == attendance.RoleAdmin {
-			if change.OtherActiveAdmins, err = db.lockedOtherAdmins(ctx, tx, id); err != nil {
+		if before.Role == attendance.RoleAdmin && (f.Role != nil || f.Active != nil) {
+			// The last-admin rule. Every change that could take an admin away
+			// holds lockOrganisation (above), so the count cannot change under
+			// us, and no admin row needs locking (which, out of order with the
+			// target's, would deadlock).
+			if change.OtherActiveAdmins, err = db.otherActiveAdmins(ctx, tx, id); err != nil {
 				return err
 			}
 		}

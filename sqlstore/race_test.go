@@ -288,3 +288,41 @@ func TestRaceHolidayDeletes(t *testing.T) {
 		}
 	})
 }
+
+// TestRaceHolidayAndAdminEdit: a holiday change (every employee's row, in id
+// order) beside an edit of an admin (that admin's row).
+func TestRaceHolidayAndAdminEdit(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		other := e.mustCreate(t, e.Admin, "hae_admin", attendance.RoleAdmin, nil)
+		for round := range 3 * raceRounds {
+			dept := fmt.Sprintf("d%d", round)
+			errs := both(func(i int) error {
+				if i == 0 {
+					_, err := e.CreateHoliday(ctx, e.Admin, attendance.Holiday{Date: attendance.MustParseDate("2027-03-01").AddDays(round), Name: "h"})
+					return err
+				}
+				_, err := e.UpdateEmployee(ctx, e.Admin, other.ID, attendance.EmployeeFields{Department: &dept})
+				return err
+			})
+			outcomes(t, fmt.Sprintf("round %d holiday vs admin edit", round), errs)
+		}
+	})
+}
+
+// TestRaceAdminsEditEachOther: two admins each editing the other's department.
+func TestRaceAdminsEditEachOther(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		other := e.mustCreate(t, e.Admin, "aee_admin", attendance.RoleAdmin, nil)
+		pair := [2]attendance.Actor{e.Admin, other.Actor()}
+		for round := range 3 * raceRounds {
+			dept := fmt.Sprintf("d%d", round)
+			errs := both(func(i int) error {
+				_, err := e.UpdateEmployee(ctx, pair[i], pair[1-i].ID, attendance.EmployeeFields{Department: &dept})
+				return err
+			})
+			outcomes(t, fmt.Sprintf("round %d admins edit each other", round), errs)
+		}
+	})
+}
