@@ -54,15 +54,19 @@ type AuthStore interface {
 	// SetPassword stores a new hash and revokes every session of the employee
 	// except keepSession.
 	SetPassword(ctx context.Context, employeeID int64, hash, keepSession string, now time.Time) error
-	// BeginLoginAttempt counts the failures of key since a time (n, and the
-	// oldest) and, when there are fewer than MaxLoginFailures, records this
-	// attempt at at as one more until it is cleared or forgotten, so that
-	// attempts made at the same moment count against each other. Attempts of
-	// one key are serialised across replicas.
-	BeginLoginAttempt(ctx context.Context, key string, at, since time.Time) (n int, oldest time.Time, err error)
-	// ForgetLoginAttempt removes the attempt of key recorded at at, when it
-	// could not be judged (no hashing slot, the client gone).
-	ForgetLoginAttempt(ctx context.Context, key string, at time.Time) error
+	// BeginLoginAttempt records an attempt of key at at before its password is
+	// checked, so that attempts made at the same moment, on any replica, count
+	// against each other. It records none when MaxLoginFailures attempts failed
+	// since since (refuse the login), or when failed attempts and attempts
+	// still being checked reach that number together (wait, and ask again).
+	// It returns the attempt's id (0 when none was recorded), the failures
+	// since since and the oldest of them.
+	BeginLoginAttempt(ctx context.Context, key string, at, since time.Time) (id int64, failures int, oldest time.Time, err error)
+	// FailLoginAttempt marks an attempt failed: the password was wrong.
+	FailLoginAttempt(ctx context.Context, id int64) error
+	// ForgetLoginAttempt removes an attempt that could not be judged (no
+	// hashing slot, the client gone).
+	ForgetLoginAttempt(ctx context.Context, id int64) error
 	// ClearLoginFailures forgets the failures of key after a successful login.
 	ClearLoginFailures(ctx context.Context, key string) error
 	// Setting returns the value of a setting, creating it with create() when it

@@ -153,7 +153,8 @@ func (s *Service) Login(ctx context.Context, username, password, addr string) (*
 		return nil, nil, attendance.ErrInvalidCredentials()
 	}
 	key := "login|" + attendance.NormalizeUsername(username) + "|" + addr
-	if err := s.beginAttempt(ctx, key, now); err != nil {
+	attempt, err := s.beginAttempt(ctx, key, now)
+	if err != nil {
 		return nil, nil, err
 	}
 	creds, err := s.store.FindCredentials(ctx, username)
@@ -162,16 +163,19 @@ func (s *Service) Login(ctx context.Context, username, password, addr string) (*
 	case err == nil:
 		hash = creds.PasswordHash
 	case attendance.ErrorKind(err) != attendance.KindNotFound:
-		return nil, nil, s.unjudged(ctx, key, now, err)
+		return nil, nil, s.unjudged(ctx, attempt, err)
 	}
 	ok := false
 	if len(password) <= attendance.MaxPasswordLength {
 		if ok, err = s.hasher.Verify(ctx, password, hash); err != nil {
-			return nil, nil, s.unjudged(ctx, key, now, err)
+			return nil, nil, s.unjudged(ctx, attempt, err)
 		}
 	}
 	if !ok || creds == nil || !creds.Employee.Active {
-		return nil, nil, attendance.ErrInvalidCredentials() // the attempt stays counted
+		if err := s.store.FailLoginAttempt(context.WithoutCancel(ctx), attempt); err != nil {
+			return nil, nil, err
+		}
+		return nil, nil, attendance.ErrInvalidCredentials()
 	}
 	if err := s.store.ClearLoginFailures(ctx, key); err != nil {
 		return nil, nil, err
@@ -184,28 +188,47 @@ func (s *Service) Login(ctx context.Context, username, password, addr string) (*
 	return t, creds.Employee, err
 }
 
-// beginAttempt refuses an attempt once MaxLoginFailures failures of key lie
-// within the window, saying when to retry; otherwise it counts the attempt as
-// a failure until it succeeds (ClearLoginFailures), so that attempts made at
-// the same moment, on any replica, cannot get past the limit together.
-func (s *Service) beginAttempt(ctx context.Context, key string, now time.Time) error {
-	n, oldest, err := s.store.BeginLoginAttempt(ctx, key, now, now.Add(-attendance.LoginFailureWindow))
-	if err != nil {
-		return err
+// attemptWait bounds how long an attempt waits for the attempts of the same
+// username and address still being checked, before it is told to come back.
+const attemptWait = 10 * time.Second
+
+// beginAttempt records an attempt of key before its password is checked, and
+// returns its id. Once MaxLoginFailures attempts of key failed within the
+// window it refuses, saying when to retry. While failed attempts and attempts
+// still being checked (on any replica) reach that number together, it waits
+// for them to be judged: attempts made at the same moment cannot get past the
+// limit together, and only failures refuse a login.
+func (s *Service) beginAttempt(ctx context.Context, key string, now time.Time) (int64, error) {
+	deadline := time.Now().Add(attemptWait)
+	for {
+		id, failures, oldest, err := s.store.BeginLoginAttempt(ctx, key, now, now.Add(-attendance.LoginFailureWindow))
+		switch {
+		case err != nil:
+			return 0, err
+		case failures >= attendance.MaxLoginFailures:
+			wait := oldest.Add(attendance.LoginFailureWindow).Sub(now)
+			e := attendance.Errorf(attendance.KindRateLimited, "too_many_attempts", "too many failed attempts; try again in %d minutes", int(math.Ceil(wait.Minutes())))
+			e.RetryAfter = max(1, int(math.Ceil(wait.Seconds())))
+			return 0, e
+		case id != 0:
+			return id, nil
+		case time.Now().After(deadline):
+			e := attendance.Errorf(attendance.KindRateLimited, "busy", "too many attempts for this user at once; try again in a few seconds")
+			e.RetryAfter = 5
+			return 0, e
+		}
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
 	}
-	if n < attendance.MaxLoginFailures {
-		return nil
-	}
-	wait := oldest.Add(attendance.LoginFailureWindow).Sub(now)
-	e := attendance.Errorf(attendance.KindRateLimited, "too_many_attempts", "too many failed attempts; try again in %d minutes", int(math.Ceil(wait.Minutes())))
-	e.RetryAfter = max(1, int(math.Ceil(wait.Seconds())))
-	return e
 }
 
 // unjudged takes back an attempt that could not be judged (no hashing slot,
 // the client gone, the database away) and returns err.
-func (s *Service) unjudged(ctx context.Context, key string, at time.Time, err error) error {
-	if ferr := s.store.ForgetLoginAttempt(context.WithoutCancel(ctx), key, at); ferr != nil {
+func (s *Service) unjudged(ctx context.Context, attempt int64, err error) error {
+	if ferr := s.store.ForgetLoginAttempt(context.WithoutCancel(ctx), attempt); ferr != nil {
 		return errors.Join(err, ferr)
 	}
 	return err
@@ -244,17 +267,21 @@ func (s *Service) ChangePassword(ctx context.Context, a attendance.Actor, oldPas
 	if msg := attendance.ValidatePassword(newPassword, creds.Employee.Username); msg != "" {
 		return attendance.InvalidField("body.new_password", "%s", msg)
 	}
-	if err := s.beginAttempt(ctx, key, now); err != nil {
+	attempt, err := s.beginAttempt(ctx, key, now)
+	if err != nil {
 		return err
 	}
 	ok := false
 	if len(oldPassword) <= attendance.MaxPasswordLength {
 		if ok, err = s.hasher.Verify(ctx, oldPassword, creds.PasswordHash); err != nil {
-			return s.unjudged(ctx, key, now, err)
+			return s.unjudged(ctx, attempt, err)
 		}
 	}
 	if !ok {
-		return attendance.InvalidField("body.old_password", "is not your current password") // the attempt stays counted
+		if err := s.store.FailLoginAttempt(context.WithoutCancel(ctx), attempt); err != nil {
+			return err
+		}
+		return attendance.InvalidField("body.old_password", "is not your current password")
 	}
 	if err := s.store.ClearLoginFailures(ctx, key); err != nil {
 		return err

@@ -26,10 +26,10 @@ type Hasher struct {
 
 // DefaultSlots is how many hashes run at once unless NewHasher is told
 // otherwise: one per two of the cores the process may use (at least one),
-// taken from GOMAXPROCS as it was when the program started, so that it honours
-// a container's CPU limit. A hash takes a core for some 25 ms, and a storm of
-// logins must leave the other cores to everyone else.
-var DefaultSlots = max(1, runtime.GOMAXPROCS(0)/2)
+// the fewer of the machine's cores and GOMAXPROCS as it was when the program
+// started, so that it honours a container's CPU limit. A hash takes a core for
+// some 25 ms, and a storm of logins must leave the other cores to everyone else.
+var DefaultSlots = max(1, min(runtime.GOMAXPROCS(0), runtime.NumCPU())/2)
 
 // NewHasher returns a hasher that runs at most limit hashes at once; limit <= 0
 // means DefaultSlots.

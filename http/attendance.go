@@ -69,7 +69,7 @@ type overviewInput struct {
 	From       string `query:"from" format:"date" doc:"First date (default: the first of the current month)"`
 	To         string `query:"to" format:"date" doc:"Last date (default: today)"`
 	EmployeeID int64  `query:"employee_id" minimum:"1"`
-	Department string `query:"department" pattern:"^[^\\x00-\\x1f\\x7f]*$" patternDescription:"text without control characters"`
+	Department string `query:"department" pattern:"^[^\\x00-\\x1f\\x7f-\\x9f]*$" patternDescription:"text without control characters"`
 	Format     string `query:"format" enum:"json,csv" doc:"csv: every matching row as CSV, ignoring limit and offset"`
 	Accept     string `header:"Accept"`
 	PageParams

@@ -28,20 +28,20 @@ func jsonFormats() map[string]huma.Format {
 // any for the schema validator, then into the handler's struct.
 //
 // For the validator, a number that no field of this API can hold (1e400, or
-// beyond ±2⁶³) is kept as its text instead of failing the whole decode, so
-// that the validator reports it at its field (422, "expected integer") rather
-// than the body being called invalid JSON (400). For the struct, a value of
-// the wrong type is described in the API's words, not Go's.
+// a whole number beyond the 64 bits of an id) is kept as a json.Number instead
+// of failing the whole decode: the validator takes it for neither a number nor
+// a string, and reports it at its field (422) rather than the body being
+// called invalid JSON (400). For the struct, a value of the wrong type is
+// described in the API's words, not Go's.
 func unmarshalJSON(data []byte, v any) error {
 	p, ok := v.(*any)
 	if !ok {
 		err := json.Unmarshal(data, v)
 		if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
-			loc := "body"
-			if te.Field != "" {
-				loc += "." + te.Field
+			if te.Field == "" {
+				return fmt.Errorf("must be %s", wireKind(te.Type))
 			}
-			return fmt.Errorf("%s must be %s", loc, wireKind(te.Type))
+			return fmt.Errorf("field %s must be %s", te.Field, wireKind(te.Type))
 		}
 		return err
 	}
@@ -58,7 +58,7 @@ func unmarshalJSON(data []byte, v any) error {
 }
 
 // plainNumbers turns the json.Numbers of a decoded value into float64, as
-// encoding/json would, except those too large for any field, which stay text.
+// encoding/json would, except those no field can hold, which stay json.Numbers.
 func plainNumbers(v any) any {
 	switch v := v.(type) {
 	case map[string]any:
@@ -71,8 +71,11 @@ func plainNumbers(v any) any {
 		}
 	case json.Number:
 		f, err := v.Float64()
-		if err != nil || math.Abs(f) >= 1<<63 {
-			return string(v)
+		if err != nil {
+			return v // beyond float64
+		}
+		if _, err := v.Int64(); err != nil && f == math.Trunc(f) && math.Abs(f) >= 1<<63 {
+			return v // a whole number beyond int64
 		}
 		return f
 	}

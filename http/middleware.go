@@ -13,7 +13,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/openattendance/attendance"
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
 )
 
 // recoverer turns a panic into a logged 500 problem: one request fails, not the server.
@@ -139,8 +140,26 @@ func (s *Server) cors(next http.Handler) http.Handler {
 
 // slashes serves an API path without its trailing slash like the path with it
 // (the contract's paths end in a slash, Django style; clients forget it).
-// badQueryText returns the first query parameter whose name or value is not
-// valid UTF-8.
+// queryText refuses (422) query parameters that are not UTF-8 text (%FF),
+// before any reaches a database that would choke on them. It runs after the
+// route, the method and the token were checked.
+func (s *Server) queryText(ctx huma.Context, next func(huma.Context)) {
+	r, _ := humago.Unwrap(ctx)
+	if r.URL.RawQuery != "" {
+		if name, ok := badQueryText(r.URL.Query()); !ok {
+			loc := "query"
+			if name != "" {
+				loc += "." + name
+			}
+			huma.WriteErr(s.api, ctx, http.StatusUnprocessableEntity, "", &huma.ErrorDetail{Location: loc, Message: "must be UTF-8 text"})
+			return
+		}
+	}
+	next(ctx)
+}
+
+// badQueryText finds a query parameter whose name or value is not valid
+// UTF-8, and returns its name ("" when it is the name that is not).
 func badQueryText(q url.Values) (name string, ok bool) {
 	for k, vs := range q {
 		if !utf8.ValidString(k) {
@@ -155,6 +174,8 @@ func badQueryText(q url.Values) (name string, ok bool) {
 	return "", true
 }
 
+// slashes serves API paths without their trailing slash as with it, and reads
+// every API body as JSON.
 func (s *Server) slashes(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
@@ -167,19 +188,6 @@ func (s *Server) slashes(next http.Handler) http.Handler {
 			}
 			r2.URL = &u
 			r = &r2
-		}
-		// Query parameters are text: bytes that are not UTF-8 (%FF) are refused
-		// here, before any reaches a database that would choke on them.
-		if strings.HasPrefix(r.URL.Path, "/api/") && r.URL.RawQuery != "" {
-			if name, ok := badQueryText(r.URL.Query()); !ok {
-				loc := "query"
-				if name != "" {
-					loc += "." + name
-				}
-				writeJSONProblem(w, newProblem(http.StatusUnprocessableEntity, "", loc+" must be UTF-8 text",
-					[]attendance.FieldError{{Location: loc, Message: "must be UTF-8 text"}}))
-				return
-			}
 		}
 		// The API speaks JSON only: a body sent without a JSON content type (curl
 		// -d sends a form type) is read as JSON, and is a 400 if it is not.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -94,7 +95,7 @@ func init() {
 			}
 		}
 		detail := msg
-		if status == http.StatusUnprocessableEntity && onlyPath(fields) {
+		if status == http.StatusUnprocessableEntity && anyPath(fields) {
 			// /api/employees/abc/ names no object, as /api/employees/999/ does not.
 			return newProblem(http.StatusNotFound, "", "not found", nil)
 		}
@@ -120,15 +121,10 @@ func init() {
 	}
 }
 
-// onlyPath reports whether every field error is about the path (an id that is
-// not a positive whole number).
-func onlyPath(fields []attendance.FieldError) bool {
-	for _, f := range fields {
-		if !strings.HasPrefix(f.Location, "path.") {
-			return false
-		}
-	}
-	return len(fields) > 0
+// anyPath reports whether a field error is about the path (an id that is not
+// a positive whole number): the path names no object, whatever the body says.
+func anyPath(fields []attendance.FieldError) bool {
+	return slices.ContainsFunc(fields, func(f attendance.FieldError) bool { return strings.HasPrefix(f.Location, "path.") })
 }
 
 // requiredAtField names a missing property where it belongs: huma reports

@@ -134,6 +134,12 @@ func (s *Server) notificationStream(w http.ResponseWriter, r *http.Request) {
 	// what the replay already sent is skipped when it comes live.
 	sub := s.Broker.Subscribe(actor)
 	defer sub.Close()
+	// A role change committed between the authentication and the
+	// subscription sent its message to nobody: look once more.
+	if a, err := s.Auth.Session(ctx, actor.SessionID); err != nil || a.Role != actor.Role {
+		c.Close(closeUnauthorized, "the session has ended or its role has changed")
+		return
+	}
 
 	if err := s.wsWrite(ctx, c, wsReady{Type: "ready", UserID: actor.ID}); err != nil {
 		return

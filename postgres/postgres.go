@@ -80,7 +80,7 @@ func Dialect() sqlstore.Dialect {
 	return sqlstore.Dialect{
 		Name:           "postgres",
 		NumberedParams: true,
-		// The rows a write locks are never deleted and their keys never change:
+		// The rows a write locks are never deleted and their ids never change:
 		// FOR NO KEY UPDATE excludes the other writers just the same, and still
 		// lets rows elsewhere refer to them (an event's recorded_by, a
 		// notification's recipient). FOR UPDATE would make two admins

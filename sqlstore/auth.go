@@ -142,44 +142,66 @@ func (db *DB) revoke(ctx context.Context, tx *Tx, cond string, args []any, now t
 	return nil
 }
 
-// BeginLoginAttempt counts the failures of key since a time and, below the
-// limit, records the attempt as a failure until it is cleared or forgotten.
-func (db *DB) BeginLoginAttempt(ctx context.Context, key string, at, since time.Time) (int, time.Time, error) {
-	var n int
+// loginCheckTimeout bounds how long an attempt counts as being checked: a
+// hash waits at most 10 s for a slot and takes a fraction of a second, so an
+// older unjudged attempt was left by a process that stopped.
+const loginCheckTimeout = time.Minute
+
+// BeginLoginAttempt records an attempt of key at at, unless MaxLoginFailures
+// attempts failed since since (the caller is refused) or failures and attempts
+// still being checked reach that number together (the caller waits and asks
+// again). It returns the new attempt's id (0 when none was recorded), the
+// failures since since and the oldest of them.
+func (db *DB) BeginLoginAttempt(ctx context.Context, key string, at, since time.Time) (int64, int, time.Time, error) {
+	var id int64
+	var failures, checking int
 	var oldest *time.Time
 	err := db.inTx(ctx, func(tx *Tx) error {
 		if err := db.lock(ctx, tx, loginLockKey(key)); err != nil {
 			return err
 		}
-		if err := tx.queryRow(ctx, `SELECT COUNT(*), MIN(at) FROM login_failures WHERE key = ? AND at > ?`, key, db.t(since)).
-			Scan(&n, nullTimeCol{&oldest}); err != nil {
-			return db.internal("login failures", err)
+		if err := tx.queryRow(ctx, `SELECT
+				COALESCE(SUM(CASE WHEN failed THEN 1 ELSE 0 END), 0),
+				COALESCE(SUM(CASE WHEN NOT failed AND at > ? THEN 1 ELSE 0 END), 0),
+				MIN(CASE WHEN failed THEN at END)
+			FROM login_attempts WHERE key = ? AND at > ?`, db.t(at.Add(-loginCheckTimeout)), key, db.t(since)).
+			Scan(&failures, &checking, nullTimeCol{&oldest}); err != nil {
+			return db.internal("login attempts", err)
 		}
-		if n >= attendance.MaxLoginFailures {
+		if failures+checking >= attendance.MaxLoginFailures {
 			return nil
 		}
-		_, err := tx.exec(ctx, `INSERT INTO login_failures (key, at) VALUES (?, ?)`, key, db.t(at))
+		var err error
+		id, err = tx.insertID(ctx, `INSERT INTO login_attempts (key, at) VALUES (?, ?)`, key, db.t(at))
 		return db.internal("login attempt", err)
 	})
 	if err != nil || oldest == nil {
-		return n, time.Time{}, err
+		return id, failures, time.Time{}, err
 	}
-	return n, *oldest, nil
+	return id, failures, *oldest, nil
 }
 
-// ForgetLoginAttempt removes an attempt that could not be judged.
-func (db *DB) ForgetLoginAttempt(ctx context.Context, key string, at time.Time) error {
+// FailLoginAttempt marks an attempt failed: the password was wrong.
+func (db *DB) FailLoginAttempt(ctx context.Context, id int64) error {
 	return db.inTx(ctx, func(tx *Tx) error {
-		_, err := tx.exec(ctx, `DELETE FROM login_failures WHERE key = ? AND at = ?`, key, db.t(at))
+		_, err := tx.exec(ctx, `UPDATE login_attempts SET failed = ? WHERE id = ?`, true, id)
 		return db.internal("login attempt", err)
 	})
 }
 
-// ClearLoginFailures forgets the failures of key.
+// ForgetLoginAttempt removes an attempt that could not be judged.
+func (db *DB) ForgetLoginAttempt(ctx context.Context, id int64) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `DELETE FROM login_attempts WHERE id = ?`, id)
+		return db.internal("login attempt", err)
+	})
+}
+
+// ClearLoginFailures forgets the attempts of key after a success.
 func (db *DB) ClearLoginFailures(ctx context.Context, key string) error {
 	return db.inTx(ctx, func(tx *Tx) error {
-		_, err := tx.exec(ctx, `DELETE FROM login_failures WHERE key = ?`, key)
-		return db.internal("login failures", err)
+		_, err := tx.exec(ctx, `DELETE FROM login_attempts WHERE key = ?`, key)
+		return db.internal("login attempts", err)
 	})
 }
 

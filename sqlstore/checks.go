@@ -156,7 +156,7 @@ func (db *DB) Cleanup(ctx context.Context, now time.Time) error {
 		if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE expires_at < ?`, db.t(now.Add(-24*time.Hour))); err != nil {
 			return db.internal("cleanup sessions", err)
 		}
-		if _, err := tx.exec(ctx, `DELETE FROM login_failures WHERE at < ?`, db.t(now.Add(-2*attendance.LoginFailureWindow))); err != nil {
+		if _, err := tx.exec(ctx, `DELETE FROM login_attempts WHERE at < ?`, db.t(now.Add(-2*attendance.LoginFailureWindow))); err != nil {
 			return db.internal("cleanup login failures", err)
 		}
 		if _, err := tx.exec(ctx, `DELETE FROM idempotency_keys WHERE created_at < ?`, db.t(now.Add(-IdempotencyTTL-time.Hour))); err != nil {

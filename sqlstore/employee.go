@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"strings"
 
@@ -279,7 +280,7 @@ func (db *DB) UpdateEmployee(ctx context.Context, a attendance.Actor, id int64, 
 			}
 		}
 		if after.Role != before.Role {
-			tx.emit(attendance.Message{ID: fmt.Sprintf("role_changed:%d:%d", id, now.UnixNano()), Type: attendance.MessageRoleChanged,
+			tx.emit(attendance.Message{ID: fmt.Sprintf("role_changed:%d:%s", id, rand.Text()), Type: attendance.MessageRoleChanged,
 				OccurredAt: now, UserID: id})
 		}
 		if after.Timezone != before.Timezone {

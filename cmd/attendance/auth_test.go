@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -205,6 +206,38 @@ func TestLogin(t *testing.T) {
 		}
 		postLogin(anon, "dave", testPassword, "X-Forwarded-For", "198.51.100.9").WantProblem(429, "too_many_attempts")
 	})
+}
+
+// TestLoginsAtOnce: attempts made at the same moment count against each
+// other without refusing anyone who has not failed: twenty right passwords at
+// once all sign in; of twenty wrong ones, five are judged and the rest refused.
+func TestLoginsAtOnce(t *testing.T) {
+	t.Parallel()
+	app := mustStart(t)
+	app.Admin.CreateEmployee("burst", nil)
+	burst := func(password string) map[int]int {
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		statuses := map[int]int{}
+		for range 20 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				res := postLogin(app.Anon(), "burst", password)
+				mu.Lock()
+				statuses[res.Status]++
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		return statuses
+	}
+	if got := burst(testPassword); got[200] != 20 {
+		t.Errorf("20 right passwords at once: %v, want 20 × 200", got)
+	}
+	if got := burst("wrong-password"); got[401] != 5 || got[429] != 15 {
+		t.Errorf("20 wrong passwords at once: %v, want 5 × 401 and 15 × 429", got)
+	}
 }
 
 func TestLoginLockout(t *testing.T) {

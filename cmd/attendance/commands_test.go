@@ -143,8 +143,16 @@ func TestTuneRuntime(t *testing.T) {
 		debug.SetMemoryLimit(limit)
 	})
 
-	tuneRuntime(func(string) string { return "" })
-	if got, want := runtime.GOMAXPROCS(0), procs+auth.DefaultSlots; got != want {
+	tuneRuntime(func(string) string { return "" }, "worker")
+	if got := runtime.GOMAXPROCS(0); got != procs {
+		t.Errorf("worker: GOMAXPROCS = %d, want %d (no passwords hashed there)", got, procs)
+	}
+	tuneRuntime(func(string) string { return "" }, "serve")
+	want := procs + auth.DefaultSlots
+	if procs < runtime.NumCPU() {
+		want = procs // a CPU quota: no more threads than it allows
+	}
+	if got := runtime.GOMAXPROCS(0); got != want {
 		t.Errorf("GOMAXPROCS = %d, want %d (%d + %d hashing slots)", got, want, procs, auth.DefaultSlots)
 	}
 	if got := debug.SetMemoryLimit(-1); got != defaultMemoryLimit {
@@ -153,7 +161,7 @@ func TestTuneRuntime(t *testing.T) {
 
 	runtime.GOMAXPROCS(procs)
 	debug.SetMemoryLimit(limit)
-	tuneRuntime(func(k string) string { return map[string]string{"GOMAXPROCS": "3", "GOMEMLIMIT": "1GiB"}[k] })
+	tuneRuntime(func(k string) string { return map[string]string{"GOMAXPROCS": "3", "GOMEMLIMIT": "1GiB"}[k] }, "serve")
 	if got := runtime.GOMAXPROCS(0); got != procs {
 		t.Errorf("GOMAXPROCS set in the environment: changed to %d from %d", got, procs)
 	}

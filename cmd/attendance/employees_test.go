@@ -1095,8 +1095,9 @@ func TestAPIConventions(t *testing.T) {
 			admin.In(t).Do("DELETE", "/api/attendance/"+id+"/", map[string]string{"note": "x"}).WantProblem(404, "not_found")
 			admin.In(t).Do("POST", "/api/leaves/"+id+"/action/", map[string]string{"action": "approve"}).WantProblem(404, "not_found")
 		}
-		// A path id and a bad body: still 404, judged on the path first.
+		// A path id and a bad body: still 404, whatever the body says.
 		admin.In(t).Do("PATCH", "/api/employees/abc/", map[string]any{"late_grace_minutes": -5}).WantProblem(404, "not_found")
+		admin.In(t).Do("PATCH", "/api/employees/abc/", map[string]any{"role": "superuser"}).WantProblem(404, "not_found")
 	})
 	t.Run("unknown path", func(t *testing.T) {
 		for _, path := range []string{"/api/nope/", "/api/nope", "/api/employees/1/extra/", "/api/users/"} {
@@ -1157,6 +1158,10 @@ func TestAPIConventions(t *testing.T) {
 			"/api/employees/?department=%FF", "/api/attendance/overview/?department=%C0%80", "/api/leaves/overview/?department=%ED%A0%80", "/api/employees/?%FF=1"} {
 			admin.In(t).Do("GET", q, nil).WantProblem(422, "invalid")
 		}
+		// Judged after the route, the method and the token.
+		app.In(t).Anon().Do("GET", "/api/employees/?department=%FF", nil).WantProblem(401, "unauthorized")
+		admin.In(t).Do("GET", "/api/nothing/?department=%FF", nil).WantProblem(404, "not_found")
+		admin.In(t).Do("PUT", "/api/holidays/?department=%FF", nil).WantProblem(405, "method_not_allowed")
 		// An Idempotency-Key is visible ASCII.
 		for _, key := range []string{"k\xff", "k\xc3\xa9"} {
 			worker.In(t).Do("POST", "/api/attendance/", map[string]string{"type": "entry"}, "Idempotency-Key", key).WantProblem(422, "invalid")
@@ -1177,6 +1182,8 @@ func TestAPIConventions(t *testing.T) {
 			{"PATCH", empPath(e.ID), `{"manager_id": 9223372036854775808}`, "body.manager_id"},
 			{"PATCH", empPath(e.ID), `{"annual_leave_days": -1e999}`, "body.annual_leave_days"},
 			{"PATCH", empPath(e.ID), `{"late_grace_minutes": [1e400]}`, "body.late_grace_minutes"},
+			{"PATCH", empPath(e.ID), `{"department": 1e400}`, "body.department"},
+			{"POST", "/api/holidays/", `{"date": "2027-01-01", "name": 9223372036854775808}`, "body.name"},
 		} {
 			p := admin.In(t).Do(tc.method, tc.path, tc.body).WantProblem(422, "invalid")
 			wantFieldError(t, p, tc.field)

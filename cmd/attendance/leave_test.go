@@ -135,7 +135,6 @@ func TestLeaveRequest(t *testing.T) {
 				t.Errorf("errors %+v: want %s is required", p.Errors, f)
 			}
 		}
-		t.Logf("detail: %s", p.Detail)
 	})
 
 	t.Run("bad ranges", func(t *testing.T) {

@@ -47,17 +47,24 @@ const defaultMemoryLimit = 56 << 20
 // requests in much finer slices. On 2 cores this halves what a storm of 50
 // logins a second adds to the clock-in p99 (BENCHMARKS.md). Setting GOMAXPROCS
 // here ends the runtime's tracking of later changes to a container's CPU limit.
-func tuneRuntime(getenv func(string) string) {
+// Only serve hashes passwords, and only with the machine's cores to itself: under
+// a CPU quota (GOMAXPROCS below the core count) more threads than the quota
+// would have the whole process throttled.
+func tuneRuntime(getenv func(string) string, command string) {
 	if getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(defaultMemoryLimit)
 	}
-	if getenv("GOMAXPROCS") == "" {
+	if command == "serve" && getenv("GOMAXPROCS") == "" && runtime.GOMAXPROCS(0) >= runtime.NumCPU() {
 		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + auth.DefaultSlots)
 	}
 }
 
 func main() {
-	tuneRuntime(os.Getenv)
+	command := ""
+	if len(os.Args) > 1 {
+		command = os.Args[1]
+	}
+	tuneRuntime(os.Getenv, command)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
