@@ -40,8 +40,11 @@ type AuthStore interface {
 	FindCredentials(ctx context.Context, username string) (*Credentials, error)
 	// FindCredentialsByID looks up an employee by id.
 	FindCredentialsByID(ctx context.Context, id int64) (*Credentials, error)
-	// CreateSession stores a new session.
-	CreateSession(ctx context.Context, s *Session) error
+	// CreateSession stores a new session for a login whose password was
+	// checked against verifiedHash. When the employee's hash is no longer that
+	// one (a reset or change committed meanwhile) or they were deactivated
+	// meanwhile, it stores nothing and returns invalid credentials.
+	CreateSession(ctx context.Context, s *Session, verifiedHash string) error
 	// RotateRefresh replaces the session's refresh id when it still is oldID and
 	// the session is live, and extends it to expires; a stale oldID means the
 	// token was reused, and the session is revoked. It returns the session's employee.
@@ -53,7 +56,9 @@ type AuthStore interface {
 	RevokeSession(ctx context.Context, sessionID string, now time.Time) error
 	// SetPassword stores a new hash and revokes every session of the employee
 	// except keepSession.
-	SetPassword(ctx context.Context, employeeID int64, hash, keepSession string, now time.Time) error
+	// The old hash must still be verifiedHash (the one the old password was
+	// checked against); a reset committed meanwhile wins.
+	SetPassword(ctx context.Context, employeeID int64, hash, verifiedHash, keepSession string, now time.Time) error
 	// BeginLoginAttempt records an attempt of key at at before its password is
 	// checked, so that attempts made at the same moment, on any replica, count
 	// against each other. It records none when MaxLoginFailures attempts failed
@@ -67,8 +72,9 @@ type AuthStore interface {
 	// ForgetLoginAttempt removes an attempt that could not be judged (no
 	// hashing slot, the client gone).
 	ForgetLoginAttempt(ctx context.Context, id int64) error
-	// ClearLoginFailures forgets the failures of key after a successful login.
-	ClearLoginFailures(ctx context.Context, key string) error
+	// ClearLoginFailures forgets the failures of key and the attempt that
+	// succeeded; attempts of key still being checked stay.
+	ClearLoginFailures(ctx context.Context, key string, attempt int64) error
 	// Setting returns the value of a setting, creating it with create() when it
 	// does not exist yet; concurrent callers all get the first value stored.
 	Setting(ctx context.Context, name string, create func() (string, error)) (string, error)

@@ -177,11 +177,11 @@ func (s *Service) Login(ctx context.Context, username, password, addr string) (*
 		}
 		return nil, nil, attendance.ErrInvalidCredentials()
 	}
-	if err := s.store.ClearLoginFailures(ctx, key); err != nil {
+	if err := s.store.ClearLoginFailures(ctx, key, attempt); err != nil {
 		return nil, nil, err
 	}
 	sess := &attendance.Session{ID: randomID(), EmployeeID: creds.Employee.ID, RefreshID: randomID(), CreatedAt: now, ExpiresAt: now.Add(s.cfg.RefreshTTL)}
-	if err := s.store.CreateSession(ctx, sess); err != nil {
+	if err := s.store.CreateSession(ctx, sess, hash); err != nil {
 		return nil, nil, err
 	}
 	t, err := s.tokens(sess.EmployeeID, sess.ID, sess.RefreshID, now)
@@ -283,14 +283,14 @@ func (s *Service) ChangePassword(ctx context.Context, a attendance.Actor, oldPas
 		}
 		return attendance.InvalidField("body.old_password", "is not your current password")
 	}
-	if err := s.store.ClearLoginFailures(ctx, key); err != nil {
+	if err := s.store.ClearLoginFailures(ctx, key, attempt); err != nil {
 		return err
 	}
 	hash, err := s.hasher.Hash(ctx, newPassword)
 	if err != nil {
 		return err
 	}
-	return s.store.SetPassword(ctx, a.ID, hash, a.SessionID, now)
+	return s.store.SetPassword(ctx, a.ID, hash, creds.PasswordHash, a.SessionID, now)
 }
 
 // Authenticate checks an access token: signature, expiry, use, and that its

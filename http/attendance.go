@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -107,6 +108,16 @@ func dateRange(fromParam, toParam string) (from, to *attendance.Date, err error)
 	return from, to, nil
 }
 
+// textParams checks free-text query parameters (name, value, name, value…)
+// before they reach a database: bytes that are not UTF-8 (%FF) are refused.
+func textParams(nameValues ...string) error {
+	var v attendance.Validator
+	for i := 0; i+1 < len(nameValues); i += 2 {
+		v.Check(utf8.ValidString(nameValues[i+1]), "query."+nameValues[i], "must be UTF-8 text")
+	}
+	return v.Err()
+}
+
 func optDate(s, name string) (*attendance.Date, error) {
 	if s == "" {
 		return nil, nil
@@ -193,6 +204,9 @@ func (s *Server) attendanceRoutes() {
 	register(s, op, func(ctx context.Context, in *overviewInput) (*overviewOutput, error) {
 		from, to, err := dateRange(in.From, in.To)
 		if err != nil {
+			return nil, err
+		}
+		if err := textParams("department", in.Department); err != nil {
 			return nil, err
 		}
 		asCSV := in.Format == "csv" || (in.Format == "" && strings.Contains(in.Accept, "text/csv"))

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"reflect"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -27,12 +26,12 @@ func jsonFormats() map[string]huma.Format {
 // unmarshalJSON decodes a request body. huma decodes each body twice: into an
 // any for the schema validator, then into the handler's struct.
 //
-// For the validator, a number that no field of this API can hold (1e400, or
-// a whole number beyond the 64 bits of an id) is kept as a json.Number instead
-// of failing the whole decode: the validator takes it for neither a number nor
-// a string, and reports it at its field (422) rather than the body being
-// called invalid JSON (400). For the struct, a value of the wrong type is
-// described in the API's words, not Go's.
+// For the validator, a number beyond float64 (1e400) is kept as a json.Number
+// instead of failing the whole decode: the validator takes it for neither a
+// number nor a string, and reports it at its field (422) rather than the body
+// being called invalid JSON (400). For the struct, a value its field cannot
+// hold (2⁶³ for an id, 1.5 for a count) is described in the API's words and
+// reported at the field (see fieldFromDecode).
 func unmarshalJSON(data []byte, v any) error {
 	p, ok := v.(*any)
 	if !ok {
@@ -72,10 +71,7 @@ func plainNumbers(v any) any {
 	case json.Number:
 		f, err := v.Float64()
 		if err != nil {
-			return v // beyond float64
-		}
-		if _, err := v.Int64(); err != nil && f == math.Trunc(f) && math.Abs(f) >= 1<<63 {
-			return v // a whole number beyond int64
+			return v // beyond float64; one beyond int64 is refused at its field by the struct decode
 		}
 		return f
 	}

@@ -110,6 +110,9 @@ func (s *Server) employeeRoutes() {
 		Summary: "List the employees in scope", Description: "Admins see everyone; managers themselves and their direct and indirect reports.",
 		Errors: []int{http.StatusUnauthorized, http.StatusForbidden},
 	}, accessManager), func(ctx context.Context, in *employeeListInput) (*employeeListOutput, error) {
+		if err := textParams("q", in.Q, "department", in.Department); err != nil {
+			return nil, err
+		}
 		f := attendance.EmployeeFilter{Query: in.Q, Page: in.page()}
 		if in.Department != "" {
 			f.Department = &in.Department

@@ -151,6 +151,9 @@ func (s *Server) leaveRoutes() {
 		if err != nil {
 			return nil, err
 		}
+		if err := textParams("department", in.Department); err != nil {
+			return nil, err
+		}
 		list, n, err := s.Leave.LeaveOverview(ctx, actorFrom(ctx), attendance.LeaveFilter{Status: optStatus(in.Status),
 			EmployeeID: optInt64(in.EmployeeID), Department: optString(in.Department), From: from, To: to, Page: in.page()})
 		if err != nil {

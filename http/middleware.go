@@ -5,16 +5,11 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"net/url"
 	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
-
-	"github.com/danielgtaylor/huma/v2"
-	"github.com/danielgtaylor/huma/v2/adapters/humago"
 )
 
 // recoverer turns a panic into a logged 500 problem: one request fails, not the server.
@@ -140,40 +135,6 @@ func (s *Server) cors(next http.Handler) http.Handler {
 
 // slashes serves an API path without its trailing slash like the path with it
 // (the contract's paths end in a slash, Django style; clients forget it).
-// queryText refuses (422) query parameters that are not UTF-8 text (%FF),
-// before any reaches a database that would choke on them. It runs after the
-// route, the method and the token were checked.
-func (s *Server) queryText(ctx huma.Context, next func(huma.Context)) {
-	r, _ := humago.Unwrap(ctx)
-	if r.URL.RawQuery != "" {
-		if name, ok := badQueryText(r.URL.Query()); !ok {
-			loc := "query"
-			if name != "" {
-				loc += "." + name
-			}
-			huma.WriteErr(s.api, ctx, http.StatusUnprocessableEntity, "", &huma.ErrorDetail{Location: loc, Message: "must be UTF-8 text"})
-			return
-		}
-	}
-	next(ctx)
-}
-
-// badQueryText finds a query parameter whose name or value is not valid
-// UTF-8, and returns its name ("" when it is the name that is not).
-func badQueryText(q url.Values) (name string, ok bool) {
-	for k, vs := range q {
-		if !utf8.ValidString(k) {
-			return "", false
-		}
-		for _, v := range vs {
-			if !utf8.ValidString(v) {
-				return k, false
-			}
-		}
-	}
-	return "", true
-}
-
 // slashes serves API paths without their trailing slash as with it, and reads
 // every API body as JSON.
 func (s *Server) slashes(next http.Handler) http.Handler {

@@ -89,7 +89,7 @@ func init() {
 			var d huma.ErrorDetailer
 			if errors.As(err, &d) {
 				ed := d.ErrorDetail()
-				fields = append(fields, requiredAtField(attendance.FieldError{Location: ed.Location, Message: ed.Message}))
+				fields = append(fields, fieldFromDecode(requiredAtField(attendance.FieldError{Location: ed.Location, Message: ed.Message})))
 			} else if err != nil && status < 500 {
 				fields = append(fields, attendance.FieldError{Message: err.Error()})
 			}
@@ -135,6 +135,17 @@ func requiredAtField(f attendance.FieldError) attendance.FieldError {
 	if name, ok := strings.CutPrefix(f.Message, before); ok {
 		if name, ok := strings.CutSuffix(name, after); ok && name != "" && !strings.ContainsAny(name, " .") {
 			return attendance.FieldError{Location: f.Location + "." + name, Message: "is required"}
+		}
+	}
+	return f
+}
+
+// fieldFromDecode names the field of a value its Go field cannot hold:
+// unmarshalJSON reports {"body", "field manager_id must be …"}.
+func fieldFromDecode(f attendance.FieldError) attendance.FieldError {
+	if rest, ok := strings.CutPrefix(f.Message, "field "); ok && f.Location == "body" {
+		if name, msg, ok := strings.Cut(rest, " must be "); ok && name != "" && !strings.Contains(name, " ") {
+			return attendance.FieldError{Location: "body." + name, Message: "must be " + msg}
 		}
 	}
 	return f

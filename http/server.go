@@ -89,7 +89,7 @@ func NewServer(cfg Config) *Server {
 	}
 	s.api = huma.NewAPI(hc, adapter{s.mux})
 	registerAliases(s.api.OpenAPI().Components.Schemas)
-	s.api.UseMiddleware(s.authenticate, s.queryText)
+	s.api.UseMiddleware(s.authenticate)
 
 	s.routes()
 	return s

@@ -30,8 +30,19 @@ func (db *DB) FindCredentialsByID(ctx context.Context, id int64) (*attendance.Cr
 }
 
 // CreateSession stores a new login session.
-func (db *DB) CreateSession(ctx context.Context, s *attendance.Session) error {
+func (db *DB) CreateSession(ctx context.Context, s *attendance.Session, verifiedHash string) error {
 	return db.inTx(ctx, func(tx *Tx) error {
+		// Under the employee's lock, which a reset, a change and a deactivation
+		// hold while they revoke the sessions: this one is either revoked by
+		// them or not created.
+		var hash string
+		var active bool
+		if err := tx.queryRow(ctx, `SELECT password_hash, active FROM employees WHERE id = ?`+db.d.ForUpdate, s.EmployeeID).Scan(&hash, &active); err != nil {
+			return db.internal("create session", err)
+		}
+		if hash != verifiedHash || !active {
+			return attendance.ErrInvalidCredentials()
+		}
 		_, err := tx.exec(ctx, `INSERT INTO sessions (id, employee_id, refresh_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
 			s.ID, s.EmployeeID, s.RefreshID, db.t(s.CreatedAt), db.t(s.ExpiresAt))
 		return db.internal("create session", err)
@@ -96,8 +107,15 @@ func (db *DB) RevokeSession(ctx context.Context, sessionID string, now time.Time
 }
 
 // SetPassword stores a new hash and revokes the employee's other sessions.
-func (db *DB) SetPassword(ctx context.Context, employeeID int64, hash, keepSession string, now time.Time) error {
+func (db *DB) SetPassword(ctx context.Context, employeeID int64, hash, verifiedHash, keepSession string, now time.Time) error {
 	return db.inTx(ctx, func(tx *Tx) error {
+		var current string
+		if err := tx.queryRow(ctx, `SELECT password_hash FROM employees WHERE id = ?`+db.d.ForUpdate, employeeID).Scan(&current); err != nil {
+			return db.internal("set password", err)
+		}
+		if current != verifiedHash {
+			return attendance.InvalidField("body.old_password", "is no longer your current password: it was just changed or reset")
+		}
 		if _, err := tx.exec(ctx, `UPDATE employees SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, db.t(now), employeeID); err != nil {
 			return db.internal("set password", err)
 		}
@@ -197,10 +215,11 @@ func (db *DB) ForgetLoginAttempt(ctx context.Context, id int64) error {
 	})
 }
 
-// ClearLoginFailures forgets the attempts of key after a success.
-func (db *DB) ClearLoginFailures(ctx context.Context, key string) error {
+// ClearLoginFailures forgets the failures of key and the attempt that
+// succeeded, after a success; attempts still being checked stay counted.
+func (db *DB) ClearLoginFailures(ctx context.Context, key string, attempt int64) error {
 	return db.inTx(ctx, func(tx *Tx) error {
-		_, err := tx.exec(ctx, `DELETE FROM login_attempts WHERE key = ?`, key)
+		_, err := tx.exec(ctx, `DELETE FROM login_attempts WHERE key = ? AND (failed OR id = ?)`, key, attempt)
 		return db.internal("login attempts", err)
 	})
 }

@@ -141,7 +141,11 @@ func BenchmarkSessionActor(b *testing.B) {
 	ctx := context.Background()
 	now := time.Now()
 	sid := "bench" + strconv.FormatInt(now.UnixNano(), 10)
-	if err := db.CreateSession(ctx, &attendance.Session{ID: sid, EmployeeID: 1, RefreshID: "r", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+	creds, err := db.FindCredentialsByID(ctx, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := db.CreateSession(ctx, &attendance.Session{ID: sid, EmployeeID: 1, RefreshID: "r", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}, creds.PasswordHash); err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()

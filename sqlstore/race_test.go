@@ -305,8 +305,26 @@ func TestRaceLoginAttempts(t *testing.T) {
 		if err != nil || id != 0 || failures != attendance.MaxLoginFailures || !oldest.Equal(now) {
 			t.Fatalf("after five failures: id %d, %d failures, oldest %v, %v", id, failures, oldest, err)
 		}
-		// A success clears them.
-		if err := e.ClearLoginFailures(ctx, key); err != nil {
+		// A success clears the failures and itself, not the attempts still
+		// being checked (they fail afterwards and count).
+		ok, _, _, err := e.BeginLoginAttempt(ctx, "login|other|192.0.2.1", now, since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checking, _, _, err := e.BeginLoginAttempt(ctx, "login|other|192.0.2.1", now, since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.ClearLoginFailures(ctx, "login|other|192.0.2.1", ok); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.FailLoginAttempt(ctx, checking); err != nil {
+			t.Fatal(err)
+		}
+		if _, failures, _, err := e.BeginLoginAttempt(ctx, "login|other|192.0.2.1", now, since); err != nil || failures != 1 {
+			t.Fatalf("after a success beside an attempt being checked: %d failures, %v; want 1", failures, err)
+		}
+		if err := e.ClearLoginFailures(ctx, key, 0); err != nil {
 			t.Fatal(err)
 		}
 		if id, failures, _, err := e.BeginLoginAttempt(ctx, key, now, since); err != nil || id == 0 || failures != 0 {
@@ -365,6 +383,36 @@ func TestRaceAdminsEditEachOther(t *testing.T) {
 				return err
 			})
 			outcomes(t, fmt.Sprintf("round %d admins edit each other", round), errs)
+		}
+	})
+}
+
+// TestPasswordReplacedMeanwhile: a password change or a new session made for
+// a password checked against a hash that a reset has since replaced is
+// refused (the reset committed between the check and the write).
+func TestPasswordReplacedMeanwhile(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		now := e.Clock.Now()
+		emp := e.mustCreate(t, e.Admin, "replaced", attendance.RoleEmployee, nil)
+		before, err := e.FindCredentialsByID(ctx, emp.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.UpdateEmployee(ctx, e.Admin, emp.ID, attendance.EmployeeFields{Password: ptr("reset-password-1")}); err != nil {
+			t.Fatal(err)
+		}
+		err = e.SetPassword(ctx, emp.ID, "a hash of the changer's choice", before.PasswordHash, "", now)
+		if attendance.ErrorKind(err) != attendance.KindInvalid {
+			t.Fatalf("change checked against the replaced hash: %v, want refused", err)
+		}
+		s := &attendance.Session{ID: "late", EmployeeID: emp.ID, RefreshID: "late-r", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
+		if err := e.CreateSession(ctx, s, before.PasswordHash); attendance.ErrorCode(err) != "invalid_credentials" {
+			t.Fatalf("session for the replaced hash: %v, want invalid_credentials", err)
+		}
+		after, err := e.FindCredentialsByID(ctx, emp.ID)
+		if err != nil || after.PasswordHash == before.PasswordHash || after.PasswordHash == "a hash of the changer's choice" {
+			t.Fatalf("the reset did not stand: %v", err)
 		}
 	})
 }

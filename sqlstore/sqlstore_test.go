@@ -123,7 +123,15 @@ func TestSessions(t *testing.T) {
 		ctx := context.Background()
 		now := e.Clock.Now()
 		s := &attendance.Session{ID: "s1", EmployeeID: 1, RefreshID: "r1", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
-		if err := e.CreateSession(ctx, s); err != nil {
+		creds, err := e.FindCredentialsByID(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A session for a password that is no longer the current one is not made.
+		if err := e.CreateSession(ctx, &attendance.Session{ID: "s0", EmployeeID: 1, RefreshID: "r0", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}, "another hash"); attendance.ErrorCode(err) != "invalid_credentials" {
+			t.Fatalf("session for a replaced hash: %v, want invalid_credentials", err)
+		}
+		if err := e.CreateSession(ctx, s, creds.PasswordHash); err != nil {
 			t.Fatal(err)
 		}
 		if a, err := e.SessionActor(ctx, "s1", now); err != nil || a.ID != 1 || a.Role != attendance.RoleAdmin {
@@ -133,7 +141,7 @@ func TestSessions(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Reusing r1 is theft: the session is revoked.
-		_, err := e.RotateRefresh(ctx, "s1", "r1", "r3", now, now.Add(time.Hour))
+		_, err = e.RotateRefresh(ctx, "s1", "r1", "r3", now, now.Add(time.Hour))
 		wantCode(t, err, "unauthorized")
 		if _, err := e.SessionActor(ctx, "s1", now); err == nil {
 			t.Fatal("session still live after refresh reuse")

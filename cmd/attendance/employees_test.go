@@ -1155,13 +1155,15 @@ func TestAPIConventions(t *testing.T) {
 			wantFieldError(t, tc.c.In(t).Do(tc.method, tc.path, tc.body).WantProblem(422, "invalid"), tc.field)
 		}
 		for _, q := range []string{"/api/employees/?q=%00", "/api/employees/?department=a%0Ab", "/api/attendance/overview/?department=%00", "/api/leaves/overview/?department=%7F",
-			"/api/employees/?department=%FF", "/api/attendance/overview/?department=%C0%80", "/api/leaves/overview/?department=%ED%A0%80", "/api/employees/?%FF=1"} {
+			"/api/employees/?department=%FF", "/api/employees/?q=%FF", "/api/attendance/overview/?department=%C0%80", "/api/leaves/overview/?department=%ED%A0%80"} {
 			admin.In(t).Do("GET", q, nil).WantProblem(422, "invalid")
 		}
+		admin.In(t).Do("GET", "/api/employees/?unknown=%FF", nil).Want(200) // not a parameter of the API
 		// Judged after the route, the method and the token.
 		app.In(t).Anon().Do("GET", "/api/employees/?department=%FF", nil).WantProblem(401, "unauthorized")
 		admin.In(t).Do("GET", "/api/nothing/?department=%FF", nil).WantProblem(404, "not_found")
 		admin.In(t).Do("PUT", "/api/holidays/?department=%FF", nil).WantProblem(405, "method_not_allowed")
+		admin.In(t).Do("DELETE", "/api/holidays/abc/?x=%FF", nil).WantProblem(404, "not_found")
 		// An Idempotency-Key is visible ASCII.
 		for _, key := range []string{"k\xff", "k\xc3\xa9"} {
 			worker.In(t).Do("POST", "/api/attendance/", map[string]string{"type": "entry"}, "Idempotency-Key", key).WantProblem(422, "invalid")
@@ -1183,6 +1185,8 @@ func TestAPIConventions(t *testing.T) {
 			{"PATCH", empPath(e.ID), `{"annual_leave_days": -1e999}`, "body.annual_leave_days"},
 			{"PATCH", empPath(e.ID), `{"late_grace_minutes": [1e400]}`, "body.late_grace_minutes"},
 			{"PATCH", empPath(e.ID), `{"department": 1e400}`, "body.department"},
+			{"PATCH", empPath(e.ID), `{"manager_id": 1.0}`, "body.manager_id"},
+			{"PATCH", empPath(e.ID), `{"manager_id": -9223372036854775809}`, "body.manager_id"},
 			{"POST", "/api/holidays/", `{"date": "2027-01-01", "name": 9223372036854775808}`, "body.name"},
 		} {
 			p := admin.In(t).Do(tc.method, tc.path, tc.body).WantProblem(422, "invalid")
