@@ -307,6 +307,48 @@ func TestPublishJobRetries(t *testing.T) {
 	})
 }
 
+// gatheringPublisher holds every publish until n are in flight at once.
+type gatheringPublisher struct {
+	n       int
+	mu      sync.Mutex
+	active  int
+	release chan struct{}
+}
+
+func (p *gatheringPublisher) Publish(ctx context.Context, _ ...attendance.Message) error {
+	p.mu.Lock()
+	p.active++
+	if p.active == p.n {
+		close(p.release)
+	}
+	p.mu.Unlock()
+	select {
+	case <-p.release:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// TestPublishJobsRunTogether: publish jobs wait on the broker, not on a core,
+// so many run at once. (On River's default queue of four workers the live
+// feed of a cluster was capped at 40 writes a second.)
+func TestPublishJobsRunTogether(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, e *env) {
+		const n = 12
+		pub := &gatheringPublisher{n: n, release: make(chan struct{})}
+		r := e.start(t, Config{Publisher: pub})
+		for i := range n {
+			e.emit(t, r, true, message(fmt.Sprint("together-", i)))
+		}
+		e.eventually(t, fmt.Sprintf("%d publish jobs in flight at once, then done", n), func() bool {
+			jobs := e.jobs(t, PublishArgs{}.Kind())
+			return len(jobs) == n && !slices.ContainsFunc(jobs, func(j riverJob) bool { return j.State != "completed" })
+		})
+	})
+}
+
 func TestPublishNextRetry(t *testing.T) {
 	t.Parallel()
 	w := &publishWorker{}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -1098,6 +1099,17 @@ func TestAPIConventions(t *testing.T) {
 		// A path id and a bad body: still 404, whatever the body says.
 		admin.In(t).Do("PATCH", "/api/employees/abc/", map[string]any{"late_grace_minutes": -5}).WantProblem(404, "not_found")
 		admin.In(t).Do("PATCH", "/api/employees/abc/", map[string]any{"role": "superuser"}).WantProblem(404, "not_found")
+	})
+	t.Run("swagger without its slash", func(t *testing.T) {
+		c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		res, err := c.Get(app.URL + "/swagger")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusPermanentRedirect || res.Header.Get("Location") != "/swagger/" {
+			t.Errorf("GET /swagger: %d to %q, want 308 to /swagger/", res.StatusCode, res.Header.Get("Location"))
+		}
 	})
 	t.Run("unknown path", func(t *testing.T) {
 		for _, path := range []string{"/api/nope/", "/api/nope", "/api/employees/1/extra/", "/api/users/"} {
