@@ -210,6 +210,16 @@ func (r RecordEvent) Check(a Actor, now time.Time) error {
 	return v.Err()
 }
 
+// CheckVoidNote checks the note that says why an event is voided: required,
+// at most MaxNoteLength bytes, text a person typed.
+func CheckVoidNote(note string) error {
+	var v Validator
+	v.Check(strings.TrimSpace(note) != "", "body.note", "is required: say why the event is voided")
+	v.Check(len(note) <= MaxNoteLength, "body.note", "must be at most 1000 bytes")
+	v.Text("body.note", note, true)
+	return v.Err()
+}
+
 // CheckLocalDate checks that an event at ts falls on a date the service
 // keeps in the employee's time zone loc: 1970-01-01T00:00Z is still
 // 1969-12-31 west of Greenwich, a date no filter could ask for.

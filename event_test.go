@@ -534,3 +534,11 @@ func TestBuildDaysMatchesCountingSessions(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckVoidNote(t *testing.T) {
+	checkErr(t, attendance.CheckVoidNote("pressed the wrong button"), "", "")
+	checkErr(t, attendance.CheckVoidNote("two\nlines"), "", "")
+	for _, bad := range []string{"", "   ", strings.Repeat("n", 1001), "nul\x00"} {
+		checkFields(t, attendance.CheckVoidNote(bad), "body.note")
+	}
+}

@@ -240,6 +240,25 @@ type Holiday struct {
 	Name string `json:"name"`
 }
 
+// Validate checks a new holiday's name: 1 to 200 bytes of one line of text.
+// (Its date was parsed on the way in.)
+func (h Holiday) Validate() error {
+	var v Validator
+	v.Check(h.Name != "" && len(h.Name) <= 200, "body.name", "must be 1 to 200 bytes")
+	v.Text("body.name", h.Name, false)
+	return v.Err()
+}
+
+// CheckDecision checks an approval or rejection: the action, and the
+// comment (at most MaxReasonLength bytes of text).
+func CheckDecision(action LeaveAction, comment string) error {
+	var v Validator
+	v.Check(action == Approve || action == Reject, "body.action", "must be approve or reject")
+	v.Check(len(comment) <= MaxReasonLength, "body.comment", "must be at most 2000 bytes")
+	v.Text("body.comment", comment, true)
+	return v.Err()
+}
+
 // HolidayService keeps the company holiday list.
 type HolidayService interface {
 	ListHolidays(ctx context.Context, actor Actor, year *int, p Page) ([]*Holiday, int, error)

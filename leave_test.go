@@ -330,3 +330,16 @@ func TestLeaveStatusHolds(t *testing.T) {
 		t.Error(`LeaveStatus("done").Valid() = true, want false`)
 	}
 }
+
+func TestCheckDecisionAndHoliday(t *testing.T) {
+	checkErr(t, attendance.CheckDecision(attendance.Approve, "fine\nby me"), "", "")
+	checkErr(t, attendance.CheckDecision(attendance.Reject, ""), "", "")
+	checkFields(t, attendance.CheckDecision("maybe", ""), "body.action")
+	checkFields(t, attendance.CheckDecision(attendance.Approve, strings.Repeat("c", 2001)), "body.comment")
+	checkFields(t, attendance.CheckDecision(attendance.Approve, "\x00"), "body.comment")
+
+	checkErr(t, attendance.Holiday{Name: "New Year"}.Validate(), "", "")
+	checkFields(t, attendance.Holiday{}.Validate(), "body.name")
+	checkFields(t, attendance.Holiday{Name: strings.Repeat("h", 201)}.Validate(), "body.name")
+	checkFields(t, attendance.Holiday{Name: "Eve\nDay"}.Validate(), "body.name")
+}

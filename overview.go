@@ -127,3 +127,19 @@ func Summarize(s Schedule, h Holidays, first, last, today Date, days []Day, leav
 	t.WorkedHours = Hours(t.WorkedSeconds)
 	return t
 }
+
+// MaxOverviewDays bounds the date range of an overview: its cost grows with
+// the range, and a year (a leap year's 366 days) is what a report asks for.
+const MaxOverviewDays = 366
+
+// CheckRange checks the from and to of a query: to not before from, and, when
+// maxDays > 0, at most maxDays dates from one to the other.
+func CheckRange(from, to Date, maxDays int) error {
+	if to < from {
+		return InvalidField("query.to", "must not be before from")
+	}
+	if maxDays > 0 && int(to-from) >= maxDays {
+		return InvalidField("query.to", "the range may span at most %d days", maxDays)
+	}
+	return nil
+}

@@ -371,3 +371,30 @@ func TestOverviewTotalsAdd(t *testing.T) {
 		t.Errorf("Add = %+v, want %+v", got, want)
 	}
 }
+
+func TestCheckRange(t *testing.T) {
+	d := date("2026-06-01")
+	tests := []struct {
+		name     string
+		from, to attendance.Date
+		max      int
+		ok       bool
+	}{
+		{"one day", d, d, 0, true},
+		{"to before from", d, d.AddDays(-1), 0, false},
+		{"a year of 366 days, bounded", d, d.AddDays(365), attendance.MaxOverviewDays, true},
+		{"367 days, bounded", d, d.AddDays(366), attendance.MaxOverviewDays, false},
+		{"ten years, unbounded", d, d.AddDays(3650), 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := attendance.CheckRange(tt.from, tt.to, tt.max)
+			if tt.ok {
+				checkErr(t, err, "", "")
+			} else {
+				checkErr(t, err, attendance.KindInvalid, "")
+				checkFields(t, err, "query.to")
+			}
+		})
+	}
+}

@@ -102,8 +102,10 @@ func dateRange(fromParam, toParam string) (from, to *attendance.Date, err error)
 	if to, err = optDate(toParam, "to"); err != nil {
 		return nil, nil, err
 	}
-	if from != nil && to != nil && *to < *from {
-		return nil, nil, attendance.InvalidField("query.to", "must not be before from")
+	if from != nil && to != nil {
+		if err := attendance.CheckRange(*from, *to, 0); err != nil {
+			return nil, nil, err
+		}
 	}
 	return from, to, nil
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/openattendance/attendance"
@@ -334,11 +333,7 @@ func (db *DB) VoidEvent(ctx context.Context, a attendance.Actor, id int64, note 
 	if err := attendance.RequireManagerAccess(a); err != nil {
 		return nil, err
 	}
-	var v attendance.Validator
-	v.Check(strings.TrimSpace(note) != "", "body.note", "is required: say why the event is voided")
-	v.Check(len(note) <= attendance.MaxNoteLength, "body.note", "must be at most 1000 bytes")
-	v.Text("body.note", note, true)
-	if err := v.Err(); err != nil {
+	if err := attendance.CheckVoidNote(note); err != nil {
 		return nil, err
 	}
 	var ev *attendance.AttendanceEvent

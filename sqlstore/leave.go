@@ -124,11 +124,7 @@ func (db *DB) DecideLeave(ctx context.Context, a attendance.Actor, id int64, act
 	if err := attendance.RequireManagerAccess(a); err != nil {
 		return nil, err
 	}
-	var v attendance.Validator
-	v.Check(action == attendance.Approve || action == attendance.Reject, "body.action", "must be approve or reject")
-	v.Check(len(comment) <= attendance.MaxReasonLength, "body.comment", "must be at most 2000 bytes")
-	v.Text("body.comment", comment, true)
-	if err := v.Err(); err != nil {
+	if err := attendance.CheckDecision(action, comment); err != nil {
 		return nil, err
 	}
 	var r *attendance.LeaveRequest
@@ -421,10 +417,7 @@ func (db *DB) CreateHoliday(ctx context.Context, a attendance.Actor, h attendanc
 	if err := attendance.RequireAdmin(a); err != nil {
 		return nil, err
 	}
-	var v attendance.Validator
-	v.Check(h.Name != "" && len(h.Name) <= 200, "body.name", "must be 1 to 200 bytes")
-	v.Text("body.name", h.Name, false)
-	if err := v.Err(); err != nil {
+	if err := h.Validate(); err != nil {
 		return nil, err
 	}
 	err := db.inTx(ctx, func(tx *Tx) error {

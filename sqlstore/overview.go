@@ -7,10 +7,6 @@ import (
 	"github.com/openattendance/attendance"
 )
 
-// MaxOverviewDays bounds the date range of an overview: its cost grows with
-// the range.
-const MaxOverviewDays = 366
-
 // Overview sums up attendance per employee in the actor's scope over a date
 // range. It reads the derived days of the range in one pass, ordered by
 // employee, so its cost grows with the days in the range and not with the
@@ -27,11 +23,8 @@ func (db *DB) Overview(ctx context.Context, a attendance.Actor, f attendance.Ove
 	if f.To != nil {
 		last = *f.To
 	}
-	if last < first {
-		return nil, attendance.InvalidField("query.to", "must not be before from")
-	}
-	if int(last-first) >= MaxOverviewDays {
-		return nil, attendance.InvalidField("query.to", "the range may span at most %d days", MaxOverviewDays)
+	if err := attendance.CheckRange(first, last, attendance.MaxOverviewDays); err != nil {
+		return nil, err
 	}
 
 	// Who: the employees in scope who were employed in the range.

@@ -213,15 +213,24 @@ func FuzzUpdateEmployee(f *testing.F) {
 	})
 }
 
+// fzIdempotencyHeader is the Idempotency-Key header for a fuzzed key (none
+// for ""), or false when no client could send the key as a header value.
+func fzIdempotencyHeader(key string) ([]string, bool) {
+	if !fzHeaderValue(key) {
+		return nil, false
+	}
+	if key == "" {
+		return nil, true
+	}
+	return []string{"Idempotency-Key", key}, true
+}
+
 func FuzzRecordEvent(f *testing.F) {
 	a := fzStart(f)
 	f.Fuzz(func(t *testing.T, body []byte, key string) {
-		if !fzHeaderValue(key) {
+		hdr, ok := fzIdempotencyHeader(key)
+		if !ok {
 			return
-		}
-		var hdr []string
-		if key != "" {
-			hdr = []string{"Idempotency-Key", key}
 		}
 		a.check(t, a.emp, "POST", "/api/attendance/", "", body, hdr...)
 		a.check(t, a.manager, "POST", "/api/attendance/", "", body, hdr...)
@@ -238,12 +247,9 @@ func FuzzVoidEvent(f *testing.F) {
 func FuzzRequestLeave(f *testing.F) {
 	a := fzStart(f)
 	f.Fuzz(func(t *testing.T, body []byte, key string) {
-		if !fzHeaderValue(key) {
+		hdr, ok := fzIdempotencyHeader(key)
+		if !ok {
 			return
-		}
-		var hdr []string
-		if key != "" {
-			hdr = []string{"Idempotency-Key", key}
 		}
 		a.check(t, a.emp, "POST", "/api/leaves/request/", "", body, hdr...)
 	})
