@@ -1,9 +1,13 @@
 package http
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -84,6 +88,46 @@ func (st *streams) closeAll() {
 	}
 }
 
+// Buffer sizes of a stream's connection. net/http hands a hijacked
+// connection over with its 4 KiB read and write buffers, and the WebSocket
+// keeps them as long as it is open. A stream reads one small auth message,
+// pongs and a close, and writes messages of a few hundred bytes: these serve
+// it as well, and a thousand dashboards hold 6 MB less.
+const (
+	wsReadBuffer  = 512
+	wsWriteBuffer = 1024
+)
+
+// smallBuffers is a ResponseWriter whose Hijack hands the connection over
+// with buffers of wsReadBuffer and wsWriteBuffer bytes.
+type smallBuffers struct{ http.ResponseWriter }
+
+func (w smallBuffers) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (w smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, brw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := brw.Writer.Flush(); err != nil { // net/http has flushed the 101 already; nothing is lost if it has not
+		conn.Close()
+		return nil, nil, err
+	}
+	// What the client sent after its request (it need not wait for the 101)
+	// is in net/http's buffer: it moves to the new one.
+	n := brw.Reader.Buffered()
+	br := bufio.NewReaderSize(conn, max(wsReadBuffer, n))
+	if n > 0 {
+		early, _ := brw.Reader.Peek(n)
+		br = bufio.NewReaderSize(io.MultiReader(bytes.NewReader(early), conn), max(wsReadBuffer, n))
+		if _, err := br.Peek(n); err != nil {
+			conn.Close()
+			return nil, nil, err
+		}
+	}
+	return conn, bufio.NewReadWriter(br, bufio.NewWriterSize(conn, wsWriteBuffer)), nil
+}
+
 type wsAuth struct {
 	Type    string `json:"type"`
 	Token   string `json:"token"`
@@ -110,44 +154,103 @@ type wsEvent struct {
 // scope): authenticate with the first message, replay what was missed after
 // after_id, then live. It only upgrades and streams: who may see what is
 // attendance.Message.VisibleTo, applied by the broker.
+//
+// The live part outlives the handler. Once the stream is set up it is served
+// by a goroutine of its own and the handler returns, so that net/http's
+// goroutine, whose stack the authentication and the replay have grown, and
+// the buffers net/http keeps per connection are freed: a dashboard idles most
+// of its life, and a thousand of them should cost little memory.
 func (s *Server) notificationStream(w http.ResponseWriter, r *http.Request) {
-	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.originHosts()})
+	c, err := websocket.Accept(smallBuffers{w}, r, &websocket.AcceptOptions{OriginPatterns: s.originHosts()})
 	if err != nil {
 		return // Accept has answered the client
 	}
-	defer c.CloseNow()
 	c.SetReadLimit(wsReadLimit)
-	ctx := r.Context()
+	// The request's context ends when the handler returns; the stream's
+	// ends when the client goes (CloseRead) or the stream is closed.
+	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
+	st, err := s.openStream(ctx, c)
+	if err != nil {
+		cancel()
+		c.CloseNow()
+		return
+	}
+	go func() {
+		defer cancel()
+		defer c.CloseNow()
+		defer s.stream.remove(c, st.actor.ID)
+		defer st.sub.Close()
+		st.serve(ctx)
+	}()
+}
 
+// liveStream is an open, authenticated notification stream.
+type liveStream struct {
+	s        *Server
+	c        *websocket.Conn
+	actor    attendance.Actor
+	sub      attendance.Subscription
+	replayed int64 // the last notification id the replay sent
+}
+
+// openStream authenticates the client, subscribes it and replays what it
+// missed. On an error the client has been told why, and nothing is left open
+// but the connection.
+func (s *Server) openStream(ctx context.Context, c *websocket.Conn) (*liveStream, error) {
 	actor, afterID, err := s.wsAuthenticate(ctx, c)
 	if err != nil {
 		c.Close(closeUnauthorized, "unauthorized")
-		return
+		return nil, err
 	}
 	if !s.stream.add(c, actor.ID) {
 		c.Close(closeTooMany, "too many open connections for this user")
-		return
+		return nil, errTooManySockets
 	}
-	defer s.stream.remove(c, actor.ID)
-
 	// Subscribe before the replay, so that nothing committed in between is missed;
 	// what the replay already sent is skipped when it comes live.
-	sub := s.Broker.Subscribe(actor)
-	defer sub.Close()
+	st := &liveStream{s: s, c: c, actor: actor, sub: s.Broker.Subscribe(actor)}
+	if err := st.open(ctx, afterID); err != nil {
+		st.sub.Close()
+		s.stream.remove(c, actor.ID)
+		return nil, err
+	}
+	return st, nil
+}
+
+var errTooManySockets = errors.New("too many sockets for one user")
+
+func (st *liveStream) open(ctx context.Context, afterID int64) error {
 	// A role change committed between the authentication and the
 	// subscription sent its message to nobody: look once more.
-	if a, err := s.Auth.Session(ctx, actor.SessionID); err != nil || a.Role != actor.Role {
-		c.Close(closeUnauthorized, "the session has ended or its role has changed")
-		return
+	if !st.stillValid(ctx) {
+		return errSessionEnded
 	}
+	if err := st.s.wsWrite(ctx, st.c, wsReady{Type: "ready", UserID: st.actor.ID}); err != nil {
+		return err
+	}
+	var err error
+	st.replayed, err = st.s.wsReplay(ctx, st.c, st.actor, afterID)
+	return err
+}
 
-	if err := s.wsWrite(ctx, c, wsReady{Type: "ready", UserID: actor.ID}); err != nil {
-		return
+var errSessionEnded = errors.New("the session has ended or its role has changed")
+
+// stillValid reports whether the stream's session is live and its role the
+// one the stream was opened with, and closes the stream (4401) if not. It is
+// the session, not the token, that counts: a dashboard outlives its 15-minute
+// access token.
+func (st *liveStream) stillValid(ctx context.Context) bool {
+	if a, err := st.s.Auth.Session(ctx, st.actor.SessionID); err != nil || a.Role != st.actor.Role {
+		st.c.Close(closeUnauthorized, errSessionEnded.Error())
+		return false
 	}
-	replayed, err := s.wsReplay(ctx, c, actor, afterID)
-	if err != nil {
-		return
-	}
+	return true
+}
+
+// serve streams live messages until the client goes, the stream is closed, or
+// it falls behind.
+func (st *liveStream) serve(ctx context.Context) {
+	s, c := st.s, st.c
 	// Live notifications up to the last replayed id were in the replay (ids
 	// commit in order); later ones may arrive twice from a broker, so remember
 	// the recent ones.
@@ -160,60 +263,52 @@ func (s *Server) notificationStream(w http.ResponseWriter, r *http.Request) {
 	defer ping.Stop()
 	recheck := time.NewTicker(wsRecheckEvery)
 	defer recheck.Stop()
-	// The session, not the token: a dashboard outlives its 15-minute access
-	// token, and stays open as long as its session is live and its role the
-	// one it was opened with (checked again at once when the role changes).
-	stillValid := func() bool {
-		if a, err := s.Auth.Session(ctx, actor.SessionID); err != nil || a.Role != actor.Role {
-			c.Close(closeUnauthorized, "the session has ended or its role has changed")
-			return false
-		}
-		return true
-	}
 	for {
+		var err error
 		select {
 		case <-ctx.Done():
 			return
 		case <-s.closing:
 			c.Close(websocket.StatusGoingAway, "the server is shutting down")
 			return
-		case <-sub.Done():
+		case <-st.sub.Done():
 			s.metrics.dropped.Inc()
 			c.Close(websocket.StatusPolicyViolation, "the client read too slowly")
 			return
 		case <-ping.C:
 			pctx, cancel := context.WithTimeout(ctx, wsWriteTimeout)
-			err := c.Ping(pctx)
+			err = c.Ping(pctx)
 			cancel()
-			if err != nil {
-				return
-			}
 		case <-recheck.C:
-			if !stillValid() {
+			if !st.stillValid(ctx) {
 				return
 			}
-		case m := <-sub.C():
+		case m := <-st.sub.C():
 			switch m.Type {
 			case attendance.MessageSessionRevoked:
 				c.Close(closeUnauthorized, "signed out")
 				return
 			case attendance.MessageRoleChanged:
-				if !stillValid() {
+				if !st.stillValid(ctx) {
 					return
 				}
 				continue
 			case attendance.MessageNotification:
-				if m.Notification == nil || m.Notification.ID <= replayed || !seen.Add(m.Notification.ID) {
+				if m.Notification == nil || m.Notification.ID <= st.replayed || !seen.Add(m.Notification.ID) {
 					continue // already sent
 				}
 				err = s.wsWrite(ctx, c, wsNotification{Type: "notification", Notification: m.Notification})
 			case attendance.MessageAttendance:
 				err = s.wsWrite(ctx, c, wsEvent{Type: "attendance", Event: m.Event})
+			default:
+				continue
 			}
-			if err != nil {
-				return
+			if err == nil {
+				s.metrics.pushed.WithLabelValues(string(m.Type)).Inc()
 			}
-			s.metrics.pushed.WithLabelValues(string(m.Type)).Inc()
+		}
+		if err != nil {
+			return
 		}
 	}
 }

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -685,4 +689,77 @@ func TestStreamShutdown(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the service did not stop within 10 s with a socket open")
 	}
+}
+
+// TestStreamEarlyAuth sends the auth message in the same write as the
+// handshake, before the 101 arrives, as a client may: the bytes the server
+// read with the request must reach the stream, small ones and ones larger
+// than the stream's own read buffer.
+func TestStreamEarlyAuth(t *testing.T) {
+	t.Parallel()
+	app := mustStart(t, withClock(newClock(wsMonday)))
+	user := app.Admin.NewUser("early", nil)
+	for _, pad := range []int{0, 3000} {
+		t.Run(fmt.Sprintf("padded by %d bytes", pad), func(t *testing.T) {
+			conn, err := net.Dial("tcp", strings.TrimPrefix(app.URL, "http://"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+			auth := fmt.Sprintf(`{"type":"auth",%s"token":%q}`, strings.Repeat(" ", pad), user.Token)
+			req := "GET /ws/notifications/ HTTP/1.1\r\nHost: " + strings.TrimPrefix(app.URL, "http://") +
+				"\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+			if _, err := conn.Write(append([]byte(req), maskedTextFrame(auth)...)); err != nil {
+				t.Fatal(err)
+			}
+			br := bufio.NewReader(conn)
+			res, err := http.ReadResponse(br, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.StatusCode != http.StatusSwitchingProtocols {
+				t.Fatalf("handshake: %s", res.Status)
+			}
+			// The server's frames are unmasked: FIN|text, then a 7-bit or 16-bit length.
+			var head [2]byte
+			if _, err := io.ReadFull(br, head[:]); err != nil {
+				t.Fatalf("no message after the handshake: %v", err)
+			}
+			n := int(head[1] & 0x7f)
+			if n == 126 {
+				var ext [2]byte
+				if _, err := io.ReadFull(br, ext[:]); err != nil {
+					t.Fatal(err)
+				}
+				n = int(binary.BigEndian.Uint16(ext[:]))
+			}
+			payload := make([]byte, n)
+			if _, err := io.ReadFull(br, payload); err != nil {
+				t.Fatal(err)
+			}
+			var m wsMessage
+			if head[0] != 0x81 || json.Unmarshal(payload, &m) != nil || m.Type != "ready" || m.UserID != user.ID() {
+				t.Fatalf("first message: opcode %#x %s, want ready for user %d", head[0], payload, user.ID())
+			}
+		})
+	}
+}
+
+// maskedTextFrame is s as one client-to-server text frame.
+func maskedTextFrame(s string) []byte {
+	key := [4]byte{0x12, 0x34, 0x56, 0x78}
+	f := []byte{0x81}
+	switch n := len(s); {
+	case n < 126:
+		f = append(f, 0x80|byte(n))
+	default:
+		f = append(f, 0x80|126)
+		f = binary.BigEndian.AppendUint16(f, uint16(n))
+	}
+	f = append(f, key[:]...)
+	for i := range len(s) {
+		f = append(f, s[i]^key[i%4])
+	}
+	return f
 }

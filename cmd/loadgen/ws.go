@@ -67,7 +67,6 @@ func (lg *loadgen) wsCmd(ctx context.Context, args []string) error {
 	var arrivals []arrival
 	wsURL := "ws" + strings.TrimPrefix(lg.o.url, "http") + "/ws/notifications/"
 	ready := make(chan struct{}, *dashboards)
-	lg.rss.start()
 	dctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var conns sync.WaitGroup
