@@ -1128,6 +1128,30 @@ func TestOverview(t *testing.T) {
 		want.AbsentDays = 0 // Thursday is no longer a working day
 		sameJSON(t, "Alice without Thursdays", ov.Results, []attendance.OverviewRow{want})
 	})
+
+	t.Run("leave counts where it overlaps the range", func(t *testing.T) {
+		// Dave is off from Wednesday 2026-06-10 to Tuesday 2026-06-16: five working days.
+		var lr attendance.LeaveRequest
+		dave.Do("POST", "/api/leaves/request/", map[string]any{"leave_type": "sick", "start_date": "2026-06-10", "end_date": "2026-06-16"}).Want(201).JSON(&lr)
+		mia.Do("POST", fmt.Sprintf("/api/leaves/%d/action/", lr.ID), map[string]string{"action": "approve"}).Want(200)
+		for _, c := range []struct {
+			from, to string
+			want     float64
+		}{
+			{"2026-06-08", "2026-06-09", 0}, // before it
+			{"2026-06-08", "2026-06-10", 1}, // its first day
+			{"2026-06-12", "2026-06-12", 1}, // inside it, neither end in the range
+			{"2026-06-11", "2026-06-15", 3}, // Thursday, Friday, Monday
+			{"2026-06-16", "2026-06-30", 1}, // its last day
+			{"2026-06-17", "2026-06-30", 0}, // after it
+			{"2026-06-01", "2026-06-30", 5}, // all of it
+		} {
+			ov := get(admin, fmt.Sprintf("?from=%s&to=%s&employee_id=%d", c.from, c.to, dave.ID()))
+			if len(ov.Results) != 1 || ov.Results[0].LeaveDays != c.want || ov.Totals.LeaveDays != c.want {
+				t.Errorf("%s to %s: %+v, want %g leave days", c.from, c.to, ov.Results, c.want)
+			}
+		}
+	})
 }
 
 // TestOverviewAcrossDST works night shifts over both daylight-saving changes
