@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"runtime"
 	"testing"
 	"time"
 
@@ -33,6 +34,34 @@ func TestHashAtOWASPCost(t *testing.T) {
 	}
 	if ok, _ := h.Verify(context.Background(), "anything", ""); ok {
 		t.Error("an empty hash (unknown user) matched")
+	}
+}
+
+// TestHashMemoryIsCollected: once a hash of real cost returns, its 19 MiB are
+// no longer in the heap, collected or not yet.
+func TestHashMemoryIsCollected(t *testing.T) {
+	h := NewHasher(nil, 0)
+	hash, err := h.Hash(context.Background(), "correct horse battery staple")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct {
+		name string
+		run  func() error
+	}{
+		{"Hash", func() error { _, err := h.Hash(context.Background(), "password"); return err }},
+		{"Verify", func() error { _, err := h.Verify(context.Background(), "password", hash); return err }},
+		{"Verify of an unknown user", func() error { _, err := h.Verify(context.Background(), "password", ""); return err }},
+	} {
+		if err := step.run(); err != nil {
+			t.Fatal(err)
+		}
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		// HeapAlloc counts what the collector has not freed yet, reachable or not.
+		if limit := uint64(Params.Memory) << 10; m.HeapAlloc >= limit {
+			t.Errorf("after %s the heap holds %d MiB, a hash's %d MiB not collected", step.name, m.HeapAlloc>>20, limit>>20)
+		}
 	}
 }
 
