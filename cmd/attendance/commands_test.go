@@ -55,6 +55,37 @@ func TestHelpOnEveryCommand(t *testing.T) {
 	}
 }
 
+// TestBadArgumentsShowUsage: what no flag takes, and flags out of range, are
+// refused with the reason and the usage, before anything is opened.
+func TestBadArgumentsShowUsage(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"ATTENDANCE_DATA_DIR": dir}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "now"}, "unexpected arguments: now"},
+		{[]string{"worker", "a", "b"}, "unexpected arguments: a b"},
+		{[]string{"migrate", "up"}, "unexpected arguments: up"},
+		{[]string{"createuser", "--role", "admin"}, "--username is required"},
+		{[]string{"createuser", "--username", "ann", "extra"}, "unexpected arguments: extra"},
+		{[]string{"demo", "--employees", "0"}, "--employees must be 1 to 100000"},
+		{[]string{"demo", "--days", "4000"}, "--days 1 to 3660"},
+		{[]string{"demo", "big"}, "unexpected arguments: big"},
+	} {
+		_, stderr, err := runCmd(t, env, "", c.args...)
+		if err == nil || !strings.Contains(err.Error(), c.want) || exitCode(err) == 0 {
+			t.Errorf("%q: %v, want an error saying %q", c.args, err, c.want)
+		}
+		if !strings.Contains(stderr, "Usage: attendance "+c.args[0]) {
+			t.Errorf("%q: no usage shown:\n%s", c.args, stderr)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+		t.Errorf("refused commands left %d files in the data directory", len(entries))
+	}
+}
+
 func TestMigrateAndCreateUser(t *testing.T) {
 	dir := t.TempDir()
 	env := map[string]string{"ATTENDANCE_DATA_DIR": dir, "ATTENDANCE_LOG_LEVEL": "error"}

@@ -23,14 +23,12 @@ func runCreateUser(ctx context.Context, args []string, getenv func(string) strin
 	department := fs.String("department", "", "department")
 	managerID := fs.Int64("manager-id", 0, "id of the user's manager")
 	passwordStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *username == "" || fs.NArg() > 0 {
-		fs.Usage()
-		return errors.New("--username is required")
-	}
-	cfg, err := build()
+	cfg, err := parseCommand(fs, args, build, func() string {
+		if *username == "" {
+			return "--username is required"
+		}
+		return ""
+	})
 	if err != nil {
 		return err
 	}

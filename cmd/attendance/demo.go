@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -22,14 +21,12 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	employees := fs.Int("employees", 50, "how many employees")
 	days := fs.Int("days", 30, "days of attendance, ending yesterday")
 	seed := fs.Uint64("seed", 1, "the same seed makes the same company")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 || *employees < 1 || *employees > 100_000 || *days < 1 || *days > 3660 {
-		fs.Usage()
-		return errors.New("--employees must be 1 to 100000 and --days 1 to 3660")
-	}
-	cfg, err := build()
+	cfg, err := parseCommand(fs, args, build, func() string {
+		if *employees < 1 || *employees > 100_000 || *days < 1 || *days > 3660 {
+			return "--employees must be 1 to 100000 and --days 1 to 3660"
+		}
+		return ""
+	})
 	if err != nil {
 		return err
 	}

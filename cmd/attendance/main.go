@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/openattendance/attendance/auth"
@@ -119,4 +120,25 @@ func newFlagSet(name, summary string, w io.Writer) *flag.FlagSet {
 		fs.PrintDefaults()
 	}
 	return fs
+}
+
+// parseCommand parses a subcommand's flags and builds its configuration.
+// Arguments beyond the flags are refused, and so are flags for which invalid,
+// when given, returns a reason; either way the usage is shown.
+func parseCommand(fs *flag.FlagSet, args []string, build func() (Config, error), invalid func() string) (Config, error) {
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	reason := ""
+	if invalid != nil {
+		reason = invalid()
+	}
+	if reason == "" && fs.NArg() > 0 {
+		reason = "unexpected arguments: " + strings.Join(fs.Args(), " ")
+	}
+	if reason != "" {
+		fs.Usage()
+		return Config{}, errors.New(reason)
+	}
+	return build()
 }

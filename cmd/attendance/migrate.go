@@ -2,21 +2,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"io"
 )
 
 func runMigrate(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
 	fs := newFlagSet("migrate", "Applies the database migrations that have not run yet, and exits.", stderr)
 	build := bindConfig(fs, getenv, "data-dir", "database-url", "timezone", "log-format", "log-level")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return errors.New("unexpected arguments")
-	}
-	cfg, err := build()
+	cfg, err := parseCommand(fs, args, build, nil)
 	if err != nil {
 		return err
 	}

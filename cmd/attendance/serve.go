@@ -200,14 +200,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		fs.BoolVar(&noWorker, "no-worker", false, "do not run the background jobs in this process")
 	}
 	noMigrate := fs.Bool("no-migrate", false, "do not apply migrations on start")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return errors.New("unexpected arguments")
-	}
-	cfg, err := build()
+	cfg, err := parseCommand(fs, args, build, nil)
 	if err != nil {
 		return err
 	}
