@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -180,6 +181,14 @@ func (s *Server) notificationStream(w http.ResponseWriter, r *http.Request) {
 		defer c.CloseNow()
 		defer s.stream.remove(c, st.actor.ID)
 		defer st.sub.Close()
+		// Out of the handler, past the recoverer, a panic would end the
+		// process: here it ends the stream, logged.
+		defer func() {
+			if v := recover(); v != nil {
+				s.Logger.Error("panic", "path", r.URL.Path, "user_id", st.actor.ID, "panic", v, "stack", string(debug.Stack()))
+				c.Close(websocket.StatusInternalError, "something went wrong on our side")
+			}
+		}()
 		st.serve(ctx)
 	}()
 }
