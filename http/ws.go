@@ -167,30 +167,41 @@ func (s *Server) notificationStream(w http.ResponseWriter, r *http.Request) {
 		return // Accept has answered the client
 	}
 	c.SetReadLimit(wsReadLimit)
+	path := r.URL.Path
 	// The request's context ends when the handler returns; the stream's
 	// ends when the client goes (CloseRead) or the stream is closed.
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
+	handedOff := false
+	defer func() {
+		if !handedOff { // an error or a panic: nothing is left open
+			cancel()
+			c.CloseNow()
+		}
+	}()
+	defer s.endOnPanic(c, path)
 	st, err := s.openStream(ctx, c)
 	if err != nil {
-		cancel()
-		c.CloseNow()
 		return
 	}
+	handedOff = true
 	go func() {
 		defer cancel()
 		defer c.CloseNow()
 		defer s.stream.remove(c, st.actor.ID)
 		defer st.sub.Close()
-		// Out of the handler, past the recoverer, a panic would end the
-		// process: here it ends the stream, logged.
-		defer func() {
-			if v := recover(); v != nil {
-				s.Logger.Error("panic", "path", r.URL.Path, "user_id", st.actor.ID, "panic", v, "stack", string(debug.Stack()))
-				c.Close(websocket.StatusInternalError, "something went wrong on our side")
-			}
-		}()
+		defer s.endOnPanic(c, path)
 		st.serve(ctx)
 	}()
+}
+
+// endOnPanic, deferred, turns a panic of a stream into a log entry and a close
+// with 1011: past the upgrade, the recoverer's 500 cannot reach the client,
+// and out of the handler a panic would end the process.
+func (s *Server) endOnPanic(c *websocket.Conn, path string) {
+	if v := recover(); v != nil {
+		s.Logger.Error("panic", "path", path, "panic", v, "stack", string(debug.Stack()))
+		c.Close(websocket.StatusInternalError, "something went wrong on our side")
+	}
 }
 
 // liveStream is an open, authenticated notification stream.
@@ -203,8 +214,8 @@ type liveStream struct {
 }
 
 // openStream authenticates the client, subscribes it and replays what it
-// missed. On an error the client has been told why, and nothing is left open
-// but the connection.
+// missed. On an error (or a panic) the client has been told why, and nothing
+// is left open but the connection.
 func (s *Server) openStream(ctx context.Context, c *websocket.Conn) (*liveStream, error) {
 	actor, afterID, err := s.wsAuthenticate(ctx, c)
 	if err != nil {
@@ -218,11 +229,17 @@ func (s *Server) openStream(ctx context.Context, c *websocket.Conn) (*liveStream
 	// Subscribe before the replay, so that nothing committed in between is missed;
 	// what the replay already sent is skipped when it comes live.
 	st := &liveStream{s: s, c: c, actor: actor, sub: s.Broker.Subscribe(actor)}
+	opened := false
+	defer func() {
+		if !opened { // an error or a panic
+			st.sub.Close()
+			s.stream.remove(c, actor.ID)
+		}
+	}()
 	if err := st.open(ctx, afterID); err != nil {
-		st.sub.Close()
-		s.stream.remove(c, actor.ID)
 		return nil, err
 	}
+	opened = true
 	return st, nil
 }
 
