@@ -64,3 +64,12 @@ func BenchmarkSummarizeYear(b *testing.B) {
 		}
 	}
 }
+
+var dateSink attendance.Date
+
+// BenchmarkParseDate: the store reads a date for every row of the overview.
+func BenchmarkParseDate(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		dateSink, _ = attendance.ParseDate("2026-11-26")
+	}
+}

@@ -37,16 +37,66 @@ func NewDate(y int, m time.Month, d int) Date {
 	return Date(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
 }
 
-// ParseDate parses a YYYY-MM-DD date.
+// ParseDate parses a YYYY-MM-DD date: exactly what time.Parse accepts with
+// DateLayout, without its cost (the store reads a date for every row of the
+// overview).
 func ParseDate(s string) (Date, error) {
-	if len(s) != len(DateLayout) {
-		return 0, fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s)
+	if len(s) != len(DateLayout) || s[4] != '-' || s[7] != '-' {
+		return 0, notADate(s)
 	}
-	t, err := time.Parse(DateLayout, s)
-	if err != nil {
-		return 0, fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s)
+	y, okY := decimal(s[0:4])
+	m, okM := decimal(s[5:7])
+	d, okD := decimal(s[8:10])
+	if !okY || !okM || !okD || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, time.Month(m)) {
+		return 0, notADate(s)
 	}
-	return DateOf(t), nil
+	return civilDate(y, m, d), nil
+}
+
+func notADate(s string) error { return fmt.Errorf("%q is not a date in the form YYYY-MM-DD", s) }
+
+// decimal parses ASCII digits only (no sign, no spaces).
+func decimal(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+func daysInMonth(y int, m time.Month) int {
+	switch m {
+	case time.February:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
+}
+
+// civilDate counts the days from 1970-01-01 to the valid date y-m-d of the
+// proleptic Gregorian calendar, as NewDate does, without time.Date: the year
+// is taken to start in March, so that the leap day comes last, and is split
+// into 400-year eras of 146,097 days.
+func civilDate(y, m, d int) Date {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400                     // [0, 399]
+	doy := (153*((m+9)%12)+2)/5 + d - 1    // [0, 365], from March 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy // [0, 146096]
+	return Date(era*146097 + doe - 719468) // 719,468 days from 0000-03-01 to 1970-01-01
 }
 
 // MustParseDate is ParseDate for constants in tests and tables; it panics on a bad date.

@@ -457,3 +457,13 @@ func TestTimeOfDayRoundTripsEveryMinute(t *testing.T) {
 		}
 	}
 }
+
+// TestParseDateEveryDate: every date of years 0 to 9999 is read back as itself.
+func TestParseDateEveryDate(t *testing.T) {
+	first, last := attendance.NewDate(0, time.January, 1), attendance.NewDate(9999, time.December, 31)
+	for d := first; d <= last; d++ {
+		if got, err := attendance.ParseDate(d.String()); err != nil || got != d {
+			t.Fatalf("ParseDate(%q) = %d, %v; want %d", d.String(), got, err, d)
+		}
+	}
+}

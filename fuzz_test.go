@@ -58,7 +58,7 @@ func fzExists(d attendance.Date, loc *time.Location) bool {
 
 func FuzzParseDate(f *testing.F) {
 	for _, s := range []string{"2026-11-02", "2024-02-29", "2026-02-29", "0000-01-01", "9999-12-31", "1970-01-01",
-		"2026-13-01", "2026-00-10", "2026-1-2", "26-11-02", "2026/11/02", "+026-11-02", "-001-01-01", "2026-11-02T00:00:00Z",
+		"2026-13-01", "2026-00-10", "2026-02-30", "2026-04-31", "2000-02-29", "1900-02-29", "0000-02-29", "2026-11-00", "2026-1-2", "26-11-02", "2026/11/02", "+026-11-02", "-001-01-01", "2026-11-02T00:00:00Z",
 		" 2026-11-0", "２０２６-11-02", "", "\xff\xfe", "2026-11-02\x00"} {
 		f.Add(s)
 	}
@@ -68,6 +68,9 @@ func FuzzParseDate(f *testing.F) {
 		uerr := u.UnmarshalText([]byte(s))
 		if (err == nil) != (uerr == nil) || u != d {
 			t.Fatalf("ParseDate(%q) = %v, %v but UnmarshalText = %v, %v", s, d, err, u, uerr)
+		}
+		if _, terr := time.Parse(attendance.DateLayout, s); (terr == nil) != (err == nil) && len(s) == len(attendance.DateLayout) {
+			t.Fatalf("ParseDate(%q): %v, but time.Parse: %v", s, err, terr)
 		}
 		if err != nil {
 			if !strings.Contains(err.Error(), "YYYY-MM-DD") {
