@@ -115,13 +115,17 @@ func (w smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		return nil, nil, err
 	}
 	// What the client sent after its request (it need not wait for the 101)
-	// is in net/http's buffer: it moves to the new one.
+	// is in net/http's buffer. It moves into the new buffer, where the
+	// WebSocket library looks for it (it takes over whatever is buffered).
 	n := brw.Reader.Buffered()
-	br := bufio.NewReaderSize(conn, max(wsReadBuffer, n))
+	var src io.Reader = conn
 	if n > 0 {
 		early, _ := brw.Reader.Peek(n)
-		br = bufio.NewReaderSize(io.MultiReader(bytes.NewReader(early), conn), max(wsReadBuffer, n))
-		if _, err := br.Peek(n); err != nil {
+		src = io.MultiReader(bytes.NewReader(early), conn)
+	}
+	br := bufio.NewReaderSize(src, max(wsReadBuffer, n))
+	if n > 0 {
+		if _, err := br.Peek(n); err != nil { // n bytes from memory: no wait, no error
 			conn.Close()
 			return nil, nil, err
 		}
