@@ -112,6 +112,16 @@ const (
 	LoginFailureWindow = 15 * time.Minute
 )
 
+// MayCheckLoginAttempt reports whether another attempt of one username from
+// one address may have its password checked now, with failures of them failed
+// within LoginFailureWindow and checking still being checked (on any
+// replica): attempts made at the same moment count against each other, so
+// that parallel guesses cannot get past the limit together. When it may not,
+// the attempt waits, or, once failures alone reach MaxLoginFailures, is refused.
+func MayCheckLoginAttempt(failures, checking int) bool {
+	return failures+checking < MaxLoginFailures
+}
+
 // ErrUnauthorized is the answer to a missing, bad, expired or revoked token.
 func ErrUnauthorized(msg string) *Error {
 	return &Error{Kind: KindUnauthorized, Code: "unauthorized", Message: msg}

@@ -101,10 +101,10 @@ const (
 // unique ignoring case.
 func NormalizeUsername(u string) string { return strings.ToLower(u) }
 
-// ValidateUsername checks the username rule: 3–150 letters, digits and @.+-_.
 // MaxUsernameLength is the longest username, in characters.
 const MaxUsernameLength = 150
 
+// ValidateUsername checks the username rule: 3–150 letters, digits and @.+-_.
 func ValidateUsername(u string) string {
 	n := utf8.RuneCountInString(u)
 	if n < 3 || n > MaxUsernameLength {

@@ -83,6 +83,14 @@ func ErrForbidden(format string, args ...any) *Error {
 	return Errorf(KindForbidden, "forbidden", format, args...)
 }
 
+// ErrBusy asks the caller to come back in a few seconds: the work it waits
+// for (a password check) is not going to start in time.
+func ErrBusy(detail string) *Error {
+	e := Errorf(KindRateLimited, "busy", "%s; try again in a few seconds", detail)
+	e.RetryAfter = 5
+	return e
+}
+
 // ErrorKind returns the kind of err: "" for nil, KindInternal when err is not an *Error.
 func ErrorKind(err error) Kind {
 	if err == nil {

@@ -104,3 +104,27 @@ func TestPlainText(t *testing.T) {
 		}
 	}
 }
+
+func TestErrBusy(t *testing.T) {
+	e := attendance.ErrBusy("the server is busy checking passwords")
+	if e.Kind != attendance.KindRateLimited || e.Code != "busy" || e.RetryAfter != 5 ||
+		e.Message != "the server is busy checking passwords; try again in a few seconds" {
+		t.Errorf("ErrBusy = %+v", e)
+	}
+}
+
+// TestMayCheckLoginAttempt: failed attempts and attempts still being checked
+// count together against the limit.
+func TestMayCheckLoginAttempt(t *testing.T) {
+	for _, c := range []struct {
+		failures, checking int
+		want               bool
+	}{
+		{0, 0, true}, {4, 0, true}, {0, 4, true}, {2, 2, true},
+		{5, 0, false}, {0, 5, false}, {3, 2, false}, {4, 1, false}, {6, 3, false},
+	} {
+		if got := attendance.MayCheckLoginAttempt(c.failures, c.checking); got != c.want {
+			t.Errorf("MayCheckLoginAttempt(%d failed, %d checking) = %v, want %v", c.failures, c.checking, got, c.want)
+		}
+	}
+}

@@ -46,6 +46,15 @@ type AttendanceEvent struct {
 	VoidNote string     `json:"void_note"`
 }
 
+// Void marks the event voided by someone at a time, for a reason (checked by
+// CheckVoidNote). A voided event counts for nothing, and is not late either:
+// lateness belongs to the first entry of the date that is not voided, which
+// the day is judged by again.
+func (e *AttendanceEvent) Void(by int64, at time.Time, note string) {
+	e.Voided, e.VoidedBy, e.VoidedAt, e.VoidNote = true, &by, &at, note
+	e.Late, e.LateMinutes = false, 0
+}
+
 // MaxNoteLength bounds the note of a correction.
 const MaxNoteLength = 1000
 

@@ -542,3 +542,17 @@ func TestCheckVoidNote(t *testing.T) {
 		checkFields(t, attendance.CheckVoidNote(bad), "body.note")
 	}
 }
+
+// TestVoid: a voided event keeps who voided it, when and why, and is late no
+// more, so that a later entry of the date can be the late one.
+func TestVoid(t *testing.T) {
+	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	e := lateEntry(time.Date(2026, 11, 2, 8, 20, 0, 0, time.UTC), 20)
+	e.Void(3, at, "clocked in for someone else")
+	if !e.Voided || e.VoidedBy == nil || *e.VoidedBy != 3 || e.VoidedAt == nil || !e.VoidedAt.Equal(at) || e.VoidNote != "clocked in for someone else" {
+		t.Errorf("audit trail = %v %v %v %q", e.Voided, e.VoidedBy, e.VoidedAt, e.VoidNote)
+	}
+	if e.Late || e.LateMinutes != 0 {
+		t.Errorf("a voided entry is still late: %v by %d", e.Late, e.LateMinutes)
+	}
+}

@@ -213,9 +213,7 @@ func (s *Service) beginAttempt(ctx context.Context, key string, now time.Time) (
 		case id != 0:
 			return id, nil
 		case time.Now().After(deadline):
-			e := attendance.Errorf(attendance.KindRateLimited, "busy", "too many attempts for this user at once; try again in a few seconds")
-			e.RetryAfter = 5
-			return 0, e
+			return 0, attendance.ErrBusy("too many attempts for this user at once")
 		}
 		select {
 		case <-ctx.Done():

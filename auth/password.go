@@ -66,9 +66,7 @@ func (h *Hasher) acquire(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-t.C:
-		e := attendance.Errorf(attendance.KindRateLimited, "busy", "the server is busy checking passwords; try again in a few seconds")
-		e.RetryAfter = 5
-		return e
+		return attendance.ErrBusy("the server is busy checking passwords")
 	}
 }
 

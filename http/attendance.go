@@ -70,7 +70,7 @@ type overviewInput struct {
 	From       string `query:"from" format:"date" doc:"First date (default: the first of the current month)"`
 	To         string `query:"to" format:"date" doc:"Last date (default: today)"`
 	EmployeeID int64  `query:"employee_id" minimum:"1"`
-	Department string `query:"department" pattern:"^[^\\x00-\\x1f\\x7f-\\x9f]*$" patternDescription:"text without control characters"`
+	Department string `query:"department"`
 	Format     string `query:"format" enum:"json,csv" doc:"csv: every matching row as CSV, ignoring limit and offset"`
 	Accept     string `header:"Accept"`
 	PageParams
@@ -111,11 +111,17 @@ func dateRange(fromParam, toParam string) (from, to *attendance.Date, err error)
 }
 
 // textParams checks free-text query parameters (name, value, name, value…)
-// before they reach a database: bytes that are not UTF-8 (%FF) are refused.
+// before they reach a database: text is UTF-8 (not %FF) without control
+// characters (not %00), as in a body (attendance.PlainText).
 func textParams(nameValues ...string) error {
 	var v attendance.Validator
 	for i := 0; i+1 < len(nameValues); i += 2 {
-		v.Check(utf8.ValidString(nameValues[i+1]), "query."+nameValues[i], "must be UTF-8 text")
+		loc, s := "query."+nameValues[i], nameValues[i+1]
+		if !utf8.ValidString(s) {
+			v.Add(loc, "must be UTF-8 text")
+			continue
+		}
+		v.Text(loc, s, false)
 	}
 	return v.Err()
 }

@@ -71,9 +71,9 @@ func (b *employeeBody) fields() attendance.EmployeeFields {
 }
 
 type employeeListInput struct {
-	Department string `query:"department" pattern:"^[^\\x00-\\x1f\\x7f-\\x9f]*$" patternDescription:"text without control characters" doc:"Only this department"`
+	Department string `query:"department" doc:"Only this department"`
 	Role       string `query:"role" enum:"employee,manager,admin" doc:"Only this role"`
-	Q          string `query:"q" maxLength:"200" pattern:"^[^\\x00-\\x1f\\x7f-\\x9f]*$" patternDescription:"text without control characters" doc:"Name, username or email contains this, ignoring case"`
+	Q          string `query:"q" maxLength:"200" doc:"Name, username or email contains this, ignoring case"`
 	Active     string `query:"active" enum:"true,false,all" default:"true"`
 	PageParams
 }

@@ -45,7 +45,7 @@ type leaveActionInput struct {
 type leaveOverviewInput struct {
 	Status     string `query:"status" enum:"pending,approved,rejected,cancelled"`
 	EmployeeID int64  `query:"employee_id" minimum:"1"`
-	Department string `query:"department" pattern:"^[^\\x00-\\x1f\\x7f-\\x9f]*$" patternDescription:"text without control characters"`
+	Department string `query:"department"`
 	From       string `query:"from" format:"date" doc:"Requests that end on or after this date"`
 	To         string `query:"to" format:"date" doc:"Requests that start on or before this date"`
 	PageParams

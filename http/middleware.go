@@ -134,9 +134,8 @@ func (s *Server) cors(next http.Handler) http.Handler {
 }
 
 // slashes serves an API path without its trailing slash like the path with it
-// (the contract's paths end in a slash, Django style; clients forget it).
-// slashes serves API paths without their trailing slash as with it, and reads
-// every API body as JSON.
+// (the contract's paths end in a slash, Django style; clients forget it), and
+// reads every API body as JSON.
 func (s *Server) slashes(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path

@@ -365,15 +365,11 @@ func (db *DB) VoidEvent(ctx context.Context, a attendance.Actor, id int64, note 
 		if err != nil {
 			return err
 		}
-		now := db.now()
-		// Lateness belongs to the first entry of the date that is not voided:
-		// a voided event is late no more (the day is judged again below).
-		if _, err := tx.exec(ctx, `UPDATE attendance_events SET voided = ?, voided_by = ?, voided_at = ?, void_note = ?, late = ?, late_minutes = 0 WHERE id = ?`,
-			true, a.ID, db.t(now), note, false, id); err != nil {
+		ev.Void(a.ID, db.now(), note)
+		if _, err := tx.exec(ctx, `UPDATE attendance_events SET voided = ?, voided_by = ?, voided_at = ?, void_note = ?, late = ?, late_minutes = ? WHERE id = ?`,
+			ev.Voided, *ev.VoidedBy, db.t(*ev.VoidedAt), ev.VoidNote, ev.Late, ev.LateMinutes, id); err != nil {
 			return db.internal("void", err)
 		}
-		ev.Voided, ev.VoidedBy, ev.VoidedAt, ev.VoidNote = true, &a.ID, &now, note
-		ev.Late, ev.LateMinutes = false, 0
 		if err := db.refreshDays(ctx, tx, emp, ev, prev); err != nil {
 			return err
 		}

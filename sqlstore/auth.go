@@ -175,7 +175,7 @@ func (db *DB) BeginLoginAttempt(ctx context.Context, key string, at, since time.
 	var failures, checking int
 	var oldest *time.Time
 	err := db.inTx(ctx, func(tx *Tx) error {
-		if err := db.lock(ctx, tx, loginLockKey(key)); err != nil {
+		if err := db.lock(ctx, tx, lockKey("login", key)); err != nil {
 			return err
 		}
 		if err := tx.queryRow(ctx, `SELECT
@@ -186,7 +186,7 @@ func (db *DB) BeginLoginAttempt(ctx context.Context, key string, at, since time.
 			Scan(&failures, &checking, nullTimeCol{&oldest}); err != nil {
 			return db.internal("login attempts", err)
 		}
-		if failures+checking >= attendance.MaxLoginFailures {
+		if !attendance.MayCheckLoginAttempt(failures, checking) {
 			return nil
 		}
 		var err error

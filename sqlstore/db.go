@@ -538,16 +538,12 @@ func (db *DB) lock(ctx context.Context, tx *Tx, key int64) error {
 	return db.internal("lock", err)
 }
 
-// loginLockKey names the advisory lock of the login attempts of one key.
-func loginLockKey(key string) int64 {
+// lockKey names the advisory lock of one thing, e.g. ("login", key): a hash
+// of the parts, NUL-separated so that no two lists of parts run together.
+func lockKey(parts ...any) int64 {
 	h := fnv.New64a()
-	fmt.Fprintf(h, "login\x00%s", key)
-	return int64(h.Sum64())
-}
-
-// idempotencyLockKey names the advisory lock of one idempotency key.
-func idempotencyLockKey(actorID int64, endpoint, key string) int64 {
-	h := fnv.New64a()
-	fmt.Fprintf(h, "idempotency\x00%d\x00%s\x00%s", actorID, endpoint, key)
+	for _, p := range parts {
+		fmt.Fprintf(h, "%v\x00", p)
+	}
 	return int64(h.Sum64())
 }

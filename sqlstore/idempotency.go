@@ -28,7 +28,7 @@ type storedError struct {
 // two requests with one key run one after the other (and no row lock is held
 // while waiting for it).
 func (db *DB) replay(ctx context.Context, tx *Tx, actorID int64, endpoint string, k *attendance.Idempotency, out any) (bool, error) {
-	if err := db.lock(ctx, tx, idempotencyLockKey(actorID, endpoint, k.Key)); err != nil {
+	if err := db.lock(ctx, tx, lockKey("idempotency", actorID, endpoint, k.Key)); err != nil {
 		return false, err
 	}
 	var hash, response string

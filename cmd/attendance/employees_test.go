@@ -1166,11 +1166,17 @@ func TestAPIConventions(t *testing.T) {
 		} {
 			wantFieldError(t, tc.c.In(t).Do(tc.method, tc.path, tc.body).WantProblem(422, "invalid"), tc.field)
 		}
-		for _, q := range []string{"/api/employees/?q=%00", "/api/employees/?department=a%0Ab", "/api/attendance/overview/?department=%00", "/api/leaves/overview/?department=%7F",
-			"/api/employees/?department=%FF", "/api/employees/?q=%FF", "/api/attendance/overview/?department=%C0%80", "/api/leaves/overview/?department=%ED%A0%80"} {
-			admin.In(t).Do("GET", q, nil).WantProblem(422, "invalid")
+		for _, q := range []struct{ path, field string }{
+			{"/api/employees/?q=%00", "query.q"}, {"/api/employees/?department=a%0Ab", "query.department"},
+			{"/api/attendance/overview/?department=%00", "query.department"}, {"/api/leaves/overview/?department=%7F", "query.department"},
+			{"/api/leaves/overview/?department=%C2%85", "query.department"}, // NEL, a C1 control
+			{"/api/employees/?department=%FF", "query.department"}, {"/api/employees/?q=%FF", "query.q"},
+			{"/api/attendance/overview/?department=%C0%80", "query.department"}, {"/api/leaves/overview/?department=%ED%A0%80", "query.department"},
+		} {
+			wantFieldError(t, admin.In(t).Do("GET", q.path, nil).WantProblem(422, "invalid"), q.field)
 		}
-		admin.In(t).Do("GET", "/api/employees/?unknown=%FF", nil).Want(200) // not a parameter of the API
+		admin.In(t).Do("GET", "/api/employees/?q=caf%C3%A9%20%E2%80%94%20ok", nil).Want(200) // any text that is not control characters
+		admin.In(t).Do("GET", "/api/employees/?unknown=%FF", nil).Want(200)                  // not a parameter of the API
 		// Judged after the route, the method and the token.
 		app.In(t).Anon().Do("GET", "/api/employees/?department=%FF", nil).WantProblem(401, "unauthorized")
 		admin.In(t).Do("GET", "/api/nothing/?department=%FF", nil).WantProblem(404, "not_found")
