@@ -2,29 +2,57 @@ package auth
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
-	"github.com/alexedwards/argon2id"
-
 	"github.com/openattendance/attendance"
+	"github.com/openattendance/attendance/internal/argon2"
 )
 
-// Params are OWASP's minimum for argon2id: 19 MiB, two passes, one lane.
-var Params = &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+// Params are the cost of an argon2id hash and the sizes of its salt and key.
+type Params struct {
+	Memory      uint32 // KiB
+	Iterations  uint32
+	Parallelism uint8
+	SaltLength  uint32
+	KeyLength   uint32
+}
+
+// DefaultParams are OWASP's minimum for argon2id: 19 MiB, two passes, one lane.
+var DefaultParams = &Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
 // Hasher hashes passwords with argon2id, at most Limit at a time, so that a
 // storm of logins queues for the hash instead of taking every core from the
 // other requests.
 type Hasher struct {
-	params  *argon2id.Params
-	slots   chan struct{}
-	dummy   string
-	collect bool // collect each hash's memory when it is done
+	params *Params
+	slots  chan *slot // the free ones
+	dummy  string
 	// MaxWait is how long a caller waits for a free slot (DefaultMaxWait).
 	MaxWait time.Duration
+	// IdleFree is how long a slot keeps its hash's memory unused (DefaultIdleFree).
+	IdleFree time.Duration
 }
+
+// slot is the right to hash one password at a time, with the memory of the
+// last hash: a burst of logins reuses it instead of allocating 19 MiB each,
+// and an idle server gives it back.
+type slot struct {
+	mu   sync.Mutex
+	busy bool
+	mem  argon2.Memory
+	idle *time.Timer // frees mem when it fires on a slot not busy
+}
+
+// DefaultIdleFree is how long a hashing slot keeps its memory after a hash.
+const DefaultIdleFree = time.Minute
 
 // DefaultSlots is how many hashes run at once unless NewHasher is told
 // otherwise: one per two of the cores the process may use (at least one),
@@ -35,16 +63,29 @@ var DefaultSlots = max(1, min(runtime.GOMAXPROCS(0), runtime.NumCPU())/2)
 
 // NewHasher returns a hasher that runs at most limit hashes at once; limit <= 0
 // means DefaultSlots.
-func NewHasher(params *argon2id.Params, limit int) *Hasher {
+func NewHasher(params *Params, limit int) *Hasher {
 	if params == nil {
-		params = Params
+		params = DefaultParams
 	}
 	if limit <= 0 {
 		limit = DefaultSlots
 	}
-	h := &Hasher{params: params, slots: make(chan struct{}, limit), MaxWait: DefaultMaxWait, collect: params.Memory >= collectFromKiB}
+	h := &Hasher{params: params, slots: make(chan *slot, limit), MaxWait: DefaultMaxWait, IdleFree: DefaultIdleFree}
+	for range limit {
+		s := &slot{}
+		s.idle = time.AfterFunc(time.Hour, func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if !s.busy {
+				s.mem.Free()
+			}
+		})
+		s.idle.Stop()
+		h.slots <- s
+	}
 	// A hash of nothing, so that an unknown username costs a login as much time as a known one.
-	h.dummy, _ = argon2id.CreateHash("not a password: timing equaliser", params)
+	var mem argon2.Memory
+	h.dummy = encodeHash(&mem, params, "not a password: timing equaliser")
 	return h
 }
 
@@ -52,86 +93,111 @@ func NewHasher(params *argon2id.Params, limit int) *Hasher {
 // told to come back (429) instead of queueing without end behind a storm of logins.
 const DefaultMaxWait = 10 * time.Second
 
-func (h *Hasher) acquire(ctx context.Context) error {
+func (h *Hasher) acquire(ctx context.Context) (*slot, error) {
+	var s *slot
 	select {
-	case h.slots <- struct{}{}:
-		return nil
+	case s = <-h.slots:
 	default:
+		t := time.NewTimer(h.MaxWait)
+		defer t.Stop()
+		select {
+		case s = <-h.slots:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-t.C:
+			return nil, attendance.ErrBusy("the server is busy checking passwords")
+		}
 	}
-	t := time.NewTimer(h.MaxWait)
-	defer t.Stop()
-	select {
-	case h.slots <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return attendance.ErrBusy("the server is busy checking passwords")
-	}
+	s.mu.Lock()
+	s.busy = true
+	s.mu.Unlock()
+	return s, nil
 }
 
-func (h *Hasher) release() { <-h.slots }
-
-// collectFromKiB is the argon2 memory from which a hash's memory is collected
-// as soon as it is done; the cheap hashes of tests are left to the collector.
-const collectFromKiB = 1024
-
-// done frees the slot and, after a hash of real cost, asks for a collection.
-// argon2 allocates its 19 MiB afresh for every hash. Left to the collector's
-// pace, a burst of logins fills the heap with the memory of finished hashes up
-// to its soft limit before one collection frees them all, and the process
-// stays that large; collected after each hash, a burst holds about one hash's
-// memory at a time. Measured: 10 MB less at the peak of 200 logins in a row,
-// and no change in the latency of the other requests during a storm of logins
-// (BENCHMARKS.md).
-func (h *Hasher) done() {
-	h.release()
-	if h.collect {
-		collectSoon()
-	}
+func (h *Hasher) release(s *slot) {
+	s.mu.Lock()
+	s.busy = false
+	s.idle.Reset(h.IdleFree)
+	s.mu.Unlock()
+	h.slots <- s
 }
 
-var (
-	collections     = make(chan struct{}, 1)
-	startCollecting sync.Once
-)
-
-// collectSoon asks one background goroutine for a collection and returns at
-// once: the login does not wait for it, and the requests of a burst that
-// arrive while one runs make one more, not one each.
-func collectSoon() {
-	startCollecting.Do(func() {
-		go func() {
-			for range collections {
-				runtime.GC()
-			}
-		}()
-	})
-	select {
-	case collections <- struct{}{}:
-	default: // one is asked for already
-	}
-}
-
-// Hash returns the argon2id hash of password.
+// Hash returns the argon2id hash of password, in the PHC string format
+// ($argon2id$v=19$m=…,t=…,p=…$salt$key) that other argon2 libraries read.
 func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
-	if err := h.acquire(ctx); err != nil {
+	s, err := h.acquire(ctx)
+	if err != nil {
 		return "", err
 	}
-	defer h.done()
-	return argon2id.CreateHash(password, h.params)
+	defer h.release(s)
+	return encodeHash(&s.mem, h.params, password), nil
 }
 
 // Verify reports whether password matches hash. An empty hash is checked
-// against a dummy, taking the same time, and never matches.
+// against a dummy, taking the same time, and never matches. A hash this
+// package cannot read is an error, never a match.
 func (h *Hasher) Verify(ctx context.Context, password, hash string) (bool, error) {
-	if err := h.acquire(ctx); err != nil {
+	s, err := h.acquire(ctx)
+	if err != nil {
 		return false, err
 	}
-	defer h.done()
+	defer h.release(s)
 	if hash == "" {
-		_, _ = argon2id.ComparePasswordAndHash(password, h.dummy)
+		_, _ = comparePassword(&s.mem, password, h.dummy)
 		return false, nil
 	}
-	return argon2id.ComparePasswordAndHash(password, hash)
+	return comparePassword(&s.mem, password, hash)
+}
+
+func encodeHash(mem *argon2.Memory, p *Params, password string) string {
+	salt := make([]byte, p.SaltLength)
+	rand.Read(salt) // never fails (crypto/rand)
+	key := mem.IDKey([]byte(password), salt, p.Iterations, p.Memory, p.Parallelism, p.KeyLength)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=%d$%s$%s", p.Memory, p.Iterations, p.Parallelism, b64.EncodeToString(salt), b64.EncodeToString(key))
+}
+
+func comparePassword(mem *argon2.Memory, password, hash string) (bool, error) {
+	p, salt, key, err := decodeHash(hash)
+	if err != nil {
+		return false, err
+	}
+	got := mem.IDKey([]byte(password), salt, p.Iterations, p.Memory, p.Parallelism, p.KeyLength)
+	return subtle.ConstantTimeCompare(got, key) == 1, nil
+}
+
+// maxMemoryKiB bounds the memory a stored hash may ask for (1 GiB): a
+// damaged or foreign row must not take the server down with it.
+const maxMemoryKiB = 1 << 20
+
+var errBadHash = errors.New("auth: not an argon2id hash this service can check")
+
+// decodeHash reads a PHC string of argon2id, version 19, with parameters an
+// argon2id implementation accepts.
+func decodeHash(hash string) (*Params, []byte, []byte, error) {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" || parts[2] != "v=19" {
+		return nil, nil, nil, errBadHash
+	}
+	var p Params
+	var m, t, lanes uint64
+	if n, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &lanes); err != nil || n != 3 ||
+		fmt.Sprintf("m=%d,t=%d,p=%d", m, t, lanes) != parts[3] {
+		return nil, nil, nil, errBadHash
+	}
+	if t < 1 || t > 100 || lanes < 1 || lanes > 255 || m < 8*lanes || m > maxMemoryKiB {
+		return nil, nil, nil, errBadHash
+	}
+	p.Memory, p.Iterations, p.Parallelism = uint32(m), uint32(t), uint8(lanes)
+	b64 := base64.RawStdEncoding.Strict()
+	salt, err := b64.DecodeString(parts[4])
+	if err != nil || len(salt) < 8 {
+		return nil, nil, nil, errBadHash
+	}
+	key, err := b64.DecodeString(parts[5])
+	if err != nil || len(key) < 4 {
+		return nil, nil, nil, errBadHash
+	}
+	p.SaltLength, p.KeyLength = uint32(len(salt)), uint32(len(key))
+	return &p, salt, key, nil
 }

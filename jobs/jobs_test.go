@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alexedwards/argon2id"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
@@ -40,7 +39,7 @@ func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 // monday is 07:00 UTC on a Monday, before anyone's not_arrived deadline.
 var monday = time.Date(2026, 11, 2, 7, 0, 0, 0, time.UTC)
 
-var cheap = &argon2id.Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+var cheap = &auth.Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
 // env is a migrated store (with River's tables) and its clock.
 type env struct {

@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alexedwards/argon2id"
-
 	"github.com/openattendance/attendance"
 	"github.com/openattendance/attendance/auth"
 	"github.com/openattendance/attendance/internal/storetest"
@@ -33,7 +31,7 @@ type env struct {
 	Admin attendance.Actor
 }
 
-var cheap = &argon2id.Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+var cheap = &auth.Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
 // forEachDB runs f against a fresh SQLite store and a fresh PostgreSQL store.
 func forEachDB(t *testing.T, f func(t *testing.T, e *env)) {

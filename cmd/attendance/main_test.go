@@ -13,9 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alexedwards/argon2id"
-
 	"github.com/openattendance/attendance"
+	"github.com/openattendance/attendance/auth"
 )
 
 // Tests run the real service (store, auth, HTTP server, broker) on :0 with a
@@ -24,7 +23,7 @@ import (
 // cheapHash keeps argon2id but makes it cheap: tests create many users, and
 // the race detector slows hashing tenfold. The production cost is tested in
 // the auth package.
-var cheapHash = &argon2id.Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+var cheapHash = &auth.Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
 // testClock is a clock that tests move by hand.
 type testClock struct {

@@ -11,8 +11,6 @@ import (
 	"net/http/pprof"
 	"time"
 
-	"github.com/alexedwards/argon2id"
-
 	"github.com/openattendance/attendance"
 	"github.com/openattendance/attendance/amqp"
 	"github.com/openattendance/attendance/auth"
@@ -44,7 +42,7 @@ type Main struct {
 	// Now is the clock (tests set fixed instants); nil is the real one.
 	Now func() time.Time
 	// HashParams overrides the argon2id cost (tests use a cheap one); nil is OWASP's minimum.
-	HashParams *argon2id.Params
+	HashParams *auth.Params
 }
 
 // Open opens the database, creates the first admin if needed and starts

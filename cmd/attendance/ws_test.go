@@ -208,6 +208,28 @@ func (s *wsStream) WantAttendance(employee int64, typ attendance.EventType) *att
 	return m.Event
 }
 
+// WantLateEntry checks that the next two messages are employee's entry and
+// its late_arrival, in either order, and returns them. On a socket opened
+// just before, the notification may come first: ready precedes the replay,
+// and a notification committed while the replay runs is sent by the replay,
+// ahead of the live event (and skipped when it then comes live).
+func (s *wsStream) WantLateEntry(employee int64) (*attendance.AttendanceEvent, *attendance.Notification) {
+	s.t.Helper()
+	var ev *attendance.AttendanceEvent
+	var n *attendance.Notification
+	for range 2 {
+		switch m := s.Next(); {
+		case ev == nil && m.isAttendance(employee, attendance.Entry):
+			ev = m.Event
+		case n == nil && m.isNotification(attendance.NotifyLateArrival, employee):
+			n = m.Notification
+		default:
+			s.t.Fatalf("%s: got %s, want the entry of employee %d and its late_arrival", s.name, m, employee)
+		}
+	}
+	return ev, n
+}
+
 // WantQuiet checks that nothing arrives within d (a short window: where it
 // matters, a later barrier message proves the absence for certain).
 func (s *wsStream) WantQuiet(d time.Duration) {
@@ -418,8 +440,7 @@ func TestStreamRoleChange(t *testing.T) {
 	s := wsOpen(t, boss, 0)
 	other := wsOpen(t, bystander, 0)
 	wsClockIn(worker, attendance.Entry)
-	s.WantAttendance(worker.ID(), attendance.Entry)
-	late := s.WantNotification(attendance.NotifyLateArrival, worker.ID())
+	_, late := s.WantLateEntry(worker.ID())
 
 	app.Admin.Do("PATCH", empPath(boss.ID()), map[string]any{"role": "employee"}).Want(200)
 	s.WantClosed(wsCloseUnauthorized, wsWait)
@@ -600,11 +621,10 @@ func TestStreamLive(t *testing.T) {
 	if !ev.Late || ev.LateMinutes != 20 {
 		t.Fatalf("entry at 08:20: late %v, %d minutes; want 20 minutes late", ev.Late, ev.LateMinutes)
 	}
-	got := sMgr1.WantAttendance(emp1.ID(), attendance.Entry)
+	got, n := sMgr1.WantLateEntry(emp1.ID())
 	if got.ID != ev.ID || !got.Late || got.LateMinutes != 20 {
 		t.Errorf("pushed event %+v, want the recorded one %+v", got, ev)
 	}
-	n := sMgr1.WantNotification(attendance.NotifyLateArrival, emp1.ID())
 	if d := notificationData(t, n); d["late_minutes"] != float64(20) || d["event_id"] != float64(ev.ID) {
 		t.Errorf("late_arrival data %s, want late_minutes 20 and event_id %d", n.Data, ev.ID)
 	}
@@ -617,8 +637,7 @@ func TestStreamLive(t *testing.T) {
 
 	// The other team: only its manager and the admin hear of it.
 	wsClockIn(emp2, attendance.Entry)
-	sMgr2.WantAttendance(emp2.ID(), attendance.Entry) // the first thing mgr2 gets: nothing of emp1 came before
-	sMgr2.WantNotification(attendance.NotifyLateArrival, emp2.ID())
+	sMgr2.WantLateEntry(emp2.ID()) // the first things mgr2 gets: nothing of emp1 came before
 	sAdmin.WantAttendance(emp2.ID(), attendance.Entry)
 
 	// A leave request goes to the manager; the decision to the employee, with
