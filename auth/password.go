@@ -58,7 +58,7 @@ const DefaultIdleFree = time.Minute
 // otherwise: one per two of the cores the process may use (at least one),
 // the fewer of the machine's cores and GOMAXPROCS as it was when the program
 // started, so that it honours a container's CPU limit. A hash takes a core for
-// some 25 ms, and a storm of logins must leave the other cores to everyone else.
+// some 12 ms, and a storm of logins must leave the other cores to everyone else.
 var DefaultSlots = max(1, min(runtime.GOMAXPROCS(0), runtime.NumCPU())/2)
 
 // NewHasher returns a hasher that runs at most limit hashes at once; limit <= 0
@@ -73,19 +73,20 @@ func NewHasher(params *Params, limit int) *Hasher {
 	h := &Hasher{params: params, slots: make(chan *slot, limit), MaxWait: DefaultMaxWait, IdleFree: DefaultIdleFree}
 	for range limit {
 		s := &slot{}
-		s.idle = time.AfterFunc(time.Hour, func() {
+		s.idle = time.AfterFunc(h.IdleFree, func() {
 			s.mu.Lock()
 			defer s.mu.Unlock()
 			if !s.busy {
 				s.mem.Free()
 			}
 		})
-		s.idle.Stop()
+		if h.dummy == "" {
+			// A hash of nothing, so that an unknown username costs a login as
+			// much time as a known one; its memory is the first slot's.
+			h.dummy = encodeHash(&s.mem, params, "not a password: timing equaliser")
+		}
 		h.slots <- s
 	}
-	// A hash of nothing, so that an unknown username costs a login as much time as a known one.
-	var mem argon2.Memory
-	h.dummy = encodeHash(&mem, params, "not a password: timing equaliser")
 	return h
 }
 

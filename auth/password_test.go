@@ -121,8 +121,8 @@ func TestHashMemoryIsKeptWhileUsed(t *testing.T) {
 		defer s.mu.Unlock()
 		return s.mem.Bytes()
 	}
-	if got := held(); got != 0 {
-		t.Fatalf("a new hasher holds %d bytes", got)
+	if got := held(); got != kib<<10 {
+		t.Fatalf("a new hasher holds %d bytes, want the %d of the dummy hash it made", got, kib<<10)
 	}
 	hash, err := h.Hash(context.Background(), "password")
 	if err != nil {

@@ -268,6 +268,16 @@ func TestBrowser(t *testing.T) {
 	})`
 	before := eval[feedState](mgr, feedJS)
 	lateBefore, _ := strconv.Atoi(mgr.text("#board-count-late"))
+	// Which employees' rows the dashboard asks the server for.
+	eval[chromedp.Void](mgr, `(() => {
+		window.rowsAsked = [];
+		const f = window.fetch;
+		window.fetch = function (input) {
+			const u = new URL(String(input && input.url || input), location.href);
+			if (u.pathname === '/api/attendance/overview/' && u.searchParams.has('employee_id')) window.rowsAsked.push(Number(u.searchParams.get('employee_id')));
+			return f.apply(this, arguments);
+		};
+	})()`)
 
 	if !t.Run("EmployeeClocksInLate", func(t *testing.T) {
 		emp := emp.in(t)
@@ -335,6 +345,22 @@ func TestBrowser(t *testing.T) {
 		if !eval[bool](mgr, `window.noReload === true`) {
 			t.Errorf("the manager's page reloaded")
 		}
+	})
+
+	// An employee's own clock-in is shown as it came; only a manager's
+	// correction, which may fall anywhere in the day, has the dashboard ask
+	// the server for the row (a morning of clock-ins would otherwise send
+	// every open dashboard to the server once an event).
+	t.Run("BoardAsksOnlyAfterCorrections", func(t *testing.T) {
+		mgr := mgr.in(t)
+		time.Sleep(2 * time.Second) // the dashboard asks 1.2 s after an event it does not trust
+		if asked := eval[[]int64](mgr, `window.rowsAsked`); slices.Contains(asked, ann.ID) {
+			t.Errorf("the dashboard asked for Ann's row after her own clock-in (rows asked: %v)", asked)
+		}
+		chloe := w.people["chloe"]
+		w.mgr.record(chloe.ID, "exit", time.Now().Add(-5*time.Minute))
+		mgr.wait("Chloe among those who left", fmt.Sprintf(`document.querySelector('#board-left [data-testid="board-left-%d"]')`, chloe.ID))
+		mgr.wait("the dashboard asking for Chloe's row", fmt.Sprintf(`window.rowsAsked.includes(%d)`, chloe.ID))
 	})
 
 	var leaveID int64

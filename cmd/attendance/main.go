@@ -36,13 +36,14 @@ reads an ATTENDANCE_* environment variable; flags win.
 `
 
 // defaultMemoryLimit is the Go heap's soft limit unless GOMEMLIMIT says
-// otherwise: a login hashes its password in 19 MiB (argon2id), and without a
-// limit a storm of logins leaves the heap far above what the service needs.
+// otherwise: the collector lets the heap grow to twice what is live, and the
+// 19 MiB a login hashes in (argon2id), kept for the next login, count as live,
+// so without a limit a busy service would hold far more than it needs.
 const defaultMemoryLimit = 56 << 20
 
 // tuneRuntime sets what the environment (GOMEMLIMIT, GOMAXPROCS) leaves unset:
 // the soft heap limit, and one scheduler slot (P) more per password-hashing
-// slot. A hash runs some 25 ms on one goroutine, and Go preempts a running
+// slot. A hash runs some 12 ms on one goroutine, and Go preempts a running
 // goroutine only every 10 ms: on a P of its own it never holds up the requests
 // queued behind it, and the kernel shares the cores between the hash and the
 // requests in much finer slices. On 2 cores this halves what a storm of 50

@@ -218,7 +218,7 @@ export function createManagerView(ctx) {
 
   const reloadBoardSoon = debounce(() => loadBoard(), 1500);
 
-  /** Asks the server for one employee's row of today, after events settle. */
+  /** Asks the server for one employee's row of today, after their events settle. */
   function refreshRowSoon(id) {
     clearTimeout(rowTimers.get(id));
     rowTimers.set(id, setTimeout(async () => {
@@ -248,16 +248,19 @@ export function createManagerView(ctx) {
     }
     const date = dateIn(ev.timestamp, emp.timezone);
     if (date === board.date && !ev.voided) {
+      // Applied twice (the event may be in the board's last load too), each
+      // change gives the same row: entries and exits alternate, so an entry
+      // leaves one session open and an exit none.
       const row = { days_present: 0, late_entries: 0, late_minutes: 0, open_sessions: 0, ...(board.rows.get(id) || {}) };
       if (ev.type === 'entry') {
         row.days_present = Math.max(1, Number(row.days_present) || 0);
-        row.open_sessions = (Number(row.open_sessions) || 0) + 1;
+        row.open_sessions = 1;
         if (ev.late) {
           row.late_minutes = Math.max(Number(row.late_minutes) || 0, Number(ev.late_minutes) || 0);
           row.late_entries = Math.max(1, Number(row.late_entries) || 0);
         }
       } else if (ev.type === 'exit') {
-        row.open_sessions = Math.max(0, (Number(row.open_sessions) || 0) - 1);
+        row.open_sessions = 0;
       }
       board.rows.set(id, row);
     }
@@ -268,7 +271,12 @@ export function createManagerView(ctx) {
     if (ev.voided) say(`${name}'s ${ev.type === 'entry' ? 'clock-in' : 'clock-out'} at ${t} was voided.`);
     else if (ev.type === 'entry') say(`${name} clocked in at ${t}${ev.late ? ` — ${plural(Number(ev.late_minutes) || 0, 'minute')} late` : ''}.`);
     else say(`${name} clocked out at ${t}.`);
-    refreshRowSoon(id);
+    // An employee's own clock-in or -out is the day's latest event, and the
+    // row above is then exact. A manager's entry may fall anywhere in the day,
+    // and a void can make a later entry the first: only those are asked for,
+    // so that a busy morning does not send every open dashboard to the server
+    // once an event.
+    if (ev.source !== 'self' || ev.voided) refreshRowSoon(id);
   }
 
   // ---- Pending leave ---------------------------------------------------------------
