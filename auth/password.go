@@ -52,7 +52,7 @@ type slot struct {
 }
 
 // DefaultIdleFree is how long a hashing slot keeps its memory after a hash.
-const DefaultIdleFree = time.Minute
+const DefaultIdleFree = 10 * time.Second
 
 // DefaultSlots is how many hashes run at once unless NewHasher is told
 // otherwise: one per two of the cores the process may use (at least one),

@@ -16,6 +16,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -44,8 +45,22 @@ type options struct {
 }
 
 func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "loadgen:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+// run runs the scenario args name, writing its results to stdout and what
+// went wrong on the way to stderr.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o options
-	fs := flag.NewFlagSet("loadgen", flag.ExitOnError)
+	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	fs.StringVar(&o.url, "url", "http://127.0.0.1:8000", "server base URL")
 	fs.StringVar(&o.adminUser, "admin", "admin", "admin username")
 	fs.StringVar(&o.adminPassword, "admin-password", "", "admin password")
@@ -53,49 +68,45 @@ func main() {
 	fs.StringVar(&o.ceilingSecret, "ceiling-secret", "", "target is a bench/ceiling server: sign tokens with this secret instead of logging in")
 	fs.IntVar(&o.pid, "pid", 0, "the server's process id, to sample its resident memory")
 	fs.IntVar(&o.skipUsers, "skip-users", 0, "leave out the first N demo employees (two load generators on one company use different people)")
-	_ = fs.Parse(os.Args[1:])
-	if fs.NArg() == 0 {
-		fmt.Fprintln(os.Stderr, "usage: loadgen [flags] clock|overview|storm|ws [scenario flags]")
-		os.Exit(2)
+	if err := fs.Parse(args); err != nil {
+		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	lg := newLoadgen(o)
-	var err error
+	if fs.NArg() == 0 {
+		return errors.New("usage: loadgen [flags] clock|overview|storm|ws [scenario flags]")
+	}
+	lg := newLoadgen(o, stdout, stderr)
+	defer lg.rss.stop()
 	switch fs.Arg(0) {
 	case "clock":
-		err = lg.clockCmd(ctx, fs.Args()[1:])
+		return lg.clockCmd(ctx, fs.Args()[1:])
 	case "overview":
-		err = lg.overviewCmd(ctx, fs.Args()[1:])
+		return lg.overviewCmd(ctx, fs.Args()[1:])
 	case "storm":
-		err = lg.stormCmd(ctx, fs.Args()[1:])
+		return lg.stormCmd(ctx, fs.Args()[1:])
 	case "ws":
-		err = lg.wsCmd(ctx, fs.Args()[1:])
+		return lg.wsCmd(ctx, fs.Args()[1:])
 	default:
-		err = fmt.Errorf("unknown scenario %q", fs.Arg(0))
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "loadgen:", err)
-		os.Exit(1)
+		return fmt.Errorf("unknown scenario %q", fs.Arg(0))
 	}
 }
 
 type loadgen struct {
-	o      options
-	client *http.Client
-	rss    *rssSampler
+	o        options
+	client   *http.Client
+	rss      *rssSampler
+	out, log io.Writer // results; problems on the way
 }
 
-func newLoadgen(o options) *loadgen {
+func newLoadgen(o options, out, log io.Writer) *loadgen {
 	tr := &http.Transport{
 		MaxIdleConns: 1024, MaxIdleConnsPerHost: 1024, IdleConnTimeout: 90 * time.Second,
 		DialContext: (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 	}
-	lg := &loadgen{o: o, client: &http.Client{Transport: tr, Timeout: 30 * time.Second}}
+	lg := &loadgen{o: o, client: &http.Client{Transport: tr, Timeout: 30 * time.Second}, out: out, log: log}
 	if o.pid > 0 {
 		// From the start, so that the peak covers the scenario's setup too:
 		// the accounts it creates and signs in cost a password hash each.
-		lg.rss = newRSSSampler(o.pid)
+		lg.rss = newRSSSampler(o.pid, out)
 		lg.rss.start()
 	}
 	return lg
@@ -333,7 +344,7 @@ func (lg *loadgen) clock(ctx context.Context, users []*user, c, rate int, d, war
 				requests.Add(1)
 				if !ok {
 					if errs.Add(1) <= 3 {
-						fmt.Fprintf(os.Stderr, "clock: %d %v %s\n", status, err, body)
+						fmt.Fprintf(lg.log, "clock: %d %v %s\n", status, err, body)
 					}
 				}
 				_ = local.RecordValue(took.Microseconds())
@@ -349,29 +360,35 @@ func (lg *loadgen) clock(ctx context.Context, users []*user, c, rate int, d, war
 }
 
 func (lg *loadgen) clockCmd(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("clock", flag.ExitOnError)
+	fs := flag.NewFlagSet("clock", flag.ContinueOnError)
+	fs.SetOutput(lg.log)
 	c := fs.Int("c", 32, "concurrent clients")
 	d := fs.Duration("d", 15*time.Second, "measured duration")
 	warmup := fs.Duration("warmup", 2*time.Second, "unmeasured warm-up")
 	perClient := fs.Int("users-per-client", 4, "employees per client")
 	rate := fs.Int("rate", 0, "requests a second in all (0: each client sends as fast as it is answered)")
-	_ = fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	users, err := lg.users(ctx, *c**perClient)
 	if err != nil {
 		return err
 	}
 	res := lg.clock(ctx, users, *c, *rate, *d, *warmup)
-	fmt.Println(res)
+	fmt.Fprintln(lg.out, res)
 	lg.rss.report()
 	return nil
 }
 
 func (lg *loadgen) overviewCmd(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("overview", flag.ExitOnError)
+	fs := flag.NewFlagSet("overview", flag.ContinueOnError)
+	fs.SetOutput(lg.log)
 	days := fs.Int("days", 30, "days in the range, ending yesterday")
 	n := fs.Int("n", 10, "requests")
 	format := fs.String("format", "json", "json or csv")
-	_ = fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	admin, _, err := lg.login(ctx, lg.o.adminUser, lg.o.adminPassword)
 	if err != nil {
 		return err
@@ -388,30 +405,33 @@ func (lg *loadgen) overviewCmd(ctx context.Context, args []string) error {
 		res.requests++
 		if err != nil || status != 200 {
 			res.errors++
-			fmt.Fprintf(os.Stderr, "overview: %d %v %.200s\n", status, err, body)
+			fmt.Fprintf(lg.log, "overview: %d %v %.200s\n", status, err, body)
 		}
 	}
 	res.elapsed = time.Since(start)
-	fmt.Println(res)
+	fmt.Fprintln(lg.out, res)
 	lg.rss.report()
 	return nil
 }
 
 // stormCmd measures clock traffic alone, then again beside a storm of logins.
 func (lg *loadgen) stormCmd(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("storm", flag.ExitOnError)
+	fs := flag.NewFlagSet("storm", flag.ContinueOnError)
+	fs.SetOutput(lg.log)
 	c := fs.Int("c", 32, "concurrent clock clients")
 	d := fs.Duration("d", 15*time.Second, "measured duration of each phase")
 	rate := fs.Int("rate", 50, "logins per second")
 	clockRate := fs.Int("clock-rate", 0, "clock requests a second in all (0: each client sends as fast as it is answered)")
-	_ = fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	users, err := lg.users(ctx, *c*4)
 	if err != nil {
 		return err
 	}
 	calm := lg.clock(ctx, users, *c, *clockRate, *d, 2*time.Second)
 	calm.name = "clock, no logins"
-	fmt.Println(calm)
+	fmt.Fprintln(lg.out, calm)
 
 	stormCtx, cancel := context.WithCancel(ctx)
 	logins := result{name: fmt.Sprintf("logins at %d/s", *rate), hist: newHist()}
@@ -456,9 +476,9 @@ func (lg *loadgen) stormCmd(ctx context.Context, args []string) error {
 	storm.name = fmt.Sprintf("clock, %d logins/s beside", *rate)
 	cancel()
 	lwg.Wait()
-	fmt.Println(storm)
-	fmt.Println(logins)
-	fmt.Printf("clock p99 with the storm / without: %.2f\n", float64(storm.hist.ValueAtQuantile(99))/float64(calm.hist.ValueAtQuantile(99)))
+	fmt.Fprintln(lg.out, storm)
+	fmt.Fprintln(lg.out, logins)
+	fmt.Fprintf(lg.out, "clock p99 with the storm / without: %.2f\n", float64(storm.hist.ValueAtQuantile(99))/float64(calm.hist.ValueAtQuantile(99)))
 	lg.rss.report()
 	return nil
 }
@@ -466,20 +486,36 @@ func (lg *loadgen) stormCmd(ctx context.Context, args []string) error {
 // rssSampler records the peak resident memory of a process.
 type rssSampler struct {
 	pid  int
+	out  io.Writer
 	peak atomic.Int64
+	done chan struct{}
 }
 
-func newRSSSampler(pid int) *rssSampler { return &rssSampler{pid: pid} }
+func newRSSSampler(pid int, out io.Writer) *rssSampler {
+	return &rssSampler{pid: pid, out: out, done: make(chan struct{})}
+}
 
 func (s *rssSampler) start() {
 	go func() {
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
 		for {
 			if kb := rssKB(s.pid); kb > s.peak.Load() {
 				s.peak.Store(kb)
 			}
-			time.Sleep(100 * time.Millisecond)
+			select {
+			case <-s.done:
+				return
+			case <-tick.C:
+			}
 		}
 	}()
+}
+
+func (s *rssSampler) stop() {
+	if s != nil {
+		close(s.done)
+	}
 }
 
 func (s *rssSampler) report() {
@@ -487,7 +523,7 @@ func (s *rssSampler) report() {
 		return
 	}
 	time.Sleep(150 * time.Millisecond)
-	fmt.Printf("server peak resident memory: %.1f MB (now %.1f MB)\n", float64(s.peak.Load())/1024, float64(rssKB(s.pid))/1024)
+	fmt.Fprintf(s.out, "server peak resident memory: %.1f MB (now %.1f MB)\n", float64(s.peak.Load())/1024, float64(rssKB(s.pid))/1024)
 }
 
 func rssKB(pid int) int64 {

@@ -17,12 +17,15 @@ import (
 // event), has one employee clock in and out, and measures how long each event
 // takes to reach every dashboard.
 func (lg *loadgen) wsCmd(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("ws", flag.ExitOnError)
+	fs := flag.NewFlagSet("ws", flag.ContinueOnError)
+	fs.SetOutput(lg.log)
 	dashboards := fs.Int("dashboards", 1000, "open dashboards")
 	perUser := fs.Int("per-user", 10, "dashboards per admin account (the server allows 10)")
 	events := fs.Int("events", 20, "clock events to fan out")
 	interval := fs.Duration("interval", 300*time.Millisecond, "pause between events")
-	_ = fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 
 	admin, _, err := lg.login(ctx, lg.o.adminUser, lg.o.adminPassword)
 	if err != nil {
@@ -76,7 +79,7 @@ func (lg *loadgen) wsCmd(ctx context.Context, args []string) error {
 			defer conns.Done()
 			c, _, err := websocket.Dial(dctx, wsURL, nil)
 			if err != nil {
-				fmt.Println("dial:", err)
+				fmt.Fprintln(lg.log, "dial:", err)
 				return
 			}
 			defer c.CloseNow()
@@ -90,7 +93,7 @@ func (lg *loadgen) wsCmd(ctx context.Context, args []string) error {
 				} `json:"event"`
 			}
 			if err := wsjson.Read(dctx, c, &m); err != nil || m.Type != "ready" {
-				fmt.Println("ready:", m.Type, err)
+				fmt.Fprintln(lg.log, "ready:", m.Type, err)
 				return
 			}
 			ready <- struct{}{}
@@ -155,7 +158,7 @@ func (lg *loadgen) wsCmd(ctx context.Context, args []string) error {
 	want := int64(*dashboards * *events)
 	res.errors = want - res.requests
 	ms := func(q float64) float64 { return float64(res.hist.ValueAtQuantile(q)) / 1000 }
-	fmt.Printf("%-28s %d of %d deliveries (%d missing)   p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms\n",
+	fmt.Fprintf(lg.out, "%-28s %d of %d deliveries (%d missing)   p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms\n",
 		res.name, res.requests, want, res.errors, ms(50), ms(90), ms(99), ms(100))
 	lg.rss.report()
 	return nil
