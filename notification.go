@@ -133,6 +133,9 @@ type NotificationService interface {
 	// NotificationsAfter returns the actor's notifications with an id above
 	// afterID, oldest first, at most limit.
 	NotificationsAfter(ctx context.Context, actor Actor, afterID int64, limit int) ([]*Notification, error)
+	// LastNotificationID returns the id of the actor's newest notification,
+	// 0 if they have none.
+	LastNotificationID(ctx context.Context, actor Actor) (int64, error)
 	// MarkRead marks one of the actor's notifications read.
 	MarkRead(ctx context.Context, actor Actor, id int64) error
 	// MarkAllRead marks all the actor's notifications read.

@@ -226,6 +226,19 @@ func (s *Server) openStream(ctx context.Context, c *websocket.Conn) (*liveStream
 		c.Close(closeUnauthorized, "unauthorized")
 		return nil, err
 	}
+	// An after_id beyond the user's newest notification (a database restored
+	// from a backup, a client of another server) must not hide the live ones
+	// to come. Clamped before the subscription, it replays whatever is
+	// committed from here on and the subscription has not seen.
+	if afterID > 0 {
+		newest, err := s.Notifications.LastNotificationID(ctx, actor)
+		if err != nil {
+			s.Logger.ErrorContext(ctx, "websocket replay", "err", err)
+			c.Close(websocket.StatusInternalError, "replay failed")
+			return nil, err
+		}
+		afterID = min(afterID, newest)
+	}
 	if !s.stream.add(c, actor.ID) {
 		c.Close(closeTooMany, "too many open connections for this user")
 		return nil, errTooManySockets

@@ -46,6 +46,10 @@ func (noNotifications) NotificationsAfter(context.Context, attendance.Actor, int
 	return nil, nil
 }
 
+func (noNotifications) LastNotificationID(context.Context, attendance.Actor) (int64, error) {
+	return 0, nil
+}
+
 // TestStreamPanicEndsTheStreamOnly: a panic while a stream is live closes that
 // stream with 1011 and leaves the server serving.
 func TestStreamPanicEndsTheStreamOnly(t *testing.T) {

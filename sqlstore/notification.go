@@ -73,6 +73,13 @@ func (db *DB) NotificationsAfter(ctx context.Context, a attendance.Actor, afterI
 	return db.notifications(ctx, `SELECT `+notificationCols+` FROM notifications n WHERE n.recipient_id = ? AND n.id > ? ORDER BY n.id LIMIT ?`, a.ID, afterID, limit)
 }
 
+// LastNotificationID returns the id of the actor's newest notification, 0 if none.
+func (db *DB) LastNotificationID(ctx context.Context, a attendance.Actor) (int64, error) {
+	var id int64
+	err := db.reader().queryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM notifications WHERE recipient_id = ?`, a.ID).Scan(&id)
+	return id, db.internal("last notification", err)
+}
+
 func (db *DB) notifications(ctx context.Context, query string, args ...any) ([]*attendance.Notification, error) {
 	rows, err := db.reader().query(ctx, query, args...)
 	if err != nil {

@@ -407,6 +407,14 @@ func TestNotificationsReplayNeverSkips(t *testing.T) {
 		if len(all) != len(emps) || len(seen) != len(emps) {
 			t.Fatalf("stored %d, replay saw %d, want %d each", len(all), len(seen), len(emps))
 		}
+		for _, who := range []struct {
+			actor attendance.Actor
+			want  int64
+		}{{mgr.Actor(), all[len(all)-1].ID}, {emps[0].Actor(), 0}} {
+			if got, err := e.LastNotificationID(ctx, who.actor); err != nil || got != who.want {
+				t.Errorf("LastNotificationID(user %d) = %d, %v; want %d", who.actor.ID, got, err, who.want)
+			}
+		}
 	})
 }
 

@@ -596,6 +596,28 @@ func TestStreamReplay(t *testing.T) {
 	})
 }
 
+// TestStreamAfterIDAhead: an after_id beyond every notification the user has
+// (a database restored from a backup, a client of another server) replays
+// nothing and hides none of the notifications to come.
+func TestStreamAfterIDAhead(t *testing.T) {
+	t.Parallel()
+	app := mustStart(t, withClock(newClock(wsMonday)))
+	mgr := app.Admin.NewUser("ahead-mgr", map[string]any{"role": "manager"})
+	emp := mgr.NewUser("ahead-emp", nil)
+	s := wsOpen(t, mgr, 1<<40)
+	wsClockIn(emp, attendance.Entry)
+	ev, n := s.WantLateEntry(emp.ID())
+	if d := notificationData(t, n); d["event_id"] != float64(ev.ID) {
+		t.Errorf("late_arrival data %s, want event_id %d", n.Data, ev.ID)
+	}
+	// With an after_id in range, what came after it is replayed, and no more.
+	again := wsOpen(t, mgr, n.ID-1)
+	if got := again.WantNotification(attendance.NotifyLateArrival, emp.ID()); got.ID != n.ID {
+		t.Errorf("replayed notification %d, want %d", got.ID, n.ID)
+	}
+	again.WantQuiet(200 * time.Millisecond)
+}
+
 // TestStreamLive follows the live messages of one scene through every
 // socket: who gets which attendance events and notifications. Later messages
 // serve as barriers: a socket's next message being the expected one proves
