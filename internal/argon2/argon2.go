@@ -6,7 +6,7 @@
 // one allocates its memory (19 MiB at OWASP's minimum) afresh for every hash
 // and mixes each block in three passes over memory with SSE. Here the memory
 // of finished hashes is reused, and on amd64 with AVX2 a block is mixed in one
-// pass: the same hash in well under half the time, without a 19 MiB garbage
+// pass: the same hash in about half the time, without a 19 MiB garbage
 // per login for the collector (BENCHMARKS.md, "Logins beside the clock
 // traffic"). The tests check every result against golang.org/x/crypto/argon2
 // and RFC 9106's test vector.

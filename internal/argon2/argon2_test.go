@@ -166,6 +166,15 @@ func BenchmarkIDKey(b *testing.B) {
 			m.IDKey(password, salt, 2, 19*1024, 1, 32)
 		}
 	})
+	b.Run("this-portable", func(b *testing.B) {
+		saved := compress
+		defer func() { compress = saved }()
+		compress = compressGeneric
+		var m Memory
+		for b.Loop() {
+			m.IDKey(password, salt, 2, 19*1024, 1, 32)
+		}
+	})
 	b.Run("x-crypto", func(b *testing.B) {
 		for b.Loop() {
 			xargon2.IDKey(password, salt, 2, 19*1024, 1, 32)

@@ -1,3 +1,5 @@
+//go:build !purego
+
 package argon2
 
 import "golang.org/x/sys/cpu"

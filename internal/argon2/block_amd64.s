@@ -1,3 +1,5 @@
+//go:build !purego
+
 #include "textflag.h"
 
 // Byte shuffles that rotate each 64-bit word right by 16 and by 24 bits.
