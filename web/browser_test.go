@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"net/http"
@@ -279,6 +280,20 @@ func TestBrowser(t *testing.T) {
 		};
 	})()`)
 
+	// The seeded morning, as the board reads it from today's overview rows.
+	t.Run("BoardShowsToday", func(t *testing.T) {
+		mgr := mgr.in(t)
+		for _, c := range []struct{ who, group string }{
+			{"ben", "late"}, {"ben", "in"}, {"chloe", "in"}, {"finn", "left"},
+			{"eva", "not-arrived"}, {"dev", "leave"}, {"gus", "off"},
+		} {
+			sel := fmt.Sprintf(`#board-%s [data-testid="board-%s-%d"]`, c.group, c.group, w.people[c.who].ID)
+			if !eval[bool](mgr, `!!document.querySelector('`+sel+`')`) {
+				t.Errorf("%s is not in the board's %q group", c.who, c.group)
+			}
+		}
+	})
+
 	if !t.Run("EmployeeClocksInLate", func(t *testing.T) {
 		emp := emp.in(t)
 		if got := emp.text("#clock-button"); got != "Clock in" {
@@ -361,6 +376,27 @@ func TestBrowser(t *testing.T) {
 		w.mgr.record(chloe.ID, "exit", time.Now().Add(-5*time.Minute))
 		mgr.wait("Chloe among those who left", fmt.Sprintf(`document.querySelector('#board-left [data-testid="board-left-%d"]')`, chloe.ID))
 		mgr.wait("the dashboard asking for Chloe's row", fmt.Sprintf(`window.rowsAsked.includes(%d)`, chloe.ID))
+	})
+
+	// The dashboard reads today's rows from the overview's CSV form; its
+	// reader must split fields as encoding/csv does.
+	t.Run("CSVReader", func(t *testing.T) {
+		mgr := mgr.in(t)
+		for _, in := range []string{
+			"employee_id,name,late_minutes\n1,\"Lee, Ann\",5\n2,\"O\"\"Brien \"\"Bo\"\"\",0\n",
+			"a,b\r\n\"two\nlines\",\r\n,\n\nlast,row",
+			"=x,'y\n\"\",\"\"\"\"\"\"",
+		} {
+			want, err := csv.NewReader(strings.NewReader(in)).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			lit, _ := json.Marshal(in)
+			got := eval[[][]string](mgr, `import('./api.js').then((m) => m.parseCSV(`+string(lit)+`))`)
+			if !slices.EqualFunc(got, want, slices.Equal) {
+				t.Errorf("parseCSV(%q) = %q, want %q", in, got, want)
+			}
+		}
 	})
 
 	var leaveID int64

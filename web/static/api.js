@@ -229,6 +229,58 @@ export const get = (path, query, opts = {}) => request('GET', path, { ...opts, q
 export const post = (path, body, opts = {}) => request('POST', path, { ...opts, body });
 
 /**
+ * Reads every row of an endpoint's CSV form (`format=csv`, which the contract
+ * gives every matching row in one answer) as objects keyed by the header's
+ * names, values as strings. Resolves to { results }.
+ */
+export async function getCSV(path, query = {}) {
+  const res = await request('GET', path, { query: { ...query, format: 'csv' }, accept: 'text/csv', raw: true });
+  const [header = [], ...rows] = parseCSV(await res.text());
+  return { results: rows.map((r) => Object.fromEntries(header.map((name, i) => [name, r[i] ?? '']))) };
+}
+
+/** Splits RFC 4180 text into rows of fields: quoted fields may hold commas, quotes ("") and line breaks. */
+export function parseCSV(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  const endField = () => {
+    row.push(field);
+    field = '';
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c !== '"') {
+        field += c;
+      } else if (text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else {
+        quoted = false;
+      }
+    } else if (c === '"') {
+      quoted = true;
+    } else if (c === ',') {
+      endField();
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      endField();
+      rows.push(row);
+      row = [];
+    } else {
+      field += c;
+    }
+  }
+  if (field !== '' || row.length) {
+    endField();
+    rows.push(row);
+  }
+  return rows.filter((r) => r.length > 1 || r[0] !== ''); // blank lines are no rows
+}
+
+/**
  * Reads every page of a list endpoint ({count, next, previous, results}),
  * following `next` on the same origin. Resolves to { results, count, first }.
  */
