@@ -56,24 +56,24 @@ GLOBL ·rotr24<>(SB), (NOPTR+RODATA), $32
 	VPXOR    t, b, b; \
 	VPXOR    u, f, f
 
+// Rotates the lanes of b and f, c and g, d and h by the VPERMQ orders ib, ic
+// and id: 0x39, 0x4e, 0x93 line the diagonals up as columns, and 0x93,
+// 0x4e, 0x39 put them back.
+#define LANES(ib, ic, id, b, c, d, f, g, h) \
+	VPERMQ ib, b, b; \
+	VPERMQ ib, f, f; \
+	VPERMQ ic, c, c; \
+	VPERMQ ic, g, g; \
+	VPERMQ id, d, d; \
+	VPERMQ id, h, h
+
 // P on two sets of 16 words: a (v0-v3), b (v4-v7), c (v8-v11), d (v12-v15),
-// and e-h. The columns, then the diagonals, which a lane rotation of b, c
-// and d lines up.
+// and e-h. The columns, then the diagonals.
 #define ROUND2(a, b, c, d, t, e, f, g, h, u) \
 	GB2(a, b, c, d, t, e, f, g, h, u); \
-	VPERMQ $0x39, b, b; \
-	VPERMQ $0x39, f, f; \
-	VPERMQ $0x4e, c, c; \
-	VPERMQ $0x4e, g, g; \
-	VPERMQ $0x93, d, d; \
-	VPERMQ $0x93, h, h; \
+	LANES($0x39, $0x4e, $0x93, b, c, d, f, g, h); \
 	GB2(a, b, c, d, t, e, f, g, h, u); \
-	VPERMQ $0x93, b, b; \
-	VPERMQ $0x93, f, f; \
-	VPERMQ $0x4e, c, c; \
-	VPERMQ $0x4e, g, g; \
-	VPERMQ $0x39, d, d; \
-	VPERMQ $0x39, h, h
+	LANES($0x93, $0x4e, $0x39, b, c, d, f, g, h)
 
 // Two 16-byte pieces, 128 bytes apart, into one register, and back.
 #define LOAD2(off, base, x, y) \
@@ -83,6 +83,22 @@ GLOBL ·rotr24<>(SB), (NOPTR+RODATA), $32
 #define STORE2(y, x, off, base) \
 	VMOVDQU      x, off(base); \
 	VEXTRACTI128 $1, y, off+128(base)
+
+// a-d (one column, two rows a register) ^= the column at off in the block at base.
+#define XORCOLUMN(off, base, a, b, c, d) \
+	LOAD2(off, base, X4, Y4); \
+	LOAD2(off+256, base, X9, Y9); \
+	LOAD2(off+512, base, X10, Y10); \
+	LOAD2(off+768, base, X11, Y11); \
+	VPXOR Y4, a, a; \
+	VPXOR Y9, b, b; \
+	VPXOR Y10, c, c; \
+	VPXOR Y11, d, d
+
+// The two columns in Y0-Y3 and Y5-Y8 ^= the same two of the block at base.
+#define XORCOLUMNS(base) \
+	XORCOLUMN(0, base, Y0, Y1, Y2, Y3); \
+	XORCOLUMN(16, base, Y5, Y6, Y7, Y8)
 
 // func compressAVX2(out, prev, ref *block, tmp *[2]block, xor bool)
 TEXT ·compressAVX2(SB), NOSPLIT, $0-33
@@ -157,40 +173,10 @@ columns:
 	LOAD2(528, CX, X7, Y7)
 	LOAD2(784, CX, X8, Y8)
 	ROUND2(Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7, Y8, Y9)
-	LOAD2(0, BX, X4, Y4)
-	LOAD2(256, BX, X9, Y9)
-	LOAD2(512, BX, X10, Y10)
-	LOAD2(768, BX, X11, Y11)
-	VPXOR Y4, Y0, Y0
-	VPXOR Y9, Y1, Y1
-	VPXOR Y10, Y2, Y2
-	VPXOR Y11, Y3, Y3
-	LOAD2(16, BX, X4, Y4)
-	LOAD2(272, BX, X9, Y9)
-	LOAD2(528, BX, X10, Y10)
-	LOAD2(784, BX, X11, Y11)
-	VPXOR Y4, Y5, Y5
-	VPXOR Y9, Y6, Y6
-	VPXOR Y10, Y7, Y7
-	VPXOR Y11, Y8, Y8
+	XORCOLUMNS(BX)
 	TESTQ R8, R8
 	JZ    store
-	LOAD2(0, DI, X4, Y4)
-	LOAD2(256, DI, X9, Y9)
-	LOAD2(512, DI, X10, Y10)
-	LOAD2(768, DI, X11, Y11)
-	VPXOR Y4, Y0, Y0
-	VPXOR Y9, Y1, Y1
-	VPXOR Y10, Y2, Y2
-	VPXOR Y11, Y3, Y3
-	LOAD2(16, DI, X4, Y4)
-	LOAD2(272, DI, X9, Y9)
-	LOAD2(528, DI, X10, Y10)
-	LOAD2(784, DI, X11, Y11)
-	VPXOR Y4, Y5, Y5
-	VPXOR Y9, Y6, Y6
-	VPXOR Y10, Y7, Y7
-	VPXOR Y11, Y8, Y8
+	XORCOLUMNS(DI)
 
 store:
 	STORE2(Y0, X0, 0, DI)
