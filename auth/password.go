@@ -167,9 +167,13 @@ func comparePassword(mem *argon2.Memory, password, hash string) (bool, error) {
 	return subtle.ConstantTimeCompare(got, key) == 1, nil
 }
 
-// maxMemoryKiB bounds the memory a stored hash may ask for (1 GiB): a
-// damaged or foreign row must not take the server down with it.
-const maxMemoryKiB = 1 << 20
+// maxMemoryKiB and maxPasses bound the cost a stored hash may ask for
+// (256 MiB, 16 passes; the service writes 19 MiB and 2): a damaged or
+// foreign row must not take the server down with it.
+const (
+	maxMemoryKiB = 256 << 10
+	maxPasses    = 16
+)
 
 var errBadHash = errors.New("auth: not an argon2id hash this service can check")
 
@@ -186,7 +190,7 @@ func decodeHash(hash string) (*Params, []byte, []byte, error) {
 		fmt.Sprintf("m=%d,t=%d,p=%d", m, t, lanes) != parts[3] {
 		return nil, nil, nil, errBadHash
 	}
-	if t < 1 || t > 100 || lanes < 1 || lanes > 255 || m < 8*lanes || m > maxMemoryKiB {
+	if t < 1 || t > maxPasses || lanes < 1 || lanes > 255 || m < 8*lanes || m > maxMemoryKiB {
 		return nil, nil, nil, errBadHash
 	}
 	p.Memory, p.Iterations, p.Parallelism = uint32(m), uint32(t), uint8(lanes)

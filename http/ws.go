@@ -142,6 +142,12 @@ type wsAuth struct {
 type wsReady struct {
 	Type   string `json:"type"`
 	UserID int64  `json:"user_id"`
+	// AfterID is the id the replay starts after: the client's after_id, or
+	// the user's newest notification's when the client was ahead of it (a
+	// database restored from a backup). A client that remembers the last id
+	// it saw starts again from this one, or it would ask for too much again
+	// at its next reconnect.
+	AfterID int64 `json:"after_id"`
 }
 
 type wsNotification struct {
@@ -268,7 +274,7 @@ func (st *liveStream) open(ctx context.Context, afterID int64) error {
 	if !st.stillValid(ctx) {
 		return errSessionEnded
 	}
-	if err := st.s.wsWrite(ctx, st.c, wsReady{Type: "ready", UserID: st.actor.ID}); err != nil {
+	if err := st.s.wsWrite(ctx, st.c, wsReady{Type: "ready", UserID: st.actor.ID, AfterID: afterID}); err != nil {
 		return err
 	}
 	var err error

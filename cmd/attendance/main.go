@@ -38,8 +38,11 @@ reads an ATTENDANCE_* environment variable; flags win.
 // defaultMemoryLimit is the Go heap's soft limit unless GOMEMLIMIT says
 // otherwise: the collector lets the heap grow to twice what is live, and the
 // 19 MiB a login hashes in (argon2id), kept for the next login, count as live,
-// so without a limit a busy service would hold far more than it needs.
-const defaultMemoryLimit = 56 << 20
+// so without a limit a busy service would hold far more than it needs. It is
+// 37 MiB for everything else and the memory of every hashing slot (56 MiB on
+// two cores): a limit below what the slots keep would have the collector
+// running all the time.
+var defaultMemoryLimit = 37<<20 + int64(auth.DefaultSlots)*int64(auth.DefaultParams.Memory)<<10
 
 // tuneRuntime sets what the environment (GOMEMLIMIT, GOMAXPROCS) leaves unset:
 // the soft heap limit, and one scheduler slot (P) more per password-hashing

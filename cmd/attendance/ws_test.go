@@ -36,6 +36,7 @@ var wsMonday = time.Date(2026, 11, 2, 8, 20, 0, 0, time.UTC)
 type wsMessage struct {
 	Type         string                      `json:"type"`
 	UserID       int64                       `json:"user_id"`
+	AfterID      int64                       `json:"after_id"`
 	Notification *attendance.Notification    `json:"notification"`
 	Event        *attendance.AttendanceEvent `json:"event"`
 	raw          string
@@ -176,11 +177,13 @@ func (s *wsStream) Next() wsMessage {
 }
 
 // WantReady checks that the next message is ready for user.
-func (s *wsStream) WantReady(user int64) {
+func (s *wsStream) WantReady(user int64) wsMessage {
 	s.t.Helper()
-	if m := s.Next(); m.Type != "ready" || m.UserID != user {
+	m := s.Next()
+	if m.Type != "ready" || m.UserID != user {
 		s.t.Fatalf("%s: first message %s, want {\"type\":\"ready\",\"user_id\":%d}", s.name, m, user)
 	}
+	return m
 }
 
 // WantNotification checks that the next message is a notification of kind
@@ -604,14 +607,26 @@ func TestStreamAfterIDAhead(t *testing.T) {
 	app := mustStart(t, withClock(newClock(wsMonday)))
 	mgr := app.Admin.NewUser("ahead-mgr", map[string]any{"role": "manager"})
 	emp := mgr.NewUser("ahead-emp", nil)
-	s := wsOpen(t, mgr, 1<<40)
+	open := func(afterID, wantAfter int64) *wsStream {
+		t.Helper()
+		s := wsDial(t, mgr.app, mgr.Me.Username, nil)
+		s.Auth(mgr.Token, afterID)
+		// ready says where the replay starts, so that a client that was ahead
+		// asks for the right ids at its next reconnect.
+		if r := s.WantReady(mgr.ID()); r.AfterID != wantAfter {
+			t.Errorf("ready after after_id %d: %s, want after_id %d", afterID, r, wantAfter)
+		}
+		return s
+	}
+	s := open(1<<40, 0)
 	wsClockIn(emp, attendance.Entry)
 	ev, n := s.WantLateEntry(emp.ID())
 	if d := notificationData(t, n); d["event_id"] != float64(ev.ID) {
 		t.Errorf("late_arrival data %s, want event_id %d", n.Data, ev.ID)
 	}
+	open(1<<40, n.ID).WantQuiet(200 * time.Millisecond)
 	// With an after_id in range, what came after it is replayed, and no more.
-	again := wsOpen(t, mgr, n.ID-1)
+	again := open(n.ID-1, n.ID-1)
 	if got := again.WantNotification(attendance.NotifyLateArrival, emp.ID()); got.ID != n.ID {
 		t.Errorf("replayed notification %d, want %d", got.ID, n.ID)
 	}

@@ -239,7 +239,11 @@ export async function getCSV(path, query = {}) {
   return { results: rows.map((r) => Object.fromEntries(header.map((name, i) => [name, r[i] ?? '']))) };
 }
 
-/** Splits RFC 4180 text into rows of fields: quoted fields may hold commas, quotes ("") and line breaks. */
+/**
+ * Splits RFC 4180 text into rows of fields as Go's encoding/csv does: quoted
+ * fields may hold commas, quotes ("") and line breaks, CRLF counts as LF, and
+ * blank lines are no rows.
+ */
 export function parseCSV(text) {
   const rows = [];
   let row = [];
@@ -251,7 +255,9 @@ export function parseCSV(text) {
   };
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (quoted) {
+    if (c === '\r' && text[i + 1] === '\n') {
+      // CRLF is a line break like LF, inside quotes too.
+    } else if (quoted) {
       if (c !== '"') {
         field += c;
       } else if (text[i + 1] === '"') {
@@ -264,8 +270,7 @@ export function parseCSV(text) {
       quoted = true;
     } else if (c === ',') {
       endField();
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
+    } else if (c === '\n') {
       endField();
       rows.push(row);
       row = [];

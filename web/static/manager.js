@@ -63,6 +63,7 @@ export function createManagerView(ctx) {
     holidays: new Set(),
     holidayNames: new Map(),
     flash: new Set(),
+    queued: [], // live events that came while the board was loading
   };
   const pending = { list: [] };
   const ov = { rows: [], totals: null, from: '', to: '', count: 0, loaded: false, sort: { key: 'name', dir: 'asc' }, width: 0 };
@@ -116,6 +117,7 @@ export function createManagerView(ctx) {
       $('board').removeAttribute('aria-busy');
     }
     renderBoard();
+    for (const ev of board.queued.splice(0)) onAttendance(ev);
   }
 
   function classify(emp) {
@@ -242,7 +244,14 @@ export function createManagerView(ctx) {
   }
 
   function onAttendance(ev) {
-    if (!board.loaded || !ev) return;
+    if (!ev) return;
+    if (board.loading) {
+      // The rows being loaded may have been read before this event: apply
+      // it (again, harmlessly) once they are in.
+      board.queued.push(ev);
+      return;
+    }
+    if (!board.loaded) return;
     const id = Number(ev.employee_id);
     const emp = board.employees.get(id);
     if (!emp) {

@@ -118,6 +118,15 @@ export class LiveConnection {
       if (msg.type === 'ready') {
         ready = true;
         clearTimeout(this.readyTimer);
+        // The server starts below the id asked for when this page is ahead of
+        // it (its database was restored from a backup): the ids to come may
+        // be ones seen before, and the next reconnect must not ask for too
+        // much again.
+        const from = Number(msg.after_id);
+        if (Number.isInteger(from) && from >= 0 && from < this.lastId) {
+          this.lastId = from;
+          this.seen.clear();
+        }
         const reconnected = this.wasLive || this.dropped;
         this.attempt = 0;
         this.wasLive = true;
