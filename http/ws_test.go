@@ -59,7 +59,7 @@ func TestStreamPanicEndsTheStreamOnly(t *testing.T) {
 	c := dialAndAuth(ctx, t, s)
 	if _, b, err := c.Read(ctx); err != nil {
 		t.Fatalf("no ready message: %v", err)
-	} else if string(b) != `{"type":"ready","user_id":7}` {
+	} else if string(b) != `{"type":"ready","user_id":7,"after_id":0}` {
 		t.Fatalf("first message %s", b)
 	}
 	// A role change makes the stream check its session, which panics.
