@@ -168,12 +168,14 @@ const (
 
 // CheckDecider applies the rules for who may decide a request of employee,
 // who is in the actor's scope: a manager or admin, never on their own request,
-// except an admin with no other active admin.
-func CheckDecider(a Actor, employeeID int64, otherActiveAdmins int) error {
+// except an admin with no other active admin above or beside them, given as
+// adminsAboveOrBeside (the active admins other than the actor who do not
+// report to them, directly or not): nobody else could decide it.
+func CheckDecider(a Actor, employeeID int64, adminsAboveOrBeside int) error {
 	if err := RequireManagerAccess(a); err != nil {
 		return err
 	}
-	if a.ID == employeeID && !(a.IsAdmin() && otherActiveAdmins == 0) {
+	if a.ID == employeeID && !(a.IsAdmin() && adminsAboveOrBeside == 0) {
 		return Errorf(KindForbidden, "own_request", "nobody may decide their own leave request; their manager or an admin does")
 	}
 	return nil

@@ -265,12 +265,12 @@ func TestChecksLowBalanceAtOnce(t *testing.T) {
 
 func TestCheckDecider(t *testing.T) {
 	tests := []struct {
-		name              string
-		actor             attendance.Actor
-		employeeID        int64
-		otherActiveAdmins int
-		wantKind          attendance.Kind
-		wantCode          string
+		name                string
+		actor               attendance.Actor
+		employeeID          int64
+		adminsAboveOrBeside int
+		wantKind            attendance.Kind
+		wantCode            string
 	}{
 		{"employee decides someone's", attendance.Actor{ID: 10, Role: attendance.RoleEmployee}, 11, 1, attendance.KindForbidden, "forbidden"},
 		{"employee decides their own", attendance.Actor{ID: 10, Role: attendance.RoleEmployee}, 10, 0, attendance.KindForbidden, ""},
@@ -278,12 +278,12 @@ func TestCheckDecider(t *testing.T) {
 		{"manager decides their own", attendance.Actor{ID: 2, Role: attendance.RoleManager}, 2, 1, attendance.KindForbidden, "own_request"},
 		{"manager decides their own with no admin at all", attendance.Actor{ID: 2, Role: attendance.RoleManager}, 2, 0, attendance.KindForbidden, "own_request"},
 		{"admin decides someone's", attendance.Actor{ID: 1, Role: attendance.RoleAdmin}, 10, 0, "", ""},
-		{"admin decides their own beside another admin", attendance.Actor{ID: 1, Role: attendance.RoleAdmin}, 1, 1, attendance.KindForbidden, "own_request"},
-		{"sole admin decides their own", attendance.Actor{ID: 1, Role: attendance.RoleAdmin}, 1, 0, "", ""},
+		{"admin decides their own with another admin above or beside", attendance.Actor{ID: 1, Role: attendance.RoleAdmin}, 1, 1, attendance.KindForbidden, "own_request"},
+		{"admin decides their own with other admins only below", attendance.Actor{ID: 1, Role: attendance.RoleAdmin}, 1, 0, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			checkErr(t, attendance.CheckDecider(tt.actor, tt.employeeID, tt.otherActiveAdmins), tt.wantKind, tt.wantCode)
+			checkErr(t, attendance.CheckDecider(tt.actor, tt.employeeID, tt.adminsAboveOrBeside), tt.wantKind, tt.wantCode)
 		})
 	}
 }

@@ -127,7 +127,7 @@ func (s *Server) leaveRoutes() {
 	register(s, secured(huma.Operation{
 		OperationID: "decide-leave", Method: http.MethodPost, Path: "/api/leaves/{id}/action/", Tags: tags,
 		Summary: "Approve or reject a request",
-		Description: "Manager access in scope, not one's own request (403 `own_request`; an admin with no other active admin may). " +
+		Description: "Manager access in scope, not one's own request (403 `own_request`; an admin with no other active admin above or beside them may). " +
 			"409 `not_pending` when already decided; approving annual leave that would overdraw the balance is 422 `insufficient_balance`.",
 		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusConflict},
 	}, accessManager), func(ctx context.Context, in *leaveActionInput) (*leaveOutput, error) {

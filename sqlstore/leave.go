@@ -142,7 +142,7 @@ func (db *DB) DecideLeave(ctx context.Context, a attendance.Actor, id int64, act
 		}
 		others := 0
 		if emp.ID == a.ID {
-			if others, err = db.otherActiveAdmins(ctx, tx, a.ID); err != nil {
+			if others, err = db.adminsAboveOrBeside(ctx, tx, a.ID); err != nil {
 				return err
 			}
 		}

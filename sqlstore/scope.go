@@ -102,6 +102,14 @@ func (db *DB) otherActiveAdmins(ctx context.Context, q queryer, id int64) (int, 
 	return n, db.internal("count admins", err)
 }
 
+// adminsAboveOrBeside counts the active admins other than id who do not
+// report to id, directly or not.
+func (db *DB) adminsAboveOrBeside(ctx context.Context, q queryer, id int64) (int, error) {
+	var n int
+	err := q.queryRow(ctx, `SELECT COUNT(*) FROM employees WHERE role = 'admin' AND active AND id NOT IN (`+descendantsQuery+`)`, id).Scan(&n)
+	return n, db.internal("count admins", err)
+}
+
 // managersOf returns who hears about an employee (see attendance.NotifyManagers)
 // and the employee's whole chain.
 func (db *DB) managersOf(ctx context.Context, q queryer, id int64) (recipients []int64, chain attendance.Chain, err error) {

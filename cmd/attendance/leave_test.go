@@ -334,15 +334,26 @@ func TestLeaveDecide(t *testing.T) {
 		}
 	})
 
+	// admin2 reports to admin (manager_id defaults to the creator).
 	admin2 := admin.NewUser("admin2", staff("UTC", "08:00", 0, "2026-01-01", "role", "admin"))
-	t.Run("an admin beside another admin does not", func(t *testing.T) {
+	t.Run("an admin with an admin above does not", func(t *testing.T) {
 		r := admin2.requestLeave("annual", "2026-06-23", "2026-06-23")
 		admin2.decide(r.ID, "approve", "").WantProblem(403, "own_request")
 		admin2.decide(r.ID, "reject", "").WantProblem(403, "own_request")
 		admin.approve(r.ID)
-		r = admin.requestLeave("annual", "2026-06-24", "2026-06-24")
+	})
+	t.Run("an admin with other admins only below decides their own", func(t *testing.T) {
+		r := admin.requestLeave("annual", "2026-06-24", "2026-06-24")
+		admin.approve(r.ID)
+	})
+	admin3 := admin.NewUser("admin3", staff("UTC", "08:00", 0, "2026-01-01", "role", "admin", "manager_id", nil))
+	t.Run("an admin beside another admin does not", func(t *testing.T) {
+		r := admin.requestLeave("annual", "2026-06-25", "2026-06-25")
 		admin.decide(r.ID, "approve", "").WantProblem(403, "own_request")
-		admin2.approve(r.ID)
+		admin3.approve(r.ID)
+		r = admin3.requestLeave("annual", "2026-06-26", "2026-06-26")
+		admin3.decide(r.ID, "reject", "").WantProblem(403, "own_request")
+		admin2.approve(r.ID) // an admin decides for anyone but themselves
 	})
 
 	mgr := admin.NewUser("mgr", staff("UTC", "08:00", 0, "2026-01-01", "role", "manager"))
