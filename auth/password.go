@@ -28,7 +28,7 @@ type Params struct {
 // DefaultParams are OWASP's minimum for argon2id: 19 MiB, two passes, one lane.
 var DefaultParams = &Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
-// Hasher hashes passwords with argon2id, at most Limit at a time, so that a
+// Hasher hashes passwords with argon2id, a few at a time (NewHasher), so that a
 // storm of logins queues for the hash instead of taking every core from the
 // other requests.
 type Hasher struct {

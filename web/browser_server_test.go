@@ -13,109 +13,28 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/openattendance/attendance/internal/testenv"
 )
 
-// server is one attendance process. It can be stopped and started again on
-// the same address and data directory.
+// server is the service under test, on a fresh data directory.
 type server struct {
-	bin, dataDir  string
-	addr          string
+	*testenv.Server
 	adminPassword string
-	timezone      string
-	log           *testenv.Output
-
-	cmd  *exec.Cmd
-	done chan struct{}
 }
-
-// URL is the server's base URL, without a trailing slash.
-func (s *server) URL() string { return "http://" + s.addr }
 
 // mustStartServer starts the binary on a free port with a fresh data
 // directory and stops it when the test ends.
 func mustStartServer(t testing.TB, bin, timezone string) *server {
 	t.Helper()
-	s := &server{
-		bin:           bin,
-		dataDir:       t.TempDir(),
-		addr:          testenv.FreeAddr(t),
-		adminPassword: "admin-secret-1",
-		timezone:      timezone,
-		log:           &testenv.Output{},
-	}
-	s.Start(t)
-	t.Cleanup(func() {
-		s.Stop(t)
-		if t.Failed() {
-			t.Logf("server log:\n%s", s.log.String())
-		}
-	})
-	return s
-}
-
-// Start runs the process and waits until /readyz answers 200.
-func (s *server) Start(t testing.TB) {
-	t.Helper()
-	cmd := exec.Command(s.bin, "serve",
-		"--addr", s.addr,
-		"--data-dir", s.dataDir,
-		"--admin-password", s.adminPassword,
-		"--timezone", s.timezone,
-	)
-	cmd.Stdout = s.log
-	cmd.Stderr = s.log
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start server: %v", err)
-	}
-	s.cmd = cmd
-	s.done = make(chan struct{})
-	go func(done chan struct{}) {
-		_ = cmd.Wait()
-		close(done)
-	}(s.done)
-
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		select {
-		case <-s.done:
-			t.Fatalf("server exited before it was ready:\n%s", s.log.String())
-		default:
-		}
-		res, err := http.Get(s.URL() + "/readyz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server not ready after 20 s (last error %v):\n%s", err, s.log.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-// Stop sends SIGTERM and waits for the process to end; after 10 s it kills it.
-func (s *server) Stop(t testing.TB) {
-	if s.cmd == nil {
-		return
-	}
-	cmd, done := s.cmd, s.done
-	s.cmd = nil
-	_ = cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Errorf("server did not exit within 10 s of SIGTERM; killing it")
-		_ = cmd.Process.Kill()
-		<-done
+	const adminPassword = "admin-secret-1"
+	return &server{
+		Server: testenv.StartServer(t, bin,
+			"--data-dir", t.TempDir(), "--admin-password", adminPassword, "--timezone", timezone),
+		adminPassword: adminPassword,
 	}
 }
 

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"net/http"
 	"os/exec"
 	"regexp"
 	"strconv"
@@ -28,32 +27,8 @@ func TestScenarios(t *testing.T) {
 		"--admin-password", adminPassword, "--log-level", "error").CombinedOutput(); err != nil {
 		t.Fatalf("demo: %v\n%s", err, out)
 	}
-	addr := testenv.FreeAddr(t)
-	log := &testenv.Output{}
-	server := exec.Command(bin, "serve", "--addr", addr, "--data-dir", dir, "--log-level", "error")
-	server.Stdout, server.Stderr = log, log
-	if err := server.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = server.Process.Kill()
-		_ = server.Wait()
-		if t.Failed() {
-			t.Logf("server log:\n%s", log)
-		}
-	})
-	url := "http://" + addr
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if res, err := http.Get(url + "/readyz"); err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the server did not become ready in 20 s")
-		}
-	}
+	server := testenv.StartServer(t, bin, "--data-dir", dir, "--log-level", "error")
+	url := server.URL()
 
 	memory := regexp.MustCompile(`server peak resident memory: ([0-9.]+) MB`)
 	for _, tc := range []struct {
@@ -82,7 +57,7 @@ func TestScenarios(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, problems bytes.Buffer
-			args := append([]string{"-url", url, "-admin-password", adminPassword, "-pid", strconv.Itoa(server.Process.Pid)}, tc.args...)
+			args := append([]string{"-url", url, "-admin-password", adminPassword, "-pid", strconv.Itoa(server.PID())}, tc.args...)
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
 			if err := run(ctx, args, &out, &problems); err != nil {
