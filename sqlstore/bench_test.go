@@ -6,8 +6,10 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -132,6 +134,55 @@ func BenchmarkRecordEvent(b *testing.B) {
 			e.next = attendance.Entry
 		}
 	}
+}
+
+// BenchmarkRecordEventParallel clocks employees in and out from 16
+// goroutines per CPU at once, each with employees of its own: the concurrent
+// clock-ins that share commits on SQLite.
+func BenchmarkRecordEventParallel(b *testing.B) {
+	db, _ := benchStore(b)
+	ctx := context.Background()
+	type emp struct {
+		a    attendance.Actor
+		next attendance.EventType
+	}
+	var emps []*emp
+	for id := int64(200); id < 328; id++ {
+		a := attendance.Actor{ID: id, Role: attendance.RoleEmployee}
+		next := attendance.Entry
+		if list, _, err := db.ListEvents(ctx, a, attendance.EventFilter{Page: attendance.Page{Limit: 1}}); err == nil && len(list) > 0 && list[0].Type == attendance.Entry && !list[0].Voided {
+			next = attendance.Exit
+		}
+		emps = append(emps, &emp{a, next})
+	}
+	const perCPU = 16
+	stride := perCPU * runtime.GOMAXPROCS(0)
+	if stride > len(emps) {
+		b.Skipf("%d goroutines need more than %d employees", stride, len(emps))
+	}
+	var goroutines atomic.Int64
+	b.SetParallelism(perCPU)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		// Each goroutine owns every stride-th employee from its own number on.
+		first := int(goroutines.Add(1) - 1)
+		i := first
+		for pb.Next() {
+			e := emps[i]
+			if i += stride; i >= len(emps) {
+				i = first
+			}
+			if _, err := db.RecordEvent(ctx, e.a, attendance.RecordEvent{Type: e.next}); err != nil {
+				b.Error(err)
+				return
+			}
+			if e.next == attendance.Entry {
+				e.next = attendance.Exit
+			} else {
+				e.next = attendance.Entry
+			}
+		}
+	})
 }
 
 // BenchmarkSessionActor looks up a live session: the database part of every
