@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"strings"
 
 	"github.com/openattendance/attendance"
 )
@@ -136,12 +135,3 @@ func (w *BulkWriter) Leave(ctx context.Context, r *attendance.LeaveRequest) erro
 		string(r.Status), r.Reason, r.DecidedBy, decided, r.DecisionComment, w.db.t(r.CreatedAt)).Scan(&r.ID)
 	return w.db.internal("bulk leave", err)
 }
-
-// rows returns n groups of k placeholders: (?, ?), (?, ?), …
-func rows(n, k int) string {
-	one := "(" + placeholders(k) + ")"
-	return strings.TrimSuffix(strings.Repeat(one+", ", n), ", ")
-}
-
-// placeholders returns k placeholders: ?, ?, …
-func placeholders(k int) string { return strings.TrimSuffix(strings.Repeat("?, ", k), ", ") }

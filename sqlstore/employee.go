@@ -13,8 +13,6 @@ const employeeCols = `e.id, e.username, e.email, e.first_name, e.last_name, e.ro
 	e.department, e.timezone, e.work_start, e.work_end, e.work_days, e.late_grace_minutes,
 	e.annual_leave_days, e.hired_on, e.active, e.deactivated_on, e.created_at, e.updated_at`
 
-type scanner interface{ Scan(dest ...any) error }
-
 func scanEmployee(s scanner, extra ...any) (*attendance.Employee, error) {
 	var e attendance.Employee
 	dest := []any{&e.ID, &e.Username, &e.Email, &e.FirstName, &e.LastName, &e.Role, &e.ManagerID,
@@ -96,10 +94,6 @@ func (db *DB) ListEmployees(ctx context.Context, a attendance.Actor, f attendanc
 		out = append(out, e)
 	}
 	return out, count, db.internal("list employees", rows.Err())
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // CreateEmployee creates an employee. A manager's new report reports to them
@@ -328,13 +322,6 @@ func (db *DB) DeactivateEmployee(ctx context.Context, a attendance.Actor, id int
 	active := false
 	_, err := db.UpdateEmployee(ctx, a, id, attendance.EmployeeFields{Active: &active})
 	return err
-}
-
-func datePtr(d *attendance.Date) any {
-	if d == nil {
-		return nil
-	}
-	return d.String()
 }
 
 // orNotFound returns err, or a not-found error when err is nil (the object

@@ -460,18 +460,6 @@ func (db *DB) DeleteHoliday(ctx context.Context, a attendance.Actor, id int64) e
 	})
 }
 
-// lockEveryone locks every employee's row, in id order, before a change of the
-// holiday list: an event being recorded holds its employee's row from before
-// it reads the holidays to its commit, so it either commits before the change
-// (and is judged again by it) or reads the changed list.
-func (db *DB) lockEveryone(ctx context.Context, tx *Tx) error {
-	if db.d.ForUpdate == "" {
-		return nil
-	}
-	_, err := tx.exec(ctx, `SELECT id FROM employees ORDER BY id`+db.d.ForUpdate)
-	return db.internal("lock employees", err)
-}
-
 // reevaluateDate decides the lateness of everyone's entries on date d again,
 // after the holiday list changed.
 func (db *DB) reevaluateDate(ctx context.Context, tx *Tx, d attendance.Date) error {
