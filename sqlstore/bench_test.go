@@ -54,7 +54,7 @@ func benchStore(b *testing.B) (*sqlstore.DB, attendance.Date) {
 		}
 		now := time.Now()
 		demoDB.today = attendance.DateOf(now.UTC())
-		demoDB.err = db.Bulk(ctx, func(w *sqlstore.BulkWriter) error {
+		demoDB.err = sqlstore.NewBulkLoader(db).Load(ctx, func(w *sqlstore.BulkWriter) error {
 			_, err := demo.Generate(ctx, w, "x", demo.Options{Employees: 1000, Days: 365, Seed: 1, Today: demoDB.today, Now: now}, nil)
 			return err
 		})
@@ -77,12 +77,13 @@ func benchStore(b *testing.B) (*sqlstore.DB, attendance.Date) {
 
 func benchmarkOverview(b *testing.B, days int) {
 	db, today := benchStore(b)
+	att := sqlstore.NewAttendanceService(db)
 	admin := attendance.Actor{ID: 1, Role: attendance.RoleAdmin}
 	from, to := today.AddDays(-days), today.AddDays(-1)
 	ctx := context.Background()
 	b.ResetTimer()
 	for b.Loop() {
-		ov, err := db.Overview(ctx, admin, attendance.OverviewFilter{From: &from, To: &to})
+		ov, err := att.Overview(ctx, admin, attendance.OverviewFilter{From: &from, To: &to})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -105,6 +106,7 @@ func BenchmarkOverviewYear(b *testing.B) { benchmarkOverview(b, 365) }
 // transaction per event: the store's share of the clock endpoint.
 func BenchmarkRecordEvent(b *testing.B) {
 	db, _ := benchStore(b)
+	att := sqlstore.NewAttendanceService(db)
 	ctx := context.Background()
 	// Employees 100..199, each starting with whatever their last event calls for.
 	type emp struct {
@@ -115,7 +117,7 @@ func BenchmarkRecordEvent(b *testing.B) {
 	for id := int64(100); id < 200; id++ {
 		a := attendance.Actor{ID: id, Role: attendance.RoleEmployee}
 		next := attendance.Entry
-		if list, _, err := db.ListEvents(ctx, a, attendance.EventFilter{Page: attendance.Page{Limit: 1}}); err == nil && len(list) > 0 && list[0].Type == attendance.Entry && !list[0].Voided {
+		if list, _, err := att.ListEvents(ctx, a, attendance.EventFilter{Page: attendance.Page{Limit: 1}}); err == nil && len(list) > 0 && list[0].Type == attendance.Entry && !list[0].Voided {
 			next = attendance.Exit
 		}
 		emps = append(emps, &emp{a, next})
@@ -125,7 +127,7 @@ func BenchmarkRecordEvent(b *testing.B) {
 	for b.Loop() {
 		e := emps[i%len(emps)]
 		i++
-		if _, err := db.RecordEvent(ctx, e.a, attendance.RecordEvent{Type: e.next}); err != nil {
+		if _, err := att.RecordEvent(ctx, e.a, attendance.RecordEvent{Type: e.next}); err != nil {
 			b.Fatal(err)
 		}
 		if e.next == attendance.Entry {
@@ -141,6 +143,7 @@ func BenchmarkRecordEvent(b *testing.B) {
 // clock-ins that share commits on SQLite.
 func BenchmarkRecordEventParallel(b *testing.B) {
 	db, _ := benchStore(b)
+	att := sqlstore.NewAttendanceService(db)
 	ctx := context.Background()
 	type emp struct {
 		a    attendance.Actor
@@ -150,7 +153,7 @@ func BenchmarkRecordEventParallel(b *testing.B) {
 	for id := int64(200); id < 328; id++ {
 		a := attendance.Actor{ID: id, Role: attendance.RoleEmployee}
 		next := attendance.Entry
-		if list, _, err := db.ListEvents(ctx, a, attendance.EventFilter{Page: attendance.Page{Limit: 1}}); err == nil && len(list) > 0 && list[0].Type == attendance.Entry && !list[0].Voided {
+		if list, _, err := att.ListEvents(ctx, a, attendance.EventFilter{Page: attendance.Page{Limit: 1}}); err == nil && len(list) > 0 && list[0].Type == attendance.Entry && !list[0].Voided {
 			next = attendance.Exit
 		}
 		emps = append(emps, &emp{a, next})
@@ -172,7 +175,7 @@ func BenchmarkRecordEventParallel(b *testing.B) {
 			if i += stride; i >= len(emps) {
 				i = first
 			}
-			if _, err := db.RecordEvent(ctx, e.a, attendance.RecordEvent{Type: e.next}); err != nil {
+			if _, err := att.RecordEvent(ctx, e.a, attendance.RecordEvent{Type: e.next}); err != nil {
 				b.Error(err)
 				return
 			}
@@ -189,20 +192,21 @@ func BenchmarkRecordEventParallel(b *testing.B) {
 // request's authentication.
 func BenchmarkSessionActor(b *testing.B) {
 	db, _ := benchStore(b)
+	store := sqlstore.NewAuthStore(db)
 	ctx := context.Background()
 	now := time.Now()
 	sid := "bench" + strconv.FormatInt(now.UnixNano(), 10)
-	creds, err := db.FindCredentialsByID(ctx, 1)
+	creds, err := store.FindCredentialsByID(ctx, 1)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := db.CreateSession(ctx, &attendance.Session{ID: sid, EmployeeID: 1, RefreshID: "r", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}, creds.PasswordHash); err != nil {
+	if err := store.CreateSession(ctx, &attendance.Session{ID: sid, EmployeeID: 1, RefreshID: "r", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}, creds.PasswordHash); err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if _, err := db.SessionActor(ctx, sid, now); err != nil {
+			if _, err := store.SessionActor(ctx, sid, now); err != nil {
 				b.Error(err)
 				return
 			}

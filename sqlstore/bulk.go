@@ -7,10 +7,17 @@ import (
 	"github.com/openattendance/attendance"
 )
 
-// Bulk runs fn with a writer that stores generated rows as they are, in one
-// transaction, without the per-request rules: for loading a demo company,
-// whose generator obeys the rules itself. Never for user input.
-func (db *DB) Bulk(ctx context.Context, fn func(w *BulkWriter) error) error {
+// BulkLoader stores generated rows as they are, in one transaction, without
+// the per-request rules: for loading a demo company, whose generator obeys the
+// rules itself. Never for user input.
+type BulkLoader struct{ db *DB }
+
+// NewBulkLoader returns the bulk loader of db.
+func NewBulkLoader(db *DB) *BulkLoader { return &BulkLoader{db: db} }
+
+// Load runs fn with a writer whose rows commit together when fn returns nil.
+func (l *BulkLoader) Load(ctx context.Context, fn func(w *BulkWriter) error) error {
+	db := l.db
 	// Its own transaction: a savepoint around a load this size would only cost.
 	return db.inOwnTx(ctx, func(tx *Tx) error {
 		w := &BulkWriter{db: db, tx: tx}

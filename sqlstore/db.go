@@ -44,7 +44,10 @@ type Emitter interface {
 	Committed(ctx context.Context, msgs []attendance.Message)
 }
 
-// DB is the store. It implements the domain's service interfaces.
+// DB is the store's shared executor: the pools, the dialect, the company
+// policy, the clock and where live messages go. The services of the domain's
+// nouns (NewEmployeeService, NewAttendanceService, …) all run on one DB, and
+// share its helpers (scope, holidays, notifications, idempotency).
 type DB struct {
 	write *sql.DB // the connection(s) that write; on SQLite exactly one
 	read  *sql.DB // the connections that only read; may be the same as write
@@ -53,8 +56,6 @@ type DB struct {
 
 	// Now is the clock; tests set it to fixed instants.
 	Now func() time.Time
-	// Hasher hashes new passwords.
-	Hasher attendance.PasswordHasher
 	// Emitter receives live messages; nil drops them.
 	Emitter Emitter
 	// Logger logs what operators need to know.
@@ -66,15 +67,6 @@ type DB struct {
 	reads   *stmtCache
 	batch   *batcher // group commit, on a single-writer database
 }
-
-var (
-	_ attendance.EmployeeService     = (*DB)(nil)
-	_ attendance.AuthStore           = (*DB)(nil)
-	_ attendance.AttendanceService   = (*DB)(nil)
-	_ attendance.LeaveService        = (*DB)(nil)
-	_ attendance.HolidayService      = (*DB)(nil)
-	_ attendance.NotificationService = (*DB)(nil)
-)
 
 // New returns a store on the given pools. write must serialise writers the way
 // the engine needs (SQLite: one connection, immediate transactions); read may be

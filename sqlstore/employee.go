@@ -9,6 +9,22 @@ import (
 	"github.com/openattendance/attendance"
 )
 
+// EmployeeService keeps the employees: who they are, their roles, who they
+// report to and their schedules (attendance.EmployeeService). New passwords
+// are hashed with its hasher before the transaction that stores them.
+type EmployeeService struct {
+	db     *DB
+	hasher attendance.PasswordHasher
+}
+
+var _ attendance.EmployeeService = (*EmployeeService)(nil)
+
+// NewEmployeeService returns the employee service of db, hashing new
+// passwords with hasher.
+func NewEmployeeService(db *DB, hasher attendance.PasswordHasher) *EmployeeService {
+	return &EmployeeService{db: db, hasher: hasher}
+}
+
 const employeeCols = `e.id, e.username, e.email, e.first_name, e.last_name, e.role, e.manager_id,
 	e.department, e.timezone, e.work_start, e.work_end, e.work_days, e.late_grace_minutes,
 	e.annual_leave_days, e.hired_on, e.active, e.deactivated_on, e.created_at, e.updated_at`
@@ -39,7 +55,13 @@ func (db *DB) employee(ctx context.Context, q queryer, id int64, lock bool) (*at
 }
 
 // FindEmployee returns an employee the actor may see.
-func (db *DB) FindEmployee(ctx context.Context, a attendance.Actor, id int64) (*attendance.Employee, error) {
+func (s *EmployeeService) FindEmployee(ctx context.Context, a attendance.Actor, id int64) (*attendance.Employee, error) {
+	return s.db.findEmployee(ctx, a, id)
+}
+
+// findEmployee returns an employee the actor may see: themselves, or someone
+// in scope with manager access.
+func (db *DB) findEmployee(ctx context.Context, a attendance.Actor, id int64) (*attendance.Employee, error) {
 	if a.ID != id && !a.HasManagerAccess() {
 		return nil, attendance.ErrNotFound("employee")
 	}
@@ -54,7 +76,7 @@ func (db *DB) FindEmployee(ctx context.Context, a attendance.Actor, id int64) (*
 }
 
 // ListEmployees lists the employees in the actor's scope.
-func (db *DB) ListEmployees(ctx context.Context, a attendance.Actor, f attendance.EmployeeFilter) ([]*attendance.Employee, int, error) {
+func (s *EmployeeService) ListEmployees(ctx context.Context, a attendance.Actor, f attendance.EmployeeFilter) ([]*attendance.Employee, int, error) {
 	if err := attendance.RequireManagerAccess(a); err != nil {
 		return nil, 0, err
 	}
@@ -75,30 +97,30 @@ func (db *DB) ListEmployees(ctx context.Context, a attendance.Actor, f attendanc
 			OR lower(e.first_name || ' ' || e.last_name) LIKE ? ESCAPE '\')`, like, like, like)
 	}
 	var count int
-	if err := db.reader().queryRow(ctx, `SELECT COUNT(*) FROM employees e WHERE `+w.String(), w.args...).Scan(&count); err != nil {
-		return nil, 0, db.internal("count employees", err)
+	if err := s.db.reader().queryRow(ctx, `SELECT COUNT(*) FROM employees e WHERE `+w.String(), w.args...).Scan(&count); err != nil {
+		return nil, 0, s.db.internal("count employees", err)
 	}
 	limit, offset := pageArgs(f.Page)
-	rows, err := db.reader().query(ctx, `SELECT `+employeeCols+` FROM employees e WHERE `+w.String()+` ORDER BY e.id LIMIT ? OFFSET ?`,
+	rows, err := s.db.reader().query(ctx, `SELECT `+employeeCols+` FROM employees e WHERE `+w.String()+` ORDER BY e.id LIMIT ? OFFSET ?`,
 		append(w.args, limit, offset)...)
 	if err != nil {
-		return nil, 0, db.internal("list employees", err)
+		return nil, 0, s.db.internal("list employees", err)
 	}
 	defer rows.Close()
 	out := []*attendance.Employee{}
 	for rows.Next() {
 		e, err := scanEmployee(rows)
 		if err != nil {
-			return nil, 0, db.internal("list employees", err)
+			return nil, 0, s.db.internal("list employees", err)
 		}
 		out = append(out, e)
 	}
-	return out, count, db.internal("list employees", rows.Err())
+	return out, count, s.db.internal("list employees", rows.Err())
 }
 
 // CreateEmployee creates an employee. A manager's new report reports to them
 // unless another manager in their scope is named.
-func (db *DB) CreateEmployee(ctx context.Context, a attendance.Actor, f attendance.EmployeeFields) (*attendance.Employee, error) {
+func (s *EmployeeService) CreateEmployee(ctx context.Context, a attendance.Actor, f attendance.EmployeeFields) (*attendance.Employee, error) {
 	if err := attendance.RequireManagerAccess(a); err != nil {
 		return nil, err
 	}
@@ -115,20 +137,20 @@ func (db *DB) CreateEmployee(ctx context.Context, a attendance.Actor, f attendan
 		return nil, attendance.EmployeeChange{Actor: a, Fields: f}.Check()
 	}
 	// Hash before the transaction: it is slow on purpose, and the writer must not wait for it.
-	hash, err := db.Hasher.Hash(ctx, *f.Password)
+	hash, err := s.hasher.Hash(ctx, *f.Password)
 	if err != nil {
 		return nil, err
 	}
 	var e *attendance.Employee
-	err = db.inTx(ctx, func(tx *Tx) error {
+	err = s.db.inTx(ctx, func(tx *Tx) error {
 		change := attendance.EmployeeChange{Actor: a, Fields: f}
-		if err := db.managerFacts(ctx, tx, &change, 0); err != nil {
+		if err := s.db.managerFacts(ctx, tx, &change, 0); err != nil {
 			return err
 		}
 		if err := change.Check(); err != nil {
 			return err
 		}
-		e = attendance.NewEmployee(db.cfg.CompanyTimezone, db.now())
+		e = attendance.NewEmployee(s.db.cfg.CompanyTimezone, s.db.now())
 		f.Apply(e)
 		id, err := tx.insertID(ctx, `INSERT INTO employees (username, username_key, password_hash, email, first_name, last_name,
 			role, manager_id, department, timezone, work_start, work_end, work_days, late_grace_minutes,
@@ -136,9 +158,9 @@ func (db *DB) CreateEmployee(ctx context.Context, a attendance.Actor, f attendan
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.Username, attendance.NormalizeUsername(e.Username), hash, e.Email, e.FirstName, e.LastName,
 			string(e.Role), e.ManagerID, e.Department, e.Timezone, int(e.WorkStart), int(e.WorkEnd), int(e.WorkDays),
-			e.LateGraceMinutes, e.AnnualLeaveDays, e.HiredOn.String(), e.Active, db.t(e.CreatedAt), db.t(e.UpdatedAt))
+			e.LateGraceMinutes, e.AnnualLeaveDays, e.HiredOn.String(), e.Active, s.db.t(e.CreatedAt), s.db.t(e.UpdatedAt))
 		if err != nil {
-			return db.uniqueUsername(err)
+			return s.db.uniqueUsername(err)
 		}
 		e.ID = id
 		return nil
@@ -185,7 +207,7 @@ func (db *DB) uniqueUsername(err error) error {
 }
 
 // UpdateEmployee changes the given fields of an employee in the actor's scope.
-func (db *DB) UpdateEmployee(ctx context.Context, a attendance.Actor, id int64, f attendance.EmployeeFields) (*attendance.Employee, error) {
+func (s *EmployeeService) UpdateEmployee(ctx context.Context, a attendance.Actor, id int64, f attendance.EmployeeFields) (*attendance.Employee, error) {
 	if err := attendance.RequireManagerAccess(a); err != nil {
 		return nil, err
 	}
@@ -196,7 +218,7 @@ func (db *DB) UpdateEmployee(ctx context.Context, a attendance.Actor, id int64, 
 	if f.Password != nil && id != a.ID {
 		// A reset: check the password against the target's username, then hash
 		// it before the transaction, since hashing is slow on purpose.
-		target, err := db.FindEmployee(ctx, a, id)
+		target, err := s.db.findEmployee(ctx, a, id)
 		if err != nil {
 			return nil, err
 		}
@@ -207,26 +229,26 @@ func (db *DB) UpdateEmployee(ctx context.Context, a attendance.Actor, id int64, 
 		if msg := attendance.ValidatePassword(*f.Password, username); msg != "" {
 			return nil, attendance.InvalidField("body.password", "%s", msg)
 		}
-		if hash, err = db.Hasher.Hash(ctx, *f.Password); err != nil {
+		if hash, err = s.hasher.Hash(ctx, *f.Password); err != nil {
 			return nil, err
 		}
 	}
 	var e *attendance.Employee
-	err := db.inTx(ctx, func(tx *Tx) error {
+	err := s.db.inTx(ctx, func(tx *Tx) error {
 		if f.ManagerIDSet || f.Role != nil || f.Active != nil {
-			if err := db.lock(ctx, tx, lockOrganisation); err != nil {
+			if err := s.db.lock(ctx, tx, lockOrganisation); err != nil {
 				return err
 			}
 		}
-		before, err := db.employee(ctx, tx, id, true)
+		before, err := s.db.employee(ctx, tx, id, true)
 		if err != nil {
 			return err
 		}
-		if ok, err := db.inScope(ctx, tx, a, id); err != nil || !ok {
+		if ok, err := s.db.inScope(ctx, tx, a, id); err != nil || !ok {
 			return orNotFound(err, "employee")
 		}
 		change := attendance.EmployeeChange{Actor: a, Before: before, Fields: f}
-		if err := db.managerFacts(ctx, tx, &change, id); err != nil {
+		if err := s.db.managerFacts(ctx, tx, &change, id); err != nil {
 			return err
 		}
 		if before.Role == attendance.RoleAdmin && (f.Role != nil || f.Active != nil) {
@@ -234,7 +256,7 @@ func (db *DB) UpdateEmployee(ctx context.Context, a attendance.Actor, id int64, 
 			// holds lockOrganisation (above), so the count cannot change under
 			// us, and no admin row needs locking (which, out of order with the
 			// target's, would deadlock).
-			if change.OtherActiveAdmins, err = db.otherActiveAdmins(ctx, tx, id); err != nil {
+			if change.OtherActiveAdmins, err = s.db.otherActiveAdmins(ctx, tx, id); err != nil {
 				return err
 			}
 		}
@@ -243,7 +265,7 @@ func (db *DB) UpdateEmployee(ctx context.Context, a attendance.Actor, id int64, 
 		}
 		after := *before
 		f.Apply(&after)
-		now := db.now()
+		now := s.db.now()
 		after.UpdatedAt = now
 		switch {
 		case before.Active && !after.Active:
@@ -259,17 +281,17 @@ func (db *DB) UpdateEmployee(ctx context.Context, a attendance.Actor, id int64, 
 			after.Username, attendance.NormalizeUsername(after.Username), after.Email, after.FirstName, after.LastName,
 			string(after.Role), after.ManagerID, after.Department, after.Timezone, int(after.WorkStart), int(after.WorkEnd),
 			int(after.WorkDays), after.LateGraceMinutes, after.AnnualLeaveDays, after.HiredOn.String(), after.Active,
-			datePtr(after.DeactivatedOn), db.t(now), id)
+			datePtr(after.DeactivatedOn), s.db.t(now), id)
 		if err != nil {
-			return db.uniqueUsername(err)
+			return s.db.uniqueUsername(err)
 		}
 		if hash != "" {
 			if _, err := tx.exec(ctx, `UPDATE employees SET password_hash = ? WHERE id = ?`, hash, id); err != nil {
-				return db.internal("set password", err)
+				return s.db.internal("set password", err)
 			}
 		}
 		if hash != "" || !after.Active {
-			if err := db.revokeAll(ctx, tx, id, "", now); err != nil {
+			if err := s.db.revokeAll(ctx, tx, id, "", now); err != nil {
 				return err
 			}
 		}
@@ -278,7 +300,7 @@ func (db *DB) UpdateEmployee(ctx context.Context, a attendance.Actor, id int64, 
 				OccurredAt: now, UserID: id})
 		}
 		if after.Timezone != before.Timezone {
-			if err := db.rebuildAllDays(ctx, tx, &after); err != nil {
+			if err := s.db.rebuildAllDays(ctx, tx, &after); err != nil {
 				return err
 			}
 		}
@@ -289,7 +311,7 @@ func (db *DB) UpdateEmployee(ctx context.Context, a attendance.Actor, id int64, 
 }
 
 // UpdateSelf changes the actor's own names and email.
-func (db *DB) UpdateSelf(ctx context.Context, a attendance.Actor, f attendance.EmployeeFields) (*attendance.Employee, error) {
+func (s *EmployeeService) UpdateSelf(ctx context.Context, a attendance.Actor, f attendance.EmployeeFields) (*attendance.Employee, error) {
 	allowed := attendance.EmployeeFields{FirstName: f.FirstName, LastName: f.LastName, Email: f.Email}
 	if f != allowed {
 		return nil, attendance.ErrForbidden("only first_name, last_name and email may be changed here")
@@ -298,17 +320,17 @@ func (db *DB) UpdateSelf(ctx context.Context, a attendance.Actor, f attendance.E
 		return nil, err
 	}
 	var e *attendance.Employee
-	err := db.inTx(ctx, func(tx *Tx) error {
-		before, err := db.employee(ctx, tx, a.ID, true)
+	err := s.db.inTx(ctx, func(tx *Tx) error {
+		before, err := s.db.employee(ctx, tx, a.ID, true)
 		if err != nil {
 			return err
 		}
 		after := *before
 		f.Apply(&after)
-		after.UpdatedAt = db.now()
+		after.UpdatedAt = s.db.now()
 		if _, err := tx.exec(ctx, `UPDATE employees SET first_name = ?, last_name = ?, email = ?, updated_at = ? WHERE id = ?`,
-			after.FirstName, after.LastName, after.Email, db.t(after.UpdatedAt), a.ID); err != nil {
-			return db.internal("update self", err)
+			after.FirstName, after.LastName, after.Email, s.db.t(after.UpdatedAt), a.ID); err != nil {
+			return s.db.internal("update self", err)
 		}
 		e = &after
 		return nil
@@ -318,9 +340,9 @@ func (db *DB) UpdateSelf(ctx context.Context, a attendance.Actor, f attendance.E
 
 // DeactivateEmployee deactivates an employee in scope: login refused, tokens
 // revoked, history kept.
-func (db *DB) DeactivateEmployee(ctx context.Context, a attendance.Actor, id int64) error {
+func (s *EmployeeService) DeactivateEmployee(ctx context.Context, a attendance.Actor, id int64) error {
 	active := false
-	_, err := db.UpdateEmployee(ctx, a, id, attendance.EmployeeFields{Active: &active})
+	_, err := s.UpdateEmployee(ctx, a, id, attendance.EmployeeFields{Active: &active})
 	return err
 }
 
@@ -331,4 +353,59 @@ func orNotFound(err error, what string) error {
 		return err
 	}
 	return attendance.ErrNotFound(what)
+}
+
+// CountEmployees returns how many employees exist, active or not.
+func (s *EmployeeService) CountEmployees(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.reader().queryRow(ctx, `SELECT COUNT(*) FROM employees`).Scan(&n)
+	return n, s.db.internal("count employees", err)
+}
+
+// Bootstrap creates the first admin when the database has no user at all,
+// and reports whether it did. Concurrent replicas create one admin between them.
+func (s *EmployeeService) Bootstrap(ctx context.Context, username, passwordHash string) (bool, error) {
+	created := false
+	err := s.db.inTx(ctx, func(tx *Tx) error {
+		var n int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM employees`).Scan(&n); err != nil {
+			return s.db.internal("bootstrap", err)
+		}
+		if n > 0 {
+			return nil
+		}
+		e := attendance.NewEmployee(s.db.cfg.CompanyTimezone, s.db.now())
+		e.Username, e.Role = username, attendance.RoleAdmin
+		_, err := tx.exec(ctx, `INSERT INTO employees (username, username_key, password_hash, role, timezone, work_start, work_end,
+			work_days, late_grace_minutes, annual_leave_days, hired_on, active, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.Username, attendance.NormalizeUsername(e.Username), passwordHash, string(e.Role), e.Timezone, int(e.WorkStart), int(e.WorkEnd),
+			int(e.WorkDays), e.LateGraceMinutes, e.AnnualLeaveDays, e.HiredOn.String(), true, s.db.t(e.CreatedAt), s.db.t(e.UpdatedAt))
+		if err != nil {
+			return s.db.internal("bootstrap", err)
+		}
+		created = true
+		return nil
+	})
+	if err != nil && s.db.d.IsUniqueViolation(err) {
+		return false, nil // another replica created the admin first
+	}
+	return created, err
+}
+
+func (db *DB) employeeList(ctx context.Context, query string, args ...any) ([]*attendance.Employee, error) {
+	rows, err := db.reader().query(ctx, query, args...)
+	if err != nil {
+		return nil, db.internal("employees", err)
+	}
+	defer rows.Close()
+	var out []*attendance.Employee
+	for rows.Next() {
+		e, err := scanEmployee(rows)
+		if err != nil {
+			return nil, db.internal("employees", err)
+		}
+		out = append(out, e)
+	}
+	return out, db.internal("employees", rows.Err())
 }

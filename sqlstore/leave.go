@@ -7,6 +7,15 @@ import (
 	"github.com/openattendance/attendance"
 )
 
+// LeaveService keeps leave requests, their decisions and the balances they
+// draw on (attendance.LeaveService).
+type LeaveService struct{ db *DB }
+
+var _ attendance.LeaveService = (*LeaveService)(nil)
+
+// NewLeaveService returns the leave service of db.
+func NewLeaveService(db *DB) *LeaveService { return &LeaveService{db: db} }
+
 const leaveCols = `l.id, l.employee_id, l.leave_type, l.start_date, l.end_date, l.half_day, l.days, l.status, l.reason,
 	l.decided_by, l.decided_at, l.decision_comment, l.created_at`
 
@@ -22,12 +31,12 @@ func scanLeave(s scanner, extra ...any) (*attendance.LeaveRequest, error) {
 
 // RequestLeave files a pending request for the actor. Its cost in working days
 // is fixed now; annual leave must fit the remaining balance.
-func (db *DB) RequestLeave(ctx context.Context, a attendance.Actor, in attendance.LeaveInput) (*attendance.LeaveRequest, error) {
+func (s *LeaveService) RequestLeave(ctx context.Context, a attendance.Actor, in attendance.LeaveInput) (*attendance.LeaveRequest, error) {
 	var r *attendance.LeaveRequest
-	err := db.inTx(ctx, func(tx *Tx) error {
+	err := s.db.inTx(ctx, func(tx *Tx) error {
 		var err error
-		r, err = idempotent(ctx, db, tx, a.ID, "leave", in.Idempotency, func() (*attendance.LeaveRequest, error) {
-			return db.requestLeave(ctx, tx, a, in)
+		r, err = idempotent(ctx, s.db, tx, a.ID, "leave", in.Idempotency, func() (*attendance.LeaveRequest, error) {
+			return s.db.requestLeave(ctx, tx, a, in)
 		})
 		return err
 	})
@@ -120,7 +129,7 @@ func (db *DB) balance(ctx context.Context, q queryer, emp *attendance.Employee, 
 // DecideLeave approves or rejects a pending request of someone in the actor's
 // scope. Approval re-reads the balance inside the transaction, with the
 // employee's row locked, so two approvals racing can never overdraw it.
-func (db *DB) DecideLeave(ctx context.Context, a attendance.Actor, id int64, action attendance.LeaveAction, comment string) (*attendance.LeaveRequest, error) {
+func (s *LeaveService) DecideLeave(ctx context.Context, a attendance.Actor, id int64, action attendance.LeaveAction, comment string) (*attendance.LeaveRequest, error) {
 	if err := attendance.RequireManagerAccess(a); err != nil {
 		return nil, err
 	}
@@ -128,21 +137,21 @@ func (db *DB) DecideLeave(ctx context.Context, a attendance.Actor, id int64, act
 		return nil, err
 	}
 	var r *attendance.LeaveRequest
-	err := db.inTx(ctx, func(tx *Tx) error {
+	err := s.db.inTx(ctx, func(tx *Tx) error {
 		var err error
-		if r, err = db.leave(ctx, tx, id); err != nil {
+		if r, err = s.db.leave(ctx, tx, id); err != nil {
 			return err
 		}
-		emp, err := db.employee(ctx, tx, r.EmployeeID, true)
+		emp, err := s.db.employee(ctx, tx, r.EmployeeID, true)
 		if err != nil {
 			return err
 		}
-		if ok, err := db.inScope(ctx, tx, a, emp.ID); err != nil || !ok {
+		if ok, err := s.db.inScope(ctx, tx, a, emp.ID); err != nil || !ok {
 			return orNotFound(err, "leave request")
 		}
 		others := 0
 		if emp.ID == a.ID {
-			if others, err = db.adminsAboveOrBeside(ctx, tx, a.ID); err != nil {
+			if others, err = s.db.adminsAboveOrBeside(ctx, tx, a.ID); err != nil {
 				return err
 			}
 		}
@@ -150,7 +159,7 @@ func (db *DB) DecideLeave(ctx context.Context, a attendance.Actor, id int64, act
 			return err
 		}
 		// Read the status again under the lock: a concurrent decision may have won.
-		if r, err = db.leave(ctx, tx, id); err != nil {
+		if r, err = s.db.leave(ctx, tx, id); err != nil {
 			return err
 		}
 		if r.Status != attendance.LeavePending {
@@ -160,7 +169,7 @@ func (db *DB) DecideLeave(ctx context.Context, a attendance.Actor, id int64, act
 		if action == attendance.Approve {
 			status = attendance.LeaveApproved
 			if r.LeaveType == attendance.LeaveAnnual {
-				b, err := db.balance(ctx, tx, emp, r.StartDate.Year())
+				b, err := s.db.balance(ctx, tx, emp, r.StartDate.Year())
 				if err != nil {
 					return err
 				}
@@ -169,23 +178,23 @@ func (db *DB) DecideLeave(ctx context.Context, a attendance.Actor, id int64, act
 				}
 			}
 		}
-		now := db.now()
+		now := s.db.now()
 		if _, err := tx.exec(ctx, `UPDATE leave_requests SET status = ?, decided_by = ?, decided_at = ?, decision_comment = ? WHERE id = ?`,
-			string(status), a.ID, db.t(now), comment, id); err != nil {
-			return db.internal("decide leave", err)
+			string(status), a.ID, s.db.t(now), comment, id); err != nil {
+			return s.db.internal("decide leave", err)
 		}
 		r.Status, r.DecidedBy, r.DecidedAt, r.DecisionComment = status, &a.ID, &now, comment
 		if status == attendance.LeaveApproved {
-			if err := db.reevaluateRange(ctx, tx, emp, r.StartDate, r.EndDate); err != nil {
+			if err := s.db.reevaluateRange(ctx, tx, emp, r.StartDate, r.EndDate); err != nil {
 				return err
 			}
 		}
-		if _, err := db.notify(ctx, tx, attendance.LeaveDecided(r)); err != nil {
+		if _, err := s.db.notify(ctx, tx, attendance.LeaveDecided(r)); err != nil {
 			return err
 		}
-		db.emitLeave(tx, r)
-		if today := db.companyToday(); r.ChecksLowBalanceAtOnce(today) {
-			return db.checkLowBalance(ctx, tx, emp, today.Year())
+		s.db.emitLeave(tx, r)
+		if today := s.db.companyToday(); r.ChecksLowBalanceAtOnce(today) {
+			return s.db.checkLowBalance(ctx, tx, emp, today.Year())
 		}
 		return nil
 	})
@@ -199,31 +208,6 @@ func (db *DB) leave(ctx context.Context, tx *Tx, id int64) (*attendance.LeaveReq
 		return nil, db.notFound(err, "leave request")
 	}
 	return r, nil
-}
-
-// reevaluateRange decides the lateness of the employee's entries from first to
-// last again, after their approved leave changed.
-func (db *DB) reevaluateRange(ctx context.Context, tx *Tx, emp *attendance.Employee, first, last attendance.Date) error {
-	rows, err := tx.query(ctx, `SELECT date FROM attendance_days WHERE employee_id = ? AND date >= ? AND date <= ?`, emp.ID, first.String(), last.String())
-	if err != nil {
-		return db.internal("reevaluate", err)
-	}
-	var dates []attendance.Date
-	for rows.Next() {
-		var d attendance.Date
-		if err := rows.Scan(dateCol{&d}); err != nil {
-			rows.Close()
-			return db.internal("reevaluate", err)
-		}
-		dates = append(dates, d)
-	}
-	rows.Close()
-	for _, d := range dates {
-		if _, err := db.refreshDay(ctx, tx, emp, d, true); err != nil {
-			return err
-		}
-	}
-	return db.internal("reevaluate", rows.Err())
 }
 
 // checkLowBalance notifies the employee and their manager when the remaining
@@ -258,38 +242,38 @@ func (db *DB) checkLowBalance(ctx context.Context, tx *Tx, emp *attendance.Emplo
 }
 
 // CancelLeave cancels the actor's own request: pending, or approved and not started.
-func (db *DB) CancelLeave(ctx context.Context, a attendance.Actor, id int64) (*attendance.LeaveRequest, error) {
+func (s *LeaveService) CancelLeave(ctx context.Context, a attendance.Actor, id int64) (*attendance.LeaveRequest, error) {
 	var r *attendance.LeaveRequest
-	err := db.inTx(ctx, func(tx *Tx) error {
+	err := s.db.inTx(ctx, func(tx *Tx) error {
 		// The request's row first, then the employee's: the order a decision
 		// takes them in, so that a cancel racing an approval waits, never deadlocks.
 		var err error
-		if r, err = db.leave(ctx, tx, id); err != nil {
+		if r, err = s.db.leave(ctx, tx, id); err != nil {
 			return err
 		}
-		emp, err := db.employee(ctx, tx, a.ID, true)
+		emp, err := s.db.employee(ctx, tx, a.ID, true)
 		if err != nil {
 			return err
 		}
 		if r.EmployeeID != a.ID {
 			// Someone who may see the request (a manager in scope) is told why
 			// not; anyone else learns nothing of it.
-			if ok, err := db.inScope(ctx, tx, a, r.EmployeeID); err != nil || !ok || !a.HasManagerAccess() {
+			if ok, err := s.db.inScope(ctx, tx, a, r.EmployeeID); err != nil || !ok || !a.HasManagerAccess() {
 				return orNotFound(err, "leave request")
 			}
 			return attendance.ErrForbidden("only the requester may cancel a leave request; a manager rejects a pending one instead")
 		}
-		if err := r.CanCancel(emp.Schedule().Today(db.now())); err != nil {
+		if err := r.CanCancel(emp.Schedule().Today(s.db.now())); err != nil {
 			return err
 		}
 		wasApproved := r.Status == attendance.LeaveApproved
 		if _, err := tx.exec(ctx, `UPDATE leave_requests SET status = 'cancelled' WHERE id = ?`, id); err != nil {
-			return db.internal("cancel leave", err)
+			return s.db.internal("cancel leave", err)
 		}
 		r.Status = attendance.LeaveCancelled
-		db.emitLeave(tx, r)
+		s.db.emitLeave(tx, r)
 		if wasApproved {
-			return db.reevaluateRange(ctx, tx, emp, r.StartDate, r.EndDate)
+			return s.db.reevaluateRange(ctx, tx, emp, r.StartDate, r.EndDate)
 		}
 		return nil
 	})
@@ -297,9 +281,9 @@ func (db *DB) CancelLeave(ctx context.Context, a attendance.Actor, id int64) (*a
 }
 
 // ListLeave lists the actor's own requests, newest first.
-func (db *DB) ListLeave(ctx context.Context, a attendance.Actor, f attendance.LeaveFilter) ([]*attendance.LeaveRequest, int, error) {
+func (s *LeaveService) ListLeave(ctx context.Context, a attendance.Actor, f attendance.LeaveFilter) ([]*attendance.LeaveRequest, int, error) {
 	f.EmployeeID, f.Department = &a.ID, nil
-	views, n, err := db.leaveList(ctx, attendance.Actor{ID: a.ID, Role: attendance.RoleEmployee}, f)
+	views, n, err := s.db.leaveList(ctx, attendance.Actor{ID: a.ID, Role: attendance.RoleEmployee}, f)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -311,11 +295,11 @@ func (db *DB) ListLeave(ctx context.Context, a attendance.Actor, f attendance.Le
 }
 
 // LeaveOverview lists the requests of everyone in the actor's scope.
-func (db *DB) LeaveOverview(ctx context.Context, a attendance.Actor, f attendance.LeaveFilter) ([]*attendance.LeaveRequestView, int, error) {
+func (s *LeaveService) LeaveOverview(ctx context.Context, a attendance.Actor, f attendance.LeaveFilter) ([]*attendance.LeaveRequestView, int, error) {
 	if err := attendance.RequireManagerAccess(a); err != nil {
 		return nil, 0, err
 	}
-	return db.leaveList(ctx, a, f)
+	return s.db.leaveList(ctx, a, f)
 }
 
 func (db *DB) leaveList(ctx context.Context, a attendance.Actor, f attendance.LeaveFilter) ([]*attendance.LeaveRequestView, int, error) {
@@ -366,121 +350,19 @@ func (db *DB) leaveList(ctx context.Context, a attendance.Actor, f attendance.Le
 
 // LeaveBalance returns the annual leave balance of the actor or, with manager
 // access, of someone in scope. The year defaults to the current one.
-func (db *DB) LeaveBalance(ctx context.Context, a attendance.Actor, employeeID *int64, year *int) (*attendance.Balance, error) {
+func (s *LeaveService) LeaveBalance(ctx context.Context, a attendance.Actor, employeeID *int64, year *int) (*attendance.Balance, error) {
 	id := a.ID
 	if employeeID != nil {
 		id = *employeeID
 	}
-	emp, err := db.FindEmployee(ctx, a, id)
+	emp, err := s.db.findEmployee(ctx, a, id)
 	if err != nil {
 		return nil, err
 	}
-	y := db.companyToday().Year()
+	y := s.db.companyToday().Year()
 	if year != nil {
 		y = *year
 	}
-	b, err := db.balance(ctx, db.reader(), emp, y)
+	b, err := s.db.balance(ctx, s.db.reader(), emp, y)
 	return &b, err
-}
-
-// ListHolidays lists the company holidays by date, optionally of one year.
-func (db *DB) ListHolidays(ctx context.Context, a attendance.Actor, year *int, p attendance.Page) ([]*attendance.Holiday, int, error) {
-	var w where
-	if year != nil {
-		first, last := attendance.YearBounds(*year)
-		w.add("date >= ? AND date <= ?", first.String(), last.String())
-	}
-	var count int
-	if err := db.reader().queryRow(ctx, `SELECT COUNT(*) FROM holidays WHERE `+w.String(), w.args...).Scan(&count); err != nil {
-		return nil, 0, db.internal("count holidays", err)
-	}
-	limit, offset := pageArgs(p)
-	rows, err := db.reader().query(ctx, `SELECT id, date, name FROM holidays WHERE `+w.String()+` ORDER BY date LIMIT ? OFFSET ?`,
-		append(w.args, limit, offset)...)
-	if err != nil {
-		return nil, 0, db.internal("list holidays", err)
-	}
-	defer rows.Close()
-	out := []*attendance.Holiday{}
-	for rows.Next() {
-		var h attendance.Holiday
-		if err := rows.Scan(&h.ID, dateCol{&h.Date}, &h.Name); err != nil {
-			return nil, 0, db.internal("list holidays", err)
-		}
-		out = append(out, &h)
-	}
-	return out, count, db.internal("list holidays", rows.Err())
-}
-
-// CreateHoliday adds a company holiday; one per date.
-func (db *DB) CreateHoliday(ctx context.Context, a attendance.Actor, h attendance.Holiday) (*attendance.Holiday, error) {
-	if err := attendance.RequireAdmin(a); err != nil {
-		return nil, err
-	}
-	if err := h.Validate(); err != nil {
-		return nil, err
-	}
-	err := db.inTx(ctx, func(tx *Tx) error {
-		if err := db.lockEveryone(ctx, tx); err != nil {
-			return err
-		}
-		var err error
-		h.ID, err = tx.insertID(ctx, `INSERT INTO holidays (date, name, created_at) VALUES (?, ?, ?)`, h.Date.String(), h.Name, db.t(db.now()))
-		if err != nil {
-			if db.d.IsUniqueViolation(err) {
-				return attendance.Errorf(attendance.KindConflict, "holiday_exists", "%s is already a holiday", h.Date)
-			}
-			return db.internal("create holiday", err)
-		}
-		return db.reevaluateDate(ctx, tx, h.Date)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &h, nil
-}
-
-// DeleteHoliday removes a company holiday.
-func (db *DB) DeleteHoliday(ctx context.Context, a attendance.Actor, id int64) error {
-	if err := attendance.RequireAdmin(a); err != nil {
-		return err
-	}
-	return db.inTx(ctx, func(tx *Tx) error {
-		if err := db.lockEveryone(ctx, tx); err != nil {
-			return err
-		}
-		var d attendance.Date
-		if err := tx.queryRow(ctx, `SELECT date FROM holidays WHERE id = ?`, id).Scan(dateCol{&d}); err != nil {
-			return db.notFound(err, "holiday")
-		}
-		if _, err := tx.exec(ctx, `DELETE FROM holidays WHERE id = ?`, id); err != nil {
-			return db.internal("delete holiday", err)
-		}
-		return db.reevaluateDate(ctx, tx, d)
-	})
-}
-
-// reevaluateDate decides the lateness of everyone's entries on date d again,
-// after the holiday list changed.
-func (db *DB) reevaluateDate(ctx context.Context, tx *Tx, d attendance.Date) error {
-	rows, err := tx.query(ctx, `SELECT `+employeeCols+` FROM employees e JOIN attendance_days ad ON ad.employee_id = e.id WHERE ad.date = ?`, d.String())
-	if err != nil {
-		return db.internal("reevaluate", err)
-	}
-	var emps []*attendance.Employee
-	for rows.Next() {
-		e, err := scanEmployee(rows)
-		if err != nil {
-			rows.Close()
-			return db.internal("reevaluate", err)
-		}
-		emps = append(emps, e)
-	}
-	rows.Close()
-	for _, e := range emps {
-		if err := db.reevaluateRange(ctx, tx, e, d, d); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -9,6 +9,15 @@ import (
 	"github.com/openattendance/attendance"
 )
 
+// NotificationService reads and marks the notifications that writes of the
+// other services store (attendance.NotificationService).
+type NotificationService struct{ db *DB }
+
+var _ attendance.NotificationService = (*NotificationService)(nil)
+
+// NewNotificationService returns the notification service of db.
+func NewNotificationService(db *DB) *NotificationService { return &NotificationService{db: db} }
+
 const notificationCols = `n.id, n.recipient_id, n.kind, n.employee_id, n.message, n.data, n.cause, n.created_at, n.read_at`
 
 func scanNotification(s scanner) (*attendance.Notification, error) {
@@ -54,30 +63,30 @@ func (db *DB) notify(ctx context.Context, tx *Tx, ns []attendance.Notification) 
 }
 
 // ListNotifications lists the actor's notifications, newest first.
-func (db *DB) ListNotifications(ctx context.Context, a attendance.Actor, unreadOnly bool, p attendance.Page) ([]*attendance.Notification, int, error) {
+func (s *NotificationService) ListNotifications(ctx context.Context, a attendance.Actor, unreadOnly bool, p attendance.Page) ([]*attendance.Notification, int, error) {
 	cond := `n.recipient_id = ?`
 	if unreadOnly {
 		cond += ` AND n.read_at IS NULL`
 	}
 	var count int
-	if err := db.reader().queryRow(ctx, `SELECT COUNT(*) FROM notifications n WHERE `+cond, a.ID).Scan(&count); err != nil {
-		return nil, 0, db.internal("count notifications", err)
+	if err := s.db.reader().queryRow(ctx, `SELECT COUNT(*) FROM notifications n WHERE `+cond, a.ID).Scan(&count); err != nil {
+		return nil, 0, s.db.internal("count notifications", err)
 	}
 	limit, offset := pageArgs(p)
-	list, err := db.notifications(ctx, `SELECT `+notificationCols+` FROM notifications n WHERE `+cond+` ORDER BY n.id DESC LIMIT ? OFFSET ?`, a.ID, limit, offset)
+	list, err := s.db.notifications(ctx, `SELECT `+notificationCols+` FROM notifications n WHERE `+cond+` ORDER BY n.id DESC LIMIT ? OFFSET ?`, a.ID, limit, offset)
 	return list, count, err
 }
 
 // NotificationsAfter returns the actor's notifications after afterID, oldest first.
-func (db *DB) NotificationsAfter(ctx context.Context, a attendance.Actor, afterID int64, limit int) ([]*attendance.Notification, error) {
-	return db.notifications(ctx, `SELECT `+notificationCols+` FROM notifications n WHERE n.recipient_id = ? AND n.id > ? ORDER BY n.id LIMIT ?`, a.ID, afterID, limit)
+func (s *NotificationService) NotificationsAfter(ctx context.Context, a attendance.Actor, afterID int64, limit int) ([]*attendance.Notification, error) {
+	return s.db.notifications(ctx, `SELECT `+notificationCols+` FROM notifications n WHERE n.recipient_id = ? AND n.id > ? ORDER BY n.id LIMIT ?`, a.ID, afterID, limit)
 }
 
 // LastNotificationID returns the id of the actor's newest notification, 0 if none.
-func (db *DB) LastNotificationID(ctx context.Context, a attendance.Actor) (int64, error) {
+func (s *NotificationService) LastNotificationID(ctx context.Context, a attendance.Actor) (int64, error) {
 	var id int64
-	err := db.reader().queryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM notifications WHERE recipient_id = ?`, a.ID).Scan(&id)
-	return id, db.internal("last notification", err)
+	err := s.db.reader().queryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM notifications WHERE recipient_id = ?`, a.ID).Scan(&id)
+	return id, s.db.internal("last notification", err)
 }
 
 func (db *DB) notifications(ctx context.Context, query string, args ...any) ([]*attendance.Notification, error) {
@@ -98,24 +107,24 @@ func (db *DB) notifications(ctx context.Context, query string, args ...any) ([]*
 }
 
 // MarkRead marks one of the actor's notifications read.
-func (db *DB) MarkRead(ctx context.Context, a attendance.Actor, id int64) error {
-	return db.inTx(ctx, func(tx *Tx) error {
+func (s *NotificationService) MarkRead(ctx context.Context, a attendance.Actor, id int64) error {
+	return s.db.inTx(ctx, func(tx *Tx) error {
 		var n int
 		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE id = ? AND recipient_id = ?`, id, a.ID).Scan(&n); err != nil {
-			return db.internal("mark read", err)
+			return s.db.internal("mark read", err)
 		}
 		if n == 0 {
 			return attendance.ErrNotFound("notification")
 		}
-		_, err := tx.exec(ctx, `UPDATE notifications SET read_at = ? WHERE id = ? AND read_at IS NULL`, db.t(db.now()), id)
-		return db.internal("mark read", err)
+		_, err := tx.exec(ctx, `UPDATE notifications SET read_at = ? WHERE id = ? AND read_at IS NULL`, s.db.t(s.db.now()), id)
+		return s.db.internal("mark read", err)
 	})
 }
 
 // MarkAllRead marks all the actor's notifications read.
-func (db *DB) MarkAllRead(ctx context.Context, a attendance.Actor) error {
-	return db.inTx(ctx, func(tx *Tx) error {
-		_, err := tx.exec(ctx, `UPDATE notifications SET read_at = ? WHERE recipient_id = ? AND read_at IS NULL`, db.t(db.now()), a.ID)
-		return db.internal("mark all read", err)
+func (s *NotificationService) MarkAllRead(ctx context.Context, a attendance.Actor) error {
+	return s.db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `UPDATE notifications SET read_at = ? WHERE recipient_id = ? AND read_at IS NULL`, s.db.t(s.db.now()), a.ID)
+		return s.db.internal("mark all read", err)
 	})
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/openattendance/attendance"
-	"github.com/openattendance/attendance/auth"
 	"github.com/openattendance/attendance/internal/storetest"
 	"github.com/openattendance/attendance/sqlstore"
 )
@@ -26,12 +25,16 @@ func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 // env is a store under test with its clock.
 type env struct {
-	*sqlstore.DB
+	*sqlstore.EmployeeService
+	*sqlstore.AttendanceService
+	*sqlstore.LeaveService
+	*sqlstore.HolidayService
+	*sqlstore.NotificationService
+	*sqlstore.AuthStore
+	*sqlstore.Checks
 	Clock *clock
 	Admin attendance.Actor
 }
-
-var cheap = &auth.Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
 // forEachDB runs f against a fresh SQLite store and a fresh PostgreSQL store.
 func forEachDB(t *testing.T, f func(t *testing.T, e *env)) {
@@ -41,15 +44,16 @@ func forEachDB(t *testing.T, f func(t *testing.T, e *env)) {
 
 func mustOpen(t *testing.T, kind string) *env {
 	t.Helper()
-	db := storetest.Open(t, kind).DB
+	db := storetest.Open(t, kind)
 	c := &clock{t: time.Date(2026, 11, 2, 7, 0, 0, 0, time.UTC)} // a Monday
 	db.Now = c.Now
-	db.Hasher = auth.NewHasher(cheap, 0)
 	hash, _ := db.Hasher.Hash(context.Background(), "admin-password")
-	if _, err := db.Bootstrap(context.Background(), "admin", hash); err != nil {
+	if _, err := db.Employees.Bootstrap(context.Background(), "admin", hash); err != nil {
 		t.Fatal(err)
 	}
-	return &env{DB: db, Clock: c, Admin: attendance.Actor{ID: 1, Role: attendance.RoleAdmin}}
+	return &env{EmployeeService: db.Employees, AttendanceService: db.Attendance, LeaveService: db.Leave,
+		HolidayService: db.Holidays, NotificationService: db.Notifications, AuthStore: db.Auth, Checks: db.Checks,
+		Clock: c, Admin: attendance.Actor{ID: 1, Role: attendance.RoleAdmin}}
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/openattendance/attendance"
+	"github.com/openattendance/attendance/auth"
 	"github.com/openattendance/attendance/internal/testenv"
 	"github.com/openattendance/attendance/postgres"
 	"github.com/openattendance/attendance/sqlite"
@@ -33,9 +35,18 @@ func ForEach(t *testing.T, f func(t *testing.T, kind string)) {
 // Migration is an extra migration to apply after the store's, e.g. River's.
 type Migration func(ctx context.Context, db *sql.DB, dialect string, logger *slog.Logger) error
 
-// DB is an open test database.
+// DB is an open test database with the store's services on it.
 type DB struct {
 	*sqlstore.DB
+	// Hasher is the cheap hasher of the employee service.
+	Hasher        attendance.PasswordHasher
+	Employees     *sqlstore.EmployeeService
+	Attendance    *sqlstore.AttendanceService
+	Leave         *sqlstore.LeaveService
+	Holidays      *sqlstore.HolidayService
+	Notifications *sqlstore.NotificationService
+	Auth          *sqlstore.AuthStore
+	Checks        *sqlstore.Checks
 	// Write is the pool that writes (SQLite: the single writer connection).
 	Write *sql.DB
 	// Dialect is "sqlite" or "postgres".
@@ -48,6 +59,10 @@ func Logger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil
 
 // Config is the store configuration of the tests.
 var Config = sqlstore.Config{CompanyTimezone: "UTC", LowLeaveThreshold: 3}
+
+// CheapHash keeps argon2id but makes it cheap: tests create many users, and
+// the race detector slows hashing tenfold.
+var CheapHash = &auth.Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
 // Open opens a fresh database of kind, applies the store's migrations and
 // then extra, and closes it when the test ends. PostgreSQL needs
@@ -115,5 +130,18 @@ func newDB(t testing.TB, write, read *sql.DB, d sqlstore.Dialect) *DB {
 	}
 	s.Logger = Logger()
 	t.Cleanup(func() { s.Close() })
-	return &DB{DB: s, Write: write, Dialect: d.Name}
+	hasher := auth.NewHasher(CheapHash, 0)
+	return &DB{
+		DB:            s,
+		Hasher:        hasher,
+		Employees:     sqlstore.NewEmployeeService(s, hasher),
+		Attendance:    sqlstore.NewAttendanceService(s),
+		Leave:         sqlstore.NewLeaveService(s),
+		Holidays:      sqlstore.NewHolidayService(s),
+		Notifications: sqlstore.NewNotificationService(s),
+		Auth:          sqlstore.NewAuthStore(s),
+		Checks:        sqlstore.NewChecks(s),
+		Write:         write,
+		Dialect:       d.Name,
+	}
 }
