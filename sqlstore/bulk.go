@@ -18,12 +18,15 @@ func NewBulkLoader(db *DB) *BulkLoader { return &BulkLoader{db: db} }
 // Load runs fn with a writer whose rows commit together when fn returns nil.
 func (l *BulkLoader) Load(ctx context.Context, fn func(w *BulkWriter) error) error {
 	db := l.db
-	// Its own transaction: a savepoint around a load this size would only cost.
-	return db.inOwnTx(ctx, func(tx *Tx) error {
-		w := &BulkWriter{db: db, tx: tx}
-		defer w.close()
-		return fn(w)
-	})
+	// A transaction of its own, never in a group: the load would hold the
+	// group's other writes until it ends.
+	w := &write{ctx: ctx, fn: func(tx *Tx) error {
+		bw := &BulkWriter{db: db, tx: tx}
+		defer bw.close()
+		return fn(bw)
+	}}
+	db.commit(context.WithoutCancel(ctx), w)
+	return w.err
 }
 
 // BulkWriter writes rows inside a Bulk transaction.
@@ -40,7 +43,7 @@ func (w *BulkWriter) stmt(ctx context.Context, query string) (*sql.Stmt, error) 
 	if w.stmts == nil {
 		w.stmts = map[string]*sql.Stmt{}
 	}
-	s, err := w.tx.PrepareContext(ctx, w.db.q(query))
+	s, err := w.tx.sqltx.PrepareContext(ctx, w.db.q(query))
 	if err != nil {
 		return nil, w.db.internal("bulk prepare", err)
 	}

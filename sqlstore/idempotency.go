@@ -119,9 +119,3 @@ func idempotent[T any](ctx context.Context, db *DB, tx *Tx, actorID int64, endpo
 	}
 	return res, nil
 }
-
-// commitThen tells inTx to commit and then return err.
-type commitThen struct{ err error }
-
-func (c commitThen) Error() string { return c.err.Error() }
-func (c commitThen) Unwrap() error { return c.err }

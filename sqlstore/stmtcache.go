@@ -62,3 +62,11 @@ func (c *stmtCache) close() {
 		delete(c.m, q)
 	}
 }
+
+// prepareLater prepares the queries a write transaction ran unprepared, now
+// that the writer is free.
+func (db *DB) prepareLater(ctx context.Context, queries []string) {
+	for _, q := range queries {
+		db.writes.getOrPrepare(ctx, q)
+	}
+}
