@@ -54,6 +54,7 @@ func openGroupDB(t *testing.T) *groupDB {
 		EncodeTime:        func(t time.Time) any { return t.UnixMicro() },
 		IsUniqueViolation: func(error) bool { return false },
 		GroupCommit:       true,
+		CacheStatements:   true,
 	}, Config{})
 	if err != nil {
 		t.Fatal(err)

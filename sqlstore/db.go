@@ -62,8 +62,8 @@ type DB struct {
 	Logger *slog.Logger
 
 	company *time.Location
-	queries sync.Map // shared SQL → dialect SQL
-	writes  *stmtCache
+	queries sync.Map   // shared SQL → dialect SQL
+	writes  *stmtCache // nil unless the dialect caches statements
 	reads   *stmtCache
 	batch   *batcher // group commit, on a single-writer database
 }
@@ -87,8 +87,9 @@ func New(write, read *sql.DB, d Dialect, cfg Config) (*DB, error) {
 		Now:     func() time.Time { return time.Now() },
 		Logger:  slog.Default(),
 		company: loc,
-		writes:  newStmtCache(write),
-		reads:   newStmtCache(read),
+	}
+	if d.CacheStatements {
+		db.writes, db.reads = newStmtCache(write), newStmtCache(read)
 	}
 	if d.GroupCommit {
 		db.batch = newBatcher(db)

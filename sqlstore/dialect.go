@@ -29,6 +29,10 @@ type Dialect struct {
 	// GroupCommit runs concurrent write transactions in one transaction, each
 	// in a savepoint, committing once (SQLite, whose writes are serial anyway).
 	GroupCommit bool
+	// CacheStatements keeps every query prepared, by its text (SQLite, which
+	// otherwise parses and plans each statement it runs). PostgreSQL's driver
+	// prepares and caches the statements of each connection itself.
+	CacheStatements bool
 }
 
 // q turns shared SQL into the dialect's, once per query text.

@@ -15,7 +15,8 @@ type queryer interface {
 	queryRow(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// readPool runs reads on the read pool, with prepared statements.
+// readPool runs reads on the read pool, with prepared statements where the
+// dialect caches them.
 type readPool struct{ db *DB }
 
 // reader returns what reads outside a write go to.

@@ -6,9 +6,11 @@ import (
 	"sync"
 )
 
-// stmtCache keeps the prepared statements of one pool by query text. SQLite
-// parses and plans a statement for every unprepared query, which costs more
-// than running most of ours; prepared ones are parsed once per connection.
+// stmtCache keeps the prepared statements of one pool by query text
+// (Dialect.CacheStatements). SQLite parses and plans a statement for every
+// unprepared query, which costs more than running most of ours; prepared ones
+// are parsed once per connection. A nil cache keeps nothing: every query runs
+// unprepared, as the dialect's driver prepares it.
 type stmtCache struct {
 	pool *sql.DB
 	mu   sync.RWMutex
@@ -20,7 +22,11 @@ const maxPrepared = 512
 
 func newStmtCache(pool *sql.DB) *stmtCache { return &stmtCache{pool: pool, m: map[string]*sql.Stmt{}} }
 
+// get returns the prepared statement of q, nil when there is none.
 func (c *stmtCache) get(q string) *sql.Stmt {
+	if c == nil {
+		return nil
+	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	return c.m[q]
@@ -31,6 +37,9 @@ func (c *stmtCache) get(q string) *sql.Stmt {
 // lock while preparing: preparing waits for a connection, and on SQLite the
 // only writer connection may belong to a transaction that needs the cache.
 func (c *stmtCache) getOrPrepare(ctx context.Context, q string) *sql.Stmt {
+	if c == nil {
+		return nil
+	}
 	if st := c.get(q); st != nil {
 		return st
 	}
@@ -55,6 +64,9 @@ func (c *stmtCache) getOrPrepare(ctx context.Context, q string) *sql.Stmt {
 }
 
 func (c *stmtCache) close() {
+	if c == nil {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for q, st := range c.m {

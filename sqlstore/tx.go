@@ -188,9 +188,13 @@ func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row 
 }
 
 // stmt returns the prepared statement of q for this transaction, or nil when
-// q is not prepared yet: it is then prepared once the transaction has ended
-// (SQLite's single writer connection is busy until then).
+// there is none. When the dialect caches statements and q is not prepared
+// yet, it is prepared once the transaction has ended (SQLite's single writer
+// connection is busy until then).
 func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if tx.db.writes == nil {
+		return nil
+	}
 	if st := tx.db.writes.get(q); st != nil {
 		return tx.sqltx.StmtContext(ctx, st)
 	}
