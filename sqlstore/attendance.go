@@ -33,30 +33,31 @@ func scanEvent(s scanner) (*attendance.AttendanceEvent, error) {
 func (db *DB) events(ctx context.Context, q queryer, query string, args ...any) ([]attendance.AttendanceEvent, error) {
 	rows, err := q.query(ctx, query, args...)
 	if err != nil {
-		return nil, db.internal("events", err)
+		return nil, err
 	}
 	defer rows.Close()
 	var out []attendance.AttendanceEvent
 	for rows.Next() {
 		e, err := scanEvent(rows)
 		if err != nil {
-			return nil, db.internal("events", err)
+			return nil, err
 		}
 		out = append(out, *e)
 	}
-	return out, db.internal("events", rows.Err())
+	return out, rows.Err()
 }
 
 // RecordEvent clocks the actor in or out, or records an event on behalf of
 // someone in the actor's scope. The sequence check, the insert, the lateness
 // of the date, the derived day and the late-arrival notification commit together.
-func (s *AttendanceService) RecordEvent(ctx context.Context, a attendance.Actor, r attendance.RecordEvent) (*attendance.AttendanceEvent, error) {
+func (s *AttendanceService) RecordEvent(ctx context.Context, a attendance.Actor, r attendance.RecordEvent) (_ *attendance.AttendanceEvent, err error) {
+	defer wrap(&err, "RecordEvent(actor %d, %s)", a.ID, r.Type)
 	now := s.db.now()
 	if err := r.Check(a, now); err != nil {
 		return nil, err
 	}
 	var ev *attendance.AttendanceEvent
-	err := s.db.inTx(ctx, func(tx *Tx) error {
+	err = s.db.inTx(ctx, func(tx *Tx) error {
 		var err error
 		ev, err = idempotent(ctx, s.db, tx, a.ID, "attendance", r.Idempotency, func() (*attendance.AttendanceEvent, error) {
 			return s.db.recordEvent(ctx, tx, a, r, now)
@@ -106,7 +107,7 @@ func (db *DB) recordEvent(ctx context.Context, tx *Tx, a attendance.Actor, r att
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, ev.EmployeeID, string(ev.Type), db.t(ev.Timestamp), ev.Late, ev.LateMinutes,
 		string(ev.Source), ev.RecordedBy, ev.Note, db.t(now))
 	if err != nil {
-		return nil, db.internal("insert event", err)
+		return nil, err
 	}
 	if day != nil {
 		err = db.saveDay(ctx, tx, emp.ID, *day)
@@ -147,7 +148,7 @@ func (db *DB) neighbours(ctx context.Context, tx *Tx, employeeID int64, t time.T
 			WHERE `+cond+` AND ev.ts > ? ORDER BY ev.ts, ev.id LIMIT 1) n`,
 		employeeID, skip, db.t(t), employeeID, skip, db.t(t))
 	if err != nil {
-		return nil, nil, db.internal("neighbours", err)
+		return nil, nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -155,7 +156,7 @@ func (db *DB) neighbours(ctx context.Context, tx *Tx, employeeID int64, t time.T
 		var e attendance.AttendanceEvent
 		if err := rows.Scan(&side, &e.ID, &e.EmployeeID, &e.Type, timeCol{&e.Timestamp}, &e.Late, &e.LateMinutes, &e.Source,
 			&e.RecordedBy, &e.Note, &e.Voided, &e.VoidedBy, nullTimeCol{&e.VoidedAt}, &e.VoidNote); err != nil {
-			return nil, nil, db.internal("neighbours", err)
+			return nil, nil, err
 		}
 		if side == 0 {
 			prev = &e
@@ -163,12 +164,13 @@ func (db *DB) neighbours(ctx context.Context, tx *Tx, employeeID int64, t time.T
 			next = &e
 		}
 	}
-	return prev, next, db.internal("neighbours", rows.Err())
+	return prev, next, rows.Err()
 }
 
 // VoidEvent voids an event of someone in the actor's scope. Nothing is erased:
 // the event stays, marked voided, with who voided it, when and why.
-func (s *AttendanceService) VoidEvent(ctx context.Context, a attendance.Actor, id int64, note string) (*attendance.AttendanceEvent, error) {
+func (s *AttendanceService) VoidEvent(ctx context.Context, a attendance.Actor, id int64, note string) (_ *attendance.AttendanceEvent, err error) {
+	defer wrap(&err, "VoidEvent(actor %d, %d)", a.ID, id)
 	if err := attendance.RequireManagerAccess(a); err != nil {
 		return nil, err
 	}
@@ -176,11 +178,11 @@ func (s *AttendanceService) VoidEvent(ctx context.Context, a attendance.Actor, i
 		return nil, err
 	}
 	var ev *attendance.AttendanceEvent
-	err := s.db.inTx(ctx, func(tx *Tx) error {
+	err = s.db.inTx(ctx, func(tx *Tx) error {
 		var err error
 		ev, err = scanEvent(tx.queryRow(ctx, `SELECT `+eventCols+` FROM attendance_events ev WHERE ev.id = ?`, id))
 		if err != nil {
-			return s.db.notFound(err, "attendance event")
+			return notFound(err, "attendance event")
 		}
 		emp, err := s.db.employee(ctx, tx, ev.EmployeeID, true)
 		if err != nil {
@@ -195,7 +197,7 @@ func (s *AttendanceService) VoidEvent(ctx context.Context, a attendance.Actor, i
 		// Read it again under the employee's lock, which every change of their
 		// events holds: a void that committed meanwhile is seen.
 		if ev, err = scanEvent(tx.queryRow(ctx, `SELECT `+eventCols+` FROM attendance_events ev WHERE ev.id = ?`, id)); err != nil {
-			return s.db.notFound(err, "attendance event")
+			return notFound(err, "attendance event")
 		}
 		if ev.Voided {
 			return attendance.Errorf(attendance.KindConflict, "already_voided", "the event was already voided")
@@ -207,7 +209,7 @@ func (s *AttendanceService) VoidEvent(ctx context.Context, a attendance.Actor, i
 		ev.Void(a.ID, s.db.now(), note)
 		if _, err := tx.exec(ctx, `UPDATE attendance_events SET voided = ?, voided_by = ?, voided_at = ?, void_note = ?, late = ?, late_minutes = ? WHERE id = ?`,
 			ev.Voided, *ev.VoidedBy, s.db.t(*ev.VoidedAt), ev.VoidNote, ev.Late, ev.LateMinutes, id); err != nil {
-			return s.db.internal("void", err)
+			return err
 		}
 		if err := s.db.refreshDays(ctx, tx, emp, ev, prev); err != nil {
 			return err
@@ -223,7 +225,8 @@ func (s *AttendanceService) VoidEvent(ctx context.Context, a attendance.Actor, i
 }
 
 // ListEvents lists the events of the actor or of someone in scope, newest first.
-func (s *AttendanceService) ListEvents(ctx context.Context, a attendance.Actor, f attendance.EventFilter) ([]*attendance.AttendanceEvent, int, error) {
+func (s *AttendanceService) ListEvents(ctx context.Context, a attendance.Actor, f attendance.EventFilter) (_ []*attendance.AttendanceEvent, _ int, err error) {
+	defer wrap(&err, "ListEvents(actor %d)", a.ID)
 	id := a.ID
 	if f.EmployeeID != nil {
 		id = *f.EmployeeID
@@ -243,7 +246,7 @@ func (s *AttendanceService) ListEvents(ctx context.Context, a attendance.Actor, 
 	}
 	var count int
 	if err := s.db.reader().queryRow(ctx, `SELECT COUNT(*) FROM attendance_events ev WHERE `+w.String(), w.args...).Scan(&count); err != nil {
-		return nil, 0, s.db.internal("count events", err)
+		return nil, 0, err
 	}
 	limit, offset := pageArgs(f.Page)
 	events, err := s.db.events(ctx, s.db.reader(), `SELECT `+eventCols+` FROM attendance_events ev WHERE `+w.String()+

@@ -16,7 +16,8 @@ type BulkLoader struct{ db *DB }
 func NewBulkLoader(db *DB) *BulkLoader { return &BulkLoader{db: db} }
 
 // Load runs fn with a writer whose rows commit together when fn returns nil.
-func (l *BulkLoader) Load(ctx context.Context, fn func(w *BulkWriter) error) error {
+func (l *BulkLoader) Load(ctx context.Context, fn func(w *BulkWriter) error) (err error) {
+	defer wrap(&err, "BulkLoader.Load()")
 	db := l.db
 	// A transaction of its own, never in a group: the load would hold the
 	// group's other writes until it ends.
@@ -29,7 +30,8 @@ func (l *BulkLoader) Load(ctx context.Context, fn func(w *BulkWriter) error) err
 	return w.err
 }
 
-// BulkWriter writes rows inside a Bulk transaction.
+// BulkWriter writes rows inside a BulkLoader.Load transaction. Its errors
+// reach the caller of Load, which names them.
 type BulkWriter struct {
 	db    *DB
 	tx    *Tx
@@ -45,7 +47,7 @@ func (w *BulkWriter) stmt(ctx context.Context, query string) (*sql.Stmt, error) 
 	}
 	s, err := w.tx.sqltx.PrepareContext(ctx, w.db.q(query))
 	if err != nil {
-		return nil, w.db.internal("bulk prepare", err)
+		return nil, err
 	}
 	w.stmts[query] = s
 	return s, nil
@@ -64,7 +66,7 @@ func (w *BulkWriter) Holiday(ctx context.Context, h *attendance.Holiday) error {
 		return err
 	}
 	_, err = s.ExecContext(ctx, h.Date.String(), h.Name, w.db.t(w.db.now()))
-	return w.db.internal("bulk holiday", err)
+	return err
 }
 
 // Employee stores an employee and sets its ID.
@@ -108,7 +110,7 @@ func (w *BulkWriter) Attendance(ctx context.Context, employeeID int64, events []
 				e.RecordedBy, e.Note, e.Voided, e.VoidedBy, voidedAt, e.VoidNote, now)
 		}
 		if _, err := s.ExecContext(ctx, args...); err != nil {
-			return w.db.internal("bulk events", err)
+			return err
 		}
 		events = events[n:]
 	}
@@ -123,7 +125,7 @@ func (w *BulkWriter) Attendance(ctx context.Context, employeeID int64, events []
 			args = append(args, employeeID, d.Date.String(), d.Entries, d.Late, d.LateMinutes, d.WorkedSeconds, d.OpenSessions)
 		}
 		if _, err := s.ExecContext(ctx, args...); err != nil {
-			return w.db.internal("bulk days", err)
+			return err
 		}
 		days = days[n:]
 	}
@@ -143,5 +145,5 @@ func (w *BulkWriter) Leave(ctx context.Context, r *attendance.LeaveRequest) erro
 	}
 	err = s.QueryRowContext(ctx, r.EmployeeID, string(r.LeaveType), r.StartDate.String(), r.EndDate.String(), r.HalfDay, r.Days,
 		string(r.Status), r.Reason, r.DecidedBy, decided, r.DecisionComment, w.db.t(r.CreatedAt)).Scan(&r.ID)
-	return w.db.internal("bulk leave", err)
+	return err
 }

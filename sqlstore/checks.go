@@ -22,7 +22,8 @@ func NewChecks(db *DB) *Checks { return &Checks{db: db} }
 // clocked in on a working day without leave although their start plus grace
 // plus 30 minutes has passed (attendance.NotArrivedDue). It returns how many
 // employees were newly reported.
-func (s *Checks) CheckNotArrived(ctx context.Context, now time.Time) (int, error) {
+func (s *Checks) CheckNotArrived(ctx context.Context, now time.Time) (_ int, err error) {
+	defer wrap(&err, "CheckNotArrived(%s)", now.Format(time.RFC3339))
 	now = now.UTC()
 	emps, err := s.db.employeeList(ctx, `SELECT `+employeeCols+` FROM employees e WHERE e.active ORDER BY e.id`)
 	if err != nil || len(emps) == 0 {
@@ -43,13 +44,13 @@ func (s *Checks) CheckNotArrived(ctx context.Context, now time.Time) (int, error
 	rows, err := s.db.reader().query(ctx, `SELECT employee_id, date FROM attendance_days WHERE date >= ? AND date <= ? AND entries > 0`,
 		first.String(), last.String())
 	if err != nil {
-		return 0, s.db.internal("not arrived", err)
+		return 0, err
 	}
 	for rows.Next() {
 		var k empDay
 		if err := rows.Scan(&k.id, dateCol{&k.d}); err != nil {
 			rows.Close()
-			return 0, s.db.internal("not arrived", err)
+			return 0, err
 		}
 		present[k] = true
 	}
@@ -62,13 +63,13 @@ func (s *Checks) CheckNotArrived(ctx context.Context, now time.Time) (int, error
 	rows, err = s.db.reader().query(ctx, `SELECT DISTINCT cause FROM notifications WHERE kind = 'not_arrived' AND created_at >= ?`,
 		s.db.t(now.Add(-72*time.Hour)))
 	if err != nil {
-		return 0, s.db.internal("not arrived", err)
+		return 0, err
 	}
 	for rows.Next() {
 		var c string
 		if err := rows.Scan(&c); err != nil {
 			rows.Close()
-			return 0, s.db.internal("not arrived", err)
+			return 0, err
 		}
 		notified[c] = true
 	}
@@ -105,7 +106,7 @@ func (db *DB) reportNotArrived(ctx context.Context, e *attendance.Employee, day 
 		var entries int
 		err := tx.queryRow(ctx, `SELECT COALESCE(SUM(entries), 0) FROM attendance_days WHERE employee_id = ? AND date = ?`, e.ID, day.String()).Scan(&entries)
 		if err != nil || entries > 0 {
-			return db.internal("not arrived", err)
+			return err
 		}
 		recipients, _, err := db.managersOf(ctx, tx, e.ID)
 		if err != nil {
@@ -121,7 +122,8 @@ func (db *DB) reportNotArrived(ctx context.Context, e *attendance.Employee, day 
 // CheckLowBalances sends the low-balance notifications that are due for the
 // current year of everyone active (the daily check; approvals check at once).
 // It returns how many employees were notified.
-func (s *Checks) CheckLowBalances(ctx context.Context, now time.Time) (int, error) {
+func (s *Checks) CheckLowBalances(ctx context.Context, now time.Time) (_ int, err error) {
+	defer wrap(&err, "CheckLowBalances(%s)", now.Format(time.RFC3339))
 	year := attendance.DateOf(now.In(s.db.company)).Year()
 	emps, err := s.db.employeeList(ctx, `SELECT `+employeeCols+` FROM employees e WHERE e.active ORDER BY e.id`)
 	if err != nil {
@@ -157,16 +159,17 @@ func (s *Checks) CheckLowBalances(ctx context.Context, now time.Time) (int, erro
 
 // Cleanup deletes what has expired: sessions a day after their end, login
 // failures outside the rate-limit window, idempotency keys after their TTL.
-func (s *Checks) Cleanup(ctx context.Context, now time.Time) error {
+func (s *Checks) Cleanup(ctx context.Context, now time.Time) (err error) {
+	defer wrap(&err, "Cleanup(%s)", now.Format(time.RFC3339))
 	return s.db.inTx(ctx, func(tx *Tx) error {
 		if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE expires_at < ?`, s.db.t(now.Add(-24*time.Hour))); err != nil {
-			return s.db.internal("cleanup sessions", err)
+			return err
 		}
 		if _, err := tx.exec(ctx, `DELETE FROM login_attempts WHERE at < ?`, s.db.t(now.Add(-2*attendance.LoginFailureWindow))); err != nil {
-			return s.db.internal("cleanup login failures", err)
+			return err
 		}
 		if _, err := tx.exec(ctx, `DELETE FROM idempotency_keys WHERE created_at < ?`, s.db.t(now.Add(-IdempotencyTTL-time.Hour))); err != nil {
-			return s.db.internal("cleanup idempotency keys", err)
+			return err
 		}
 		return nil
 	})

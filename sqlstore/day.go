@@ -50,7 +50,7 @@ func (db *DB) day(ctx context.Context, tx *Tx, employeeID int64, d attendance.Da
 	if errors.Is(err, sql.ErrNoRows) {
 		return attendance.Day{Date: d}, nil
 	}
-	return day, db.internal("day", err)
+	return day, err
 }
 
 // lateFacts reads what lateness depends on besides the schedule: whether the
@@ -61,7 +61,7 @@ func (db *DB) lateFacts(ctx context.Context, tx *Tx, employeeID int64, d attenda
 			(SELECT COUNT(*) FROM holidays WHERE date = ?),
 			(SELECT COUNT(*) FROM leave_requests WHERE employee_id = ? AND status = 'approved' AND start_date <= ? AND end_date >= ?)`,
 		d.String(), employeeID, d.String(), d.String()).Scan(&holiday, &leave); err != nil {
-		return nil, false, db.internal("lateness", err)
+		return nil, false, err
 	}
 	holidays := attendance.Holidays{}
 	if holiday > 0 {
@@ -137,7 +137,7 @@ func (db *DB) evaluateLateness(ctx context.Context, tx *Tx, emp *attendance.Empl
 		if late != e.Late || minutes != e.LateMinutes {
 			e.Late, e.LateMinutes = late, minutes
 			if _, err := tx.exec(ctx, `UPDATE attendance_events SET late = ?, late_minutes = ? WHERE id = ?`, late, minutes, e.ID); err != nil {
-				return db.internal("lateness", err)
+				return err
 			}
 		}
 	}
@@ -147,14 +147,14 @@ func (db *DB) evaluateLateness(ctx context.Context, tx *Tx, emp *attendance.Empl
 func (db *DB) saveDay(ctx context.Context, tx *Tx, employeeID int64, day attendance.Day) error {
 	if !day.Present() {
 		_, err := tx.exec(ctx, `DELETE FROM attendance_days WHERE employee_id = ? AND date = ?`, employeeID, day.Date.String())
-		return db.internal("day", err)
+		return err
 	}
 	_, err := tx.exec(ctx, `INSERT INTO attendance_days (employee_id, date, entries, late, late_minutes, worked_seconds, open_sessions)
 		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (employee_id, date) DO UPDATE SET entries = excluded.entries, late = excluded.late,
 			late_minutes = excluded.late_minutes, worked_seconds = excluded.worked_seconds, open_sessions = excluded.open_sessions`,
 		employeeID, day.Date.String(), day.Entries, day.Late, day.LateMinutes, day.WorkedSeconds, day.OpenSessions)
-	return db.internal("day", err)
+	return err
 }
 
 // rebuildAllDays derives every Day of an employee again, e.g. after a change
@@ -166,7 +166,7 @@ func (db *DB) rebuildAllDays(ctx context.Context, tx *Tx, emp *attendance.Employ
 		return err
 	}
 	if _, err := tx.exec(ctx, `DELETE FROM attendance_days WHERE employee_id = ?`, emp.ID); err != nil {
-		return db.internal("days", err)
+		return err
 	}
 	for _, day := range attendance.BuildDays(emp.Schedule().Location, events) {
 		if err := db.saveDay(ctx, tx, emp.ID, day); err != nil {
@@ -181,14 +181,14 @@ func (db *DB) rebuildAllDays(ctx context.Context, tx *Tx, emp *attendance.Employ
 func (db *DB) reevaluateRange(ctx context.Context, tx *Tx, emp *attendance.Employee, first, last attendance.Date) error {
 	rows, err := tx.query(ctx, `SELECT date FROM attendance_days WHERE employee_id = ? AND date >= ? AND date <= ?`, emp.ID, first.String(), last.String())
 	if err != nil {
-		return db.internal("reevaluate", err)
+		return err
 	}
 	var dates []attendance.Date
 	for rows.Next() {
 		var d attendance.Date
 		if err := rows.Scan(dateCol{&d}); err != nil {
 			rows.Close()
-			return db.internal("reevaluate", err)
+			return err
 		}
 		dates = append(dates, d)
 	}
@@ -198,7 +198,7 @@ func (db *DB) reevaluateRange(ctx context.Context, tx *Tx, emp *attendance.Emplo
 			return err
 		}
 	}
-	return db.internal("reevaluate", rows.Err())
+	return rows.Err()
 }
 
 // reevaluateDate decides the lateness of everyone's entries on date d again,
@@ -206,14 +206,14 @@ func (db *DB) reevaluateRange(ctx context.Context, tx *Tx, emp *attendance.Emplo
 func (db *DB) reevaluateDate(ctx context.Context, tx *Tx, d attendance.Date) error {
 	rows, err := tx.query(ctx, `SELECT `+employeeCols+` FROM employees e JOIN attendance_days ad ON ad.employee_id = e.id WHERE ad.date = ?`, d.String())
 	if err != nil {
-		return db.internal("reevaluate", err)
+		return err
 	}
 	var emps []*attendance.Employee
 	for rows.Next() {
 		e, err := scanEmployee(rows)
 		if err != nil {
 			rows.Close()
-			return db.internal("reevaluate", err)
+			return err
 		}
 		emps = append(emps, e)
 	}

@@ -14,7 +14,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -123,20 +122,4 @@ func (db *DB) Close() error {
 	db.writes.close()
 	db.reads.close()
 	return nil
-}
-
-// internal wraps an unexpected database error: it is logged with its cause
-// by the HTTP layer, and the user sees a plain sentence.
-func (db *DB) internal(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var e *attendance.Error
-	if errors.As(err, &e) {
-		return err
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	return fmt.Errorf("sqlstore: %s: %w", op, err)
 }

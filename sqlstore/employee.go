@@ -25,58 +25,15 @@ func NewEmployeeService(db *DB, hasher attendance.PasswordHasher) *EmployeeServi
 	return &EmployeeService{db: db, hasher: hasher}
 }
 
-const employeeCols = `e.id, e.username, e.email, e.first_name, e.last_name, e.role, e.manager_id,
-	e.department, e.timezone, e.work_start, e.work_end, e.work_days, e.late_grace_minutes,
-	e.annual_leave_days, e.hired_on, e.active, e.deactivated_on, e.created_at, e.updated_at`
-
-func scanEmployee(s scanner, extra ...any) (*attendance.Employee, error) {
-	var e attendance.Employee
-	dest := []any{&e.ID, &e.Username, &e.Email, &e.FirstName, &e.LastName, &e.Role, &e.ManagerID,
-		&e.Department, &e.Timezone, &e.WorkStart, &e.WorkEnd, &e.WorkDays, &e.LateGraceMinutes,
-		&e.AnnualLeaveDays, dateCol{&e.HiredOn}, &e.Active, nullDateCol{&e.DeactivatedOn},
-		timeCol{&e.CreatedAt}, timeCol{&e.UpdatedAt}}
-	if err := s.Scan(append(dest, extra...)...); err != nil {
-		return nil, err
-	}
-	return &e, nil
-}
-
-// employee reads one employee; in a write transaction it also locks the row.
-func (db *DB) employee(ctx context.Context, q queryer, id int64, lock bool) (*attendance.Employee, error) {
-	query := `SELECT ` + employeeCols + ` FROM employees e WHERE e.id = ?`
-	if lock {
-		query += db.d.ForUpdate
-	}
-	e, err := scanEmployee(q.queryRow(ctx, query, id))
-	if err != nil {
-		return nil, db.notFound(err, "employee")
-	}
-	return e, nil
-}
-
 // FindEmployee returns an employee the actor may see.
-func (s *EmployeeService) FindEmployee(ctx context.Context, a attendance.Actor, id int64) (*attendance.Employee, error) {
+func (s *EmployeeService) FindEmployee(ctx context.Context, a attendance.Actor, id int64) (_ *attendance.Employee, err error) {
+	defer wrap(&err, "FindEmployee(actor %d, %d)", a.ID, id)
 	return s.db.findEmployee(ctx, a, id)
 }
 
-// findEmployee returns an employee the actor may see: themselves, or someone
-// in scope with manager access.
-func (db *DB) findEmployee(ctx context.Context, a attendance.Actor, id int64) (*attendance.Employee, error) {
-	if a.ID != id && !a.HasManagerAccess() {
-		return nil, attendance.ErrNotFound("employee")
-	}
-	e, err := db.employee(ctx, db.reader(), id, false)
-	if err != nil {
-		return nil, err
-	}
-	if ok, err := db.inScope(ctx, db.reader(), a, id); err != nil || !ok {
-		return nil, orNotFound(err, "employee")
-	}
-	return e, nil
-}
-
 // ListEmployees lists the employees in the actor's scope.
-func (s *EmployeeService) ListEmployees(ctx context.Context, a attendance.Actor, f attendance.EmployeeFilter) ([]*attendance.Employee, int, error) {
+func (s *EmployeeService) ListEmployees(ctx context.Context, a attendance.Actor, f attendance.EmployeeFilter) (_ []*attendance.Employee, _ int, err error) {
+	defer wrap(&err, "ListEmployees(actor %d)", a.ID)
 	if err := attendance.RequireManagerAccess(a); err != nil {
 		return nil, 0, err
 	}
@@ -98,29 +55,24 @@ func (s *EmployeeService) ListEmployees(ctx context.Context, a attendance.Actor,
 	}
 	var count int
 	if err := s.db.reader().queryRow(ctx, `SELECT COUNT(*) FROM employees e WHERE `+w.String(), w.args...).Scan(&count); err != nil {
-		return nil, 0, s.db.internal("count employees", err)
+		return nil, 0, err
 	}
 	limit, offset := pageArgs(f.Page)
-	rows, err := s.db.reader().query(ctx, `SELECT `+employeeCols+` FROM employees e WHERE `+w.String()+` ORDER BY e.id LIMIT ? OFFSET ?`,
+	list, err := s.db.employeeList(ctx, `SELECT `+employeeCols+` FROM employees e WHERE `+w.String()+` ORDER BY e.id LIMIT ? OFFSET ?`,
 		append(w.args, limit, offset)...)
 	if err != nil {
-		return nil, 0, s.db.internal("list employees", err)
+		return nil, 0, err
 	}
-	defer rows.Close()
-	out := []*attendance.Employee{}
-	for rows.Next() {
-		e, err := scanEmployee(rows)
-		if err != nil {
-			return nil, 0, s.db.internal("list employees", err)
-		}
-		out = append(out, e)
+	if list == nil {
+		list = []*attendance.Employee{}
 	}
-	return out, count, s.db.internal("list employees", rows.Err())
+	return list, count, nil
 }
 
 // CreateEmployee creates an employee. A manager's new report reports to them
 // unless another manager in their scope is named.
-func (s *EmployeeService) CreateEmployee(ctx context.Context, a attendance.Actor, f attendance.EmployeeFields) (*attendance.Employee, error) {
+func (s *EmployeeService) CreateEmployee(ctx context.Context, a attendance.Actor, f attendance.EmployeeFields) (_ *attendance.Employee, err error) {
+	defer wrap(&err, "CreateEmployee(actor %d)", a.ID)
 	if err := attendance.RequireManagerAccess(a); err != nil {
 		return nil, err
 	}
@@ -171,43 +123,9 @@ func (s *EmployeeService) CreateEmployee(ctx context.Context, a attendance.Actor
 	return e, nil
 }
 
-// managerFacts gathers what the rules need to know about a new manager_id.
-func (db *DB) managerFacts(ctx context.Context, tx *Tx, c *attendance.EmployeeChange, targetID int64) error {
-	f := c.Fields
-	if f.ManagerIDSet && f.ManagerID != nil {
-		mid := *f.ManagerID
-		var n int
-		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM employees WHERE id = ?`, mid).Scan(&n); err != nil {
-			return db.internal("manager", err)
-		}
-		c.ManagerExists = n > 0
-		if c.ManagerExists {
-			ok, err := db.inScope(ctx, tx, c.Actor, mid)
-			if err != nil {
-				return err
-			}
-			c.ManagerInScope = ok
-			if targetID != 0 {
-				chain, err := db.chain(ctx, tx, mid)
-				if err != nil {
-					return err
-				}
-				c.ManagerCycle = mid == targetID || chain.Contains(targetID)
-			}
-		}
-	}
-	return nil
-}
-
-func (db *DB) uniqueUsername(err error) error {
-	if db.d.IsUniqueViolation(err) {
-		return attendance.Errorf(attendance.KindConflict, "username_taken", "that username is taken")
-	}
-	return db.internal("save employee", err)
-}
-
 // UpdateEmployee changes the given fields of an employee in the actor's scope.
-func (s *EmployeeService) UpdateEmployee(ctx context.Context, a attendance.Actor, id int64, f attendance.EmployeeFields) (*attendance.Employee, error) {
+func (s *EmployeeService) UpdateEmployee(ctx context.Context, a attendance.Actor, id int64, f attendance.EmployeeFields) (_ *attendance.Employee, err error) {
+	defer wrap(&err, "UpdateEmployee(actor %d, %d)", a.ID, id)
 	if err := attendance.RequireManagerAccess(a); err != nil {
 		return nil, err
 	}
@@ -234,7 +152,7 @@ func (s *EmployeeService) UpdateEmployee(ctx context.Context, a attendance.Actor
 		}
 	}
 	var e *attendance.Employee
-	err := s.db.inTx(ctx, func(tx *Tx) error {
+	err = s.db.inTx(ctx, func(tx *Tx) error {
 		if f.ManagerIDSet || f.Role != nil || f.Active != nil {
 			if err := s.db.lock(ctx, tx, lockOrganisation); err != nil {
 				return err
@@ -287,7 +205,7 @@ func (s *EmployeeService) UpdateEmployee(ctx context.Context, a attendance.Actor
 		}
 		if hash != "" {
 			if _, err := tx.exec(ctx, `UPDATE employees SET password_hash = ? WHERE id = ?`, hash, id); err != nil {
-				return s.db.internal("set password", err)
+				return err
 			}
 		}
 		if hash != "" || !after.Active {
@@ -311,7 +229,8 @@ func (s *EmployeeService) UpdateEmployee(ctx context.Context, a attendance.Actor
 }
 
 // UpdateSelf changes the actor's own names and email.
-func (s *EmployeeService) UpdateSelf(ctx context.Context, a attendance.Actor, f attendance.EmployeeFields) (*attendance.Employee, error) {
+func (s *EmployeeService) UpdateSelf(ctx context.Context, a attendance.Actor, f attendance.EmployeeFields) (_ *attendance.Employee, err error) {
+	defer wrap(&err, "UpdateSelf(actor %d)", a.ID)
 	allowed := attendance.EmployeeFields{FirstName: f.FirstName, LastName: f.LastName, Email: f.Email}
 	if f != allowed {
 		return nil, attendance.ErrForbidden("only first_name, last_name and email may be changed here")
@@ -320,7 +239,7 @@ func (s *EmployeeService) UpdateSelf(ctx context.Context, a attendance.Actor, f 
 		return nil, err
 	}
 	var e *attendance.Employee
-	err := s.db.inTx(ctx, func(tx *Tx) error {
+	err = s.db.inTx(ctx, func(tx *Tx) error {
 		before, err := s.db.employee(ctx, tx, a.ID, true)
 		if err != nil {
 			return err
@@ -330,7 +249,7 @@ func (s *EmployeeService) UpdateSelf(ctx context.Context, a attendance.Actor, f 
 		after.UpdatedAt = s.db.now()
 		if _, err := tx.exec(ctx, `UPDATE employees SET first_name = ?, last_name = ?, email = ?, updated_at = ? WHERE id = ?`,
 			after.FirstName, after.LastName, after.Email, s.db.t(after.UpdatedAt), a.ID); err != nil {
-			return s.db.internal("update self", err)
+			return err
 		}
 		e = &after
 		return nil
@@ -346,30 +265,21 @@ func (s *EmployeeService) DeactivateEmployee(ctx context.Context, a attendance.A
 	return err
 }
 
-// orNotFound returns err, or a not-found error when err is nil (the object
-// exists but lies outside the caller's scope).
-func orNotFound(err error, what string) error {
-	if err != nil {
-		return err
-	}
-	return attendance.ErrNotFound(what)
-}
-
 // CountEmployees returns how many employees exist, active or not.
-func (s *EmployeeService) CountEmployees(ctx context.Context) (int, error) {
-	var n int
-	err := s.db.reader().queryRow(ctx, `SELECT COUNT(*) FROM employees`).Scan(&n)
-	return n, s.db.internal("count employees", err)
+func (s *EmployeeService) CountEmployees(ctx context.Context) (n int, err error) {
+	defer wrap(&err, "CountEmployees()")
+	err = s.db.reader().queryRow(ctx, `SELECT COUNT(*) FROM employees`).Scan(&n)
+	return n, err
 }
 
 // Bootstrap creates the first admin when the database has no user at all,
 // and reports whether it did. Concurrent replicas create one admin between them.
-func (s *EmployeeService) Bootstrap(ctx context.Context, username, passwordHash string) (bool, error) {
-	created := false
-	err := s.db.inTx(ctx, func(tx *Tx) error {
+func (s *EmployeeService) Bootstrap(ctx context.Context, username, passwordHash string) (created bool, err error) {
+	defer wrap(&err, "Bootstrap(%q)", username)
+	err = s.db.inTx(ctx, func(tx *Tx) error {
 		var n int
 		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM employees`).Scan(&n); err != nil {
-			return s.db.internal("bootstrap", err)
+			return err
 		}
 		if n > 0 {
 			return nil
@@ -382,7 +292,7 @@ func (s *EmployeeService) Bootstrap(ctx context.Context, username, passwordHash 
 			e.Username, attendance.NormalizeUsername(e.Username), passwordHash, string(e.Role), e.Timezone, int(e.WorkStart), int(e.WorkEnd),
 			int(e.WorkDays), e.LateGraceMinutes, e.AnnualLeaveDays, e.HiredOn.String(), true, s.db.t(e.CreatedAt), s.db.t(e.UpdatedAt))
 		if err != nil {
-			return s.db.internal("bootstrap", err)
+			return err
 		}
 		created = true
 		return nil
@@ -393,19 +303,105 @@ func (s *EmployeeService) Bootstrap(ctx context.Context, username, passwordHash 
 	return created, err
 }
 
+// findEmployee returns an employee the actor may see: themselves, or someone
+// in scope with manager access.
+func (db *DB) findEmployee(ctx context.Context, a attendance.Actor, id int64) (*attendance.Employee, error) {
+	if a.ID != id && !a.HasManagerAccess() {
+		return nil, attendance.ErrNotFound("employee")
+	}
+	e, err := db.employee(ctx, db.reader(), id, false)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := db.inScope(ctx, db.reader(), a, id); err != nil || !ok {
+		return nil, orNotFound(err, "employee")
+	}
+	return e, nil
+}
+
+// employee reads one employee; in a write transaction it also locks the row.
+func (db *DB) employee(ctx context.Context, q queryer, id int64, lock bool) (*attendance.Employee, error) {
+	query := `SELECT ` + employeeCols + ` FROM employees e WHERE e.id = ?`
+	if lock {
+		query += db.d.ForUpdate
+	}
+	e, err := scanEmployee(q.queryRow(ctx, query, id))
+	if err != nil {
+		return nil, notFound(err, "employee")
+	}
+	return e, nil
+}
+
+// employeeList reads the employees a query selects (employeeCols) on the
+// read pool.
 func (db *DB) employeeList(ctx context.Context, query string, args ...any) ([]*attendance.Employee, error) {
 	rows, err := db.reader().query(ctx, query, args...)
 	if err != nil {
-		return nil, db.internal("employees", err)
+		return nil, err
 	}
 	defer rows.Close()
 	var out []*attendance.Employee
 	for rows.Next() {
 		e, err := scanEmployee(rows)
 		if err != nil {
-			return nil, db.internal("employees", err)
+			return nil, err
 		}
 		out = append(out, e)
 	}
-	return out, db.internal("employees", rows.Err())
+	return out, rows.Err()
+}
+
+// managerFacts gathers what the rules need to know about a new manager_id.
+func (db *DB) managerFacts(ctx context.Context, tx *Tx, c *attendance.EmployeeChange, targetID int64) error {
+	f := c.Fields
+	if f.ManagerIDSet && f.ManagerID != nil {
+		mid := *f.ManagerID
+		var n int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM employees WHERE id = ?`, mid).Scan(&n); err != nil {
+			return err
+		}
+		c.ManagerExists = n > 0
+		if c.ManagerExists {
+			ok, err := db.inScope(ctx, tx, c.Actor, mid)
+			if err != nil {
+				return err
+			}
+			c.ManagerInScope = ok
+			if targetID != 0 {
+				chain, err := db.chain(ctx, tx, mid)
+				if err != nil {
+					return err
+				}
+				c.ManagerCycle = mid == targetID || chain.Contains(targetID)
+			}
+		}
+	}
+	return nil
+}
+
+// uniqueUsername turns the violation of the usernames' unique index into the
+// domain's conflict; other errors pass unchanged.
+func (db *DB) uniqueUsername(err error) error {
+	if db.d.IsUniqueViolation(err) {
+		return attendance.Errorf(attendance.KindConflict, "username_taken", "that username is taken")
+	}
+	return err
+}
+
+// employeeCols are the columns of an attendance.Employee, of employees e.
+const employeeCols = `e.id, e.username, e.email, e.first_name, e.last_name, e.role, e.manager_id,
+	e.department, e.timezone, e.work_start, e.work_end, e.work_days, e.late_grace_minutes,
+	e.annual_leave_days, e.hired_on, e.active, e.deactivated_on, e.created_at, e.updated_at`
+
+// scanEmployee scans employeeCols, then extra.
+func scanEmployee(s scanner, extra ...any) (*attendance.Employee, error) {
+	var e attendance.Employee
+	dest := []any{&e.ID, &e.Username, &e.Email, &e.FirstName, &e.LastName, &e.Role, &e.ManagerID,
+		&e.Department, &e.Timezone, &e.WorkStart, &e.WorkEnd, &e.WorkDays, &e.LateGraceMinutes,
+		&e.AnnualLeaveDays, dateCol{&e.HiredOn}, &e.Active, nullDateCol{&e.DeactivatedOn},
+		timeCol{&e.CreatedAt}, timeCol{&e.UpdatedAt}}
+	if err := s.Scan(append(dest, extra...)...); err != nil {
+		return nil, err
+	}
+	return &e, nil
 }

@@ -16,7 +16,8 @@ var _ attendance.HolidayService = (*HolidayService)(nil)
 func NewHolidayService(db *DB) *HolidayService { return &HolidayService{db: db} }
 
 // ListHolidays lists the company holidays by date, optionally of one year.
-func (s *HolidayService) ListHolidays(ctx context.Context, a attendance.Actor, year *int, p attendance.Page) ([]*attendance.Holiday, int, error) {
+func (s *HolidayService) ListHolidays(ctx context.Context, a attendance.Actor, year *int, p attendance.Page) (_ []*attendance.Holiday, _ int, err error) {
+	defer wrap(&err, "ListHolidays()")
 	var w where
 	if year != nil {
 		first, last := attendance.YearBounds(*year)
@@ -24,35 +25,36 @@ func (s *HolidayService) ListHolidays(ctx context.Context, a attendance.Actor, y
 	}
 	var count int
 	if err := s.db.reader().queryRow(ctx, `SELECT COUNT(*) FROM holidays WHERE `+w.String(), w.args...).Scan(&count); err != nil {
-		return nil, 0, s.db.internal("count holidays", err)
+		return nil, 0, err
 	}
 	limit, offset := pageArgs(p)
 	rows, err := s.db.reader().query(ctx, `SELECT id, date, name FROM holidays WHERE `+w.String()+` ORDER BY date LIMIT ? OFFSET ?`,
 		append(w.args, limit, offset)...)
 	if err != nil {
-		return nil, 0, s.db.internal("list holidays", err)
+		return nil, 0, err
 	}
 	defer rows.Close()
 	out := []*attendance.Holiday{}
 	for rows.Next() {
 		var h attendance.Holiday
 		if err := rows.Scan(&h.ID, dateCol{&h.Date}, &h.Name); err != nil {
-			return nil, 0, s.db.internal("list holidays", err)
+			return nil, 0, err
 		}
 		out = append(out, &h)
 	}
-	return out, count, s.db.internal("list holidays", rows.Err())
+	return out, count, rows.Err()
 }
 
 // CreateHoliday adds a company holiday; one per date.
-func (s *HolidayService) CreateHoliday(ctx context.Context, a attendance.Actor, h attendance.Holiday) (*attendance.Holiday, error) {
+func (s *HolidayService) CreateHoliday(ctx context.Context, a attendance.Actor, h attendance.Holiday) (_ *attendance.Holiday, err error) {
+	defer wrap(&err, "CreateHoliday(actor %d, %s)", a.ID, h.Date)
 	if err := attendance.RequireAdmin(a); err != nil {
 		return nil, err
 	}
 	if err := h.Validate(); err != nil {
 		return nil, err
 	}
-	err := s.db.inTx(ctx, func(tx *Tx) error {
+	err = s.db.inTx(ctx, func(tx *Tx) error {
 		if err := s.db.lockEveryone(ctx, tx); err != nil {
 			return err
 		}
@@ -62,7 +64,7 @@ func (s *HolidayService) CreateHoliday(ctx context.Context, a attendance.Actor, 
 			if s.db.d.IsUniqueViolation(err) {
 				return attendance.Errorf(attendance.KindConflict, "holiday_exists", "%s is already a holiday", h.Date)
 			}
-			return s.db.internal("create holiday", err)
+			return err
 		}
 		return s.db.reevaluateDate(ctx, tx, h.Date)
 	})
@@ -73,7 +75,8 @@ func (s *HolidayService) CreateHoliday(ctx context.Context, a attendance.Actor, 
 }
 
 // DeleteHoliday removes a company holiday.
-func (s *HolidayService) DeleteHoliday(ctx context.Context, a attendance.Actor, id int64) error {
+func (s *HolidayService) DeleteHoliday(ctx context.Context, a attendance.Actor, id int64) (err error) {
+	defer wrap(&err, "DeleteHoliday(actor %d, %d)", a.ID, id)
 	if err := attendance.RequireAdmin(a); err != nil {
 		return err
 	}
@@ -83,10 +86,10 @@ func (s *HolidayService) DeleteHoliday(ctx context.Context, a attendance.Actor, 
 		}
 		var d attendance.Date
 		if err := tx.queryRow(ctx, `SELECT date FROM holidays WHERE id = ?`, id).Scan(dateCol{&d}); err != nil {
-			return s.db.notFound(err, "holiday")
+			return notFound(err, "holiday")
 		}
 		if _, err := tx.exec(ctx, `DELETE FROM holidays WHERE id = ?`, id); err != nil {
-			return s.db.internal("delete holiday", err)
+			return err
 		}
 		return s.db.reevaluateDate(ctx, tx, d)
 	})
@@ -96,7 +99,7 @@ func (s *HolidayService) DeleteHoliday(ctx context.Context, a attendance.Actor, 
 func (db *DB) holidays(ctx context.Context, q queryer, first, last attendance.Date) (attendance.Holidays, error) {
 	rows, err := q.query(ctx, `SELECT date, name FROM holidays WHERE date >= ? AND date <= ?`, first.String(), last.String())
 	if err != nil {
-		return nil, db.internal("holidays", err)
+		return nil, err
 	}
 	defer rows.Close()
 	h := attendance.Holidays{}
@@ -104,9 +107,9 @@ func (db *DB) holidays(ctx context.Context, q queryer, first, last attendance.Da
 		var d attendance.Date
 		var name string
 		if err := rows.Scan(dateCol{&d}, &name); err != nil {
-			return nil, db.internal("holidays", err)
+			return nil, err
 		}
 		h[d] = name
 	}
-	return h, db.internal("holidays", rows.Err())
+	return h, rows.Err()
 }

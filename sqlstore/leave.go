@@ -31,9 +31,10 @@ func scanLeave(s scanner, extra ...any) (*attendance.LeaveRequest, error) {
 
 // RequestLeave files a pending request for the actor. Its cost in working days
 // is fixed now; annual leave must fit the remaining balance.
-func (s *LeaveService) RequestLeave(ctx context.Context, a attendance.Actor, in attendance.LeaveInput) (*attendance.LeaveRequest, error) {
+func (s *LeaveService) RequestLeave(ctx context.Context, a attendance.Actor, in attendance.LeaveInput) (_ *attendance.LeaveRequest, err error) {
+	defer wrap(&err, "RequestLeave(actor %d)", a.ID)
 	var r *attendance.LeaveRequest
-	err := s.db.inTx(ctx, func(tx *Tx) error {
+	err = s.db.inTx(ctx, func(tx *Tx) error {
 		var err error
 		r, err = idempotent(ctx, s.db, tx, a.ID, "leave", in.Idempotency, func() (*attendance.LeaveRequest, error) {
 			return s.db.requestLeave(ctx, tx, a, in)
@@ -64,7 +65,7 @@ func (db *DB) requestLeave(ctx context.Context, tx *Tx, a attendance.Actor, in a
 	}
 	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM leave_requests WHERE employee_id = ?
 		AND start_date <= ? AND end_date >= ? AND status IN (`+placeholders(len(holding))+`)`, args...).Scan(&overlapping); err != nil {
-		return nil, db.internal("overlap", err)
+		return nil, err
 	}
 	if overlapping > 0 {
 		return nil, attendance.Errorf(attendance.KindConflict, "overlap", "the dates overlap another pending or approved request")
@@ -84,7 +85,7 @@ func (db *DB) requestLeave(ctx context.Context, tx *Tx, a attendance.Actor, in a
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.EmployeeID, string(r.LeaveType), r.StartDate.String(), r.EndDate.String(), r.HalfDay,
 		r.Days, string(r.Status), r.Reason, db.t(r.CreatedAt))
 	if err != nil {
-		return nil, db.internal("request leave", err)
+		return nil, err
 	}
 	recipients, _, err := db.managersOf(ctx, tx, emp.ID)
 	if err != nil {
@@ -114,13 +115,13 @@ func (db *DB) balance(ctx context.Context, q queryer, emp *attendance.Employee, 
 		FROM leave_requests WHERE employee_id = ? AND leave_type = 'annual' AND start_date >= ? AND start_date <= ?`,
 		emp.ID, first.String(), last.String()).Scan(&used, &pending)
 	if err != nil {
-		return attendance.Balance{}, db.internal("balance", err)
+		return attendance.Balance{}, err
 	}
 	lateMinutes := 0
 	if db.cfg.LatePenaltyMinutes > 0 {
 		if err := q.queryRow(ctx, `SELECT COALESCE(SUM(late_minutes), 0) FROM attendance_days
 			WHERE employee_id = ? AND late AND date >= ? AND date <= ?`, emp.ID, first.String(), last.String()).Scan(&lateMinutes); err != nil {
-			return attendance.Balance{}, db.internal("balance", err)
+			return attendance.Balance{}, err
 		}
 	}
 	return attendance.NewBalance(emp.ID, year, emp.AnnualLeaveDays, used, pending, lateMinutes, db.cfg.LatePenaltyMinutes), nil
@@ -129,7 +130,8 @@ func (db *DB) balance(ctx context.Context, q queryer, emp *attendance.Employee, 
 // DecideLeave approves or rejects a pending request of someone in the actor's
 // scope. Approval re-reads the balance inside the transaction, with the
 // employee's row locked, so two approvals racing can never overdraw it.
-func (s *LeaveService) DecideLeave(ctx context.Context, a attendance.Actor, id int64, action attendance.LeaveAction, comment string) (*attendance.LeaveRequest, error) {
+func (s *LeaveService) DecideLeave(ctx context.Context, a attendance.Actor, id int64, action attendance.LeaveAction, comment string) (_ *attendance.LeaveRequest, err error) {
+	defer wrap(&err, "DecideLeave(actor %d, %d, %s)", a.ID, id, action)
 	if err := attendance.RequireManagerAccess(a); err != nil {
 		return nil, err
 	}
@@ -137,7 +139,7 @@ func (s *LeaveService) DecideLeave(ctx context.Context, a attendance.Actor, id i
 		return nil, err
 	}
 	var r *attendance.LeaveRequest
-	err := s.db.inTx(ctx, func(tx *Tx) error {
+	err = s.db.inTx(ctx, func(tx *Tx) error {
 		var err error
 		if r, err = s.db.leave(ctx, tx, id); err != nil {
 			return err
@@ -181,7 +183,7 @@ func (s *LeaveService) DecideLeave(ctx context.Context, a attendance.Actor, id i
 		now := s.db.now()
 		if _, err := tx.exec(ctx, `UPDATE leave_requests SET status = ?, decided_by = ?, decided_at = ?, decision_comment = ? WHERE id = ?`,
 			string(status), a.ID, s.db.t(now), comment, id); err != nil {
-			return s.db.internal("decide leave", err)
+			return err
 		}
 		r.Status, r.DecidedBy, r.DecidedAt, r.DecisionComment = status, &a.ID, &now, comment
 		if status == attendance.LeaveApproved {
@@ -205,7 +207,7 @@ func (s *LeaveService) DecideLeave(ctx context.Context, a attendance.Actor, id i
 func (db *DB) leave(ctx context.Context, tx *Tx, id int64) (*attendance.LeaveRequest, error) {
 	r, err := scanLeave(tx.queryRow(ctx, `SELECT `+leaveCols+` FROM leave_requests l WHERE l.id = ?`+db.d.ForUpdate, id))
 	if err != nil {
-		return nil, db.notFound(err, "leave request")
+		return nil, notFound(err, "leave request")
 	}
 	return r, nil
 }
@@ -223,14 +225,14 @@ func (db *DB) checkLowBalance(ctx context.Context, tx *Tx, emp *attendance.Emplo
 	}
 	var lowest *float64
 	if err := tx.queryRow(ctx, `SELECT MIN(remaining) FROM leave_balance_alerts WHERE employee_id = ? AND year = ?`, emp.ID, year).Scan(&lowest); err != nil {
-		return db.internal("low balance", err)
+		return err
 	}
 	if !attendance.LowBalanceDue(b.Remaining, db.cfg.LowLeaveThreshold, lowest) {
 		return nil
 	}
 	if _, err := tx.exec(ctx, `INSERT INTO leave_balance_alerts (employee_id, year, remaining, created_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (employee_id, year, remaining) DO NOTHING`, emp.ID, year, b.Remaining, db.t(db.now())); err != nil {
-		return db.internal("low balance", err)
+		return err
 	}
 	managers, _, err := db.managersOf(ctx, tx, emp.ID)
 	if err != nil {
@@ -242,9 +244,10 @@ func (db *DB) checkLowBalance(ctx context.Context, tx *Tx, emp *attendance.Emplo
 }
 
 // CancelLeave cancels the actor's own request: pending, or approved and not started.
-func (s *LeaveService) CancelLeave(ctx context.Context, a attendance.Actor, id int64) (*attendance.LeaveRequest, error) {
+func (s *LeaveService) CancelLeave(ctx context.Context, a attendance.Actor, id int64) (_ *attendance.LeaveRequest, err error) {
+	defer wrap(&err, "CancelLeave(actor %d, %d)", a.ID, id)
 	var r *attendance.LeaveRequest
-	err := s.db.inTx(ctx, func(tx *Tx) error {
+	err = s.db.inTx(ctx, func(tx *Tx) error {
 		// The request's row first, then the employee's: the order a decision
 		// takes them in, so that a cancel racing an approval waits, never deadlocks.
 		var err error
@@ -268,7 +271,7 @@ func (s *LeaveService) CancelLeave(ctx context.Context, a attendance.Actor, id i
 		}
 		wasApproved := r.Status == attendance.LeaveApproved
 		if _, err := tx.exec(ctx, `UPDATE leave_requests SET status = 'cancelled' WHERE id = ?`, id); err != nil {
-			return s.db.internal("cancel leave", err)
+			return err
 		}
 		r.Status = attendance.LeaveCancelled
 		s.db.emitLeave(tx, r)
@@ -281,7 +284,8 @@ func (s *LeaveService) CancelLeave(ctx context.Context, a attendance.Actor, id i
 }
 
 // ListLeave lists the actor's own requests, newest first.
-func (s *LeaveService) ListLeave(ctx context.Context, a attendance.Actor, f attendance.LeaveFilter) ([]*attendance.LeaveRequest, int, error) {
+func (s *LeaveService) ListLeave(ctx context.Context, a attendance.Actor, f attendance.LeaveFilter) (_ []*attendance.LeaveRequest, _ int, err error) {
+	defer wrap(&err, "ListLeave(actor %d)", a.ID)
 	f.EmployeeID, f.Department = &a.ID, nil
 	views, n, err := s.db.leaveList(ctx, attendance.Actor{ID: a.ID, Role: attendance.RoleEmployee}, f)
 	if err != nil {
@@ -295,7 +299,8 @@ func (s *LeaveService) ListLeave(ctx context.Context, a attendance.Actor, f atte
 }
 
 // LeaveOverview lists the requests of everyone in the actor's scope.
-func (s *LeaveService) LeaveOverview(ctx context.Context, a attendance.Actor, f attendance.LeaveFilter) ([]*attendance.LeaveRequestView, int, error) {
+func (s *LeaveService) LeaveOverview(ctx context.Context, a attendance.Actor, f attendance.LeaveFilter) (_ []*attendance.LeaveRequestView, _ int, err error) {
+	defer wrap(&err, "LeaveOverview(actor %d)", a.ID)
 	if err := attendance.RequireManagerAccess(a); err != nil {
 		return nil, 0, err
 	}
@@ -327,13 +332,13 @@ func (db *DB) leaveList(ctx context.Context, a attendance.Actor, f attendance.Le
 	from := ` FROM leave_requests l JOIN employees e ON e.id = l.employee_id WHERE ` + w.String()
 	var count int
 	if err := db.reader().queryRow(ctx, `SELECT COUNT(*)`+from, w.args...).Scan(&count); err != nil {
-		return nil, 0, db.internal("count leave", err)
+		return nil, 0, err
 	}
 	limit, offset := pageArgs(f.Page)
 	rows, err := db.reader().query(ctx, `SELECT `+leaveCols+`, e.username, e.first_name, e.last_name`+from+
 		` ORDER BY l.created_at DESC, l.id DESC LIMIT ? OFFSET ?`, append(w.args, limit, offset)...)
 	if err != nil {
-		return nil, 0, db.internal("list leave", err)
+		return nil, 0, err
 	}
 	defer rows.Close()
 	out := []*attendance.LeaveRequestView{}
@@ -341,16 +346,17 @@ func (db *DB) leaveList(ctx context.Context, a attendance.Actor, f attendance.Le
 		var e attendance.Employee
 		r, err := scanLeave(rows, &e.Username, &e.FirstName, &e.LastName)
 		if err != nil {
-			return nil, 0, db.internal("list leave", err)
+			return nil, 0, err
 		}
 		out = append(out, &attendance.LeaveRequestView{LeaveRequest: *r, EmployeeName: e.Name()})
 	}
-	return out, count, db.internal("list leave", rows.Err())
+	return out, count, rows.Err()
 }
 
 // LeaveBalance returns the annual leave balance of the actor or, with manager
 // access, of someone in scope. The year defaults to the current one.
-func (s *LeaveService) LeaveBalance(ctx context.Context, a attendance.Actor, employeeID *int64, year *int) (*attendance.Balance, error) {
+func (s *LeaveService) LeaveBalance(ctx context.Context, a attendance.Actor, employeeID *int64, year *int) (_ *attendance.Balance, err error) {
+	defer wrap(&err, "LeaveBalance(actor %d)", a.ID)
 	id := a.ID
 	if employeeID != nil {
 		id = *employeeID

@@ -24,7 +24,7 @@ func (db *DB) lock(ctx context.Context, tx *Tx, key int64) error {
 		return nil
 	}
 	_, err := tx.exec(ctx, db.d.AdvisoryLock, key)
-	return db.internal("lock", err)
+	return err
 }
 
 // lockKey names the advisory lock of one thing, e.g. ("login", key): a hash
@@ -46,5 +46,5 @@ func (db *DB) lockEveryone(ctx context.Context, tx *Tx) error {
 		return nil
 	}
 	_, err := tx.exec(ctx, `SELECT id FROM employees ORDER BY id`+db.d.ForUpdate)
-	return db.internal("lock employees", err)
+	return err
 }

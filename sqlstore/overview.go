@@ -11,7 +11,8 @@ import (
 // range. It reads the derived days of the range in one pass, ordered by
 // employee, so its cost grows with the days in the range and not with the
 // table; only one employee's days are in memory at a time.
-func (s *AttendanceService) Overview(ctx context.Context, a attendance.Actor, f attendance.OverviewFilter) (*attendance.Overview, error) {
+func (s *AttendanceService) Overview(ctx context.Context, a attendance.Actor, f attendance.OverviewFilter) (_ *attendance.Overview, err error) {
+	defer wrap(&err, "Overview(actor %d)", a.ID)
 	if err := attendance.RequireManagerAccess(a); err != nil {
 		return nil, err
 	}
@@ -63,7 +64,7 @@ func (s *AttendanceService) Overview(ctx context.Context, a attendance.Actor, f 
 		WHERE d.employee_id = e.id AND `+w.String()+` AND d.date >= ? AND d.date <= ? ORDER BY e.id, d.date`),
 		append(w.args, first.String(), last.String())...)
 	if err != nil {
-		return nil, s.db.internal("overview", err)
+		return nil, err
 	}
 	defer rows.Close()
 	now := s.db.now()
@@ -82,7 +83,7 @@ func (s *AttendanceService) Overview(ctx context.Context, a attendance.Actor, f 
 				}
 				if err := rows.Scan(&nextID, dateCol{&next.Date}, &next.Entries, &next.Late, &next.LateMinutes,
 					&next.WorkedSeconds, &next.OpenSessions); err != nil {
-					return nil, s.db.internal("overview", err)
+					return nil, err
 				}
 				hasNext = true
 			}
@@ -103,7 +104,7 @@ func (s *AttendanceService) Overview(ctx context.Context, a attendance.Actor, f 
 				Department: e.Department, OverviewTotals: totals})
 		}
 	}
-	return ov, s.db.internal("overview", rows.Err())
+	return ov, rows.Err()
 }
 
 func dayOfMonth(d attendance.Date) int {
@@ -122,16 +123,16 @@ func (db *DB) approvedLeave(ctx context.Context, w where, first, last attendance
 		WHERE `+w.String()+` AND l.status = 'approved' AND l.end_date >= ? AND l.start_date <= ?`,
 		append(w.args, first.String(), last.String())...)
 	if err != nil {
-		return nil, db.internal("approved leave", err)
+		return nil, err
 	}
 	defer rows.Close()
 	out := map[int64][]attendance.LeaveRequest{}
 	for rows.Next() {
 		r := attendance.LeaveRequest{Status: attendance.LeaveApproved}
 		if err := rows.Scan(&r.EmployeeID, dateCol{&r.StartDate}, dateCol{&r.EndDate}, &r.HalfDay); err != nil {
-			return nil, db.internal("approved leave", err)
+			return nil, err
 		}
 		out[r.EmployeeID] = append(out[r.EmployeeID], r)
 	}
-	return out, db.internal("approved leave", rows.Err())
+	return out, rows.Err()
 }
