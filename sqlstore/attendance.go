@@ -17,36 +17,6 @@ var _ attendance.AttendanceService = (*AttendanceService)(nil)
 // NewAttendanceService returns the attendance service of db.
 func NewAttendanceService(db *DB) *AttendanceService { return &AttendanceService{db: db} }
 
-const eventCols = `ev.id, ev.employee_id, ev.type, ev.ts, ev.late, ev.late_minutes, ev.source, ev.recorded_by,
-	ev.note, ev.voided, ev.voided_by, ev.voided_at, ev.void_note`
-
-func scanEvent(s scanner) (*attendance.AttendanceEvent, error) {
-	var e attendance.AttendanceEvent
-	err := s.Scan(&e.ID, &e.EmployeeID, &e.Type, timeCol{&e.Timestamp}, &e.Late, &e.LateMinutes, &e.Source, &e.RecordedBy,
-		&e.Note, &e.Voided, &e.VoidedBy, nullTimeCol{&e.VoidedAt}, &e.VoidNote)
-	if err != nil {
-		return nil, err
-	}
-	return &e, nil
-}
-
-func (db *DB) events(ctx context.Context, q queryer, query string, args ...any) ([]attendance.AttendanceEvent, error) {
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []attendance.AttendanceEvent
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *e)
-	}
-	return out, rows.Err()
-}
-
 // RecordEvent clocks the actor in or out, or records an event on behalf of
 // someone in the actor's scope. The sequence check, the insert, the lateness
 // of the date, the derived day and the late-arrival notification commit together.
@@ -60,111 +30,11 @@ func (s *AttendanceService) RecordEvent(ctx context.Context, a attendance.Actor,
 	err = s.db.inTx(ctx, func(tx *Tx) error {
 		var err error
 		ev, err = idempotent(ctx, s.db, tx, a.ID, "attendance", r.Idempotency, func() (*attendance.AttendanceEvent, error) {
-			return s.db.recordEvent(ctx, tx, a, r, now)
+			return s.recordEvent(ctx, tx, a, r, now)
 		})
 		return err
 	})
 	return ev, err
-}
-
-func (db *DB) recordEvent(ctx context.Context, tx *Tx, a attendance.Actor, r attendance.RecordEvent, now time.Time) (*attendance.AttendanceEvent, error) {
-	ev := &attendance.AttendanceEvent{EmployeeID: a.ID, Type: r.Type, Timestamp: now, Source: attendance.SourceSelf, RecordedBy: a.ID}
-	if r.OnBehalf() {
-		ev.EmployeeID, ev.Source, ev.Note = *r.EmployeeID, attendance.SourceManager, *r.Note
-		if r.Timestamp != nil {
-			ev.Timestamp = r.Timestamp.UTC().Truncate(time.Microsecond)
-		}
-	}
-	emp, err := db.employee(ctx, tx, ev.EmployeeID, true)
-	if err != nil {
-		return nil, err
-	}
-	if r.OnBehalf() {
-		if ok, err := db.inScope(ctx, tx, a, emp.ID); err != nil || !ok {
-			return nil, orNotFound(err, "employee")
-		}
-		if err := attendance.CheckLocalDate(ev.Timestamp, emp.Schedule().Location); err != nil {
-			return nil, err
-		}
-	}
-	prev, next, err := db.neighbours(ctx, tx, emp.ID, ev.Timestamp, 0)
-	if err != nil {
-		return nil, err
-	}
-	if err := attendance.CheckSequence(prev, next, ev.Type, ev.Timestamp, emp.Schedule().Location); err != nil {
-		return nil, err
-	}
-	// The usual case appends at the end of the employee's events: the day it
-	// touches is updated from its stored row. An event recorded before others
-	// derives the touched days again from the events.
-	var day *attendance.Day
-	if next == nil {
-		if day, err = db.appendToDay(ctx, tx, emp, ev, prev); err != nil {
-			return nil, err
-		}
-	}
-	ev.ID, err = tx.insertID(ctx, `INSERT INTO attendance_events (employee_id, type, ts, late, late_minutes, source, recorded_by, note, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, ev.EmployeeID, string(ev.Type), db.t(ev.Timestamp), ev.Late, ev.LateMinutes,
-		string(ev.Source), ev.RecordedBy, ev.Note, db.t(now))
-	if err != nil {
-		return nil, err
-	}
-	if day != nil {
-		err = db.saveDay(ctx, tx, emp.ID, *day)
-	} else {
-		err = db.refreshDays(ctx, tx, emp, ev, prev)
-	}
-	if err != nil {
-		return nil, err
-	}
-	recipients, chain, err := db.managersOf(ctx, tx, emp.ID)
-	if err != nil {
-		return nil, err
-	}
-	db.emitEvent(tx, ev, chain, "")
-	if ev.Late {
-		if _, err := db.notify(ctx, tx, attendance.LateArrival(emp, ev, recipients)); err != nil {
-			return nil, err
-		}
-	}
-	return ev, nil
-}
-
-// emitEvent queues an attendance message for the managers in scope of the event.
-func (db *DB) emitEvent(tx *Tx, ev *attendance.AttendanceEvent, chain attendance.Chain, suffix string) {
-	e := *ev
-	tx.emit(attendance.Message{ID: "attendance:" + strconv.FormatInt(ev.ID, 10) + suffix, Type: attendance.MessageAttendance,
-		OccurredAt: db.now(), Event: &e, Managers: chain.Watchers()})
-}
-
-// neighbours returns the employee's non-voided events right before and after
-// the instant t, leaving out the event skip, in one round trip.
-func (db *DB) neighbours(ctx context.Context, tx *Tx, employeeID int64, t time.Time, skip int64) (prev, next *attendance.AttendanceEvent, err error) {
-	const cond = `ev.employee_id = ? AND NOT ev.voided AND ev.id <> ?`
-	rows, err := tx.query(ctx, `SELECT * FROM (SELECT 0 AS side, `+eventCols+` FROM attendance_events ev
-			WHERE `+cond+` AND ev.ts <= ? ORDER BY ev.ts DESC, ev.id DESC LIMIT 1) p
-		UNION ALL
-		SELECT * FROM (SELECT 1 AS side, `+eventCols+` FROM attendance_events ev
-			WHERE `+cond+` AND ev.ts > ? ORDER BY ev.ts, ev.id LIMIT 1) n`,
-		employeeID, skip, db.t(t), employeeID, skip, db.t(t))
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var side int
-		var e attendance.AttendanceEvent
-		if err := rows.Scan(&side, &e.ID, &e.EmployeeID, &e.Type, timeCol{&e.Timestamp}, &e.Late, &e.LateMinutes, &e.Source,
-			&e.RecordedBy, &e.Note, &e.Voided, &e.VoidedBy, nullTimeCol{&e.VoidedAt}, &e.VoidNote); err != nil {
-			return nil, nil, err
-		}
-		if side == 0 {
-			prev = &e
-		} else {
-			next = &e
-		}
-	}
-	return prev, next, rows.Err()
 }
 
 // VoidEvent voids an event of someone in the actor's scope. Nothing is erased:
@@ -202,7 +72,7 @@ func (s *AttendanceService) VoidEvent(ctx context.Context, a attendance.Actor, i
 		if ev.Voided {
 			return attendance.Errorf(attendance.KindConflict, "already_voided", "the event was already voided")
 		}
-		prev, _, err := s.db.neighbours(ctx, tx, emp.ID, ev.Timestamp, ev.ID)
+		prev, _, err := s.neighbours(ctx, tx, emp.ID, ev.Timestamp, ev.ID)
 		if err != nil {
 			return err
 		}
@@ -218,7 +88,7 @@ func (s *AttendanceService) VoidEvent(ctx context.Context, a attendance.Actor, i
 		if err != nil {
 			return err
 		}
-		s.db.emitEvent(tx, ev, chain, ":voided")
+		s.emitEvent(tx, ev, chain, ":voided")
 		return nil
 	})
 	return ev, err
@@ -259,4 +129,138 @@ func (s *AttendanceService) ListEvents(ctx context.Context, a attendance.Actor, 
 		out[i] = &events[i]
 	}
 	return out, count, nil
+}
+
+// recordEvent records r in tx, at now unless a manager gives the instant.
+func (s *AttendanceService) recordEvent(ctx context.Context, tx *Tx, a attendance.Actor, r attendance.RecordEvent, now time.Time) (*attendance.AttendanceEvent, error) {
+	ev := &attendance.AttendanceEvent{EmployeeID: a.ID, Type: r.Type, Timestamp: now, Source: attendance.SourceSelf, RecordedBy: a.ID}
+	if r.OnBehalf() {
+		ev.EmployeeID, ev.Source, ev.Note = *r.EmployeeID, attendance.SourceManager, *r.Note
+		if r.Timestamp != nil {
+			ev.Timestamp = r.Timestamp.UTC().Truncate(time.Microsecond)
+		}
+	}
+	emp, err := s.db.employee(ctx, tx, ev.EmployeeID, true)
+	if err != nil {
+		return nil, err
+	}
+	if r.OnBehalf() {
+		if ok, err := s.db.inScope(ctx, tx, a, emp.ID); err != nil || !ok {
+			return nil, orNotFound(err, "employee")
+		}
+		if err := attendance.CheckLocalDate(ev.Timestamp, emp.Schedule().Location); err != nil {
+			return nil, err
+		}
+	}
+	prev, next, err := s.neighbours(ctx, tx, emp.ID, ev.Timestamp, 0)
+	if err != nil {
+		return nil, err
+	}
+	if err := attendance.CheckSequence(prev, next, ev.Type, ev.Timestamp, emp.Schedule().Location); err != nil {
+		return nil, err
+	}
+	// The usual case appends at the end of the employee's events: the day it
+	// touches is updated from its stored row. An event recorded before others
+	// derives the touched days again from the events.
+	var day *attendance.Day
+	if next == nil {
+		if day, err = s.db.appendToDay(ctx, tx, emp, ev, prev); err != nil {
+			return nil, err
+		}
+	}
+	ev.ID, err = tx.insertID(ctx, `INSERT INTO attendance_events (employee_id, type, ts, late, late_minutes, source, recorded_by, note, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, ev.EmployeeID, string(ev.Type), s.db.t(ev.Timestamp), ev.Late, ev.LateMinutes,
+		string(ev.Source), ev.RecordedBy, ev.Note, s.db.t(now))
+	if err != nil {
+		return nil, err
+	}
+	if day != nil {
+		err = s.db.saveDay(ctx, tx, emp.ID, *day)
+	} else {
+		err = s.db.refreshDays(ctx, tx, emp, ev, prev)
+	}
+	if err != nil {
+		return nil, err
+	}
+	recipients, chain, err := s.db.managersOf(ctx, tx, emp.ID)
+	if err != nil {
+		return nil, err
+	}
+	s.emitEvent(tx, ev, chain, "")
+	if ev.Late {
+		if _, err := s.db.notify(ctx, tx, attendance.LateArrival(emp, ev, recipients)); err != nil {
+			return nil, err
+		}
+	}
+	return ev, nil
+}
+
+// neighbours returns the employee's non-voided events right before and after
+// the instant t, leaving out the event skip, in one round trip.
+func (s *AttendanceService) neighbours(ctx context.Context, tx *Tx, employeeID int64, t time.Time, skip int64) (prev, next *attendance.AttendanceEvent, err error) {
+	const cond = `ev.employee_id = ? AND NOT ev.voided AND ev.id <> ?`
+	rows, err := tx.query(ctx, `SELECT * FROM (SELECT 0 AS side, `+eventCols+` FROM attendance_events ev
+			WHERE `+cond+` AND ev.ts <= ? ORDER BY ev.ts DESC, ev.id DESC LIMIT 1) p
+		UNION ALL
+		SELECT * FROM (SELECT 1 AS side, `+eventCols+` FROM attendance_events ev
+			WHERE `+cond+` AND ev.ts > ? ORDER BY ev.ts, ev.id LIMIT 1) n`,
+		employeeID, skip, s.db.t(t), employeeID, skip, s.db.t(t))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var side int
+		var e attendance.AttendanceEvent
+		if err := rows.Scan(&side, &e.ID, &e.EmployeeID, &e.Type, timeCol{&e.Timestamp}, &e.Late, &e.LateMinutes, &e.Source,
+			&e.RecordedBy, &e.Note, &e.Voided, &e.VoidedBy, nullTimeCol{&e.VoidedAt}, &e.VoidNote); err != nil {
+			return nil, nil, err
+		}
+		if side == 0 {
+			prev = &e
+		} else {
+			next = &e
+		}
+	}
+	return prev, next, rows.Err()
+}
+
+// emitEvent queues an attendance message for the managers in scope of the event.
+func (s *AttendanceService) emitEvent(tx *Tx, ev *attendance.AttendanceEvent, chain attendance.Chain, suffix string) {
+	e := *ev
+	tx.emit(attendance.Message{ID: "attendance:" + strconv.FormatInt(ev.ID, 10) + suffix, Type: attendance.MessageAttendance,
+		OccurredAt: s.db.now(), Event: &e, Managers: chain.Watchers()})
+}
+
+// events reads the events a query selects (eventCols).
+func (db *DB) events(ctx context.Context, q queryer, query string, args ...any) ([]attendance.AttendanceEvent, error) {
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []attendance.AttendanceEvent
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *e)
+	}
+	return out, rows.Err()
+}
+
+// eventCols are the columns of an attendance.AttendanceEvent, of attendance_events ev.
+const eventCols = `ev.id, ev.employee_id, ev.type, ev.ts, ev.late, ev.late_minutes, ev.source, ev.recorded_by,
+	ev.note, ev.voided, ev.voided_by, ev.voided_at, ev.void_note`
+
+// scanEvent scans eventCols.
+func scanEvent(s scanner) (*attendance.AttendanceEvent, error) {
+	var e attendance.AttendanceEvent
+	err := s.Scan(&e.ID, &e.EmployeeID, &e.Type, timeCol{&e.Timestamp}, &e.Late, &e.LateMinutes, &e.Source, &e.RecordedBy,
+		&e.Note, &e.Voided, &e.VoidedBy, nullTimeCol{&e.VoidedAt}, &e.VoidNote)
+	if err != nil {
+		return nil, err
+	}
+	return &e, nil
 }

@@ -18,26 +18,16 @@ var _ attendance.AuthStore = (*AuthStore)(nil)
 // NewAuthStore returns the auth store of db.
 func NewAuthStore(db *DB) *AuthStore { return &AuthStore{db: db} }
 
-func (db *DB) credentials(ctx context.Context, cond string, arg any) (*attendance.Credentials, error) {
-	var c attendance.Credentials
-	e, err := scanEmployee(db.reader().queryRow(ctx, `SELECT `+employeeCols+`, e.password_hash FROM employees e WHERE `+cond, arg), &c.PasswordHash)
-	if err != nil {
-		return nil, notFound(err, "employee")
-	}
-	c.Employee = e
-	return &c, nil
-}
-
 // FindCredentials looks up an employee and their hash by username, ignoring case.
 func (s *AuthStore) FindCredentials(ctx context.Context, username string) (_ *attendance.Credentials, err error) {
 	defer wrap(&err, "FindCredentials(%q)", username)
-	return s.db.credentials(ctx, "e.username_key = ?", attendance.NormalizeUsername(username))
+	return s.credentials(ctx, "e.username_key = ?", attendance.NormalizeUsername(username))
 }
 
 // FindCredentialsByID looks up an employee and their hash by id.
 func (s *AuthStore) FindCredentialsByID(ctx context.Context, id int64) (_ *attendance.Credentials, err error) {
 	defer wrap(&err, "FindCredentialsByID(%d)", id)
-	return s.db.credentials(ctx, "e.id = ?", id)
+	return s.credentials(ctx, "e.id = ?", id)
 }
 
 // CreateSession stores a new login session.
@@ -60,8 +50,6 @@ func (s *AuthStore) CreateSession(ctx context.Context, sess *attendance.Session,
 		return err
 	})
 }
-
-var errReused = attendance.ErrUnauthorized("the refresh token was already used; the session is revoked")
 
 // RotateRefresh rotates a session's refresh token. Presenting a refresh token
 // that was already rotated away is a sign of theft: the whole session is revoked.
@@ -101,6 +89,8 @@ func (s *AuthStore) RotateRefresh(ctx context.Context, sessionID, oldID, newID s
 	return e, err
 }
 
+var errReused = attendance.ErrUnauthorized("the refresh token was already used; the session is revoked")
+
 // SessionActor returns the actor of a live session.
 func (s *AuthStore) SessionActor(ctx context.Context, sessionID string, now time.Time) (_ attendance.Actor, err error) {
 	defer wrap(&err, "SessionActor()")
@@ -137,43 +127,6 @@ func (s *AuthStore) SetPassword(ctx context.Context, employeeID int64, hash, ver
 		}
 		return s.db.revokeAll(ctx, tx, employeeID, keepSession, now)
 	})
-}
-
-// revokeAll revokes every live session of an employee except keep.
-func (db *DB) revokeAll(ctx context.Context, tx *Tx, employeeID int64, keep string, now time.Time) error {
-	return db.revoke(ctx, tx, `employee_id = ? AND id <> ?`, []any{employeeID, keep}, now)
-}
-
-// revoke revokes the live sessions matching cond and tells live streams to
-// close the sockets opened with them.
-func (db *DB) revoke(ctx context.Context, tx *Tx, cond string, args []any, now time.Time) error {
-	rows, err := tx.query(ctx, `SELECT id FROM sessions WHERE revoked_at IS NULL AND `+cond, args...)
-	if err != nil {
-		return err
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	if _, err := tx.exec(ctx, `UPDATE sessions SET revoked_at = ? WHERE revoked_at IS NULL AND `+cond, append([]any{db.t(now)}, args...)...); err != nil {
-		return err
-	}
-	for _, id := range ids {
-		tx.emit(attendance.Message{ID: "session_revoked:" + id, Type: attendance.MessageSessionRevoked, OccurredAt: now, SessionID: id})
-	}
-	return nil
 }
 
 // loginCheckTimeout bounds how long an attempt counts as being checked: a
@@ -267,4 +220,53 @@ func (s *AuthStore) Setting(ctx context.Context, name string, create func() (str
 		return tx.queryRow(ctx, `SELECT value FROM settings WHERE name = ?`, name).Scan(&v)
 	})
 	return v, err
+}
+
+// credentials reads an employee and their hash, by the condition cond on
+// employees e.
+func (s *AuthStore) credentials(ctx context.Context, cond string, arg any) (*attendance.Credentials, error) {
+	var c attendance.Credentials
+	e, err := scanEmployee(s.db.reader().queryRow(ctx, `SELECT `+employeeCols+`, e.password_hash FROM employees e WHERE `+cond, arg), &c.PasswordHash)
+	if err != nil {
+		return nil, notFound(err, "employee")
+	}
+	c.Employee = e
+	return &c, nil
+}
+
+// revokeAll revokes every live session of an employee except keep.
+func (db *DB) revokeAll(ctx context.Context, tx *Tx, employeeID int64, keep string, now time.Time) error {
+	return db.revoke(ctx, tx, `employee_id = ? AND id <> ?`, []any{employeeID, keep}, now)
+}
+
+// revoke revokes the live sessions matching cond and tells live streams to
+// close the sockets opened with them.
+func (db *DB) revoke(ctx context.Context, tx *Tx, cond string, args []any, now time.Time) error {
+	rows, err := tx.query(ctx, `SELECT id FROM sessions WHERE revoked_at IS NULL AND `+cond, args...)
+	if err != nil {
+		return err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	if _, err := tx.exec(ctx, `UPDATE sessions SET revoked_at = ? WHERE revoked_at IS NULL AND `+cond, append([]any{db.t(now)}, args...)...); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		tx.emit(attendance.Message{ID: "session_revoked:" + id, Type: attendance.MessageSessionRevoked, OccurredAt: now, SessionID: id})
+	}
+	return nil
 }

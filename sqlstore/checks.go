@@ -87,7 +87,7 @@ func (s *Checks) CheckNotArrived(ctx context.Context, now time.Time) (_ int, err
 		if notified[attendance.NotArrivedCause(e.ID, day)] {
 			continue // reported already; the unique cause would drop it anyway
 		}
-		reported, err := s.db.reportNotArrived(ctx, e, day, deadline)
+		reported, err := s.reportNotArrived(ctx, e, day, deadline)
 		if err != nil {
 			return n, err
 		}
@@ -96,27 +96,6 @@ func (s *Checks) CheckNotArrived(ctx context.Context, now time.Time) (_ int, err
 		}
 	}
 	return n, nil
-}
-
-// reportNotArrived notifies the managers of one employee, checking inside the
-// transaction that they still have not clocked in.
-func (db *DB) reportNotArrived(ctx context.Context, e *attendance.Employee, day attendance.Date, deadline time.Time) (bool, error) {
-	reported := false
-	err := db.inTx(ctx, func(tx *Tx) error {
-		var entries int
-		err := tx.queryRow(ctx, `SELECT COALESCE(SUM(entries), 0) FROM attendance_days WHERE employee_id = ? AND date = ?`, e.ID, day.String()).Scan(&entries)
-		if err != nil || entries > 0 {
-			return err
-		}
-		recipients, _, err := db.managersOf(ctx, tx, e.ID)
-		if err != nil {
-			return err
-		}
-		stored, err := db.notify(ctx, tx, attendance.NotArrived(e, day, deadline, recipients))
-		reported = len(stored) > 0
-		return err
-	})
-	return reported, err
 }
 
 // CheckLowBalances sends the low-balance notifications that are due for the
@@ -173,4 +152,25 @@ func (s *Checks) Cleanup(ctx context.Context, now time.Time) (err error) {
 		}
 		return nil
 	})
+}
+
+// reportNotArrived notifies the managers of one employee, checking inside the
+// transaction that they still have not clocked in.
+func (s *Checks) reportNotArrived(ctx context.Context, e *attendance.Employee, day attendance.Date, deadline time.Time) (bool, error) {
+	reported := false
+	err := s.db.inTx(ctx, func(tx *Tx) error {
+		var entries int
+		err := tx.queryRow(ctx, `SELECT COALESCE(SUM(entries), 0) FROM attendance_days WHERE employee_id = ? AND date = ?`, e.ID, day.String()).Scan(&entries)
+		if err != nil || entries > 0 {
+			return err
+		}
+		recipients, _, err := s.db.managersOf(ctx, tx, e.ID)
+		if err != nil {
+			return err
+		}
+		stored, err := s.db.notify(ctx, tx, attendance.NotArrived(e, day, deadline, recipients))
+		reported = len(stored) > 0
+		return err
+	})
+	return reported, err
 }

@@ -16,19 +16,6 @@ var _ attendance.LeaveService = (*LeaveService)(nil)
 // NewLeaveService returns the leave service of db.
 func NewLeaveService(db *DB) *LeaveService { return &LeaveService{db: db} }
 
-const leaveCols = `l.id, l.employee_id, l.leave_type, l.start_date, l.end_date, l.half_day, l.days, l.status, l.reason,
-	l.decided_by, l.decided_at, l.decision_comment, l.created_at`
-
-func scanLeave(s scanner, extra ...any) (*attendance.LeaveRequest, error) {
-	var r attendance.LeaveRequest
-	err := s.Scan(append([]any{&r.ID, &r.EmployeeID, &r.LeaveType, dateCol{&r.StartDate}, dateCol{&r.EndDate}, &r.HalfDay, &r.Days,
-		&r.Status, &r.Reason, &r.DecidedBy, nullTimeCol{&r.DecidedAt}, &r.DecisionComment, timeCol{&r.CreatedAt}}, extra...)...)
-	if err != nil {
-		return nil, err
-	}
-	return &r, nil
-}
-
 // RequestLeave files a pending request for the actor. Its cost in working days
 // is fixed now; annual leave must fit the remaining balance.
 func (s *LeaveService) RequestLeave(ctx context.Context, a attendance.Actor, in attendance.LeaveInput) (_ *attendance.LeaveRequest, err error) {
@@ -37,94 +24,26 @@ func (s *LeaveService) RequestLeave(ctx context.Context, a attendance.Actor, in 
 	err = s.db.inTx(ctx, func(tx *Tx) error {
 		var err error
 		r, err = idempotent(ctx, s.db, tx, a.ID, "leave", in.Idempotency, func() (*attendance.LeaveRequest, error) {
-			return s.db.requestLeave(ctx, tx, a, in)
+			return s.requestLeave(ctx, tx, a, in)
 		})
 		return err
 	})
 	return r, err
 }
 
-func (db *DB) requestLeave(ctx context.Context, tx *Tx, a attendance.Actor, in attendance.LeaveInput) (*attendance.LeaveRequest, error) {
-	emp, err := db.employee(ctx, tx, a.ID, true)
+// ListLeave lists the actor's own requests, newest first.
+func (s *LeaveService) ListLeave(ctx context.Context, a attendance.Actor, f attendance.LeaveFilter) (_ []*attendance.LeaveRequest, _ int, err error) {
+	defer wrap(&err, "ListLeave(actor %d)", a.ID)
+	f.EmployeeID, f.Department = &a.ID, nil
+	views, n, err := s.leaveList(ctx, attendance.Actor{ID: a.ID, Role: attendance.RoleEmployee}, f)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	holidays, err := db.holidays(ctx, tx, in.StartDate, in.EndDate)
-	if err != nil {
-		return nil, err
+	out := make([]*attendance.LeaveRequest, len(views))
+	for i, v := range views {
+		out[i] = &v.LeaveRequest
 	}
-	days, err := attendance.LeaveCost(emp.Schedule(), holidays, in)
-	if err != nil {
-		return nil, err
-	}
-	var overlapping int
-	holding := attendance.HoldingStatuses
-	args := []any{emp.ID, in.EndDate.String(), in.StartDate.String()}
-	for _, st := range holding {
-		args = append(args, string(st))
-	}
-	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM leave_requests WHERE employee_id = ?
-		AND start_date <= ? AND end_date >= ? AND status IN (`+placeholders(len(holding))+`)`, args...).Scan(&overlapping); err != nil {
-		return nil, err
-	}
-	if overlapping > 0 {
-		return nil, attendance.Errorf(attendance.KindConflict, "overlap", "the dates overlap another pending or approved request")
-	}
-	if in.LeaveType == attendance.LeaveAnnual {
-		b, err := db.balance(ctx, tx, emp, in.StartDate.Year())
-		if err != nil {
-			return nil, err
-		}
-		if err := b.CheckRequest(days); err != nil {
-			return nil, err
-		}
-	}
-	r := &attendance.LeaveRequest{EmployeeID: emp.ID, LeaveType: in.LeaveType, StartDate: in.StartDate, EndDate: in.EndDate,
-		HalfDay: in.HalfDay, Days: days, Status: attendance.LeavePending, Reason: in.Reason, CreatedAt: db.now()}
-	r.ID, err = tx.insertID(ctx, `INSERT INTO leave_requests (employee_id, leave_type, start_date, end_date, half_day, days, status, reason, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.EmployeeID, string(r.LeaveType), r.StartDate.String(), r.EndDate.String(), r.HalfDay,
-		r.Days, string(r.Status), r.Reason, db.t(r.CreatedAt))
-	if err != nil {
-		return nil, err
-	}
-	recipients, _, err := db.managersOf(ctx, tx, emp.ID)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := db.notify(ctx, tx, attendance.LeaveRequested(emp, r, recipients)); err != nil {
-		return nil, err
-	}
-	db.emitLeave(tx, r)
-	return r, nil
-}
-
-// emitLeave queues a message about a request's new status, for integrations.
-func (db *DB) emitLeave(tx *Tx, r *attendance.LeaveRequest) {
-	l := *r
-	tx.emit(attendance.Message{ID: "leave:" + strconv.FormatInt(r.ID, 10) + ":" + string(r.Status), Type: attendance.MessageLeave,
-		OccurredAt: db.now(), Leave: &l})
-}
-
-// balance computes an employee's annual leave balance for a year.
-func (db *DB) balance(ctx context.Context, q queryer, emp *attendance.Employee, year int) (attendance.Balance, error) {
-	first, last := attendance.YearBounds(year)
-	var used, pending float64
-	err := q.queryRow(ctx, `SELECT
-			COALESCE(SUM(CASE WHEN status = 'approved' THEN days ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN status = 'pending' THEN days ELSE 0 END), 0)
-		FROM leave_requests WHERE employee_id = ? AND leave_type = 'annual' AND start_date >= ? AND start_date <= ?`,
-		emp.ID, first.String(), last.String()).Scan(&used, &pending)
-	if err != nil {
-		return attendance.Balance{}, err
-	}
-	lateMinutes := 0
-	if db.cfg.LatePenaltyMinutes > 0 {
-		if err := q.queryRow(ctx, `SELECT COALESCE(SUM(late_minutes), 0) FROM attendance_days
-			WHERE employee_id = ? AND late AND date >= ? AND date <= ?`, emp.ID, first.String(), last.String()).Scan(&lateMinutes); err != nil {
-			return attendance.Balance{}, err
-		}
-	}
-	return attendance.NewBalance(emp.ID, year, emp.AnnualLeaveDays, used, pending, lateMinutes, db.cfg.LatePenaltyMinutes), nil
+	return out, n, nil
 }
 
 // DecideLeave approves or rejects a pending request of someone in the actor's
@@ -141,7 +60,7 @@ func (s *LeaveService) DecideLeave(ctx context.Context, a attendance.Actor, id i
 	var r *attendance.LeaveRequest
 	err = s.db.inTx(ctx, func(tx *Tx) error {
 		var err error
-		if r, err = s.db.leave(ctx, tx, id); err != nil {
+		if r, err = s.leave(ctx, tx, id); err != nil {
 			return err
 		}
 		emp, err := s.db.employee(ctx, tx, r.EmployeeID, true)
@@ -161,7 +80,7 @@ func (s *LeaveService) DecideLeave(ctx context.Context, a attendance.Actor, id i
 			return err
 		}
 		// Read the status again under the lock: a concurrent decision may have won.
-		if r, err = s.db.leave(ctx, tx, id); err != nil {
+		if r, err = s.leave(ctx, tx, id); err != nil {
 			return err
 		}
 		if r.Status != attendance.LeavePending {
@@ -194,7 +113,7 @@ func (s *LeaveService) DecideLeave(ctx context.Context, a attendance.Actor, id i
 		if _, err := s.db.notify(ctx, tx, attendance.LeaveDecided(r)); err != nil {
 			return err
 		}
-		s.db.emitLeave(tx, r)
+		s.emitLeave(tx, r)
 		if today := s.db.companyToday(); r.ChecksLowBalanceAtOnce(today) {
 			return s.db.checkLowBalance(ctx, tx, emp, today.Year())
 		}
@@ -203,13 +122,214 @@ func (s *LeaveService) DecideLeave(ctx context.Context, a attendance.Actor, id i
 	return r, err
 }
 
+// CancelLeave cancels the actor's own request: pending, or approved and not started.
+func (s *LeaveService) CancelLeave(ctx context.Context, a attendance.Actor, id int64) (_ *attendance.LeaveRequest, err error) {
+	defer wrap(&err, "CancelLeave(actor %d, %d)", a.ID, id)
+	var r *attendance.LeaveRequest
+	err = s.db.inTx(ctx, func(tx *Tx) error {
+		// The request's row first, then the employee's: the order a decision
+		// takes them in, so that a cancel racing an approval waits, never deadlocks.
+		var err error
+		if r, err = s.leave(ctx, tx, id); err != nil {
+			return err
+		}
+		emp, err := s.db.employee(ctx, tx, a.ID, true)
+		if err != nil {
+			return err
+		}
+		if r.EmployeeID != a.ID {
+			// Someone who may see the request (a manager in scope) is told why
+			// not; anyone else learns nothing of it.
+			if ok, err := s.db.inScope(ctx, tx, a, r.EmployeeID); err != nil || !ok || !a.HasManagerAccess() {
+				return orNotFound(err, "leave request")
+			}
+			return attendance.ErrForbidden("only the requester may cancel a leave request; a manager rejects a pending one instead")
+		}
+		if err := r.CanCancel(emp.Schedule().Today(s.db.now())); err != nil {
+			return err
+		}
+		wasApproved := r.Status == attendance.LeaveApproved
+		if _, err := tx.exec(ctx, `UPDATE leave_requests SET status = 'cancelled' WHERE id = ?`, id); err != nil {
+			return err
+		}
+		r.Status = attendance.LeaveCancelled
+		s.emitLeave(tx, r)
+		if wasApproved {
+			return s.db.reevaluateRange(ctx, tx, emp, r.StartDate, r.EndDate)
+		}
+		return nil
+	})
+	return r, err
+}
+
+// LeaveOverview lists the requests of everyone in the actor's scope.
+func (s *LeaveService) LeaveOverview(ctx context.Context, a attendance.Actor, f attendance.LeaveFilter) (_ []*attendance.LeaveRequestView, _ int, err error) {
+	defer wrap(&err, "LeaveOverview(actor %d)", a.ID)
+	if err := attendance.RequireManagerAccess(a); err != nil {
+		return nil, 0, err
+	}
+	return s.leaveList(ctx, a, f)
+}
+
+// LeaveBalance returns the annual leave balance of the actor or, with manager
+// access, of someone in scope. The year defaults to the current one.
+func (s *LeaveService) LeaveBalance(ctx context.Context, a attendance.Actor, employeeID *int64, year *int) (_ *attendance.Balance, err error) {
+	defer wrap(&err, "LeaveBalance(actor %d)", a.ID)
+	id := a.ID
+	if employeeID != nil {
+		id = *employeeID
+	}
+	emp, err := s.db.findEmployee(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	y := s.db.companyToday().Year()
+	if year != nil {
+		y = *year
+	}
+	b, err := s.db.balance(ctx, s.db.reader(), emp, y)
+	return &b, err
+}
+
+// requestLeave files the actor's request in tx.
+func (s *LeaveService) requestLeave(ctx context.Context, tx *Tx, a attendance.Actor, in attendance.LeaveInput) (*attendance.LeaveRequest, error) {
+	emp, err := s.db.employee(ctx, tx, a.ID, true)
+	if err != nil {
+		return nil, err
+	}
+	holidays, err := s.db.holidays(ctx, tx, in.StartDate, in.EndDate)
+	if err != nil {
+		return nil, err
+	}
+	days, err := attendance.LeaveCost(emp.Schedule(), holidays, in)
+	if err != nil {
+		return nil, err
+	}
+	var overlapping int
+	holding := attendance.HoldingStatuses
+	args := []any{emp.ID, in.EndDate.String(), in.StartDate.String()}
+	for _, st := range holding {
+		args = append(args, string(st))
+	}
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM leave_requests WHERE employee_id = ?
+		AND start_date <= ? AND end_date >= ? AND status IN (`+placeholders(len(holding))+`)`, args...).Scan(&overlapping); err != nil {
+		return nil, err
+	}
+	if overlapping > 0 {
+		return nil, attendance.Errorf(attendance.KindConflict, "overlap", "the dates overlap another pending or approved request")
+	}
+	if in.LeaveType == attendance.LeaveAnnual {
+		b, err := s.db.balance(ctx, tx, emp, in.StartDate.Year())
+		if err != nil {
+			return nil, err
+		}
+		if err := b.CheckRequest(days); err != nil {
+			return nil, err
+		}
+	}
+	r := &attendance.LeaveRequest{EmployeeID: emp.ID, LeaveType: in.LeaveType, StartDate: in.StartDate, EndDate: in.EndDate,
+		HalfDay: in.HalfDay, Days: days, Status: attendance.LeavePending, Reason: in.Reason, CreatedAt: s.db.now()}
+	r.ID, err = tx.insertID(ctx, `INSERT INTO leave_requests (employee_id, leave_type, start_date, end_date, half_day, days, status, reason, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.EmployeeID, string(r.LeaveType), r.StartDate.String(), r.EndDate.String(), r.HalfDay,
+		r.Days, string(r.Status), r.Reason, s.db.t(r.CreatedAt))
+	if err != nil {
+		return nil, err
+	}
+	recipients, _, err := s.db.managersOf(ctx, tx, emp.ID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.db.notify(ctx, tx, attendance.LeaveRequested(emp, r, recipients)); err != nil {
+		return nil, err
+	}
+	s.emitLeave(tx, r)
+	return r, nil
+}
+
 // leave reads one request, locking it in a write transaction.
-func (db *DB) leave(ctx context.Context, tx *Tx, id int64) (*attendance.LeaveRequest, error) {
-	r, err := scanLeave(tx.queryRow(ctx, `SELECT `+leaveCols+` FROM leave_requests l WHERE l.id = ?`+db.d.ForUpdate, id))
+func (s *LeaveService) leave(ctx context.Context, tx *Tx, id int64) (*attendance.LeaveRequest, error) {
+	r, err := scanLeave(tx.queryRow(ctx, `SELECT `+leaveCols+` FROM leave_requests l WHERE l.id = ?`+s.db.d.ForUpdate, id))
 	if err != nil {
 		return nil, notFound(err, "leave request")
 	}
 	return r, nil
+}
+
+// leaveList lists the requests in the actor's scope that f selects, with
+// their employee's name, newest first.
+func (s *LeaveService) leaveList(ctx context.Context, a attendance.Actor, f attendance.LeaveFilter) ([]*attendance.LeaveRequestView, int, error) {
+	var w where
+	w.addScope(a, "l.employee_id")
+	if f.Status != nil {
+		w.add("l.status = ?", string(*f.Status))
+	}
+	if f.EmployeeID != nil {
+		w.add("l.employee_id = ?", *f.EmployeeID)
+	}
+	if f.Department != nil {
+		w.add("e.department = ?", *f.Department)
+	}
+	if f.Year != nil {
+		first, last := attendance.YearBounds(*f.Year)
+		w.add("l.start_date >= ? AND l.start_date <= ?", first.String(), last.String())
+	}
+	if f.From != nil {
+		w.add("l.end_date >= ?", f.From.String())
+	}
+	if f.To != nil {
+		w.add("l.start_date <= ?", f.To.String())
+	}
+	from := ` FROM leave_requests l JOIN employees e ON e.id = l.employee_id WHERE ` + w.String()
+	var count int
+	if err := s.db.reader().queryRow(ctx, `SELECT COUNT(*)`+from, w.args...).Scan(&count); err != nil {
+		return nil, 0, err
+	}
+	limit, offset := pageArgs(f.Page)
+	rows, err := s.db.reader().query(ctx, `SELECT `+leaveCols+`, e.username, e.first_name, e.last_name`+from+
+		` ORDER BY l.created_at DESC, l.id DESC LIMIT ? OFFSET ?`, append(w.args, limit, offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	out := []*attendance.LeaveRequestView{}
+	for rows.Next() {
+		var e attendance.Employee
+		r, err := scanLeave(rows, &e.Username, &e.FirstName, &e.LastName)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, &attendance.LeaveRequestView{LeaveRequest: *r, EmployeeName: e.Name()})
+	}
+	return out, count, rows.Err()
+}
+
+// emitLeave queues a message about a request's new status, for integrations.
+func (s *LeaveService) emitLeave(tx *Tx, r *attendance.LeaveRequest) {
+	l := *r
+	tx.emit(attendance.Message{ID: "leave:" + strconv.FormatInt(r.ID, 10) + ":" + string(r.Status), Type: attendance.MessageLeave,
+		OccurredAt: s.db.now(), Leave: &l})
+}
+
+// balance computes an employee's annual leave balance for a year.
+func (db *DB) balance(ctx context.Context, q queryer, emp *attendance.Employee, year int) (attendance.Balance, error) {
+	first, last := attendance.YearBounds(year)
+	var used, pending float64
+	err := q.queryRow(ctx, `SELECT
+			COALESCE(SUM(CASE WHEN status = 'approved' THEN days ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN status = 'pending' THEN days ELSE 0 END), 0)
+		FROM leave_requests WHERE employee_id = ? AND leave_type = 'annual' AND start_date >= ? AND start_date <= ?`,
+		emp.ID, first.String(), last.String()).Scan(&used, &pending)
+	if err != nil {
+		return attendance.Balance{}, err
+	}
+	lateMinutes := 0
+	if db.cfg.LatePenaltyMinutes > 0 {
+		if err := q.queryRow(ctx, `SELECT COALESCE(SUM(late_minutes), 0) FROM attendance_days
+			WHERE employee_id = ? AND late AND date >= ? AND date <= ?`, emp.ID, first.String(), last.String()).Scan(&lateMinutes); err != nil {
+			return attendance.Balance{}, err
+		}
+	}
+	return attendance.NewBalance(emp.ID, year, emp.AnnualLeaveDays, used, pending, lateMinutes, db.cfg.LatePenaltyMinutes), nil
 }
 
 // checkLowBalance notifies the employee and their manager when the remaining
@@ -243,132 +363,17 @@ func (db *DB) checkLowBalance(ctx context.Context, tx *Tx, emp *attendance.Emplo
 	return err
 }
 
-// CancelLeave cancels the actor's own request: pending, or approved and not started.
-func (s *LeaveService) CancelLeave(ctx context.Context, a attendance.Actor, id int64) (_ *attendance.LeaveRequest, err error) {
-	defer wrap(&err, "CancelLeave(actor %d, %d)", a.ID, id)
-	var r *attendance.LeaveRequest
-	err = s.db.inTx(ctx, func(tx *Tx) error {
-		// The request's row first, then the employee's: the order a decision
-		// takes them in, so that a cancel racing an approval waits, never deadlocks.
-		var err error
-		if r, err = s.db.leave(ctx, tx, id); err != nil {
-			return err
-		}
-		emp, err := s.db.employee(ctx, tx, a.ID, true)
-		if err != nil {
-			return err
-		}
-		if r.EmployeeID != a.ID {
-			// Someone who may see the request (a manager in scope) is told why
-			// not; anyone else learns nothing of it.
-			if ok, err := s.db.inScope(ctx, tx, a, r.EmployeeID); err != nil || !ok || !a.HasManagerAccess() {
-				return orNotFound(err, "leave request")
-			}
-			return attendance.ErrForbidden("only the requester may cancel a leave request; a manager rejects a pending one instead")
-		}
-		if err := r.CanCancel(emp.Schedule().Today(s.db.now())); err != nil {
-			return err
-		}
-		wasApproved := r.Status == attendance.LeaveApproved
-		if _, err := tx.exec(ctx, `UPDATE leave_requests SET status = 'cancelled' WHERE id = ?`, id); err != nil {
-			return err
-		}
-		r.Status = attendance.LeaveCancelled
-		s.db.emitLeave(tx, r)
-		if wasApproved {
-			return s.db.reevaluateRange(ctx, tx, emp, r.StartDate, r.EndDate)
-		}
-		return nil
-	})
-	return r, err
-}
+// leaveCols are the columns of an attendance.LeaveRequest, of leave_requests l.
+const leaveCols = `l.id, l.employee_id, l.leave_type, l.start_date, l.end_date, l.half_day, l.days, l.status, l.reason,
+	l.decided_by, l.decided_at, l.decision_comment, l.created_at`
 
-// ListLeave lists the actor's own requests, newest first.
-func (s *LeaveService) ListLeave(ctx context.Context, a attendance.Actor, f attendance.LeaveFilter) (_ []*attendance.LeaveRequest, _ int, err error) {
-	defer wrap(&err, "ListLeave(actor %d)", a.ID)
-	f.EmployeeID, f.Department = &a.ID, nil
-	views, n, err := s.db.leaveList(ctx, attendance.Actor{ID: a.ID, Role: attendance.RoleEmployee}, f)
-	if err != nil {
-		return nil, 0, err
-	}
-	out := make([]*attendance.LeaveRequest, len(views))
-	for i, v := range views {
-		out[i] = &v.LeaveRequest
-	}
-	return out, n, nil
-}
-
-// LeaveOverview lists the requests of everyone in the actor's scope.
-func (s *LeaveService) LeaveOverview(ctx context.Context, a attendance.Actor, f attendance.LeaveFilter) (_ []*attendance.LeaveRequestView, _ int, err error) {
-	defer wrap(&err, "LeaveOverview(actor %d)", a.ID)
-	if err := attendance.RequireManagerAccess(a); err != nil {
-		return nil, 0, err
-	}
-	return s.db.leaveList(ctx, a, f)
-}
-
-func (db *DB) leaveList(ctx context.Context, a attendance.Actor, f attendance.LeaveFilter) ([]*attendance.LeaveRequestView, int, error) {
-	var w where
-	w.addScope(a, "l.employee_id")
-	if f.Status != nil {
-		w.add("l.status = ?", string(*f.Status))
-	}
-	if f.EmployeeID != nil {
-		w.add("l.employee_id = ?", *f.EmployeeID)
-	}
-	if f.Department != nil {
-		w.add("e.department = ?", *f.Department)
-	}
-	if f.Year != nil {
-		first, last := attendance.YearBounds(*f.Year)
-		w.add("l.start_date >= ? AND l.start_date <= ?", first.String(), last.String())
-	}
-	if f.From != nil {
-		w.add("l.end_date >= ?", f.From.String())
-	}
-	if f.To != nil {
-		w.add("l.start_date <= ?", f.To.String())
-	}
-	from := ` FROM leave_requests l JOIN employees e ON e.id = l.employee_id WHERE ` + w.String()
-	var count int
-	if err := db.reader().queryRow(ctx, `SELECT COUNT(*)`+from, w.args...).Scan(&count); err != nil {
-		return nil, 0, err
-	}
-	limit, offset := pageArgs(f.Page)
-	rows, err := db.reader().query(ctx, `SELECT `+leaveCols+`, e.username, e.first_name, e.last_name`+from+
-		` ORDER BY l.created_at DESC, l.id DESC LIMIT ? OFFSET ?`, append(w.args, limit, offset)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	out := []*attendance.LeaveRequestView{}
-	for rows.Next() {
-		var e attendance.Employee
-		r, err := scanLeave(rows, &e.Username, &e.FirstName, &e.LastName)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, &attendance.LeaveRequestView{LeaveRequest: *r, EmployeeName: e.Name()})
-	}
-	return out, count, rows.Err()
-}
-
-// LeaveBalance returns the annual leave balance of the actor or, with manager
-// access, of someone in scope. The year defaults to the current one.
-func (s *LeaveService) LeaveBalance(ctx context.Context, a attendance.Actor, employeeID *int64, year *int) (_ *attendance.Balance, err error) {
-	defer wrap(&err, "LeaveBalance(actor %d)", a.ID)
-	id := a.ID
-	if employeeID != nil {
-		id = *employeeID
-	}
-	emp, err := s.db.findEmployee(ctx, a, id)
+// scanLeave scans leaveCols, then extra.
+func scanLeave(s scanner, extra ...any) (*attendance.LeaveRequest, error) {
+	var r attendance.LeaveRequest
+	err := s.Scan(append([]any{&r.ID, &r.EmployeeID, &r.LeaveType, dateCol{&r.StartDate}, dateCol{&r.EndDate}, &r.HalfDay, &r.Days,
+		&r.Status, &r.Reason, &r.DecidedBy, nullTimeCol{&r.DecidedAt}, &r.DecisionComment, timeCol{&r.CreatedAt}}, extra...)...)
 	if err != nil {
 		return nil, err
 	}
-	y := s.db.companyToday().Year()
-	if year != nil {
-		y = *year
-	}
-	b, err := s.db.balance(ctx, s.db.reader(), emp, y)
-	return &b, err
+	return &r, nil
 }
