@@ -104,18 +104,7 @@ func (s *EmployeeService) CreateEmployee(ctx context.Context, a attendance.Actor
 		}
 		e = attendance.NewEmployee(s.db.cfg.CompanyTimezone, s.db.now())
 		f.Apply(e)
-		id, err := tx.insertID(ctx, `INSERT INTO employees (username, username_key, password_hash, email, first_name, last_name,
-			role, manager_id, department, timezone, work_start, work_end, work_days, late_grace_minutes,
-			annual_leave_days, hired_on, active, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			e.Username, attendance.NormalizeUsername(e.Username), hash, e.Email, e.FirstName, e.LastName,
-			string(e.Role), e.ManagerID, e.Department, e.Timezone, int(e.WorkStart), int(e.WorkEnd), int(e.WorkDays),
-			e.LateGraceMinutes, e.AnnualLeaveDays, e.HiredOn.String(), e.Active, s.db.t(e.CreatedAt), s.db.t(e.UpdatedAt))
-		if err != nil {
-			return s.db.uniqueUsername(err)
-		}
-		e.ID = id
-		return nil
+		return s.db.insertEmployee(ctx, tx, e, hash)
 	})
 	if err != nil {
 		return nil, err
@@ -286,18 +275,13 @@ func (s *EmployeeService) Bootstrap(ctx context.Context, username, passwordHash 
 		}
 		e := attendance.NewEmployee(s.db.cfg.CompanyTimezone, s.db.now())
 		e.Username, e.Role = username, attendance.RoleAdmin
-		_, err := tx.exec(ctx, `INSERT INTO employees (username, username_key, password_hash, role, timezone, work_start, work_end,
-			work_days, late_grace_minutes, annual_leave_days, hired_on, active, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			e.Username, attendance.NormalizeUsername(e.Username), passwordHash, string(e.Role), e.Timezone, int(e.WorkStart), int(e.WorkEnd),
-			int(e.WorkDays), e.LateGraceMinutes, e.AnnualLeaveDays, e.HiredOn.String(), true, s.db.t(e.CreatedAt), s.db.t(e.UpdatedAt))
-		if err != nil {
+		if err := s.db.insertEmployee(ctx, tx, e, passwordHash); err != nil {
 			return err
 		}
 		created = true
 		return nil
 	})
-	if err != nil && s.db.d.IsUniqueViolation(err) {
+	if attendance.ErrorCode(err) == "username_taken" {
 		return false, nil // another replica created the admin first
 	}
 	return created, err
@@ -376,6 +360,24 @@ func (db *DB) managerFacts(ctx context.Context, tx *Tx, c *attendance.EmployeeCh
 			}
 		}
 	}
+	return nil
+}
+
+// insertEmployee stores a new employee with their password hash and sets
+// e.ID: the one INSERT of an employee, for a create, the first admin and a
+// bulk load alike.
+func (db *DB) insertEmployee(ctx context.Context, tx *Tx, e *attendance.Employee, hash string) error {
+	id, err := tx.insertID(ctx, `INSERT INTO employees (username, username_key, password_hash, email, first_name, last_name,
+		role, manager_id, department, timezone, work_start, work_end, work_days, late_grace_minutes,
+		annual_leave_days, hired_on, active, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Username, attendance.NormalizeUsername(e.Username), hash, e.Email, e.FirstName, e.LastName,
+		string(e.Role), e.ManagerID, e.Department, e.Timezone, int(e.WorkStart), int(e.WorkEnd), int(e.WorkDays),
+		e.LateGraceMinutes, e.AnnualLeaveDays, e.HiredOn.String(), e.Active, db.t(e.CreatedAt), db.t(e.UpdatedAt))
+	if err != nil {
+		return db.uniqueUsername(err)
+	}
+	e.ID = id
 	return nil
 }
 

@@ -18,6 +18,8 @@ type Tx struct {
 	db         *DB
 	msgs       []attendance.Message
 	unprepared []string // queries to prepare once the writer is free
+	// here holds the statements prepared in this transaction (prepareHere).
+	here map[string]*sql.Stmt
 }
 
 // write is a caller's write: fn, to run in a transaction, and what came of it.
@@ -198,8 +200,32 @@ func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
 	if st := tx.db.writes.get(q); st != nil {
 		return tx.sqltx.StmtContext(ctx, st)
 	}
+	if tx.here != nil {
+		st := tx.here[q]
+		if st == nil {
+			var err error
+			if st, err = tx.sqltx.PrepareContext(ctx, q); err != nil {
+				return nil
+			}
+			tx.here[q] = st
+		}
+		return st
+	}
 	tx.unprepared = append(tx.unprepared, q)
 	return nil
+}
+
+// prepareHere has the transaction prepare the statements it runs that are
+// not in the cache yet, for itself: a long transaction (a bulk load) runs
+// them many times before the cache could have them.
+func (tx *Tx) prepareHere() { tx.here = map[string]*sql.Stmt{} }
+
+// closePrepared releases the statements of prepareHere.
+func (tx *Tx) closePrepared() {
+	for _, st := range tx.here {
+		st.Close()
+	}
+	tx.here = nil
 }
 
 // insertID runs an INSERT … RETURNING id.
