@@ -76,17 +76,17 @@ func (s *EmployeeService) CreateEmployee(ctx context.Context, a attendance.Actor
 	if err := attendance.RequireManagerAccess(a); err != nil {
 		return nil, err
 	}
-	if f.Role != nil && *f.Role == attendance.RoleAdmin && !a.IsAdmin() {
-		return nil, attendance.ErrForbidden("only an admin may create an admin")
-	}
 	if !f.ManagerIDSet {
 		f.ManagerIDSet, f.ManagerID = true, &a.ID
 	}
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	if f.Password == nil || f.Username == nil {
-		return nil, attendance.EmployeeChange{Actor: a, Fields: f}.Check()
+	// The rules that need nothing from the database, before the hash (slow on
+	// purpose): with the manager taken as found and in scope, Check fails only
+	// on them, and as it would in the transaction.
+	if err := (attendance.EmployeeChange{Actor: a, Fields: f, ManagerExists: true, ManagerInScope: true}).Check(); err != nil {
+		return nil, err
 	}
 	// Hash before the transaction: it is slow on purpose, and the writer must not wait for it.
 	hash, err := s.hasher.Hash(ctx, *f.Password)
