@@ -174,7 +174,7 @@ func notificationOf(kind string) func(map[string]any) bool {
 }
 
 func TestCluster(t *testing.T) {
-	dbURL := testenv.PostgresDatabase(t)
+	dbURL := testenv.PostgresDatabase(t, "empty", nil) // the migrate command makes the schema
 	amqpURL := testenv.AMQPURL(t)
 	if testing.Short() {
 		t.Skip("skipped in -short mode: starts several processes")
