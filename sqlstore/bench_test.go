@@ -102,39 +102,54 @@ func BenchmarkOverviewQuarter(b *testing.B) { benchmarkOverview(b, 90) }
 // BenchmarkOverviewYear sums up a year over 1,000 employees.
 func BenchmarkOverviewYear(b *testing.B) { benchmarkOverview(b, 365) }
 
+// clocker is an employee of the demo company, clocked in and out in turn.
+type clocker struct {
+	a    attendance.Actor
+	next attendance.EventType
+}
+
+// clockers returns the employees with ids from first to last, each starting
+// with whatever their last event calls for.
+func clockers(att *sqlstore.AttendanceService, first, last int64) []*clocker {
+	var cs []*clocker
+	for id := first; id <= last; id++ {
+		c := &clocker{a: attendance.Actor{ID: id, Role: attendance.RoleEmployee}, next: attendance.Entry}
+		list, _, err := att.ListEvents(context.Background(), c.a, attendance.EventFilter{Page: attendance.Page{Limit: 1}})
+		if err == nil && len(list) > 0 && list[0].Type == attendance.Entry && !list[0].Voided {
+			c.next = attendance.Exit
+		}
+		cs = append(cs, c)
+	}
+	return cs
+}
+
+// clock records the employee's next event.
+func (c *clocker) clock(ctx context.Context, att *sqlstore.AttendanceService) error {
+	if _, err := att.RecordEvent(ctx, c.a, attendance.RecordEvent{Type: c.next}); err != nil {
+		return err
+	}
+	if c.next == attendance.Entry {
+		c.next = attendance.Exit
+	} else {
+		c.next = attendance.Entry
+	}
+	return nil
+}
+
 // BenchmarkRecordEvent clocks employees of the demo company in and out, one
 // transaction per event: the store's share of the clock endpoint.
 func BenchmarkRecordEvent(b *testing.B) {
 	db, _ := benchStore(b)
 	att := sqlstore.NewAttendanceService(db)
 	ctx := context.Background()
-	// Employees 100..199, each starting with whatever their last event calls for.
-	type emp struct {
-		a    attendance.Actor
-		next attendance.EventType
-	}
-	var emps []*emp
-	for id := int64(100); id < 200; id++ {
-		a := attendance.Actor{ID: id, Role: attendance.RoleEmployee}
-		next := attendance.Entry
-		if list, _, err := att.ListEvents(ctx, a, attendance.EventFilter{Page: attendance.Page{Limit: 1}}); err == nil && len(list) > 0 && list[0].Type == attendance.Entry && !list[0].Voided {
-			next = attendance.Exit
-		}
-		emps = append(emps, &emp{a, next})
-	}
+	emps := clockers(att, 100, 199)
 	i := 0
 	b.ResetTimer()
 	for b.Loop() {
-		e := emps[i%len(emps)]
-		i++
-		if _, err := att.RecordEvent(ctx, e.a, attendance.RecordEvent{Type: e.next}); err != nil {
+		if err := emps[i%len(emps)].clock(ctx, att); err != nil {
 			b.Fatal(err)
 		}
-		if e.next == attendance.Entry {
-			e.next = attendance.Exit
-		} else {
-			e.next = attendance.Entry
-		}
+		i++
 	}
 }
 
@@ -145,19 +160,7 @@ func BenchmarkRecordEventParallel(b *testing.B) {
 	db, _ := benchStore(b)
 	att := sqlstore.NewAttendanceService(db)
 	ctx := context.Background()
-	type emp struct {
-		a    attendance.Actor
-		next attendance.EventType
-	}
-	var emps []*emp
-	for id := int64(200); id < 328; id++ {
-		a := attendance.Actor{ID: id, Role: attendance.RoleEmployee}
-		next := attendance.Entry
-		if list, _, err := att.ListEvents(ctx, a, attendance.EventFilter{Page: attendance.Page{Limit: 1}}); err == nil && len(list) > 0 && list[0].Type == attendance.Entry && !list[0].Voided {
-			next = attendance.Exit
-		}
-		emps = append(emps, &emp{a, next})
-	}
+	emps := clockers(att, 200, 327)
 	const perCPU = 16
 	stride := perCPU * runtime.GOMAXPROCS(0)
 	if stride > len(emps) {
@@ -175,14 +178,9 @@ func BenchmarkRecordEventParallel(b *testing.B) {
 			if i += stride; i >= len(emps) {
 				i = first
 			}
-			if _, err := att.RecordEvent(ctx, e.a, attendance.RecordEvent{Type: e.next}); err != nil {
+			if err := e.clock(ctx, att); err != nil {
 				b.Error(err)
 				return
-			}
-			if e.next == attendance.Entry {
-				e.next = attendance.Exit
-			} else {
-				e.next = attendance.Entry
 			}
 		}
 	})
