@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/openattendance/attendance"
+	"github.com/openattendance/attendance/internal/testenv"
 )
 
 func TestAttendanceService(t *testing.T) {
@@ -69,7 +70,7 @@ func TestAttendanceService(t *testing.T) {
 				}
 				want := attendance.AttendanceEvent{ID: ev.ID, EmployeeID: emp.ID, Type: attendance.Entry, Timestamp: ts, Late: true, LateMinutes: 30,
 					Source: attendance.SourceManager, RecordedBy: mgr.ID, Note: note}
-				wantJSON(t, "recorded on behalf", ev, want)
+				testenv.SameJSON(t, "recorded on behalf", ev, want)
 				_, err = e.Attendance.RecordEvent(ctx, mgr.Actor(), attendance.RecordEvent{Type: attendance.Entry, EmployeeID: &other.ID, Timestamp: &ts, Note: &note})
 				wantCode(t, err, "not_found")
 				_, err = e.Attendance.RecordEvent(ctx, emp.Actor(), attendance.RecordEvent{Type: attendance.Entry, EmployeeID: &mgr.ID, Note: &note})

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/openattendance/attendance"
+	"github.com/openattendance/attendance/internal/testenv"
 )
 
 func TestEmployeeService(t *testing.T) {
@@ -131,12 +132,12 @@ func TestEmployeeService(t *testing.T) {
 				}
 				want := attendance.NewEmployee("UTC", monday)
 				want.ID, want.Username, want.ManagerID = emp.ID, "Emp", &mgr.ID // reporting to the manager who made it
-				wantJSON(t, "created", emp, want)
+				testenv.SameJSON(t, "created", emp, want)
 				got, err := e.Employees.FindEmployee(ctx, e.Admin, emp.ID)
 				if err != nil {
 					t.Fatal(err)
 				}
-				wantJSON(t, "read back", got, want)
+				testenv.SameJSON(t, "read back", got, want)
 			})
 			t.Run("UsernameTakenIgnoringCase", func(t *testing.T) {
 				t.Parallel()
@@ -188,12 +189,12 @@ func TestEmployeeService(t *testing.T) {
 				}
 				want := *emp
 				want.Username, want.Department, want.LateGraceMinutes, want.AnnualLeaveDays, want.UpdatedAt = "Emp2", "Ops", 10, 20.5, monday.Add(time.Hour)
-				wantJSON(t, "updated", got, want)
+				testenv.SameJSON(t, "updated", got, want)
 				back, err := e.Employees.FindEmployee(ctx, e.Admin, emp.ID)
 				if err != nil {
 					t.Fatal(err)
 				}
-				wantJSON(t, "read back", back, want)
+				testenv.SameJSON(t, "read back", back, want)
 				if _, err := e.Auth.FindCredentials(ctx, "emp2"); err != nil {
 					t.Errorf("credentials under the new username, any case: %v", err)
 				}
@@ -387,7 +388,7 @@ func TestEmployeeService(t *testing.T) {
 				}
 				want := attendance.NewEmployee("UTC", monday)
 				want.ID, want.Username, want.Role = 1, "admin", attendance.RoleAdmin
-				wantJSON(t, "the first admin", admin, want)
+				testenv.SameJSON(t, "the first admin", admin, want)
 			})
 			t.Run("ConcurrentReplicas", func(t *testing.T) {
 				t.Parallel()

@@ -123,7 +123,7 @@ func TestHolidayService(t *testing.T) {
 				e.Clock.Set(time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC))
 				note := "badge reader down"
 				for round := range raceRounds {
-					day := date("2026-11-02").AddDays(round) // Monday to Saturday; 08:00 starts
+					day := date("2026-11-02").AddDays(round)  // Monday to Saturday; 08:00 starts
 					ts := day.In(time.UTC).Add(9 * time.Hour) // an hour late on working days
 					errs := both(func(i int) error {
 						var err error

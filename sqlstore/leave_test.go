@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/openattendance/attendance"
+	"github.com/openattendance/attendance/internal/testenv"
 )
 
 func TestLeaveService(t *testing.T) {
@@ -28,7 +29,7 @@ func TestLeaveService(t *testing.T) {
 				r := e.mustRequest(t, emp.Actor(), attendance.LeaveAnnual, "2026-12-04", "2026-12-09")
 				want := attendance.LeaveRequest{ID: r.ID, EmployeeID: emp.ID, LeaveType: attendance.LeaveAnnual, StartDate: date("2026-12-04"),
 					EndDate: date("2026-12-09"), Days: 3, Status: attendance.LeavePending, CreatedAt: monday}
-				wantJSON(t, "request", r, want)
+				testenv.SameJSON(t, "request", r, want)
 				half, err := e.Leave.RequestLeave(ctx, emp.Actor(), attendance.LeaveInput{LeaveType: attendance.LeaveAnnual,
 					StartDate: date("2026-12-14"), EndDate: date("2026-12-14"), HalfDay: true})
 				if err != nil || half.Days != 0.5 {
@@ -322,12 +323,12 @@ func TestLeaveService(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			wantJSON(t, "own balance, this year", b, want)
+			testenv.SameJSON(t, "own balance, this year", b, want)
 			b, err = e.Leave.LeaveBalance(ctx, mgr.Actor(), &emp.ID, ptr(2026))
 			if err != nil {
 				t.Fatal(err)
 			}
-			wantJSON(t, "their manager's view", b, want)
+			testenv.SameJSON(t, "their manager's view", b, want)
 			b, err = e.Leave.LeaveBalance(ctx, emp.Actor(), nil, ptr(2027))
 			if err != nil || b.Remaining != 15 {
 				t.Errorf("next year: %+v, %v; want 15 remaining", b, err)

@@ -3,7 +3,6 @@ package sqlstore_test
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sync"
@@ -188,23 +187,6 @@ func at(t *testing.T, s string) time.Time {
 
 // date parses a date.
 func date(s string) attendance.Date { return attendance.MustParseDate(s) }
-
-// wantJSON fails unless got and want have the same JSON: the service's
-// answer as a client sees it.
-func wantJSON(t *testing.T, what string, got, want any) {
-	t.Helper()
-	g, err := json.Marshal(got)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := json.Marshal(want)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(g) != string(w) {
-		t.Errorf("%s\n got %s\nwant %s", what, g, w)
-	}
-}
 
 // wantCode fails unless err has the domain error code code ("" for nil).
 func wantCode(t *testing.T, err error, code string) {

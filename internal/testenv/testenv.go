@@ -5,6 +5,8 @@
 package testenv
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"testing"
 
@@ -48,4 +50,21 @@ func Chromium(t testing.TB) string {
 		t.Fatalf("%s=%s: %v", ChromiumVar, p, err)
 	}
 	return p
+}
+
+// SameJSON fails the test unless got and want encode to the same JSON: the
+// same answer, as a client sees it.
+func SameJSON(t testing.TB, what string, got, want any) {
+	t.Helper()
+	g, err := json.Marshal(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := json.Marshal(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(g, w) {
+		t.Errorf("%s:\n got %s\nwant %s", what, g, w)
+	}
 }
