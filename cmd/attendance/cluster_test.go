@@ -174,6 +174,7 @@ func notificationOf(kind string) func(map[string]any) bool {
 }
 
 func TestCluster(t *testing.T) {
+	postgresOnly(t, "replicas share one database")
 	dbURL := testenv.PostgresDatabase(t, "empty", nil) // the migrate command makes the schema
 	amqpURL := testenv.AMQPURL(t)
 	if testing.Short() {
