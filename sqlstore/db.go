@@ -4,11 +4,18 @@
 // Dialect, supplied by the sqlite and postgres packages, which also own the
 // connections and the migrations.
 //
+// Each noun of the domain has a service type, made on one shared DB:
+// EmployeeService, AttendanceService, LeaveService, HolidayService,
+// NotificationService and AuthStore implement the root package's interfaces;
+// Checks runs the periodic checks and BulkLoader loads a demo company.
+//
 // Every service method owns its transaction: it begins, checks the domain's
 // rules against what it reads inside the transaction, writes, and commits, so
 // that concurrent requests can never break a rule between the check and the
-// write. Messages for live subscribers are handed to an Emitter inside the
-// transaction and published only once it has committed.
+// write. Every write reaches the database through DB.commit (tx.go); on
+// SQLite, writes that wait at the same moment share one (batch.go). Messages
+// for live subscribers are handed to an Emitter inside the transaction and
+// published only once it has committed.
 package sqlstore
 
 import (

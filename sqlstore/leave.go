@@ -50,7 +50,7 @@ func (s *LeaveService) ListLeave(ctx context.Context, a attendance.Actor, f atte
 // scope. Approval re-reads the balance inside the transaction, with the
 // employee's row locked, so two approvals racing can never overdraw it.
 func (s *LeaveService) DecideLeave(ctx context.Context, a attendance.Actor, id int64, action attendance.LeaveAction, comment string) (_ *attendance.LeaveRequest, err error) {
-	defer wrap(&err, "DecideLeave(actor %d, %d, %s)", a.ID, id, action)
+	defer wrap(&err, "DecideLeave(actor %d, %d, %q)", a.ID, id, action)
 	if err := attendance.RequireManagerAccess(a); err != nil {
 		return nil, err
 	}
