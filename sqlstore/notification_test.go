@@ -15,8 +15,9 @@ func TestNotificationService(t *testing.T) {
 		ctx := context.Background()
 
 		// lateTeam makes a manager with n reports who each clocked in an hour
-		// late, one after the other: n late-arrival notifications.
-		lateTeam := func(t *testing.T, e *env, n int) (mgr *attendance.Employee, emps []*attendance.Employee) {
+		// late, one after the other, and returns the manager's n late-arrival
+		// notifications too, oldest first.
+		lateTeam := func(t *testing.T, e *env, n int) (mgr *attendance.Employee, emps []*attendance.Employee, notes []*attendance.Notification) {
 			t.Helper()
 			mgr = e.mustCreate(t, e.Admin, "mgr", attendance.RoleManager, nil)
 			for i := range n {
@@ -24,13 +25,17 @@ func TestNotificationService(t *testing.T) {
 				e.clockAt(t, emp.Actor(), fmt.Sprintf("2026-11-02T09:%02d:00Z", i), attendance.Entry)
 				emps = append(emps, emp)
 			}
-			return mgr, emps
+			notes, err := e.Notifications.NotificationsAfter(ctx, mgr.Actor(), 0, 100)
+			if err != nil || len(notes) != n {
+				t.Fatalf("%d notifications, %v; want %d", len(notes), err, n)
+			}
+			return mgr, emps, notes
 		}
 
 		t.Run("ListNotifications", func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t, kind)
-			mgr, emps := lateTeam(t, e, 3)
+			mgr, emps, _ := lateTeam(t, e, 3)
 			list, n, err := e.Notifications.ListNotifications(ctx, mgr.Actor(), false, attendance.Page{})
 			if err != nil || n != 3 || len(list) != 3 {
 				t.Fatalf("%d of %d, %v; want 3", len(list), n, err)
@@ -55,10 +60,9 @@ func TestNotificationService(t *testing.T) {
 			t.Run("OldestFirst", func(t *testing.T) {
 				t.Parallel()
 				e := newEnv(t, kind)
-				mgr, _ := lateTeam(t, e, 3)
-				all, err := e.Notifications.NotificationsAfter(ctx, mgr.Actor(), 0, 100)
-				if err != nil || len(all) != 3 || all[0].ID >= all[1].ID {
-					t.Fatalf("%+v, %v; want 3, oldest first", all, err)
+				mgr, _, all := lateTeam(t, e, 3)
+				if all[0].ID >= all[1].ID || all[0].EmployeeID > all[1].EmployeeID {
+					t.Fatalf("%+v; want oldest first", all)
 				}
 				rest, err := e.Notifications.NotificationsAfter(ctx, mgr.Actor(), all[0].ID, 1)
 				if err != nil || len(rest) != 1 || rest[0].ID != all[1].ID {
@@ -122,11 +126,7 @@ func TestNotificationService(t *testing.T) {
 		t.Run("LastNotificationID", func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t, kind)
-			mgr, emps := lateTeam(t, e, 2)
-			all, err := e.Notifications.NotificationsAfter(ctx, mgr.Actor(), 0, 100)
-			if err != nil {
-				t.Fatal(err)
-			}
+			mgr, emps, all := lateTeam(t, e, 2)
 			for _, who := range []struct {
 				actor attendance.Actor
 				want  int64
@@ -140,11 +140,7 @@ func TestNotificationService(t *testing.T) {
 		t.Run("MarkRead", func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t, kind)
-			mgr, emps := lateTeam(t, e, 2)
-			all, err := e.Notifications.NotificationsAfter(ctx, mgr.Actor(), 0, 100)
-			if err != nil {
-				t.Fatal(err)
-			}
+			mgr, emps, all := lateTeam(t, e, 2)
 			e.Clock.Set(at(t, "2026-11-02T10:00:00Z"))
 			wantCode(t, e.Notifications.MarkRead(ctx, mgr.Actor(), all[0].ID), "")
 			wantCode(t, e.Notifications.MarkRead(ctx, emps[0].Actor(), all[1].ID), "not_found")
@@ -164,7 +160,7 @@ func TestNotificationService(t *testing.T) {
 		t.Run("MarkAllRead", func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t, kind)
-			mgr, _ := lateTeam(t, e, 3)
+			mgr, _, _ := lateTeam(t, e, 3)
 			wantCode(t, e.Notifications.MarkAllRead(ctx, mgr.Actor()), "")
 			if _, n, err := e.Notifications.ListNotifications(ctx, mgr.Actor(), true, attendance.Page{}); err != nil || n != 0 {
 				t.Errorf("%d unread, %v; want none", n, err)
