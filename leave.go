@@ -3,7 +3,6 @@ package attendance
 import (
 	"context"
 	"math"
-	"slices"
 	"time"
 )
 
@@ -40,9 +39,6 @@ func (s LeaveStatus) Valid() bool {
 // request may not overlap it) and, for annual leave, its days of balance.
 var HoldingStatuses = []LeaveStatus{LeavePending, LeaveApproved}
 
-// Holds reports whether a request in this status holds its dates.
-func (s LeaveStatus) Holds() bool { return slices.Contains(HoldingStatuses, s) }
-
 // LeaveRequest is an employee's request for leave over a date range.
 type LeaveRequest struct {
 	ID              int64       `json:"id"`
@@ -58,11 +54,6 @@ type LeaveRequest struct {
 	DecidedAt       *time.Time  `json:"decided_at"`
 	DecisionComment string      `json:"decision_comment"`
 	CreatedAt       time.Time   `json:"created_at"`
-}
-
-// Overlaps reports whether the request shares a date with first..last.
-func (r *LeaveRequest) Overlaps(first, last Date) bool {
-	return r.StartDate <= last && first <= r.EndDate
 }
 
 // MaxReasonLength bounds free-text reasons and comments.

@@ -195,12 +195,6 @@ func (c EmployeeChange) selfForbidden() string {
 	return ""
 }
 
-// CheckDeactivate applies the rules for deactivating an employee in scope.
-func CheckDeactivate(a Actor, target *Employee, otherActiveAdmins int) error {
-	active := false
-	return EmployeeChange{Actor: a, Before: target, Fields: EmployeeFields{Active: &active}, OtherActiveAdmins: otherActiveAdmins}.Check()
-}
-
 func sameID(a, b *int64) bool {
 	if a == nil || b == nil {
 		return a == nil && b == nil

@@ -354,10 +354,11 @@ func TestLastAdminOnThemselves(t *testing.T) {
 			checkErr(t, c.Check(), attendance.KindConflict, "last_admin")
 		})
 	}
-	checkErr(t, attendance.CheckDeactivate(admin, staff(1, attendance.RoleAdmin, 0), 0), attendance.KindConflict, "last_admin")
 }
 
-func TestCheckDeactivate(t *testing.T) {
+// TestEmployeeChangeDeactivate: the rules for deactivating an employee in
+// scope (an update of the active flag alone).
+func TestEmployeeChangeDeactivate(t *testing.T) {
 	admin := attendance.Actor{ID: 1, Role: attendance.RoleAdmin}
 	manager := attendance.Actor{ID: 2, Role: attendance.RoleManager}
 	employee := attendance.Actor{ID: 4, Role: attendance.RoleEmployee}
@@ -380,7 +381,9 @@ func TestCheckDeactivate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			checkErr(t, attendance.CheckDeactivate(tt.actor, tt.target, tt.otherAdmins), tt.wantKind, tt.wantCode)
+			c := attendance.EmployeeChange{Actor: tt.actor, Before: tt.target, Fields: attendance.EmployeeFields{Active: ptr(false)},
+				OtherActiveAdmins: tt.otherAdmins}
+			checkErr(t, c.Check(), tt.wantKind, tt.wantCode)
 		})
 	}
 }

@@ -16,7 +16,6 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/openattendance/attendance"
-	"github.com/openattendance/attendance/auth"
 	"github.com/openattendance/attendance/internal/storetest"
 	"github.com/openattendance/attendance/sqlstore"
 )
@@ -39,11 +38,12 @@ func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 // monday is 07:00 UTC on a Monday, before anyone's not_arrived deadline.
 var monday = time.Date(2026, 11, 2, 7, 0, 0, 0, time.UTC)
 
-var cheap = &auth.Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+// The store implements the checks the runner runs.
+var _ Checks = (*sqlstore.Checks)(nil)
 
 // env is a migrated store (with River's tables) and its clock.
 type env struct {
-	DB      *sqlstore.DB
+	DB      *storetest.DB
 	Write   *sql.DB // the pool that writes, which River shares
 	Dialect string
 	Clock   *clock
@@ -69,8 +69,7 @@ func mustOpen(t *testing.T, kind string) *env {
 	var wrap func(db *storetest.DB) *env
 	wrap = func(db *storetest.DB) *env {
 		db.Now = c.Now
-		db.Hasher = auth.NewHasher(cheap, 0)
-		return &env{DB: db.DB, Write: db.Write, Dialect: db.Dialect, Clock: c,
+		return &env{DB: db, Write: db.Write, Dialect: db.Dialect, Clock: c,
 			Admin:  attendance.Actor{ID: 1, Role: attendance.RoleAdmin},
 			Reopen: func(t *testing.T) *env { return wrap(db.Reopen(t)) }}
 	}
@@ -79,7 +78,7 @@ func mustOpen(t *testing.T, kind string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.DB.Bootstrap(context.Background(), "admin", hash); err != nil {
+	if _, err := e.DB.Employees.Bootstrap(context.Background(), "admin", hash); err != nil {
 		t.Fatal(err)
 	}
 	return e
@@ -90,7 +89,7 @@ func mustOpen(t *testing.T, kind string) *env {
 func (e *env) mustCreate(t *testing.T, username string, role attendance.Role, manager int64) *attendance.Employee {
 	t.Helper()
 	password := "password-123"
-	emp, err := e.DB.CreateEmployee(context.Background(), e.Admin, attendance.EmployeeFields{
+	emp, err := e.DB.Employees.CreateEmployee(context.Background(), e.Admin, attendance.EmployeeFields{
 		Username: &username, Password: &password, Role: &role, ManagerID: &manager, ManagerIDSet: true})
 	if err != nil {
 		t.Fatal(err)
@@ -101,7 +100,7 @@ func (e *env) mustCreate(t *testing.T, username string, role attendance.Role, ma
 // notArrived returns the not_arrived notifications of recipient about employee.
 func (e *env) notArrived(t *testing.T, recipient *attendance.Employee, employee int64) []*attendance.Notification {
 	t.Helper()
-	list, _, err := e.DB.ListNotifications(context.Background(), recipient.Actor(), false, attendance.Page{Limit: 500})
+	list, _, err := e.DB.Notifications.ListNotifications(context.Background(), recipient.Actor(), false, attendance.Page{Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +118,7 @@ func (e *env) start(t *testing.T, cfg Config) *Runner {
 	t.Helper()
 	cfg.DB, cfg.Dialect, cfg.Work = e.Write, e.Dialect, true
 	if cfg.Checks == nil {
-		cfg.Checks = e.DB
+		cfg.Checks = e.DB.Checks
 	}
 	cfg.Now, cfg.Logger = e.Clock.Now, discard()
 	r, err := New(cfg)
@@ -386,8 +385,8 @@ func TestTwoWorkers(t *testing.T) {
 		other := e.Reopen(t)
 		var checks atomic.Int32
 		begin := time.Now()
-		e.start(t, Config{NotArrivedEvery: time.Second, Checks: countingChecks{e.DB, &checks}})
-		other.start(t, Config{NotArrivedEvery: time.Second, Checks: countingChecks{other.DB, &checks}})
+		e.start(t, Config{NotArrivedEvery: time.Second, Checks: countingChecks{e.DB.Checks, &checks}})
+		other.start(t, Config{NotArrivedEvery: time.Second, Checks: countingChecks{other.DB.Checks, &checks}})
 		e.eventually(t, "a worker reports the employee", func() bool { return len(e.notArrived(t, mgr, emp.ID)) > 0 })
 		// Several periods of a second pass; the check runs once a minute at most
 		// (River inserts one such job per minute), whichever worker leads.

@@ -166,6 +166,7 @@ func Dialect() sqlstore.Dialect {
 		EncodeTime:        func(t time.Time) any { return t.UnixMicro() },
 		IsUniqueViolation: isUniqueViolation,
 		GroupCommit:       true,
+		CacheStatements:   true,
 	}
 }
 

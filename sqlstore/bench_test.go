@@ -6,8 +6,10 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -52,7 +54,7 @@ func benchStore(b *testing.B) (*sqlstore.DB, attendance.Date) {
 		}
 		now := time.Now()
 		demoDB.today = attendance.DateOf(now.UTC())
-		demoDB.err = db.Bulk(ctx, func(w *sqlstore.BulkWriter) error {
+		demoDB.err = sqlstore.NewBulkLoader(db).Load(ctx, func(w *sqlstore.BulkWriter) error {
 			_, err := demo.Generate(ctx, w, "x", demo.Options{Employees: 1000, Days: 365, Seed: 1, Today: demoDB.today, Now: now}, nil)
 			return err
 		})
@@ -75,12 +77,13 @@ func benchStore(b *testing.B) (*sqlstore.DB, attendance.Date) {
 
 func benchmarkOverview(b *testing.B, days int) {
 	db, today := benchStore(b)
+	att := sqlstore.NewAttendanceService(db)
 	admin := attendance.Actor{ID: 1, Role: attendance.RoleAdmin}
 	from, to := today.AddDays(-days), today.AddDays(-1)
 	ctx := context.Background()
 	b.ResetTimer()
 	for b.Loop() {
-		ov, err := db.Overview(ctx, admin, attendance.OverviewFilter{From: &from, To: &to})
+		ov, err := att.Overview(ctx, admin, attendance.OverviewFilter{From: &from, To: &to})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -99,59 +102,109 @@ func BenchmarkOverviewQuarter(b *testing.B) { benchmarkOverview(b, 90) }
 // BenchmarkOverviewYear sums up a year over 1,000 employees.
 func BenchmarkOverviewYear(b *testing.B) { benchmarkOverview(b, 365) }
 
+// clocker is an employee of the demo company, clocked in and out in turn.
+type clocker struct {
+	a    attendance.Actor
+	next attendance.EventType
+}
+
+// clockers returns the employees with ids from first to last, each starting
+// with whatever their last event calls for.
+func clockers(att *sqlstore.AttendanceService, first, last int64) []*clocker {
+	var cs []*clocker
+	for id := first; id <= last; id++ {
+		c := &clocker{a: attendance.Actor{ID: id, Role: attendance.RoleEmployee}, next: attendance.Entry}
+		list, _, err := att.ListEvents(context.Background(), c.a, attendance.EventFilter{Page: attendance.Page{Limit: 1}})
+		if err == nil && len(list) > 0 && list[0].Type == attendance.Entry && !list[0].Voided {
+			c.next = attendance.Exit
+		}
+		cs = append(cs, c)
+	}
+	return cs
+}
+
+// clock records the employee's next event.
+func (c *clocker) clock(ctx context.Context, att *sqlstore.AttendanceService) error {
+	if _, err := att.RecordEvent(ctx, c.a, attendance.RecordEvent{Type: c.next}); err != nil {
+		return err
+	}
+	if c.next == attendance.Entry {
+		c.next = attendance.Exit
+	} else {
+		c.next = attendance.Entry
+	}
+	return nil
+}
+
 // BenchmarkRecordEvent clocks employees of the demo company in and out, one
 // transaction per event: the store's share of the clock endpoint.
 func BenchmarkRecordEvent(b *testing.B) {
 	db, _ := benchStore(b)
+	att := sqlstore.NewAttendanceService(db)
 	ctx := context.Background()
-	// Employees 100..199, each starting with whatever their last event calls for.
-	type emp struct {
-		a    attendance.Actor
-		next attendance.EventType
-	}
-	var emps []*emp
-	for id := int64(100); id < 200; id++ {
-		a := attendance.Actor{ID: id, Role: attendance.RoleEmployee}
-		next := attendance.Entry
-		if list, _, err := db.ListEvents(ctx, a, attendance.EventFilter{Page: attendance.Page{Limit: 1}}); err == nil && len(list) > 0 && list[0].Type == attendance.Entry && !list[0].Voided {
-			next = attendance.Exit
-		}
-		emps = append(emps, &emp{a, next})
-	}
+	emps := clockers(att, 100, 199)
 	i := 0
 	b.ResetTimer()
 	for b.Loop() {
-		e := emps[i%len(emps)]
-		i++
-		if _, err := db.RecordEvent(ctx, e.a, attendance.RecordEvent{Type: e.next}); err != nil {
+		if err := emps[i%len(emps)].clock(ctx, att); err != nil {
 			b.Fatal(err)
 		}
-		if e.next == attendance.Entry {
-			e.next = attendance.Exit
-		} else {
-			e.next = attendance.Entry
-		}
+		i++
 	}
+}
+
+// BenchmarkRecordEventParallel clocks employees in and out from 16
+// goroutines per CPU at once, each with employees of its own: the concurrent
+// clock-ins that share commits on SQLite.
+func BenchmarkRecordEventParallel(b *testing.B) {
+	db, _ := benchStore(b)
+	att := sqlstore.NewAttendanceService(db)
+	ctx := context.Background()
+	emps := clockers(att, 200, 327)
+	const perCPU = 16
+	stride := perCPU * runtime.GOMAXPROCS(0)
+	if stride > len(emps) {
+		b.Skipf("%d goroutines need more than %d employees", stride, len(emps))
+	}
+	var goroutines atomic.Int64
+	b.SetParallelism(perCPU)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		// Each goroutine owns every stride-th employee from its own number on.
+		first := int(goroutines.Add(1) - 1)
+		i := first
+		for pb.Next() {
+			e := emps[i]
+			if i += stride; i >= len(emps) {
+				i = first
+			}
+			if err := e.clock(ctx, att); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
 }
 
 // BenchmarkSessionActor looks up a live session: the database part of every
 // request's authentication.
 func BenchmarkSessionActor(b *testing.B) {
 	db, _ := benchStore(b)
+	store := sqlstore.NewAuthStore(db)
 	ctx := context.Background()
 	now := time.Now()
 	sid := "bench" + strconv.FormatInt(now.UnixNano(), 10)
-	creds, err := db.FindCredentialsByID(ctx, 1)
+	creds, err := store.FindCredentialsByID(ctx, 1)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := db.CreateSession(ctx, &attendance.Session{ID: sid, EmployeeID: 1, RefreshID: "r", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}, creds.PasswordHash); err != nil {
+	if err := store.CreateSession(ctx, &attendance.Session{ID: sid, EmployeeID: 1, RefreshID: "r", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}, creds.PasswordHash); err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if _, err := db.SessionActor(ctx, sid, now); err != nil {
+			if _, err := store.SessionActor(ctx, sid, now); err != nil {
 				b.Error(err)
 				return
 			}

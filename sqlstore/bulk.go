@@ -2,80 +2,53 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
-	"strings"
 
 	"github.com/openattendance/attendance"
 )
 
-// Bulk runs fn with a writer that stores generated rows as they are, in one
-// transaction, without the per-request rules: for loading a demo company,
-// whose generator obeys the rules itself. Never for user input.
-func (db *DB) Bulk(ctx context.Context, fn func(w *BulkWriter) error) error {
-	// Its own transaction: a savepoint around a load this size would only cost.
-	return db.inOwnTx(ctx, func(tx *Tx) error {
-		w := &BulkWriter{db: db, tx: tx}
-		defer w.close()
-		return fn(w)
-	})
+// BulkLoader stores generated rows as they are, in one transaction, without
+// the per-request rules: for loading a demo company, whose generator obeys the
+// rules itself. Never for user input.
+type BulkLoader struct{ db *DB }
+
+// NewBulkLoader returns the bulk loader of db.
+func NewBulkLoader(db *DB) *BulkLoader { return &BulkLoader{db: db} }
+
+// Load runs fn with a writer whose rows commit together when fn returns nil.
+func (l *BulkLoader) Load(ctx context.Context, fn func(w *BulkWriter) error) (err error) {
+	defer wrap(&err, "BulkLoader.Load()")
+	db := l.db
+	// A transaction of its own, never in a group: the load would hold the
+	// group's other writes until it ends.
+	w := &write{ctx: ctx, fn: func(tx *Tx) error {
+		tx.prepareHere()
+		defer tx.closePrepared()
+		return fn(&BulkWriter{db: db, tx: tx})
+	}}
+	db.commit(context.WithoutCancel(ctx), w)
+	return w.err
 }
 
-// BulkWriter writes rows inside a Bulk transaction.
+// BulkWriter writes rows inside a BulkLoader.Load transaction. Its errors
+// reach the caller of Load, which names them.
 type BulkWriter struct {
-	db    *DB
-	tx    *Tx
-	stmts map[string]*sql.Stmt
-}
-
-func (w *BulkWriter) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	if s, ok := w.stmts[query]; ok {
-		return s, nil
-	}
-	if w.stmts == nil {
-		w.stmts = map[string]*sql.Stmt{}
-	}
-	s, err := w.tx.PrepareContext(ctx, w.db.q(query))
-	if err != nil {
-		return nil, w.db.internal("bulk prepare", err)
-	}
-	w.stmts[query] = s
-	return s, nil
-}
-
-func (w *BulkWriter) close() {
-	for _, s := range w.stmts {
-		s.Close()
-	}
+	db *DB
+	tx *Tx
 }
 
 // Holiday stores a holiday, keeping an existing one on the same date.
 func (w *BulkWriter) Holiday(ctx context.Context, h *attendance.Holiday) error {
-	s, err := w.stmt(ctx, `INSERT INTO holidays (date, name, created_at) VALUES (?, ?, ?) ON CONFLICT (date) DO NOTHING`)
-	if err != nil {
-		return err
-	}
-	_, err = s.ExecContext(ctx, h.Date.String(), h.Name, w.db.t(w.db.now()))
-	return w.db.internal("bulk holiday", err)
+	_, err := w.tx.exec(ctx, `INSERT INTO holidays (date, name, created_at) VALUES (?, ?, ?) ON CONFLICT (date) DO NOTHING`,
+		h.Date.String(), h.Name, w.db.t(w.db.now()))
+	return err
 }
 
 // Employee stores an employee and sets its ID.
 func (w *BulkWriter) Employee(ctx context.Context, e *attendance.Employee, hash string) error {
-	s, err := w.stmt(ctx, `INSERT INTO employees (username, username_key, password_hash, email, first_name, last_name,
-		role, manager_id, department, timezone, work_start, work_end, work_days, late_grace_minutes,
-		annual_leave_days, hired_on, active, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
-	if err != nil {
-		return err
-	}
-	err = s.QueryRowContext(ctx, e.Username, attendance.NormalizeUsername(e.Username), hash, e.Email, e.FirstName, e.LastName,
-		string(e.Role), e.ManagerID, e.Department, e.Timezone, int(e.WorkStart), int(e.WorkEnd), int(e.WorkDays),
-		e.LateGraceMinutes, e.AnnualLeaveDays, e.HiredOn.String(), e.Active, w.db.t(e.CreatedAt), w.db.t(e.UpdatedAt)).Scan(&e.ID)
-	if err != nil {
-		return w.db.uniqueUsername(err)
-	}
-	return nil
+	return w.db.insertEmployee(ctx, w.tx, e, hash)
 }
 
+// bulkBatch is how many rows one statement of a bulk load inserts.
 const bulkBatch = 100
 
 // Attendance stores one employee's events and the days derived from them,
@@ -84,11 +57,6 @@ func (w *BulkWriter) Attendance(ctx context.Context, employeeID int64, events []
 	now := w.db.t(w.db.now())
 	for len(events) > 0 {
 		n := min(len(events), bulkBatch)
-		s, err := w.stmt(ctx, `INSERT INTO attendance_events (employee_id, type, ts, late, late_minutes, source, recorded_by,
-			note, voided, voided_by, voided_at, void_note, created_at) VALUES `+rows(n, 13))
-		if err != nil {
-			return err
-		}
 		args := make([]any, 0, n*13)
 		for _, e := range events[:n] {
 			var voidedAt any
@@ -98,23 +66,21 @@ func (w *BulkWriter) Attendance(ctx context.Context, employeeID int64, events []
 			args = append(args, e.EmployeeID, string(e.Type), w.db.t(e.Timestamp), e.Late, e.LateMinutes, string(e.Source),
 				e.RecordedBy, e.Note, e.Voided, e.VoidedBy, voidedAt, e.VoidNote, now)
 		}
-		if _, err := s.ExecContext(ctx, args...); err != nil {
-			return w.db.internal("bulk events", err)
+		if _, err := w.tx.exec(ctx, `INSERT INTO attendance_events (employee_id, type, ts, late, late_minutes, source, recorded_by,
+			note, voided, voided_by, voided_at, void_note, created_at) VALUES `+rows(n, 13), args...); err != nil {
+			return err
 		}
 		events = events[n:]
 	}
 	for len(days) > 0 {
 		n := min(len(days), bulkBatch)
-		s, err := w.stmt(ctx, `INSERT INTO attendance_days (employee_id, date, entries, late, late_minutes, worked_seconds, open_sessions) VALUES `+rows(n, 7))
-		if err != nil {
-			return err
-		}
 		args := make([]any, 0, n*7)
 		for _, d := range days[:n] {
 			args = append(args, employeeID, d.Date.String(), d.Entries, d.Late, d.LateMinutes, d.WorkedSeconds, d.OpenSessions)
 		}
-		if _, err := s.ExecContext(ctx, args...); err != nil {
-			return w.db.internal("bulk days", err)
+		if _, err := w.tx.exec(ctx, `INSERT INTO attendance_days (employee_id, date, entries, late, late_minutes, worked_seconds, open_sessions)
+			VALUES `+rows(n, 7), args...); err != nil {
+			return err
 		}
 		days = days[n:]
 	}
@@ -123,25 +89,14 @@ func (w *BulkWriter) Attendance(ctx context.Context, employeeID int64, events []
 
 // Leave stores a request and sets its ID.
 func (w *BulkWriter) Leave(ctx context.Context, r *attendance.LeaveRequest) error {
-	s, err := w.stmt(ctx, `INSERT INTO leave_requests (employee_id, leave_type, start_date, end_date, half_day, days, status, reason,
-		decided_by, decided_at, decision_comment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
-	if err != nil {
-		return err
-	}
 	var decided any
 	if r.DecidedAt != nil {
 		decided = w.db.t(*r.DecidedAt)
 	}
-	err = s.QueryRowContext(ctx, r.EmployeeID, string(r.LeaveType), r.StartDate.String(), r.EndDate.String(), r.HalfDay, r.Days,
-		string(r.Status), r.Reason, r.DecidedBy, decided, r.DecisionComment, w.db.t(r.CreatedAt)).Scan(&r.ID)
-	return w.db.internal("bulk leave", err)
+	var err error
+	r.ID, err = w.tx.insertID(ctx, `INSERT INTO leave_requests (employee_id, leave_type, start_date, end_date, half_day, days, status, reason,
+		decided_by, decided_at, decision_comment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.EmployeeID, string(r.LeaveType), r.StartDate.String(), r.EndDate.String(), r.HalfDay, r.Days,
+		string(r.Status), r.Reason, r.DecidedBy, decided, r.DecisionComment, w.db.t(r.CreatedAt))
+	return err
 }
-
-// rows returns n groups of k placeholders: (?, ?), (?, ?), …
-func rows(n, k int) string {
-	one := "(" + placeholders(k) + ")"
-	return strings.TrimSuffix(strings.Repeat(one+", ", n), ", ")
-}
-
-// placeholders returns k placeholders: ?, ?, …
-func placeholders(k int) string { return strings.TrimSuffix(strings.Repeat("?, ", k), ", ") }

@@ -39,11 +39,11 @@ func (db *DB) replay(ctx context.Context, tx *Tx, actorID int64, endpoint string
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	} else if err != nil {
-		return false, db.internal("idempotency", err)
+		return false, err
 	}
 	if db.now().Sub(created) > IdempotencyTTL {
 		_, err := tx.exec(ctx, `DELETE FROM idempotency_keys WHERE employee_id = ? AND endpoint = ? AND key = ?`, actorID, endpoint, k.Key)
-		return false, db.internal("idempotency", err)
+		return false, err
 	}
 	if hash != k.Hash {
 		return true, attendance.Errorf(attendance.KindInvalid, "idempotency_key_reused",
@@ -52,11 +52,11 @@ func (db *DB) replay(ctx context.Context, tx *Tx, actorID int64, endpoint string
 	if failed {
 		var se storedError
 		if err := json.Unmarshal([]byte(response), &se); err != nil {
-			return true, db.internal("idempotency", err)
+			return true, err
 		}
 		return true, &attendance.Error{Kind: se.Kind, Code: se.Code, Message: se.Message, Fields: se.Fields}
 	}
-	return true, db.internal("idempotency", json.Unmarshal([]byte(response), out))
+	return true, json.Unmarshal([]byte(response), out)
 }
 
 // remember stores the outcome of a request under its idempotency key: the
@@ -75,11 +75,11 @@ func (db *DB) remember(ctx context.Context, tx *Tx, actorID int64, endpoint stri
 		body, err = json.Marshal(result)
 	}
 	if err != nil {
-		return db.internal("idempotency", err)
+		return err
 	}
 	_, err = tx.exec(ctx, `INSERT INTO idempotency_keys (employee_id, endpoint, key, request_hash, response, failed, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, actorID, endpoint, k.Key, k.Hash, string(body), failure != nil, db.t(db.now()))
-	return db.internal("idempotency", err)
+	return err
 }
 
 // idempotent runs op once per idempotency key: a repeat of the key returns the
@@ -99,7 +99,7 @@ func idempotent[T any](ctx context.Context, db *DB, tx *Tx, actorID int64, endpo
 		return nil, err
 	}
 	if _, err := tx.exec(ctx, `SAVEPOINT idem`); err != nil {
-		return nil, db.internal("idempotency", err)
+		return nil, err
 	}
 	res, opErr := op()
 	if opErr != nil && attendance.ErrorKind(opErr) == attendance.KindInternal {
@@ -108,7 +108,7 @@ func idempotent[T any](ctx context.Context, db *DB, tx *Tx, actorID int64, endpo
 	if opErr != nil {
 		// Roll back what op wrote before failing, keep the record.
 		if _, err := tx.exec(ctx, `ROLLBACK TO SAVEPOINT idem`); err != nil {
-			return nil, db.internal("idempotency", err)
+			return nil, err
 		}
 	}
 	if err := db.remember(ctx, tx, actorID, endpoint, k, res, opErr); err != nil {
@@ -119,9 +119,3 @@ func idempotent[T any](ctx context.Context, db *DB, tx *Tx, actorID int64, endpo
 	}
 	return res, nil
 }
-
-// commitThen tells inTx to commit and then return err.
-type commitThen struct{ err error }
-
-func (c commitThen) Error() string { return c.err.Error() }
-func (c commitThen) Unwrap() error { return c.err }

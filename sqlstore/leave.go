@@ -7,39 +7,197 @@ import (
 	"github.com/openattendance/attendance"
 )
 
-const leaveCols = `l.id, l.employee_id, l.leave_type, l.start_date, l.end_date, l.half_day, l.days, l.status, l.reason,
-	l.decided_by, l.decided_at, l.decision_comment, l.created_at`
+// LeaveService keeps leave requests, their decisions and the balances they
+// draw on (attendance.LeaveService).
+type LeaveService struct{ db *DB }
 
-func scanLeave(s scanner, extra ...any) (*attendance.LeaveRequest, error) {
-	var r attendance.LeaveRequest
-	err := s.Scan(append([]any{&r.ID, &r.EmployeeID, &r.LeaveType, dateCol{&r.StartDate}, dateCol{&r.EndDate}, &r.HalfDay, &r.Days,
-		&r.Status, &r.Reason, &r.DecidedBy, nullTimeCol{&r.DecidedAt}, &r.DecisionComment, timeCol{&r.CreatedAt}}, extra...)...)
-	if err != nil {
-		return nil, err
-	}
-	return &r, nil
-}
+var _ attendance.LeaveService = (*LeaveService)(nil)
+
+// NewLeaveService returns the leave service of db.
+func NewLeaveService(db *DB) *LeaveService { return &LeaveService{db: db} }
 
 // RequestLeave files a pending request for the actor. Its cost in working days
 // is fixed now; annual leave must fit the remaining balance.
-func (db *DB) RequestLeave(ctx context.Context, a attendance.Actor, in attendance.LeaveInput) (*attendance.LeaveRequest, error) {
+func (s *LeaveService) RequestLeave(ctx context.Context, a attendance.Actor, in attendance.LeaveInput) (_ *attendance.LeaveRequest, err error) {
+	defer wrap(&err, "RequestLeave(actor %d)", a.ID)
 	var r *attendance.LeaveRequest
-	err := db.inTx(ctx, func(tx *Tx) error {
+	err = s.db.inTx(ctx, func(tx *Tx) error {
 		var err error
-		r, err = idempotent(ctx, db, tx, a.ID, "leave", in.Idempotency, func() (*attendance.LeaveRequest, error) {
-			return db.requestLeave(ctx, tx, a, in)
+		r, err = idempotent(ctx, s.db, tx, a.ID, "leave", in.Idempotency, func() (*attendance.LeaveRequest, error) {
+			return s.requestLeave(ctx, tx, a, in)
 		})
 		return err
 	})
 	return r, err
 }
 
-func (db *DB) requestLeave(ctx context.Context, tx *Tx, a attendance.Actor, in attendance.LeaveInput) (*attendance.LeaveRequest, error) {
-	emp, err := db.employee(ctx, tx, a.ID, true)
+// ListLeave lists the actor's own requests, newest first.
+func (s *LeaveService) ListLeave(ctx context.Context, a attendance.Actor, f attendance.LeaveFilter) (_ []*attendance.LeaveRequest, _ int, err error) {
+	defer wrap(&err, "ListLeave(actor %d)", a.ID)
+	f.EmployeeID, f.Department = &a.ID, nil
+	views, n, err := s.leaveList(ctx, attendance.Actor{ID: a.ID, Role: attendance.RoleEmployee}, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]*attendance.LeaveRequest, len(views))
+	for i, v := range views {
+		out[i] = &v.LeaveRequest
+	}
+	return out, n, nil
+}
+
+// DecideLeave approves or rejects a pending request of someone in the actor's
+// scope. Approval re-reads the balance inside the transaction, with the
+// employee's row locked, so two approvals racing can never overdraw it.
+func (s *LeaveService) DecideLeave(ctx context.Context, a attendance.Actor, id int64, action attendance.LeaveAction, comment string) (_ *attendance.LeaveRequest, err error) {
+	defer wrap(&err, "DecideLeave(actor %d, %d, %q)", a.ID, id, action)
+	if err := attendance.RequireManagerAccess(a); err != nil {
+		return nil, err
+	}
+	if err := attendance.CheckDecision(action, comment); err != nil {
+		return nil, err
+	}
+	var r *attendance.LeaveRequest
+	err = s.db.inTx(ctx, func(tx *Tx) error {
+		var err error
+		if r, err = s.leave(ctx, tx, id); err != nil {
+			return err
+		}
+		emp, err := s.db.employee(ctx, tx, r.EmployeeID, true)
+		if err != nil {
+			return err
+		}
+		if ok, err := s.db.inScope(ctx, tx, a, emp.ID); err != nil || !ok {
+			return orNotFound(err, "leave request")
+		}
+		others := 0
+		if emp.ID == a.ID {
+			if others, err = s.db.adminsAboveOrBeside(ctx, tx, a.ID); err != nil {
+				return err
+			}
+		}
+		if err := attendance.CheckDecider(a, emp.ID, others); err != nil {
+			return err
+		}
+		// Read the status again under the lock: a concurrent decision may have won.
+		if r, err = s.leave(ctx, tx, id); err != nil {
+			return err
+		}
+		if r.Status != attendance.LeavePending {
+			return attendance.Errorf(attendance.KindConflict, "not_pending", "the request is already %s", r.Status)
+		}
+		status := attendance.LeaveRejected
+		if action == attendance.Approve {
+			status = attendance.LeaveApproved
+			if r.LeaveType == attendance.LeaveAnnual {
+				b, err := s.db.balance(ctx, tx, emp, r.StartDate.Year())
+				if err != nil {
+					return err
+				}
+				if err := b.CheckApproval(r.Days); err != nil {
+					return err
+				}
+			}
+		}
+		now := s.db.now()
+		if _, err := tx.exec(ctx, `UPDATE leave_requests SET status = ?, decided_by = ?, decided_at = ?, decision_comment = ? WHERE id = ?`,
+			string(status), a.ID, s.db.t(now), comment, id); err != nil {
+			return err
+		}
+		r.Status, r.DecidedBy, r.DecidedAt, r.DecisionComment = status, &a.ID, &now, comment
+		if status == attendance.LeaveApproved {
+			if err := s.db.reevaluateRange(ctx, tx, emp, r.StartDate, r.EndDate); err != nil {
+				return err
+			}
+		}
+		if _, err := s.db.notify(ctx, tx, attendance.LeaveDecided(r)); err != nil {
+			return err
+		}
+		s.emitLeave(tx, r)
+		if today := s.db.companyToday(); r.ChecksLowBalanceAtOnce(today) {
+			return s.db.checkLowBalance(ctx, tx, emp, today.Year())
+		}
+		return nil
+	})
+	return r, err
+}
+
+// CancelLeave cancels the actor's own request: pending, or approved and not started.
+func (s *LeaveService) CancelLeave(ctx context.Context, a attendance.Actor, id int64) (_ *attendance.LeaveRequest, err error) {
+	defer wrap(&err, "CancelLeave(actor %d, %d)", a.ID, id)
+	var r *attendance.LeaveRequest
+	err = s.db.inTx(ctx, func(tx *Tx) error {
+		// The request's row first, then the employee's: the order a decision
+		// takes them in, so that a cancel racing an approval waits, never deadlocks.
+		var err error
+		if r, err = s.leave(ctx, tx, id); err != nil {
+			return err
+		}
+		emp, err := s.db.employee(ctx, tx, a.ID, true)
+		if err != nil {
+			return err
+		}
+		if r.EmployeeID != a.ID {
+			// Someone who may see the request (a manager in scope) is told why
+			// not; anyone else learns nothing of it.
+			if ok, err := s.db.inScope(ctx, tx, a, r.EmployeeID); err != nil || !ok || !a.HasManagerAccess() {
+				return orNotFound(err, "leave request")
+			}
+			return attendance.ErrForbidden("only the requester may cancel a leave request; a manager rejects a pending one instead")
+		}
+		if err := r.CanCancel(emp.Schedule().Today(s.db.now())); err != nil {
+			return err
+		}
+		wasApproved := r.Status == attendance.LeaveApproved
+		if _, err := tx.exec(ctx, `UPDATE leave_requests SET status = 'cancelled' WHERE id = ?`, id); err != nil {
+			return err
+		}
+		r.Status = attendance.LeaveCancelled
+		s.emitLeave(tx, r)
+		if wasApproved {
+			return s.db.reevaluateRange(ctx, tx, emp, r.StartDate, r.EndDate)
+		}
+		return nil
+	})
+	return r, err
+}
+
+// LeaveOverview lists the requests of everyone in the actor's scope.
+func (s *LeaveService) LeaveOverview(ctx context.Context, a attendance.Actor, f attendance.LeaveFilter) (_ []*attendance.LeaveRequestView, _ int, err error) {
+	defer wrap(&err, "LeaveOverview(actor %d)", a.ID)
+	if err := attendance.RequireManagerAccess(a); err != nil {
+		return nil, 0, err
+	}
+	return s.leaveList(ctx, a, f)
+}
+
+// LeaveBalance returns the annual leave balance of the actor or, with manager
+// access, of someone in scope. The year defaults to the current one.
+func (s *LeaveService) LeaveBalance(ctx context.Context, a attendance.Actor, employeeID *int64, year *int) (_ *attendance.Balance, err error) {
+	defer wrap(&err, "LeaveBalance(actor %d)", a.ID)
+	id := a.ID
+	if employeeID != nil {
+		id = *employeeID
+	}
+	emp, err := s.db.findEmployee(ctx, a, id)
 	if err != nil {
 		return nil, err
 	}
-	holidays, err := db.holidays(ctx, tx, in.StartDate, in.EndDate)
+	y := s.db.companyToday().Year()
+	if year != nil {
+		y = *year
+	}
+	b, err := s.db.balance(ctx, s.db.reader(), emp, y)
+	return &b, err
+}
+
+// requestLeave files the actor's request in tx.
+func (s *LeaveService) requestLeave(ctx context.Context, tx *Tx, a attendance.Actor, in attendance.LeaveInput) (*attendance.LeaveRequest, error) {
+	emp, err := s.db.employee(ctx, tx, a.ID, true)
+	if err != nil {
+		return nil, err
+	}
+	holidays, err := s.db.holidays(ctx, tx, in.StartDate, in.EndDate)
 	if err != nil {
 		return nil, err
 	}
@@ -55,13 +213,13 @@ func (db *DB) requestLeave(ctx context.Context, tx *Tx, a attendance.Actor, in a
 	}
 	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM leave_requests WHERE employee_id = ?
 		AND start_date <= ? AND end_date >= ? AND status IN (`+placeholders(len(holding))+`)`, args...).Scan(&overlapping); err != nil {
-		return nil, db.internal("overlap", err)
+		return nil, err
 	}
 	if overlapping > 0 {
 		return nil, attendance.Errorf(attendance.KindConflict, "overlap", "the dates overlap another pending or approved request")
 	}
 	if in.LeaveType == attendance.LeaveAnnual {
-		b, err := db.balance(ctx, tx, emp, in.StartDate.Year())
+		b, err := s.db.balance(ctx, tx, emp, in.StartDate.Year())
 		if err != nil {
 			return nil, err
 		}
@@ -70,255 +228,36 @@ func (db *DB) requestLeave(ctx context.Context, tx *Tx, a attendance.Actor, in a
 		}
 	}
 	r := &attendance.LeaveRequest{EmployeeID: emp.ID, LeaveType: in.LeaveType, StartDate: in.StartDate, EndDate: in.EndDate,
-		HalfDay: in.HalfDay, Days: days, Status: attendance.LeavePending, Reason: in.Reason, CreatedAt: db.now()}
+		HalfDay: in.HalfDay, Days: days, Status: attendance.LeavePending, Reason: in.Reason, CreatedAt: s.db.now()}
 	r.ID, err = tx.insertID(ctx, `INSERT INTO leave_requests (employee_id, leave_type, start_date, end_date, half_day, days, status, reason, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.EmployeeID, string(r.LeaveType), r.StartDate.String(), r.EndDate.String(), r.HalfDay,
-		r.Days, string(r.Status), r.Reason, db.t(r.CreatedAt))
-	if err != nil {
-		return nil, db.internal("request leave", err)
-	}
-	recipients, _, err := db.managersOf(ctx, tx, emp.ID)
+		r.Days, string(r.Status), r.Reason, s.db.t(r.CreatedAt))
 	if err != nil {
 		return nil, err
 	}
-	if _, err := db.notify(ctx, tx, attendance.LeaveRequested(emp, r, recipients)); err != nil {
+	recipients, _, err := s.db.managersOf(ctx, tx, emp.ID)
+	if err != nil {
 		return nil, err
 	}
-	db.emitLeave(tx, r)
+	if _, err := s.db.notify(ctx, tx, attendance.LeaveRequested(emp, r, recipients)); err != nil {
+		return nil, err
+	}
+	s.emitLeave(tx, r)
 	return r, nil
-}
-
-// emitLeave queues a message about a request's new status, for integrations.
-func (db *DB) emitLeave(tx *Tx, r *attendance.LeaveRequest) {
-	l := *r
-	tx.emit(attendance.Message{ID: "leave:" + strconv.FormatInt(r.ID, 10) + ":" + string(r.Status), Type: attendance.MessageLeave,
-		OccurredAt: db.now(), Leave: &l})
-}
-
-// balance computes an employee's annual leave balance for a year.
-func (db *DB) balance(ctx context.Context, q queryer, emp *attendance.Employee, year int) (attendance.Balance, error) {
-	first, last := attendance.YearBounds(year)
-	var used, pending float64
-	err := q.queryRow(ctx, `SELECT
-			COALESCE(SUM(CASE WHEN status = 'approved' THEN days ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN status = 'pending' THEN days ELSE 0 END), 0)
-		FROM leave_requests WHERE employee_id = ? AND leave_type = 'annual' AND start_date >= ? AND start_date <= ?`,
-		emp.ID, first.String(), last.String()).Scan(&used, &pending)
-	if err != nil {
-		return attendance.Balance{}, db.internal("balance", err)
-	}
-	lateMinutes := 0
-	if db.cfg.LatePenaltyMinutes > 0 {
-		if err := q.queryRow(ctx, `SELECT COALESCE(SUM(late_minutes), 0) FROM attendance_days
-			WHERE employee_id = ? AND late AND date >= ? AND date <= ?`, emp.ID, first.String(), last.String()).Scan(&lateMinutes); err != nil {
-			return attendance.Balance{}, db.internal("balance", err)
-		}
-	}
-	return attendance.NewBalance(emp.ID, year, emp.AnnualLeaveDays, used, pending, lateMinutes, db.cfg.LatePenaltyMinutes), nil
-}
-
-// DecideLeave approves or rejects a pending request of someone in the actor's
-// scope. Approval re-reads the balance inside the transaction, with the
-// employee's row locked, so two approvals racing can never overdraw it.
-func (db *DB) DecideLeave(ctx context.Context, a attendance.Actor, id int64, action attendance.LeaveAction, comment string) (*attendance.LeaveRequest, error) {
-	if err := attendance.RequireManagerAccess(a); err != nil {
-		return nil, err
-	}
-	if err := attendance.CheckDecision(action, comment); err != nil {
-		return nil, err
-	}
-	var r *attendance.LeaveRequest
-	err := db.inTx(ctx, func(tx *Tx) error {
-		var err error
-		if r, err = db.leave(ctx, tx, id); err != nil {
-			return err
-		}
-		emp, err := db.employee(ctx, tx, r.EmployeeID, true)
-		if err != nil {
-			return err
-		}
-		if ok, err := db.inScope(ctx, tx, a, emp.ID); err != nil || !ok {
-			return orNotFound(err, "leave request")
-		}
-		others := 0
-		if emp.ID == a.ID {
-			if others, err = db.adminsAboveOrBeside(ctx, tx, a.ID); err != nil {
-				return err
-			}
-		}
-		if err := attendance.CheckDecider(a, emp.ID, others); err != nil {
-			return err
-		}
-		// Read the status again under the lock: a concurrent decision may have won.
-		if r, err = db.leave(ctx, tx, id); err != nil {
-			return err
-		}
-		if r.Status != attendance.LeavePending {
-			return attendance.Errorf(attendance.KindConflict, "not_pending", "the request is already %s", r.Status)
-		}
-		status := attendance.LeaveRejected
-		if action == attendance.Approve {
-			status = attendance.LeaveApproved
-			if r.LeaveType == attendance.LeaveAnnual {
-				b, err := db.balance(ctx, tx, emp, r.StartDate.Year())
-				if err != nil {
-					return err
-				}
-				if err := b.CheckApproval(r.Days); err != nil {
-					return err
-				}
-			}
-		}
-		now := db.now()
-		if _, err := tx.exec(ctx, `UPDATE leave_requests SET status = ?, decided_by = ?, decided_at = ?, decision_comment = ? WHERE id = ?`,
-			string(status), a.ID, db.t(now), comment, id); err != nil {
-			return db.internal("decide leave", err)
-		}
-		r.Status, r.DecidedBy, r.DecidedAt, r.DecisionComment = status, &a.ID, &now, comment
-		if status == attendance.LeaveApproved {
-			if err := db.reevaluateRange(ctx, tx, emp, r.StartDate, r.EndDate); err != nil {
-				return err
-			}
-		}
-		if _, err := db.notify(ctx, tx, attendance.LeaveDecided(r)); err != nil {
-			return err
-		}
-		db.emitLeave(tx, r)
-		if today := db.companyToday(); r.ChecksLowBalanceAtOnce(today) {
-			return db.checkLowBalance(ctx, tx, emp, today.Year())
-		}
-		return nil
-	})
-	return r, err
 }
 
 // leave reads one request, locking it in a write transaction.
-func (db *DB) leave(ctx context.Context, tx *Tx, id int64) (*attendance.LeaveRequest, error) {
-	r, err := scanLeave(tx.queryRow(ctx, `SELECT `+leaveCols+` FROM leave_requests l WHERE l.id = ?`+db.d.ForUpdate, id))
+func (s *LeaveService) leave(ctx context.Context, tx *Tx, id int64) (*attendance.LeaveRequest, error) {
+	r, err := scanLeave(tx.queryRow(ctx, `SELECT `+leaveCols+` FROM leave_requests l WHERE l.id = ?`+s.db.d.ForUpdate, id))
 	if err != nil {
-		return nil, db.notFound(err, "leave request")
+		return nil, notFound(err, "leave request")
 	}
 	return r, nil
 }
 
-// reevaluateRange decides the lateness of the employee's entries from first to
-// last again, after their approved leave changed.
-func (db *DB) reevaluateRange(ctx context.Context, tx *Tx, emp *attendance.Employee, first, last attendance.Date) error {
-	rows, err := tx.query(ctx, `SELECT date FROM attendance_days WHERE employee_id = ? AND date >= ? AND date <= ?`, emp.ID, first.String(), last.String())
-	if err != nil {
-		return db.internal("reevaluate", err)
-	}
-	var dates []attendance.Date
-	for rows.Next() {
-		var d attendance.Date
-		if err := rows.Scan(dateCol{&d}); err != nil {
-			rows.Close()
-			return db.internal("reevaluate", err)
-		}
-		dates = append(dates, d)
-	}
-	rows.Close()
-	for _, d := range dates {
-		if _, err := db.refreshDay(ctx, tx, emp, d, true); err != nil {
-			return err
-		}
-	}
-	return db.internal("reevaluate", rows.Err())
-}
-
-// checkLowBalance notifies the employee and their manager when the remaining
-// annual leave of year is at or below the threshold and lower than ever
-// notified before that year.
-func (db *DB) checkLowBalance(ctx context.Context, tx *Tx, emp *attendance.Employee, year int) error {
-	if !emp.Active {
-		return nil
-	}
-	b, err := db.balance(ctx, tx, emp, year)
-	if err != nil {
-		return err
-	}
-	var lowest *float64
-	if err := tx.queryRow(ctx, `SELECT MIN(remaining) FROM leave_balance_alerts WHERE employee_id = ? AND year = ?`, emp.ID, year).Scan(&lowest); err != nil {
-		return db.internal("low balance", err)
-	}
-	if !attendance.LowBalanceDue(b.Remaining, db.cfg.LowLeaveThreshold, lowest) {
-		return nil
-	}
-	if _, err := tx.exec(ctx, `INSERT INTO leave_balance_alerts (employee_id, year, remaining, created_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (employee_id, year, remaining) DO NOTHING`, emp.ID, year, b.Remaining, db.t(db.now())); err != nil {
-		return db.internal("low balance", err)
-	}
-	managers, _, err := db.managersOf(ctx, tx, emp.ID)
-	if err != nil {
-		return err
-	}
-	recipients := append([]int64{emp.ID}, managers...)
-	_, err = db.notify(ctx, tx, attendance.LowLeaveBalance(emp, b, recipients))
-	return err
-}
-
-// CancelLeave cancels the actor's own request: pending, or approved and not started.
-func (db *DB) CancelLeave(ctx context.Context, a attendance.Actor, id int64) (*attendance.LeaveRequest, error) {
-	var r *attendance.LeaveRequest
-	err := db.inTx(ctx, func(tx *Tx) error {
-		// The request's row first, then the employee's: the order a decision
-		// takes them in, so that a cancel racing an approval waits, never deadlocks.
-		var err error
-		if r, err = db.leave(ctx, tx, id); err != nil {
-			return err
-		}
-		emp, err := db.employee(ctx, tx, a.ID, true)
-		if err != nil {
-			return err
-		}
-		if r.EmployeeID != a.ID {
-			// Someone who may see the request (a manager in scope) is told why
-			// not; anyone else learns nothing of it.
-			if ok, err := db.inScope(ctx, tx, a, r.EmployeeID); err != nil || !ok || !a.HasManagerAccess() {
-				return orNotFound(err, "leave request")
-			}
-			return attendance.ErrForbidden("only the requester may cancel a leave request; a manager rejects a pending one instead")
-		}
-		if err := r.CanCancel(emp.Schedule().Today(db.now())); err != nil {
-			return err
-		}
-		wasApproved := r.Status == attendance.LeaveApproved
-		if _, err := tx.exec(ctx, `UPDATE leave_requests SET status = 'cancelled' WHERE id = ?`, id); err != nil {
-			return db.internal("cancel leave", err)
-		}
-		r.Status = attendance.LeaveCancelled
-		db.emitLeave(tx, r)
-		if wasApproved {
-			return db.reevaluateRange(ctx, tx, emp, r.StartDate, r.EndDate)
-		}
-		return nil
-	})
-	return r, err
-}
-
-// ListLeave lists the actor's own requests, newest first.
-func (db *DB) ListLeave(ctx context.Context, a attendance.Actor, f attendance.LeaveFilter) ([]*attendance.LeaveRequest, int, error) {
-	f.EmployeeID, f.Department = &a.ID, nil
-	views, n, err := db.leaveList(ctx, attendance.Actor{ID: a.ID, Role: attendance.RoleEmployee}, f)
-	if err != nil {
-		return nil, 0, err
-	}
-	out := make([]*attendance.LeaveRequest, len(views))
-	for i, v := range views {
-		out[i] = &v.LeaveRequest
-	}
-	return out, n, nil
-}
-
-// LeaveOverview lists the requests of everyone in the actor's scope.
-func (db *DB) LeaveOverview(ctx context.Context, a attendance.Actor, f attendance.LeaveFilter) ([]*attendance.LeaveRequestView, int, error) {
-	if err := attendance.RequireManagerAccess(a); err != nil {
-		return nil, 0, err
-	}
-	return db.leaveList(ctx, a, f)
-}
-
-func (db *DB) leaveList(ctx context.Context, a attendance.Actor, f attendance.LeaveFilter) ([]*attendance.LeaveRequestView, int, error) {
+// leaveList lists the requests in the actor's scope that f selects, with
+// their employee's name, newest first.
+func (s *LeaveService) leaveList(ctx context.Context, a attendance.Actor, f attendance.LeaveFilter) ([]*attendance.LeaveRequestView, int, error) {
 	var w where
 	w.addScope(a, "l.employee_id")
 	if f.Status != nil {
@@ -342,14 +281,14 @@ func (db *DB) leaveList(ctx context.Context, a attendance.Actor, f attendance.Le
 	}
 	from := ` FROM leave_requests l JOIN employees e ON e.id = l.employee_id WHERE ` + w.String()
 	var count int
-	if err := db.reader().queryRow(ctx, `SELECT COUNT(*)`+from, w.args...).Scan(&count); err != nil {
-		return nil, 0, db.internal("count leave", err)
+	if err := s.db.reader().queryRow(ctx, `SELECT COUNT(*)`+from, w.args...).Scan(&count); err != nil {
+		return nil, 0, err
 	}
 	limit, offset := pageArgs(f.Page)
-	rows, err := db.reader().query(ctx, `SELECT `+leaveCols+`, e.username, e.first_name, e.last_name`+from+
+	rows, err := s.db.reader().query(ctx, `SELECT `+leaveCols+`, e.username, e.first_name, e.last_name`+from+
 		` ORDER BY l.created_at DESC, l.id DESC LIMIT ? OFFSET ?`, append(w.args, limit, offset)...)
 	if err != nil {
-		return nil, 0, db.internal("list leave", err)
+		return nil, 0, err
 	}
 	defer rows.Close()
 	out := []*attendance.LeaveRequestView{}
@@ -357,142 +296,84 @@ func (db *DB) leaveList(ctx context.Context, a attendance.Actor, f attendance.Le
 		var e attendance.Employee
 		r, err := scanLeave(rows, &e.Username, &e.FirstName, &e.LastName)
 		if err != nil {
-			return nil, 0, db.internal("list leave", err)
+			return nil, 0, err
 		}
 		out = append(out, &attendance.LeaveRequestView{LeaveRequest: *r, EmployeeName: e.Name()})
 	}
-	return out, count, db.internal("list leave", rows.Err())
+	return out, count, rows.Err()
 }
 
-// LeaveBalance returns the annual leave balance of the actor or, with manager
-// access, of someone in scope. The year defaults to the current one.
-func (db *DB) LeaveBalance(ctx context.Context, a attendance.Actor, employeeID *int64, year *int) (*attendance.Balance, error) {
-	id := a.ID
-	if employeeID != nil {
-		id = *employeeID
-	}
-	emp, err := db.FindEmployee(ctx, a, id)
+// emitLeave queues a message about a request's new status, for integrations.
+func (s *LeaveService) emitLeave(tx *Tx, r *attendance.LeaveRequest) {
+	l := *r
+	tx.emit(attendance.Message{ID: "leave:" + strconv.FormatInt(r.ID, 10) + ":" + string(r.Status), Type: attendance.MessageLeave,
+		OccurredAt: s.db.now(), Leave: &l})
+}
+
+// balance computes an employee's annual leave balance for a year.
+func (db *DB) balance(ctx context.Context, q queryer, emp *attendance.Employee, year int) (attendance.Balance, error) {
+	first, last := attendance.YearBounds(year)
+	var used, pending float64
+	err := q.queryRow(ctx, `SELECT
+			COALESCE(SUM(CASE WHEN status = 'approved' THEN days ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN status = 'pending' THEN days ELSE 0 END), 0)
+		FROM leave_requests WHERE employee_id = ? AND leave_type = 'annual' AND start_date >= ? AND start_date <= ?`,
+		emp.ID, first.String(), last.String()).Scan(&used, &pending)
 	if err != nil {
-		return nil, err
+		return attendance.Balance{}, err
 	}
-	y := db.companyToday().Year()
-	if year != nil {
-		y = *year
+	lateMinutes := 0
+	if db.cfg.LatePenaltyMinutes > 0 {
+		if err := q.queryRow(ctx, `SELECT COALESCE(SUM(late_minutes), 0) FROM attendance_days
+			WHERE employee_id = ? AND late AND date >= ? AND date <= ?`, emp.ID, first.String(), last.String()).Scan(&lateMinutes); err != nil {
+			return attendance.Balance{}, err
+		}
 	}
-	b, err := db.balance(ctx, db.reader(), emp, y)
-	return &b, err
+	return attendance.NewBalance(emp.ID, year, emp.AnnualLeaveDays, used, pending, lateMinutes, db.cfg.LatePenaltyMinutes), nil
 }
 
-// ListHolidays lists the company holidays by date, optionally of one year.
-func (db *DB) ListHolidays(ctx context.Context, a attendance.Actor, year *int, p attendance.Page) ([]*attendance.Holiday, int, error) {
-	var w where
-	if year != nil {
-		first, last := attendance.YearBounds(*year)
-		w.add("date >= ? AND date <= ?", first.String(), last.String())
-	}
-	var count int
-	if err := db.reader().queryRow(ctx, `SELECT COUNT(*) FROM holidays WHERE `+w.String(), w.args...).Scan(&count); err != nil {
-		return nil, 0, db.internal("count holidays", err)
-	}
-	limit, offset := pageArgs(p)
-	rows, err := db.reader().query(ctx, `SELECT id, date, name FROM holidays WHERE `+w.String()+` ORDER BY date LIMIT ? OFFSET ?`,
-		append(w.args, limit, offset)...)
-	if err != nil {
-		return nil, 0, db.internal("list holidays", err)
-	}
-	defer rows.Close()
-	out := []*attendance.Holiday{}
-	for rows.Next() {
-		var h attendance.Holiday
-		if err := rows.Scan(&h.ID, dateCol{&h.Date}, &h.Name); err != nil {
-			return nil, 0, db.internal("list holidays", err)
-		}
-		out = append(out, &h)
-	}
-	return out, count, db.internal("list holidays", rows.Err())
-}
-
-// CreateHoliday adds a company holiday; one per date.
-func (db *DB) CreateHoliday(ctx context.Context, a attendance.Actor, h attendance.Holiday) (*attendance.Holiday, error) {
-	if err := attendance.RequireAdmin(a); err != nil {
-		return nil, err
-	}
-	if err := h.Validate(); err != nil {
-		return nil, err
-	}
-	err := db.inTx(ctx, func(tx *Tx) error {
-		if err := db.lockEveryone(ctx, tx); err != nil {
-			return err
-		}
-		var err error
-		h.ID, err = tx.insertID(ctx, `INSERT INTO holidays (date, name, created_at) VALUES (?, ?, ?)`, h.Date.String(), h.Name, db.t(db.now()))
-		if err != nil {
-			if db.d.IsUniqueViolation(err) {
-				return attendance.Errorf(attendance.KindConflict, "holiday_exists", "%s is already a holiday", h.Date)
-			}
-			return db.internal("create holiday", err)
-		}
-		return db.reevaluateDate(ctx, tx, h.Date)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &h, nil
-}
-
-// DeleteHoliday removes a company holiday.
-func (db *DB) DeleteHoliday(ctx context.Context, a attendance.Actor, id int64) error {
-	if err := attendance.RequireAdmin(a); err != nil {
-		return err
-	}
-	return db.inTx(ctx, func(tx *Tx) error {
-		if err := db.lockEveryone(ctx, tx); err != nil {
-			return err
-		}
-		var d attendance.Date
-		if err := tx.queryRow(ctx, `SELECT date FROM holidays WHERE id = ?`, id).Scan(dateCol{&d}); err != nil {
-			return db.notFound(err, "holiday")
-		}
-		if _, err := tx.exec(ctx, `DELETE FROM holidays WHERE id = ?`, id); err != nil {
-			return db.internal("delete holiday", err)
-		}
-		return db.reevaluateDate(ctx, tx, d)
-	})
-}
-
-// lockEveryone locks every employee's row, in id order, before a change of the
-// holiday list: an event being recorded holds its employee's row from before
-// it reads the holidays to its commit, so it either commits before the change
-// (and is judged again by it) or reads the changed list.
-func (db *DB) lockEveryone(ctx context.Context, tx *Tx) error {
-	if db.d.ForUpdate == "" {
+// checkLowBalance notifies the employee and their manager when the remaining
+// annual leave of year is at or below the threshold and lower than ever
+// notified before that year.
+func (db *DB) checkLowBalance(ctx context.Context, tx *Tx, emp *attendance.Employee, year int) error {
+	if !emp.Active {
 		return nil
 	}
-	_, err := tx.exec(ctx, `SELECT id FROM employees ORDER BY id`+db.d.ForUpdate)
-	return db.internal("lock employees", err)
+	b, err := db.balance(ctx, tx, emp, year)
+	if err != nil {
+		return err
+	}
+	var lowest *float64
+	if err := tx.queryRow(ctx, `SELECT MIN(remaining) FROM leave_balance_alerts WHERE employee_id = ? AND year = ?`, emp.ID, year).Scan(&lowest); err != nil {
+		return err
+	}
+	if !attendance.LowBalanceDue(b.Remaining, db.cfg.LowLeaveThreshold, lowest) {
+		return nil
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO leave_balance_alerts (employee_id, year, remaining, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (employee_id, year, remaining) DO NOTHING`, emp.ID, year, b.Remaining, db.t(db.now())); err != nil {
+		return err
+	}
+	managers, _, err := db.managersOf(ctx, tx, emp.ID)
+	if err != nil {
+		return err
+	}
+	recipients := append([]int64{emp.ID}, managers...)
+	_, err = db.notify(ctx, tx, attendance.LowLeaveBalance(emp, b, recipients))
+	return err
 }
 
-// reevaluateDate decides the lateness of everyone's entries on date d again,
-// after the holiday list changed.
-func (db *DB) reevaluateDate(ctx context.Context, tx *Tx, d attendance.Date) error {
-	rows, err := tx.query(ctx, `SELECT `+employeeCols+` FROM employees e JOIN attendance_days ad ON ad.employee_id = e.id WHERE ad.date = ?`, d.String())
+// leaveCols are the columns of an attendance.LeaveRequest, of leave_requests l.
+const leaveCols = `l.id, l.employee_id, l.leave_type, l.start_date, l.end_date, l.half_day, l.days, l.status, l.reason,
+	l.decided_by, l.decided_at, l.decision_comment, l.created_at`
+
+// scanLeave scans leaveCols, then extra.
+func scanLeave(s scanner, extra ...any) (*attendance.LeaveRequest, error) {
+	var r attendance.LeaveRequest
+	err := s.Scan(append([]any{&r.ID, &r.EmployeeID, &r.LeaveType, dateCol{&r.StartDate}, dateCol{&r.EndDate}, &r.HalfDay, &r.Days,
+		&r.Status, &r.Reason, &r.DecidedBy, nullTimeCol{&r.DecidedAt}, &r.DecisionComment, timeCol{&r.CreatedAt}}, extra...)...)
 	if err != nil {
-		return db.internal("reevaluate", err)
+		return nil, err
 	}
-	var emps []*attendance.Employee
-	for rows.Next() {
-		e, err := scanEmployee(rows)
-		if err != nil {
-			rows.Close()
-			return db.internal("reevaluate", err)
-		}
-		emps = append(emps, e)
-	}
-	rows.Close()
-	for _, e := range emps {
-		if err := db.reevaluateRange(ctx, tx, e, d, d); err != nil {
-			return err
-		}
-	}
-	return nil
+	return &r, nil
 }

@@ -9,17 +9,86 @@ import (
 	"github.com/openattendance/attendance"
 )
 
-const notificationCols = `n.id, n.recipient_id, n.kind, n.employee_id, n.message, n.data, n.cause, n.created_at, n.read_at`
+// NotificationService reads and marks the notifications that writes of the
+// other services store (attendance.NotificationService).
+type NotificationService struct{ db *DB }
 
-func scanNotification(s scanner) (*attendance.Notification, error) {
-	var n attendance.Notification
-	var data string
-	if err := s.Scan(&n.ID, &n.RecipientID, &n.Kind, &n.EmployeeID, &n.Message, &data, &n.Cause,
-		timeCol{&n.CreatedAt}, nullTimeCol{&n.ReadAt}); err != nil {
+var _ attendance.NotificationService = (*NotificationService)(nil)
+
+// NewNotificationService returns the notification service of db.
+func NewNotificationService(db *DB) *NotificationService { return &NotificationService{db: db} }
+
+// ListNotifications lists the actor's notifications, newest first.
+func (s *NotificationService) ListNotifications(ctx context.Context, a attendance.Actor, unreadOnly bool, p attendance.Page) (_ []*attendance.Notification, _ int, err error) {
+	defer wrap(&err, "ListNotifications(actor %d)", a.ID)
+	cond := `n.recipient_id = ?`
+	if unreadOnly {
+		cond += ` AND n.read_at IS NULL`
+	}
+	var count int
+	if err := s.db.reader().queryRow(ctx, `SELECT COUNT(*) FROM notifications n WHERE `+cond, a.ID).Scan(&count); err != nil {
+		return nil, 0, err
+	}
+	limit, offset := pageArgs(p)
+	list, err := s.notifications(ctx, `SELECT `+notificationCols+` FROM notifications n WHERE `+cond+` ORDER BY n.id DESC LIMIT ? OFFSET ?`, a.ID, limit, offset)
+	return list, count, err
+}
+
+// NotificationsAfter returns the actor's notifications after afterID, oldest first.
+func (s *NotificationService) NotificationsAfter(ctx context.Context, a attendance.Actor, afterID int64, limit int) (_ []*attendance.Notification, err error) {
+	defer wrap(&err, "NotificationsAfter(actor %d, %d)", a.ID, afterID)
+	return s.notifications(ctx, `SELECT `+notificationCols+` FROM notifications n WHERE n.recipient_id = ? AND n.id > ? ORDER BY n.id LIMIT ?`, a.ID, afterID, limit)
+}
+
+// LastNotificationID returns the id of the actor's newest notification, 0 if none.
+func (s *NotificationService) LastNotificationID(ctx context.Context, a attendance.Actor) (_ int64, err error) {
+	defer wrap(&err, "LastNotificationID(actor %d)", a.ID)
+	var id int64
+	err = s.db.reader().queryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM notifications WHERE recipient_id = ?`, a.ID).Scan(&id)
+	return id, err
+}
+
+// MarkRead marks one of the actor's notifications read.
+func (s *NotificationService) MarkRead(ctx context.Context, a attendance.Actor, id int64) (err error) {
+	defer wrap(&err, "MarkRead(actor %d, %d)", a.ID, id)
+	return s.db.inTx(ctx, func(tx *Tx) error {
+		var n int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE id = ? AND recipient_id = ?`, id, a.ID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return attendance.ErrNotFound("notification")
+		}
+		_, err := tx.exec(ctx, `UPDATE notifications SET read_at = ? WHERE id = ? AND read_at IS NULL`, s.db.t(s.db.now()), id)
+		return err
+	})
+}
+
+// MarkAllRead marks all the actor's notifications read.
+func (s *NotificationService) MarkAllRead(ctx context.Context, a attendance.Actor) (err error) {
+	defer wrap(&err, "MarkAllRead(actor %d)", a.ID)
+	return s.db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `UPDATE notifications SET read_at = ? WHERE recipient_id = ? AND read_at IS NULL`, s.db.t(s.db.now()), a.ID)
+		return err
+	})
+}
+
+// notifications reads the notifications a query selects (notificationCols).
+func (s *NotificationService) notifications(ctx context.Context, query string, args ...any) ([]*attendance.Notification, error) {
+	rows, err := s.db.reader().query(ctx, query, args...)
+	if err != nil {
 		return nil, err
 	}
-	n.Data = []byte(data)
-	return &n, nil
+	defer rows.Close()
+	out := []*attendance.Notification{}
+	for rows.Next() {
+		n, err := scanNotification(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
 }
 
 // notify stores notifications, skipping any whose cause already notified its
@@ -30,7 +99,7 @@ func (db *DB) notify(ctx context.Context, tx *Tx, ns []attendance.Notification) 
 	}
 	if db.d.SerializeNotifications != "" {
 		if _, err := tx.exec(ctx, db.d.SerializeNotifications); err != nil {
-			return nil, db.internal("notify", err)
+			return nil, err
 		}
 	}
 	now := db.now()
@@ -43,7 +112,7 @@ func (db *DB) notify(ctx context.Context, tx *Tx, ns []attendance.Notification) 
 		if errors.Is(err, sql.ErrNoRows) {
 			continue // this cause already notified this recipient
 		} else if err != nil {
-			return nil, db.internal("notify", err)
+			return nil, err
 		}
 		stored = append(stored, n)
 		nc := n
@@ -53,69 +122,17 @@ func (db *DB) notify(ctx context.Context, tx *Tx, ns []attendance.Notification) 
 	return stored, nil
 }
 
-// ListNotifications lists the actor's notifications, newest first.
-func (db *DB) ListNotifications(ctx context.Context, a attendance.Actor, unreadOnly bool, p attendance.Page) ([]*attendance.Notification, int, error) {
-	cond := `n.recipient_id = ?`
-	if unreadOnly {
-		cond += ` AND n.read_at IS NULL`
+// notificationCols are the columns of an attendance.Notification, of notifications n.
+const notificationCols = `n.id, n.recipient_id, n.kind, n.employee_id, n.message, n.data, n.cause, n.created_at, n.read_at`
+
+// scanNotification scans notificationCols.
+func scanNotification(s scanner) (*attendance.Notification, error) {
+	var n attendance.Notification
+	var data string
+	if err := s.Scan(&n.ID, &n.RecipientID, &n.Kind, &n.EmployeeID, &n.Message, &data, &n.Cause,
+		timeCol{&n.CreatedAt}, nullTimeCol{&n.ReadAt}); err != nil {
+		return nil, err
 	}
-	var count int
-	if err := db.reader().queryRow(ctx, `SELECT COUNT(*) FROM notifications n WHERE `+cond, a.ID).Scan(&count); err != nil {
-		return nil, 0, db.internal("count notifications", err)
-	}
-	limit, offset := pageArgs(p)
-	list, err := db.notifications(ctx, `SELECT `+notificationCols+` FROM notifications n WHERE `+cond+` ORDER BY n.id DESC LIMIT ? OFFSET ?`, a.ID, limit, offset)
-	return list, count, err
-}
-
-// NotificationsAfter returns the actor's notifications after afterID, oldest first.
-func (db *DB) NotificationsAfter(ctx context.Context, a attendance.Actor, afterID int64, limit int) ([]*attendance.Notification, error) {
-	return db.notifications(ctx, `SELECT `+notificationCols+` FROM notifications n WHERE n.recipient_id = ? AND n.id > ? ORDER BY n.id LIMIT ?`, a.ID, afterID, limit)
-}
-
-// LastNotificationID returns the id of the actor's newest notification, 0 if none.
-func (db *DB) LastNotificationID(ctx context.Context, a attendance.Actor) (int64, error) {
-	var id int64
-	err := db.reader().queryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM notifications WHERE recipient_id = ?`, a.ID).Scan(&id)
-	return id, db.internal("last notification", err)
-}
-
-func (db *DB) notifications(ctx context.Context, query string, args ...any) ([]*attendance.Notification, error) {
-	rows, err := db.reader().query(ctx, query, args...)
-	if err != nil {
-		return nil, db.internal("notifications", err)
-	}
-	defer rows.Close()
-	out := []*attendance.Notification{}
-	for rows.Next() {
-		n, err := scanNotification(rows)
-		if err != nil {
-			return nil, db.internal("notifications", err)
-		}
-		out = append(out, n)
-	}
-	return out, db.internal("notifications", rows.Err())
-}
-
-// MarkRead marks one of the actor's notifications read.
-func (db *DB) MarkRead(ctx context.Context, a attendance.Actor, id int64) error {
-	return db.inTx(ctx, func(tx *Tx) error {
-		var n int
-		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE id = ? AND recipient_id = ?`, id, a.ID).Scan(&n); err != nil {
-			return db.internal("mark read", err)
-		}
-		if n == 0 {
-			return attendance.ErrNotFound("notification")
-		}
-		_, err := tx.exec(ctx, `UPDATE notifications SET read_at = ? WHERE id = ? AND read_at IS NULL`, db.t(db.now()), id)
-		return db.internal("mark read", err)
-	})
-}
-
-// MarkAllRead marks all the actor's notifications read.
-func (db *DB) MarkAllRead(ctx context.Context, a attendance.Actor) error {
-	return db.inTx(ctx, func(tx *Tx) error {
-		_, err := tx.exec(ctx, `UPDATE notifications SET read_at = ? WHERE recipient_id = ? AND read_at IS NULL`, db.t(db.now()), a.ID)
-		return db.internal("mark all read", err)
-	})
+	n.Data = []byte(data)
+	return &n, nil
 }

@@ -11,11 +11,12 @@ import (
 // range. It reads the derived days of the range in one pass, ordered by
 // employee, so its cost grows with the days in the range and not with the
 // table; only one employee's days are in memory at a time.
-func (db *DB) Overview(ctx context.Context, a attendance.Actor, f attendance.OverviewFilter) (*attendance.Overview, error) {
+func (s *AttendanceService) Overview(ctx context.Context, a attendance.Actor, f attendance.OverviewFilter) (_ *attendance.Overview, err error) {
+	defer wrap(&err, "Overview(actor %d)", a.ID)
 	if err := attendance.RequireManagerAccess(a); err != nil {
 		return nil, err
 	}
-	today := db.companyToday()
+	today := s.db.companyToday()
 	first, last := today.AddDays(1-dayOfMonth(today)), today
 	if f.From != nil {
 		first = *f.From
@@ -36,16 +37,16 @@ func (db *DB) Overview(ctx context.Context, a attendance.Actor, f attendance.Ove
 	if f.Department != nil {
 		w.add("e.department = ?", *f.Department)
 	}
-	emps, err := db.employeeList(ctx, `SELECT `+employeeCols+` FROM employees e WHERE `+w.String()+` ORDER BY e.id`, w.args...)
+	emps, err := s.db.employeeList(ctx, `SELECT `+employeeCols+` FROM employees e WHERE `+w.String()+` ORDER BY e.id`, w.args...)
 	if err != nil {
 		return nil, err
 	}
 	emps = slices.DeleteFunc(emps, func(e *attendance.Employee) bool { return !e.InOverview(first) })
-	holidays, err := db.holidays(ctx, db.reader(), first, last)
+	holidays, err := s.db.holidays(ctx, s.db.reader(), first, last)
 	if err != nil {
 		return nil, err
 	}
-	leave, err := db.approvedLeave(ctx, w, first, last)
+	leave, err := s.db.approvedLeave(ctx, w, first, last)
 	if err != nil {
 		return nil, err
 	}
@@ -58,15 +59,15 @@ func (db *DB) Overview(ctx context.Context, a attendance.Actor, f attendance.Ove
 	// Employees first, then each one's days by primary key: the rows come out
 	// in order without a sort, and the cost follows the days in the range.
 	// (CROSS JOIN fixes that join order on SQLite; PostgreSQL plans its own.)
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT d.employee_id, d.date, d.entries, d.late, d.late_minutes, d.worked_seconds, d.open_sessions
+	rows, err := s.db.read.QueryContext(ctx, s.db.q(`SELECT d.employee_id, d.date, d.entries, d.late, d.late_minutes, d.worked_seconds, d.open_sessions
 		FROM employees e CROSS JOIN attendance_days d
 		WHERE d.employee_id = e.id AND `+w.String()+` AND d.date >= ? AND d.date <= ? ORDER BY e.id, d.date`),
 		append(w.args, first.String(), last.String())...)
 	if err != nil {
-		return nil, db.internal("overview", err)
+		return nil, err
 	}
 	defer rows.Close()
-	now := db.now()
+	now := s.db.now()
 	var (
 		days    []attendance.Day
 		next    attendance.Day // the row read ahead
@@ -82,7 +83,7 @@ func (db *DB) Overview(ctx context.Context, a attendance.Actor, f attendance.Ove
 				}
 				if err := rows.Scan(&nextID, dateCol{&next.Date}, &next.Entries, &next.Late, &next.LateMinutes,
 					&next.WorkedSeconds, &next.OpenSessions); err != nil {
-					return nil, db.internal("overview", err)
+					return nil, err
 				}
 				hasNext = true
 			}
@@ -103,29 +104,12 @@ func (db *DB) Overview(ctx context.Context, a attendance.Actor, f attendance.Ove
 				Department: e.Department, OverviewTotals: totals})
 		}
 	}
-	return ov, db.internal("overview", rows.Err())
+	return ov, rows.Err()
 }
 
 func dayOfMonth(d attendance.Date) int {
 	s := d.String()
 	return int(s[8]-'0')*10 + int(s[9]-'0')
-}
-
-func (db *DB) employeeList(ctx context.Context, query string, args ...any) ([]*attendance.Employee, error) {
-	rows, err := db.reader().query(ctx, query, args...)
-	if err != nil {
-		return nil, db.internal("employees", err)
-	}
-	defer rows.Close()
-	var out []*attendance.Employee
-	for rows.Next() {
-		e, err := scanEmployee(rows)
-		if err != nil {
-			return nil, db.internal("employees", err)
-		}
-		out = append(out, e)
-	}
-	return out, db.internal("employees", rows.Err())
 }
 
 // approvedLeave returns the approved requests overlapping a range of the
@@ -139,16 +123,16 @@ func (db *DB) approvedLeave(ctx context.Context, w where, first, last attendance
 		WHERE `+w.String()+` AND l.status = 'approved' AND l.end_date >= ? AND l.start_date <= ?`,
 		append(w.args, first.String(), last.String())...)
 	if err != nil {
-		return nil, db.internal("approved leave", err)
+		return nil, err
 	}
 	defer rows.Close()
 	out := map[int64][]attendance.LeaveRequest{}
 	for rows.Next() {
 		r := attendance.LeaveRequest{Status: attendance.LeaveApproved}
 		if err := rows.Scan(&r.EmployeeID, dateCol{&r.StartDate}, dateCol{&r.EndDate}, &r.HalfDay); err != nil {
-			return nil, db.internal("approved leave", err)
+			return nil, err
 		}
 		out[r.EmployeeID] = append(out[r.EmployeeID], r)
 	}
-	return out, db.internal("approved leave", rows.Err())
+	return out, rows.Err()
 }

@@ -2,8 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 
 	"github.com/openattendance/attendance"
 )
@@ -32,7 +30,7 @@ SELECT id FROM down`
 func (db *DB) chain(ctx context.Context, q queryer, id int64) (attendance.Chain, error) {
 	rows, err := q.query(ctx, chainQuery, id)
 	if err != nil {
-		return nil, db.internal("chain", err)
+		return nil, err
 	}
 	defer rows.Close()
 	var c attendance.Chain
@@ -40,7 +38,7 @@ func (db *DB) chain(ctx context.Context, q queryer, id int64) (attendance.Chain,
 	for rows.Next() {
 		var l attendance.ChainLink
 		if err := rows.Scan(&l.ID, &l.Role, &l.Active); err != nil {
-			return nil, db.internal("chain", err)
+			return nil, err
 		}
 		if seen[l.ID] {
 			break
@@ -48,7 +46,7 @@ func (db *DB) chain(ctx context.Context, q queryer, id int64) (attendance.Chain,
 		seen[l.ID] = true
 		c = append(c, l)
 	}
-	return c, db.internal("chain", rows.Err())
+	return c, rows.Err()
 }
 
 // inScope reports whether the employee id is in the actor's scope.
@@ -81,25 +79,25 @@ func scopeCond(a attendance.Actor, col string) (string, []any) {
 func (db *DB) activeAdmins(ctx context.Context, q queryer) ([]int64, error) {
 	rows, err := q.query(ctx, `SELECT id FROM employees WHERE role = 'admin' AND active ORDER BY id`)
 	if err != nil {
-		return nil, db.internal("admins", err)
+		return nil, err
 	}
 	defer rows.Close()
 	var ids []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			return nil, db.internal("admins", err)
+			return nil, err
 		}
 		ids = append(ids, id)
 	}
-	return ids, db.internal("admins", rows.Err())
+	return ids, rows.Err()
 }
 
 // otherActiveAdmins counts the active admins other than id.
 func (db *DB) otherActiveAdmins(ctx context.Context, q queryer, id int64) (int, error) {
 	var n int
 	err := q.queryRow(ctx, `SELECT COUNT(*) FROM employees WHERE role = 'admin' AND active AND id <> ?`, id).Scan(&n)
-	return n, db.internal("count admins", err)
+	return n, err
 }
 
 // adminsAboveOrBeside counts the active admins other than id who do not
@@ -107,7 +105,7 @@ func (db *DB) otherActiveAdmins(ctx context.Context, q queryer, id int64) (int, 
 func (db *DB) adminsAboveOrBeside(ctx context.Context, q queryer, id int64) (int, error) {
 	var n int
 	err := q.queryRow(ctx, `SELECT COUNT(*) FROM employees WHERE role = 'admin' AND active AND id NOT IN (`+descendantsQuery+`)`, id).Scan(&n)
-	return n, db.internal("count admins", err)
+	return n, err
 }
 
 // managersOf returns who hears about an employee (see attendance.NotifyManagers)
@@ -133,12 +131,4 @@ func hasActiveManager(id int64, c attendance.Chain) bool {
 		}
 	}
 	return false
-}
-
-// notFound maps sql.ErrNoRows to the domain's not-found error.
-func (db *DB) notFound(err error, what string) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return attendance.ErrNotFound(what)
-	}
-	return db.internal(what, err)
 }

@@ -19,7 +19,8 @@ import (
 	"github.com/openattendance/attendance/sqlstore"
 )
 
-// Store is an open database: the store on top, and how to close it.
+// Store is an open database: the store's shared executor, on which the
+// services are made, and how to close it.
 type Store struct {
 	*sqlstore.DB
 	close func() error
@@ -93,8 +94,8 @@ func openStore(ctx context.Context, c Config, logger *slog.Logger, migrate bool)
 // ensureAdmin creates the first admin when the database has no user at all.
 // Without a configured password it generates one, writes it to the data
 // directory (mode 0600) and shows it once on stderr, never in the log.
-func ensureAdmin(ctx context.Context, c Config, db *sqlstore.DB, hasher attendance.PasswordHasher, stderr io.Writer, logger *slog.Logger) error {
-	n, err := db.CountEmployees(ctx)
+func ensureAdmin(ctx context.Context, c Config, employees *sqlstore.EmployeeService, hasher attendance.PasswordHasher, stderr io.Writer, logger *slog.Logger) error {
+	n, err := employees.CountEmployees(ctx)
 	if err != nil || n > 0 {
 		return err
 	}
@@ -115,7 +116,7 @@ func ensureAdmin(ctx context.Context, c Config, db *sqlstore.DB, hasher attendan
 	if err != nil {
 		return err
 	}
-	created, err := db.Bootstrap(ctx, c.AdminUsername, hash)
+	created, err := employees.Bootstrap(ctx, c.AdminUsername, hash)
 	if err != nil || !created {
 		return err
 	}

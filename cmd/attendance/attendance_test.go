@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/openattendance/attendance"
+	"github.com/openattendance/attendance/internal/testenv"
 )
 
 // These tests drive attendance (clock in/out, corrections, voids, lists, the
@@ -168,22 +169,6 @@ func tally(outs []outcome) map[string]int {
 	return m
 }
 
-// sameJSON fails unless got and want encode to the same JSON.
-func sameJSON(t *testing.T, what string, got, want any) {
-	t.Helper()
-	g, err := json.Marshal(got)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := json.Marshal(want)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(g, w) {
-		t.Errorf("%s:\n got %s\nwant %s", what, g, w)
-	}
-}
-
 // wantKeys fails unless the JSON object body has every one of keys.
 func wantKeys(t *testing.T, body []byte, keys ...string) {
 	t.Helper()
@@ -242,7 +227,7 @@ func TestClockInOut(t *testing.T) {
 			t.Errorf("event has no id: %+v", got)
 		}
 		want.ID = got.ID
-		sameJSON(t, "event", got, want)
+		testenv.SameJSON(t, "event", got, want)
 	}
 
 	t.Run("on time at the end of the grace, stamped with the server clock", func(t *testing.T) {
@@ -498,7 +483,7 @@ func TestRecordOnBehalf(t *testing.T) {
 		var got event
 		post(mgr, map[string]any{"type": "exit", "employee_id": emp.ID(), "timestamp": forgotten, "note": "forgot to clock out"}).
 			Want(201).JSON(&got)
-		sameJSON(t, "event", got, event{ID: got.ID, EmployeeID: emp.ID(), Type: attendance.Exit, Timestamp: forgotten,
+		testenv.SameJSON(t, "event", got, event{ID: got.ID, EmployeeID: emp.ID(), Type: attendance.Exit, Timestamp: forgotten,
 			Source: attendance.SourceManager, RecordedBy: mgr.ID(), Note: "forgot to clock out"})
 		// The sequence is whole again: the employee can clock in.
 		clock.Set(local(berlin, "2026-06-02 09:00"))
@@ -729,7 +714,7 @@ func TestVoidEvent(t *testing.T) {
 		var ov overview
 		mgr.Do("GET", fmt.Sprintf("/api/attendance/overview/?from=2026-06-02&to=2026-06-02&employee_id=%d", emp.ID()), nil).Want(200).JSON(&ov)
 		want := attendance.OverviewTotals{DaysPresent: 1, LateEntries: 1, LateMinutes: 300, WorkedSeconds: 4 * 3600, WorkedHours: 4}
-		sameJSON(t, "overview of 2026-06-02", ov.Totals, want)
+		testenv.SameJSON(t, "overview of 2026-06-02", ov.Totals, want)
 	})
 }
 
@@ -1001,8 +986,8 @@ func TestOverview(t *testing.T) {
 		if ov.From != "2026-06-01" || ov.To != "2026-06-07" || ov.Count != 4 {
 			t.Errorf("from %s to %s count %d, want 2026-06-01 2026-06-07 4", ov.From, ov.To, ov.Count)
 		}
-		sameJSON(t, "rows", ov.Results, []attendance.OverviewRow{rOlga, rAlice, rBob, rCarol})
-		sameJSON(t, "totals", ov.Totals, totals(rOlga, rAlice, rBob, rCarol))
+		testenv.SameJSON(t, "rows", ov.Results, []attendance.OverviewRow{rOlga, rAlice, rBob, rCarol})
+		testenv.SameJSON(t, "totals", ov.Totals, totals(rOlga, rAlice, rBob, rCarol))
 		if ov.Totals.WorkedHours != 46.21 || ov.Totals.LateMinutes != 800 || ov.Totals.AbsentDays != 6 || ov.Totals.DaysPresent != 8 {
 			t.Errorf("totals = %+v, want 8 days present, 46.21 hours, 800 late minutes, 6 absent days", ov.Totals)
 		}
@@ -1014,16 +999,16 @@ func TestOverview(t *testing.T) {
 			t.Errorf("default range %s to %s, want 2026-06-01 to 2026-06-08", ov.From, ov.To)
 		}
 		// Today is not over: nobody is absent yet for it.
-		sameJSON(t, "rows", ov.Results, []attendance.OverviewRow{rOlga, rAlice, rBob, rCarol})
+		testenv.SameJSON(t, "rows", ov.Results, []attendance.OverviewRow{rOlga, rAlice, rBob, rCarol})
 		// Nor for the days still to come.
 		ov = get(olga, "?from=2026-06-01&to=2026-06-30")
-		sameJSON(t, "rows to the end of the month", ov.Results, []attendance.OverviewRow{rOlga, rAlice, rBob, rCarol})
+		testenv.SameJSON(t, "rows to the end of the month", ov.Results, []attendance.OverviewRow{rOlga, rAlice, rBob, rCarol})
 	})
 
 	t.Run("one day", func(t *testing.T) {
 		ov := get(olga, "?from=2026-06-04&to=2026-06-04&employee_id="+strconv.FormatInt(bob.ID(), 10))
 		want := row(bob, "Bob Brown", "ops", attendance.OverviewTotals{DaysPresent: 1, LateEntries: 1, LateMinutes: 780, WorkedSeconds: 8 * 3600})
-		sameJSON(t, "Thursday of Bob", ov.Results, []attendance.OverviewRow{want})
+		testenv.SameJSON(t, "Thursday of Bob", ov.Results, []attendance.OverviewRow{want})
 	})
 
 	t.Run("filters", func(t *testing.T) {
@@ -1031,15 +1016,15 @@ func TestOverview(t *testing.T) {
 		if ov.Count != 1 {
 			t.Errorf("count = %d, want 1", ov.Count)
 		}
-		sameJSON(t, "employee_id rows", ov.Results, []attendance.OverviewRow{rAlice})
-		sameJSON(t, "employee_id totals", ov.Totals, totals(rAlice))
+		testenv.SameJSON(t, "employee_id rows", ov.Results, []attendance.OverviewRow{rAlice})
+		testenv.SameJSON(t, "employee_id totals", ov.Totals, totals(rAlice))
 
 		ov = get(olga, week+"&department=ops")
 		if ov.Count != 2 {
 			t.Errorf("count = %d, want 2", ov.Count)
 		}
-		sameJSON(t, "department rows", ov.Results, []attendance.OverviewRow{rAlice, rBob})
-		sameJSON(t, "department totals", ov.Totals, totals(rAlice, rBob))
+		testenv.SameJSON(t, "department rows", ov.Results, []attendance.OverviewRow{rAlice, rBob})
+		testenv.SameJSON(t, "department totals", ov.Totals, totals(rAlice, rBob))
 
 		// Someone outside the scope is not revealed.
 		res := olga.Do("GET", "/api/attendance/overview/"+week+"&employee_id="+strconv.FormatInt(dave.ID(), 10), nil)
@@ -1059,15 +1044,15 @@ func TestOverview(t *testing.T) {
 		if ov.Count != 4 || ov.Next != nil || ov.Previous == nil {
 			t.Errorf("page 2: count %d next %v previous %v", ov.Count, ov.Next, ov.Previous)
 		}
-		sameJSON(t, "page 2 rows", ov.Results, []attendance.OverviewRow{rBob, rCarol})
-		sameJSON(t, "page 2 totals", ov.Totals, totals(rOlga, rAlice, rBob, rCarol))
+		testenv.SameJSON(t, "page 2 rows", ov.Results, []attendance.OverviewRow{rBob, rCarol})
+		testenv.SameJSON(t, "page 2 totals", ov.Totals, totals(rOlga, rAlice, rBob, rCarol))
 		ov = get(olga, week+"&limit=1")
 		if len(ov.Results) != 1 || ov.Next == nil || ov.Previous != nil {
 			t.Fatalf("page 1 of 4: %+v", ov)
 		}
 		var p2 overview
 		olga.Do("GET", pathOf(t, ov.Next), nil).Want(200).JSON(&p2)
-		sameJSON(t, "next page", p2.Results, []attendance.OverviewRow{rAlice})
+		testenv.SameJSON(t, "next page", p2.Results, []attendance.OverviewRow{rAlice})
 	})
 
 	t.Run("scope", func(t *testing.T) {
@@ -1085,7 +1070,7 @@ func TestOverview(t *testing.T) {
 		for _, r := range ov.Results {
 			byID[r.EmployeeID] = r
 		}
-		sameJSON(t, "admin's view of olga's team", []attendance.OverviewRow{byID[olga.ID()], byID[alice.ID()], byID[bob.ID()], byID[carol.ID()]},
+		testenv.SameJSON(t, "admin's view of olga's team", []attendance.OverviewRow{byID[olga.ID()], byID[alice.ID()], byID[bob.ID()], byID[carol.ID()]},
 			[]attendance.OverviewRow{rOlga, rAlice, rBob, rCarol})
 		alice.Do("GET", "/api/attendance/overview/", nil).WantProblem(403, "forbidden")
 	})
@@ -1126,7 +1111,7 @@ func TestOverview(t *testing.T) {
 		ov := get(olga, week+"&employee_id="+strconv.FormatInt(alice.ID(), 10))
 		want := rAlice
 		want.AbsentDays = 0 // Thursday is no longer a working day
-		sameJSON(t, "Alice without Thursdays", ov.Results, []attendance.OverviewRow{want})
+		testenv.SameJSON(t, "Alice without Thursdays", ov.Results, []attendance.OverviewRow{want})
 	})
 
 	t.Run("leave counts where it overlaps the range", func(t *testing.T) {
@@ -1190,7 +1175,7 @@ func TestOverviewAcrossDST(t *testing.T) {
 	} {
 		var ov overview
 		app.Admin.Do("GET", "/api/attendance/overview/"+c.query+"&employee_id="+strconv.FormatInt(e.ID(), 10), nil).Want(200).JSON(&ov)
-		sameJSON(t, c.query, ov.Totals, attendance.OverviewTotals{DaysPresent: 2, LateEntries: 2, LateMinutes: 14*60 + 10,
+		testenv.SameJSON(t, c.query, ov.Totals, attendance.OverviewTotals{DaysPresent: 2, LateEntries: 2, LateMinutes: 14*60 + 10,
 			WorkedSeconds: c.worked, WorkedHours: attendance.Hours(c.worked)})
 	}
 }

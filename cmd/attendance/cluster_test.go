@@ -174,7 +174,8 @@ func notificationOf(kind string) func(map[string]any) bool {
 }
 
 func TestCluster(t *testing.T) {
-	dbURL := testenv.PostgresDatabase(t)
+	postgresOnly(t, "replicas share one database")
+	dbURL := testenv.PostgresDatabase(t, "empty", nil) // the migrate command makes the schema
 	amqpURL := testenv.AMQPURL(t)
 	if testing.Short() {
 		t.Skip("skipped in -short mode: starts several processes")

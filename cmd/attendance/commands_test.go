@@ -88,11 +88,11 @@ func TestBadArgumentsShowUsage(t *testing.T) {
 
 func TestMigrateAndCreateUser(t *testing.T) {
 	dir := t.TempDir()
-	env := map[string]string{"ATTENDANCE_DATA_DIR": dir, "ATTENDANCE_LOG_LEVEL": "error"}
+	env := map[string]string{"ATTENDANCE_DATA_DIR": dir, "ATTENDANCE_DATABASE_URL": databaseURL(t, dir), "ATTENDANCE_LOG_LEVEL": "error"}
 	if _, stderr, err := runCmd(t, env, "", "migrate"); err != nil {
 		t.Fatalf("migrate: %v\n%s", err, stderr)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "attendance.db")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "attendance.db")); testDB == "sqlite" && err != nil {
 		t.Fatalf("no database after migrate: %v", err)
 	}
 	// Migrating again changes nothing and succeeds; the first start creates the admin.
@@ -129,7 +129,7 @@ func TestMigrateAndCreateUser(t *testing.T) {
 
 func TestFirstStartGeneratesTheAdminPassword(t *testing.T) {
 	dir := t.TempDir()
-	m := &Main{Config: testConfig(dir), Stderr: &bytes.Buffer{}, HashParams: cheapHash}
+	m := &Main{Config: testConfig(t, dir), Stderr: &bytes.Buffer{}, HashParams: cheapHash}
 	m.Config.AdminPassword = ""
 	if err := m.Open(context.Background(), false); err != nil {
 		t.Fatal(err)
@@ -153,7 +153,7 @@ func TestFirstStartGeneratesTheAdminPassword(t *testing.T) {
 		t.Fatalf("login with the generated password: %v", err)
 	}
 	m.Close()
-	again := &Main{Config: testConfig(dir), Stderr: &bytes.Buffer{}, HashParams: cheapHash}
+	again := &Main{Config: testConfig(t, dir), Stderr: &bytes.Buffer{}, HashParams: cheapHash}
 	again.Config.AdminPassword = ""
 	if err := again.Open(context.Background(), false); err != nil {
 		t.Fatal(err)

@@ -78,6 +78,7 @@ type crashAcked struct {
 }
 
 func TestCrashSafety(t *testing.T) {
+	sqliteOnly(t, "it kills the process and checks what its file kept")
 	if testing.Short() {
 		t.Skip("skipped in -short mode: builds the binary and kills it several times")
 	}

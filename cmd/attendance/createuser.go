@@ -10,6 +10,7 @@ import (
 
 	"github.com/openattendance/attendance"
 	"github.com/openattendance/attendance/auth"
+	"github.com/openattendance/attendance/sqlstore"
 )
 
 func runCreateUser(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -47,7 +48,6 @@ func runCreateUser(ctx context.Context, args []string, getenv func(string) strin
 		return err
 	}
 	defer store.Close()
-	store.Hasher = auth.NewHasher(nil, 0)
 	r := attendance.Role(*role)
 	f := attendance.EmployeeFields{Username: username, Password: &password, Role: &r, Email: email, FirstName: first,
 		LastName: last, Department: department, ManagerIDSet: true}
@@ -55,7 +55,7 @@ func runCreateUser(ctx context.Context, args []string, getenv func(string) strin
 		f.ManagerID = managerID
 	}
 	// The command line is the operator: it acts as an admin outside any scope.
-	e, err := store.CreateEmployee(ctx, attendance.Actor{Role: attendance.RoleAdmin}, f)
+	e, err := sqlstore.NewEmployeeService(store.DB, auth.NewHasher(nil, 0)).CreateEmployee(ctx, attendance.Actor{Role: attendance.RoleAdmin}, f)
 	if err != nil {
 		return err
 	}

@@ -37,8 +37,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	defer store.Close()
 	hasher := auth.NewHasher(nil, 0)
-	store.Hasher = hasher
-	if err := ensureAdmin(ctx, cfg, store.DB, hasher, stderr, logger); err != nil {
+	if err := ensureAdmin(ctx, cfg, sqlstore.NewEmployeeService(store.DB, hasher), hasher, stderr, logger); err != nil {
 		return err
 	}
 	hash, err := hasher.Hash(ctx, demoPassword)
@@ -49,7 +48,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	now := time.Now()
 	started := now
 	var sum demo.Summary
-	err = store.Bulk(ctx, func(w *sqlstore.BulkWriter) error {
+	err = sqlstore.NewBulkLoader(store.DB).Load(ctx, func(w *sqlstore.BulkWriter) error {
 		var err error
 		sum, err = demo.Generate(ctx, w, hash, demo.Options{
 			Employees: *employees, Days: *days, Seed: *seed, Today: attendance.DateOf(now.In(loc)), Now: now,

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/openattendance/attendance"
+	"github.com/openattendance/attendance/internal/testenv"
 )
 
 // These tests drive leave requests, decisions, cancellations, balances and the
@@ -71,7 +72,7 @@ func (c *client) leaves(query string) list[leave] {
 // wantBalance fails unless the balance has these five numbers.
 func wantBalance(t *testing.T, got attendance.Balance, employeeID int64, year int, allowance, used, pending, penalty, remaining float64) {
 	t.Helper()
-	sameJSON(t, "balance", got, attendance.Balance{EmployeeID: employeeID, Year: year, Allowance: allowance, Used: used,
+	testenv.SameJSON(t, "balance", got, attendance.Balance{EmployeeID: employeeID, Year: year, Allowance: allowance, Used: used,
 		Pending: pending, LatePenalty: penalty, Remaining: remaining})
 }
 
@@ -101,7 +102,7 @@ func TestLeaveRequest(t *testing.T) {
 		res := post(emp, leaveBody("annual", "2026-06-08", "2026-06-14", "reason", "summer")).Want(201)
 		res.JSON(&week)
 		wantKeys(t, res.Body, leaveKeys...)
-		sameJSON(t, "request", week, leave{ID: week.ID, EmployeeID: emp.ID(), LeaveType: attendance.LeaveAnnual,
+		testenv.SameJSON(t, "request", week, leave{ID: week.ID, EmployeeID: emp.ID(), LeaveType: attendance.LeaveAnnual,
 			StartDate: attendance.MustParseDate("2026-06-08"), EndDate: attendance.MustParseDate("2026-06-14"), Days: 4,
 			Status: attendance.LeavePending, Reason: "summer", CreatedAt: clock.Now().UTC()})
 	})
@@ -243,7 +244,7 @@ func TestLeaveListAndBalance(t *testing.T) {
 		if l.Count != 4 || fmt.Sprint(ids(l.Results...)) != fmt.Sprint(ids(r4, r3, r2, r1)) {
 			t.Errorf("list = %d %v, want 4 %v", l.Count, ids(l.Results...), ids(r4, r3, r2, r1))
 		}
-		sameJSON(t, "listed request", l.Results[3], r1)
+		testenv.SameJSON(t, "listed request", l.Results[3], r1)
 	})
 
 	t.Run("balance", func(t *testing.T) {
@@ -367,7 +368,7 @@ func TestLeaveDecide(t *testing.T) {
 		mgr.decide(r.ID, "approve", "congratulations").Want(200).JSON(&got)
 		want := r
 		want.Status, want.DecidedBy, want.DecidedAt, want.DecisionComment = attendance.LeaveApproved, ptr(mgr.ID()), ptr(clock.Now().UTC()), "congratulations"
-		sameJSON(t, "decision", got, want)
+		testenv.SameJSON(t, "decision", got, want)
 		mgr.decide(r.ID, "approve", "").WantProblem(409, "not_pending")
 		mgr.decide(r.ID, "reject", "").WantProblem(409, "not_pending")
 		admin.decide(r.ID, "approve", "").WantProblem(409, "not_pending")
@@ -434,7 +435,7 @@ func TestLeaveCancel(t *testing.T) {
 		emp.cancel(r.ID).Want(200).JSON(&got)
 		want := r
 		want.Status = attendance.LeaveCancelled
-		sameJSON(t, "cancelled", got, want)
+		testenv.SameJSON(t, "cancelled", got, want)
 		wantBalance(t, emp.balance(""), emp.ID(), 2026, 15, 0, 0, 0, 15)
 		emp.cancel(r.ID).WantProblem(409, "")
 		// A pending request that has started may still be withdrawn.
@@ -530,7 +531,7 @@ func TestLeaveOverview(t *testing.T) {
 
 	t.Run("everything in scope, with names", func(t *testing.T) {
 		l := get(mgr, "")
-		sameJSON(t, "overview", l.Results, []view{{LeaveRequest: r3, EmployeeName: "sam"}, {LeaveRequest: r2, EmployeeName: "Erin Ernst"},
+		testenv.SameJSON(t, "overview", l.Results, []view{{LeaveRequest: r3, EmployeeName: "sam"}, {LeaveRequest: r2, EmployeeName: "Erin Ernst"},
 			{LeaveRequest: r1, EmployeeName: "Erin Ernst"}})
 		if l.Count != 3 {
 			t.Errorf("count = %d, want 3", l.Count)
@@ -675,7 +676,7 @@ func TestLeaveAndLateness(t *testing.T) {
 
 	var ov overview
 	mgr.Do("GET", fmt.Sprintf("/api/attendance/overview/?from=2026-06-01&to=2026-06-05&employee_id=%d", emp.ID()), nil).Want(200).JSON(&ov)
-	sameJSON(t, "overview", ov.Totals, attendance.OverviewTotals{DaysPresent: 2, AbsentDays: 1, LeaveDays: 3,
+	testenv.SameJSON(t, "overview", ov.Totals, attendance.OverviewTotals{DaysPresent: 2, AbsentDays: 1, LeaveDays: 3,
 		WorkedSeconds: 37800, WorkedHours: 10.5})
 	wantBalance(t, emp.balance(""), emp.ID(), 2026, 15, 2, 0, 0, 13)
 }

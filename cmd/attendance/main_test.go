@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,10 +17,99 @@ import (
 
 	"github.com/openattendance/attendance"
 	"github.com/openattendance/attendance/auth"
+	"github.com/openattendance/attendance/internal/testenv"
+	"github.com/openattendance/attendance/jobs"
+	"github.com/openattendance/attendance/postgres"
 )
 
 // Tests run the real service (store, auth, HTTP server, broker) on :0 with a
 // temporary data directory, and talk to it over HTTP as a client would.
+//
+// The suite runs once per kind of database the service runs on: on SQLite,
+// then again on PostgreSQL when ATTENDANCE_TEST_DATABASE_URL names a server
+// (TestMain). A failure's output says which.
+
+// testDB is the database of the suite's current run: "sqlite" or "postgres".
+var testDB = "sqlite"
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	if flagSet("test.list") || flagSet("test.fuzz") || flag.Lookup("test.fuzzworker").Value.String() == "true" {
+		os.Exit(m.Run()) // listing and fuzzing are done once, on SQLite
+	}
+	kinds := []string{"sqlite"}
+	switch {
+	case os.Getenv(testenv.DatabaseURLVar) != "":
+		kinds = append(kinds, "postgres")
+	case os.Getenv(testenv.RequireVar) == "1":
+		fmt.Fprintf(os.Stderr, "%s is not set, and %s=1 forbids skipping the PostgreSQL run of these tests\n", testenv.DatabaseURLVar, testenv.RequireVar)
+		os.Exit(1)
+	}
+	code := 0
+	for _, kind := range kinds {
+		testDB = kind
+		fmt.Printf("database: %s\n", kind)
+		code = max(code, m.Run())
+	}
+	os.Exit(code)
+}
+
+// flagSet reports whether the flag name was given a value.
+func flagSet(name string) bool {
+	f := flag.Lookup(name)
+	return f != nil && f.Value.String() != f.DefValue
+}
+
+// databaseURL returns the database of the service whose data directory is
+// dir: "" on SQLite (the service keeps its file in dir), on PostgreSQL a
+// database with the service's schema, the same one each time dir is asked
+// for until the test that first asked ends.
+func databaseURL(t testing.TB, dir string) string {
+	t.Helper()
+	if testDB != "postgres" {
+		return ""
+	}
+	if u, ok := databases.Load(dir); ok {
+		return u.(string)
+	}
+	u := testenv.PostgresDatabase(t, "service", migrateService)
+	databases.Store(dir, u)
+	t.Cleanup(func() { databases.Delete(dir) })
+	return u
+}
+
+// databases maps data directories to their PostgreSQL databases.
+var databases sync.Map
+
+// migrateService makes the service's schema, its own and the job queue's.
+func migrateService(ctx context.Context, url string) error {
+	pool, err := postgres.Open(ctx, url, 1)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if err := postgres.Migrate(ctx, pool, logger); err != nil {
+		return err
+	}
+	return jobs.Migrate(ctx, pool, "postgres", logger)
+}
+
+// sqliteOnly skips a test on the PostgreSQL run.
+func sqliteOnly(t testing.TB, why string) {
+	t.Helper()
+	if testDB != "sqlite" {
+		t.Skipf("on SQLite only: %s", why)
+	}
+}
+
+// postgresOnly skips a test on the SQLite run.
+func postgresOnly(t testing.TB, why string) {
+	t.Helper()
+	if testDB != "postgres" {
+		t.Skipf("on PostgreSQL only: %s", why)
+	}
+}
 
 // cheapHash keeps argon2id but makes it cheap: tests create many users, and
 // the race detector slows hashing tenfold. The production cost is tested in
@@ -74,10 +165,12 @@ func withClock(c *testClock) appOption {
 // withConfig changes the configuration.
 func withConfig(f func(*Config)) appOption { return func(a *testApp) { f(&a.Main.Config) } }
 
-// testConfig is the configuration of a test service in dir.
-func testConfig(dir string) Config {
+// testConfig is the configuration of a test service in dir, on the
+// database of the current run.
+func testConfig(t testing.TB, dir string) Config {
+	t.Helper()
 	return Config{
-		Addr: "127.0.0.1:0", DataDir: dir, Timezone: "UTC", AdminUsername: "admin", AdminPassword: adminPassword,
+		Addr: "127.0.0.1:0", DataDir: dir, DatabaseURL: databaseURL(t, dir), Timezone: "UTC", AdminUsername: "admin", AdminPassword: adminPassword,
 		AccessTTL: 15 * time.Minute, RefreshTTL: 168 * time.Hour, LowLeaveThreshold: 3, LogFormat: "text", LogLevel: slog.LevelError,
 	}
 }
@@ -91,7 +184,7 @@ func mustStart(t testing.TB, opts ...appOption) *testApp {
 // mustStartIn starts the service on the data directory dir (e.g. again, after a stop).
 func mustStartIn(t testing.TB, dir string, opts ...appOption) *testApp {
 	t.Helper()
-	m := &Main{Config: testConfig(dir), Worker: true, Stderr: io.Discard, HashParams: cheapHash}
+	m := &Main{Config: testConfig(t, dir), Worker: true, Stderr: io.Discard, HashParams: cheapHash}
 	if testing.Verbose() {
 		m.Stderr = os.Stderr
 	}

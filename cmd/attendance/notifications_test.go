@@ -235,7 +235,7 @@ func TestLowBalanceOnce(t *testing.T) {
 	wsDecide(mgr, r.ID, "approve")
 	wantLows("approved 12 of 15 again", 3)
 	// The daily check finds nothing new either.
-	if n, err := app.Main.Store.CheckLowBalances(context.Background(), clock.Now()); err != nil || n != 0 {
+	if n, err := app.Main.Checks.CheckLowBalances(context.Background(), clock.Now()); err != nil || n != 0 {
 		t.Fatalf("daily check: %d notified, %v; want 0", n, err)
 	}
 	wantLows("after the daily check", 3)
@@ -325,7 +325,7 @@ func TestNotArrived(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if _, err := app.Main.Store.CheckNotArrived(ctx, clock.Now()); err != nil {
+				if _, err := app.Main.Checks.CheckNotArrived(ctx, clock.Now()); err != nil {
 					t.Error(err)
 				}
 			}()

@@ -17,6 +17,7 @@ import (
 	atthttp "github.com/openattendance/attendance/http"
 	"github.com/openattendance/attendance/inmem"
 	"github.com/openattendance/attendance/jobs"
+	"github.com/openattendance/attendance/sqlstore"
 	"github.com/openattendance/attendance/web"
 )
 
@@ -33,8 +34,10 @@ type Main struct {
 	HTTP *atthttp.Server
 	Jobs *jobs.Runner
 	// Bus carries events between replicas in cluster mode; nil on a single node.
-	Bus    *amqp.Bus
-	Store  *Store
+	Bus   *amqp.Bus
+	Store *Store
+	// Checks are the periodic checks the jobs run, for tests to run them at once.
+	Checks *sqlstore.Checks
 	Auth   *auth.Service
 	Broker *inmem.Broker
 	Logger *slog.Logger
@@ -60,18 +63,19 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 		store.Now = m.Now
 	}
 	hasher := auth.NewHasher(m.HashParams, 0)
-	store.Hasher = hasher
 	m.Broker = inmem.NewBroker(0)
 	store.Emitter = localEmitter{m.Broker}
 
-	if err := ensureAdmin(ctx, m.Config, store.DB, hasher, m.Stderr, m.Logger); err != nil {
+	employees := sqlstore.NewEmployeeService(store.DB, hasher)
+	if err := ensureAdmin(ctx, m.Config, employees, hasher, m.Stderr, m.Logger); err != nil {
 		return err
 	}
+	m.Checks = sqlstore.NewChecks(store.DB)
 	jc := jobs.Config{
 		DB:      store.WriteDB(),
 		Dialect: store.Dialect().Name,
 		Work:    m.Worker,
-		Checks:  store.DB,
+		Checks:  m.Checks,
 		Now:     store.Now,
 		Logger:  m.Logger,
 	}
@@ -100,11 +104,12 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 	if err := runner.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: %w", err)
 	}
-	secret, err := auth.LoadSecret(ctx, store.DB, m.Config.JWTSecret)
+	authStore := sqlstore.NewAuthStore(store.DB)
+	secret, err := auth.LoadSecret(ctx, authStore, m.Config.JWTSecret)
 	if err != nil {
 		return err
 	}
-	m.Auth = auth.New(store.DB, hasher, auth.Config{Secret: secret, AccessTTL: m.Config.AccessTTL, RefreshTTL: m.Config.RefreshTTL})
+	m.Auth = auth.New(authStore, hasher, auth.Config{Secret: secret, AccessTTL: m.Config.AccessTTL, RefreshTTL: m.Config.RefreshTTL})
 	if m.Now != nil {
 		m.Auth.Now = m.Now
 	}
@@ -124,11 +129,11 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 	})
 	s.Logger = m.Logger
 	s.Auth = m.Auth
-	s.Employees = store.DB
-	s.Attendance = store.DB
-	s.Leave = store.DB
-	s.Holidays = store.DB
-	s.Notifications = store.DB
+	s.Employees = employees
+	s.Attendance = sqlstore.NewAttendanceService(store.DB)
+	s.Leave = sqlstore.NewLeaveService(store.DB)
+	s.Holidays = sqlstore.NewHolidayService(store.DB)
+	s.Notifications = sqlstore.NewNotificationService(store.DB)
 	s.Broker = m.Broker
 	s.Ready = store.Ping
 	m.Broker.OnDrop = func() {}

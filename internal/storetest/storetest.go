@@ -8,8 +8,13 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"reflect"
+	"runtime"
+	"strings"
 	"testing"
 
+	"github.com/openattendance/attendance"
+	"github.com/openattendance/attendance/auth"
 	"github.com/openattendance/attendance/internal/testenv"
 	"github.com/openattendance/attendance/postgres"
 	"github.com/openattendance/attendance/sqlite"
@@ -33,9 +38,18 @@ func ForEach(t *testing.T, f func(t *testing.T, kind string)) {
 // Migration is an extra migration to apply after the store's, e.g. River's.
 type Migration func(ctx context.Context, db *sql.DB, dialect string, logger *slog.Logger) error
 
-// DB is an open test database.
+// DB is an open test database with the store's services on it.
 type DB struct {
 	*sqlstore.DB
+	// Hasher is the cheap hasher of the employee service.
+	Hasher        attendance.PasswordHasher
+	Employees     *sqlstore.EmployeeService
+	Attendance    *sqlstore.AttendanceService
+	Leave         *sqlstore.LeaveService
+	Holidays      *sqlstore.HolidayService
+	Notifications *sqlstore.NotificationService
+	Auth          *sqlstore.AuthStore
+	Checks        *sqlstore.Checks
 	// Write is the pool that writes (SQLite: the single writer connection).
 	Write *sql.DB
 	// Dialect is "sqlite" or "postgres".
@@ -49,12 +63,18 @@ func Logger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil
 // Config is the store configuration of the tests.
 var Config = sqlstore.Config{CompanyTimezone: "UTC", LowLeaveThreshold: 3}
 
+// CheapHash keeps argon2id but makes it cheap: tests create many users, and
+// the race detector slows hashing tenfold.
+var CheapHash = &auth.Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+
 // Open opens a fresh database of kind, applies the store's migrations and
 // then extra, and closes it when the test ends. PostgreSQL needs
-// ATTENDANCE_TEST_DATABASE_URL (testenv).
+// ATTENDANCE_TEST_DATABASE_URL; its databases come emptied from a pool
+// (testenv.PostgresDatabase).
 func Open(t testing.TB, kind string, extra ...Migration) *DB {
 	t.Helper()
 	var open func(t testing.TB) *DB
+	var migrate func(ctx context.Context, db *sql.DB) error
 	switch kind {
 	case "sqlite":
 		path := filepath.Join(t.TempDir(), "test.db")
@@ -66,8 +86,22 @@ func Open(t testing.TB, kind string, extra ...Migration) *DB {
 			t.Cleanup(func() { conn.Close() })
 			return newDB(t, conn.Write, conn.Read, sqlite.Dialect())
 		}
+		migrate = func(ctx context.Context, db *sql.DB) error { return sqlite.Migrate(ctx, db, Logger()) }
 	case "postgres":
-		url := testenv.PostgresDatabase(t)
+		migrate = func(ctx context.Context, db *sql.DB) error { return postgres.Migrate(ctx, db, Logger()) }
+		schema := "store"
+		for _, m := range extra {
+			name := runtime.FuncForPC(reflect.ValueOf(m).Pointer()).Name() // e.g. …/jobs.Migrate
+			schema += " " + name[strings.LastIndexByte(name, '/')+1:]
+		}
+		url := testenv.PostgresDatabase(t, schema, func(ctx context.Context, url string) error {
+			pool, err := postgres.Open(ctx, url, 1)
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			return migrations(ctx, pool, kind, migrate, extra)
+		})
 		open = func(t testing.TB) *DB {
 			pool, err := postgres.Open(context.Background(), url, 20)
 			if err != nil {
@@ -81,22 +115,25 @@ func Open(t testing.TB, kind string, extra ...Migration) *DB {
 	}
 	db := open(t)
 	db.open = open
-	ctx, logger := context.Background(), Logger()
-	var err error
 	if kind == "sqlite" {
-		err = sqlite.Migrate(ctx, db.Write, logger)
-	} else {
-		err = postgres.Migrate(ctx, db.Write, logger)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range extra {
-		if err := m(ctx, db.Write, kind, logger); err != nil {
+		if err := migrations(context.Background(), db.Write, kind, migrate, extra); err != nil {
 			t.Fatal(err)
 		}
 	}
 	return db
+}
+
+// migrations applies the store's migrations, then extra.
+func migrations(ctx context.Context, db *sql.DB, kind string, store func(context.Context, *sql.DB) error, extra []Migration) error {
+	if err := store(ctx, db); err != nil {
+		return err
+	}
+	for _, m := range extra {
+		if err := m(ctx, db, kind, Logger()); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Reopen opens another set of connections to the same database, as another
@@ -115,5 +152,18 @@ func newDB(t testing.TB, write, read *sql.DB, d sqlstore.Dialect) *DB {
 	}
 	s.Logger = Logger()
 	t.Cleanup(func() { s.Close() })
-	return &DB{DB: s, Write: write, Dialect: d.Name}
+	hasher := auth.NewHasher(CheapHash, 0)
+	return &DB{
+		DB:            s,
+		Hasher:        hasher,
+		Employees:     sqlstore.NewEmployeeService(s, hasher),
+		Attendance:    sqlstore.NewAttendanceService(s),
+		Leave:         sqlstore.NewLeaveService(s),
+		Holidays:      sqlstore.NewHolidayService(s),
+		Notifications: sqlstore.NewNotificationService(s),
+		Auth:          sqlstore.NewAuthStore(s),
+		Checks:        sqlstore.NewChecks(s),
+		Write:         write,
+		Dialect:       d.Name,
+	}
 }

@@ -5,14 +5,10 @@
 package testenv
 
 import (
-	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
+	"bytes"
+	"encoding/json"
 	"os"
 	"testing"
-	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
 )
@@ -40,44 +36,6 @@ func Lookup(t testing.TB, name, what string) string {
 	return ""
 }
 
-// PostgresDatabase creates a fresh, empty database on the server of
-// ATTENDANCE_TEST_DATABASE_URL, drops it when the test ends, and returns its URL.
-func PostgresDatabase(t testing.TB) string {
-	t.Helper()
-	base := Lookup(t, DatabaseURLVar, "PostgreSQL")
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	name := "attendance_test_" + hex.EncodeToString(b)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatalf("create test database: %v", err)
-	}
-	t.Cleanup(func() {
-		db, err := sql.Open("pgx", base)
-		if err != nil {
-			return
-		}
-		defer db.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := db.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			t.Logf("drop test database %s: %v", name, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("%s: %v", DatabaseURLVar, err)
-	}
-	u.Path = "/" + name
-	return u.String()
-}
-
 // AMQPURL returns the broker of ATTENDANCE_TEST_AMQP_URL.
 func AMQPURL(t testing.TB) string {
 	t.Helper()
@@ -92,4 +50,21 @@ func Chromium(t testing.TB) string {
 		t.Fatalf("%s=%s: %v", ChromiumVar, p, err)
 	}
 	return p
+}
+
+// SameJSON fails the test unless got and want encode to the same JSON: the
+// same answer, as a client sees it.
+func SameJSON(t testing.TB, what string, got, want any) {
+	t.Helper()
+	g, err := json.Marshal(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := json.Marshal(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(g, w) {
+		t.Errorf("%s:\n got %s\nwant %s", what, g, w)
+	}
 }

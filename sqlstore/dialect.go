@@ -1,0 +1,63 @@
+package sqlstore
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Dialect describes a database engine to the shared SQL.
+type Dialect struct {
+	// Name is "sqlite" or "postgres".
+	Name string
+	// NumberedParams turns the shared SQL's ? placeholders into $1, $2, ….
+	NumberedParams bool
+	// ForUpdate is appended to SELECTs that lock the rows they read (PostgreSQL:
+	// " FOR NO KEY UPDATE"); SQLite has one writer at a time and needs none.
+	ForUpdate string
+	// SerializeNotifications runs before notifications are inserted, so that
+	// their ids commit in the order they were given (PostgreSQL sequences can
+	// commit out of order). Empty on SQLite, whose writes are serial.
+	SerializeNotifications string
+	// AdvisoryLock takes a lock named by one integer parameter until the
+	// transaction ends (PostgreSQL: pg_advisory_xact_lock). Empty on SQLite.
+	AdvisoryLock string
+	// EncodeTime turns an instant into the value stored in a timestamp column.
+	EncodeTime func(time.Time) any
+	// IsUniqueViolation reports whether err is a unique constraint violation.
+	IsUniqueViolation func(error) bool
+	// GroupCommit runs concurrent write transactions in one transaction, each
+	// in a savepoint, committing once (SQLite, whose writes are serial anyway).
+	GroupCommit bool
+	// CacheStatements keeps every query prepared, by its text (SQLite, which
+	// otherwise parses and plans each statement it runs). PostgreSQL's driver
+	// prepares and caches the statements of each connection itself.
+	CacheStatements bool
+}
+
+// q turns shared SQL into the dialect's, once per query text.
+func (db *DB) q(query string) string {
+	if !db.d.NumberedParams {
+		return query
+	}
+	if s, ok := db.queries.Load(query); ok {
+		return s.(string)
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	s := b.String()
+	db.queries.Store(query, s)
+	return s
+}
+
+// t encodes an instant for a query argument.
+func (db *DB) t(t time.Time) any { return db.d.EncodeTime(t.UTC().Truncate(time.Microsecond)) }

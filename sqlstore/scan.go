@@ -1,0 +1,86 @@
+package sqlstore
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/openattendance/attendance"
+)
+
+// scanner is a row to scan: *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+// timeCol scans an instant stored by either dialect.
+type timeCol struct{ t *time.Time }
+
+func (c timeCol) Scan(src any) error {
+	switch v := src.(type) {
+	case int64:
+		*c.t = time.UnixMicro(v).UTC()
+	case time.Time:
+		*c.t = v.UTC()
+	default:
+		return fmt.Errorf("cannot scan %T into an instant", src)
+	}
+	return nil
+}
+
+// nullTimeCol scans an optional instant.
+type nullTimeCol struct{ t **time.Time }
+
+func (c nullTimeCol) Scan(src any) error {
+	if src == nil {
+		*c.t = nil
+		return nil
+	}
+	var t time.Time
+	if err := (timeCol{&t}).Scan(src); err != nil {
+		return err
+	}
+	*c.t = &t
+	return nil
+}
+
+// dateCol scans a calendar date stored as TEXT (SQLite) or DATE (PostgreSQL).
+type dateCol struct{ d *attendance.Date }
+
+func (c dateCol) Scan(src any) error {
+	switch v := src.(type) {
+	case string:
+		d, err := attendance.ParseDate(v)
+		*c.d = d
+		return err
+	case []byte:
+		d, err := attendance.ParseDate(string(v))
+		*c.d = d
+		return err
+	case time.Time:
+		*c.d = attendance.NewDate(v.Date())
+		return nil
+	}
+	return fmt.Errorf("cannot scan %T into a date", src)
+}
+
+// nullDateCol scans an optional date.
+type nullDateCol struct{ d **attendance.Date }
+
+func (c nullDateCol) Scan(src any) error {
+	if src == nil {
+		*c.d = nil
+		return nil
+	}
+	var d attendance.Date
+	if err := (dateCol{&d}).Scan(src); err != nil {
+		return err
+	}
+	*c.d = &d
+	return nil
+}
+
+// datePtr encodes an optional date for a query argument.
+func datePtr(d *attendance.Date) any {
+	if d == nil {
+		return nil
+	}
+	return d.String()
+}
