@@ -131,7 +131,6 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 	s.Notifications = store.DB
 	s.Broker = m.Broker
 	s.Ready = store.Ping
-	m.Broker.OnDrop = func() {}
 	if err := s.Open(); err != nil {
 		return err
 	}
