@@ -1,13 +1,9 @@
 package http
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"runtime/debug"
@@ -89,50 +85,6 @@ func (st *streams) closeAll() {
 	}
 }
 
-// Buffer sizes of a stream's connection. net/http hands a hijacked
-// connection over with its 4 KiB read and write buffers, and the WebSocket
-// keeps them as long as it is open. A stream reads one small auth message,
-// pongs and a close, and writes messages of a few hundred bytes: these serve
-// it as well, and a thousand dashboards hold 6 MB less.
-const (
-	wsReadBuffer  = 512
-	wsWriteBuffer = 1024
-)
-
-// smallBuffers is a ResponseWriter whose Hijack hands the connection over
-// with buffers of wsReadBuffer and wsWriteBuffer bytes.
-type smallBuffers struct{ http.ResponseWriter }
-
-func (w smallBuffers) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-func (w smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	conn, brw, err := http.NewResponseController(w.ResponseWriter).Hijack()
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := brw.Writer.Flush(); err != nil { // net/http has flushed the 101 already; nothing is lost if it has not
-		conn.Close()
-		return nil, nil, err
-	}
-	// What the client sent after its request (it need not wait for the 101)
-	// is in net/http's buffer. It moves into the new buffer, where the
-	// WebSocket library looks for it (it takes over whatever is buffered).
-	n := brw.Reader.Buffered()
-	var src io.Reader = conn
-	if n > 0 {
-		early, _ := brw.Reader.Peek(n)
-		src = io.MultiReader(bytes.NewReader(early), conn)
-	}
-	br := bufio.NewReaderSize(src, max(wsReadBuffer, n))
-	if n > 0 {
-		if _, err := br.Peek(n); err != nil { // n bytes from memory: no wait, no error
-			conn.Close()
-			return nil, nil, err
-		}
-	}
-	return conn, bufio.NewReadWriter(br, bufio.NewWriterSize(conn, wsWriteBuffer)), nil
-}
-
 type wsAuth struct {
 	Type    string `json:"type"`
 	Token   string `json:"token"`
@@ -168,11 +120,11 @@ type wsEvent struct {
 //
 // The live part outlives the handler. Once the stream is set up it is served
 // by a goroutine of its own and the handler returns, so that net/http's
-// goroutine, whose stack the authentication and the replay have grown, and
-// the buffers net/http keeps per connection are freed: a dashboard idles most
-// of its life, and a thousand of them should cost little memory.
+// goroutine, whose stack the authentication and the replay have grown, ends:
+// a dashboard idles most of its life, and a thousand of them should cost
+// little memory.
 func (s *Server) notificationStream(w http.ResponseWriter, r *http.Request) {
-	c, err := websocket.Accept(smallBuffers{w}, r, &websocket.AcceptOptions{OriginPatterns: s.originHosts()})
+	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.originHosts()})
 	if err != nil {
 		return // Accept has answered the client
 	}
