@@ -107,13 +107,6 @@ func (b *Bus) Close() error {
 	return nil
 }
 
-// Connected reports whether the bus is connected now.
-func (b *Bus) Connected() bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.pub != nil
-}
-
 func (b *Bus) run(ctx context.Context) {
 	defer close(b.done)
 	backoff := 500 * time.Millisecond

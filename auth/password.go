@@ -9,11 +9,11 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
-	"sync"
 	"time"
 
+	"golang.org/x/crypto/argon2"
+
 	"github.com/openattendance/attendance"
-	"github.com/openattendance/attendance/internal/argon2"
 )
 
 // Params are the cost of an argon2id hash and the sizes of its salt and key.
@@ -33,32 +33,18 @@ var DefaultParams = &Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, Sa
 // other requests.
 type Hasher struct {
 	params *Params
-	slots  chan *slot // the free ones
+	slots  chan struct{} // one token per hash that may run now
 	dummy  string
 	// MaxWait is how long a caller waits for a free slot (DefaultMaxWait).
 	MaxWait time.Duration
-	// IdleFree is how long a slot keeps its hash's memory unused (DefaultIdleFree).
-	IdleFree time.Duration
 }
-
-// slot is the right to hash one password at a time, with the memory of the
-// last hash: a burst of logins reuses it instead of allocating 19 MiB each,
-// and an idle server gives it back.
-type slot struct {
-	mu   sync.Mutex
-	busy bool
-	mem  argon2.Memory
-	idle *time.Timer // frees mem when it fires on a slot not busy
-}
-
-// DefaultIdleFree is how long a hashing slot keeps its memory after a hash.
-const DefaultIdleFree = 10 * time.Second
 
 // DefaultSlots is how many hashes run at once unless NewHasher is told
 // otherwise: one per two of the cores the process may use (at least one),
 // the fewer of the machine's cores and GOMAXPROCS as it was when the program
-// started, so that it honours a container's CPU limit. A hash takes a core for
-// some 12 ms, and a storm of logins must leave the other cores to everyone else.
+// started, so that it honours a container's CPU limit. A hash takes a whole
+// core while it runs, and a storm of logins must leave the other cores to
+// everyone else.
 var DefaultSlots = max(1, min(runtime.GOMAXPROCS(0), runtime.NumCPU())/2)
 
 // NewHasher returns a hasher that runs at most limit hashes at once; limit <= 0
@@ -70,23 +56,10 @@ func NewHasher(params *Params, limit int) *Hasher {
 	if limit <= 0 {
 		limit = DefaultSlots
 	}
-	h := &Hasher{params: params, slots: make(chan *slot, limit), MaxWait: DefaultMaxWait, IdleFree: DefaultIdleFree}
-	for range limit {
-		s := &slot{}
-		s.idle = time.AfterFunc(h.IdleFree, func() {
-			s.mu.Lock()
-			defer s.mu.Unlock()
-			if !s.busy {
-				s.mem.Free()
-			}
-		})
-		if h.dummy == "" {
-			// A hash of nothing, so that an unknown username costs a login as
-			// much time as a known one; its memory is the first slot's.
-			h.dummy = encodeHash(&s.mem, params, "not a password: timing equaliser")
-		}
-		h.slots <- s
-	}
+	h := &Hasher{params: params, slots: make(chan struct{}, limit), MaxWait: DefaultMaxWait}
+	// A hash of nothing, so that an unknown username costs a login as much
+	// time as a known one.
+	h.dummy = encodeHash(params, "not a password: timing equaliser")
 	return h
 }
 
@@ -94,76 +67,66 @@ func NewHasher(params *Params, limit int) *Hasher {
 // told to come back (429) instead of queueing without end behind a storm of logins.
 const DefaultMaxWait = 10 * time.Second
 
-func (h *Hasher) acquire(ctx context.Context) (*slot, error) {
-	var s *slot
+// acquire takes a hashing slot; release gives it back.
+func (h *Hasher) acquire(ctx context.Context) error {
 	select {
-	case s = <-h.slots:
+	case h.slots <- struct{}{}:
+		return nil
 	default:
-		t := time.NewTimer(h.MaxWait)
-		defer t.Stop()
-		select {
-		case s = <-h.slots:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-t.C:
-			return nil, attendance.ErrBusy("the server is busy checking passwords")
-		}
 	}
-	s.mu.Lock()
-	s.busy = true
-	s.mu.Unlock()
-	return s, nil
+	t := time.NewTimer(h.MaxWait)
+	defer t.Stop()
+	select {
+	case h.slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return attendance.ErrBusy("the server is busy checking passwords")
+	}
 }
 
-func (h *Hasher) release(s *slot) {
-	s.mu.Lock()
-	s.busy = false
-	s.idle.Reset(h.IdleFree)
-	s.mu.Unlock()
-	h.slots <- s
-}
+func (h *Hasher) release() { <-h.slots }
 
 // Hash returns the argon2id hash of password, in the PHC string format
 // ($argon2id$v=19$m=…,t=…,p=…$salt$key) that other argon2 libraries read.
 func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
-	s, err := h.acquire(ctx)
-	if err != nil {
+	if err := h.acquire(ctx); err != nil {
 		return "", err
 	}
-	defer h.release(s)
-	return encodeHash(&s.mem, h.params, password), nil
+	defer h.release()
+	return encodeHash(h.params, password), nil
 }
 
 // Verify reports whether password matches hash. An empty hash is checked
 // against a dummy, taking the same time, and never matches. A hash this
 // package cannot read is an error, never a match.
 func (h *Hasher) Verify(ctx context.Context, password, hash string) (bool, error) {
-	s, err := h.acquire(ctx)
-	if err != nil {
+	if err := h.acquire(ctx); err != nil {
 		return false, err
 	}
-	defer h.release(s)
+	defer h.release()
 	if hash == "" {
-		_, _ = comparePassword(&s.mem, password, h.dummy)
+		_, _ = comparePassword(password, h.dummy)
 		return false, nil
 	}
-	return comparePassword(&s.mem, password, hash)
+	return comparePassword(password, hash)
 }
 
-func encodeHash(mem *argon2.Memory, p *Params, password string) string {
+func encodeHash(p *Params, password string) string {
 	salt := make([]byte, p.SaltLength)
 	rand.Read(salt) // never fails (crypto/rand)
-	key := mem.IDKey([]byte(password), salt, p.Iterations, p.Memory, p.Parallelism, p.KeyLength)
+	key := argon2.IDKey([]byte(password), salt, p.Iterations, p.Memory, p.Parallelism, p.KeyLength)
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=%d$%s$%s", p.Memory, p.Iterations, p.Parallelism, b64.EncodeToString(salt), b64.EncodeToString(key))
 }
 
-func comparePassword(mem *argon2.Memory, password, hash string) (bool, error) {
+func comparePassword(password, hash string) (bool, error) {
 	p, salt, key, err := decodeHash(hash)
 	if err != nil {
 		return false, err
 	}
-	got := mem.IDKey([]byte(password), salt, p.Iterations, p.Memory, p.Parallelism, p.KeyLength)
+	got := argon2.IDKey([]byte(password), salt, p.Iterations, p.Memory, p.Parallelism, p.KeyLength)
 	return subtle.ConstantTimeCompare(got, key) == 1, nil
 }
 

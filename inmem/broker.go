@@ -19,8 +19,6 @@ type Broker struct {
 	mu     sync.RWMutex
 	subs   map[*subscription]struct{}
 	buffer int
-	// OnDrop is called when a slow subscriber is dropped.
-	OnDrop func()
 }
 
 var _ attendance.Broker = (*Broker)(nil)
@@ -59,9 +57,7 @@ subs:
 	}
 	b.mu.RUnlock()
 	for _, s := range slow {
-		if s.drop() && b.OnDrop != nil {
-			b.OnDrop()
-		}
+		s.Close() // its Done tells the reader why
 	}
 	return nil
 }
@@ -92,14 +88,6 @@ type subscription struct {
 
 func (s *subscription) C() <-chan *attendance.Message { return s.ch }
 func (s *subscription) Done() <-chan struct{}         { return s.done }
-
-// drop ends the subscription because its reader fell behind, and reports
-// whether this call ended it (concurrent publishers may both find it slow).
-func (s *subscription) drop() bool {
-	dropped := false
-	s.once.Do(func() { s.end(); dropped = true })
-	return dropped
-}
 
 // Close ends the subscription.
 func (s *subscription) Close() { s.once.Do(s.end) }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -139,12 +138,10 @@ func TestBrokerOrder(t *testing.T) {
 }
 
 // TestBrokerDropsSlowSubscriber: a subscriber whose buffer is full is dropped
-// (once), and the others keep receiving.
+// (it sees Done closed, and nothing more), and the others keep receiving.
 func TestBrokerDropsSlowSubscriber(t *testing.T) {
 	t.Parallel()
 	b := inmem.NewBroker(3)
-	var drops atomic.Int32
-	b.OnDrop = func() { drops.Add(1) }
 	actor := attendance.Actor{ID: 5, Role: attendance.RoleEmployee}
 	slow := b.Subscribe(actor)
 	fast := b.Subscribe(actor)
@@ -174,9 +171,6 @@ func TestBrokerDropsSlowSubscriber(t *testing.T) {
 	if got := received(fast); len(got) != 2 {
 		t.Fatalf("fast subscriber got %d messages, want 2", len(got))
 	}
-	if got := drops.Load(); got != 1 {
-		t.Errorf("OnDrop called %d times for one dropped subscriber, want 1", got)
-	}
 	if got := b.Subscribers(); got != 1 {
 		t.Errorf("Subscribers() = %d after the drop, want 1", got)
 	}
@@ -189,9 +183,6 @@ func TestBrokerDropsSlowSubscriber(t *testing.T) {
 	}
 	if got := received(slow); len(got) != 3 || got[0].ID != "0" || got[2].ID != "2" {
 		t.Fatalf("dropped subscriber holds %v, want only the three messages it had room for", got)
-	}
-	if got := drops.Load(); got != 1 {
-		t.Errorf("OnDrop called %d times, want 1", got)
 	}
 }
 

@@ -5,15 +5,13 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/openattendance/attendance/auth"
 )
 
 // The subcommands, run as the binary runs them (run with arguments, an
@@ -164,39 +162,50 @@ func TestFirstStartGeneratesTheAdminPassword(t *testing.T) {
 	}
 }
 
-// TestTuneRuntime: unless the environment says otherwise, the heap gets its
-// soft limit and every hashing slot a scheduler slot of its own; what the
-// environment sets is left alone.
-func TestTuneRuntime(t *testing.T) {
-	procs, limit := runtime.GOMAXPROCS(0), debug.SetMemoryLimit(-1)
-	t.Cleanup(func() {
-		runtime.GOMAXPROCS(procs)
-		debug.SetMemoryLimit(limit)
-	})
-
-	tuneRuntime(func(string) string { return "" }, "worker")
-	if got := runtime.GOMAXPROCS(0); got != procs {
-		t.Errorf("worker: GOMAXPROCS = %d, want %d (no passwords hashed there)", got, procs)
-	}
-	tuneRuntime(func(string) string { return "" }, "serve")
-	want := procs + auth.DefaultSlots
-	if procs < runtime.NumCPU() {
-		want = procs // a CPU quota: no more threads than it allows
-	}
-	if got := runtime.GOMAXPROCS(0); got != want {
-		t.Errorf("GOMAXPROCS = %d, want %d (%d + %d hashing slots)", got, want, procs, auth.DefaultSlots)
-	}
-	if got := debug.SetMemoryLimit(-1); got != defaultMemoryLimit {
-		t.Errorf("memory limit = %d, want %d", got, defaultMemoryLimit)
+// TestMemoryLimitSetting: the runtime is left as Go sets it unless
+// --memory-limit (ATTENDANCE_MEMORY_LIMIT) asks for a soft memory limit,
+// written as GOMEMLIMIT is; anything else is refused, naming the setting.
+func TestMemoryLimitSetting(t *testing.T) {
+	limit := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetMemoryLimit(limit) })
+	config := func(env map[string]string, args ...string) (Config, error) {
+		fs := newFlagSet("serve", "", io.Discard)
+		build := bindConfig(fs, func(k string) string { return env[k] }, serveSettings...)
+		return parseCommand(fs, args, build, nil)
 	}
 
-	runtime.GOMAXPROCS(procs)
-	debug.SetMemoryLimit(limit)
-	tuneRuntime(func(k string) string { return map[string]string{"GOMAXPROCS": "3", "GOMEMLIMIT": "1GiB"}[k] }, "serve")
-	if got := runtime.GOMAXPROCS(0); got != procs {
-		t.Errorf("GOMAXPROCS set in the environment: changed to %d from %d", got, procs)
+	c, err := config(nil)
+	if err != nil {
+		t.Fatal(err)
 	}
+	tuneRuntime(c)
 	if got := debug.SetMemoryLimit(-1); got != limit {
-		t.Errorf("GOMEMLIMIT set in the environment: limit changed to %d from %d", got, limit)
+		t.Errorf("no setting: the memory limit changed from %d to %d", limit, got)
+	}
+	for _, tc := range []struct {
+		env  map[string]string
+		args []string
+		want int64
+	}{
+		{nil, []string{"--memory-limit", "56MiB"}, 56 << 20},
+		{map[string]string{"ATTENDANCE_MEMORY_LIMIT": "1GiB"}, nil, 1 << 30},
+		{map[string]string{"ATTENDANCE_MEMORY_LIMIT": "1GiB"}, []string{"--memory-limit", "100000000"}, 100000000},
+		{nil, []string{"--memory-limit", "512KiB"}, 512 << 10},
+		{nil, []string{"--memory-limit", "4096B"}, 4096},
+	} {
+		c, err := config(tc.env, tc.args...)
+		if err != nil || c.MemoryLimit != tc.want {
+			t.Errorf("%v %q: %d, %v; want %d", tc.env, tc.args, c.MemoryLimit, err, tc.want)
+			continue
+		}
+		tuneRuntime(c)
+		if got := debug.SetMemoryLimit(-1); got != tc.want {
+			t.Errorf("%v %q: the runtime's limit is %d, want %d", tc.env, tc.args, got, tc.want)
+		}
+	}
+	for _, bad := range []string{"56MB", "56mib", "MiB", "0", "-1MiB", "+56MiB", "56 MiB", "1.5GiB", "9999999999TiB"} {
+		if _, err := config(nil, "--memory-limit", bad); err == nil || !strings.Contains(err.Error(), "memory-limit") {
+			t.Errorf("--memory-limit %q: %v, want an error naming the flag", bad, err)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -31,6 +32,7 @@ type Config struct {
 	LogFormat          string
 	LogLevel           slog.Level
 	PprofAddr          string
+	MemoryLimit        int64 // bytes; 0: Go's own
 	NoWorker           bool
 	NoMigrate          bool
 }
@@ -99,6 +101,29 @@ var settings = []setting{
 	{"log-level", "ATTENDANCE_LOG_LEVEL", "info", "debug, info, warn or error", func(c *Config, v string) error {
 		return c.LogLevel.UnmarshalText([]byte(v))
 	}},
+	{"memory-limit", "ATTENDANCE_MEMORY_LIMIT", "", "soft limit of the Go runtime's memory, written as for GOMEMLIMIT (e.g. 48MiB), which it overrides; empty: Go's own", func(c *Config, v string) error {
+		n, err := parseBytes(v)
+		if err != nil {
+			return err
+		}
+		c.MemoryLimit = n
+		return nil
+	}},
+}
+
+// parseBytes reads a positive size as GOMEMLIMIT is written: a number of
+// bytes with an optional B, KiB, MiB, GiB or TiB. Empty is 0.
+func parseBytes(v string) (int64, error) {
+	if v == "" {
+		return 0, nil
+	}
+	digits := strings.TrimRight(v, "BKMGTi")
+	shift, ok := map[string]uint{"": 0, "B": 0, "KiB": 10, "MiB": 20, "GiB": 30, "TiB": 40}[v[len(digits):]]
+	n, err := strconv.ParseInt(digits, 10, 64)
+	if !ok || err != nil || n <= 0 || digits[0] == '+' || n > math.MaxInt64>>shift {
+		return 0, fmt.Errorf("%q is not a size such as 56MiB or 1GiB", v)
+	}
+	return n << shift, nil
 }
 
 func durationSetter(field func(*Config) *time.Duration) func(*Config, string) error {

@@ -11,12 +11,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime"
 	"runtime/debug"
 	"strings"
 	"syscall"
-
-	"github.com/openattendance/attendance/auth"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -35,41 +32,18 @@ Run "attendance <command> --help" for the flags of a command. Every flag also
 reads an ATTENDANCE_* environment variable; flags win.
 `
 
-// defaultMemoryLimit is the Go heap's soft limit unless GOMEMLIMIT says
-// otherwise: the collector lets the heap grow to twice what is live, and the
-// 19 MiB a login hashes in (argon2id), kept for the next login, count as live,
-// so without a limit a busy service would hold far more than it needs. It is
-// 37 MiB for everything else and the memory of every hashing slot (56 MiB on
-// two cores): a limit below what the slots keep would have the collector
-// running all the time.
-var defaultMemoryLimit = 37<<20 + int64(auth.DefaultSlots)*int64(auth.DefaultParams.Memory)<<10
-
-// tuneRuntime sets what the environment (GOMEMLIMIT, GOMAXPROCS) leaves unset:
-// the soft heap limit, and one scheduler slot (P) more per password-hashing
-// slot. A hash runs some 12 ms on one goroutine, and Go preempts a running
-// goroutine only every 10 ms: on a P of its own it never holds up the requests
-// queued behind it, and the kernel shares the cores between the hash and the
-// requests in much finer slices. On 2 cores this halves what a storm of 50
-// logins a second adds to the clock-in p99 (BENCHMARKS.md). Setting GOMAXPROCS
-// here ends the runtime's tracking of later changes to a container's CPU limit.
-// Only serve hashes passwords, and only with the machine's cores to itself: under
-// a CPU quota (GOMAXPROCS below the core count) more threads than the quota
-// would have the whole process throttled.
-func tuneRuntime(getenv func(string) string, command string) {
-	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(defaultMemoryLimit)
-	}
-	if command == "serve" && getenv("GOMAXPROCS") == "" && runtime.GOMAXPROCS(0) >= runtime.NumCPU() {
-		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + auth.DefaultSlots)
+// tuneRuntime applies the runtime settings c asks for: none by default, so
+// that GOMAXPROCS and GOMEMLIMIT act as Go documents them. The memory limit
+// is there for a resident-memory budget: every login hashes its password in
+// 19 MiB that become garbage, and without a limit the collector lets the
+// heap grow to twice what is live (README, Configuration).
+func tuneRuntime(c Config) {
+	if c.MemoryLimit > 0 {
+		debug.SetMemoryLimit(c.MemoryLimit)
 	}
 }
 
 func main() {
-	command := ""
-	if len(os.Args) > 1 {
-		command = os.Args[1]
-	}
-	tuneRuntime(os.Getenv, command)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {

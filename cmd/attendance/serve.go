@@ -136,7 +136,6 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 	s.Notifications = sqlstore.NewNotificationService(store.DB)
 	s.Broker = m.Broker
 	s.Ready = store.Ping
-	m.Broker.OnDrop = func() {}
 	if err := s.Open(); err != nil {
 		return err
 	}
@@ -189,7 +188,7 @@ func (e localEmitter) Committed(ctx context.Context, msgs []attendance.Message) 
 
 var serveSettings = []string{"pprof-addr", "addr", "data-dir", "database-url", "amqp-url", "jwt-secret", "timezone", "admin-username",
 	"admin-password", "access-ttl", "refresh-ttl", "trusted-proxies", "allowed-origins", "low-leave-threshold",
-	"late-penalty-minutes", "log-format", "log-level"}
+	"late-penalty-minutes", "log-format", "log-level", "memory-limit"}
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, workerOnly bool) error {
 	name, summary := "serve", "Serves the API, the web app at /, Swagger UI at /swagger/ and the live notifications; runs the background jobs unless --no-worker."
@@ -208,6 +207,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	cfg.NoWorker, cfg.NoMigrate = noWorker, *noMigrate
+	tuneRuntime(cfg)
 	m := &Main{Config: cfg, Worker: workerOnly || !noWorker, Stderr: stderr}
 	if err := m.Open(ctx, !workerOnly); err != nil {
 		m.Close()

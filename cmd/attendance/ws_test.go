@@ -749,8 +749,8 @@ func TestStreamShutdown(t *testing.T) {
 
 // TestStreamEarlyAuth sends the auth message in the same write as the
 // handshake, before the 101 arrives, as a client may: the bytes the server
-// read with the request must reach the stream, small ones and ones larger
-// than the stream's own read buffer.
+// read with the request must reach the stream, small ones and ones that
+// fill much of the read buffer.
 func TestStreamEarlyAuth(t *testing.T) {
 	t.Parallel()
 	app := mustStart(t, withClock(newClock(wsMonday)))

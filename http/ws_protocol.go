@@ -1,25 +1,27 @@
 package http
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/coder/websocket"
 
 	"github.com/openattendance/attendance"
-	"github.com/openattendance/attendance/internal/dedupe"
 )
+
+// The notification stream's protocol, as the contract describes it to
+// clients: the upgrade and its origin check, the auth message within
+// wsAuthTimeout, ready, the replay of what was missed after after_id, then
+// the live part: pings, write deadlines, the periodic session check, the
+// drop of a client that reads too slowly, and the close on shutdown. Who is
+// connected and what a live message does to a socket is the registry's
+// (ws_registry.go).
 
 // WebSocket limits and timings.
 const (
@@ -29,8 +31,6 @@ const (
 	wsRecheckEvery = 60 * time.Second // the session is checked again this often
 	wsReadLimit    = 4096             // bytes; the client sends one small auth message
 	wsReplayPage   = 500
-	// MaxSocketsPerUser bounds the WebSockets one user may hold open.
-	MaxSocketsPerUser = 10
 )
 
 // Close codes of the notification stream.
@@ -38,100 +38,6 @@ const (
 	closeUnauthorized websocket.StatusCode = 4401 // no, bad, or revoked token
 	closeTooMany      websocket.StatusCode = 4429 // too many sockets for one user
 )
-
-// streams tracks the open WebSockets, per user and in all.
-type streams struct {
-	s      *Server
-	mu     sync.Mutex
-	byUser map[int64]int
-	conns  map[*websocket.Conn]struct{}
-}
-
-func newStreams(s *Server) *streams {
-	return &streams{s: s, byUser: map[int64]int{}, conns: map[*websocket.Conn]struct{}{}}
-}
-
-func (st *streams) add(c *websocket.Conn, user int64) bool {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if st.byUser[user] >= MaxSocketsPerUser {
-		return false
-	}
-	st.byUser[user]++
-	st.conns[c] = struct{}{}
-	st.s.metrics.sockets.Inc()
-	return true
-}
-
-func (st *streams) remove(c *websocket.Conn, user int64) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if _, ok := st.conns[c]; !ok {
-		return
-	}
-	delete(st.conns, c)
-	if st.byUser[user]--; st.byUser[user] <= 0 {
-		delete(st.byUser, user)
-	}
-	st.s.metrics.sockets.Dec()
-}
-
-// closeAll closes every open stream, on shutdown.
-func (st *streams) closeAll() {
-	st.mu.Lock()
-	conns := make([]*websocket.Conn, 0, len(st.conns))
-	for c := range st.conns {
-		conns = append(conns, c)
-	}
-	st.mu.Unlock()
-	for _, c := range conns {
-		c.Close(websocket.StatusGoingAway, "the server is shutting down")
-	}
-}
-
-// Buffer sizes of a stream's connection. net/http hands a hijacked
-// connection over with its 4 KiB read and write buffers, and the WebSocket
-// keeps them as long as it is open. A stream reads one small auth message,
-// pongs and a close, and writes messages of a few hundred bytes: these serve
-// it as well, and a thousand dashboards hold 6 MB less.
-const (
-	wsReadBuffer  = 512
-	wsWriteBuffer = 1024
-)
-
-// smallBuffers is a ResponseWriter whose Hijack hands the connection over
-// with buffers of wsReadBuffer and wsWriteBuffer bytes.
-type smallBuffers struct{ http.ResponseWriter }
-
-func (w smallBuffers) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-func (w smallBuffers) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	conn, brw, err := http.NewResponseController(w.ResponseWriter).Hijack()
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := brw.Writer.Flush(); err != nil { // net/http has flushed the 101 already; nothing is lost if it has not
-		conn.Close()
-		return nil, nil, err
-	}
-	// What the client sent after its request (it need not wait for the 101)
-	// is in net/http's buffer. It moves into the new buffer, where the
-	// WebSocket library looks for it (it takes over whatever is buffered).
-	n := brw.Reader.Buffered()
-	var src io.Reader = conn
-	if n > 0 {
-		early, _ := brw.Reader.Peek(n)
-		src = io.MultiReader(bytes.NewReader(early), conn)
-	}
-	br := bufio.NewReaderSize(src, max(wsReadBuffer, n))
-	if n > 0 {
-		if _, err := br.Peek(n); err != nil { // n bytes from memory: no wait, no error
-			conn.Close()
-			return nil, nil, err
-		}
-	}
-	return conn, bufio.NewReadWriter(br, bufio.NewWriterSize(conn, wsWriteBuffer)), nil
-}
 
 type wsAuth struct {
 	Type    string `json:"type"`
@@ -168,11 +74,11 @@ type wsEvent struct {
 //
 // The live part outlives the handler. Once the stream is set up it is served
 // by a goroutine of its own and the handler returns, so that net/http's
-// goroutine, whose stack the authentication and the replay have grown, and
-// the buffers net/http keeps per connection are freed: a dashboard idles most
-// of its life, and a thousand of them should cost little memory.
+// goroutine, whose stack the authentication and the replay have grown, ends:
+// a dashboard idles most of its life, and a thousand of them should cost
+// little memory.
 func (s *Server) notificationStream(w http.ResponseWriter, r *http.Request) {
-	c, err := websocket.Accept(smallBuffers{w}, r, &websocket.AcceptOptions{OriginPatterns: s.originHosts()})
+	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.originHosts()})
 	if err != nil {
 		return // Accept has answered the client
 	}
@@ -197,8 +103,7 @@ func (s *Server) notificationStream(w http.ResponseWriter, r *http.Request) {
 	go func() {
 		defer cancel()
 		defer c.CloseNow()
-		defer s.stream.remove(c, st.actor.ID)
-		defer st.sub.Close()
+		defer st.unregister()
 		defer s.endOnPanic(c, path)
 		st.serve(ctx)
 	}()
@@ -212,15 +117,6 @@ func (s *Server) endOnPanic(c *websocket.Conn, path string) {
 		s.Logger.Error("panic", "path", path, "panic", v, "stack", string(debug.Stack()))
 		c.Close(websocket.StatusInternalError, "something went wrong on our side")
 	}
-}
-
-// liveStream is an open, authenticated notification stream.
-type liveStream struct {
-	s        *Server
-	c        *websocket.Conn
-	actor    attendance.Actor
-	sub      attendance.Subscription
-	replayed int64 // the last notification id the replay sent
 }
 
 // openStream authenticates the client, subscribes it and replays what it
@@ -245,18 +141,16 @@ func (s *Server) openStream(ctx context.Context, c *websocket.Conn) (*liveStream
 		}
 		afterID = min(afterID, newest)
 	}
-	if !s.stream.add(c, actor.ID) {
-		c.Close(closeTooMany, "too many open connections for this user")
-		return nil, errTooManySockets
-	}
 	// Subscribe before the replay, so that nothing committed in between is missed;
 	// what the replay already sent is skipped when it comes live.
-	st := &liveStream{s: s, c: c, actor: actor, sub: s.Broker.Subscribe(actor)}
+	st, err := s.stream.register(c, actor)
+	if err != nil {
+		return nil, err
+	}
 	opened := false
 	defer func() {
 		if !opened { // an error or a panic
-			st.sub.Close()
-			s.stream.remove(c, actor.ID)
+			st.unregister()
 		}
 	}()
 	if err := st.open(ctx, afterID); err != nil {
@@ -265,8 +159,6 @@ func (s *Server) openStream(ctx context.Context, c *websocket.Conn) (*liveStream
 	opened = true
 	return st, nil
 }
-
-var errTooManySockets = errors.New("too many sockets for one user")
 
 func (st *liveStream) open(ctx context.Context, afterID int64) error {
 	// A role change committed between the authentication and the
@@ -282,29 +174,10 @@ func (st *liveStream) open(ctx context.Context, afterID int64) error {
 	return err
 }
 
-var errSessionEnded = errors.New("the session has ended or its role has changed")
-
-// stillValid reports whether the stream's session is live and its role the
-// one the stream was opened with, and closes the stream (4401) if not. It is
-// the session, not the token, that counts: a dashboard outlives its 15-minute
-// access token.
-func (st *liveStream) stillValid(ctx context.Context) bool {
-	if a, err := st.s.Auth.Session(ctx, st.actor.SessionID); err != nil || a.Role != st.actor.Role {
-		st.c.Close(closeUnauthorized, errSessionEnded.Error())
-		return false
-	}
-	return true
-}
-
 // serve streams live messages until the client goes, the stream is closed, or
 // it falls behind.
 func (st *liveStream) serve(ctx context.Context) {
 	s, c := st.s, st.c
-	// Live notifications up to the last replayed id were in the replay (ids
-	// commit in order); later ones may arrive twice from a broker, so remember
-	// the recent ones.
-	seen := dedupe.New[int64](1024)
-
 	// The client sends nothing more; reading in the background answers pings
 	// and notices the close.
 	ctx = c.CloseRead(ctx)
@@ -333,27 +206,8 @@ func (st *liveStream) serve(ctx context.Context) {
 				return
 			}
 		case m := <-st.sub.C():
-			switch m.Type {
-			case attendance.MessageSessionRevoked:
-				c.Close(closeUnauthorized, "signed out")
+			if !st.handle(ctx, m) {
 				return
-			case attendance.MessageRoleChanged:
-				if !st.stillValid(ctx) {
-					return
-				}
-				continue
-			case attendance.MessageNotification:
-				if m.Notification == nil || m.Notification.ID <= st.replayed || !seen.Add(m.Notification.ID) {
-					continue // already sent
-				}
-				err = s.wsWrite(ctx, c, wsNotification{Type: "notification", Notification: m.Notification})
-			case attendance.MessageAttendance:
-				err = s.wsWrite(ctx, c, wsEvent{Type: "attendance", Event: m.Event})
-			default:
-				continue
-			}
-			if err == nil {
-				s.metrics.pushed.WithLabelValues(string(m.Type)).Inc()
 			}
 		}
 		if err != nil {
