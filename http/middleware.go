@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // recoverer turns a panic into a logged 500 problem: one request fails, not the server.
@@ -20,7 +21,7 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.Logger.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				s.Logger.Error("panic", "method", clip(r.Method), "path", clip(r.URL.Path), "panic", v, "stack", string(debug.Stack()))
 				writeJSONProblem(w, newProblem(http.StatusInternalServerError, "", "something went wrong on our side; it has been logged", nil))
 			}
 		}()
@@ -80,13 +81,29 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 		s.metrics.observe(r.Method, route, status, took)
 		switch {
 		case status >= 500:
-			s.Logger.Error("request", "method", r.Method, "path", r.URL.Path, "status", status, "took", took, "client", s.clientAddr(r))
+			s.Logger.Error("request", "method", clip(r.Method), "path", clip(r.URL.Path), "status", status, "took", took, "client", s.clientAddr(r))
 		case took > time.Second && status != http.StatusSwitchingProtocols: // a WebSocket lasts
-			s.Logger.Warn("slow request", "method", r.Method, "path", r.URL.Path, "status", status, "took", took)
+			s.Logger.Warn("slow request", "method", clip(r.Method), "path", clip(r.URL.Path), "status", status, "took", took)
 		default:
-			s.Logger.Debug("request", "method", r.Method, "path", r.URL.Path, "status", status, "took", took)
+			s.Logger.Debug("request", "method", clip(r.Method), "path", clip(r.URL.Path), "status", status, "took", took)
 		}
 	})
+}
+
+// maxEcho is the most bytes of a client's method or path that a log line or
+// an error message repeats: a 60 KB method is not written out whole.
+const maxEcho = 200
+
+// clip shortens s to maxEcho bytes, on a character boundary, marking the cut.
+func clip(s string) string {
+	if len(s) <= maxEcho {
+		return s
+	}
+	n := maxEcho
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // secure sets the headers a careful API and web app set.
@@ -138,7 +155,7 @@ func (s *Server) cors(next http.Handler) http.Handler {
 // reads every API body as JSON.
 func (s *Server) slashes(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := r.URL.Path
+		orig, p := r, r.URL.Path
 		if (strings.HasPrefix(p, "/api/") || p == "/api" || p == "/ws/notifications") && !strings.HasSuffix(p, "/") {
 			r2 := *r
 			u := *r.URL
@@ -147,6 +164,7 @@ func (s *Server) slashes(next http.Handler) http.Handler {
 				u.RawPath += "/"
 			}
 			r2.URL = &u
+			defer func() { orig.Pattern = r2.Pattern }() // the route, for the metrics
 			r = &r2
 		}
 		// The API speaks JSON only: a body sent without a JSON content type (curl
@@ -173,10 +191,10 @@ func (s *Server) apiFallback(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(allowed) > 0 {
 		w.Header().Set("Allow", strings.Join(allowed, ", "))
-		writeJSONProblem(w, newProblem(http.StatusMethodNotAllowed, "", r.Method+" is not allowed here; use "+strings.Join(allowed, ", "), nil))
+		writeJSONProblem(w, newProblem(http.StatusMethodNotAllowed, "", clip(r.Method)+" is not allowed here; use "+strings.Join(allowed, ", "), nil))
 		return
 	}
-	writeJSONProblem(w, newProblem(http.StatusNotFound, "", "there is no API endpoint at "+r.URL.Path, nil))
+	writeJSONProblem(w, newProblem(http.StatusNotFound, "", "there is no API endpoint at "+clip(r.URL.Path), nil))
 }
 
 // clientAddr is the client's address: the connection's peer, or, when the
