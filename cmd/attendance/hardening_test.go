@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net/http"
@@ -86,5 +87,231 @@ func TestMethodFlood(t *testing.T) {
 	}
 	if !strings.Contains(body, `method="other"`) {
 		t.Errorf("/metrics has no method=\"other\" series for the made-up methods")
+	}
+}
+
+// allocated is the bytes allocated so far by the whole process.
+func allocated() uint64 {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.TotalAlloc
+}
+
+// junkKeys is a JSON object of unknown keys, n bytes long or a little less.
+func junkKeys(n int) string {
+	var b strings.Builder
+	b.WriteString("{")
+	for i := 0; b.Len() < n-20; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"k%d":0`, i)
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// TestJunkBody: a megabyte of unknown keys on the anonymous login costs the
+// server little: a short 422 listing at most 20 errors, and a few megabytes
+// allocated (it was a 6 MB answer listing 110,000 errors, and hundreds of
+// megabytes). Not parallel: it counts the whole process's allocations.
+func TestJunkBody(t *testing.T) {
+	app := mustStart(t)
+	body := junkKeys(1 << 20)
+	app.Anon().Do("POST", "/api/users/login/", `{"x":1}`).WantProblem(422, "invalid") // warm up
+	before := allocated()
+	res := app.Anon().Do("POST", "/api/users/login/", body)
+	spent := allocated() - before
+	p := res.WantProblem(422, "invalid")
+	t.Logf("%d-byte body: %d-byte answer, %d errors, %d KB allocated: %s", len(body), len(res.Body), len(p.Errors), spent>>10, p.Detail)
+	if len(p.Errors) == 0 || len(p.Errors) > 20 {
+		t.Errorf("%d errors listed, want 1 to 20", len(p.Errors))
+	}
+	if len(res.Body) > 4<<10 {
+		t.Errorf("a %d-byte answer to junk, want at most 4 KB", len(res.Body))
+	}
+	// The body itself is read, and copied once or twice; what it must not
+	// cost is an error, a map entry or a string per key.
+	if spent > 16<<20 {
+		t.Errorf("%d MB allocated for one junk body, want less than 16 MB", spent>>20)
+	}
+}
+
+// jsonOperation is an operation of the OpenAPI document that takes a JSON body.
+type jsonOperation struct {
+	method, path string
+	schema       oaSchema
+}
+
+// oaSchema is the part of a JSON schema these tests read.
+type oaSchema struct {
+	Ref                  string              `json:"$ref"`
+	Type                 any                 `json:"type"`
+	Properties           map[string]oaSchema `json:"properties"`
+	AdditionalProperties any                 `json:"additionalProperties"`
+}
+
+// openAPI is the part of the OpenAPI document these tests read.
+type openAPI struct {
+	Paths map[string]map[string]struct {
+		RequestBody *struct {
+			Content map[string]struct {
+				Schema oaSchema `json:"schema"`
+			} `json:"content"`
+		} `json:"requestBody"`
+		Parameters []struct {
+			Name   string   `json:"name"`
+			In     string   `json:"in"`
+			Schema oaSchema `json:"schema"`
+		} `json:"parameters"`
+	} `json:"paths"`
+	Components struct {
+		Schemas map[string]oaSchema `json:"schemas"`
+	} `json:"components"`
+}
+
+// readOpenAPI reads the service's OpenAPI document.
+func readOpenAPI(t *testing.T, app *testApp) openAPI {
+	t.Helper()
+	var doc openAPI
+	app.Anon().Do("GET", "/openapi.json", nil).Want(200).JSON(&doc)
+	return doc
+}
+
+// concrete replaces {id} in an OpenAPI path with an id: one that need not
+// exist, as the body is judged before the object is looked up.
+func concrete(path string) string { return strings.ReplaceAll(path, "{id}", "999999") }
+
+// jsonOperations lists the operations that take a JSON body, with the
+// schema of the body (references resolved). A new endpoint is on the list
+// without anyone adding it.
+func jsonOperations(t *testing.T, doc openAPI) []jsonOperation {
+	t.Helper()
+	var ops []jsonOperation
+	for path, methods := range doc.Paths {
+		for method, op := range methods {
+			if op.RequestBody == nil {
+				continue
+			}
+			media, ok := op.RequestBody.Content["application/json"]
+			if !ok {
+				t.Errorf("%s %s takes a body that is not JSON", method, path)
+				continue
+			}
+			s := media.Schema
+			if name, ok := strings.CutPrefix(s.Ref, "#/components/schemas/"); ok {
+				s = doc.Components.Schemas[name]
+			}
+			ops = append(ops, jsonOperation{method: strings.ToUpper(method), path: path, schema: s})
+		}
+	}
+	if len(ops) < 12 {
+		t.Fatalf("%d operations with a JSON body in the OpenAPI document, want at least 12", len(ops))
+	}
+	return ops
+}
+
+// stringProperty is a property of s that is a string.
+func (s oaSchema) stringProperty() (string, bool) {
+	for name, p := range s.Properties {
+		if p.Type == "string" {
+			return name, true
+		}
+	}
+	return "", false
+}
+
+// send sends a request with a body as it is (no Content-Type unless given).
+func send(t *testing.T, c *client, method, path, contentType string, body []byte) *response {
+	t.Helper()
+	req, err := http.NewRequest(method, c.app.URL+path, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &response{t: t, req: method + " " + path, Status: res.StatusCode, Header: res.Header, Body: b}
+}
+
+// TestEveryJSONBody: at every operation of the OpenAPI document that takes
+// a JSON body, text that is not UTF-8 is refused (400 or 422) before it can
+// be stored as U+FFFD, and a body of many mistakes gets at most 20 errors.
+func TestEveryJSONBody(t *testing.T) {
+	t.Parallel()
+	app := mustStart(t)
+	for _, op := range jsonOperations(t, readOpenAPI(t, app)) {
+		t.Run(op.method+" "+op.path, func(t *testing.T) {
+			c, path := app.Admin.In(t), concrete(op.path)
+			prop, ok := op.schema.stringProperty()
+			if !ok {
+				t.Fatalf("no string property in %+v", op.schema)
+			}
+			for name, value := range map[string]string{
+				"not UTF-8":           "\"\xff\xfe\"",
+				"overlong":            "\"\xc0\xaf\"",
+				"lone high surrogate": `"a\ud800b"`,
+				"lone low surrogate":  `"\udc00"`,
+				"reversed pair":       `"\udc00\ud800"`,
+			} {
+				res := send(t, c, op.method, path, "application/json", []byte(`{"`+prop+`": `+value+`}`))
+				if res.Status != 400 && res.Status != 422 {
+					t.Errorf("%s in %s: status %d, want 400 or 422: %s", name, prop, res.Status, res.Body)
+				}
+				res.Problem()
+			}
+			// A pair of surrogates is one character: not refused for that.
+			res := send(t, c, op.method, path, "application/json", []byte(`{"`+prop+`": "\ud83d\ude00"}`))
+			if res.Status == 400 || res.Status >= 500 {
+				t.Errorf("a surrogate pair: status %d: %s", res.Status, res.Body)
+			}
+
+			// Many mistakes: 20 listed, and the detail counts them all.
+			if op.schema.AdditionalProperties == false {
+				var b strings.Builder
+				b.WriteString(`{"zz0": 0`)
+				for i := 1; i < 60; i++ {
+					fmt.Fprintf(&b, `, "zz%d": %d`, i, i)
+				}
+				b.WriteString("}")
+				p := send(t, c, op.method, path, "application/json", []byte(b.String())).WantProblem(422, "invalid")
+				if len(p.Errors) != 20 {
+					t.Errorf("60 unexpected properties: %d errors listed, want 20", len(p.Errors))
+				}
+				if !strings.Contains(p.Detail, "more)") {
+					t.Errorf("60 unexpected properties: detail %q does not count the rest", p.Detail)
+				}
+			}
+			// Junk beyond any body's shape: one error, whatever the endpoint.
+			p := send(t, c, op.method, path, "application/json", []byte(junkKeys(64<<10))).WantProblem(422, "invalid")
+			if len(p.Errors) != 1 || p.Errors[0].Location != "body" {
+				t.Errorf("64 KB of unknown keys: errors %+v, want one at body", p.Errors)
+			}
+			nested := strings.Repeat(`{"a":`, 50) + "1" + strings.Repeat("}", 50)
+			send(t, c, op.method, path, "application/json", []byte(nested)).WantProblem(422, "invalid")
+		})
+	}
+
+	// What was refused was not stored.
+	me := app.Admin.Do("GET", "/api/users/me/", nil).Want(200).Body
+	if bytes.Contains(me, []byte("\ufffd")) || bytes.Contains(me, []byte(`\ufffd`)) {
+		t.Errorf("a replacement character was stored: %s", me)
+	}
+	var hs list[map[string]any]
+	app.Admin.Do("GET", "/api/holidays/", nil).Want(200).JSON(&hs)
+	if hs.Count != 0 {
+		t.Errorf("holidays stored from refused bodies: %+v", hs.Results)
 	}
 }
