@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -89,7 +90,7 @@ func NewServer(cfg Config) *Server {
 	}
 	s.api = huma.NewAPI(hc, adapter{s.mux})
 	registerAliases(s.api.OpenAPI().Components.Schemas)
-	s.api.UseMiddleware(s.authenticate)
+	s.api.UseMiddleware(s.authenticate, s.checkInput)
 
 	s.routes()
 	return s
@@ -221,8 +222,41 @@ func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 	next(huma.WithValue(ctx, actorKey, a))
 }
 
+// checkInput refuses, for every operation alike, what no handler should
+// see: a query parameter of the operation that is not UTF-8 text (422;
+// parameters the operation does not take are ignored). Bodies are checked
+// as they are decoded (decode.go).
+func (s *Server) checkInput(ctx huma.Context, next func(huma.Context)) {
+	op := ctx.Operation()
+	var v attendance.Validator
+	var query url.Values
+	for _, p := range op.Parameters {
+		if p.In != "query" {
+			continue
+		}
+		if query == nil {
+			u := ctx.URL()
+			query = u.Query()
+		}
+		for _, value := range query[p.Name] {
+			if !utf8.ValidString(value) {
+				v.Add("query."+p.Name, "must be UTF-8 text")
+				break
+			}
+		}
+	}
+	if err := v.Err(); err != nil {
+		s.writeProblem(ctx, err)
+		return
+	}
+	next(ctx)
+}
+
 func (s *Server) writeProblem(ctx huma.Context, err error) {
-	p := s.problemFrom(ctx.Context(), err).(*Problem)
+	p, ok := err.(*Problem)
+	if !ok {
+		p = s.problemFrom(ctx.Context(), err).(*Problem)
+	}
 	for k, v := range p.headers {
 		ctx.SetHeader(k, v[0])
 	}

@@ -315,3 +315,36 @@ func TestEveryJSONBody(t *testing.T) {
 		t.Errorf("holidays stored from refused bodies: %+v", hs.Results)
 	}
 }
+
+// TestEveryQueryParameter: every string query parameter of every operation
+// of the OpenAPI document refuses a value that is not UTF-8 (422 at it).
+func TestEveryQueryParameter(t *testing.T) {
+	t.Parallel()
+	app := mustStart(t)
+	doc := readOpenAPI(t, app)
+	n := 0
+	for path, methods := range doc.Paths {
+		op, ok := methods["get"]
+		if !ok {
+			continue
+		}
+		for _, p := range op.Parameters {
+			if p.In != "query" || p.Schema.Type != "string" {
+				continue
+			}
+			n++
+			t.Run(path+"?"+p.Name, func(t *testing.T) {
+				for _, v := range []string{"%FF", "a%C0%AF", "%ED%A0%80"} {
+					res := app.Admin.In(t).Do("GET", concrete(path)+"?"+p.Name+"="+v, nil)
+					pr := res.WantProblem(422, "invalid")
+					if len(pr.Errors) == 0 || pr.Errors[0].Location != "query."+p.Name {
+						t.Errorf("%s=%s: errors %+v, want one at query.%s", p.Name, v, pr.Errors, p.Name)
+					}
+				}
+			})
+		}
+	}
+	if n < 10 {
+		t.Errorf("%d string query parameters in the OpenAPI document, want at least 10", n)
+	}
+}
