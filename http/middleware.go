@@ -151,8 +151,7 @@ func (s *Server) cors(next http.Handler) http.Handler {
 }
 
 // slashes serves an API path without its trailing slash like the path with it
-// (the contract's paths end in a slash, Django style; clients forget it), and
-// reads every API body as JSON.
+// (the contract's paths end in a slash, Django style; clients forget it).
 func (s *Server) slashes(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		orig, p := r, r.URL.Path
@@ -166,13 +165,6 @@ func (s *Server) slashes(next http.Handler) http.Handler {
 			r2.URL = &u
 			defer func() { orig.Pattern = r2.Pattern }() // the route, for the metrics
 			r = &r2
-		}
-		// The API speaks JSON only: a body sent without a JSON content type (curl
-		// -d sends a form type) is read as JSON, and is a 400 if it is not.
-		if strings.HasPrefix(r.URL.Path, "/api/") && r.Method != http.MethodGet && r.Method != http.MethodHead {
-			if ct := r.Header.Get("Content-Type"); !strings.Contains(ct, "json") {
-				r.Header.Set("Content-Type", "application/json")
-			}
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"mime"
 	"net"
 	"net/http"
 	"net/netip"
@@ -223,11 +224,24 @@ func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 }
 
 // checkInput refuses, for every operation alike, what no handler should
-// see: a query parameter of the operation that is not UTF-8 text (422;
-// parameters the operation does not take are ignored). Bodies are checked
-// as they are decoded (decode.go).
+// see: a body sent as something other than JSON (415), so that a browser
+// cannot post one across sites without asking first (a text/plain or form
+// post needs no preflight), and a query parameter of the operation that is
+// not UTF-8 text (422; parameters the operation does not take are ignored).
+// Bodies are checked as they are decoded (decode.go).
 func (s *Server) checkInput(ctx huma.Context, next func(huma.Context)) {
 	op := ctx.Operation()
+	if op.RequestBody != nil {
+		r, _ := humago.Unwrap(ctx)
+		if ct := r.Header.Get("Content-Type"); ct != "" || r.ContentLength != 0 {
+			if !isJSON(ct) {
+				s.writeProblem(ctx, newProblem(http.StatusUnsupportedMediaType, "", "the body must be JSON, sent with Content-Type: application/json", nil))
+				return
+			}
+			// huma matches the type by its exact spelling: give it the one it knows.
+			r.Header.Set("Content-Type", "application/json")
+		}
+	}
 	var v attendance.Validator
 	var query url.Values
 	for _, p := range op.Parameters {
@@ -250,6 +264,20 @@ func (s *Server) checkInput(ctx huma.Context, next func(huma.Context)) {
 		return
 	}
 	next(ctx)
+}
+
+// isJSON reports whether a Content-Type is JSON: application/json or
+// application/<something>+json, in UTF-8 if a charset is given.
+func isJSON(contentType string) bool {
+	t, params, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return false
+	}
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+		return false
+	}
+	sub, ok := strings.CutPrefix(t, "application/")
+	return ok && (sub == "json" || strings.HasSuffix(sub, "+json") && len(sub) > len("+json"))
 }
 
 func (s *Server) writeProblem(ctx huma.Context, err error) {

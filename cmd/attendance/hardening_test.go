@@ -348,3 +348,35 @@ func TestEveryQueryParameter(t *testing.T) {
 		t.Errorf("%d string query parameters in the OpenAPI document, want at least 10", n)
 	}
 }
+
+// TestJSONContentType: a body must say it is JSON. A browser posts
+// text/plain or a form across sites without asking the server first; the
+// login and the refresh must not read those as JSON.
+func TestJSONContentType(t *testing.T) {
+	t.Parallel()
+	app := mustStart(t)
+	creds := []byte(`{"username": "admin", "password": "` + adminPassword + `"}`)
+	for _, ct := range []string{"text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""} {
+		send(t, app.Anon(), "POST", "/api/users/login/", ct, creds).WantProblem(415, "unsupported_media_type")
+		send(t, app.Anon(), "POST", "/api/users/token/refresh/", ct, []byte(`{"refresh": "`+app.Admin.Refresh+`"}`)).WantProblem(415, "unsupported_media_type")
+	}
+	for _, ct := range []string{"application/json", "application/json; charset=utf-8", "Application/JSON;Charset=\"UTF-8\"", "application/vnd.api+json"} {
+		send(t, app.Anon(), "POST", "/api/users/login/", ct, creds).Want(200)
+	}
+	// No body, no type: the body is missing, which is another matter.
+	send(t, app.Anon(), "POST", "/api/users/login/", "", nil).WantProblem(400, "invalid_json")
+
+	for _, op := range jsonOperations(t, readOpenAPI(t, app)) {
+		t.Run(op.method+" "+op.path, func(t *testing.T) {
+			c, path := app.Admin.In(t), concrete(op.path)
+			for _, ct := range []string{"text/plain", "application/x-www-form-urlencoded", "application/json; charset=iso-8859-1", "application/jsonx", "application/+json", "text/json", ""} {
+				send(t, c, op.method, path, ct, []byte(`{}`)).WantProblem(415, "unsupported_media_type")
+			}
+			for _, ct := range []string{"application/json", "application/json;charset=utf-8", "application/merge-patch+json"} {
+				if res := send(t, c, op.method, path, ct, []byte(`{}`)); res.Status == 415 || res.Status >= 500 {
+					t.Errorf("Content-Type %q: status %d: %s", ct, res.Status, res.Body)
+				}
+			}
+		})
+	}
+}
