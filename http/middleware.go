@@ -220,18 +220,6 @@ func (s *Server) peer(r *http.Request) (host string, trusted bool) {
 	return host, err == nil && s.trusted(a)
 }
 
-// scheme is the scheme the client used: https over TLS, or when a trusted
-// proxy says so in X-Forwarded-Proto; anyone else's word for it is ignored.
-func (s *Server) scheme(r *http.Request) string {
-	if r.TLS != nil {
-		return "https"
-	}
-	if _, viaProxy := s.peer(r); viaProxy && r.Header.Get("X-Forwarded-Proto") == "https" {
-		return "https"
-	}
-	return "http"
-}
-
 func (s *Server) trusted(a netip.Addr) bool {
 	a = a.Unmap()
 	for _, p := range s.cfg.TrustedProxies {

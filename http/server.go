@@ -167,7 +167,6 @@ type ctxKey int
 const (
 	actorKey ctxKey = iota
 	requestKey
-	schemeKey
 )
 
 // actorFrom returns the authenticated caller.
@@ -194,7 +193,6 @@ const (
 func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 	r, _ := humago.Unwrap(ctx)
 	ctx = huma.WithValue(ctx, requestKey, r)
-	ctx = huma.WithValue(ctx, schemeKey, s.scheme(r))
 	op := ctx.Operation()
 	if len(op.Security) == 0 {
 		next(ctx)
@@ -350,7 +348,8 @@ func (p PageParams) page() attendance.Page {
 	return attendance.Page{Limit: p.Limit, Offset: p.Offset}
 }
 
-// list builds the list body, with next/previous links to the neighbouring pages.
+// listOf builds the list body, with next/previous links to the neighbouring
+// pages: a path and a query, on this server.
 func listOf[T any](ctx context.Context, p PageParams, count int, results []T) listBody[T] {
 	b := listBody[T]{Count: count, Results: results}
 	if b.Results == nil {
@@ -365,15 +364,12 @@ func listOf[T any](ctx context.Context, p PageParams, count int, results []T) li
 		if r == nil {
 			return nil
 		}
-		scheme, ok := ctx.Value(schemeKey).(string)
-		if !ok {
-			scheme = "http"
-		}
-		u := url.URL{Scheme: scheme, Host: r.Host, Path: r.URL.Path}
+		// Relative: a link built from the Host header would point wherever
+		// the client (or a poisoned cache in front of us) says.
 		q := r.URL.Query()
 		q.Set("limit", strconv.Itoa(limit))
 		q.Set("offset", strconv.Itoa(offset))
-		u.RawQuery = q.Encode()
+		u := url.URL{Path: r.URL.Path, RawQuery: q.Encode()}
 		s := u.String()
 		return &s
 	}

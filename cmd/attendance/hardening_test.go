@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/netip"
 	"runtime"
 	"strings"
 	"testing"
@@ -377,6 +379,53 @@ func TestJSONContentType(t *testing.T) {
 					t.Errorf("Content-Type %q: status %d: %s", ct, res.Status, res.Body)
 				}
 			}
+		})
+	}
+}
+
+// TestRelativeLinks: next and previous are a path and a query on this
+// server, whatever Host, X-Forwarded-Host or X-Forwarded-Proto say, from a
+// trusted proxy or not.
+func TestRelativeLinks(t *testing.T) {
+	t.Parallel()
+	for name, trusted := range map[string][]netip.Prefix{"direct": nil, "behind a trusted proxy": {netip.MustParsePrefix("127.0.0.1/32")}} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			app := mustStart(t, withConfig(func(c *Config) { c.TrustedProxies = trusted }))
+			admin := app.Admin.In(t)
+			admin.CreateEmployee("rl_one", nil)
+			admin.CreateEmployee("rl_two", nil)
+			admin.CreateEmployee("rl_three", nil)
+			req, err := http.NewRequest("GET", app.URL+"/api/employees?limit=1&offset=1&q=rl_", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Host = "evil.example"
+			req.Header.Set("Authorization", "Bearer "+admin.Token)
+			req.Header.Set("X-Forwarded-Host", "evil.example")
+			req.Header.Set("X-Forwarded-Proto", "https")
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			var l list[map[string]any]
+			if err := json.NewDecoder(res.Body).Decode(&l); err != nil || res.StatusCode != 200 {
+				t.Fatalf("status %d: %v", res.StatusCode, err)
+			}
+			for which, link := range map[string]*string{"previous": l.Previous, "next": l.Next} {
+				if link == nil {
+					t.Fatalf("no %s link: %+v", which, l)
+				}
+				if !strings.HasPrefix(*link, "/api/employees/?") || strings.Contains(*link, "evil") {
+					t.Errorf("%s = %q, want a path and a query on this server", which, *link)
+				}
+			}
+			if want := "/api/employees/?limit=1&offset=0&q=rl_"; *l.Previous != want {
+				t.Errorf("previous = %q, want %q", *l.Previous, want)
+			}
+			// The link works as it is, against the server's own address.
+			admin.Do("GET", *l.Next, nil).Want(200)
 		})
 	}
 }
