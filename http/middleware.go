@@ -106,7 +106,20 @@ func clip(s string) string {
 	return s[:n] + "…"
 }
 
-// secure sets the headers a careful API and web app set.
+// Content-Security-Policy of every answer: the web app's page, and anything
+// else a browser might render. Scripts, styles and connections come from
+// this origin only: 'self' covers the WebSocket (ws: or wss:) to this host
+// and port, so the page cannot be made to talk to any other.
+const (
+	contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+		"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+	// Swagger UI sets inline styles and loads its spec from this origin.
+	swaggerSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; " +
+		"object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+// secure sets the security headers of every answer, the web app's included:
+// this is the one place that sets them.
 func (s *Server) secure(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
@@ -115,10 +128,9 @@ func (s *Server) secure(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		if strings.HasPrefix(r.URL.Path, "/swagger/") {
-			// Swagger UI sets inline styles and loads its spec from this origin.
-			h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
+			h.Set("Content-Security-Policy", swaggerSecurityPolicy)
 		} else {
-			h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+			h.Set("Content-Security-Policy", contentSecurityPolicy)
 		}
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			h.Set("Cache-Control", "no-store")

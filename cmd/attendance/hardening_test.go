@@ -429,3 +429,26 @@ func TestRelativeLinks(t *testing.T) {
 		})
 	}
 }
+
+// TestPageSecurityPolicy: the page may connect to its own origin only (the
+// API, and the WebSocket, which 'self' covers), not to any ws: or wss: host.
+func TestPageSecurityPolicy(t *testing.T) {
+	t.Parallel()
+	app := mustStart(t)
+	for _, path := range []string{"/", "/index.html", "/app.js", "/api/users/me/", "/nope"} {
+		res := app.Anon().Do("GET", path, nil)
+		csp := res.Header.Values("Content-Security-Policy")
+		if len(csp) != 1 {
+			t.Fatalf("%s: Content-Security-Policy %q, want one", path, csp)
+		}
+		var connect string
+		for d := range strings.SplitSeq(csp[0], ";") {
+			if f := strings.Fields(d); len(f) > 0 && f[0] == "connect-src" {
+				connect = strings.Join(f[1:], " ")
+			}
+		}
+		if connect != "'self'" {
+			t.Errorf("%s: connect-src %q, want 'self' alone (in %q)", path, connect, csp[0])
+		}
+	}
+}
