@@ -452,3 +452,31 @@ func TestPageSecurityPolicy(t *testing.T) {
 		}
 	}
 }
+
+// respell changes the spare bits of a base64url JWT's last character: the
+// same bytes, spelled otherwise.
+func respell(t *testing.T, token string) string {
+	t.Helper()
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	i := strings.IndexByte(alphabet, token[len(token)-1])
+	if i < 0 {
+		t.Fatalf("token %q does not end in base64url", token)
+	}
+	// An HS256 signature is 32 bytes: 43 characters, the last holding 4
+	// bits of the signature and 2 spare ones.
+	return token[:len(token)-1] + string(alphabet[i^1])
+}
+
+// TestTokenSpelling: a token whose signature differs only in its last
+// character's spare bits is not the token that was issued (401).
+func TestTokenSpelling(t *testing.T) {
+	t.Parallel()
+	app := mustStart(t)
+	user := app.Admin.NewUser("ts_user", nil)
+	respelled := &client{app: app, Token: respell(t, user.Token)}
+	respelled.Do("GET", "/api/users/me/", nil).WantProblem(401, "unauthorized")
+	app.Anon().Do("POST", "/api/users/token/refresh/", map[string]string{"refresh": respell(t, user.Refresh)}).WantProblem(401, "unauthorized")
+	// The tokens as issued still work.
+	user.Do("GET", "/api/users/me/", nil).Want(200)
+	app.Anon().Do("POST", "/api/users/token/refresh/", map[string]string{"refresh": user.Refresh}).Want(200)
+}
