@@ -3,10 +3,15 @@ package attendance
 import (
 	"context"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/secure/precis"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Role is what a user may do. Each role includes the ones before it.
@@ -97,14 +102,35 @@ const (
 	maxGraceMinutes   = 720
 )
 
-// NormalizeUsername returns the key under which usernames are unique: they are
-// unique ignoring case.
-func NormalizeUsername(u string) string { return strings.ToLower(u) }
+// NormalizeUsername returns the key under which usernames are unique, and by
+// which a login finds its user: RFC 8265's UsernameCaseMapped form of the
+// name's NFKC case folding, so that names a reader cannot tell apart (ſam
+// and sam, ＳＡＭ and Sam, STRASSE and straße) are one name. For a name the
+// profile refuses (which no new user can have), it is the NFKC case folding
+// alone.
+func NormalizeUsername(u string) string {
+	folded := foldUsername(u)
+	if k, err := precis.UsernameCaseMapped.String(folded); err == nil {
+		return k
+	}
+	return folded
+}
+
+// foldUsername is u's NFKC case folding: compatibility characters (ſ, ﬁ,
+// full-width letters) become the letters they stand for, and case is folded
+// fully (ß is ss, final ς is σ), not just lowered. It ends in lower case, as
+// the profile does: folding turns the Cherokee letters to upper case, and a
+// key must be its own key.
+func foldUsername(u string) string {
+	return strings.ToLower(norm.NFKC.String(cases.Fold().String(norm.NFKC.String(u))))
+}
 
 // MaxUsernameLength is the longest username, in characters.
 const MaxUsernameLength = 150
 
-// ValidateUsername checks the username rule: 3–150 letters, digits and @.+-_.
+// ValidateUsername checks the username rule: 3–150 letters, digits and
+// @.+-_, which RFC 8265's UsernameCaseMapped profile allows, in one script
+// (see mixedScripts).
 func ValidateUsername(u string) string {
 	n := utf8.RuneCountInString(u)
 	if n < 3 || n > MaxUsernameLength {
@@ -115,7 +141,63 @@ func ValidateUsername(u string) string {
 			return "may contain only letters, digits and @ . + - _"
 		}
 	}
+	if _, err := precis.UsernameCaseMapped.String(foldUsername(u)); err != nil {
+		return "must be a username RFC 8265 allows: no characters it excludes, and one direction of writing"
+	}
+	if mixedScripts(u) {
+		return "must not mix scripts, such as Latin letters with Cyrillic or Greek ones"
+	}
 	return ""
+}
+
+// mixedScripts reports whether u mixes scripts in a way that makes look-alikes
+// (аdmin with a Cyrillic а): Unicode TS #39's "moderately restrictive" level
+// is allowed, that is one script, or Latin with Han and Hiragana and
+// Katakana, with Han and Bopomofo, or with Han and Hangul, or Latin with any
+// one other script but Cyrillic and Greek. Digits, symbols and combining
+// marks (the Common and Inherited scripts) go with any script.
+func mixedScripts(u string) bool {
+	var seen []*unicode.RangeTable
+	for _, r := range u {
+		if unicode.In(r, unicode.Common, unicode.Inherited) {
+			continue
+		}
+		s := scriptOf(r)
+		if s != nil && !slices.Contains(seen, s) {
+			seen = append(seen, s)
+		}
+	}
+	if len(seen) <= 1 {
+		return false
+	}
+	for _, allowed := range [][]*unicode.RangeTable{
+		{unicode.Latin, unicode.Han, unicode.Hiragana, unicode.Katakana},
+		{unicode.Latin, unicode.Han, unicode.Bopomofo},
+		{unicode.Latin, unicode.Han, unicode.Hangul},
+	} {
+		if !slices.ContainsFunc(seen, func(s *unicode.RangeTable) bool { return !slices.Contains(allowed, s) }) {
+			return false
+		}
+	}
+	if len(seen) == 2 && slices.Contains(seen, unicode.Latin) {
+		return slices.Contains(seen, unicode.Cyrillic) || slices.Contains(seen, unicode.Greek)
+	}
+	return true
+}
+
+// scriptOf returns the script of r, or nil when Unicode assigns it none.
+func scriptOf(r rune) *unicode.RangeTable {
+	for _, s := range []*unicode.RangeTable{unicode.Latin, unicode.Cyrillic, unicode.Greek, unicode.Han, unicode.Hiragana, unicode.Katakana} {
+		if unicode.Is(s, r) {
+			return s
+		}
+	}
+	for _, s := range unicode.Scripts {
+		if unicode.Is(s, r) {
+			return s
+		}
+	}
+	return nil
 }
 
 // ValidatePassword checks the password rule: at least 8 characters, not the username.

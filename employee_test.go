@@ -23,7 +23,20 @@ func TestValidateUsername(t *testing.T) {
 		{"unicode letters", "jürgen", true},
 		{"non-Latin letters", "名前です", true},
 		{"Cyrillic", "Ада", true},
-		{"non-ASCII digits", "ada١٢٣", true},
+		{"non-ASCII digits", "ada१२३", true},
+		{"a long s (NFKC: s)", "ſam", true},
+		{"full-width letters", "ＳＡＭ", true},
+		{"Latin and Han, Hiragana, Katakana", "tanaka田中たなカ", true},
+		{"Latin and Hangul", "kim김", true},
+		{"Latin and one other script", "ana_ანა", true},
+		{"Greek", "σοφία", true},
+		{"Hebrew", "דוד", true},
+		{"Latin with a Cyrillic а", "аdmin", false},
+		{"Latin with a Greek ο", "rοot", false},
+		{"Cyrillic with Greek", "Ада_σοφία", false},
+		{"Latin with two other scripts", "ana_ანა_דוד", false},
+		{"Latin with right-to-left digits", "ada١٢٣", false},
+		{"left-to-right with right-to-left letters", "davidדוד", false},
 		{"150 two-byte letters", strings.Repeat("ü", 150), true},
 		{"two characters", "ab", false},
 		{"two two-byte letters", "üü", false},
@@ -307,14 +320,52 @@ func TestEmployeeName(t *testing.T) {
 }
 
 func TestNormalizeUsername(t *testing.T) {
-	for _, tt := range []struct{ a, b string }{{"Ada", "ada"}, {"ADA@Example.COM", "ada@example.com"}, {"Jürgen", "JÜRGEN"}} {
-		if attendance.NormalizeUsername(tt.a) != attendance.NormalizeUsername(tt.b) {
-			t.Errorf("NormalizeUsername(%q) = %q and NormalizeUsername(%q) = %q, want the same key", tt.a, attendance.NormalizeUsername(tt.a), tt.b, attendance.NormalizeUsername(tt.b))
+	for _, tt := range []struct{ name, a, b string }{
+		{"case", "Ada", "ada"},
+		{"case of an email address", "ADA@Example.COM", "ada@example.com"},
+		{"non-ASCII case", "Jürgen", "JÜRGEN"},
+		{"long s", "ſam", "sam"},
+		{"full-width", "ＳＡＭ", "sam"},
+		{"sharp s folds to ss", "straße", "STRASSE"},
+		{"capital sharp s", "ẞ_x", "ss_x"},
+		{"final sigma", "σας", "ΣΑΣ"},
+		{"ligature", "ﬁx", "fix"},
+		{"composed and decomposed", "jürgen", "ju\u0308rgen"},
+		{"Cherokee", "ᏀᎳ", "ꮐꮃ"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a, b := tt.a, strings.ReplaceAll(tt.b, "\\u0308", "\u0308")
+			if got, want := attendance.NormalizeUsername(a), attendance.NormalizeUsername(b); got != want {
+				t.Errorf("NormalizeUsername(%q) = %q, NormalizeUsername(%q) = %q, want the same key", a, got, b, want)
+			}
+		})
+	}
+	for _, tt := range []struct{ name, a, b string }{
+		{"another name", "ada", "ada2"},
+		{"a Cyrillic а is not a Latin a", "аdmin", "admin"},
+		{"dotless i is not i", "ıvan", "ivan"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if attendance.NormalizeUsername(tt.a) == attendance.NormalizeUsername(tt.b) {
+				t.Errorf("%q and %q share the key %q", tt.a, tt.b, attendance.NormalizeUsername(tt.a))
+			}
+		})
+	}
+}
+
+// FuzzNormalizeUsername: a key is its own key, so that a stored key can be
+// compared with the key of any name, and the key of a valid username is a
+// valid username's key.
+func FuzzNormalizeUsername(f *testing.F) {
+	for _, s := range []string{"ada", "ſam", "ＳＡＭ", "straße", "ΣΑΣ", "ᏀᎳ", "ǅemal", "İstanbul", "ﬃ", "x²", "a\u0301"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, u string) {
+		k := attendance.NormalizeUsername(u)
+		if again := attendance.NormalizeUsername(k); again != k {
+			t.Errorf("NormalizeUsername(%q) = %q, whose key is %q", u, k, again)
 		}
-	}
-	if attendance.NormalizeUsername("ada") == attendance.NormalizeUsername("ada2") {
-		t.Error("different usernames share a key")
-	}
+	})
 }
 
 func TestEmployeeInOverview(t *testing.T) {

@@ -480,3 +480,35 @@ func TestTokenSpelling(t *testing.T) {
 	user.Do("GET", "/api/users/me/", nil).Want(200)
 	app.Anon().Do("POST", "/api/users/token/refresh/", map[string]string{"refresh": user.Refresh}).Want(200)
 }
+
+// TestLookAlikeUsernames: usernames a reader cannot tell apart are one
+// username (RFC 8265, with NFKC and case folding), and a name mixing Latin
+// with Cyrillic or Greek letters is refused.
+func TestLookAlikeUsernames(t *testing.T) {
+	t.Parallel()
+	app := mustStart(t)
+	admin := app.Admin
+	sam := admin.CreateEmployee("sam", nil)
+	admin.CreateEmployee("straße", nil)
+	for _, name := range []string{"ſam", "SAM", "ＳＡＭ", "ſAM", "STRASSE", "strasse", "ADMIN", "ａｄｍｉｎ"} {
+		admin.Do("POST", "/api/employees/", map[string]string{"username": name, "password": testPassword}).WantProblem(409, "username_taken")
+	}
+	for _, name := range []string{"аdmin", "sаm", "rοot", "ѕam_x"} {
+		p := admin.Do("POST", "/api/employees/", map[string]string{"username": name, "password": testPassword}).WantProblem(422, "invalid")
+		wantFieldError(t, p, "body.username")
+	}
+	// A rename to a look-alike of someone else is refused the same way.
+	other := admin.CreateEmployee("lookalike_other", nil)
+	admin.Do("PATCH", fmt.Sprintf("/api/employees/%d/", other.ID), map[string]string{"username": "ſam"}).WantProblem(409, "username_taken")
+	admin.Do("PATCH", fmt.Sprintf("/api/employees/%d/", other.ID), map[string]string{"username": "ѕam"}).WantProblem(422, "invalid")
+
+	// The login finds the user by the same key.
+	for _, name := range []string{"sam", "ſam", "ＳＡＭ", "Sam"} {
+		c := app.Login(name, testPassword)
+		if c.Me.ID != sam.ID {
+			t.Errorf("login as %q signed in %d (%s), want %d (sam)", name, c.Me.ID, c.Me.Username, sam.ID)
+		}
+	}
+	app.Login("STRASSE", testPassword)
+	app.Anon().Do("POST", "/api/users/login/", map[string]string{"username": "ѕam", "password": testPassword}).WantProblem(401, "invalid_credentials")
+}
