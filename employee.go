@@ -2,6 +2,7 @@ package attendance
 
 import (
 	"context"
+	"fmt"
 	"net/mail"
 	"slices"
 	"strings"
@@ -403,4 +404,103 @@ type EmployeeService interface {
 	UpdateSelf(ctx context.Context, actor Actor, f EmployeeFields) (*Employee, error)
 	// DeactivateEmployee deactivates an employee in scope and revokes their sessions.
 	DeactivateEmployee(ctx context.Context, actor Actor, id int64) error
+}
+
+// LegacyUsernameKey is the key usernames had before NormalizeUsername
+// followed RFC 8265 (schema version 3 and earlier): the name lower-cased.
+// Users whose names became one name then keep it (see RekeyUsernames).
+func LegacyUsernameKey(u string) string { return strings.ToLower(u) }
+
+// StoredUsername is a user's name and the key it is stored under.
+type StoredUsername struct {
+	ID       int64
+	Username string
+	Key      string
+}
+
+// UsernameCollision is users whose usernames are one name under
+// NormalizeUsername (sam and ſam) but were created apart under an older
+// key. Holder has the key; each of Others keeps the key it had, so that
+// everyone still signs in as before, until an admin renames all but one.
+type UsernameCollision struct {
+	Key    string
+	Holder StoredUsername
+	Others []StoredUsername
+}
+
+// Message describes the collision for an admin.
+func (c UsernameCollision) Message() string {
+	names := make([]string, 0, 1+len(c.Others))
+	for _, u := range append([]StoredUsername{c.Holder}, c.Others...) {
+		names = append(names, fmt.Sprintf("%q (id %d)", u.Username, u.ID))
+	}
+	return fmt.Sprintf("The usernames %s are now one name (%q), as usernames compare by RFC 8265: "+
+		"each still signs in, but only %q can be created or renamed to; rename the others to decide who is who",
+		strings.Join(names, ", "), c.Key, c.Holder.Username)
+}
+
+// NotifyUsernameCollision tells the admins of a UsernameCollision.
+const NotifyUsernameCollision NotificationKind = "username_collision"
+
+// Notifications returns the notification of the collision for each admin.
+func (c UsernameCollision) Notifications(admins []int64) []Notification {
+	ids := []int64{c.Holder.ID}
+	for _, u := range c.Others {
+		ids = append(ids, u.ID)
+	}
+	return NewNotification(NotifyUsernameCollision, "username_collision:"+c.Key, c.Others[0].ID, c.Message(),
+		map[string]any{"key": c.Key, "employee_ids": ids}, admins)
+}
+
+// RekeyUsernames returns the key under which each user (by id) is to be
+// stored when NormalizeUsername has changed, and the users whose names became
+// one name. Each name's new key goes to the user who already has it, or else
+// to the first created; the others keep their key (or, in the unlikely case
+// that it is now another name's key, one no name has), so that no account
+// stops working and nothing is decided for the admins.
+func RekeyUsernames(users []StoredUsername) (map[int64]string, []UsernameCollision) {
+	byKey := map[string][]StoredUsername{}
+	var order []string
+	for _, u := range users {
+		k := NormalizeUsername(u.Username)
+		if _, ok := byKey[k]; !ok {
+			order = append(order, k)
+		}
+		byKey[k] = append(byKey[k], u)
+	}
+	keys := make(map[int64]string, len(users))
+	var collisions []UsernameCollision
+	var kept []StoredUsername
+	for _, k := range order {
+		group := byKey[k]
+		holder := slices.IndexFunc(group, func(u StoredUsername) bool { return u.Key == k })
+		if holder < 0 {
+			holder = 0
+			for i, u := range group {
+				if u.ID < group[holder].ID {
+					holder = i
+				}
+			}
+		}
+		keys[group[holder].ID] = k
+		if len(group) == 1 {
+			continue
+		}
+		c := UsernameCollision{Key: k, Holder: group[holder]}
+		for i, u := range group {
+			if i != holder {
+				c.Others = append(c.Others, u)
+				kept = append(kept, u)
+			}
+		}
+		collisions = append(collisions, c)
+	}
+	for _, u := range kept {
+		if _, taken := byKey[u.Key]; taken {
+			keys[u.ID] = fmt.Sprintf("legacy:%d:%s", u.ID, u.Key) // no name's key: names hold no ':'
+		} else {
+			keys[u.ID] = u.Key
+		}
+	}
+	return keys, collisions
 }

@@ -1,7 +1,9 @@
 package attendance_test
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -390,6 +392,61 @@ func TestEmployeeInOverview(t *testing.T) {
 			}
 			if got := e.InOverview(first); got != tt.want {
 				t.Errorf("InOverview(%s) = %v, want %v", first, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRekeyUsernames(t *testing.T) {
+	u := func(id int64, name string) attendance.StoredUsername {
+		return attendance.StoredUsername{ID: id, Username: name, Key: attendance.LegacyUsernameKey(name)}
+	}
+	tests := []struct {
+		name       string
+		users      []attendance.StoredUsername
+		want       map[int64]string
+		collisions map[string][]int64 // key: holder, then the others
+	}{
+		{"nothing changes", []attendance.StoredUsername{u(1, "ada"), u(2, "Grace")}, map[int64]string{1: "ada", 2: "grace"}, nil},
+		{"a key moves", []attendance.StoredUsername{u(1, "straße"), u(2, "ſkip")}, map[int64]string{1: "strasse", 2: "skip"}, nil},
+		{"the holder of the key keeps it", []attendance.StoredUsername{u(1, "ſam"), u(2, "Sam")},
+			map[int64]string{1: "ſam", 2: "sam"}, map[string][]int64{"sam": {2, 1}}},
+		{"else the first created", []attendance.StoredUsername{u(7, "ſtraße"), u(3, "STRAſSE")},
+			map[int64]string{3: "strasse", 7: "ſtraße"}, map[string][]int64{"strasse": {3, 7}}},
+		{"three at once", []attendance.StoredUsername{u(1, "sam"), u(2, "ſam"), u(3, "ＳＡＭ")},
+			map[int64]string{1: "sam", 2: "ſam", 3: "ｓａｍ"}, map[string][]int64{"sam": {1, 2, 3}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, collisions := attendance.RekeyUsernames(tt.users)
+			if !maps.Equal(got, tt.want) {
+				t.Errorf("keys = %v, want %v", got, tt.want)
+			}
+			gotC := map[string][]int64{}
+			for _, c := range collisions {
+				ids := []int64{c.Holder.ID}
+				for _, o := range c.Others {
+					ids = append(ids, o.ID)
+				}
+				gotC[c.Key] = ids
+				if len(c.Notifications([]int64{99})) != 1 || !strings.Contains(c.Message(), c.Holder.Username) {
+					t.Errorf("collision %+v: message %q", c, c.Message())
+				}
+			}
+			if len(gotC) != len(tt.collisions) {
+				t.Errorf("collisions = %v, want %v", gotC, tt.collisions)
+			}
+			for k, ids := range tt.collisions {
+				if !slices.Equal(gotC[k], ids) {
+					t.Errorf("collision %q = %v, want %v", k, gotC[k], ids)
+				}
+			}
+			seen := map[string]bool{}
+			for _, k := range got {
+				if seen[k] {
+					t.Errorf("key %q given twice: %v", k, got)
+				}
+				seen[k] = true
 			}
 		})
 	}

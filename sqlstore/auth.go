@@ -19,9 +19,21 @@ func (db *DB) credentials(ctx context.Context, cond string, arg any) (*attendanc
 	return &c, nil
 }
 
-// FindCredentials looks up an employee and their hash by username, ignoring case.
+// FindCredentials looks up an employee and their hash by username: by its
+// key (attendance.NormalizeUsername), or, for a user whose name became one
+// with another's when keys changed (migration 00004), by the key they kept.
 func (db *DB) FindCredentials(ctx context.Context, username string) (*attendance.Credentials, error) {
-	return db.credentials(ctx, "e.username_key = ?", attendance.NormalizeUsername(username))
+	key := attendance.NormalizeUsername(username)
+	if legacy := attendance.LegacyUsernameKey(username); legacy != key {
+		c, err := db.credentials(ctx, "e.username_key = ?", legacy)
+		switch {
+		case err == nil && attendance.NormalizeUsername(c.Employee.Username) == key:
+			return c, nil
+		case err != nil && attendance.ErrorKind(err) != attendance.KindNotFound:
+			return nil, err
+		}
+	}
+	return db.credentials(ctx, "e.username_key = ?", key)
 }
 
 // FindCredentialsByID looks up an employee and their hash by id.
