@@ -2,11 +2,17 @@ package attendance
 
 import (
 	"context"
+	"fmt"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/secure/precis"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Role is what a user may do. Each role includes the ones before it.
@@ -97,14 +103,35 @@ const (
 	maxGraceMinutes   = 720
 )
 
-// NormalizeUsername returns the key under which usernames are unique: they are
-// unique ignoring case.
-func NormalizeUsername(u string) string { return strings.ToLower(u) }
+// NormalizeUsername returns the key under which usernames are unique, and by
+// which a login finds its user: RFC 8265's UsernameCaseMapped form of the
+// name's NFKC case folding, so that names a reader cannot tell apart (ſam
+// and sam, ＳＡＭ and Sam, STRASSE and straße) are one name. For a name the
+// profile refuses (which no new user can have), it is the NFKC case folding
+// alone.
+func NormalizeUsername(u string) string {
+	folded := foldUsername(u)
+	if k, err := precis.UsernameCaseMapped.String(folded); err == nil {
+		return k
+	}
+	return folded
+}
+
+// foldUsername is u's NFKC case folding: compatibility characters (ſ, ﬁ,
+// full-width letters) become the letters they stand for, and case is folded
+// fully (ß is ss, final ς is σ), not just lowered. It ends in lower case, as
+// the profile does: folding turns the Cherokee letters to upper case, and a
+// key must be its own key.
+func foldUsername(u string) string {
+	return strings.ToLower(norm.NFKC.String(cases.Fold().String(norm.NFKC.String(u))))
+}
 
 // MaxUsernameLength is the longest username, in characters.
 const MaxUsernameLength = 150
 
-// ValidateUsername checks the username rule: 3–150 letters, digits and @.+-_.
+// ValidateUsername checks the username rule: 3–150 letters, digits and
+// @.+-_, which RFC 8265's UsernameCaseMapped profile allows, in one script
+// (see mixedScripts).
 func ValidateUsername(u string) string {
 	n := utf8.RuneCountInString(u)
 	if n < 3 || n > MaxUsernameLength {
@@ -115,7 +142,63 @@ func ValidateUsername(u string) string {
 			return "may contain only letters, digits and @ . + - _"
 		}
 	}
+	if _, err := precis.UsernameCaseMapped.String(foldUsername(u)); err != nil {
+		return "must be a username RFC 8265 allows: no characters it excludes, and one direction of writing"
+	}
+	if mixedScripts(u) {
+		return "must not mix scripts, such as Latin letters with Cyrillic or Greek ones"
+	}
 	return ""
+}
+
+// mixedScripts reports whether u mixes scripts in a way that makes look-alikes
+// (аdmin with a Cyrillic а): Unicode TS #39's "moderately restrictive" level
+// is allowed, that is one script, or Latin with Han and Hiragana and
+// Katakana, with Han and Bopomofo, or with Han and Hangul, or Latin with any
+// one other script but Cyrillic and Greek. Digits, symbols and combining
+// marks (the Common and Inherited scripts) go with any script.
+func mixedScripts(u string) bool {
+	var seen []*unicode.RangeTable
+	for _, r := range u {
+		if unicode.In(r, unicode.Common, unicode.Inherited) {
+			continue
+		}
+		s := scriptOf(r)
+		if s != nil && !slices.Contains(seen, s) {
+			seen = append(seen, s)
+		}
+	}
+	if len(seen) <= 1 {
+		return false
+	}
+	for _, allowed := range [][]*unicode.RangeTable{
+		{unicode.Latin, unicode.Han, unicode.Hiragana, unicode.Katakana},
+		{unicode.Latin, unicode.Han, unicode.Bopomofo},
+		{unicode.Latin, unicode.Han, unicode.Hangul},
+	} {
+		if !slices.ContainsFunc(seen, func(s *unicode.RangeTable) bool { return !slices.Contains(allowed, s) }) {
+			return false
+		}
+	}
+	if len(seen) == 2 && slices.Contains(seen, unicode.Latin) {
+		return slices.Contains(seen, unicode.Cyrillic) || slices.Contains(seen, unicode.Greek)
+	}
+	return true
+}
+
+// scriptOf returns the script of r, or nil when Unicode assigns it none.
+func scriptOf(r rune) *unicode.RangeTable {
+	for _, s := range []*unicode.RangeTable{unicode.Latin, unicode.Cyrillic, unicode.Greek, unicode.Han, unicode.Hiragana, unicode.Katakana} {
+		if unicode.Is(s, r) {
+			return s
+		}
+	}
+	for _, s := range unicode.Scripts {
+		if unicode.Is(s, r) {
+			return s
+		}
+	}
+	return nil
 }
 
 // ValidatePassword checks the password rule: at least 8 characters, not the username.
@@ -321,4 +404,103 @@ type EmployeeService interface {
 	UpdateSelf(ctx context.Context, actor Actor, f EmployeeFields) (*Employee, error)
 	// DeactivateEmployee deactivates an employee in scope and revokes their sessions.
 	DeactivateEmployee(ctx context.Context, actor Actor, id int64) error
+}
+
+// LegacyUsernameKey is the key usernames had before NormalizeUsername
+// followed RFC 8265 (schema version 3 and earlier): the name lower-cased.
+// Users whose names became one name then keep it (see RekeyUsernames).
+func LegacyUsernameKey(u string) string { return strings.ToLower(u) }
+
+// StoredUsername is a user's name and the key it is stored under.
+type StoredUsername struct {
+	ID       int64
+	Username string
+	Key      string
+}
+
+// UsernameCollision is users whose usernames are one name under
+// NormalizeUsername (sam and ſam) but were created apart under an older
+// key. Holder has the key; each of Others keeps the key it had, so that
+// everyone still signs in as before, until an admin renames all but one.
+type UsernameCollision struct {
+	Key    string
+	Holder StoredUsername
+	Others []StoredUsername
+}
+
+// Message describes the collision for an admin.
+func (c UsernameCollision) Message() string {
+	names := make([]string, 0, 1+len(c.Others))
+	for _, u := range append([]StoredUsername{c.Holder}, c.Others...) {
+		names = append(names, fmt.Sprintf("%q (id %d)", u.Username, u.ID))
+	}
+	return fmt.Sprintf("The usernames %s are now one name (%q), as usernames compare by RFC 8265: "+
+		"each still signs in, but only %q can be created or renamed to; rename the others to decide who is who",
+		strings.Join(names, ", "), c.Key, c.Holder.Username)
+}
+
+// NotifyUsernameCollision tells the admins of a UsernameCollision.
+const NotifyUsernameCollision NotificationKind = "username_collision"
+
+// Notifications returns the notification of the collision for each admin.
+func (c UsernameCollision) Notifications(admins []int64) []Notification {
+	ids := []int64{c.Holder.ID}
+	for _, u := range c.Others {
+		ids = append(ids, u.ID)
+	}
+	return NewNotification(NotifyUsernameCollision, "username_collision:"+c.Key, c.Others[0].ID, c.Message(),
+		map[string]any{"key": c.Key, "employee_ids": ids}, admins)
+}
+
+// RekeyUsernames returns the key under which each user (by id) is to be
+// stored when NormalizeUsername has changed, and the users whose names became
+// one name. Each name's new key goes to the user who already has it, or else
+// to the first created; the others keep their key (or, in the unlikely case
+// that it is now another name's key, one no name has), so that no account
+// stops working and nothing is decided for the admins.
+func RekeyUsernames(users []StoredUsername) (map[int64]string, []UsernameCollision) {
+	byKey := map[string][]StoredUsername{}
+	var order []string
+	for _, u := range users {
+		k := NormalizeUsername(u.Username)
+		if _, ok := byKey[k]; !ok {
+			order = append(order, k)
+		}
+		byKey[k] = append(byKey[k], u)
+	}
+	keys := make(map[int64]string, len(users))
+	var collisions []UsernameCollision
+	var kept []StoredUsername
+	for _, k := range order {
+		group := byKey[k]
+		holder := slices.IndexFunc(group, func(u StoredUsername) bool { return u.Key == k })
+		if holder < 0 {
+			holder = 0
+			for i, u := range group {
+				if u.ID < group[holder].ID {
+					holder = i
+				}
+			}
+		}
+		keys[group[holder].ID] = k
+		if len(group) == 1 {
+			continue
+		}
+		c := UsernameCollision{Key: k, Holder: group[holder]}
+		for i, u := range group {
+			if i != holder {
+				c.Others = append(c.Others, u)
+				kept = append(kept, u)
+			}
+		}
+		collisions = append(collisions, c)
+	}
+	for _, u := range kept {
+		if _, taken := byKey[u.Key]; taken {
+			keys[u.ID] = fmt.Sprintf("legacy:%d:%s", u.ID, u.Key) // no name's key: names hold no ':'
+		} else {
+			keys[u.ID] = u.Key
+		}
+	}
+	return keys, collisions
 }

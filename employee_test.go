@@ -1,7 +1,9 @@
 package attendance_test
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +25,20 @@ func TestValidateUsername(t *testing.T) {
 		{"unicode letters", "jürgen", true},
 		{"non-Latin letters", "名前です", true},
 		{"Cyrillic", "Ада", true},
-		{"non-ASCII digits", "ada١٢٣", true},
+		{"non-ASCII digits", "ada१२३", true},
+		{"a long s (NFKC: s)", "ſam", true},
+		{"full-width letters", "ＳＡＭ", true},
+		{"Latin and Han, Hiragana, Katakana", "tanaka田中たなカ", true},
+		{"Latin and Hangul", "kim김", true},
+		{"Latin and one other script", "ana_ანა", true},
+		{"Greek", "σοφία", true},
+		{"Hebrew", "דוד", true},
+		{"Latin with a Cyrillic а", "аdmin", false},
+		{"Latin with a Greek ο", "rοot", false},
+		{"Cyrillic with Greek", "Ада_σοφία", false},
+		{"Latin with two other scripts", "ana_ანა_דוד", false},
+		{"Latin with right-to-left digits", "ada١٢٣", false},
+		{"left-to-right with right-to-left letters", "davidדוד", false},
 		{"150 two-byte letters", strings.Repeat("ü", 150), true},
 		{"two characters", "ab", false},
 		{"two two-byte letters", "üü", false},
@@ -307,14 +322,52 @@ func TestEmployeeName(t *testing.T) {
 }
 
 func TestNormalizeUsername(t *testing.T) {
-	for _, tt := range []struct{ a, b string }{{"Ada", "ada"}, {"ADA@Example.COM", "ada@example.com"}, {"Jürgen", "JÜRGEN"}} {
-		if attendance.NormalizeUsername(tt.a) != attendance.NormalizeUsername(tt.b) {
-			t.Errorf("NormalizeUsername(%q) = %q and NormalizeUsername(%q) = %q, want the same key", tt.a, attendance.NormalizeUsername(tt.a), tt.b, attendance.NormalizeUsername(tt.b))
+	for _, tt := range []struct{ name, a, b string }{
+		{"case", "Ada", "ada"},
+		{"case of an email address", "ADA@Example.COM", "ada@example.com"},
+		{"non-ASCII case", "Jürgen", "JÜRGEN"},
+		{"long s", "ſam", "sam"},
+		{"full-width", "ＳＡＭ", "sam"},
+		{"sharp s folds to ss", "straße", "STRASSE"},
+		{"capital sharp s", "ẞ_x", "ss_x"},
+		{"final sigma", "σας", "ΣΑΣ"},
+		{"ligature", "ﬁx", "fix"},
+		{"composed and decomposed", "jürgen", "ju\u0308rgen"},
+		{"Cherokee", "ᏀᎳ", "ꮐꮃ"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a, b := tt.a, strings.ReplaceAll(tt.b, "\\u0308", "\u0308")
+			if got, want := attendance.NormalizeUsername(a), attendance.NormalizeUsername(b); got != want {
+				t.Errorf("NormalizeUsername(%q) = %q, NormalizeUsername(%q) = %q, want the same key", a, got, b, want)
+			}
+		})
+	}
+	for _, tt := range []struct{ name, a, b string }{
+		{"another name", "ada", "ada2"},
+		{"a Cyrillic а is not a Latin a", "аdmin", "admin"},
+		{"dotless i is not i", "ıvan", "ivan"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if attendance.NormalizeUsername(tt.a) == attendance.NormalizeUsername(tt.b) {
+				t.Errorf("%q and %q share the key %q", tt.a, tt.b, attendance.NormalizeUsername(tt.a))
+			}
+		})
+	}
+}
+
+// FuzzNormalizeUsername: a key is its own key, so that a stored key can be
+// compared with the key of any name, and the key of a valid username is a
+// valid username's key.
+func FuzzNormalizeUsername(f *testing.F) {
+	for _, s := range []string{"ada", "ſam", "ＳＡＭ", "straße", "ΣΑΣ", "ᏀᎳ", "ǅemal", "İstanbul", "ﬃ", "x²", "a\u0301"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, u string) {
+		k := attendance.NormalizeUsername(u)
+		if again := attendance.NormalizeUsername(k); again != k {
+			t.Errorf("NormalizeUsername(%q) = %q, whose key is %q", u, k, again)
 		}
-	}
-	if attendance.NormalizeUsername("ada") == attendance.NormalizeUsername("ada2") {
-		t.Error("different usernames share a key")
-	}
+	})
 }
 
 func TestEmployeeInOverview(t *testing.T) {
@@ -339,6 +392,61 @@ func TestEmployeeInOverview(t *testing.T) {
 			}
 			if got := e.InOverview(first); got != tt.want {
 				t.Errorf("InOverview(%s) = %v, want %v", first, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRekeyUsernames(t *testing.T) {
+	u := func(id int64, name string) attendance.StoredUsername {
+		return attendance.StoredUsername{ID: id, Username: name, Key: attendance.LegacyUsernameKey(name)}
+	}
+	tests := []struct {
+		name       string
+		users      []attendance.StoredUsername
+		want       map[int64]string
+		collisions map[string][]int64 // key: holder, then the others
+	}{
+		{"nothing changes", []attendance.StoredUsername{u(1, "ada"), u(2, "Grace")}, map[int64]string{1: "ada", 2: "grace"}, nil},
+		{"a key moves", []attendance.StoredUsername{u(1, "straße"), u(2, "ſkip")}, map[int64]string{1: "strasse", 2: "skip"}, nil},
+		{"the holder of the key keeps it", []attendance.StoredUsername{u(1, "ſam"), u(2, "Sam")},
+			map[int64]string{1: "ſam", 2: "sam"}, map[string][]int64{"sam": {2, 1}}},
+		{"else the first created", []attendance.StoredUsername{u(7, "ſtraße"), u(3, "STRAſSE")},
+			map[int64]string{3: "strasse", 7: "ſtraße"}, map[string][]int64{"strasse": {3, 7}}},
+		{"three at once", []attendance.StoredUsername{u(1, "sam"), u(2, "ſam"), u(3, "ＳＡＭ")},
+			map[int64]string{1: "sam", 2: "ſam", 3: "ｓａｍ"}, map[string][]int64{"sam": {1, 2, 3}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, collisions := attendance.RekeyUsernames(tt.users)
+			if !maps.Equal(got, tt.want) {
+				t.Errorf("keys = %v, want %v", got, tt.want)
+			}
+			gotC := map[string][]int64{}
+			for _, c := range collisions {
+				ids := []int64{c.Holder.ID}
+				for _, o := range c.Others {
+					ids = append(ids, o.ID)
+				}
+				gotC[c.Key] = ids
+				if len(c.Notifications([]int64{99})) != 1 || !strings.Contains(c.Message(), c.Holder.Username) {
+					t.Errorf("collision %+v: message %q", c, c.Message())
+				}
+			}
+			if len(gotC) != len(tt.collisions) {
+				t.Errorf("collisions = %v, want %v", gotC, tt.collisions)
+			}
+			for k, ids := range tt.collisions {
+				if !slices.Equal(gotC[k], ids) {
+					t.Errorf("collision %q = %v, want %v", k, gotC[k], ids)
+				}
+			}
+			seen := map[string]bool{}
+			for _, k := range got {
+				if seen[k] {
+					t.Errorf("key %q given twice: %v", k, got)
+				}
+				seen[k] = true
 			}
 		})
 	}

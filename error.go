@@ -48,10 +48,19 @@ func Errorf(kind Kind, code, format string, args ...any) *Error {
 	return &Error{Kind: kind, Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// Invalid returns a validation error listing the offending fields; its
-// message names the first in a sentence, e.g. "end_date must not be before
-// start_date".
+// MaxFieldErrors is the most field errors one answer lists: a request with a
+// thousand mistakes is told the first twenty, and how many more there are.
+const MaxFieldErrors = 20
+
+// Invalid returns a validation error listing the offending fields (at most
+// MaxFieldErrors of them); its message names the first in a sentence, e.g.
+// "end_date must not be before start_date", and counts the others.
 func Invalid(fields ...FieldError) *Error {
+	return invalid(fields, len(fields))
+}
+
+// invalid is Invalid for total errors of which fields are the first.
+func invalid(fields []FieldError, total int) *Error {
 	msg := "the request is invalid"
 	if len(fields) > 0 {
 		f := fields[0]
@@ -60,9 +69,12 @@ func Invalid(fields ...FieldError) *Error {
 			name = name[i+1:]
 		}
 		msg = strings.TrimSpace(name + " " + f.Message)
-		if len(fields) > 1 {
-			msg += fmt.Sprintf(" (and %d more)", len(fields)-1)
+		if total > 1 {
+			msg += fmt.Sprintf(" (and %d more)", total-1)
 		}
+	}
+	if len(fields) > MaxFieldErrors {
+		fields = fields[:MaxFieldErrors:MaxFieldErrors]
 	}
 	return &Error{Kind: KindInvalid, Code: "invalid", Message: msg, Fields: fields}
 }
@@ -115,14 +127,19 @@ func ErrorCode(err error) string {
 	return "internal"
 }
 
-// Validator collects field errors so that one response can name all of them.
+// Validator collects field errors so that one response can name them: the
+// first MaxFieldErrors, and how many there are in all.
 type Validator struct {
 	fields []FieldError
+	total  int
 }
 
 // Add records an invalid field.
 func (v *Validator) Add(location, format string, args ...any) {
-	v.fields = append(v.fields, FieldError{Location: location, Message: fmt.Sprintf(format, args...)})
+	v.total++
+	if len(v.fields) < MaxFieldErrors {
+		v.fields = append(v.fields, FieldError{Location: location, Message: fmt.Sprintf(format, args...)})
+	}
 }
 
 // Check records an invalid field when ok is false.
@@ -158,5 +175,5 @@ func (v *Validator) Err() error {
 	if len(v.fields) == 0 {
 		return nil
 	}
-	return Invalid(v.fields...)
+	return invalid(v.fields, v.total)
 }

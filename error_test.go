@@ -128,3 +128,31 @@ func TestMayCheckLoginAttempt(t *testing.T) {
 		}
 	}
 }
+
+func TestFieldErrorCap(t *testing.T) {
+	many := make([]attendance.FieldError, 1000)
+	for i := range many {
+		many[i] = attendance.FieldError{Location: fmt.Sprintf("body.f%d", i), Message: "is unexpected"}
+	}
+	var v attendance.Validator
+	for _, f := range many {
+		v.Add(f.Location, "%s", f.Message)
+	}
+	for name, err := range map[string]error{"Invalid": attendance.Invalid(many...), "Validator": v.Err()} {
+		t.Run(name, func(t *testing.T) {
+			var e *attendance.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("%v is not an *Error", err)
+			}
+			if got, want := len(e.Fields), attendance.MaxFieldErrors; got != want {
+				t.Errorf("%d fields listed, want %d", got, want)
+			}
+			if got, want := e.Fields[0].Location, "body.f0"; got != want {
+				t.Errorf("first field %q, want %q", got, want)
+			}
+			if got, want := e.Message, "f0 is unexpected (and 999 more)"; got != want {
+				t.Errorf("Message = %q, want %q", got, want)
+			}
+		})
+	}
+}

@@ -70,8 +70,12 @@ func New(store attendance.AuthStore, hasher attendance.PasswordHasher, cfg Confi
 		cfg.RefreshTTL = 168 * time.Hour
 	}
 	s := &Service{store: store, hasher: hasher, cfg: cfg, Now: time.Now}
+	// Strict decoding: a token is one spelling of its bytes. Base64 leaves
+	// spare bits in a part's last character, and a lenient decoder takes
+	// every value of them: one signature would have four spellings.
 	s.parser = jwt.NewParser(jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), jwt.WithExpirationRequired(),
-		jwt.WithIssuedAt(), jwt.WithLeeway(5*time.Second), jwt.WithTimeFunc(func() time.Time { return s.Now() }))
+		jwt.WithIssuedAt(), jwt.WithLeeway(5*time.Second), jwt.WithTimeFunc(func() time.Time { return s.Now() }),
+		jwt.WithStrictDecoding())
 	return s
 }
 

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -111,17 +110,13 @@ func dateRange(fromParam, toParam string) (from, to *attendance.Date, err error)
 }
 
 // textParams checks free-text query parameters (name, value, name, value…)
-// before they reach a database: text is UTF-8 (not %FF) without control
-// characters (not %00), as in a body (attendance.PlainText).
+// before they reach a database: text without control characters (not %00),
+// as in a body (attendance.PlainText). That it is UTF-8 (not %FF) was
+// checked for every parameter of every operation (checkInput).
 func textParams(nameValues ...string) error {
 	var v attendance.Validator
 	for i := 0; i+1 < len(nameValues); i += 2 {
-		loc, s := "query."+nameValues[i], nameValues[i+1]
-		if !utf8.ValidString(s) {
-			v.Add(loc, "must be UTF-8 text")
-			continue
-		}
-		v.Text(loc, s, false)
+		v.Text("query."+nameValues[i], nameValues[i+1], false)
 	}
 	return v.Err()
 }

@@ -47,10 +47,35 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 	return m
 }
 
+// observe counts a request. Every label comes from a fixed set, whatever the
+// client sent: a method outside the standard ones is "other", a route is a
+// registered pattern or "other", and a status outside 100–599 is "other".
+// A client that makes up methods or paths cannot add series.
 func (m *metrics) observe(method, route string, status int, took time.Duration) {
-	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
+	m.requests.WithLabelValues(methodLabel(method), route, statusLabel(status)).Inc()
 	m.durations.WithLabelValues(route).Observe(took.Seconds())
 }
+
+// methodLabel is method when it is one of HTTP's standard methods, else "other".
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return method
+	}
+	return otherLabel
+}
+
+// statusLabel is the status code as text, or "other" outside 100–599.
+func statusLabel(status int) string {
+	if status < 100 || status > 599 {
+		return otherLabel
+	}
+	return strconv.Itoa(status)
+}
+
+// otherLabel is the one label value of everything outside a label's fixed set.
+const otherLabel = "other"
 
 func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})

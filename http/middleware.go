@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // recoverer turns a panic into a logged 500 problem: one request fails, not the server.
@@ -20,7 +21,7 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.Logger.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				s.Logger.Error("panic", "method", clip(r.Method), "path", clip(r.URL.Path), "panic", v, "stack", string(debug.Stack()))
 				writeJSONProblem(w, newProblem(http.StatusInternalServerError, "", "something went wrong on our side; it has been logged", nil))
 			}
 		}()
@@ -80,16 +81,45 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 		s.metrics.observe(r.Method, route, status, took)
 		switch {
 		case status >= 500:
-			s.Logger.Error("request", "method", r.Method, "path", r.URL.Path, "status", status, "took", took, "client", s.clientAddr(r))
+			s.Logger.Error("request", "method", clip(r.Method), "path", clip(r.URL.Path), "status", status, "took", took, "client", s.clientAddr(r))
 		case took > time.Second && status != http.StatusSwitchingProtocols: // a WebSocket lasts
-			s.Logger.Warn("slow request", "method", r.Method, "path", r.URL.Path, "status", status, "took", took)
+			s.Logger.Warn("slow request", "method", clip(r.Method), "path", clip(r.URL.Path), "status", status, "took", took)
 		default:
-			s.Logger.Debug("request", "method", r.Method, "path", r.URL.Path, "status", status, "took", took)
+			s.Logger.Debug("request", "method", clip(r.Method), "path", clip(r.URL.Path), "status", status, "took", took)
 		}
 	})
 }
 
-// secure sets the headers a careful API and web app set.
+// maxEcho is the most bytes of a client's method or path that a log line or
+// an error message repeats: a 60 KB method is not written out whole.
+const maxEcho = 200
+
+// clip shortens s to maxEcho bytes, on a character boundary, marking the cut.
+func clip(s string) string {
+	if len(s) <= maxEcho {
+		return s
+	}
+	n := maxEcho
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+// Content-Security-Policy of every answer: the web app's page, and anything
+// else a browser might render. Scripts, styles and connections come from
+// this origin only: 'self' covers the WebSocket (ws: or wss:) to this host
+// and port, so the page cannot be made to talk to any other.
+const (
+	contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+		"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+	// Swagger UI sets inline styles and loads its spec from this origin.
+	swaggerSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; " +
+		"object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+// secure sets the security headers of every answer, the web app's included:
+// this is the one place that sets them.
 func (s *Server) secure(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
@@ -98,10 +128,9 @@ func (s *Server) secure(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		if strings.HasPrefix(r.URL.Path, "/swagger/") {
-			// Swagger UI sets inline styles and loads its spec from this origin.
-			h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
+			h.Set("Content-Security-Policy", swaggerSecurityPolicy)
 		} else {
-			h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+			h.Set("Content-Security-Policy", contentSecurityPolicy)
 		}
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			h.Set("Cache-Control", "no-store")
@@ -134,11 +163,10 @@ func (s *Server) cors(next http.Handler) http.Handler {
 }
 
 // slashes serves an API path without its trailing slash like the path with it
-// (the contract's paths end in a slash, Django style; clients forget it), and
-// reads every API body as JSON.
+// (the contract's paths end in a slash, Django style; clients forget it).
 func (s *Server) slashes(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := r.URL.Path
+		orig, p := r, r.URL.Path
 		if (strings.HasPrefix(p, "/api/") || p == "/api" || p == "/ws/notifications") && !strings.HasSuffix(p, "/") {
 			r2 := *r
 			u := *r.URL
@@ -147,14 +175,8 @@ func (s *Server) slashes(next http.Handler) http.Handler {
 				u.RawPath += "/"
 			}
 			r2.URL = &u
+			defer func() { orig.Pattern = r2.Pattern }() // the route, for the metrics
 			r = &r2
-		}
-		// The API speaks JSON only: a body sent without a JSON content type (curl
-		// -d sends a form type) is read as JSON, and is a 400 if it is not.
-		if strings.HasPrefix(r.URL.Path, "/api/") && r.Method != http.MethodGet && r.Method != http.MethodHead {
-			if ct := r.Header.Get("Content-Type"); !strings.Contains(ct, "json") {
-				r.Header.Set("Content-Type", "application/json")
-			}
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -173,10 +195,10 @@ func (s *Server) apiFallback(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(allowed) > 0 {
 		w.Header().Set("Allow", strings.Join(allowed, ", "))
-		writeJSONProblem(w, newProblem(http.StatusMethodNotAllowed, "", r.Method+" is not allowed here; use "+strings.Join(allowed, ", "), nil))
+		writeJSONProblem(w, newProblem(http.StatusMethodNotAllowed, "", clip(r.Method)+" is not allowed here; use "+strings.Join(allowed, ", "), nil))
 		return
 	}
-	writeJSONProblem(w, newProblem(http.StatusNotFound, "", "there is no API endpoint at "+r.URL.Path, nil))
+	writeJSONProblem(w, newProblem(http.StatusNotFound, "", "there is no API endpoint at "+clip(r.URL.Path), nil))
 }
 
 // clientAddr is the client's address: the connection's peer, or, when the
@@ -208,18 +230,6 @@ func (s *Server) peer(r *http.Request) (host string, trusted bool) {
 	}
 	a, err := netip.ParseAddr(host)
 	return host, err == nil && s.trusted(a)
-}
-
-// scheme is the scheme the client used: https over TLS, or when a trusted
-// proxy says so in X-Forwarded-Proto; anyone else's word for it is ignored.
-func (s *Server) scheme(r *http.Request) string {
-	if r.TLS != nil {
-		return "https"
-	}
-	if _, viaProxy := s.peer(r); viaProxy && r.Header.Get("X-Forwarded-Proto") == "https" {
-		return "https"
-	}
-	return "http"
 }
 
 func (s *Server) trusted(a netip.Addr) bool {

@@ -94,6 +94,12 @@ func init() {
 				fields = append(fields, attendance.FieldError{Message: err.Error()})
 			}
 		}
+		if status == http.StatusBadRequest && len(fields) > 0 {
+			if m, ok := strings.CutPrefix(fields[0].Message, shapePrefix); ok {
+				// Well-formed JSON of a shape no operation takes (decode.go).
+				status, fields = http.StatusUnprocessableEntity, []attendance.FieldError{{Location: "body", Message: m}}
+			}
+		}
 		detail := msg
 		if status == http.StatusUnprocessableEntity && anyPath(fields) {
 			// /api/employees/abc/ names no object, as /api/employees/999/ does not.
@@ -110,7 +116,8 @@ func init() {
 			}
 			fields = nil
 		case status == http.StatusUnprocessableEntity && len(fields) > 0:
-			detail = attendance.Invalid(fields...).Message
+			e := attendance.Invalid(fields...) // at most MaxFieldErrors of them
+			detail, fields = e.Message, e.Fields
 		case status == http.StatusRequestEntityTooLarge:
 			detail = "the request body is larger than 1 MiB"
 		case status >= 500:

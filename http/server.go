@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"mime"
 	"net"
 	"net/http"
 	"net/netip"
@@ -18,6 +19,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -89,7 +91,7 @@ func NewServer(cfg Config) *Server {
 	}
 	s.api = huma.NewAPI(hc, adapter{s.mux})
 	registerAliases(s.api.OpenAPI().Components.Schemas)
-	s.api.UseMiddleware(s.authenticate)
+	s.api.UseMiddleware(s.authenticate, s.checkInput)
 
 	s.routes()
 	return s
@@ -165,7 +167,6 @@ type ctxKey int
 const (
 	actorKey ctxKey = iota
 	requestKey
-	schemeKey
 )
 
 // actorFrom returns the authenticated caller.
@@ -192,7 +193,6 @@ const (
 func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 	r, _ := humago.Unwrap(ctx)
 	ctx = huma.WithValue(ctx, requestKey, r)
-	ctx = huma.WithValue(ctx, schemeKey, s.scheme(r))
 	op := ctx.Operation()
 	if len(op.Security) == 0 {
 		next(ctx)
@@ -221,8 +221,68 @@ func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 	next(huma.WithValue(ctx, actorKey, a))
 }
 
+// checkInput refuses, for every operation alike, what no handler should
+// see: a body sent as something other than JSON (415), so that a browser
+// cannot post one across sites without asking first (a text/plain or form
+// post needs no preflight), and a query parameter of the operation that is
+// not UTF-8 text (422; parameters the operation does not take are ignored).
+// Bodies are checked as they are decoded (decode.go).
+func (s *Server) checkInput(ctx huma.Context, next func(huma.Context)) {
+	op := ctx.Operation()
+	if op.RequestBody != nil {
+		r, _ := humago.Unwrap(ctx)
+		if ct := r.Header.Get("Content-Type"); ct != "" || r.ContentLength != 0 {
+			if !isJSON(ct) {
+				s.writeProblem(ctx, newProblem(http.StatusUnsupportedMediaType, "", "the body must be JSON, sent with Content-Type: application/json", nil))
+				return
+			}
+			// huma matches the type by its exact spelling: give it the one it knows.
+			r.Header.Set("Content-Type", "application/json")
+		}
+	}
+	var v attendance.Validator
+	var query url.Values
+	for _, p := range op.Parameters {
+		if p.In != "query" {
+			continue
+		}
+		if query == nil {
+			u := ctx.URL()
+			query = u.Query()
+		}
+		for _, value := range query[p.Name] {
+			if !utf8.ValidString(value) {
+				v.Add("query."+p.Name, "must be UTF-8 text")
+				break
+			}
+		}
+	}
+	if err := v.Err(); err != nil {
+		s.writeProblem(ctx, err)
+		return
+	}
+	next(ctx)
+}
+
+// isJSON reports whether a Content-Type is JSON: application/json or
+// application/<something>+json, in UTF-8 if a charset is given.
+func isJSON(contentType string) bool {
+	t, params, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return false
+	}
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+		return false
+	}
+	sub, ok := strings.CutPrefix(t, "application/")
+	return ok && (sub == "json" || strings.HasSuffix(sub, "+json") && len(sub) > len("+json"))
+}
+
 func (s *Server) writeProblem(ctx huma.Context, err error) {
-	p := s.problemFrom(ctx.Context(), err).(*Problem)
+	p, ok := err.(*Problem)
+	if !ok {
+		p = s.problemFrom(ctx.Context(), err).(*Problem)
+	}
 	for k, v := range p.headers {
 		ctx.SetHeader(k, v[0])
 	}
@@ -288,7 +348,8 @@ func (p PageParams) page() attendance.Page {
 	return attendance.Page{Limit: p.Limit, Offset: p.Offset}
 }
 
-// list builds the list body, with next/previous links to the neighbouring pages.
+// listOf builds the list body, with next/previous links to the neighbouring
+// pages: a path and a query, on this server.
 func listOf[T any](ctx context.Context, p PageParams, count int, results []T) listBody[T] {
 	b := listBody[T]{Count: count, Results: results}
 	if b.Results == nil {
@@ -303,15 +364,12 @@ func listOf[T any](ctx context.Context, p PageParams, count int, results []T) li
 		if r == nil {
 			return nil
 		}
-		scheme, ok := ctx.Value(schemeKey).(string)
-		if !ok {
-			scheme = "http"
-		}
-		u := url.URL{Scheme: scheme, Host: r.Host, Path: r.URL.Path}
+		// Relative: a link built from the Host header would point wherever
+		// the client (or a poisoned cache in front of us) says.
 		q := r.URL.Query()
 		q.Set("limit", strconv.Itoa(limit))
 		q.Set("offset", strconv.Itoa(offset))
-		u.RawQuery = q.Encode()
+		u := url.URL{Path: r.URL.Path, RawQuery: q.Encode()}
 		s := u.String()
 		return &s
 	}

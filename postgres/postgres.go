@@ -19,6 +19,7 @@ import (
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 
+	"github.com/openattendance/attendance/internal/rekey"
 	"github.com/openattendance/attendance/sqlstore"
 )
 
@@ -58,7 +59,7 @@ func Migrate(ctx context.Context, db *sql.DB, logger *slog.Logger) error {
 		return err
 	}
 	p, err := goose.NewProvider(goose.DialectPostgres, db, sub, goose.WithSessionLocker(locker),
-		goose.WithSlog(logger), goose.WithDisableGlobalRegistry(true))
+		goose.WithSlog(logger), goose.WithDisableGlobalRegistry(true), goose.WithGoMigrations(usernameKeys(logger)))
 	if err != nil {
 		return fmt.Errorf("postgres: migrations: %w", err)
 	}
@@ -68,6 +69,10 @@ func Migrate(ctx context.Context, db *sql.DB, logger *slog.Logger) error {
 	}
 	for _, r := range res {
 		logger.Info("migration applied", "version", r.Source.Version, "took", r.Duration)
+	}
+	// Usernames that became one name stay reported until an admin renames them.
+	if err := rekey.Report(ctx, db, logger); err != nil {
+		return fmt.Errorf("postgres: usernames: %w", err)
 	}
 	return nil
 }

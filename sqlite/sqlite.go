@@ -28,6 +28,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"github.com/openattendance/attendance/internal/rekey"
 	"github.com/openattendance/attendance/sqlstore"
 )
 
@@ -145,7 +146,8 @@ func Migrate(ctx context.Context, db *sql.DB, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub, goose.WithSlog(logger), goose.WithDisableGlobalRegistry(true))
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub, goose.WithSlog(logger), goose.WithDisableGlobalRegistry(true),
+		goose.WithGoMigrations(usernameKeys(logger)))
 	if err != nil {
 		return fmt.Errorf("sqlite: migrations: %w", err)
 	}
@@ -155,6 +157,10 @@ func Migrate(ctx context.Context, db *sql.DB, logger *slog.Logger) error {
 	}
 	for _, r := range res {
 		logger.Info("migration applied", "version", r.Source.Version, "took", r.Duration)
+	}
+	// Usernames that became one name stay reported until an admin renames them.
+	if err := rekey.Report(ctx, db, logger); err != nil {
+		return fmt.Errorf("sqlite: usernames: %w", err)
 	}
 	return nil
 }

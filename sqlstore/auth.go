@@ -18,10 +18,22 @@ var _ attendance.AuthStore = (*AuthStore)(nil)
 // NewAuthStore returns the auth store of db.
 func NewAuthStore(db *DB) *AuthStore { return &AuthStore{db: db} }
 
-// FindCredentials looks up an employee and their hash by username, ignoring case.
+// FindCredentials looks up an employee and their hash by username: by its
+// key (attendance.NormalizeUsername), or, for a user whose name became one
+// with another's when keys changed (migration 00004), by the key they kept.
 func (s *AuthStore) FindCredentials(ctx context.Context, username string) (_ *attendance.Credentials, err error) {
 	defer wrap(&err, "FindCredentials(%q)", username)
-	return s.credentials(ctx, "e.username_key = ?", attendance.NormalizeUsername(username))
+	key := attendance.NormalizeUsername(username)
+	if legacy := attendance.LegacyUsernameKey(username); legacy != key {
+		c, err := s.credentials(ctx, "e.username_key = ?", legacy)
+		switch {
+		case err == nil && attendance.NormalizeUsername(c.Employee.Username) == key:
+			return c, nil
+		case err != nil && attendance.ErrorKind(err) != attendance.KindNotFound:
+			return nil, err
+		}
+	}
+	return s.credentials(ctx, "e.username_key = ?", key)
 }
 
 // FindCredentialsByID looks up an employee and their hash by id.

@@ -38,12 +38,6 @@ var contentTypes = map[string]string{
 	".txt":  "text/plain; charset=utf-8",
 }
 
-// contentSecurityPolicy allows only the app's own files and same-origin
-// connections (the API and the WebSocket).
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; " +
-	"img-src 'self' data: blob:; connect-src 'self' ws: wss:; font-src 'self'; " +
-	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-
 // asset is one embedded file, ready to serve.
 type asset struct {
 	name  string
@@ -56,6 +50,8 @@ type asset struct {
 // each embedded file at its own path, and 404 for anything else. Directories
 // are never listed. Every response carries an ETag and Cache-Control:
 // no-cache, so browsers revalidate cheaply and always run the current app.
+// The security headers (the page's Content-Security-Policy among them) are
+// the server's, set for every answer in one place (package http).
 func Handler() http.Handler {
 	assets := load()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -77,12 +73,6 @@ func Handler() http.Handler {
 		h.Set("Content-Type", a.ctype)
 		h.Set("Cache-Control", "no-cache")
 		h.Set("ETag", a.etag)
-		h.Set("X-Content-Type-Options", "nosniff")
-		if strings.HasSuffix(a.name, ".html") {
-			h.Set("Content-Security-Policy", contentSecurityPolicy)
-			h.Set("Referrer-Policy", "no-referrer")
-			h.Set("X-Frame-Options", "DENY")
-		}
 		// ServeContent answers If-None-Match against the ETag, Range and HEAD.
 		http.ServeContent(w, r, a.name, time.Time{}, bytes.NewReader(a.body))
 	})

@@ -1042,12 +1042,12 @@ func TestEmployeeList(t *testing.T) {
 	})
 }
 
-// mustURL parses an absolute link the API returned and checks it points at the app.
+// mustURL parses a link the API returned and checks it is a path of the app.
 func mustURL(t testing.TB, app *testApp, link string) *url.URL {
 	t.Helper()
 	u, err := url.Parse(link)
-	if err != nil || !strings.HasPrefix(link, app.URL+"/api/employees/") {
-		t.Fatalf("link %q: want an absolute URL under %s/api/employees/ (%v)", link, app.URL, err)
+	if err != nil || !strings.HasPrefix(link, "/api/employees/") {
+		t.Fatalf("link %q: want a path under /api/employees/ (%v)", link, err)
 	}
 	return u
 }

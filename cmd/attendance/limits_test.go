@@ -316,31 +316,6 @@ func TestLoginRateLimitAddresses(t *testing.T) {
 	})
 }
 
-// TestForwardedProto: the pagination links say https when a trusted proxy
-// says the client used it, and ignore anyone else who says so.
-func TestForwardedProto(t *testing.T) {
-	t.Parallel()
-	next := func(app *testApp) string {
-		app.Admin.CreateEmployee("fp_one", nil)
-		var l list[map[string]any]
-		app.Admin.Do("GET", "/api/employees/?limit=1", nil, "X-Forwarded-Proto", "https").Want(200).JSON(&l)
-		if l.Next == nil {
-			t.Fatalf("no next link: %+v", l)
-		}
-		return *l.Next
-	}
-	direct := mustStart(t).In(t)
-	if link := next(direct); !strings.HasPrefix(link, "http://") {
-		t.Errorf("X-Forwarded-Proto from an untrusted peer: next = %q, want http://", link)
-	}
-	proxied := mustStart(t, withConfig(func(c *Config) {
-		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
-	})).In(t)
-	if link := next(proxied); !strings.HasPrefix(link, "https://") {
-		t.Errorf("X-Forwarded-Proto from a trusted proxy: next = %q, want https://", link)
-	}
-}
-
 func TestSecurityHeaders(t *testing.T) {
 	t.Parallel()
 	app := mustStart(t)
