@@ -1,12 +1,14 @@
 // app.js: the entry point. Decides between the login form and the app,
 // starts the views for the signed-in user (employee, notifications and, with
-// manager access, the manager dashboard) and the live connection, and stops
-// them all on sign-out or when the session ends.
+// manager access, the board, pending leave and the overview) and the live
+// connection, and stops them all on sign-out or when the session ends.
 
 import * as api from './api.js';
 import { isDate } from './dates.js';
 import { createEmployeeView } from './employee.js';
-import { createManagerView } from './manager.js';
+import { createBoardView } from './board.js';
+import { createOverviewView } from './overview.js';
+import { createPendingView } from './pending.js';
 import { createNotificationsView } from './notifications.js';
 import { $, announce, personName, setBusy, showProblem } from './ui.js';
 import { LiveConnection } from './ws.js';
@@ -109,9 +111,7 @@ function stopApp() {
   const c = current;
   current = null;
   c.live.stop();
-  c.employee.stop();
-  c.notes.stop();
-  if (c.manager) c.manager.stop();
+  for (const v of c.views) v.stop();
   renderConnection('stopped');
   $('whoami').textContent = '';
   $('whoami').title = '';
@@ -165,7 +165,12 @@ function startApp(me) {
 
   const employee = createEmployeeView(ctx);
   const notes = createNotificationsView(ctx);
-  const manager = isManager ? createManagerView(ctx) : null;
+  // The views that live events and reconnects feed, in the order they get them.
+  const views = [employee];
+  if (isManager) views.push(createBoardView(ctx), createPendingView(ctx), createOverviewView(ctx));
+  const each = (method, arg) => {
+    for (const v of views) if (v[method]) v[method](arg);
+  };
   const live = new LiveConnection({
     getToken: () => api.session.token,
     refresh: () => api.refreshTokens(),
@@ -173,25 +178,21 @@ function startApp(me) {
     onReady: ({ reconnected }) => {
       if (!alive() || !reconnected) return;
       // Attendance events are not replayed, so reload what they feed.
-      employee.onReconnect();
-      if (manager) manager.onReconnect();
+      each('onReconnect');
     },
     onNotification: (n) => {
       if (!alive() || !notes.add(n)) return;
-      employee.onNotification(n);
-      if (manager) manager.onNotification(n);
+      each('onNotification', n);
     },
     onAttendance: (ev) => {
       if (!alive()) return;
-      if (manager) manager.onAttendance(ev);
-      employee.onAttendance(ev);
+      each('onAttendance', ev);
     },
     onAuthFailed: () => { if (alive()) showLogin(SESSION_ENDED); },
   });
-  current = { me, employee, notes, manager, live };
+  current = { me, views: [...views, notes], live };
   renderConnection('connecting');
-  employee.start();
-  if (manager) manager.start();
+  for (const v of views) v.start();
   notes.start().then((maxId) => { if (alive()) live.start(maxId); });
   $('greeting').focus();
 }
