@@ -9,8 +9,11 @@ import { createEmployeeView } from './employee.js';
 import { createBoardView } from './board.js';
 import { createOverviewView } from './overview.js';
 import { createPendingView } from './pending.js';
+import { createNav } from './nav.js';
 import { createNotificationsView } from './notifications.js';
-import { $, announce, personName, setBusy, showProblem } from './ui.js';
+import { Router } from './router.js';
+import { $, announce, el, personName, setBusy, setViewTitle, showProblem } from './ui.js';
+import { views as allViews } from './views/index.js';
 import { LiveConnection } from './ws.js';
 
 const MANAGER_ROLES = new Set(['manager', 'admin']);
@@ -26,7 +29,7 @@ function show(view) {
   for (const id of VIEWS) $(id).hidden = id !== view;
   const inApp = view === 'app-view';
   $('session-bar').hidden = !inApp;
-  $('section-nav').hidden = !inApp;
+  $('app-nav').hidden = !inApp;
 }
 
 async function loadHolidays() {
@@ -111,7 +114,10 @@ function stopApp() {
   const c = current;
   current = null;
   c.live.stop();
+  c.router.stop();
+  c.nav.stop();
   for (const v of c.views) v.stop();
+  setViewTitle('');
   renderConnection('stopped');
   $('whoami').textContent = '';
   $('whoami').title = '';
@@ -157,6 +163,7 @@ function startApp(me) {
   who.title = who.textContent; // shortened with an ellipsis on a phone
   who.dataset.username = me.username || '';
   who.dataset.role = me.role || '';
+  ctx.navigate = (path, query, opts) => router.navigate(path, query, opts);
   $('greeting').textContent = greeting(me);
   $('greeting-sub').textContent = isManager
     ? 'Your day, your team today, leave to decide and the overview.'
@@ -179,22 +186,56 @@ function startApp(me) {
       if (!alive() || !reconnected) return;
       // Attendance events are not replayed, so reload what they feed.
       each('onReconnect');
+      router.dispatch('onReconnect');
     },
     onNotification: (n) => {
       if (!alive() || !notes.add(n)) return;
       each('onNotification', n);
+      router.dispatch('onNotification', n);
     },
     onAttendance: (ev) => {
       if (!alive()) return;
       each('onAttendance', ev);
+      router.dispatch('onAttendance', ev);
     },
     onAuthFailed: () => { if (alive()) showLogin(SESSION_ENDED); },
   });
-  current = { me, views: [...views, notes], live };
+  const nav = createNav(allViews, me.role);
+  const router = new Router({
+    views: allViews,
+    outlet: $('view-outlet'),
+    ctx,
+    fallback: notFound,
+    onRoute: (view, env) => {
+      nav.mark(view);
+      setViewTitle(view ? view.title : 'Not found');
+      // Move the focus to the new view's heading, so that keyboard and
+      // screen-reader users start there (a view may name another target).
+      const inst = router.instance;
+      const target = (inst && typeof inst.focus === 'function' && inst.focus()) || $('view-outlet').querySelector('h1');
+      if (target) {
+        if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+        target.focus({ preventScroll: env.first });
+        if (!env.first) window.scrollTo(0, 0);
+      }
+    },
+  });
+  current = { me, views: [...views, notes], live, router, nav };
   renderConnection('connecting');
   for (const v of views) v.start();
   notes.start().then((maxId) => { if (alive()) live.start(maxId); });
-  $('greeting').focus();
+  router.start();
+}
+
+/** The view for a path that names none, or one the role may not open. */
+function notFound(root, env) {
+  root.replaceChildren(el('div', { class: 'page-head', 'data-view': 'not-found' },
+    el('h1', { tabindex: '-1' }, env.denied ? 'Not available' : 'Page not found'),
+    el('p', { class: 'muted' }, env.denied
+      ? 'This page is for managers and admins. '
+      : 'There is no page at this address. ',
+    el('a', { href: '#/' }, 'Go to the home page'), '.')));
+  return { stop() {} };
 }
 
 async function onLogin(ev) {
@@ -239,6 +280,11 @@ async function boot() {
   $('login-form').addEventListener('submit', onLogin);
   $('logout').addEventListener('click', onLogout);
   $('connection-retry').addEventListener('click', () => { if (current) current.live.retryNow(); });
+  // The skip link focuses the main region without leaving the route in the hash.
+  document.querySelector('.skip-link').addEventListener('click', (e) => {
+    e.preventDefault();
+    $('main').focus();
+  });
   api.onSignedOut(() => showLogin(SESSION_ENDED));
 
   if (!api.session.token && api.session.refresh) await api.refreshTokens();

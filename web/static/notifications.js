@@ -4,7 +4,9 @@
 // Notifications are kept by id, so a replay never shows one twice.
 
 import * as api from './api.js';
-import { $, announce, debounce, el, fill, fmtDateTime, setBusy, showProblem } from './ui.js';
+import {
+  $, announce, debounce, el, fill, fmtDateTime, setBusy, setUnreadTitle, showProblem,
+} from './ui.js';
 
 const KIND_LABELS = {
   late_arrival: 'Late arrival',
@@ -23,7 +25,6 @@ const KIND_TONES = {
 };
 
 const MAX_SHOWN = 100;
-const BASE_TITLE = 'Attendance';
 
 /** Creates the notifications view; ctx: { me, alive() }. */
 export function createNotificationsView(ctx) {
@@ -38,7 +39,7 @@ export function createNotificationsView(ctx) {
     $('unread-count').dataset.count = String(unread);
     $('unread-badge').classList.toggle('zero', unread === 0);
     $('mark-all-read').disabled = unread === 0;
-    document.title = unread > 0 ? `(${unread}) ${BASE_TITLE}` : BASE_TITLE;
+    setUnreadTitle(unread);
   }
 
   function render() {
@@ -173,7 +174,7 @@ export function createNotificationsView(ctx) {
     $('notifications-live').textContent = '';
     $('notifications-empty').hidden = false;
     showProblem($('notifications-error'), null);
-    document.title = BASE_TITLE;
+    setUnreadTitle(0);
   }
 
   return { start, stop, add };

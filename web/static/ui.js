@@ -49,6 +49,25 @@ export function fill(node, ...children) {
   return node;
 }
 
+const titleParts = { view: '', unread: 0 };
+
+function renderTitle() {
+  const base = titleParts.view && titleParts.view !== 'Home' ? `${titleParts.view} · Attendance` : 'Attendance';
+  document.title = titleParts.unread > 0 ? `(${titleParts.unread}) ${base}` : base;
+}
+
+/** Names the view shown in the document's title ("People · Attendance"). */
+export function setViewTitle(view) {
+  titleParts.view = view || '';
+  renderTitle();
+}
+
+/** Puts the unread notification count in front of the title ("(3) …"). */
+export function setUnreadTitle(n) {
+  titleParts.unread = Math.max(0, Number(n) || 0);
+  renderTitle();
+}
+
 let toastTimer = 0;
 
 /** Says msg in the polite live region #app-status (also shown as a toast). */
