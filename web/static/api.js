@@ -229,6 +229,9 @@ export const get = (path, query, opts = {}) => request('GET', path, { ...opts, q
 export const post = (path, body, opts = {}) => request('POST', path, { ...opts, body });
 
 /**
+ * TODO(server): only the board uses this, until GET /api/attendance/today/
+ * answers in JSON; then getCSV and parseCSV go.
+ *
  * Reads every row of an endpoint's CSV form (`format=csv`, which the contract
  * gives every matching row in one answer) as objects keyed by the header's
  * names, values as strings. Resolves to { results }.

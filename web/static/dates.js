@@ -55,7 +55,11 @@ export function daysBetween(a, b) {
   return Math.round((utcMs(b) - utcMs(a)) / 86_400_000);
 }
 
-/** Reports whether date s is a working day for work_days, given a set of holiday dates. */
+/**
+ * Reports whether date s is a working day for work_days, given a set of holiday dates.
+ * TODO(server): a copy of the domain's working-day rule; GET /api/attendance/days/
+ * (`working_day`) and GET /api/attendance/today/ replace its callers.
+ */
 export function isWorkingDay(s, workDays, holidays) {
   const days = Array.isArray(workDays) ? workDays.map((d) => String(d).toLowerCase()) : [];
   return days.includes(weekdayOf(s)) && !(holidays && holidays.has(s));
@@ -64,6 +68,8 @@ export function isWorkingDay(s, workDays, holidays) {
 /**
  * Counts the working days from start to end inclusive (the employee's
  * work_days minus holidays). Returns 0 when end is before start.
+ * TODO(server): a copy of the domain's leave-cost rule; POST
+ * /api/leaves/request/?dry_run=true (`days`) replaces it.
  */
 export function workingDays(start, end, workDays, holidays) {
   if (!isDate(start) || !isDate(end) || end < start) return 0;

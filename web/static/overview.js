@@ -178,6 +178,8 @@ export function createOverviewView(ctx) {
   }
 
   function start() {
+    // TODO(server): GET /api/company/ `today`: the default range is the
+    // company's month to date, not the browser's.
     const today = localToday();
     $('overview-from').value = firstOfMonth(today);
     $('overview-to').value = today;
