@@ -117,7 +117,9 @@ export function createBoardView(ctx) {
     const leave = board.leaves.get(Number(emp.id)) || null;
     const working = isWorkingDay(today, emp.work_days, board.holidays);
     const start = parseHHMM(emp.work_start) ?? 8 * 60;
-    const due = start + (Number(emp.late_grace_minutes) || 0);
+    // The contract's not_arrived deadline, so that the board and the
+    // notification agree until the server says it (see the TODO above).
+    const due = start + (Number(emp.late_grace_minutes) || 0) + 30;
     let status;
     if (open) status = 'in';
     else if (present) status = 'left';
