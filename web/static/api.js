@@ -227,6 +227,9 @@ export async function request(method, path, opts = {}) {
 
 export const get = (path, query, opts = {}) => request('GET', path, { ...opts, query });
 export const post = (path, body, opts = {}) => request('POST', path, { ...opts, body });
+export const patch = (path, body, opts = {}) => request('PATCH', path, { ...opts, body });
+/** DELETE, with an optional JSON body (a void's note). */
+export const del = (path, body, opts = {}) => request('DELETE', path, { ...opts, body });
 
 /**
  * TODO(server): only the board uses this, until GET /api/attendance/today/

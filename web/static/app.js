@@ -5,6 +5,7 @@
 
 import * as api from './api.js';
 import { isDate } from './dates.js';
+import { createDirectory } from './directory.js';
 import { createEmployeeView } from './employee.js';
 import { createBoardView } from './board.js';
 import { createOverviewView } from './overview.js';
@@ -153,18 +154,26 @@ function startApp(me) {
       if (!holidays) holidays = loadHolidays().catch((err) => { holidays = null; throw err; });
       return holidays;
     },
+    // The list changed (views/holidays.js): read it again when next asked.
+    invalidateHolidays: () => { holidays = null; },
+    // People by id, for names ("recorded by …"), read once a session.
+    directory: createDirectory(),
   };
   const isManager = MANAGER_ROLES.has(me.role);
   document.body.dataset.role = me.role || 'employee';
   for (const node of document.querySelectorAll('.manager-only')) node.hidden = !isManager;
-  const name = personName(me);
-  const who = $('whoami');
-  who.textContent = `${name}${me.username && name !== me.username ? ` (${me.username})` : ''} · ${ROLE_LABELS[me.role] || me.role}`;
-  who.title = who.textContent; // shortened with an ellipsis on a phone
-  who.dataset.username = me.username || '';
-  who.dataset.role = me.role || '';
+  const renderMe = () => {
+    const name = personName(me);
+    const who = $('whoami');
+    who.textContent = `${name}${me.username && name !== me.username ? ` (${me.username})` : ''} · ${ROLE_LABELS[me.role] || me.role}`;
+    who.title = who.textContent; // shortened with an ellipsis on a phone
+    who.dataset.username = me.username || '';
+    who.dataset.role = me.role || '';
+    $('greeting').textContent = greeting(me);
+  };
+  renderMe();
+  ctx.events.addEventListener('me-changed', renderMe);
   ctx.navigate = (path, query, opts) => router.navigate(path, query, opts);
-  $('greeting').textContent = greeting(me);
   $('greeting-sub').textContent = isManager
     ? 'Your day, your team today, leave to decide and the overview.'
     : 'Your day, your leave and your recent clock events.';
