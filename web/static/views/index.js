@@ -5,8 +5,10 @@
 // views/home.js) and add one line below. Views with a `nav` label are in the
 // navigation of the roles they allow.
 
+import account from './account.js';
 import home from './home.js';
 
 export const views = [
   home,
+  account,
 ];
