@@ -7,8 +7,10 @@
 
 import account from './account.js';
 import home from './home.js';
+import people from './people.js';
 
 export const views = [
   home,
+  people,
   account,
 ];
