@@ -8,9 +8,11 @@
 import account from './account.js';
 import home from './home.js';
 import people from './people.js';
+import person from './person.js';
 
 export const views = [
   home,
   people,
+  person,
   account,
 ];
