@@ -6,6 +6,7 @@
 // navigation of the roles they allow.
 
 import account from './account.js';
+import holidays from './holidays.js';
 import home from './home.js';
 import people from './people.js';
 import person from './person.js';
@@ -14,5 +15,6 @@ export const views = [
   home,
   people,
   person,
+  holidays,
   account,
 ];
