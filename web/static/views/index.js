@@ -8,6 +8,7 @@
 import account from './account.js';
 import holidays from './holidays.js';
 import home from './home.js';
+import leaveHistory from './leave-history.js';
 import people from './people.js';
 import person from './person.js';
 
@@ -15,6 +16,7 @@ export const views = [
   home,
   people,
   person,
+  leaveHistory,
   holidays,
   account,
 ];
