@@ -6,6 +6,7 @@
 // navigation of the roles they allow.
 
 import account from './account.js';
+import calendar from './calendar.js';
 import holidays from './holidays.js';
 import home from './home.js';
 import leaveHistory from './leave-history.js';
@@ -17,6 +18,7 @@ export const views = [
   people,
   person,
   leaveHistory,
+  calendar,
   holidays,
   account,
 ];
