@@ -7,8 +7,8 @@ import {
   dateIn, formatHHMM, isDate, isWorkingDay, localToday, parseHHMM, zonedParts,
 } from './dates.js';
 import {
-  $, badge, debounce, el, fill, fmtDate, fmtNum, fmtTime, leaveTypeLabel, personName, plural,
-  showProblem,
+  $, badge, debounce, el, fill, fmtDate, fmtNum, fmtTime, leaveTypeLabel, personLink, personName,
+  plural, showProblem,
 } from './ui.js';
 
 const BOARD_GROUPS = [
@@ -142,7 +142,7 @@ export function createBoardView(ctx) {
       'data-status': c.status,
       'data-late-minutes': c.lateMin,
     },
-    el('span', { class: 'person-name' }, c.name),
+    personLink(c.emp, { class: 'person-name' }),
     c.emp.department ? el('span', { class: 'person-dept' }, c.emp.department) : null,
     el('span', { class: 'person-badges' }, badges));
   }

@@ -5,7 +5,7 @@
 
 import * as api from './api.js';
 import {
-  $, announce, debounce, el, fill, fmtDateTime, setBusy, setUnreadTitle, showProblem,
+  $, announce, debounce, el, fill, fmtDateTime, personHref, setBusy, setUnreadTitle, showProblem,
 } from './ui.js';
 
 const KIND_LABELS = {
@@ -26,8 +26,13 @@ const KIND_TONES = {
 
 const MAX_SHOWN = 100;
 
+const MANAGER_ROLES = new Set(['manager', 'admin']);
+
 /** Creates the notifications view; ctx: { me, alive() }. */
 export function createNotificationsView(ctx) {
+  // A manager's notification about someone else links to their record.
+  const about = (n) => MANAGER_ROLES.has(ctx.me.role) && n.employee_id != null && Number(n.employee_id) !== Number(ctx.me.id);
+
   const ac = new AbortController();
   const items = new Map();
   let unread = 0;
@@ -61,7 +66,11 @@ export function createNotificationsView(ctx) {
           el('span', { class: 'feed-kind' }, kind),
           ' · ',
           el('time', { datetime: n.created_at || '' }, fmtDateTime(n.created_at)),
-          isUnread ? el('span', { class: 'visually-hidden' }, ' · unread') : null)),
+          isUnread ? el('span', { class: 'visually-hidden' }, ' · unread') : null,
+          about(n) ? [' · ', el('a', {
+            href: personHref(n.employee_id), 'data-testid': `notification-open-${n.id}`,
+            'aria-label': `Open the record of the person this is about: ${n.message || kind}`,
+          }, 'Open record')] : null)),
       isUnread
         ? el('button', {
           type: 'button',

@@ -5,7 +5,8 @@ import * as api from './api.js';
 import { drawOverviewChart } from './chart.js';
 import { firstOfMonth, isDate, localToday } from './dates.js';
 import {
-  $, announce, el, emptyRow, fill, fmtDate, fmtNum, fmtRange, plural, setBusy, showProblem, svg,
+  $, announce, el, emptyRow, fill, fmtDate, fmtNum, fmtRange, personHref, plural, setBusy, showProblem,
+  svg,
 } from './ui.js';
 
 const CHART_MAX_ROWS = 40;
@@ -84,7 +85,8 @@ export function createOverviewView(ctx) {
       fill(body, rows.map((r) => el('tr', { 'data-testid': `overview-row-${r.employee_id}`, 'data-employee-id': r.employee_id },
         COLUMNS.map((c) => (c.key === 'name'
           ? el('th', { scope: 'row', 'data-label': c.label },
-            cellValue(r, c), r.username && r.name ? el('span', { class: 'muted small' }, ` ${r.username}`) : null)
+            el('a', { href: personHref(r.employee_id), 'data-employee-id': r.employee_id }, cellValue(r, c)),
+            r.username && r.name ? el('span', { class: 'muted small' }, ` ${r.username}`) : null)
           : el('td', { class: c.num ? 'num' : null, 'data-label': c.label }, cellValue(r, c)))))));
     }
     const foot = table.tFoot || table.createTFoot();

@@ -3,7 +3,8 @@
 
 import * as api from './api.js';
 import {
-  $, announce, debounce, el, fill, fmtDateTime, fmtNum, fmtRange, leaveTypeLabel, setBusy, showProblem,
+  $, announce, debounce, el, fill, fmtDateTime, fmtNum, fmtRange, leaveTypeLabel, personHref, setBusy,
+  showProblem,
 } from './ui.js';
 
 /** Creates the pending-leave list; ctx: { me, alive(), events }. */
@@ -47,7 +48,7 @@ export function createPendingView(ctx) {
         id: `reject-${r.id}`, 'aria-label': `Reject ${what}`, 'aria-describedby': error.id, disabled: own,
       }, 'Reject');
       const tr = el('tr', { 'data-testid': `pending-row-${r.id}`, 'data-id': r.id },
-        el('th', { scope: 'row', 'data-label': 'Employee' }, name),
+        el('th', { scope: 'row', 'data-label': 'Employee' }, el('a', { href: personHref(r.employee_id) }, name)),
         el('td', { 'data-label': 'Type' }, leaveTypeLabel(r.leave_type)),
         el('td', { 'data-label': 'Dates', class: 'wide' }, range),
         el('td', { 'data-label': 'Days', class: 'num' }, fmtNum(r.days)),
