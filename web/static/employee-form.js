@@ -71,13 +71,13 @@ export function employeeForm({ me, person, manager, onSaved, onCancel }) {
   if (me.role === 'admin' || v.role === 'admin') roles.push({ value: 'admin', label: 'Admin' });
 
   const f = {
-    username: field({ id: 'pf-username', label: 'Username', value: v.username, hint: 'Letters, digits and @ . + - _; 3 to 150 characters.', attrs: { autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false', maxlength: 150 } }),
+    username: field({ id: 'pf-username', label: 'Username', value: v.username, hint: 'Letters, digits and @ . + - _; 3 to 150 characters.', attrs: { autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' } }),
     password: adding ? field({ id: 'pf-password', label: 'Password', type: 'password', hint: 'At least 8 characters, not the username. Give it to them in person.', attrs: { autocomplete: 'new-password' } }) : null,
-    first: field({ id: 'pf-first-name', label: 'First name', value: v.first_name, attrs: { maxlength: 150 } }),
-    last: field({ id: 'pf-last-name', label: 'Last name', value: v.last_name, attrs: { maxlength: 150 } }),
-    email: field({ id: 'pf-email', label: 'Email', type: 'email', value: v.email, optional: true, attrs: { maxlength: 254 } }),
+    first: field({ id: 'pf-first-name', label: 'First name', value: v.first_name }),
+    last: field({ id: 'pf-last-name', label: 'Last name', value: v.last_name }),
+    email: field({ id: 'pf-email', label: 'Email', type: 'email', value: v.email, optional: true }),
     role: field({ id: 'pf-role', label: 'Role', type: 'select', value: v.role, options: roles }),
-    department: field({ id: 'pf-department', label: 'Department', value: v.department, optional: true, attrs: { maxlength: 150 } }),
+    department: field({ id: 'pf-department', label: 'Department', value: v.department, optional: true }),
     timezone: field({
       id: 'pf-timezone', label: 'Time zone', value: v.timezone,
       hint: adding ? 'Leave it empty for the company\'s time zone.' : 'An IANA zone, e.g. Europe/Berlin.',

@@ -14,9 +14,9 @@ const ROLE_LABELS = { employee: 'Employee', manager: 'Manager', admin: 'Admin' }
 const DAY_LABELS = { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun' };
 
 function profileCard(me) {
-  const first = field({ id: 'account-first-name', label: 'First name', value: me.first_name, attrs: { autocomplete: 'given-name', maxlength: 150 } });
-  const last = field({ id: 'account-last-name', label: 'Last name', value: me.last_name, attrs: { autocomplete: 'family-name', maxlength: 150 } });
-  const email = field({ id: 'account-email', label: 'Email', type: 'email', value: me.email, attrs: { autocomplete: 'email', maxlength: 254 } });
+  const first = field({ id: 'account-first-name', label: 'First name', value: me.first_name, attrs: { autocomplete: 'given-name' } });
+  const last = field({ id: 'account-last-name', label: 'Last name', value: me.last_name, attrs: { autocomplete: 'family-name' } });
+  const email = field({ id: 'account-email', label: 'Email', type: 'email', value: me.email, attrs: { autocomplete: 'email' } });
   return card('account-profile', 'Your name and email',
     el('form', { id: 'account-profile-form', class: 'form', novalidate: true },
       el('div', { class: 'field-row' }, first.wrap, last.wrap),

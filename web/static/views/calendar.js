@@ -53,7 +53,7 @@ export default {
     let seq = 0;
     let timer = 0;
 
-    const q = field({ id: 'cal-q', label: 'Search', type: 'search', value: state.q, attrs: { autocomplete: 'off', maxlength: 200 } });
+    const q = field({ id: 'cal-q', label: 'Search', type: 'search', value: state.q, attrs: { autocomplete: 'off' } });
     const dept = field({ id: 'cal-department', label: 'Department', value: state.department, attrs: { autocomplete: 'off' } });
 
     root.replaceChildren(el('div', { 'data-view': 'calendar' },

@@ -34,7 +34,7 @@ export default {
       el('form', { id: 'holiday-form', class: 'form', novalidate: true },
         el('div', { class: 'form-grid' },
           field({ id: 'holiday-date', label: 'Date', type: 'date' }).wrap,
-          field({ id: 'holiday-name', label: 'Name', attrs: { maxlength: 200, autocomplete: 'off' } }).wrap),
+          field({ id: 'holiday-name', label: 'Name', attrs: { autocomplete: 'off' } }).wrap),
         el('div', { id: 'holiday-error', class: 'error', role: 'alert', 'data-testid': 'holiday-error' }),
         el('div', { class: 'form-actions' },
           el('button', { id: 'holiday-add-submit', type: 'submit', class: 'btn btn-primary', 'data-testid': 'holiday-add-submit' }, 'Add holiday'))))

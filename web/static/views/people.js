@@ -36,7 +36,7 @@ export default {
     let timer = 0;
     let form = null;
 
-    const q = field({ id: 'people-q', label: 'Search', type: 'search', value: state.q, hint: 'Name, username or email.', attrs: { autocomplete: 'off', spellcheck: 'false', maxlength: 200 } });
+    const q = field({ id: 'people-q', label: 'Search', type: 'search', value: state.q, hint: 'Name, username or email.', attrs: { autocomplete: 'off', spellcheck: 'false' } });
     const dept = field({ id: 'people-department', label: 'Department', value: state.department, hint: 'The exact name.', attrs: { list: 'people-departments', autocomplete: 'off' } });
     const role = field({
       id: 'people-role', label: 'Role', type: 'select', value: state.role,

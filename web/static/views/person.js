@@ -458,7 +458,7 @@ export default {
       const type = field({ id: 'record-type', label: 'Event', type: 'select', value: 'exit', options: [{ value: 'entry', label: 'Entry (clock in)' }, { value: 'exit', label: 'Exit (clock out)' }] });
       const date = field({ id: 'record-date', label: 'Date', type: 'date', value: todayIn(s.tz) });
       const time = field({ id: 'record-time', label: 'Time', type: 'time', hint: `${who}'s local time (${s.tz || 'UTC'}).` });
-      const note = field({ id: 'record-note', label: 'Note', type: 'textarea', hint: 'Why you record it: kept with the event and shown to them.', attrs: { maxlength: 1000, required: true, 'aria-required': 'true' } });
+      const note = field({ id: 'record-note', label: 'Note', type: 'textarea', hint: 'Why you record it: kept with the event and shown to them.', attrs: { required: true, 'aria-required': 'true' } });
       return el('details', { id: 'person-record', class: 'record' },
         el('summary', { id: 'person-record-toggle', 'data-testid': 'person-record-toggle' }, `Record an entry or exit for ${who}`),
         el('form', { id: 'person-record-form', class: 'form', novalidate: true },
@@ -536,7 +536,7 @@ export default {
       }
       const ev = s.events.find((x) => x.id === evId);
       const what = `${ev.type === 'entry' ? 'clock-in' : 'clock-out'} of ${fmtDateTimeIn(ev.timestamp, s.tz)}`;
-      const note = field({ id: `void-note-${evId}`, label: `Why void the ${what}?`, attrs: { maxlength: 1000, autocomplete: 'off', 'data-testid': `void-note-${evId}` } });
+      const note = field({ id: `void-note-${evId}`, label: `Why void the ${what}?`, attrs: { autocomplete: 'off', 'data-testid': `void-note-${evId}` } });
       const error = el('div', { id: `void-error-${evId}`, class: 'error', role: 'alert', 'data-testid': `void-error-${evId}` });
       const confirm = el('button', { type: 'submit', class: 'btn btn-danger btn-small', 'data-testid': `void-confirm-${evId}` }, 'Void it');
       const cancel = el('button', { type: 'button', class: 'btn btn-quiet btn-small' }, 'Cancel');
