@@ -390,7 +390,7 @@ export default {
         const voided = e.voided
           ? el('span', null, `By ${names.get(e.voided_by) || (e.voided_by ? `user #${e.voided_by}` : 'someone')}`,
             e.voided_at ? ` on ${fmtDateTime(e.voided_at)}` : '', e.void_note ? el('span', { class: 'note' }, `: ${e.void_note}`) : null)
-          : el('span', { class: 'muted' }, '—');
+          : null; // empty: a phone's card then leaves the line out
         return el('tr', {
           'data-testid': `event-row-${e.id}`, 'data-id': e.id, 'data-type': e.type,
           'data-voided': e.voided ? 'true' : 'false', class: e.voided ? 'is-voided' : null,
@@ -399,10 +399,10 @@ export default {
         el('td', { 'data-label': 'Event', class: 'struck' }, e.voided ? el('del', null, e.type === 'entry' ? 'Clock in' : 'Clock out') : (e.type === 'entry' ? 'Clock in' : 'Clock out'),
           e.voided ? [' ', badge('voided', 'muted', { 'data-testid': 'voided' })] : null),
         el('td', { 'data-label': 'Late' }, e.type === 'entry' && e.late
-          ? badge(`${plural(Number(e.late_minutes) || 0, 'minute')} late`, 'warn') : el('span', { class: 'muted' }, '—')),
+          ? badge(`${plural(Number(e.late_minutes) || 0, 'minute')} late`, 'warn') : null),
         el('td', { 'data-label': 'Recorded', class: 'wide' }, recorded),
         el('td', { 'data-label': 'Voided', class: 'wide' }, voided),
-        el('td', { 'data-label': 'Action' }, e.voided ? el('span', { class: 'muted' }, '—')
+        el('td', { 'data-label': 'Action' }, e.voided ? null
           : el('button', {
             type: 'button', class: 'btn btn-quiet btn-small', 'data-testid': `void-${e.id}`, 'data-void': e.id,
             'aria-label': `Void the ${what}`, 'aria-expanded': 'false',
