@@ -184,7 +184,6 @@ func viewTests(t *testing.T, b *browser, srv *server, w *world, mgr *tab, shots 
 			kim.WorkStart != "08:00" || full.AnnualLeaveDays != 15 || full.Department != "Support" {
 			t.Errorf("the server has %+v %+v, want kim reporting to the admin in the company's zone %s", kim, full, w.loc)
 		}
-		shot(adm, "person", false)
 
 		kimTab := b.newTab(t, "kim")
 		kimTab.login("kim", kimPassword)
@@ -430,6 +429,7 @@ func viewTests(t *testing.T, b *browser, srv *server, w *world, mgr *tab, shots 
 		}
 		mgr.wait("no open session left", `document.getElementById('person-sum-open_sessions').dataset.value === '0'`)
 		mgr.checkPhone("a person's record")
+		shot(mgr, "person", false)
 		shot(mgr, "person", true)
 
 		if got := overviewRow(); got != (row{"17", "0"}) {

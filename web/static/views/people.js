@@ -56,7 +56,7 @@ export default {
       pageHead('People', 'Everyone in your team. Open a person to see their record, correct their clock log or change their details.'),
       el('div', { class: 'dashboard' },
         addPanel,
-        card('people-list', 'People',
+        card('people-list', 'Find people',
           el('div', { class: 'card-tools' }, addButton),
           el('form', { id: 'people-filters', class: 'toolbar', role: 'search', 'aria-label': 'Find people', novalidate: true },
             q.wrap, dept.wrap, role.wrap, active.wrap, departments,
