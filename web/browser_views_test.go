@@ -194,6 +194,9 @@ func viewTests(t *testing.T, b *browser, srv *server, w *world, mgr *tab, shots 
 			t.Errorf("an employee's navigation has %d links, want 3 (home, holidays, account)", n)
 		}
 		adm.goTo("#/people", "people")
+		adm.click(fmt.Sprintf(`[data-testid="people-row-%d"] a`, kim.ID))
+		adm.wait("Kim's record, from the list", fmt.Sprintf(`document.querySelector('[data-view="person"]')?.dataset.employeeId === '%d' && document.getElementById('person-name').textContent === 'Kim Ito'`, kim.ID))
+		adm.goTo("#/people", "people")
 		adm.checkPhone("the people list")
 
 		// On a phone the navigation is one Menu button that opens and closes.
@@ -252,6 +255,33 @@ func viewTests(t *testing.T, b *browser, srv *server, w *world, mgr *tab, shots 
 		kt.setValue("#login-password", kimNewPassword)
 		kt.click("#login-submit")
 		kt.wait("signed in with the new password", `!document.getElementById('app-view').hidden && document.getElementById('whoami').dataset.username === 'kim'`)
+	})
+
+	// An admin resets a password on a record, deactivates the person (who
+	// can then no longer sign in) and reactivates them.
+	t.Run("AdminResetsDeactivatesReactivates", func(t *testing.T) {
+		adm := adm.in(t)
+		const reset = "third-pass-42"
+		anon := &apiClient{t: t, base: srv.URL()}
+		adm.goTo(fmt.Sprintf("#/people/%d", kim.ID), "person")
+		adm.wait("Kim's record", `document.getElementById('person-name').textContent === 'Kim Ito' && document.getElementById('person-reset')`)
+		adm.click("#person-reset")
+		adm.setValue("#person-new-password", reset)
+		adm.click("#person-reset-submit")
+		adm.wait("the reset done", `document.getElementById('person-reset') && !document.getElementById('person-reset-form')`)
+		anon.mustDo("POST", "/api/users/login/", map[string]string{"username": "kim", "password": reset}, http.StatusOK, nil)
+
+		adm.click("#person-deactivate")
+		adm.click("#person-deactivate-confirm")
+		adm.wait("Kim deactivated", `document.getElementById('person-reactivate') && document.querySelector('[data-testid="person-status"]').textContent.startsWith('Deactivated')`)
+		anon.problem("POST", "/api/users/login/", map[string]string{"username": "kim", "password": reset}, http.StatusUnauthorized)
+		adm.goTo("#/people?active=false", "people")
+		adm.wait("Kim among the deactivated", fmt.Sprintf(`document.querySelector('[data-testid="people-row-%d"]') && document.getElementById('people-active').value === 'false'`, kim.ID))
+
+		adm.goTo(fmt.Sprintf("#/people/%d", kim.ID), "person")
+		adm.click("#person-reactivate")
+		adm.wait("Kim active again", `document.getElementById('person-deactivate') && document.querySelector('[data-testid="person-status"]').textContent === 'Active'`)
+		anon.mustDo("POST", "/api/users/login/", map[string]string{"username": "kim", "password": reset}, http.StatusOK, nil)
 	})
 
 	// An admin keeps the holiday list: add one, see the server's 409 for a
