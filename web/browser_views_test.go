@@ -289,7 +289,11 @@ func viewTests(t *testing.T, b *browser, srv *server, w *world, mgr *tab, shots 
 	t.Run("Holidays", func(t *testing.T) {
 		adm := adm.in(t)
 		next := w.today.Year() + 1
-		date := fmt.Sprintf("%d-08-17", next)
+		d := time.Date(next, time.August, 17, 0, 0, 0, 0, time.UTC)
+		for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+			d = d.AddDate(0, 0, 1) // a working day of the admin's (Mon–Fri)
+		}
+		date := day(d)
 		adm.navTo("holidays", "holidays")
 		adm.wait("this year's holidays", fmt.Sprintf(`document.getElementById('holidays-table').dataset.year === '%d'`, w.today.Year()))
 		adm.click("#holidays-next")
@@ -323,6 +327,15 @@ func viewTests(t *testing.T, b *browser, srv *server, w *world, mgr *tab, shots 
 			t.Errorf("#holiday-date-error = %q, want the server's %q", got, p.Detail)
 		}
 		adm.checkPhone("the holidays")
+
+		// The leave form, which counts working days, knows the new holiday.
+		adm.goTo("#/", "")
+		adm.setValue("#leave-start", date)
+		adm.setValue("#leave-end", date)
+		adm.wait("a leave on the holiday costing nothing", `document.getElementById('leave-cost').dataset.days === '0'`)
+		adm.goTo("#/holidays", "holidays")
+		adm.click("#holidays-next")
+		adm.wait("next year's holidays", fmt.Sprintf(`document.getElementById('holidays-table').dataset.year === '%d' && document.querySelector('`+row+`')`, next))
 
 		del := fmt.Sprintf(`[data-testid="holiday-delete-%d"]`, list.Results[0].ID)
 		adm.click(del)

@@ -289,11 +289,14 @@ export function createBoardView(ctx) {
 
   function start() {
     listen($('board-refresh'), 'click', () => loadBoard());
-    // Approved leave for today moves someone to "on leave".
+    // Approved leave for today moves someone to "on leave"; a person added,
+    // changed or deactivated, or a holiday, may move anyone.
     listen(ctx.events, 'leave-decided', (e) => {
       const r = e.detail || {};
       if (r.status === 'approved' && r.start_date <= board.date && r.end_date >= board.date) reloadBoardSoon();
     });
+    listen(ctx.events, 'people-changed', () => reloadBoardSoon());
+    listen(ctx.events, 'holidays-changed', () => reloadBoardSoon());
     loadBoard();
     // People become "not arrived" as the clock moves; the date rolls over at midnight.
     timers.push(setInterval(() => renderBoard(), 60_000));

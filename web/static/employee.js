@@ -478,12 +478,14 @@ export function createEmployeeView(ctx) {
     }
     renderClock();
     updateCost();
-    ctx.holidays().then((h) => {
+    const readHolidays = () => ctx.holidays().then((h) => {
       if (!ctx.alive()) return;
       state.holidays = h.set;
       updateCost();
       renderClock();
     }).catch(() => { /* costs then ignore holidays; the server has the last word */ });
+    readHolidays();
+    listen(ctx.events, 'holidays-changed', readHolidays);
     loadMyDay();
     loadBalance();
     loadRequests();

@@ -121,6 +121,7 @@ export default {
           const h = await api.post('/api/holidays/', body);
           if (!ctx.alive()) return;
           ctx.invalidateHolidays();
+          ctx.events.dispatchEvent(new Event('holidays-changed'));
           $('holiday-name').value = '';
           announce(`${h.name} on ${fmtDate(h.date)} is a holiday now.`, { tone: 'ok' });
           const y = isDate(h.date) ? Number(h.date.slice(0, 4)) : year;
@@ -156,6 +157,7 @@ export default {
           await api.del(`/api/holidays/${id}/`);
           if (!ctx.alive()) return;
           ctx.invalidateHolidays();
+          ctx.events.dispatchEvent(new Event('holidays-changed'));
           announce(`${h.name} on ${fmtDate(h.date)} is no longer a holiday.`, { tone: 'ok' });
           await load();
           $('holidays-list-title').focus();
