@@ -267,7 +267,7 @@ func (tb *tab) screenshot(name string, width, height int64, mobile bool) {
 		tb.t.Fatalf("the page is not %d pixels wide", width)
 	}
 	eval[chromedp.Void](tb, `document.querySelectorAll('.toast.show').forEach((n) => n.classList.remove('show')); window.scrollTo(0, 0)`)
-	if chart := eval[bool](tb, `!!document.querySelector('#overview-chart svg')`); chart {
+	if chart := eval[bool](tb, `!!document.querySelector('#overview-chart svg') && !document.getElementById('home-view').hidden`); chart {
 		tb.wait("the chart at the new width", `Math.abs(Number(document.getElementById('overview-chart').getAttribute('width')) - document.getElementById('overview-chart').parentElement.clientWidth) < 16`)
 	}
 	ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)

@@ -682,6 +682,8 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	viewTests(t, b, srv, w, mgr, shots)
+
 	t.Run("Accessibility", func(t *testing.T) {
 		for _, tb := range []*tab{mgr.in(t), emp.in(t)} {
 			for _, p := range eval[[]string](tb, a11yJS) {

@@ -19,6 +19,8 @@ func TestHandler(t *testing.T) {
 		{"GET", "/app.js", 200, "text/javascript; charset=utf-8"},
 		{"GET", "/style.css", 200, "text/css; charset=utf-8"},
 		{"GET", "/favicon.svg", 200, "image/svg+xml"},
+		{"GET", "/views/index.js", 200, "text/javascript; charset=utf-8"},
+		{"GET", "/views/", 404, ""},
 		{"GET", "/nope.js", 404, ""},
 		{"GET", "/static/app.js", 404, ""},
 		{"GET", "/static/", 404, ""},

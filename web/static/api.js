@@ -227,8 +227,14 @@ export async function request(method, path, opts = {}) {
 
 export const get = (path, query, opts = {}) => request('GET', path, { ...opts, query });
 export const post = (path, body, opts = {}) => request('POST', path, { ...opts, body });
+export const patch = (path, body, opts = {}) => request('PATCH', path, { ...opts, body });
+/** DELETE, with an optional JSON body (a void's note). */
+export const del = (path, body, opts = {}) => request('DELETE', path, { ...opts, body });
 
 /**
+ * TODO(server): only the board uses this, until GET /api/attendance/today/
+ * answers in JSON; then getCSV and parseCSV go.
+ *
  * Reads every row of an endpoint's CSV form (`format=csv`, which the contract
  * gives every matching row in one answer) as objects keyed by the header's
  * names, values as strings. Resolves to { results }.

@@ -1,14 +1,20 @@
 // app.js: the entry point. Decides between the login form and the app,
 // starts the views for the signed-in user (employee, notifications and, with
-// manager access, the manager dashboard) and the live connection, and stops
-// them all on sign-out or when the session ends.
+// manager access, the board, pending leave and the overview) and the live
+// connection, and stops them all on sign-out or when the session ends.
 
 import * as api from './api.js';
 import { isDate } from './dates.js';
+import { createDirectory } from './directory.js';
 import { createEmployeeView } from './employee.js';
-import { createManagerView } from './manager.js';
+import { createBoardView } from './board.js';
+import { createOverviewView } from './overview.js';
+import { createPendingView } from './pending.js';
+import { createNav } from './nav.js';
 import { createNotificationsView } from './notifications.js';
-import { $, announce, personName, setBusy, showProblem } from './ui.js';
+import { Router } from './router.js';
+import { $, announce, el, personName, setBusy, setViewTitle, showProblem } from './ui.js';
+import { views as allViews } from './views/index.js';
 import { LiveConnection } from './ws.js';
 
 const MANAGER_ROLES = new Set(['manager', 'admin']);
@@ -24,7 +30,7 @@ function show(view) {
   for (const id of VIEWS) $(id).hidden = id !== view;
   const inApp = view === 'app-view';
   $('session-bar').hidden = !inApp;
-  $('section-nav').hidden = !inApp;
+  $('app-nav').hidden = !inApp;
 }
 
 async function loadHolidays() {
@@ -109,9 +115,10 @@ function stopApp() {
   const c = current;
   current = null;
   c.live.stop();
-  c.employee.stop();
-  c.notes.stop();
-  if (c.manager) c.manager.stop();
+  c.router.stop();
+  c.nav.stop();
+  for (const v of c.views) v.stop();
+  setViewTitle('');
   renderConnection('stopped');
   $('whoami').textContent = '';
   $('whoami').title = '';
@@ -147,17 +154,26 @@ function startApp(me) {
       if (!holidays) holidays = loadHolidays().catch((err) => { holidays = null; throw err; });
       return holidays;
     },
+    // The list changed (views/holidays.js): read it again when next asked.
+    invalidateHolidays: () => { holidays = null; },
+    // People by id, for names ("recorded by …"), read once a session.
+    directory: createDirectory(),
   };
   const isManager = MANAGER_ROLES.has(me.role);
   document.body.dataset.role = me.role || 'employee';
   for (const node of document.querySelectorAll('.manager-only')) node.hidden = !isManager;
-  const name = personName(me);
-  const who = $('whoami');
-  who.textContent = `${name}${me.username && name !== me.username ? ` (${me.username})` : ''} · ${ROLE_LABELS[me.role] || me.role}`;
-  who.title = who.textContent; // shortened with an ellipsis on a phone
-  who.dataset.username = me.username || '';
-  who.dataset.role = me.role || '';
-  $('greeting').textContent = greeting(me);
+  const renderMe = () => {
+    const name = personName(me);
+    const who = $('whoami');
+    who.textContent = `${name}${me.username && name !== me.username ? ` (${me.username})` : ''} · ${ROLE_LABELS[me.role] || me.role}`;
+    who.title = who.textContent; // shortened with an ellipsis on a phone
+    who.dataset.username = me.username || '';
+    who.dataset.role = me.role || '';
+    $('greeting').textContent = greeting(me);
+  };
+  renderMe();
+  ctx.events.addEventListener('me-changed', renderMe);
+  ctx.navigate = (path, query, opts) => router.navigate(path, query, opts);
   $('greeting-sub').textContent = isManager
     ? 'Your day, your team today, leave to decide and the overview.'
     : 'Your day, your leave and your recent clock events.';
@@ -165,7 +181,12 @@ function startApp(me) {
 
   const employee = createEmployeeView(ctx);
   const notes = createNotificationsView(ctx);
-  const manager = isManager ? createManagerView(ctx) : null;
+  // The views that live events and reconnects feed, in the order they get them.
+  const views = [employee];
+  if (isManager) views.push(createBoardView(ctx), createPendingView(ctx), createOverviewView(ctx));
+  const each = (method, arg) => {
+    for (const v of views) if (v[method]) v[method](arg);
+  };
   const live = new LiveConnection({
     getToken: () => api.session.token,
     refresh: () => api.refreshTokens(),
@@ -173,27 +194,57 @@ function startApp(me) {
     onReady: ({ reconnected }) => {
       if (!alive() || !reconnected) return;
       // Attendance events are not replayed, so reload what they feed.
-      employee.onReconnect();
-      if (manager) manager.onReconnect();
+      each('onReconnect');
+      router.dispatch('onReconnect');
     },
     onNotification: (n) => {
       if (!alive() || !notes.add(n)) return;
-      employee.onNotification(n);
-      if (manager) manager.onNotification(n);
+      each('onNotification', n);
+      router.dispatch('onNotification', n);
     },
     onAttendance: (ev) => {
       if (!alive()) return;
-      if (manager) manager.onAttendance(ev);
-      employee.onAttendance(ev);
+      each('onAttendance', ev);
+      router.dispatch('onAttendance', ev);
     },
     onAuthFailed: () => { if (alive()) showLogin(SESSION_ENDED); },
   });
-  current = { me, employee, notes, manager, live };
+  const nav = createNav(allViews, me.role);
+  const router = new Router({
+    views: allViews,
+    outlet: $('view-outlet'),
+    ctx,
+    fallback: notFound,
+    onRoute: (view, env) => {
+      nav.mark(view);
+      setViewTitle(view ? view.title : 'Not found');
+      // Move the focus to the new view's heading, so that keyboard and
+      // screen-reader users start there (a view may name another target).
+      const inst = router.instance;
+      const target = (inst && typeof inst.focus === 'function' && inst.focus()) || $('view-outlet').querySelector('h1');
+      if (target) {
+        if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+        target.focus({ preventScroll: env.first });
+        if (!env.first) window.scrollTo(0, 0);
+      }
+    },
+  });
+  current = { me, views: [...views, notes], live, router, nav };
   renderConnection('connecting');
-  employee.start();
-  if (manager) manager.start();
+  for (const v of views) v.start();
   notes.start().then((maxId) => { if (alive()) live.start(maxId); });
-  $('greeting').focus();
+  router.start();
+}
+
+/** The view for a path that names none, or one the role may not open. */
+function notFound(root, env) {
+  root.replaceChildren(el('div', { class: 'page-head', 'data-view': 'not-found' },
+    el('h1', { tabindex: '-1' }, env.denied ? 'Not available' : 'Page not found'),
+    el('p', { class: 'muted' }, env.denied
+      ? 'This page is for managers and admins. '
+      : 'There is no page at this address. ',
+    el('a', { href: '#/' }, 'Go to the home page'), '.')));
+  return { stop() {} };
 }
 
 async function onLogin(ev) {
@@ -238,6 +289,11 @@ async function boot() {
   $('login-form').addEventListener('submit', onLogin);
   $('logout').addEventListener('click', onLogout);
   $('connection-retry').addEventListener('click', () => { if (current) current.live.retryNow(); });
+  // The skip link focuses the main region without leaving the route in the hash.
+  document.querySelector('.skip-link').addEventListener('click', (e) => {
+    e.preventDefault();
+    $('main').focus();
+  });
   api.onSignedOut(() => showLogin(SESSION_ENDED));
 
   if (!api.session.token && api.session.refresh) await api.refreshTokens();

@@ -55,7 +55,11 @@ export function daysBetween(a, b) {
   return Math.round((utcMs(b) - utcMs(a)) / 86_400_000);
 }
 
-/** Reports whether date s is a working day for work_days, given a set of holiday dates. */
+/**
+ * Reports whether date s is a working day for work_days, given a set of holiday dates.
+ * TODO(server): a copy of the domain's working-day rule; GET /api/attendance/days/
+ * (`working_day`) and GET /api/attendance/today/ replace its callers.
+ */
 export function isWorkingDay(s, workDays, holidays) {
   const days = Array.isArray(workDays) ? workDays.map((d) => String(d).toLowerCase()) : [];
   return days.includes(weekdayOf(s)) && !(holidays && holidays.has(s));
@@ -64,6 +68,8 @@ export function isWorkingDay(s, workDays, holidays) {
 /**
  * Counts the working days from start to end inclusive (the employee's
  * work_days minus holidays). Returns 0 when end is before start.
+ * TODO(server): a copy of the domain's leave-cost rule; POST
+ * /api/leaves/request/?dry_run=true (`days`) replaces it.
  */
 export function workingDays(start, end, workDays, holidays) {
   if (!isDate(start) || !isDate(end) || end < start) return 0;
@@ -130,4 +136,52 @@ export function parseHHMM(s) {
 export function formatHHMM(minutes) {
   const m = ((Math.round(minutes) % 1440) + 1440) % 1440;
   return `${pad(Math.floor(m / 60))}:${pad(m % 60)}`;
+}
+
+/** The month "YYYY-MM" of date s. */
+export function monthOf(s) {
+  return String(s).slice(0, 7);
+}
+
+/** Reports whether s is a month "YYYY-MM". */
+export function isMonth(s) {
+  return typeof s === 'string' && /^\d{4}-(0[1-9]|1[0-2])$/.test(s);
+}
+
+/** Month m ("YYYY-MM") moved by n months. */
+export function addMonths(m, n) {
+  const y = Number(m.slice(0, 4));
+  const k = y * 12 + Number(m.slice(5, 7)) - 1 + n;
+  return `${String(Math.floor(k / 12)).padStart(4, '0')}-${pad((k % 12) + 1)}`;
+}
+
+/** The first and last dates of month m ("YYYY-MM"). */
+export function monthRange(m) {
+  const first = `${m}-01`;
+  return { from: first, to: addDays(`${addMonths(m, 1)}-01`, -1) };
+}
+
+/**
+ * The instant at which the wall clock in time zone tz shows date ("YYYY-MM-DD")
+ * and time ("HH:MM"), or null when that time does not exist there (the hour
+ * skipped when clocks go forward). When it exists twice (clocks go back),
+ * the earlier instant.
+ */
+export function instantIn(date, time, tz) {
+  if (!isDate(date) || !/^\d{2}:\d{2}$/.test(String(time))) return null;
+  const wall = utcMs(date) + (parseHHMM(time) * 60_000);
+  const offsetAt = (ms) => {
+    const p = zonedParts(new Date(ms), tz);
+    return utcMs(p.date) + p.minutes * 60_000 - (ms - (((ms % 60_000) + 60_000) % 60_000));
+  };
+  // Two candidate offsets (before and after a change); keep those that give
+  // the wall time back, earliest first.
+  const candidates = [...new Set([offsetAt(wall - 86_400_000), offsetAt(wall), offsetAt(wall + 86_400_000)])]
+    .map((off) => wall - off)
+    .filter((ms) => {
+      const p = zonedParts(new Date(ms), tz);
+      return p.date === date && p.minutes === parseHHMM(time);
+    })
+    .sort((a, b) => a - b);
+  return candidates.length ? new Date(candidates[0]) : null;
 }

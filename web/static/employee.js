@@ -32,7 +32,11 @@ function byTime(a, b) {
   return d || (Number(a.id) || 0) - (Number(b.id) || 0);
 }
 
-/** Pairs a day's events into sessions: an entry and the exit that follows it. */
+/**
+ * Pairs a day's events into sessions: an entry and the exit that follows it.
+ * TODO(server): GET /api/attendance/days/ gives each date's `sessions` and
+ * `worked_seconds`; this copies the session rule of the domain (BuildDays).
+ */
 export function sessionsOf(events) {
   const list = events.filter((e) => e && !e.voided).slice().sort(byTime);
   const out = [];
@@ -75,6 +79,9 @@ export function createEmployeeView(ctx) {
 
   // ---- My day -------------------------------------------------------------
 
+  // TODO(server): GET /api/attendance/days/ (today's day: `working_day`,
+  // `status`) says whether today's first entry was on time; this copies the
+  // working-day rule and the "first entry of the date" rule.
   function isFirstEntryOfWorkingDay(ev) {
     const d = dateIn(ev.timestamp, tz);
     if (!d || !isWorkingDay(d, me.work_days, state.holidays)) return false;
@@ -246,6 +253,8 @@ export function createEmployeeView(ctx) {
       bar.querySelector('.seg-penalty').style.width = pct(b.late_penalty);
     }
     const remaining = $('balance-remaining');
+    // TODO(server): the balance's `low` (remaining at or below
+    // ATTENDANCE_LOW_LEAVE_THRESHOLD) replaces this copy of the default 3.
     if (remaining) remaining.classList.toggle('low', Boolean(b && Number(b.remaining) <= 3));
   }
 
@@ -265,6 +274,10 @@ export function createEmployeeView(ctx) {
 
   // ---- Leave request form ----------------------------------------------------
 
+  // TODO(server): POST /api/leaves/request/?dry_run=true (the request's own
+  // validation, nothing stored) says what a request costs and what is left;
+  // this copies the working-day count (dates.workingDays), the half-day and
+  // one-calendar-year rules and the balance arithmetic.
   function updateCost() {
     const type = $('leave-type').value;
     const start = $('leave-start').value;
@@ -357,6 +370,8 @@ export function createEmployeeView(ctx) {
 
   // ---- My requests -----------------------------------------------------------
 
+  // TODO(server): a LeaveRequest's `can_cancel` replaces this copy of the
+  // cancel rule (pending, or approved and not yet started).
   function cancellable(r) {
     if (r.status === 'pending') return true;
     return r.status === 'approved' && isDate(r.start_date) && r.start_date > todayIn(tz);
@@ -463,12 +478,14 @@ export function createEmployeeView(ctx) {
     }
     renderClock();
     updateCost();
-    ctx.holidays().then((h) => {
+    const readHolidays = () => ctx.holidays().then((h) => {
       if (!ctx.alive()) return;
       state.holidays = h.set;
       updateCost();
       renderClock();
     }).catch(() => { /* costs then ignore holidays; the server has the last word */ });
+    readHolidays();
+    listen(ctx.events, 'holidays-changed', readHolidays);
     loadMyDay();
     loadBalance();
     loadRequests();

@@ -4,7 +4,9 @@
 // Notifications are kept by id, so a replay never shows one twice.
 
 import * as api from './api.js';
-import { $, announce, debounce, el, fill, fmtDateTime, setBusy, showProblem } from './ui.js';
+import {
+  $, announce, debounce, el, fill, fmtDateTime, personHref, setBusy, setUnreadTitle, showProblem,
+} from './ui.js';
 
 const KIND_LABELS = {
   late_arrival: 'Late arrival',
@@ -23,10 +25,14 @@ const KIND_TONES = {
 };
 
 const MAX_SHOWN = 100;
-const BASE_TITLE = 'Attendance';
+
+const MANAGER_ROLES = new Set(['manager', 'admin']);
 
 /** Creates the notifications view; ctx: { me, alive() }. */
 export function createNotificationsView(ctx) {
+  // A manager's notification about someone else links to their record.
+  const about = (n) => MANAGER_ROLES.has(ctx.me.role) && n.employee_id != null && Number(n.employee_id) !== Number(ctx.me.id);
+
   const ac = new AbortController();
   const items = new Map();
   let unread = 0;
@@ -38,7 +44,7 @@ export function createNotificationsView(ctx) {
     $('unread-count').dataset.count = String(unread);
     $('unread-badge').classList.toggle('zero', unread === 0);
     $('mark-all-read').disabled = unread === 0;
-    document.title = unread > 0 ? `(${unread}) ${BASE_TITLE}` : BASE_TITLE;
+    setUnreadTitle(unread);
   }
 
   function render() {
@@ -60,7 +66,11 @@ export function createNotificationsView(ctx) {
           el('span', { class: 'feed-kind' }, kind),
           ' · ',
           el('time', { datetime: n.created_at || '' }, fmtDateTime(n.created_at)),
-          isUnread ? el('span', { class: 'visually-hidden' }, ' · unread') : null)),
+          isUnread ? el('span', { class: 'visually-hidden' }, ' · unread') : null,
+          about(n) ? [' · ', el('a', {
+            href: personHref(n.employee_id), 'data-testid': `notification-open-${n.id}`,
+            'aria-label': `Open the record of the person this is about: ${n.message || kind}`,
+          }, 'Open record')] : null)),
       isUnread
         ? el('button', {
           type: 'button',
@@ -173,7 +183,7 @@ export function createNotificationsView(ctx) {
     $('notifications-live').textContent = '';
     $('notifications-empty').hidden = false;
     showProblem($('notifications-error'), null);
-    document.title = BASE_TITLE;
+    setUnreadTitle(0);
   }
 
   return { start, stop, add };

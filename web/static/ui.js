@@ -49,6 +49,25 @@ export function fill(node, ...children) {
   return node;
 }
 
+const titleParts = { view: '', unread: 0 };
+
+function renderTitle() {
+  const base = titleParts.view && titleParts.view !== 'Home' ? `${titleParts.view} · Attendance` : 'Attendance';
+  document.title = titleParts.unread > 0 ? `(${titleParts.unread}) ${base}` : base;
+}
+
+/** Names the view shown in the document's title ("People · Attendance"). */
+export function setViewTitle(view) {
+  titleParts.view = view || '';
+  renderTitle();
+}
+
+/** Puts the unread notification count in front of the title ("(3) …"). */
+export function setUnreadTitle(n) {
+  titleParts.unread = Math.max(0, Number(n) || 0);
+  renderTitle();
+}
+
 let toastTimer = 0;
 
 /** Says msg in the polite live region #app-status (also shown as a toast). */
@@ -169,6 +188,37 @@ export function fmtDateTime(ts) {
   return `${dateFmt.format(d)} ${fmtTime(d)}`;
 }
 
+const zonedFormats = new Map();
+
+function zonedFormat(tz, withDate) {
+  const key = `${tz || ''}|${withDate}`;
+  if (!zonedFormats.has(key)) {
+    const opts = withDate
+      ? { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
+      : { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+    let f;
+    try {
+      f = new Intl.DateTimeFormat(undefined, tz ? { ...opts, timeZone: tz } : opts);
+    } catch {
+      f = new Intl.DateTimeFormat(undefined, opts); // an unknown zone: the browser's
+    }
+    zonedFormats.set(key, f);
+  }
+  return zonedFormats.get(key);
+}
+
+/** "08:02": the wall-clock time of instant ts in time zone tz. */
+export function fmtTimeIn(ts, tz) {
+  const d = ts instanceof Date ? ts : new Date(ts);
+  return Number.isNaN(d.getTime()) ? '' : zonedFormat(tz, false).format(d);
+}
+
+/** "Mon, 2 Nov 2026, 08:02": date and time of instant ts in time zone tz. */
+export function fmtDateTimeIn(ts, tz) {
+  const d = ts instanceof Date ? ts : new Date(ts);
+  return Number.isNaN(d.getTime()) ? '' : zonedFormat(tz, true).format(d);
+}
+
 /** Whether instant ts falls on the browser's local today. */
 export function isLocalToday(ts) {
   const d = new Date(ts);
@@ -245,4 +295,27 @@ export function setBusy(button, busy) {
   button.disabled = Boolean(busy);
   if (busy) button.setAttribute('aria-busy', 'true');
   else button.removeAttribute('aria-busy');
+}
+
+/** The route of a person's record. */
+export function personHref(id) {
+  return `#/people/${encodeURIComponent(id)}`;
+}
+
+/** A link to a person's record, named by their name. */
+export function personLink(e, attrs = {}) {
+  return el('a', { href: personHref(e.id ?? e.employee_id), 'data-employee-id': e.id ?? e.employee_id, ...attrs }, personName(e));
+}
+
+/** A view's heading block: an h1 (focusable, for the router) and a line under it. */
+export function pageHead(title, sub, attrs = {}) {
+  return el('div', { class: 'page-head', ...attrs },
+    el('h1', { tabindex: '-1', id: attrs.headingId || null }, title),
+    sub ? el('p', { class: 'muted' }, sub) : null);
+}
+
+/** A card section with a heading: card('people-list', 'People', …children). */
+export function card(id, title, ...children) {
+  const h = el('h2', { id: `${id}-title`, tabindex: '-1' }, title);
+  return el('section', { id, class: 'card span-12', 'aria-labelledby': h.id }, el('div', { class: 'card-head' }, h), children);
 }

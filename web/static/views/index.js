@@ -1,0 +1,24 @@
+// views/index.js: every view of the app, in the navigation's order.
+//
+// To add a view, write views/<name>.js exporting a default
+// { path, title, nav, roles, mount(root, env) } (see router.js and
+// views/home.js) and add one line below. Views with a `nav` label are in the
+// navigation of the roles they allow.
+
+import account from './account.js';
+import calendar from './calendar.js';
+import holidays from './holidays.js';
+import home from './home.js';
+import leaveHistory from './leave-history.js';
+import people from './people.js';
+import person from './person.js';
+
+export const views = [
+  home,
+  people,
+  person,
+  leaveHistory,
+  calendar,
+  holidays,
+  account,
+];

@@ -1,0 +1,608 @@
+// views/person.js: #/people/<id>?month=YYYY-MM, one person's record, for
+// managers and admins: their details (edit, reset the password, deactivate
+// or reactivate), their month in numbers, their clock log with voided
+// events struck through and who recorded or voided what and why, a form to
+// record an entry or exit on their behalf in THEIR time zone, a Void button
+// on each event, and their leave and balance.
+
+import * as api from '../api.js';
+import {
+  addMonths, dateIn, instantIn, isMonth, monthOf, monthRange, todayIn,
+} from '../dates.js';
+import { employeeForm } from '../employee-form.js';
+import { field, showFormProblem, text } from '../form.js';
+import {
+  $, announce, badge, debounce, el, emptyRow, fill, fmtDate, fmtDateTime, fmtDateTimeIn, fmtNum,
+  fmtRange, fmtTimeIn, leaveTypeLabel, pageHead, personHref, personName, plural, setBusy, showProblem,
+} from '../ui.js';
+
+const ROLE_LABELS = { employee: 'Employee', manager: 'Manager', admin: 'Admin' };
+const DAY_LABELS = { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun' };
+const STATUS_TONES = { pending: 'warn', approved: 'ok', rejected: 'danger', cancelled: 'muted' };
+const STATUS_LABELS = { pending: 'Pending', approved: 'Approved', rejected: 'Rejected', cancelled: 'Cancelled' };
+const SUMMARY = [
+  ['days_present', 'Days present'],
+  ['late_entries', 'Late arrivals'],
+  ['late_minutes', 'Late minutes'],
+  ['absent_days', 'Absent days'],
+  ['leave_days', 'Leave days'],
+  ['worked_hours', 'Hours worked'],
+  ['open_sessions', 'Open sessions'],
+];
+const RECORD_FIELDS = { type: 'record-type', timestamp: 'record-time', note: 'record-note' };
+
+/**
+ * The sequence errors of the contract in words, about this person at the
+ * time they would have, e.g. "Erik is already clocked in since 08:02".
+ * TODO(server): the 409 problem should carry the neighbouring event it
+ * collides with (`event`: {id, type, timestamp}); until then its time is
+ * read from the detail's RFC 3339 timestamp.
+ */
+export function sequenceSentence(err, person, tz, type, date) {
+  const who = person.first_name || personName(person);
+  const m = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/.exec(err.detail || '');
+  const at = m ? new Date(m[0]) : null;
+  const when = at && !Number.isNaN(at.getTime())
+    ? (dateIn(at.toISOString(), tz) === date ? fmtTimeIn(at, tz) : fmtDateTimeIn(at, tz))
+    : '';
+  switch (err.code) {
+    case 'already_clocked_in':
+      return `${who} is already clocked in${when ? ` since ${when}` : ''}. Record the exit of that session first, or void its entry.`;
+    case 'not_clocked_in':
+      return `${who} is not clocked in at that time: an exit needs an entry before it.`;
+    case 'out_of_sequence':
+      return `An ${type === 'exit' ? 'exit' : 'entry'} then would be followed by another ${type === 'exit' ? 'exit' : 'entry'}${when ? ` at ${when}` : ''}: ${who}'s entries and exits must alternate.`;
+    default:
+      return '';
+  }
+}
+
+export default {
+  path: 'people/:id',
+  section: 'people',
+  title: 'Person',
+  roles: ['manager', 'admin'],
+  mount(root, env) {
+    const { ctx } = env;
+    const id = Number(env.params.id);
+    const ac = new AbortController();
+    const on = (node, type, fn) => node && node.addEventListener(type, fn, { signal: ac.signal });
+    const s = {
+      person: null,
+      tz: undefined,
+      month: isMonth(env.query.get('month')) ? env.query.get('month') : '',
+      events: [],
+      recordKey: null,
+      recordSig: '',
+    };
+    let alive = true;
+    const live = () => alive && ctx.alive();
+
+    root.replaceChildren(el('div', { 'data-view': 'person', 'data-employee-id': id },
+      el('div', { class: 'page-head' },
+        el('p', { class: 'crumbs small' }, el('a', { href: '#/people' }, 'People'), ' › '),
+        el('h1', { id: 'person-name', tabindex: '-1', 'data-testid': 'person-name' }, 'Loading…'),
+        el('p', { id: 'person-sub', class: 'muted' })),
+      el('div', { id: 'person-error', class: 'error page-error', role: 'alert' }),
+      el('div', { id: 'person-body', class: 'dashboard', hidden: true })));
+
+    if (!Number.isInteger(id) || id <= 0) {
+      notFound();
+      return { stop() {} };
+    }
+
+    function notFound(err) {
+      $('person-name').textContent = 'Person not found';
+      showProblem($('person-error'), err && err.status !== 404 ? err : {
+        detail: 'There is nobody with this number in your team. They may be outside your scope.',
+      });
+    }
+
+    // ---- Layout --------------------------------------------------------------
+
+    function build() {
+      const p = s.person;
+      fill($('person-body'),
+        el('section', { id: 'person-details', class: 'card span-5', 'aria-labelledby': 'person-details-title' },
+          el('div', { class: 'card-head' }, el('h2', { id: 'person-details-title', tabindex: '-1' }, 'Details')),
+          el('div', { id: 'person-details-body' }),
+          el('div', { id: 'person-actions-error', class: 'error', role: 'alert' }),
+          el('div', { id: 'person-actions', class: 'actions' })),
+        el('section', { id: 'person-month', class: 'card span-7', 'aria-labelledby': 'person-month-title' },
+          el('div', { class: 'card-head' },
+            el('h2', { id: 'person-month-title' }, 'Month ', el('span', { id: 'person-month-label', class: 'muted', 'data-testid': 'person-month-label' })),
+            el('div', { class: 'actions' },
+              el('button', { id: 'person-month-prev', type: 'button', class: 'btn btn-small btn-quiet', 'aria-label': 'Previous month' }, '‹ Previous'),
+              el('button', { id: 'person-month-next', type: 'button', class: 'btn btn-small btn-quiet', 'aria-label': 'Next month' }, 'Next ›'))),
+          el('div', { id: 'person-summary-error', class: 'error', role: 'alert' }),
+          el('dl', { id: 'person-summary', class: 'details', 'data-testid': 'person-summary', 'aria-live': 'polite' },
+            SUMMARY.map(([k, label]) => el('div', { class: 'stat' }, el('dt', null, label),
+              el('dd', { id: `person-sum-${k}`, 'data-testid': `person-sum-${k}` }, '–')))),
+          // TODO(server): GET /api/attendance/days/?employee_id=&from=&to=
+          // gives each date's status (worked, late, absent, on leave,
+          // holiday, off); then this card shows the month day by day.
+          el('p', { class: 'muted small' }, 'Totals of the month from the attendance overview.')),
+        el('section', { id: 'person-log', class: 'card span-12', 'aria-labelledby': 'person-log-title' },
+          el('div', { class: 'card-head' },
+            el('h2', { id: 'person-log-title', tabindex: '-1' }, 'Clock log'),
+            el('span', { id: 'person-log-zone', class: 'muted small' })),
+          recordForm(p),
+          el('div', { id: 'person-log-error', class: 'error', role: 'alert' }),
+          el('div', { class: 'table-wrap' },
+            el('table', { id: 'person-events', class: 'table stack', 'data-testid': 'person-events' },
+              el('caption', { class: 'visually-hidden', id: 'person-events-caption' }, 'Clock events of the month, newest first'),
+              el('thead', null, el('tr', null,
+                ['When', 'Event', 'Late', 'Recorded', 'Voided', 'Action'].map((h) => el('th', { scope: 'col' }, h)))),
+              el('tbody')))),
+        el('section', { id: 'person-leave', class: 'card span-12', 'aria-labelledby': 'person-leave-title' },
+          el('div', { class: 'card-head' },
+            el('h2', { id: 'person-leave-title' }, 'Leave'),
+            el('a', { id: 'person-leave-all', href: `#/leave?employee_id=${id}`, class: 'small' }, 'All their requests in the leave history')),
+          el('div', { id: 'person-leave-error', class: 'error', role: 'alert' }),
+          el('dl', { id: 'person-balance', class: 'details', 'data-testid': 'person-balance' },
+            [['remaining', 'Remaining'], ['allowance', 'Allowance'], ['used', 'Used'], ['pending', 'Pending'], ['late_penalty', 'Late penalty']]
+              .map(([k, label]) => el('div', { class: `stat${k === 'remaining' ? ' stat-remaining' : ''}` }, el('dt', null, label),
+                el('dd', { id: `person-balance-${k}`, 'data-testid': `person-balance-${k}` }, '–')))),
+          el('div', { class: 'table-wrap' },
+            el('table', { id: 'person-requests', class: 'table stack', 'data-testid': 'person-requests' },
+              el('caption', { class: 'visually-hidden' }, 'Their leave requests, newest first'),
+              el('thead', null, el('tr', null,
+                ['Type', 'Dates', 'Days', 'Status', 'Reason', 'Decision'].map((h) => el('th', { scope: 'col', class: h === 'Days' ? 'num' : null }, h)))),
+              el('tbody')))));
+      $('person-body').hidden = false;
+      on($('person-month-prev'), 'click', () => setMonth(addMonths(s.month, -1)));
+      on($('person-month-next'), 'click', () => setMonth(addMonths(s.month, 1)));
+      on($('person-record-form'), 'submit', record);
+      on($('person-events'), 'click', onEventsClick);
+    }
+
+    function renderHead() {
+      const p = s.person;
+      $('person-name').textContent = personName(p);
+      fill($('person-sub'),
+        `${p.username} · ${ROLE_LABELS[p.role] || p.role}${p.department ? ` · ${p.department}` : ''} `,
+        p.active === false ? badge(`Deactivated${p.deactivated_on ? ` on ${fmtDate(p.deactivated_on)}` : ''}`, 'muted', { 'data-testid': 'person-status' })
+          : badge('Active', 'ok', { 'data-testid': 'person-status' }));
+      $('person-log-zone').textContent = `Times in ${p.first_name || personName(p)}'s time zone, ${s.tz || 'UTC'}`;
+    }
+
+    async function renderDetails() {
+      const p = s.person;
+      const manager = p.manager_id != null ? await ctx.directory.get(p.manager_id).catch(() => null) : null;
+      if (!live()) return;
+      const row = (label, value, key) => el('div', { class: 'stat' }, el('dt', null, label),
+        el('dd', { 'data-field': key }, value == null || value === '' ? '—' : value));
+      const days = Array.isArray(p.work_days) ? p.work_days.map((d) => DAY_LABELS[d] || d).join(', ') : '';
+      fill($('person-details-body'), el('dl', { class: 'details', 'data-testid': 'person-details' },
+        row('Username', p.username, 'username'),
+        row('Email', p.email, 'email'),
+        row('Role', ROLE_LABELS[p.role] || p.role, 'role'),
+        row('Department', p.department, 'department'),
+        row('Manager', manager ? el('a', { href: personHref(manager.id) }, personName(manager))
+          : p.manager_id != null ? `user #${p.manager_id}` : 'Nobody', 'manager'),
+        row('Time zone', p.timezone, 'timezone'),
+        row('Working hours', p.work_start && p.work_end ? `${p.work_start}–${p.work_end}` : '', 'hours'),
+        row('Working days', days, 'work_days'),
+        row('Grace before late', `${fmtNum(p.late_grace_minutes || 0)} min`, 'grace'),
+        row('Annual leave', `${fmtNum(p.annual_leave_days)} days a year`, 'allowance'),
+        row('Hired on', p.hired_on ? fmtDate(p.hired_on) : '', 'hired_on')));
+      const actions = [
+        el('button', { id: 'person-edit', type: 'button', class: 'btn btn-small', 'data-testid': 'person-edit' }, 'Edit'),
+        el('button', { id: 'person-reset', type: 'button', class: 'btn btn-small btn-quiet', 'data-testid': 'person-reset', 'aria-expanded': 'false' }, 'Reset password'),
+        p.active === false
+          ? el('button', { id: 'person-reactivate', type: 'button', class: 'btn btn-small btn-ok', 'data-testid': 'person-reactivate' }, 'Reactivate')
+          : el('button', { id: 'person-deactivate', type: 'button', class: 'btn btn-small btn-danger', 'data-testid': 'person-deactivate' }, 'Deactivate'),
+      ];
+      fill($('person-actions'), actions);
+      on($('person-edit'), 'click', startEdit);
+      on($('person-reset'), 'click', startReset);
+      on($('person-deactivate'), 'click', startDeactivate);
+      on($('person-reactivate'), 'click', reactivate);
+    }
+
+    // ---- Details: edit, reset, deactivate -------------------------------------
+
+    async function startEdit() {
+      const p = s.person;
+      const manager = p.manager_id != null ? await ctx.directory.get(p.manager_id).catch(() => null) : null;
+      if (!live()) return;
+      showProblem($('person-actions-error'), null);
+      const form = employeeForm({
+        me: ctx.me,
+        person: p,
+        manager,
+        onCancel: () => { renderDetails().then(() => $('person-edit')?.focus()); },
+        onSaved: (saved, { unchanged } = {}) => {
+          if (!unchanged) {
+            s.person = saved;
+            s.tz = saved.timezone || undefined;
+            ctx.directory.remember(saved);
+            ctx.events.dispatchEvent(new CustomEvent('people-changed', { detail: saved }));
+            announce(`${personName(saved)}'s details are saved.`, { tone: 'ok' });
+            renderHead();
+          }
+          renderDetails().then(() => $('person-edit')?.focus());
+        },
+      });
+      fill($('person-details-body'), form.node);
+      $('person-actions').replaceChildren();
+      form.focus();
+    }
+
+    function startReset() {
+      const p = s.person;
+      const pw = field({
+        id: 'person-new-password', label: `New password for ${personName(p)}`, type: 'password',
+        hint: 'At least 8 characters, not their username. They are signed out everywhere and sign in with it.',
+        attrs: { autocomplete: 'new-password' },
+      });
+      const error = el('div', { id: 'person-reset-error', class: 'error', role: 'alert' });
+      const form = el('form', { id: 'person-reset-form', class: 'form', novalidate: true },
+        pw.wrap, error,
+        el('div', { class: 'form-actions' },
+          el('button', { id: 'person-reset-submit', type: 'submit', class: 'btn btn-primary btn-small', 'data-testid': 'person-reset-submit' }, 'Set the password'),
+          el('button', { id: 'person-reset-cancel', type: 'button', class: 'btn btn-quiet btn-small' }, 'Cancel')));
+      fill($('person-actions'), form);
+      on($('person-reset-cancel'), 'click', () => renderDetails().then(() => $('person-reset')?.focus()));
+      on(form, 'submit', async (e) => {
+        e.preventDefault();
+        const button = $('person-reset-submit');
+        setBusy(button, true);
+        showFormProblem(error, null, { password: 'person-new-password' });
+        try {
+          await api.patch(`/api/employees/${id}/`, { password: $('person-new-password').value });
+          if (!live()) return;
+          announce(`${personName(p)}'s password is reset. They are signed out everywhere.`, { tone: 'ok' });
+          await renderDetails();
+          $('person-reset')?.focus();
+        } catch (err) {
+          if (!live()) return;
+          showFormProblem(error, err, { password: 'person-new-password' });
+          setBusy(button, false);
+        }
+      });
+      $('person-new-password').focus();
+    }
+
+    function startDeactivate() {
+      const p = s.person;
+      fill($('person-actions'), el('div', { class: 'confirm', role: 'group', 'aria-labelledby': 'person-deactivate-q' },
+        el('p', { id: 'person-deactivate-q' }, `Deactivate ${personName(p)}? They can no longer sign in and are signed out everywhere. Their history stays.`),
+        el('div', { class: 'actions' },
+          el('button', { id: 'person-deactivate-confirm', type: 'button', class: 'btn btn-danger btn-small', 'data-testid': 'person-deactivate-confirm' }, 'Deactivate'),
+          el('button', { id: 'person-deactivate-cancel', type: 'button', class: 'btn btn-quiet btn-small' }, 'Keep them'))));
+      on($('person-deactivate-cancel'), 'click', () => renderDetails().then(() => $('person-deactivate')?.focus()));
+      on($('person-deactivate-confirm'), 'click', async (e) => {
+        setBusy(e.currentTarget, true);
+        try {
+          await api.del(`/api/employees/${id}/`);
+          if (!live()) return;
+          announce(`${personName(p)} is deactivated.`, { tone: 'ok' });
+          await reloadPerson();
+          $('person-reactivate')?.focus();
+        } catch (err) {
+          if (!live()) return;
+          showProblem($('person-actions-error'), err);
+          await renderDetails();
+        }
+      });
+      $('person-deactivate-confirm').focus();
+    }
+
+    async function reactivate(e) {
+      setBusy(e.currentTarget, true);
+      try {
+        await api.patch(`/api/employees/${id}/`, { active: true });
+        if (!live()) return;
+        announce(`${personName(s.person)} is active again and may sign in.`, { tone: 'ok' });
+        await reloadPerson();
+        $('person-deactivate')?.focus();
+      } catch (err) {
+        if (!live()) return;
+        showProblem($('person-actions-error'), err);
+        setBusy(e.currentTarget, false);
+      }
+    }
+
+    async function reloadPerson() {
+      const p = await api.get(`/api/employees/${id}/`);
+      if (!live()) return;
+      s.person = p;
+      ctx.directory.remember(p);
+      ctx.events.dispatchEvent(new CustomEvent('people-changed', { detail: p }));
+      showProblem($('person-actions-error'), null);
+      renderHead();
+      await renderDetails();
+    }
+
+    // ---- The month ----------------------------------------------------------------
+
+    function setMonth(m) {
+      s.month = m;
+      env.setQuery({ month: m });
+      loadMonth();
+    }
+
+    async function loadSummary() {
+      const { from, to } = monthRange(s.month);
+      try {
+        const page = await api.get('/api/attendance/overview/', { employee_id: id, from, to });
+        if (!live()) return;
+        const row = (page && Array.isArray(page.results) ? page.results : []).find((r) => Number(r.employee_id) === id) || null;
+        for (const [k] of SUMMARY) {
+          const node = $(`person-sum-${k}`);
+          node.textContent = row ? fmtNum(row[k]) : '–';
+          node.dataset.value = row ? String(row[k]) : '';
+        }
+        $('person-summary').dataset.month = s.month;
+        showProblem($('person-summary-error'), null);
+      } catch (err) {
+        if (!live()) return;
+        showProblem($('person-summary-error'), err);
+      }
+    }
+
+    async function loadEvents() {
+      const { from, to } = monthRange(s.month);
+      const table = $('person-events');
+      table.setAttribute('aria-busy', 'true');
+      try {
+        const res = await api.listAll('/api/attendance/', { employee_id: id, from, to });
+        if (!live()) return;
+        s.events = res.results;
+        await renderEvents();
+        table.dataset.month = s.month;
+        showProblem($('person-log-error'), null);
+      } catch (err) {
+        if (!live()) return;
+        showProblem($('person-log-error'), err);
+      } finally {
+        table.removeAttribute('aria-busy');
+      }
+    }
+
+    async function renderEvents() {
+      const p = s.person;
+      const ids = new Set();
+      for (const e of s.events) {
+        if (e.source !== 'self' && e.recorded_by) ids.add(e.recorded_by);
+        if (e.voided_by) ids.add(e.voided_by);
+      }
+      // TODO(server): `recorded_by_name` and `voided_by_name` on the
+      // AttendanceEvent would save these look-ups (and name people outside
+      // the caller's scope, now "user #5").
+      const names = new Map();
+      await Promise.all([...ids].map(async (n) => names.set(n, await ctx.directory.name(n))));
+      if (!live()) return;
+      const body = $('person-events').tBodies[0];
+      $('person-events-caption').textContent = `${personName(p)}'s clock events in ${monthLabel(s.month)}, newest first`;
+      if (!s.events.length) {
+        fill(body, emptyRow(6, `No clock events in ${monthLabel(s.month)}.`));
+        return;
+      }
+      fill(body, s.events.map((e) => {
+        const what = `${e.type === 'entry' ? 'clock-in' : 'clock-out'} of ${fmtDateTimeIn(e.timestamp, s.tz)}`;
+        const when = el('time', { datetime: e.timestamp }, fmtDateTimeIn(e.timestamp, s.tz));
+        const recorded = e.source === 'self'
+          ? el('span', null, `${p.first_name || personName(p)}, on the clock`)
+          : el('span', null, `By ${names.get(e.recorded_by) || `user #${e.recorded_by}`}`,
+            e.note ? el('span', { class: 'note' }, `: ${e.note}`) : null);
+        const voided = e.voided
+          ? el('span', null, `By ${names.get(e.voided_by) || (e.voided_by ? `user #${e.voided_by}` : 'someone')}`,
+            e.voided_at ? ` on ${fmtDateTime(e.voided_at)}` : '', e.void_note ? el('span', { class: 'note' }, `: ${e.void_note}`) : null)
+          : null; // empty: a phone's card then leaves the line out
+        return el('tr', {
+          'data-testid': `event-row-${e.id}`, 'data-id': e.id, 'data-type': e.type,
+          'data-voided': e.voided ? 'true' : 'false', class: e.voided ? 'is-voided' : null,
+        },
+        el('td', { 'data-label': 'When', class: 'wide struck' }, e.voided ? el('del', null, when) : when),
+        el('td', { 'data-label': 'Event', class: 'struck' }, e.voided ? el('del', null, e.type === 'entry' ? 'Clock in' : 'Clock out') : (e.type === 'entry' ? 'Clock in' : 'Clock out'),
+          e.voided ? [' ', badge('voided', 'muted', { 'data-testid': 'voided' })] : null),
+        el('td', { 'data-label': 'Late' }, e.type === 'entry' && e.late
+          ? badge(`${plural(Number(e.late_minutes) || 0, 'minute')} late`, 'warn') : null),
+        el('td', { 'data-label': 'Recorded', class: 'wide' }, recorded),
+        el('td', { 'data-label': 'Voided', class: 'wide' }, voided),
+        el('td', { 'data-label': 'Action' }, e.voided ? null
+          : el('button', {
+            type: 'button', class: 'btn btn-quiet btn-small', 'data-testid': `void-${e.id}`, 'data-void': e.id,
+            'aria-label': `Void the ${what}`, 'aria-expanded': 'false',
+          }, 'Void')));
+      }));
+    }
+
+    function monthLabel(m) {
+      const [y, mo] = m.split('-').map(Number);
+      return new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric' }).format(new Date(y, mo - 1, 15));
+    }
+
+    async function loadLeave() {
+      const year = Number(s.month.slice(0, 4));
+      try {
+        const [requests, balance] = await Promise.all([
+          api.get('/api/leaves/overview/', { employee_id: id, limit: 20 }),
+          api.get('/api/leaves/balance/', { employee_id: id, year }),
+        ]);
+        if (!live()) return;
+        for (const k of ['remaining', 'allowance', 'used', 'pending', 'late_penalty']) {
+          $(`person-balance-${k}`).textContent = balance ? fmtNum(balance[k]) : '–';
+        }
+        $('person-balance').dataset.year = String(year);
+        $('person-leave-title').textContent = `Leave · ${year} balance`;
+        const list = requests && Array.isArray(requests.results) ? requests.results : [];
+        const body = $('person-requests').tBodies[0];
+        fill(body, list.length ? list.map((r) => el('tr', { 'data-testid': `person-leave-row-${r.id}`, 'data-status': r.status },
+          el('td', { 'data-label': 'Type' }, leaveTypeLabel(r.leave_type)),
+          el('td', { 'data-label': 'Dates', class: 'wide' }, fmtRange(r.start_date, r.end_date, r.half_day)),
+          el('td', { 'data-label': 'Days', class: 'num' }, fmtNum(r.days)),
+          el('td', { 'data-label': 'Status' }, badge(STATUS_LABELS[r.status] || r.status, STATUS_TONES[r.status] || 'muted')),
+          el('td', { 'data-label': 'Reason', class: 'wide' }, r.reason || ''),
+          el('td', { 'data-label': 'Decision', class: 'wide' }, r.decision_comment || (r.decided_at ? fmtDateTime(r.decided_at) : el('span', { class: 'muted' }, '—')))))
+          : emptyRow(6, 'No leave requests yet.'));
+        showProblem($('person-leave-error'), null);
+      } catch (err) {
+        if (!live()) return;
+        showProblem($('person-leave-error'), err);
+      }
+    }
+
+    function loadMonth() {
+      $('person-month-label').textContent = monthLabel(s.month);
+      $('person-month-label').dataset.month = s.month;
+      return Promise.all([loadSummary(), loadEvents(), loadLeave()]);
+    }
+
+    // ---- Record and void ---------------------------------------------------------------
+
+    function recordForm(p) {
+      const who = p.first_name || personName(p);
+      const type = field({ id: 'record-type', label: 'Event', type: 'select', value: 'exit', options: [{ value: 'entry', label: 'Entry (clock in)' }, { value: 'exit', label: 'Exit (clock out)' }] });
+      const date = field({ id: 'record-date', label: 'Date', type: 'date', value: todayIn(s.tz) });
+      const time = field({ id: 'record-time', label: 'Time', type: 'time', hint: `${who}'s local time (${s.tz || 'UTC'}).` });
+      const note = field({ id: 'record-note', label: 'Note', type: 'textarea', hint: 'Why you record it: kept with the event and shown to them.', attrs: { required: true, 'aria-required': 'true' } });
+      return el('details', { id: 'person-record', class: 'record' },
+        el('summary', { id: 'person-record-toggle', 'data-testid': 'person-record-toggle' }, `Record an entry or exit for ${who}`),
+        el('form', { id: 'person-record-form', class: 'form', novalidate: true },
+          el('div', { class: 'form-grid' }, type.wrap, date.wrap, time.wrap),
+          note.wrap,
+          el('div', { id: 'record-error', class: 'error', role: 'alert', 'data-testid': 'record-error' }),
+          el('div', { class: 'form-actions' },
+            el('button', { id: 'record-submit', type: 'submit', class: 'btn btn-primary', 'data-testid': 'record-submit' }, 'Record'))));
+    }
+
+    async function record(e) {
+      e.preventDefault();
+      const button = $('record-submit');
+      if (button.disabled) return;
+      const p = s.person;
+      const type = $('record-type').value;
+      const date = $('record-date').value;
+      const time = $('record-time').value;
+      const note = text('record-note');
+      showFormProblem($('record-error'), null, { ...RECORD_FIELDS, date: 'record-date' });
+      if (!date || !time) {
+        showFormProblem($('record-error'), {
+          detail: 'Choose the date and the time.',
+          errors: [!date ? { location: 'date', message: 'Choose the date.' } : { location: 'timestamp', message: 'Choose the time.' }],
+        }, { timestamp: 'record-time', date: 'record-date' });
+        return;
+      }
+      const at = instantIn(date, time, s.tz);
+      if (!at) {
+        showFormProblem($('record-error'), {
+          detail: `${time} does not exist on that date in ${s.tz}: the clocks go forward then.`,
+          errors: [{ location: 'timestamp', message: 'Choose a time that exists on that date.' }],
+        }, { timestamp: 'record-time' });
+        return;
+      }
+      const body = { employee_id: id, type, timestamp: at.toISOString(), note };
+      // Keep the key across a network failure, so that trying again cannot record twice.
+      const sig = JSON.stringify(body);
+      if (!s.recordKey || s.recordSig !== sig) {
+        s.recordKey = api.newIdempotencyKey();
+        s.recordSig = sig;
+      }
+      setBusy(button, true);
+      try {
+        const ev = await api.post('/api/attendance/', body, { headers: { 'Idempotency-Key': s.recordKey } });
+        s.recordKey = null;
+        if (!live()) return;
+        $('record-time').value = '';
+        $('record-note').value = '';
+        const words = `${type === 'entry' ? 'an entry' : 'an exit'} for ${personName(p)} at ${fmtDateTimeIn(ev ? ev.timestamp : at, s.tz)}`;
+        announce(`Recorded ${words}.`, { tone: 'ok' });
+        if (monthOf(date) !== s.month) setMonth(monthOf(date));
+        else await Promise.all([loadEvents(), loadSummary()]);
+        ctx.events.dispatchEvent(new CustomEvent('attendance-changed', { detail: ev }));
+      } catch (err) {
+        if (err.status !== 0) s.recordKey = null;
+        if (!live()) return;
+        const words = err.status === 409 ? sequenceSentence(err, p, s.tz, type, date) : '';
+        showFormProblem($('record-error'), words ? { ...err, detail: words } : err, RECORD_FIELDS);
+      } finally {
+        setBusy(button, false);
+      }
+    }
+
+    function onEventsClick(e) {
+      const button = e.target.closest('button[data-void]');
+      if (!button) return;
+      const evId = Number(button.dataset.void);
+      const tr = button.closest('tr');
+      const open = tr.nextElementSibling && tr.nextElementSibling.dataset.voidFor === String(evId);
+      if (open) {
+        tr.nextElementSibling.remove();
+        button.setAttribute('aria-expanded', 'false');
+        return;
+      }
+      const ev = s.events.find((x) => x.id === evId);
+      const what = `${ev.type === 'entry' ? 'clock-in' : 'clock-out'} of ${fmtDateTimeIn(ev.timestamp, s.tz)}`;
+      const note = field({ id: `void-note-${evId}`, label: `Why void the ${what}?`, attrs: { autocomplete: 'off', 'data-testid': `void-note-${evId}` } });
+      const error = el('div', { id: `void-error-${evId}`, class: 'error', role: 'alert', 'data-testid': `void-error-${evId}` });
+      const confirm = el('button', { type: 'submit', class: 'btn btn-danger btn-small', 'data-testid': `void-confirm-${evId}` }, 'Void it');
+      const cancel = el('button', { type: 'button', class: 'btn btn-quiet btn-small' }, 'Cancel');
+      const form = el('form', { class: 'form void-form', novalidate: true }, note.wrap, error, el('div', { class: 'form-actions' }, confirm, cancel));
+      const row = el('tr', { class: 'void-row', 'data-void-for': evId }, el('td', { colspan: 6, class: 'wide' }, form));
+      tr.after(row);
+      button.setAttribute('aria-expanded', 'true');
+      cancel.addEventListener('click', () => { row.remove(); button.setAttribute('aria-expanded', 'false'); button.focus(); });
+      form.addEventListener('submit', async (ev2) => {
+        ev2.preventDefault();
+        setBusy(confirm, true);
+        showFormProblem(error, null, { note: note.input.id });
+        try {
+          await api.del(`/api/attendance/${evId}/`, { note: note.input.value.trim() });
+          if (!live()) return;
+          announce(`Voided the ${what}.`, { tone: 'ok' });
+          await Promise.all([loadEvents(), loadSummary()]);
+          ctx.events.dispatchEvent(new CustomEvent('attendance-changed', { detail: ev }));
+          $('person-log-title').focus();
+        } catch (err) {
+          if (!live()) return;
+          showFormProblem(error, err, { note: note.input.id });
+          setBusy(confirm, false);
+        }
+      });
+      note.input.focus();
+    }
+
+    // ---- Start and live updates -------------------------------------------------------
+
+    const reloadSoon = debounce(() => { loadEvents(); loadSummary(); }, 600);
+
+    (async () => {
+      try {
+        const p = await api.get(`/api/employees/${id}/`);
+        if (!live()) return;
+        s.person = p;
+        s.tz = p.timezone || undefined;
+        ctx.directory.remember(p);
+        if (!s.month) s.month = monthOf(todayIn(s.tz));
+        build();
+        renderHead();
+        renderDetails();
+        await loadMonth();
+      } catch (err) {
+        if (!live()) return;
+        notFound(err);
+      }
+    })();
+
+    return {
+      stop() { alive = false; ac.abort(); reloadSoon.cancel(); },
+      focus: () => $('person-name'),
+      update(next) {
+        const m = next.query.get('month');
+        if (isMonth(m) && m !== s.month && s.person) {
+          s.month = m;
+          loadMonth();
+        }
+      },
+      onAttendance(ev) {
+        if (ev && Number(ev.employee_id) === id && s.person) reloadSoon();
+      },
+      onReconnect() {
+        if (s.person) loadMonth();
+      },
+    };
+  },
+};
