@@ -228,3 +228,72 @@ func monthsText(n int) string {
 }
 
 func monthName(m, year int) string { return fmt.Sprintf("%s %d", time.Month(m), year) }
+
+// DueEntries returns, in the order to write them, the entries the rules
+// give an employee's balance of p up to year as of their local date today
+// that recorded (their recorded entries of p, of any years) does not hold,
+// matched by year, kind and period: for each year from p's first on whose
+// year-end has come, its missing credits, the expiry of the days carried
+// into it, and the carry-over into the next year; then year's own missing
+// credits and, once due, the expiry of the days carried into it. pending
+// are the employee's pending requests of p.
+//
+// It is the one answer to "what should the ledger hold": the jobs write
+// what it returns (and the unique periods make a second writer add
+// nothing), a request or approval writes it before checking the balance,
+// and a read adds it to the recorded entries unwritten, so that a balance
+// reads the same before and after a job has run. A year ahead (a request for
+// next year's leave in December) gets its yearly grant, which is known in
+// advance, and nothing carried yet. allowance, hiredOn and until are as for
+// DueCredits.
+func DueEntries(p *LeavePolicy, allowance Amount, hiredOn Date, until *Date, year int, today Date, recorded []LedgerEntry, pending []Reservation) []LedgerEntry {
+	if !p.UsesAllowance {
+		return nil
+	}
+	type key struct {
+		year   int
+		kind   EntryKind
+		period string
+	}
+	have := map[key]bool{}
+	byYear := map[int][]LedgerEntry{}
+	for _, e := range recorded {
+		if e.LeaveType != p.Code {
+			continue
+		}
+		byYear[e.Year] = append(byYear[e.Year], e)
+		if e.Period != "" {
+			have[key{e.Year, e.Kind, e.Period}] = true
+		}
+	}
+	var out []LedgerEntry
+	add := func(e LedgerEntry) {
+		k := key{e.Year, e.Kind, e.Period}
+		if have[k] {
+			return
+		}
+		have[k] = true
+		out = append(out, e)
+		byYear[e.Year] = append(byYear[e.Year], e)
+	}
+	closeYear := func(y int) {
+		for _, e := range DueCredits(p, allowance, hiredOn, until, y, today) {
+			add(e)
+		}
+		if e, ok := CarryOverExpiry(NewTypeBalance(p, 0, y, byYear[y], pending), today); ok {
+			add(e)
+		}
+	}
+	// Carry-over chains the years: each needs the one before it closed.
+	if p.CarryOverMax.Sign() > 0 {
+		for y := p.FirstYear; y < year && y < today.Year(); y++ {
+			closeYear(y)
+			if o, i, ok := CarryOver(p, NewTypeBalance(p, 0, y, byYear[y], pending), today); ok && !have[key{i.Year, i.Kind, i.Period}] {
+				add(o)
+				add(i)
+			}
+		}
+	}
+	closeYear(year)
+	return out
+}

@@ -379,3 +379,93 @@ func TestCarryOverExpiry(t *testing.T) {
 		t.Errorf("before expiry: %s left, expiring on %v; want 2 on 2027-03-31", got.CarryOverLeft, got.CarryOverExpiresOn)
 	}
 }
+
+func TestDueEntries(t *testing.T) {
+	p := policy(attendance.AccrualMonthly, "24", "5", "03-31")
+	p.FirstYear = 2025
+	yearly := policy(attendance.AccrualYearly, "15", "5", "")
+	yearly.FirstYear = 2025
+	annual := annualPolicy()
+	type row struct{ year, kind, period, amount string }
+	rows := func(es []attendance.LedgerEntry) []row {
+		var out []row
+		for _, e := range es {
+			out = append(out, row{fmt.Sprint(e.Year), string(e.Kind), e.Period, e.Amount.String()})
+		}
+		return out
+	}
+	months := func(year, from, to int, amount string) []row {
+		var out []row
+		for m := from; m <= to; m++ {
+			out = append(out, row{fmt.Sprint(year), "accrual", fmt.Sprintf("%d-%02d", year, m), amount})
+		}
+		return out
+	}
+	cat := func(parts ...[]row) []row {
+		var out []row
+		for _, p := range parts {
+			out = append(out, p...)
+		}
+		return out
+	}
+	// A complete 2025: twelve months of 2 days, 10 taken in July.
+	year2025 := func() []attendance.LedgerEntry {
+		var es []attendance.LedgerEntry
+		for m := 1; m <= 12; m++ {
+			e := entry(attendance.EntryAccrual, fmt.Sprintf("2025-%02d-01", m), "2")
+			e.Period = fmt.Sprintf("2025-%02d", m)
+			es = append(es, e)
+		}
+		return append(es, entry(attendance.EntryTaken, "2025-07-07", "-10"))
+	}
+	tests := []struct {
+		name     string
+		p        *attendance.LeavePolicy
+		year     int
+		today    string
+		recorded []attendance.LedgerEntry
+		pending  []attendance.Reservation
+		want     []row
+	}{
+		{name: "a worker down since 2024 catches up in order", p: p, year: 2026, today: "2026-04-15",
+			want: cat(months(2025, 1, 12, "2"), []row{{"2025", "carry_over_out", "2025", "-5"}, {"2026", "carry_over_in", "2026", "5"}},
+				months(2026, 1, 4, "2"), []row{{"2026", "carry_over_expired", "2026", "-5"}})},
+		{name: "only what is missing", p: p, year: 2026, today: "2026-02-01", recorded: year2025(),
+			want: cat([]row{{"2025", "carry_over_out", "2025", "-5"}, {"2026", "carry_over_in", "2026", "5"}}, months(2026, 1, 2, "2"))},
+		{name: "less than the cap remains", p: p, year: 2026, today: "2026-01-01", recorded: append(year2025(), entry(attendance.EntryTaken, "2025-11-02", "-11.5")),
+			want: cat([]row{{"2025", "carry_over_out", "2025", "-5/2"}, {"2026", "carry_over_in", "2026", "5/2"}}, months(2026, 1, 1, "2"))},
+		{name: "carried days taken in February", p: p, year: 2026, today: "2026-04-01",
+			recorded: append(year2025(), entry(attendance.EntryTaken, "2026-02-09", "-3")),
+			want:     cat([]row{{"2025", "carry_over_out", "2025", "-5"}, {"2026", "carry_over_in", "2026", "5"}}, months(2026, 1, 4, "2"), []row{{"2026", "carry_over_expired", "2026", "-2"}})},
+		{name: "nothing twice", p: p, year: 2026, today: "2026-04-15", recorded: func() []attendance.LedgerEntry {
+			rec := year2025()
+			return append(rec, attendance.DueEntries(p, amt("24"), date("2020-01-01"), nil, 2026, date("2026-04-15"), rec, nil)...)
+		}()},
+		{name: "next year's grant in December, nothing carried yet", p: yearly, year: 2026, today: "2025-12-10",
+			want: []row{{"2026", "grant", "2026", "15"}}},
+		{name: "the grant on 1 January after the carry-over", p: yearly, year: 2026, today: "2026-01-01",
+			want: []row{{"2025", "grant", "2025", "15"}, {"2025", "carry_over_out", "2025", "-5"}, {"2026", "carry_over_in", "2026", "5"}, {"2026", "grant", "2026", "15"}}},
+		{name: "pending requests of the old year keep their days", p: yearly, year: 2026, today: "2026-01-01",
+			pending: []attendance.Reservation{{LeaveRequestID: 4, Start: date("2025-12-29"), Cost: amt("12")}},
+			want:    []row{{"2025", "grant", "2025", "15"}, {"2025", "carry_over_out", "2025", "-3"}, {"2026", "carry_over_in", "2026", "3"}, {"2026", "grant", "2026", "15"}}},
+		{name: "annual leave before the ledger: the contract's allowance, unwritten", p: annual, year: 2024, today: "2026-06-15",
+			want: []row{{"2024", "grant", "2024", "15"}}},
+		{name: "sick leave: nothing", p: &attendance.BuiltinLeavePolicies(2026)[1], year: 2026, today: "2026-06-15"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			allowance := amt("24")
+			if tt.p.Allowance != amt("24") {
+				allowance = tt.p.Allowance
+			}
+			got := attendance.DueEntries(tt.p, allowance, date("2020-01-01"), nil, tt.year, date(tt.today), tt.recorded, tt.pending)
+			if fmt.Sprint(rows(got)) != fmt.Sprint(tt.want) {
+				t.Errorf("DueEntries =\n%v\nwant\n%v", rows(got), tt.want)
+			}
+			again := attendance.DueEntries(tt.p, allowance, date("2020-01-01"), nil, tt.year, date(tt.today), append(tt.recorded, got...), tt.pending)
+			if len(again) != 0 {
+				t.Errorf("once written, still due: %v", rows(again))
+			}
+		})
+	}
+}
