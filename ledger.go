@@ -314,6 +314,72 @@ func daysText(a Amount) string {
 	return a.Decimal() + " days"
 }
 
+// LeavePreview says what a request would cost and whether it would be
+// accepted, without making it, so that the page shows the server's figures
+// and never computes a cost itself.
+type LeavePreview struct {
+	LeaveType LeaveType `json:"leave_type"`
+	Unit      LeaveUnit `json:"unit"`
+	Days      Amount    `json:"days"`
+	DaysExact string    `json:"days_exact"`
+	// For hourly leave: the minutes, the date's scheduled minutes, the
+	// instants.
+	Minutes       *int       `json:"minutes"`
+	DayMinutes    *int       `json:"day_minutes"`
+	StartAt       *time.Time `json:"start_at"`
+	EndAt         *time.Time `json:"end_at"`
+	NeedsApproval bool       `json:"needs_approval"`
+	// Balance is the balance before the request; RemainingAfter what would
+	// remain after it (nil for a type that uses no allowance).
+	Balance        TypeBalance `json:"balance"`
+	RemainingAfter *Amount     `json:"remaining_after"`
+	// OK is true when the request would be made; otherwise Code and Detail
+	// are the refusal it would get (overlap, insufficient_balance, invalid).
+	OK     bool   `json:"ok"`
+	Code   string `json:"code"`
+	Detail string `json:"detail"`
+}
+
+// PreviewRequest says what a request from start to end costing charge would
+// do to balance b of type p, overlap telling whether it overlaps a pending
+// or approved request; the checks are those of a real request, in its order:
+// the overlap, a span across the carried days' expiry, the balance.
+func PreviewRequest(p *LeavePolicy, charge LeaveCharge, b TypeBalance, start, end Date, overlap bool) LeavePreview {
+	pv := LeavePreview{LeaveType: p.Code, Unit: charge.Unit, Days: charge.Days, DaysExact: charge.Days.String(),
+		NeedsApproval: p.NeedsApproval, Balance: b, OK: true}
+	if charge.Hours != nil {
+		m, dm := charge.Minutes, charge.DayMinutes
+		s, e := charge.Hours.Start.UTC(), charge.Hours.End.UTC()
+		pv.Minutes, pv.DayMinutes, pv.StartAt, pv.EndAt = &m, &dm, &s, &e
+	}
+	if b.Remaining != nil {
+		after := b.Remaining.Sub(charge.Days)
+		pv.RemainingAfter = &after
+	}
+	var err error
+	switch {
+	case overlap:
+		err = ErrOverlap()
+	default:
+		if err = b.CheckSpan(start, end); err == nil {
+			err = b.CheckRequest(charge.Days, start)
+		}
+	}
+	if err != nil {
+		pv.OK, pv.Code = false, ErrorCode(err)
+		if e, ok := err.(*Error); ok {
+			pv.Detail = e.Message
+		}
+	}
+	return pv
+}
+
+// ErrOverlap is the refusal of a request that overlaps one of the
+// employee's pending or approved requests.
+func ErrOverlap() *Error {
+	return Errorf(KindConflict, "overlap", "the dates overlap another pending or approved request")
+}
+
 // AdjustmentInput is an admin's adjustment of a balance.
 type AdjustmentInput struct {
 	EmployeeID  int64

@@ -423,3 +423,62 @@ func TestCheckAdjuster(t *testing.T) {
 		})
 	}
 }
+
+func TestPreviewRequest(t *testing.T) {
+	p := policy(attendance.AccrualYearly, "15", "5", "03-31")
+	sick := &attendance.BuiltinLeavePolicies(2026)[1]
+	fresh := attendance.NewTypeBalance(p, 1, 2027, []attendance.LedgerEntry{entry(attendance.EntryGrant, "2027-01-01", "15")}, nil)
+	carried := attendance.NewTypeBalance(p, 1, 2027, []attendance.LedgerEntry{entry(attendance.EntryGrant, "2027-01-01", "15"), entry(attendance.EntryCarryOverIn, "2027-01-01", "5")}, nil)
+	sStart, sEnd := shift(berlin, "2027-06-14", "08:00", "17:00")
+	h, err := attendance.HoursOnShift(sStart, sEnd, berlin, hm("08:00"), hm("10:00"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	twoHours := attendance.LeaveCharge{Unit: attendance.UnitHour, Days: amt("2/9"), Minutes: 120, DayMinutes: 540, Hours: &h}
+	days := func(n string) attendance.LeaveCharge {
+		return attendance.LeaveCharge{Unit: attendance.UnitDay, Days: amt(n)}
+	}
+	tests := []struct {
+		name       string
+		p          *attendance.LeavePolicy
+		charge     attendance.LeaveCharge
+		b          attendance.TypeBalance
+		start, end string
+		overlap    bool
+		wantCode   string
+		wantAfter  string // "" for none
+	}{
+		{name: "two hours", p: p, charge: twoHours, b: fresh, start: "2027-06-14", end: "2027-06-14", wantAfter: "133/9"},
+		{name: "the whole balance", p: p, charge: days("15"), b: fresh, start: "2027-06-01", end: "2027-06-21", wantAfter: "0"},
+		{name: "too much", p: p, charge: days("16"), b: fresh, start: "2027-06-01", end: "2027-06-22", wantCode: "insufficient_balance", wantAfter: "-1"},
+		{name: "an overlap comes first", p: p, charge: days("16"), b: fresh, start: "2027-06-01", end: "2027-06-22", overlap: true, wantCode: "overlap", wantAfter: "-1"},
+		{name: "across the expiry", p: p, charge: days("3"), b: carried, start: "2027-03-30", end: "2027-04-01", wantCode: "invalid", wantAfter: "17"},
+		{name: "sick leave", p: sick, charge: days("30"), b: attendance.NewTypeBalance(sick, 1, 2027, nil, nil), start: "2027-06-01", end: "2027-07-12"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := attendance.PreviewRequest(tt.p, tt.charge, tt.b, date(tt.start), date(tt.end), tt.overlap)
+			if got.OK != (tt.wantCode == "") || got.Code != tt.wantCode || (got.Code != "") != (got.Detail != "") {
+				t.Errorf("ok %v, code %q, detail %q; want code %q", got.OK, got.Code, got.Detail, tt.wantCode)
+			}
+			if tt.wantAfter == "" {
+				if got.RemainingAfter != nil {
+					t.Errorf("RemainingAfter = %s, want none", got.RemainingAfter)
+				}
+			} else if got.RemainingAfter == nil || *got.RemainingAfter != amt(tt.wantAfter) {
+				t.Errorf("RemainingAfter = %v, want %s", got.RemainingAfter, tt.wantAfter)
+			}
+			if got.Days != tt.charge.Days || got.DaysExact != tt.charge.Days.String() || got.LeaveType != tt.p.Code || got.NeedsApproval != tt.p.NeedsApproval {
+				t.Errorf("got %+v", got)
+			}
+		})
+	}
+	got := attendance.PreviewRequest(p, twoHours, fresh, date("2027-06-14"), date("2027-06-14"), false)
+	b, _ := json.Marshal(got)
+	for _, want := range []string{`"unit":"hour"`, `"days":0.22`, `"days_exact":"2/9"`, `"minutes":120`, `"day_minutes":540`,
+		`"start_at":"2027-06-14T06:00:00Z"`, `"end_at":"2027-06-14T08:00:00Z"`, `"remaining_after":14.78`, `"ok":true`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("JSON %s lacks %s", b, want)
+		}
+	}
+}
