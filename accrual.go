@@ -244,10 +244,12 @@ func monthName(m, year int) string { return fmt.Sprintf("%s %d", time.Month(m), 
 // and a read adds it to the recorded entries unwritten, so that a balance
 // reads the same before and after a job has run. A year ahead (a request for
 // next year's leave in December) gets its yearly grant, which is known in
-// advance, and nothing carried yet. allowance, hiredOn and until are as for
-// DueCredits.
+// advance, and nothing carried yet. A retired type, or one that uses no
+// allowance, is due nothing: its ledger holds what was written, the leave
+// taken and returned, and admins' adjustments. allowance, hiredOn and until
+// are as for DueCredits.
 func DueEntries(p *LeavePolicy, allowance Amount, hiredOn Date, until *Date, year int, today Date, recorded []LedgerEntry, pending []Reservation) []LedgerEntry {
-	if !p.UsesAllowance {
+	if !p.UsesAllowance || p.Retired {
 		return nil
 	}
 	type key struct {

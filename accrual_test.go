@@ -451,6 +451,7 @@ func TestDueEntries(t *testing.T) {
 		{name: "annual leave before the ledger: the contract's allowance, unwritten", p: annual, year: 2024, today: "2026-06-15",
 			want: []row{{"2024", "grant", "2024", "15"}}},
 		{name: "sick leave: nothing", p: &attendance.BuiltinLeavePolicies(2026)[1], year: 2026, today: "2026-06-15"},
+		{name: "a retired type: nothing more", p: func() *attendance.LeavePolicy { r := *yearly; r.Retired = true; return &r }(), year: 2026, today: "2026-06-15"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
