@@ -61,6 +61,21 @@ func MonthlyCredit(allowance Amount) (credit, unrounded Amount) {
 	return exact.RoundHalfDay(), exact
 }
 
+// CreditedPerYear returns what a whole year of accrual mode credits for an
+// allowance: the allowance for the yearly modes, twelve rounded credits for
+// monthly (18 days for 15), nothing for none. The leave type's page shows it
+// beside the allowance, so that the rounding is seen before it is chosen.
+func CreditedPerYear(mode Accrual, allowance Amount) Amount {
+	switch mode {
+	case AccrualYearlyFull, AccrualYearly:
+		return allowance
+	case AccrualMonthly:
+		credit, _ := MonthlyCredit(allowance)
+		return credit.MulFrac(12, 1)
+	}
+	return Amount{}
+}
+
 // DueCredits returns the credits of leave type p that the rules give an
 // employee in year as of their local date today: allowance is theirs (see
 // LeavePolicy.AllowanceFor), hiredOn their hiring date, until their last

@@ -90,6 +90,25 @@ func TestMonthlyCredit(t *testing.T) {
 	}
 }
 
+func TestCreditedPerYear(t *testing.T) {
+	tests := []struct {
+		mode            attendance.Accrual
+		allowance, want string
+	}{
+		{attendance.AccrualYearlyFull, "15", "15"},
+		{attendance.AccrualYearly, "12.5", "12.5"},
+		{attendance.AccrualMonthly, "15", "18"},
+		{attendance.AccrualMonthly, "24", "24"},
+		{attendance.AccrualMonthly, "20", "18"},
+		{attendance.AccrualNone, "15", "0"},
+	}
+	for _, tt := range tests {
+		if got := attendance.CreditedPerYear(tt.mode, amt(tt.allowance)); got != amt(tt.want) {
+			t.Errorf("CreditedPerYear(%s, %s) = %s, want %s", tt.mode, tt.allowance, got, tt.want)
+		}
+	}
+}
+
 func TestDueCredits(t *testing.T) {
 	monthly15 := policy(attendance.AccrualMonthly, "15", "0", "")
 	yearly15 := policy(attendance.AccrualYearly, "15", "0", "")
