@@ -61,10 +61,14 @@ const MaxReasonLength = 2000
 
 // LeaveInput is a request for leave as the employee makes it.
 type LeaveInput struct {
-	LeaveType   LeaveType
-	StartDate   Date
-	EndDate     Date
-	HalfDay     bool
+	LeaveType LeaveType
+	StartDate Date
+	EndDate   Date
+	HalfDay   bool
+	// StartTime and EndTime ask for hours of one working day, as wall-clock
+	// times of the employee's zone (see RequestCost); nil for days.
+	StartTime   *TimeOfDay
+	EndTime     *TimeOfDay
 	Reason      string
 	Idempotency *Idempotency
 }
@@ -78,6 +82,8 @@ func LeaveCost(s Schedule, h Holidays, in LeaveInput) (float64, error) {
 	v.Check(in.LeaveType.Valid(), "body.leave_type", "must be annual, sick or unpaid")
 	v.Check(len(in.Reason) <= MaxReasonLength, "body.reason", "must be at most 2000 bytes")
 	v.Text("body.reason", in.Reason, true)
+	// Hours are costed by RequestCost, which knows the day's scheduled hours.
+	v.Check(in.StartTime == nil && in.EndTime == nil, "body.start_time", "hours are not supported here")
 	switch {
 	case in.EndDate < in.StartDate:
 		v.Add("body.end_date", "must not be before start_date")
