@@ -195,22 +195,34 @@ func (s Schedule) patternOn(d Date) Pattern {
 // gives it unless d is a holiday; a schedule without patterns has its one
 // shift on its work days.
 func (s Schedule) ShiftOn(d Date, h Holidays) (Shift, bool) {
-	if o, ok := s.Overrides[d]; ok {
-		if o == nil {
-			return Shift{}, false
-		}
-		return *o, true
-	}
-	if _, holiday := h[d]; holiday {
+	sh, legacy, ok := s.shiftOn(d, h)
+	switch {
+	case !ok:
 		return Shift{}, false
-	}
-	if len(s.Patterns) == 0 {
-		if !s.WorkDays.Has(d.Weekday()) {
-			return Shift{}, false
-		}
+	case legacy:
 		return s.LegacyShift(), true
 	}
-	return s.patternOn(d).ShiftOn(d)
+	return *sh, true
+}
+
+// shiftOn is ShiftOn without copying the shift: legacy says that the shift
+// is the schedule's LegacyShift (sh is then nil).
+func (s Schedule) shiftOn(d Date, h Holidays) (sh *Shift, legacy, ok bool) {
+	if o, ok := s.Overrides[d]; ok {
+		return o, false, o != nil
+	}
+	if _, holiday := h[d]; holiday {
+		return nil, false, false
+	}
+	if len(s.Patterns) == 0 {
+		return nil, true, s.WorkDays.Has(d.Weekday())
+	}
+	p := s.patternOn(d)
+	if len(p.Weeks) == 0 {
+		return nil, false, false
+	}
+	sh = p.Weeks[p.Week(d)][d.Weekday()]
+	return sh, false, sh != nil
 }
 
 // Instance returns the shift instance of work date d: the shift the roster
@@ -222,6 +234,25 @@ func (s Schedule) Instance(d Date, h Holidays) (ShiftInstance, bool) {
 		return ShiftInstance{}, false
 	}
 	return NewShiftInstance(d, sh, s.Location), true
+}
+
+// span returns the start and end instants and the break minutes of date d's
+// shift: Instance without copying the shift, for the overview's every date,
+// with c (of the schedule's zone) to place them.
+func (s Schedule) span(d Date, h Holidays, c *wallClock) (start, end time.Time, breakMinutes int, ok bool) {
+	sh, legacy, ok := s.shiftOn(d, h)
+	if !ok {
+		return time.Time{}, time.Time{}, 0, false
+	}
+	from, to := s.WorkStart, s.WorkEnd
+	if !legacy {
+		from, to, breakMinutes = sh.Start, sh.End, sh.BreakMinutes
+	}
+	endDate := d
+	if to <= from {
+		endDate = d.AddDays(1)
+	}
+	return c.at(d, from), c.at(endDate, to), breakMinutes, true
 }
 
 // RosterSource says where a date's shift comes from.

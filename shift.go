@@ -2,6 +2,7 @@ package attendance
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -153,6 +154,12 @@ func (i ShiftInstance) String() string {
 // always its first occurrence: time.Date does not promise which one it picks.
 func wallInstant(d Date, tod TimeOfDay, loc *time.Location) time.Time {
 	t := d.At(tod, loc)
+	// An earlier occurrence reads the wall time with a larger offset, in
+	// force until a change within the last hours.
+	_, off := t.Zone()
+	if _, before := t.Add(-12 * time.Hour).Zone(); before <= off {
+		return t
+	}
 	h, m := int(tod)/60, int(tod)%60
 	y, mo, dd := d.utc().Date()
 	naive := time.Date(y, mo, dd, h, m, 0, 0, time.UTC)
@@ -165,6 +172,37 @@ func wallInstant(d Date, tod TimeOfDay, loc *time.Location) time.Time {
 				t = c
 			}
 		}
+	}
+	return t
+}
+
+// wallClock turns wall times into instants for many dates of one zone, as
+// wallInstant does, with arithmetic alone while the zone's offset holds.
+type wallClock struct {
+	loc        *time.Location
+	valid      bool
+	off        int64 // the offset of the zone period known
+	start, end int64 // its bounds, in Unix seconds
+}
+
+// clockMargin keeps the arithmetic away from a period's edges, where a wall
+// time may be skipped or occur twice: no offset changes by more than this.
+const clockMargin = 3 * 3600
+
+func (c *wallClock) at(d Date, tod TimeOfDay) time.Time {
+	naive := int64(d)*86400 + int64(tod)*60
+	if u := naive - c.off; c.valid && u >= c.start+clockMargin && u < c.end-clockMargin {
+		return time.Unix(u, 0).In(c.loc)
+	}
+	t := wallInstant(d, tod, c.loc)
+	_, off := t.Zone()
+	start, end := t.ZoneBounds()
+	c.valid, c.off, c.start, c.end = true, int64(off), math.MinInt64+clockMargin, math.MaxInt64-clockMargin
+	if !start.IsZero() {
+		c.start = start.Unix()
+	}
+	if !end.IsZero() {
+		c.end = end.Unix()
 	}
 	return t
 }
