@@ -132,6 +132,57 @@ func (p Pattern) Simple() (s Shift, days Weekdays, ok bool) {
 	return *one, days, true
 }
 
+// Describe returns the pattern as an Employee's work_start, work_end,
+// work_days and late_grace_minutes describe it on date d: its one shift and
+// weekdays when it is Simple; otherwise the first shift (Monday first) of the
+// rotation week of d and the weekdays of that week with a shift. ok is false
+// when that week has no shift at all.
+func (p Pattern) Describe(d Date) (s Shift, days Weekdays, simple, ok bool) {
+	if s, days, ok := p.Simple(); ok {
+		return s, days, true, true
+	}
+	if len(p.Weeks) == 0 {
+		return Shift{}, 0, false, false
+	}
+	week := p.Weeks[p.Week(d)]
+	for _, wd := range weekdayOrder {
+		if week[wd] == nil {
+			continue
+		}
+		if !ok {
+			s, ok = *week[wd], true
+		}
+		days |= 1 << wd
+	}
+	return s, days, false, ok
+}
+
+// CheckPatternStart checks a new pattern's start date against the employee's
+// today: the past keeps the pattern it was worked under (roster overrides
+// change it date by date).
+func CheckPatternStart(start, today Date) error {
+	if start < today {
+		return InvalidField("body.start_date", "must be today (%s) or later: change past dates with roster overrides", today)
+	}
+	return nil
+}
+
+// CheckPatternDelete decides whether a pattern starting on start may be
+// deleted on the employee's today, patterns being how many they have: only
+// one that has not started, and never the last.
+func CheckPatternDelete(start, today Date, patterns int) error {
+	switch {
+	case start <= today:
+		return Errorf(KindConflict, "already_started", "the pattern from %s has started; start a new one instead", start)
+	case patterns <= 1:
+		return Errorf(KindConflict, "last_pattern", "an employee keeps at least one pattern")
+	}
+	return nil
+}
+
+// MaxRosterDays bounds the date range of a roster query.
+const MaxRosterDays = 62
+
 // OneShiftPattern returns the one-week pattern of shift s on days, rotating
 // from the week of start: what an employee's schedule of today becomes.
 func OneShiftPattern(s *Shift, days Weekdays, start Date) Pattern {

@@ -281,3 +281,44 @@ func randomHolidays(rng *rand.Rand) attendance.Holidays {
 	}
 	return h
 }
+
+func TestPatternDescribe(t *testing.T) {
+	rotation := attendance.Pattern{StartDate: date("2026-03-02"), Weeks: [][7]*attendance.Shift{
+		{time.Tuesday: late, time.Wednesday: early, time.Sunday: night},
+		{},
+	}}
+	tests := []struct {
+		name       string
+		p          attendance.Pattern
+		d          string
+		wantShift  int64
+		wantDays   attendance.Weekdays
+		wantSimple bool
+		wantOK     bool
+	}{
+		{name: "simple", p: attendance.OneShiftPattern(early, attendance.MondayToFriday, date("2026-03-02")), d: "2026-03-20",
+			wantShift: 1, wantDays: attendance.MondayToFriday, wantSimple: true, wantOK: true},
+		{name: "a rotation's week 1: its first shift, Monday first", p: rotation, d: "2026-03-04",
+			wantShift: 2, wantDays: attendance.NewWeekdays(time.Tuesday, time.Wednesday, time.Sunday), wantOK: true},
+		{name: "a rotation's empty week 2", p: rotation, d: "2026-03-11"},
+	}
+	for _, tt := range tests {
+		s, days, simple, ok := tt.p.Describe(date(tt.d))
+		if s.ID != tt.wantShift || days != tt.wantDays || simple != tt.wantSimple || ok != tt.wantOK {
+			t.Errorf("%s: Describe = shift %d, %q, %v, %v; want %d, %q, %v, %v", tt.name, s.ID, days.Names(), simple, ok,
+				tt.wantShift, tt.wantDays.Names(), tt.wantSimple, tt.wantOK)
+		}
+	}
+}
+
+func TestCheckPatternStartAndDelete(t *testing.T) {
+	today := date("2026-06-17")
+	checkErr(t, attendance.CheckPatternStart(today, today), "", "")
+	checkErr(t, attendance.CheckPatternStart(today.AddDays(30), today), "", "")
+	checkFields(t, attendance.CheckPatternStart(today.AddDays(-1), today), "body.start_date")
+
+	checkErr(t, attendance.CheckPatternDelete(today.AddDays(1), today, 2), "", "")
+	checkErr(t, attendance.CheckPatternDelete(today, today, 2), attendance.KindConflict, "already_started")
+	checkErr(t, attendance.CheckPatternDelete(today.AddDays(-7), today, 2), attendance.KindConflict, "already_started")
+	checkErr(t, attendance.CheckPatternDelete(today.AddDays(1), today, 1), attendance.KindConflict, "last_pattern")
+}

@@ -108,6 +108,26 @@ func (f ShiftFields) Apply(s *Shift) {
 	}
 }
 
+// ChangesTimes reports whether the fields change s's start, end, grace or
+// break: what the work of the past was judged by.
+func (f ShiftFields) ChangesTimes(s Shift) bool {
+	return (f.Start != nil && *f.Start != s.Start) || (f.End != nil && *f.End != s.End) ||
+		(f.GraceMinutes != nil && *f.GraceMinutes != s.GraceMinutes) || (f.BreakMinutes != nil && *f.BreakMinutes != s.BreakMinutes)
+}
+
+// CheckShiftEdit decides whether an edit of shift s may be made: its name
+// always, its times only while no pattern or roster override names it
+// (inUse), so that figures of the past never change behind anyone's back.
+func CheckShiftEdit(f ShiftFields, s Shift, inUse bool) error {
+	if err := f.Validate(&s); err != nil {
+		return err
+	}
+	if inUse && f.ChangesTimes(s) {
+		return Errorf(KindConflict, "shift_in_use", "shift %q is in use: its times stay; make a new shift and a pattern from a date", s.Name)
+	}
+	return nil
+}
+
 // ShiftInstance is a shift on one work date: the instants it starts and ends
 // in the employee's zone.
 type ShiftInstance struct {

@@ -130,3 +130,27 @@ func TestShiftFieldsValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckShiftEdit(t *testing.T) {
+	s := *shift(1, "22:00", "06:00", 10, 30)
+	tests := []struct {
+		name     string
+		f        attendance.ShiftFields
+		inUse    bool
+		wantKind attendance.Kind
+		wantCode string
+	}{
+		{name: "a new name of a shift in use", f: attendance.ShiftFields{Name: ptr("Nights")}, inUse: true},
+		{name: "the same times of a shift in use", f: attendance.ShiftFields{Start: ptr(hm("22:00")), GraceMinutes: ptr(10)}, inUse: true},
+		{name: "new times of a shift in use", f: attendance.ShiftFields{End: ptr(hm("06:30"))}, inUse: true, wantKind: attendance.KindConflict, wantCode: "shift_in_use"},
+		{name: "a new grace of a shift in use", f: attendance.ShiftFields{GraceMinutes: ptr(5)}, inUse: true, wantKind: attendance.KindConflict, wantCode: "shift_in_use"},
+		{name: "a new break of a shift in use", f: attendance.ShiftFields{BreakMinutes: ptr(0)}, inUse: true, wantKind: attendance.KindConflict, wantCode: "shift_in_use"},
+		{name: "new times of an unused shift", f: attendance.ShiftFields{End: ptr(hm("06:30")), BreakMinutes: ptr(45)}},
+		{name: "an invalid edit", f: attendance.ShiftFields{GraceMinutes: ptr(-5)}, wantKind: attendance.KindInvalid, wantCode: "invalid"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkErr(t, attendance.CheckShiftEdit(tt.f, s, tt.inUse), tt.wantKind, tt.wantCode)
+		})
+	}
+}

@@ -48,6 +48,13 @@ func (s Schedule) WorkDates(h Holidays) WorkDater {
 	}
 }
 
+// OverrideReach returns the instants whose entries may change work date when
+// the shift of date d changes (a roster override set or removed): those of
+// the local dates d−1 to d+1 in loc, whose work dates are d−1 to d+1.
+func OverrideReach(d Date, loc *time.Location) (from, to time.Time) {
+	return d.AddDays(-1).In(loc), d.AddDays(2).In(loc)
+}
+
 // Interval is a stretch of time from Start up to End, e.g. approved hourly leave.
 type Interval struct {
 	Start time.Time

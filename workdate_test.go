@@ -336,3 +336,40 @@ func TestMigrationMovesNoEntryOfDayShifts(t *testing.T) {
 		}
 	}
 }
+
+// TestOverrideReach: when a date's shift changes, only entries within
+// OverrideReach change work date, and only to or from the dates either side.
+func TestOverrideReach(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 3))
+	shifts := []*attendance.Shift{nil, early, late, night, shift(9, "00:00", "08:00", 0, 0), shift(10, "23:59", "07:00", 0, 0)}
+	for i := range 300 {
+		loc := []*time.Location{berlin, newYork, auckland}[i%3]
+		before := randomSchedule(rng, loc)
+		h := randomHolidays(rng)
+		d := date("2026-03-26").AddDays(rng.IntN(6))
+		if i%2 == 1 {
+			d = date("2026-10-22").AddDays(rng.IntN(6))
+		}
+		after := before
+		after.Overrides = map[attendance.Date]*attendance.Shift{}
+		for k, v := range before.Overrides {
+			after.Overrides[k] = v
+		}
+		after.Overrides[d] = shifts[rng.IntN(len(shifts))]
+		from, to := attendance.OverrideReach(d, loc)
+		for m := -3 * 24 * 60; m < 4*24*60; m += 7 {
+			entry := d.In(loc).Add(time.Duration(m) * time.Minute)
+			was, _, _ := before.WorkDate(entry, h)
+			is, _, _ := after.WorkDate(entry, h)
+			if was == is {
+				continue
+			}
+			if entry.Before(from) || !entry.Before(to) {
+				t.Fatalf("case %d: an override of %s moves an entry at %s (from %s to %s), outside %s–%s", i, d, entry, was, is, from, to)
+			}
+			if was < d.AddDays(-1) || was > d.AddDays(1) || is < d.AddDays(-1) || is > d.AddDays(1) {
+				t.Fatalf("case %d: an override of %s moves an entry at %s from %s to %s", i, d, entry, was, is)
+			}
+		}
+	}
+}
