@@ -66,18 +66,19 @@ func (i Interval) Contains(t time.Time) bool { return !t.Before(i.Start) && t.Be
 
 // LateFrom returns the instant an instance's lateness counts from: its start,
 // or, when approved hourly leave covers the start, that leave's end (and the
-// end of leave that covers that end in turn).
-func (i ShiftInstance) LateFrom(hourlyLeave []Interval) time.Time {
-	ref := i.Start
+// end of leave that covers that end in turn). ok is false when the leave
+// covers the instance to its end: nobody is expected.
+func (i ShiftInstance) LateFrom(hourlyLeave []Interval) (from time.Time, ok bool) {
+	from = i.Start
 	for moved := true; moved; {
 		moved = false
 		for _, l := range hourlyLeave {
-			if l.Contains(ref) {
-				ref, moved = l.End, true
+			if l.Contains(from) {
+				from, moved = l.End, true
 			}
 		}
 	}
-	return ref
+	return from, from.Before(i.End)
 }
 
 // EntryLateness decides whether the first entry of work date d, at instant t,
@@ -85,7 +86,8 @@ func (i ShiftInstance) LateFrom(hourlyLeave []Interval) time.Time {
 // the employee has no approved leave of whole or half days on d (onLeave), and
 // t, to the minute, is after the instance's start plus the shift's grace
 // minutes; the minutes count from the start. Approved hourly leave that
-// covers the start moves the start to the leave's end (LateFrom).
+// covers the start moves the start to the leave's end (LateFrom); leave that
+// covers the whole shift leaves nobody expected.
 //
 // For a schedule without patterns and an entry on its own local date, this is
 // Lateness.
@@ -94,7 +96,11 @@ func (s Schedule) EntryLateness(d Date, t time.Time, h Holidays, onLeave bool, h
 	if !ok || onLeave {
 		return false, 0
 	}
-	elapsed := int(t.Sub(inst.LateFrom(hourlyLeave)) / time.Minute)
+	from, expected := inst.LateFrom(hourlyLeave)
+	if !expected {
+		return false, 0
+	}
+	elapsed := int(t.Sub(from) / time.Minute)
 	if elapsed <= inst.Shift.GraceMinutes {
 		return false, 0
 	}
@@ -113,10 +119,11 @@ func (s Schedule) NotArrivedDueOn(d Date, h Holidays, now time.Time, onLeave, pr
 	if !ok {
 		return false, time.Time{}
 	}
-	deadline = inst.LateFrom(hourlyLeave).Add(time.Duration(inst.Shift.GraceMinutes+30) * time.Minute)
+	from, expected := inst.LateFrom(hourlyLeave)
+	deadline = from.Add(time.Duration(inst.Shift.GraceMinutes+30) * time.Minute)
 	today := s.Today(now)
 	switch {
-	case onLeave || present || d < s.HiredOn || d > today:
+	case !expected || onLeave || present || d < s.HiredOn || d > today:
 		return false, deadline
 	case d < today && !now.Before(inst.End):
 		return false, deadline

@@ -237,6 +237,8 @@ func TestEntryLateness(t *testing.T) {
 			hourly: []attendance.Interval{hourly("2026-06-15 23:00", "2026-06-15 23:30"), hourly("2026-06-15 22:00", "2026-06-15 23:00")}, wantLate: true, wantMinutes: 15},
 		{name: "hourly leave later in the night does not cover the start", d: "2026-06-15", at: "2026-06-15 23:25",
 			hourly: []attendance.Interval{hourly("2026-06-15 22:30", "2026-06-15 23:00")}, wantLate: true, wantMinutes: 85},
+		{name: "hourly leave over the whole night: nobody is expected", d: "2026-06-15", at: "2026-06-16 06:10",
+			hourly: []attendance.Interval{hourly("2026-06-15 22:00", "2026-06-16 02:00"), hourly("2026-06-16 02:00", "2026-06-16 06:00")}, wantLate: false},
 		{name: "hourly leave that ends at the start does not cover it", d: "2026-06-15", at: "2026-06-15 22:30",
 			hourly: []attendance.Interval{hourly("2026-06-15 21:00", "2026-06-15 22:00")}, wantLate: true, wantMinutes: 30},
 	}
@@ -272,6 +274,8 @@ func TestNotArrivedDueOn(t *testing.T) {
 		{name: "on leave", d: "2026-06-15", now: "2026-06-15 23:00", onLeave: true, wantDeadline: "2026-06-15 22:40"},
 		{name: "hourly leave over the start moves the deadline", d: "2026-06-15", now: "2026-06-15 23:30",
 			hourly: []attendance.Interval{{Start: at(berlin, "2026-06-15 22:00"), End: at(berlin, "2026-06-15 23:00")}}, wantDeadline: "2026-06-15 23:40"},
+		{name: "hourly leave over the whole night", d: "2026-06-15", now: "2026-06-16 05:00",
+			hourly: []attendance.Interval{{Start: at(berlin, "2026-06-15 21:00"), End: at(berlin, "2026-06-16 06:00")}}, wantDeadline: "2026-06-16 06:40"},
 		{name: "a future date", d: "2026-06-16", now: "2026-06-15 23:00", wantDeadline: "2026-06-16 06:35"},
 		{name: "a date without a shift", d: "2026-06-20", now: "2026-06-20 23:00"},
 		{name: "before the hiring date", d: "2025-12-31", now: "2025-12-31 23:00", wantDeadline: "2025-12-31 22:40"},
