@@ -73,3 +73,29 @@ func BenchmarkParseDate(b *testing.B) {
 		dateSink, _ = attendance.ParseDate("2026-11-26")
 	}
 }
+
+// BenchmarkSummarizeWorkYear sums up a year of one employee's work dates with
+// a shift pattern, the break rule and the weekly figures: the overview's work
+// per employee with shifts in play.
+func BenchmarkSummarizeWorkYear(b *testing.B) {
+	s := benchSchedule(b)
+	sh := s.LegacyShift()
+	s = s.Migrated(&sh)
+	first, last := attendance.YearBounds(2026)
+	var days []attendance.Day
+	for d := first; d <= last; d++ {
+		if s.IsWorkingDay(d, nil) && int(d)%17 != 0 {
+			days = append(days, attendance.Day{Date: d, Entries: 2, Late: int(d)%7 == 0, LateMinutes: 12, WorkedSeconds: 8 * 3600, BreakSeconds: 1800})
+		}
+	}
+	leave := attendance.LeaveDays{attendance.MustParseDate("2026-08-03"): 1, attendance.MustParseDate("2026-08-04"): 0.5}
+	set := attendance.DefaultWorkSettings()
+	set.BreakRule = attendance.GermanBreakRule
+	now := time.Date(2027, 1, 10, 12, 0, 0, 0, time.UTC)
+	for b.Loop() {
+		t, w := attendance.SummarizeWork(s, nil, set, first, last, now, days, leave)
+		if t.DaysPresent == 0 || w.ScheduledSeconds == 0 {
+			b.Fatal("nothing summed")
+		}
+	}
+}

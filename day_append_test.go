@@ -9,12 +9,14 @@ import (
 )
 
 // TestAppendingKeepsDaysAsBuilt checks that updating days event by event
-// (AddEntry, CloseSession), as the store does for events appended at the end,
-// always gives what BuildDays derives from the whole list.
+// (AddEntryAt, CloseSession), as the store does for events appended at the
+// end, always gives what BuildWorkDays derives from the whole list: with
+// today's rule (each entry on its local date) and with the work dates of
+// random rosters (night shifts, rotations, overrides) around the DST changes.
 func TestAppendingKeepsDaysAsBuilt(t *testing.T) {
 	zones := []string{"UTC", "Europe/Berlin", "America/New_York", "Pacific/Auckland", "Asia/Kolkata"}
 	rng := rand.New(rand.NewPCG(7, 7))
-	for round := 0; round < 400; round++ {
+	for round := 0; round < 800; round++ {
 		loc, err := time.LoadLocation(zones[round%len(zones)])
 		if err != nil {
 			t.Fatal(err)
@@ -24,6 +26,11 @@ func TestAppendingKeepsDaysAsBuilt(t *testing.T) {
 		if round%2 == 1 {
 			at = time.Date(2026, 10, 23, 0, 0, 0, 0, time.UTC).Add(time.Duration(rng.IntN(48*60)) * time.Minute)
 		}
+		workDate, rule := attendance.CalendarDates(loc), "calendar dates"
+		if round%4 >= 2 {
+			s := randomSchedule(rng, loc)
+			workDate, rule = s.WorkDates(randomHolidays(rng)), "a roster"
+		}
 		var events []attendance.AttendanceEvent
 		days := map[attendance.Date]attendance.Day{}
 		typ := attendance.Entry
@@ -31,7 +38,7 @@ func TestAppendingKeepsDaysAsBuilt(t *testing.T) {
 			at = at.Add(time.Duration(1+rng.IntN(20*60)) * time.Minute)
 			ev := attendance.AttendanceEvent{ID: int64(i + 1), Type: typ, Timestamp: at}
 			if typ == attendance.Entry {
-				d := attendance.DateOf(at.In(loc))
+				d := workDate(&ev)
 				day, ok := days[d]
 				if !ok {
 					day = attendance.Day{Date: d}
@@ -39,23 +46,26 @@ func TestAppendingKeepsDaysAsBuilt(t *testing.T) {
 				if day.Entries == 0 {
 					ev.Late, ev.LateMinutes = rng.IntN(2) == 0, rng.IntN(90)
 				}
-				days[d] = day.AddEntry(ev.Late, ev.LateMinutes)
+				days[d] = day.AddEntryAt(at, ev.Late, ev.LateMinutes)
 				typ = attendance.Exit
 			} else {
 				prev := events[len(events)-1]
-				d := attendance.DateOf(prev.Timestamp.In(loc))
+				d := workDate(&prev)
 				days[d] = days[d].CloseSession(prev.Timestamp, at)
 				typ = attendance.Entry
 			}
 			events = append(events, ev)
 		}
-		built := attendance.BuildDays(loc, events)
+		built := attendance.BuildWorkDays(workDate, events)
 		if len(built) != len(days) {
-			t.Fatalf("round %d: %d days built, %d appended", round, len(built), len(days))
+			t.Fatalf("round %d (%s): %d days built, %d appended", round, rule, len(built), len(days))
 		}
 		for _, want := range built {
 			if got := days[want.Date]; got != want {
-				t.Fatalf("round %d, %s in %s:\nappended %+v\n   built %+v", round, want.Date, loc, got, want)
+				t.Fatalf("round %d, %s in %s (%s):\nappended %+v\n   built %+v", round, want.Date, loc, rule, got, want)
+			}
+			if got := attendance.BuildWorkDay(want.Date, workDate, events); got != want {
+				t.Fatalf("round %d: BuildWorkDay(%s) = %+v, want %+v", round, want.Date, got, want)
 			}
 		}
 	}

@@ -25,6 +25,7 @@ type EventSource string
 const (
 	SourceSelf    EventSource = "self"    // the employee clocked in or out
 	SourceManager EventSource = "manager" // a manager recorded it on the employee's behalf
+	SourceSystem  EventSource = "system"  // the service closed a forgotten session at its shift's end
 )
 
 // AttendanceEvent is one clock-in or clock-out. Events are never erased: a
@@ -81,34 +82,61 @@ func CheckSequence(prev, next *AttendanceEvent, typ EventType, at time.Time, loc
 	return nil
 }
 
-// Day is what one employee did on one of their local dates: the derived
-// record that overviews add up. Sessions belong to the date of their entry.
+// Day is what one employee did on one of their work dates: the derived
+// record that overviews add up. Sessions belong to the work date of their
+// entry (with CalendarDates, their entry's local date).
 type Day struct {
 	Date          Date
-	Entries       int   // non-voided entries on this date
+	Entries       int   // non-voided entries of this date
 	Late          bool  // the first entry was late
 	LateMinutes   int   // minutes the first entry was late
-	WorkedSeconds int64 // sum of the closed sessions that started this date
+	WorkedSeconds int64 // sum of the closed sessions of this date
 	OpenSessions  int   // entries of this date without an exit after them
+	// BreakSeconds is the time between the date's closed sessions, from each
+	// one's exit to the next one's entry: the breaks the break rule counts.
+	BreakSeconds int64
+	// LastExit is the exit of the date's last closed session (zero before
+	// the first), from which the next session's break counts.
+	LastExit time.Time
+	// OpenSince is the entry of the date's earliest open session (zero when
+	// none is open), from which a forgotten exit is judged.
+	OpenSince time.Time
 }
 
 // Present reports whether the employee clocked in on this date.
 func (d Day) Present() bool { return d.Entries > 0 }
 
+// WorkDater tells the work date an entry belongs to: CalendarDates (its local
+// date, today's rule), Schedule.WorkDates (the shift it falls in), or the work
+// date the store keeps with each event.
+type WorkDater func(entry *AttendanceEvent) Date
+
+// CalendarDates is the WorkDater of today's rule: an entry belongs to its
+// local date in loc.
+func CalendarDates(loc *time.Location) WorkDater {
+	return func(e *AttendanceEvent) Date { return DateOf(e.Timestamp.In(loc)) }
+}
+
 // BuildDays derives the Days of an employee from their non-voided events in
-// time order, one Day for each local date with an entry. Sessions belong to
-// the date of their entry: each entry pairs with the event right after it when
-// that is an exit, and adds nothing while open. The first entry's stored
-// lateness is the day's.
+// time order, one Day for each local date with an entry. See BuildWorkDays.
 func BuildDays(loc *time.Location, events []AttendanceEvent) []Day {
+	return BuildWorkDays(CalendarDates(loc), events)
+}
+
+// BuildWorkDays derives the Days of an employee from their non-voided events
+// in time order, one Day for each work date with an entry. Sessions belong to
+// the work date of their entry: each entry pairs with the event right after
+// it when that is an exit, and adds nothing while open. The first entry's
+// stored lateness is the day's.
+func BuildWorkDays(workDate WorkDater, events []AttendanceEvent) []Day {
 	var days []Day
-	index := map[Date]int{} // a fall-back at midnight can revisit a date
+	index := map[Date]int{} // work dates need not come in order
 	for i := range events {
 		e := &events[i]
 		if e.Type != Entry {
 			continue
 		}
-		d := DateOf(e.Timestamp.In(loc))
+		d := workDate(e)
 		k, ok := index[d]
 		if !ok {
 			k = len(days)
@@ -118,9 +146,17 @@ func BuildDays(loc *time.Location, events []AttendanceEvent) []Day {
 		day := &days[k]
 		day.Entries++
 		if i+1 < len(events) && events[i+1].Type == Exit {
-			day.WorkedSeconds += int64(events[i+1].Timestamp.Sub(e.Timestamp) / time.Second)
+			exit := events[i+1].Timestamp
+			day.WorkedSeconds += int64(exit.Sub(e.Timestamp) / time.Second)
+			if !day.LastExit.IsZero() {
+				day.BreakSeconds += int64(e.Timestamp.Sub(day.LastExit) / time.Second)
+			}
+			day.LastExit = exit.UTC()
 		} else {
 			day.OpenSessions++
+			if day.OpenSessions == 1 {
+				day.OpenSince = e.Timestamp.UTC()
+			}
 		}
 	}
 	return days
@@ -128,8 +164,9 @@ func BuildDays(loc *time.Location, events []AttendanceEvent) []Day {
 
 // AddEntry returns the day after an entry was appended at the end of the
 // employee's events: one more entry, its session open; the day's first entry
-// sets the day's lateness. Appending keeps a day what BuildDays would make
-// of the longer list, without reading it.
+// sets the day's lateness. Appending keeps a day what BuildWorkDays would make
+// of the longer list, without reading it, except for OpenSince, which only
+// AddEntryAt keeps.
 func (d Day) AddEntry(late bool, lateMinutes int) Day {
 	if d.Entries == 0 {
 		d.Late, d.LateMinutes = late, lateMinutes
@@ -139,11 +176,26 @@ func (d Day) AddEntry(late bool, lateMinutes int) Day {
 	return d
 }
 
+// AddEntryAt is AddEntry for an entry at instant at, which keeps OpenSince too.
+func (d Day) AddEntryAt(at time.Time, late bool, lateMinutes int) Day {
+	if d.OpenSessions == 0 {
+		d.OpenSince = at.UTC()
+	}
+	return d.AddEntry(late, lateMinutes)
+}
+
 // CloseSession returns the day after an exit at exit was appended right
 // after its open session's entry at entry.
 func (d Day) CloseSession(entry, exit time.Time) Day {
 	d.OpenSessions--
+	if d.OpenSessions == 0 {
+		d.OpenSince = time.Time{}
+	}
 	d.WorkedSeconds += int64(exit.Sub(entry) / time.Second)
+	if !d.LastExit.IsZero() {
+		d.BreakSeconds += int64(entry.Sub(d.LastExit) / time.Second)
+	}
+	d.LastExit = exit.UTC()
 	return d
 }
 
@@ -151,7 +203,14 @@ func (d Day) CloseSession(entry, exit time.Time) Day {
 // events in time order from the start of d up to and including the first event
 // after d (which may close d's last session). See BuildDays.
 func BuildDay(d Date, loc *time.Location, events []AttendanceEvent) Day {
-	for _, day := range BuildDays(loc, events) {
+	return BuildWorkDay(d, CalendarDates(loc), events)
+}
+
+// BuildWorkDay derives the Day of work date d from events, the employee's
+// non-voided events in time order that hold every entry of d and the event
+// right after each. See BuildWorkDays.
+func BuildWorkDay(d Date, workDate WorkDater, events []AttendanceEvent) Day {
+	for _, day := range BuildWorkDays(workDate, events) {
 		if day.Date == d {
 			return day
 		}
@@ -160,17 +219,24 @@ func BuildDay(d Date, loc *time.Location, events []AttendanceEvent) Day {
 }
 
 // DaysTouched returns the local dates whose Day changes when ev is added to,
-// or voided from, an employee's events, prev being the non-voided event right
-// before it (nil if none). Sessions belong to their entry's date, so: the date
-// of ev when it is an entry (its sessions, and which entry is the first), and
-// the date of prev when prev is an entry (it gains or loses the exit after it).
+// or voided from, an employee's events. See WorkDaysTouched.
 func DaysTouched(loc *time.Location, ev, prev *AttendanceEvent) []Date {
+	return WorkDaysTouched(CalendarDates(loc), ev, prev)
+}
+
+// WorkDaysTouched returns the work dates whose Day changes when ev is added
+// to, or voided from, an employee's events, prev being the non-voided event
+// right before it (nil if none). Sessions belong to their entry's work date,
+// so: the work date of ev when it is an entry (its sessions, and which entry
+// is the first), and that of prev when prev is an entry (it gains or loses
+// the exit after it).
+func WorkDaysTouched(workDate WorkDater, ev, prev *AttendanceEvent) []Date {
 	var out []Date
 	if ev.Type == Entry {
-		out = append(out, DateOf(ev.Timestamp.In(loc)))
+		out = append(out, workDate(ev))
 	}
 	if prev != nil && prev.Type == Entry {
-		if d := DateOf(prev.Timestamp.In(loc)); len(out) == 0 || out[0] != d {
+		if d := workDate(prev); len(out) == 0 || out[0] != d {
 			out = append(out, d)
 		}
 	}

@@ -166,7 +166,7 @@ func TestBuildDay(t *testing.T) {
 				ev(attendance.Entry, utc("2026-06-15 08:00")),
 				ev(attendance.Exit, utc("2026-06-15 17:00")),
 			},
-			want: attendance.Day{Date: d, Entries: 1, WorkedSeconds: 9 * 3600},
+			want: attendance.Day{Date: d, Entries: 1, WorkedSeconds: 9 * 3600, LastExit: utc("2026-06-15 17:00")},
 		},
 		{
 			// 08:00–12:00 and 13:00–17:30: 4 h + 4.5 h = 8.5 h.
@@ -178,7 +178,7 @@ func TestBuildDay(t *testing.T) {
 				ev(attendance.Entry, utc("2026-06-15 13:00")),
 				ev(attendance.Exit, utc("2026-06-15 17:30")),
 			},
-			want: attendance.Day{Date: d, Entries: 2, WorkedSeconds: 8*3600 + 1800},
+			want: attendance.Day{Date: d, Entries: 2, WorkedSeconds: 8*3600 + 1800, BreakSeconds: 3600, LastExit: utc("2026-06-15 17:30")},
 		},
 		{
 			name: "seconds count",
@@ -187,7 +187,7 @@ func TestBuildDay(t *testing.T) {
 				ev(attendance.Entry, utc("2026-06-15 08:00:15")),
 				ev(attendance.Exit, utc("2026-06-15 08:01:00")),
 			},
-			want: attendance.Day{Date: d, Entries: 1, WorkedSeconds: 45},
+			want: attendance.Day{Date: d, Entries: 1, WorkedSeconds: 45, LastExit: utc("2026-06-15 08:01")},
 		},
 		{
 			// 22:00 to 02:00 the next day: four hours, all on the entry's date.
@@ -197,7 +197,7 @@ func TestBuildDay(t *testing.T) {
 				ev(attendance.Entry, utc("2026-06-15 22:00")),
 				ev(attendance.Exit, utc("2026-06-16 02:00")),
 			},
-			want: attendance.Day{Date: d, Entries: 1, WorkedSeconds: 4 * 3600},
+			want: attendance.Day{Date: d, Entries: 1, WorkedSeconds: 4 * 3600, LastExit: utc("2026-06-16 02:00")},
 		},
 		{
 			// The exit at 02:00 closes yesterday's session; today has 09:00–17:00.
@@ -208,7 +208,7 @@ func TestBuildDay(t *testing.T) {
 				ev(attendance.Entry, utc("2026-06-16 09:00")),
 				ev(attendance.Exit, utc("2026-06-16 17:00")),
 			},
-			want: attendance.Day{Date: date("2026-06-16"), Entries: 1, WorkedSeconds: 8 * 3600},
+			want: attendance.Day{Date: date("2026-06-16"), Entries: 1, WorkedSeconds: 8 * 3600, LastExit: utc("2026-06-16 17:00")},
 		},
 		{
 			name: "open session adds nothing",
@@ -216,7 +216,7 @@ func TestBuildDay(t *testing.T) {
 			events: []attendance.AttendanceEvent{
 				ev(attendance.Entry, utc("2026-06-15 08:00")),
 			},
-			want: attendance.Day{Date: d, Entries: 1, OpenSessions: 1},
+			want: attendance.Day{Date: d, Entries: 1, OpenSessions: 1, OpenSince: utc("2026-06-15 08:00")},
 		},
 		{
 			// The first event after the date is tomorrow's entry, not an exit.
@@ -228,7 +228,7 @@ func TestBuildDay(t *testing.T) {
 				ev(attendance.Entry, utc("2026-06-15 13:00")),
 				ev(attendance.Entry, utc("2026-06-16 08:00")),
 			},
-			want: attendance.Day{Date: d, Entries: 2, WorkedSeconds: 4 * 3600, OpenSessions: 1},
+			want: attendance.Day{Date: d, Entries: 2, WorkedSeconds: 4 * 3600, OpenSessions: 1, LastExit: utc("2026-06-15 12:00"), OpenSince: utc("2026-06-15 13:00")},
 		},
 		{
 			name: "only entries of that date count",
@@ -241,7 +241,7 @@ func TestBuildDay(t *testing.T) {
 				ev(attendance.Entry, utc("2026-06-16 08:00")),
 				ev(attendance.Exit, utc("2026-06-16 17:00")),
 			},
-			want: attendance.Day{Date: d, Entries: 1, WorkedSeconds: 2 * 3600},
+			want: attendance.Day{Date: d, Entries: 1, WorkedSeconds: 2 * 3600, LastExit: utc("2026-06-15 10:00")},
 		},
 		{
 			name: "the first entry's lateness is the day's",
@@ -252,7 +252,7 @@ func TestBuildDay(t *testing.T) {
 				lateEntry(utc("2026-06-15 13:00"), 300),
 				ev(attendance.Exit, utc("2026-06-15 17:00")),
 			},
-			want: attendance.Day{Date: d, Entries: 2, Late: true, LateMinutes: 12, WorkedSeconds: 3*3600 + 48*60 + 4*3600},
+			want: attendance.Day{Date: d, Entries: 2, Late: true, LateMinutes: 12, WorkedSeconds: 3*3600 + 48*60 + 4*3600, BreakSeconds: 3600, LastExit: utc("2026-06-15 17:00")},
 		},
 		{
 			name: "a late second entry does not make the day late",
@@ -263,7 +263,7 @@ func TestBuildDay(t *testing.T) {
 				lateEntry(utc("2026-06-15 13:00"), 300),
 				ev(attendance.Exit, utc("2026-06-15 17:00")),
 			},
-			want: attendance.Day{Date: d, Entries: 2, WorkedSeconds: 4*3600 + 5*60 + 4*3600},
+			want: attendance.Day{Date: d, Entries: 2, WorkedSeconds: 4*3600 + 5*60 + 4*3600, BreakSeconds: 3600, LastExit: utc("2026-06-15 17:00")},
 		},
 		{
 			// 21:00–23:00 EDT on the 15th is 01:00–03:00 UTC on the 16th.
@@ -273,7 +273,7 @@ func TestBuildDay(t *testing.T) {
 				ev(attendance.Entry, utc("2026-06-16 01:00")),
 				ev(attendance.Exit, utc("2026-06-16 03:00")),
 			},
-			want: attendance.Day{Date: d, Entries: 1, WorkedSeconds: 2 * 3600},
+			want: attendance.Day{Date: d, Entries: 1, WorkedSeconds: 2 * 3600, LastExit: utc("2026-06-16 03:00")},
 		},
 		{
 			name: "dates are the employee's: the same events on the UTC date",
@@ -293,7 +293,7 @@ func TestBuildDay(t *testing.T) {
 				ev(attendance.Entry, utc("2026-10-24 21:00")),
 				ev(attendance.Exit, utc("2026-10-25 05:00")),
 			},
-			want: attendance.Day{Date: date("2026-10-24"), Entries: 1, WorkedSeconds: 8 * 3600},
+			want: attendance.Day{Date: date("2026-10-24"), Entries: 1, WorkedSeconds: 8 * 3600, LastExit: utc("2026-10-25 05:00")},
 		},
 	}
 	for _, tt := range tests {
@@ -449,8 +449,9 @@ func TestBuildDays(t *testing.T) {
 				lateEntry(utc("2026-06-16 09:00"), 60),
 			},
 			want: []attendance.Day{
-				{Date: date("2026-06-15"), Entries: 3, WorkedSeconds: 12 * 3600},
-				{Date: date("2026-06-16"), Entries: 1, Late: true, LateMinutes: 60, OpenSessions: 1},
+				// Breaks: 12:00–13:00 and 17:00–22:00.
+				{Date: date("2026-06-15"), Entries: 3, WorkedSeconds: 12 * 3600, BreakSeconds: 6 * 3600, LastExit: utc("2026-06-16 02:00")},
+				{Date: date("2026-06-16"), Entries: 1, Late: true, LateMinutes: 60, OpenSessions: 1, OpenSince: utc("2026-06-16 09:00")},
 			},
 		},
 		{
@@ -464,8 +465,8 @@ func TestBuildDays(t *testing.T) {
 				ev(attendance.Exit, utc("2026-06-16 13:00")),
 			},
 			want: []attendance.Day{
-				{Date: date("2026-06-15"), Entries: 1, WorkedSeconds: 1800},
-				{Date: date("2026-06-16"), Entries: 1, WorkedSeconds: 3600},
+				{Date: date("2026-06-15"), Entries: 1, WorkedSeconds: 1800, LastExit: utc("2026-06-16 03:30")},
+				{Date: date("2026-06-16"), Entries: 1, WorkedSeconds: 3600, LastExit: utc("2026-06-16 13:00")},
 			},
 		},
 	}
@@ -517,10 +518,17 @@ func TestBuildDaysMatchesCountingSessions(t *testing.T) {
 				}
 				want[d].Entries++
 				want[d].OpenSessions++ // until its exit comes
+				want[d].OpenSince = now
 			} else {
-				d := attendance.DateOf(events[len(events)-1].Timestamp.In(berlin))
+				entry := events[len(events)-1].Timestamp
+				d := attendance.DateOf(entry.In(berlin))
 				want[d].OpenSessions--
-				want[d].WorkedSeconds += int64(now.Sub(events[len(events)-1].Timestamp) / time.Second)
+				want[d].OpenSince = time.Time{}
+				want[d].WorkedSeconds += int64(now.Sub(entry) / time.Second)
+				if !want[d].LastExit.IsZero() {
+					want[d].BreakSeconds += int64(entry.Sub(want[d].LastExit) / time.Second)
+				}
+				want[d].LastExit = now
 			}
 			events = append(events, e)
 			typ = map[attendance.EventType]attendance.EventType{attendance.Entry: attendance.Exit, attendance.Exit: attendance.Entry}[typ]

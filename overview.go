@@ -82,49 +82,11 @@ func ApprovedLeaveDays(s Schedule, h Holidays, first, last Date, approved []Leav
 //
 // An absent day is a working day before today, on or after the hiring date
 // (and not after a deactivation), with no entry and no approved leave.
+//
+// It is SummarizeWork without the working-time figures: with a schedule of
+// today's kind, its working days are the dates of its one shift.
 func Summarize(s Schedule, h Holidays, first, last, today Date, days []Day, leave LeaveDays) OverviewTotals {
-	var t OverviewTotals
-	absentFrom, absentTo := max(first, s.HiredOn), min(last, today.AddDays(-1))
-	if s.Until != nil {
-		absentTo = min(absentTo, *s.Until)
-	}
-	covered := 0 // working days in the absence window with an entry or leave
-	for _, d := range days {
-		if d.Date < first || d.Date > last {
-			continue
-		}
-		if d.Present() {
-			t.DaysPresent++
-			if d.Date >= absentFrom && d.Date <= absentTo && s.IsWorkingDay(d.Date, h) {
-				covered++
-			}
-		}
-		if d.Late {
-			t.LateEntries++
-			t.LateMinutes += d.LateMinutes
-		}
-		t.WorkedSeconds += d.WorkedSeconds
-		t.OpenSessions += d.OpenSessions
-	}
-	present := make(map[Date]bool, len(days))
-	for _, d := range days {
-		if d.Present() {
-			present[d.Date] = true
-		}
-	}
-	for d, share := range leave {
-		if d < first || d > last {
-			continue
-		}
-		t.LeaveDays += share
-		if d >= absentFrom && d <= absentTo && !present[d] {
-			covered++
-		}
-	}
-	if absentFrom <= absentTo {
-		t.AbsentDays = max(0, s.WorkingDays(absentFrom, absentTo, h)-covered)
-	}
-	t.WorkedHours = Hours(t.WorkedSeconds)
+	t, _ := summarize(s, h, WorkSettings{}, first, last, today, today.In(s.Location), days, leave, false)
 	return t
 }
 

@@ -94,13 +94,27 @@ type Schedule struct {
 	HiredOn   Date
 	// Until is the last date of employment (the deactivation date), nil while employed.
 	Until *Date
+
+	// Patterns, when there are any, assign the shifts in place of WorkStart,
+	// WorkEnd, WorkDays and LateGrace, each from its StartDate (in that
+	// order; see Pattern). Without them the schedule is today's: one shift
+	// from WorkStart to WorkEnd with LateGrace on each of WorkDays.
+	Patterns []Pattern
+	// Overrides are the roster's choices for single dates (nil: a day off),
+	// for the dates the caller needs. They win over the patterns.
+	Overrides map[Date]*Shift
 }
 
 // Holidays is the company holiday list as a set of dates.
 type Holidays map[Date]string
 
-// IsWorkingDay reports whether d is one of the schedule's work days and not a holiday.
+// IsWorkingDay reports whether the employee has a shift on d (ShiftOn): for a
+// schedule without patterns, whether d is one of its work days and not a holiday.
 func (s Schedule) IsWorkingDay(d Date, h Holidays) bool {
+	if s.hasRoster() {
+		_, ok := s.ShiftOn(d, h)
+		return ok
+	}
 	if !s.WorkDays.Has(d.Weekday()) {
 		return false
 	}
@@ -112,6 +126,15 @@ func (s Schedule) IsWorkingDay(d Date, h Holidays) bool {
 func (s Schedule) WorkingDays(first, last Date, h Holidays) int {
 	if last < first {
 		return 0
+	}
+	if s.hasRoster() {
+		n := 0
+		for d := first; d <= last; d++ {
+			if s.IsWorkingDay(d, h) {
+				n++
+			}
+		}
+		return n
 	}
 	n := 0
 	// Whole weeks contain each work day once.
