@@ -11,7 +11,7 @@ import (
 // on date d in loc, the end on the next date when it is not after the start.
 // Today's Schedule makes such a shift from work_start and work_end; the
 // rules take only the two instants.
-func shift(loc *time.Location, d, start, end string) (time.Time, time.Time) {
+func shiftSpan(loc *time.Location, d, start, end string) (time.Time, time.Time) {
 	day := date(d)
 	s, e := day.At(hm(start), loc), day.At(hm(end), loc)
 	if !e.After(s) {
@@ -46,7 +46,7 @@ func TestHourlyCost(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, e := shift(tt.loc, tt.day, tt.sStart, tt.sEnd)
+			s, e := shiftSpan(tt.loc, tt.day, tt.sStart, tt.sEnd)
 			h, err := attendance.HoursOnShift(s, e, tt.loc, hm(tt.from), hm(tt.to))
 			checkErr(t, err, "", "")
 			minutes, day, cost := attendance.HourlyCost(s, e, h)
@@ -58,9 +58,9 @@ func TestHourlyCost(t *testing.T) {
 }
 
 func TestHoursOnShift(t *testing.T) {
-	dayStart, dayEnd := shift(berlin, "2026-06-15", "08:00", "17:00")
-	nightStart, nightEnd := shift(berlin, "2026-06-15", "22:00", "06:00")
-	longStart, longEnd := shift(berlin, "2026-06-15", "08:00", "08:00") // 24 hours
+	dayStart, dayEnd := shiftSpan(berlin, "2026-06-15", "08:00", "17:00")
+	nightStart, nightEnd := shiftSpan(berlin, "2026-06-15", "22:00", "06:00")
+	longStart, longEnd := shiftSpan(berlin, "2026-06-15", "08:00", "08:00") // 24 hours
 	tests := []struct {
 		name       string
 		start, end time.Time
@@ -235,7 +235,7 @@ func TestHeldLeaveOverlaps(t *testing.T) {
 }
 
 func TestDayLeave(t *testing.T) {
-	sStart, sEnd := shift(berlin, "2026-06-15", "08:00", "17:00")
+	sStart, sEnd := shiftSpan(berlin, "2026-06-15", "08:00", "17:00")
 	hours := func(from, to, cost string) attendance.HourlyLeave {
 		return attendance.HourlyLeave{LeaveHours: attendance.LeaveHours{Start: at(berlin, "2026-06-15 "+from), End: at(berlin, "2026-06-15 "+to)}, Cost: amt(cost)}
 	}

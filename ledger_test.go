@@ -429,7 +429,7 @@ func TestPreviewRequest(t *testing.T) {
 	sick := &attendance.BuiltinLeavePolicies(2026)[1]
 	fresh := attendance.NewTypeBalance(p, 1, 2027, []attendance.LedgerEntry{entry(attendance.EntryGrant, "2027-01-01", "15")}, nil)
 	carried := attendance.NewTypeBalance(p, 1, 2027, []attendance.LedgerEntry{entry(attendance.EntryGrant, "2027-01-01", "15"), entry(attendance.EntryCarryOverIn, "2027-01-01", "5")}, nil)
-	sStart, sEnd := shift(berlin, "2027-06-14", "08:00", "17:00")
+	sStart, sEnd := shiftSpan(berlin, "2027-06-14", "08:00", "17:00")
 	h, err := attendance.HoursOnShift(sStart, sEnd, berlin, hm("08:00"), hm("10:00"))
 	if err != nil {
 		t.Fatal(err)
