@@ -33,20 +33,25 @@ func newEndpoint(method, path string) endpoint {
 	return endpoint(strings.ToUpper(method) + " " + param.ReplaceAllString(path, "{}"))
 }
 
+// designMark is a line of a document that designs what is not served yet:
+// its endpoints need not exist. The engineer who builds them removes it.
+const designMark = "<!-- status: design, not yet served -->"
+
 // documented returns the endpoints written in the docs/*.md files, with the
-// files that write each.
-func documented(t *testing.T) map[endpoint][]string {
+// files that write each, and the files that only design theirs.
+func documented(t *testing.T) (found map[endpoint][]string, designs map[string]bool) {
 	t.Helper()
 	files, err := filepath.Glob("*.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	found := map[endpoint][]string{}
+	found, designs = map[endpoint][]string{}, map[string]bool{}
 	for _, name := range files {
 		b, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)
 		}
+		designs[name] = strings.Contains(string(b), designMark)
 		for _, m := range endpointSpan.FindAllStringSubmatch(string(b), -1) {
 			e := newEndpoint(m[1], m[2])
 			if !slices.Contains(found[e], name) {
@@ -54,7 +59,7 @@ func documented(t *testing.T) map[endpoint][]string {
 			}
 		}
 	}
-	return found
+	return found, designs
 }
 
 // operations returns the operations of the server's /openapi.json.
@@ -86,11 +91,12 @@ func operations(t *testing.T, h http.Handler) map[endpoint]bool {
 // TestDocsCoverOpenAPI fails when an operation of /openapi.json is written in
 // no docs/*.md file, or when an endpoint written there does not exist (in the
 // OpenAPI document or, for the paths outside the API such as the WebSocket
-// and /healthz, on the server).
+// and /healthz, on the server), unless only documents marked as designs
+// (designMark) write it.
 func TestDocsCoverOpenAPI(t *testing.T) {
 	h := apihttp.NewServer(apihttp.Config{WebApp: web.Handler()}).Handler()
 	ops := operations(t, h)
-	docs := documented(t)
+	docs, designs := documented(t)
 	if len(ops) < 20 || len(docs) < 20 {
 		t.Fatalf("found %d operations in /openapi.json and %d endpoints in docs/*.md: the test does not read them", len(ops), len(docs))
 	}
@@ -100,8 +106,8 @@ func TestDocsCoverOpenAPI(t *testing.T) {
 		}
 	}
 	for e, files := range docs {
-		if ops[e] {
-			continue
+		if ops[e] || !slices.ContainsFunc(files, func(f string) bool { return !designs[f] }) {
+			continue // served, or only designed so far
 		}
 		// Not an API operation: the server must still answer it (not 404,
 		// nor 405 for a path it has with other methods).
