@@ -157,6 +157,9 @@ func (s *AttendanceService) recordEvent(ctx context.Context, tx *Tx, a attendanc
 		if err := attendance.CheckLocalDate(ev.Timestamp, emp.Schedule().Location); err != nil {
 			return nil, err
 		}
+		if err := attendance.CheckHired(ev.Timestamp, emp.Schedule().Location, emp.HiredOn); err != nil {
+			return nil, err
+		}
 	}
 	prev, next, err := s.neighbours(ctx, tx, emp.ID, ev.Timestamp, 0)
 	if err != nil {
