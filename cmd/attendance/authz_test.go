@@ -867,22 +867,22 @@ func TestIdempotencyKeyIsPerUser(t *testing.T) {
 	a := boss.NewUser("idk_a", nil)
 	b := boss.NewUser("idk_b", nil)
 	for _, tc := range []struct {
-		path string
-		body map[string]any
+		path, key string
+		body      map[string]any
 	}{
-		{"/api/attendance/", map[string]any{"type": "entry"}},
-		{"/api/leaves/request/", map[string]any{"leave_type": "sick", "start_date": "2027-02-01", "end_date": "2027-02-01"}},
+		{"/api/attendance/", "shared-key", map[string]any{"type": "entry"}},
+		{"/api/leaves/request/", "shared-leave-key", map[string]any{"leave_type": "sick", "start_date": "2027-02-01", "end_date": "2027-02-01"}},
 	} {
 		var first, again, other struct {
 			ID         int64 `json:"id"`
 			EmployeeID int64 `json:"employee_id"`
 		}
-		a.In(t).Do("POST", tc.path, tc.body, "Idempotency-Key", "shared-key").Want(201).JSON(&first)
-		a.In(t).Do("POST", tc.path, tc.body, "Idempotency-Key", "shared-key").Want(201).JSON(&again)
+		a.In(t).Do("POST", tc.path, tc.body, "Idempotency-Key", tc.key).Want(201).JSON(&first)
+		a.In(t).Do("POST", tc.path, tc.body, "Idempotency-Key", tc.key).Want(201).JSON(&again)
 		if again != first {
 			t.Errorf("%s: the repeat got %+v, want the first result %+v", tc.path, again, first)
 		}
-		res := b.In(t).Do("POST", tc.path, tc.body, "Idempotency-Key", "shared-key").Want(201).JSON(&other)
+		res := b.In(t).Do("POST", tc.path, tc.body, "Idempotency-Key", tc.key).Want(201).JSON(&other)
 		if other.EmployeeID != b.ID() || other.ID == first.ID {
 			t.Errorf("%s: another user with the same key got %s, want their own new object", tc.path, res.Body)
 		}
@@ -893,10 +893,20 @@ func TestIdempotencyKeyIsPerUser(t *testing.T) {
 				EmployeeID int64 `json:"employee_id"`
 			}
 			boss.In(t).Do("POST", tc.path, map[string]any{"type": "exit", "employee_id": a.ID(), "note": "left early"},
-				"Idempotency-Key", "shared-key").Want(201).JSON(&rec)
+				"Idempotency-Key", tc.key).Want(201).JSON(&rec)
 			if rec.ID == first.ID || rec.EmployeeID != a.ID() {
 				t.Errorf("manager with the same key got %+v", rec)
 			}
 		}
+	}
+	// A key is the user's whatever the endpoint: sent to another one, it is
+	// refused rather than run again.
+	a.In(t).Do("POST", "/api/leaves/request/", map[string]any{"leave_type": "sick", "start_date": "2027-02-02", "end_date": "2027-02-02"},
+		"Idempotency-Key", "shared-key").WantProblem(422, "idempotency_key_reused")
+	a.In(t).Do("POST", "/api/attendance/", map[string]any{"type": "exit"}, "Idempotency-Key", "shared-leave-key").WantProblem(422, "idempotency_key_reused")
+	var mine list[attendance.LeaveRequest]
+	a.In(t).Do("GET", "/api/leaves/", nil).Want(200).JSON(&mine)
+	if mine.Count != 1 {
+		t.Errorf("%d leave requests, want the one first made: a reused key made another", mine.Count)
 	}
 }
