@@ -173,7 +173,7 @@ func CheckCorrectionDecider(a Actor, employeeID int64, employeeRole Role) error 
 	if a.ID == employeeID {
 		return Errorf(KindForbidden, "own_request", "nobody may decide their own correction request; their manager or an admin does")
 	}
-	if employeeRole == RoleAdmin && !a.IsAdmin() {
+	if !Editable(a, employeeID, employeeRole) {
 		return ErrForbidden("only an admin may decide an admin's correction request")
 	}
 	return nil

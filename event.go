@@ -305,6 +305,19 @@ func CheckLocalDate(ts time.Time, loc *time.Location) error {
 	return nil
 }
 
+// CheckHired checks that an event recorded on an employee's behalf at ts
+// falls on or after their hire date hiredOn in their time zone loc: nobody
+// worked for the company before they were hired. An employee's own clock-in
+// is not checked: the server stamps it with the present, which may still be
+// the eve of a default hire date (the company's date of creation) west of
+// the company's zone.
+func CheckHired(ts time.Time, loc *time.Location, hiredOn Date) error {
+	if DateOf(ts.In(loc)) < hiredOn {
+		return InvalidField("body.timestamp", "must fall on or after the employee's hire date, %s, in their time zone", hiredOn)
+	}
+	return nil
+}
+
 // Idempotency identifies a retried request: the client's key and a hash of the body.
 type Idempotency struct {
 	Key  string

@@ -564,3 +564,35 @@ func TestVoid(t *testing.T) {
 		t.Errorf("a voided entry is still late: %v by %d", e.Late, e.LateMinutes)
 	}
 }
+
+func TestCheckHired(t *testing.T) {
+	newYork, _ := time.LoadLocation("America/New_York")
+	hired := date("2026-11-02")
+	tests := []struct {
+		name string
+		ts   string
+		loc  *time.Location
+		ok   bool
+	}{
+		{"1970", "1970-01-01T12:00:00Z", time.UTC, false},
+		{"the day before", "2026-11-01T23:59:59Z", time.UTC, false},
+		{"the first instant of the hire date", "2026-11-02T00:00:00Z", time.UTC, true},
+		{"later", "2027-03-01T08:00:00Z", time.UTC, true},
+		{"the hire date in UTC, the eve in New York", "2026-11-02T03:00:00Z", newYork, false},
+		{"the hire date in New York", "2026-11-02T05:00:00Z", newYork, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts, err := time.Parse(time.RFC3339, tt.ts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = attendance.CheckHired(ts, tt.loc, hired)
+			if tt.ok {
+				checkErr(t, err, "", "")
+			} else {
+				checkFields(t, err, "body.timestamp")
+			}
+		})
+	}
+}

@@ -374,7 +374,7 @@ func CheckRosterWriter(a Actor, employeeID int64, employeeRole Role) error {
 	if a.ID == employeeID {
 		return ErrForbidden("nobody may change their own schedule; their manager or an admin does")
 	}
-	if employeeRole == RoleAdmin && !a.IsAdmin() {
+	if !Editable(a, employeeID, employeeRole) {
 		return ErrForbidden("only an admin may change an admin's schedule")
 	}
 	return nil

@@ -66,6 +66,25 @@ func InScope(a Actor, targetID int64, chain Chain) bool {
 	return false
 }
 
+// Editable reports whether the actor may write for the employee targetID,
+// whose role is targetRole and who is in the actor's scope: change their
+// record, record or void their attendance, decide their requests. Admins are
+// never in a manager's editable scope: a manager may read an admin who reports
+// to them, but that admin's record, attendance and leave stay with the admins.
+// The rules of each write (nobody voids their own events, say) come on top.
+func Editable(a Actor, targetID int64, targetRole Role) bool {
+	return a.ID == targetID || a.IsAdmin() || targetRole != RoleAdmin
+}
+
+// CheckEditable returns a forbidden error unless the actor may write for the
+// employee targetID of role targetRole, who is in the actor's scope (Editable).
+func CheckEditable(a Actor, targetID int64, targetRole Role) error {
+	if !Editable(a, targetID, targetRole) {
+		return ErrForbidden("an admin's record, attendance and leave stay with the admins; a manager may only read them")
+	}
+	return nil
+}
+
 // RequireManagerAccess returns a forbidden error unless the actor is a manager or an admin.
 func RequireManagerAccess(a Actor) error {
 	if !a.HasManagerAccess() {
@@ -121,7 +140,7 @@ func (c EmployeeChange) Check() error {
 	}
 
 	b := c.Before
-	if !a.IsAdmin() && b.Role == RoleAdmin {
+	if !Editable(a, b.ID, b.Role) {
 		return ErrForbidden("only an admin may change an admin")
 	}
 	if f.Role != nil && *f.Role == RoleAdmin && b.Role != RoleAdmin && !a.IsAdmin() {
@@ -218,6 +237,22 @@ func NotifyManagers(employeeID int64, chain Chain, activeAdmins []int64) []int64
 		}
 	}
 	return out
+}
+
+// NotifyDeciders returns who hears of a request of an employee (whose role is
+// role) that waits for a decision, such as leave_requested: as NotifyManagers,
+// counting up the chain only those who may decide it (Editable). An admin who
+// reports to a manager is heard of by the nearest active admin above them or,
+// when there is none, by every other active admin: the manager could not
+// decide.
+func NotifyDeciders(employeeID int64, role Role, chain Chain, activeAdmins []int64) []int64 {
+	deciders := make(Chain, 0, len(chain))
+	for _, l := range chain {
+		if Editable(Actor{ID: l.ID, Role: l.Role}, employeeID, role) {
+			deciders = append(deciders, l)
+		}
+	}
+	return NotifyManagers(employeeID, deciders, activeAdmins)
 }
 
 var locations sync.Map // name → *time.Location

@@ -434,3 +434,81 @@ func TestNotifyManagers(t *testing.T) {
 		})
 	}
 }
+
+func TestEditable(t *testing.T) {
+	admin := attendance.Actor{ID: 1, Role: attendance.RoleAdmin}
+	manager := attendance.Actor{ID: 2, Role: attendance.RoleManager}
+	employee := attendance.Actor{ID: 4, Role: attendance.RoleEmployee}
+	tests := []struct {
+		name       string
+		actor      attendance.Actor
+		targetID   int64
+		targetRole attendance.Role
+		want       bool
+	}{
+		{"manager: an employee in their line", manager, 5, attendance.RoleEmployee, true},
+		{"manager: a manager in their line", manager, 3, attendance.RoleManager, true},
+		{"manager: an admin in their line", manager, 9, attendance.RoleAdmin, false},
+		{"manager: themselves", manager, 2, attendance.RoleManager, true},
+		{"admin: another admin", admin, 8, attendance.RoleAdmin, true},
+		{"admin: an employee", admin, 5, attendance.RoleEmployee, true},
+		{"admin: themselves", admin, 1, attendance.RoleAdmin, true},
+		{"employee: themselves", employee, 4, attendance.RoleEmployee, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := attendance.Editable(tt.actor, tt.targetID, tt.targetRole); got != tt.want {
+				t.Errorf("Editable(%d as %s, %d the %s) = %v, want %v", tt.actor.ID, tt.actor.Role, tt.targetID, tt.targetRole, got, tt.want)
+			}
+			wantKind := attendance.KindForbidden
+			if tt.want {
+				wantKind = ""
+			}
+			checkErr(t, attendance.CheckEditable(tt.actor, tt.targetID, tt.targetRole), wantKind, "")
+		})
+	}
+}
+
+func TestNotifyDeciders(t *testing.T) {
+	link := func(id int64, role attendance.Role, active bool) attendance.ChainLink {
+		return attendance.ChainLink{ID: id, Role: role, Active: active}
+	}
+	tests := []struct {
+		name         string
+		employeeID   int64
+		role         attendance.Role
+		chain        attendance.Chain
+		activeAdmins []int64
+		want         []int64
+	}{
+		{"an employee: their manager", 4, attendance.RoleEmployee,
+			attendance.Chain{link(3, attendance.RoleManager, true), link(1, attendance.RoleAdmin, true)},
+			[]int64{1, 8}, []int64{3}},
+		{"a manager: their manager", 3, attendance.RoleManager,
+			attendance.Chain{link(2, attendance.RoleManager, true), link(1, attendance.RoleAdmin, true)},
+			[]int64{1, 8}, []int64{2}},
+		{"an admin under a manager: the admin above the manager", 9, attendance.RoleAdmin,
+			attendance.Chain{link(3, attendance.RoleManager, true), link(2, attendance.RoleManager, true), link(1, attendance.RoleAdmin, true)},
+			[]int64{1, 8, 9}, []int64{1}},
+		{"an admin under a manager with no admin above: every other admin", 9, attendance.RoleAdmin,
+			attendance.Chain{link(6, attendance.RoleManager, true)},
+			[]int64{1, 8, 9}, []int64{1, 8}},
+		{"an admin under a manager under an inactive admin: every other admin", 9, attendance.RoleAdmin,
+			attendance.Chain{link(6, attendance.RoleManager, true), link(8, attendance.RoleAdmin, false)},
+			[]int64{1, 9}, []int64{1}},
+		{"an admin under an admin: that admin", 9, attendance.RoleAdmin,
+			attendance.Chain{link(8, attendance.RoleAdmin, true), link(1, attendance.RoleAdmin, true)},
+			[]int64{1, 8, 9}, []int64{8}},
+		{"an admin without a manager: the other admins", 1, attendance.RoleAdmin, nil, []int64{1, 8}, []int64{8}},
+		{"the sole admin under a manager: nobody", 9, attendance.RoleAdmin,
+			attendance.Chain{link(6, attendance.RoleManager, true)}, []int64{9}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := attendance.NotifyDeciders(tt.employeeID, tt.role, tt.chain, tt.activeAdmins)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("NotifyDeciders(%d the %s) = %v, want %v", tt.employeeID, tt.role, got, tt.want)
+			}
+		})
+	}
+}

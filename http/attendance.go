@@ -20,7 +20,7 @@ import (
 // IdempotencyHeader is the Idempotency-Key header of a POST. Exported like IDPath:
 // huma skips an unexported embedded struct, and the key would be ignored.
 type IdempotencyHeader struct {
-	IdempotencyKey string `header:"Idempotency-Key" maxLength:"255" pattern:"^[!-~]*$" patternDescription:"visible ASCII characters" doc:"Repeat a request safely: the same key from the same user within 24 h returns the first response and changes nothing; with another body it is 422 idempotency_key_reused"`
+	IdempotencyKey string `header:"Idempotency-Key" maxLength:"255" pattern:"^[!-~]*$" patternDescription:"visible ASCII characters" doc:"Repeat a request safely: the same key from the same user within 24 h returns the first response and changes nothing; with another body, or on another endpoint, it is 422 idempotency_key_reused"`
 }
 
 // idempotency returns the key with a hash of the canonical body, or nil.

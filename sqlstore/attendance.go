@@ -61,6 +61,9 @@ func (s *AttendanceService) VoidEvent(ctx context.Context, a attendance.Actor, i
 		if ok, err := s.db.inScope(ctx, tx, a, emp.ID); err != nil || !ok {
 			return orNotFound(err, "attendance event")
 		}
+		if err := attendance.CheckEditable(a, emp.ID, emp.Role); err != nil {
+			return err
+		}
 		if emp.ID == a.ID {
 			return attendance.ErrForbidden("nobody may void their own events; their manager or an admin does")
 		}
@@ -148,7 +151,13 @@ func (s *AttendanceService) recordEvent(ctx context.Context, tx *Tx, a attendanc
 		if ok, err := s.db.inScope(ctx, tx, a, emp.ID); err != nil || !ok {
 			return nil, orNotFound(err, "employee")
 		}
+		if err := attendance.CheckEditable(a, emp.ID, emp.Role); err != nil {
+			return nil, err
+		}
 		if err := attendance.CheckLocalDate(ev.Timestamp, emp.Schedule().Location); err != nil {
+			return nil, err
+		}
+		if err := attendance.CheckHired(ev.Timestamp, emp.Schedule().Location, emp.HiredOn); err != nil {
 			return nil, err
 		}
 	}

@@ -147,7 +147,7 @@ func (s *Checks) Cleanup(ctx context.Context, now time.Time) (err error) {
 		if _, err := tx.exec(ctx, `DELETE FROM login_attempts WHERE at < ?`, s.db.t(now.Add(-2*attendance.LoginFailureWindow))); err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `DELETE FROM idempotency_keys WHERE created_at < ?`, s.db.t(now.Add(-IdempotencyTTL-time.Hour))); err != nil {
+		if _, err := tx.exec(ctx, `DELETE FROM idempotency_keys WHERE created_at < ?`, s.db.t(now.Add(-attendance.IdempotencyTTL-time.Hour))); err != nil {
 			return err
 		}
 		return nil

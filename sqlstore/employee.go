@@ -129,6 +129,9 @@ func (s *EmployeeService) UpdateEmployee(ctx context.Context, a attendance.Actor
 		if err != nil {
 			return nil, err
 		}
+		if err := attendance.CheckEditable(a, target.ID, target.Role); err != nil {
+			return nil, err
+		}
 		username := target.Username
 		if f.Username != nil {
 			username = *f.Username

@@ -2,16 +2,11 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
-	"time"
 
 	"github.com/openattendance/attendance"
 )
-
-// IdempotencyTTL is how long a key is remembered.
-const IdempotencyTTL = 24 * time.Hour
 
 // storedError is a domain error as an idempotency record keeps it.
 type storedError struct {
@@ -21,42 +16,67 @@ type storedError struct {
 	Fields  []attendance.FieldError `json:"fields,omitempty"`
 }
 
-// replay looks up an idempotency key of the actor for an endpoint. When the
-// key was used within the TTL with the same body, it decodes the first result
-// into out and returns (true, the first error); with another body it returns
-// idempotency_key_reused. It takes the key's own advisory lock first, so that
+// storedRequest is a row of idempotency_keys.
+type storedRequest struct {
+	attendance.IdempotencyRecord
+	response string
+	failed   bool
+}
+
+// replay looks up an idempotency key of the actor. When the key was used
+// within the TTL for the same endpoint and body, it decodes the first result
+// into out and returns (true, the first error); for another endpoint or body
+// it returns idempotency_key_reused (attendance.Idempotency.Replays). It takes
+// the advisory lock of the actor's key first, whatever the endpoint, so that
 // two requests with one key run one after the other (and no row lock is held
 // while waiting for it).
 func (db *DB) replay(ctx context.Context, tx *Tx, actorID int64, endpoint string, k *attendance.Idempotency, out any) (bool, error) {
-	if err := db.lock(ctx, tx, lockKey("idempotency", actorID, endpoint, k.Key)); err != nil {
+	if err := db.lock(ctx, tx, lockKey("idempotency", actorID, k.Key)); err != nil {
 		return false, err
 	}
-	var hash, response string
-	var created time.Time
-	var failed bool
-	err := tx.queryRow(ctx, `SELECT request_hash, response, failed, created_at FROM idempotency_keys
-		WHERE employee_id = ? AND endpoint = ? AND key = ?`, actorID, endpoint, k.Key).Scan(&hash, &response, &failed, timeCol{&created})
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	} else if err != nil {
+	// One row at most, but a key stored for two endpoints before keys were
+	// the user's alone has two: the first request decides.
+	rows, err := tx.query(ctx, `SELECT endpoint, request_hash, response, failed, created_at FROM idempotency_keys
+		WHERE employee_id = ? AND key = ? ORDER BY created_at, endpoint`, actorID, k.Key)
+	if err != nil {
 		return false, err
 	}
-	if db.now().Sub(created) > IdempotencyTTL {
-		_, err := tx.exec(ctx, `DELETE FROM idempotency_keys WHERE employee_id = ? AND endpoint = ? AND key = ?`, actorID, endpoint, k.Key)
+	var recs []storedRequest
+	for rows.Next() {
+		var r storedRequest
+		if err := rows.Scan(&r.Endpoint, &r.Hash, &r.response, &r.failed, timeCol{&r.CreatedAt}); err != nil {
+			rows.Close()
+			return false, err
+		}
+		recs = append(recs, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return false, err
 	}
-	if hash != k.Hash {
-		return true, attendance.Errorf(attendance.KindInvalid, "idempotency_key_reused",
-			"this Idempotency-Key was already used with a different request body")
-	}
-	if failed {
-		var se storedError
-		if err := json.Unmarshal([]byte(response), &se); err != nil {
+	now := db.now()
+	for _, r := range recs {
+		replays, err := k.Replays(endpoint, r.IdempotencyRecord, now)
+		if err != nil {
 			return true, err
 		}
-		return true, &attendance.Error{Kind: se.Kind, Code: se.Code, Message: se.Message, Fields: se.Fields}
+		if !replays {
+			// Expired: forget it, so that the key can be stored again.
+			if _, err := tx.exec(ctx, `DELETE FROM idempotency_keys WHERE employee_id = ? AND endpoint = ? AND key = ?`, actorID, r.Endpoint, k.Key); err != nil {
+				return false, err
+			}
+			continue
+		}
+		if r.failed {
+			var se storedError
+			if err := json.Unmarshal([]byte(r.response), &se); err != nil {
+				return true, err
+			}
+			return true, &attendance.Error{Kind: se.Kind, Code: se.Code, Message: se.Message, Fields: se.Fields}
+		}
+		return true, json.Unmarshal([]byte(r.response), out)
 	}
-	return true, json.Unmarshal([]byte(response), out)
+	return false, nil
 }
 
 // remember stores the outcome of a request under its idempotency key: the

@@ -70,6 +70,9 @@ func (s *LeaveService) DecideLeave(ctx context.Context, a attendance.Actor, id i
 		if ok, err := s.db.inScope(ctx, tx, a, emp.ID); err != nil || !ok {
 			return orNotFound(err, "leave request")
 		}
+		if err := attendance.CheckEditable(a, emp.ID, emp.Role); err != nil {
+			return err
+		}
 		others := 0
 		if emp.ID == a.ID {
 			if others, err = s.db.adminsAboveOrBeside(ctx, tx, a.ID); err != nil {
@@ -235,7 +238,7 @@ func (s *LeaveService) requestLeave(ctx context.Context, tx *Tx, a attendance.Ac
 	if err != nil {
 		return nil, err
 	}
-	recipients, _, err := s.db.managersOf(ctx, tx, emp.ID)
+	recipients, err := s.db.decidersOf(ctx, tx, emp)
 	if err != nil {
 		return nil, err
 	}

@@ -124,6 +124,24 @@ func (db *DB) managersOf(ctx context.Context, q queryer, id int64) (recipients [
 	return attendance.NotifyManagers(id, chain, admins), chain, nil
 }
 
+// decidersOf returns who hears of a request of emp that waits for a decision
+// (see attendance.NotifyDeciders), reading the admins only when nobody up the
+// chain may decide it.
+func (db *DB) decidersOf(ctx context.Context, q queryer, emp *attendance.Employee) ([]int64, error) {
+	chain, err := db.chain(ctx, q, emp.ID)
+	if err != nil {
+		return nil, err
+	}
+	if ids := attendance.NotifyDeciders(emp.ID, emp.Role, chain, nil); len(ids) > 0 {
+		return ids, nil
+	}
+	admins, err := db.activeAdmins(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return attendance.NotifyDeciders(emp.ID, emp.Role, chain, admins), nil
+}
+
 func hasActiveManager(id int64, c attendance.Chain) bool {
 	for _, l := range c {
 		if l.Active && l.Role.HasManagerAccess() && l.ID != id {

@@ -22,30 +22,36 @@ import (
 // by every kind of caller on the objects of one employee (the target), against
 // the status the contract gives. Callers out of the target's scope must learn
 // nothing about the target: their response bodies are searched for the
-// target's canary username, email, names and id.
+// target's canary username, email, names and id. One caller acts on another
+// target: the manager of an admin, on the admin who reports to them, whom
+// they may read but never write for.
 
 // azActor is a kind of caller.
 type azActor int
 
 const (
-	azAnon    azActor = iota // no token
-	azRevoked                // an admin's token after logout
-	azExpired                // an admin's token 16 minutes after login (the access TTL is 15)
-	azSelf                   // the target, an employee
-	azPeer                   // another employee of the same manager
-	azMgrIn                  // the target's manager
-	azMgrOut                 // a manager of another team
-	azAdmin                  // an admin
+	azAnon     azActor = iota // no token
+	azRevoked                 // an admin's token after logout
+	azExpired                 // an admin's token 16 minutes after login (the access TTL is 15)
+	azSelf                    // the target, an employee
+	azPeer                    // another employee of the same manager
+	azMgrIn                   // the target's manager
+	azMgrOut                  // a manager of another team
+	azAdmin                   // an admin
+	azMgrAdmin                // a manager acting on the admin who reports to them (azWorld.ofAdmin), not on the target
 	azActors
 )
 
 var azActorNames = [azActors]string{"anonymous", "revoked token", "expired token", "the employee", "another employee",
-	"manager in scope", "manager out of scope", "admin"}
+	"manager in scope", "manager out of scope", "admin", "manager of an admin"}
 
 func (a azActor) String() string { return azActorNames[a] }
 
-// outOfScope reports whether the actor may not see the target.
-func (a azActor) outOfScope() bool { return a <= azExpired || a == azPeer || a == azMgrOut }
+// outOfScope reports whether the actor may not see the target (the
+// manager of an admin sees that admin, not the target).
+func (a azActor) outOfScope() bool {
+	return a <= azExpired || a == azPeer || a == azMgrOut || a == azMgrAdmin
+}
 
 // The target's canary: values that appear nowhere else.
 const (
@@ -69,6 +75,12 @@ type azWorld struct {
 	root         azUser           // a second admin the test uses for setup and snapshots
 	seq          *azSeq
 	notification int64 // a notification of the target
+
+	// The admin who reports to the manager of an admin (users[azMgrAdmin]),
+	// their account and a notification of theirs: the target of ofAdmin.
+	lineAdmin             attendance.Employee
+	lineAdminUser         azUser
+	lineAdminNotification int64
 }
 
 // azSeq hands out unused names and dates; the views of a world share it.
@@ -82,6 +94,16 @@ type azSeq struct {
 func (w *azWorld) in(t *testing.T) *azWorld {
 	v := *w
 	v.app = w.app.In(t)
+	return &v
+}
+
+// ofAdmin returns a copy of the world whose target is the admin who reports
+// to the manager of an admin: the rows' prepare, restore and the snapshot
+// then act on that admin, as the manager of an admin does.
+func (w *azWorld) ofAdmin() *azWorld {
+	v := *w
+	v.target, v.notification = w.lineAdmin, w.lineAdminNotification
+	v.users[azSelf] = w.lineAdminUser
 	return &v
 }
 
@@ -180,7 +202,7 @@ func (w *azWorld) snapshot() string {
 }
 
 // newAzWorld starts a service with the target, their manager and team, another
-// team and two admins.
+// team, two admins, and a manager with an admin reporting to them.
 func newAzWorld(t *testing.T) *azWorld {
 	t.Helper()
 	clock := newClock(time.Date(2026, 6, 1, 5, 0, 0, 0, time.UTC)) // a Monday
@@ -211,15 +233,24 @@ func newAzWorld(t *testing.T) *azWorld {
 	if *w.target.ManagerID != mgrIn.ID || mgrOut.ManagerID == nil {
 		t.Fatalf("setup: target's manager %v, want %d", w.target.ManagerID, mgrIn.ID)
 	}
-	// A notification of the target: the decision on a request.
-	id := w.targetLeave()
-	w.login(w.root).Do("POST", "/api/leaves/"+strconv.FormatInt(id, 10)+"/action/", map[string]any{"action": "approve"}).Want(200)
-	var ns list[attendance.Notification]
-	w.login(w.users[azSelf]).Do("GET", "/api/notifications/", nil).Want(200).JSON(&ns)
-	if len(ns.Results) == 0 {
-		t.Fatal("setup: the target has no notification")
+	// The manager of an admin, and the admin.
+	adminBoss := person(admin, azMgrAdmin, "az_admin_boss", map[string]any{"role": "manager"})
+	w.lineAdmin = person(admin, -1, "az_line_admin", map[string]any{"role": "admin", "manager_id": adminBoss.ID})
+	w.lineAdminUser = azUser{"az_line_admin", testPassword, "Firstaz_line_admin"}
+
+	// A notification of the target, and one of the admin: the decision on a request.
+	notificationOf := func(v *azWorld) int64 {
+		id := v.targetLeave()
+		v.login(v.root).Do("POST", "/api/leaves/"+strconv.FormatInt(id, 10)+"/action/", map[string]any{"action": "approve"}).Want(200)
+		var ns list[attendance.Notification]
+		v.login(v.users[azSelf]).Do("GET", "/api/notifications/", nil).Want(200).JSON(&ns)
+		if len(ns.Results) == 0 {
+			t.Fatalf("setup: %s has no notification", v.target.Username)
+		}
+		return ns.Results[0].ID
 	}
-	w.notification = ns.Results[0].ID
+	w.notification = notificationOf(w)
+	w.lineAdminNotification = notificationOf(w.ofAdmin())
 	return w
 }
 
@@ -293,7 +324,12 @@ func azDone(s *azStream) bool {
 
 // azOp is the expectation for one operation.
 type azOp struct {
+	// want is the status for each caller; ofAdmin's cell comes from ofAdmin.
 	want [azActors]int
+	// ofAdmin is the status for the manager of an admin acting on that admin
+	// (azMgrAdmin): what the manager in scope gets for a read or for their
+	// own account, 403 for a write for the admin. Every row must give it.
+	ofAdmin int
 	// credential marks login and refresh: the body holds the target's
 	// credentials, and whoever holds them may see the target.
 	credential bool
@@ -305,7 +341,8 @@ type azOp struct {
 }
 
 // azAuthed is the expectation of an operation that needs a token: 401 for
-// the three callers without a valid one.
+// the three callers without a valid one. The manager of an admin's status is
+// the row's ofAdmin.
 func azAuthed(self, peer, mgrIn, mgrOut, admin int) [azActors]int {
 	return [azActors]int{401, 401, 401, self, peer, mgrIn, mgrOut, admin}
 }
@@ -321,57 +358,59 @@ func azTargetPath(format string) func(*azWorld, azActor) (string, any) {
 // azOps is the contract's table, one row per operation of the OpenAPI document.
 var azOps = map[string]azOp{
 	"POST /api/users/login/": {
-		want: [azActors]int{200, 200, 200, 200, 200, 200, 200, 200}, credential: true,
+		want: [azActors]int{200, 200, 200, 200, 200, 200, 200, 200}, ofAdmin: 200, credential: true,
 		prepare: func(w *azWorld, _ azActor) (string, any) {
 			return "/api/users/login/", map[string]string{"username": azCanaryUser, "password": testPassword}
 		},
 	},
 	"POST /api/users/token/refresh/": {
-		want: [azActors]int{200, 200, 200, 200, 200, 200, 200, 200}, credential: true,
+		want: [azActors]int{200, 200, 200, 200, 200, 200, 200, 200}, ofAdmin: 200, credential: true,
 		prepare: func(w *azWorld, _ azActor) (string, any) {
 			return "/api/users/token/refresh/", map[string]string{"refresh": w.login(w.users[azSelf]).Refresh}
 		},
 	},
-	"POST /api/users/logout/": {want: azAuthed(204, 204, 204, 204, 204), prepare: azPath("/api/users/logout/")},
-	"GET /api/users/me/":      {want: azAuthed(200, 200, 200, 200, 200), prepare: azPath("/api/users/me/")},
+	"POST /api/users/logout/": {want: azAuthed(204, 204, 204, 204, 204), ofAdmin: 204, prepare: azPath("/api/users/logout/")},
+	"GET /api/users/me/":      {want: azAuthed(200, 200, 200, 200, 200), ofAdmin: 200, prepare: azPath("/api/users/me/")},
 	"PATCH /api/users/me/": {
-		want: azAuthed(200, 200, 200, 200, 200),
+		want: azAuthed(200, 200, 200, 200, 200), ofAdmin: 200,
 		prepare: func(w *azWorld, a azActor) (string, any) {
 			return "/api/users/me/", map[string]string{"first_name": w.users[max(a, azSelf)].first}
 		},
 	},
 	"POST /api/users/password/": {
-		want: azAuthed(204, 204, 204, 204, 204),
+		want: azAuthed(204, 204, 204, 204, 204), ofAdmin: 204,
 		prepare: func(w *azWorld, a azActor) (string, any) {
 			pw := w.users[max(a, azSelf)].password
 			return "/api/users/password/", map[string]string{"old_password": pw, "new_password": pw}
 		},
 	},
 
-	"GET /api/employees/": {want: azAuthed(403, 403, 200, 200, 200), prepare: azPath("/api/employees/?active=all&limit=500")},
+	"GET /api/employees/": {want: azAuthed(403, 403, 200, 200, 200), ofAdmin: 200, prepare: azPath("/api/employees/?active=all&limit=500")},
 	"POST /api/employees/": {
-		// A manager may only name a manager_id in their own scope (422).
-		want: azAuthed(403, 403, 201, 422, 201),
+		// A manager may only name a manager_id in their own scope (422); the
+		// manager of an admin may name that admin: it changes the new report,
+		// not the admin.
+		want: azAuthed(403, 403, 201, 422, 201), ofAdmin: 201,
 		prepare: func(w *azWorld, _ azActor) (string, any) {
 			return "/api/employees/", map[string]any{"username": w.unique("az_new_"), "password": testPassword, "manager_id": w.target.ID}
 		},
 	},
-	"GET /api/employees/{id}/": {want: azAuthed(200, 404, 200, 404, 200), prepare: azTargetPath("/api/employees/%d/")},
+	"GET /api/employees/{id}/": {want: azAuthed(200, 404, 200, 404, 200), ofAdmin: 200, prepare: azTargetPath("/api/employees/%d/")},
 	"PUT /api/employees/{id}/": {
-		want: azAuthed(403, 403, 200, 404, 200),
+		want: azAuthed(403, 403, 200, 404, 200), ofAdmin: 403,
 		prepare: func(w *azWorld, _ azActor) (string, any) {
-			return fmt.Sprintf("/api/employees/%d/", w.target.ID), map[string]any{"username": azCanaryUser, "email": azCanaryEmail,
-				"first_name": azCanaryFirst, "last_name": azCanaryLast, "department": w.unique("Canary")}
+			return fmt.Sprintf("/api/employees/%d/", w.target.ID), map[string]any{"username": w.target.Username, "email": w.target.Email,
+				"first_name": w.target.FirstName, "last_name": w.target.LastName, "department": w.unique("Canary")}
 		},
 	},
 	"PATCH /api/employees/{id}/": {
-		want: azAuthed(403, 403, 200, 404, 200),
+		want: azAuthed(403, 403, 200, 404, 200), ofAdmin: 403,
 		prepare: func(w *azWorld, _ azActor) (string, any) {
 			return fmt.Sprintf("/api/employees/%d/", w.target.ID), map[string]any{"department": w.unique("Canary")}
 		},
 	},
 	"DELETE /api/employees/{id}/": {
-		want: azAuthed(403, 403, 204, 404, 204), prepare: azTargetPath("/api/employees/%d/"),
+		want: azAuthed(403, 403, 204, 404, 204), ofAdmin: 403, prepare: azTargetPath("/api/employees/%d/"),
 		restore: func(w *azWorld) {
 			w.login(w.root).Do("PATCH", fmt.Sprintf("/api/employees/%d/", w.target.ID), map[string]any{"active": true}).Want(200)
 		},
@@ -379,7 +418,7 @@ var azOps = map[string]azOp{
 
 	"POST /api/attendance/": {
 		// The employee clocks themselves; everyone else records on their behalf.
-		want: azAuthed(201, 403, 201, 404, 201),
+		want: azAuthed(201, 403, 201, 404, 201), ofAdmin: 403,
 		prepare: func(w *azWorld, a azActor) (string, any) {
 			if a == azSelf {
 				return "/api/attendance/", map[string]any{"type": w.nextType()}
@@ -388,9 +427,9 @@ var azOps = map[string]azOp{
 				"timestamp": w.clock.Now().Add(-time.Second).Format(time.RFC3339), "note": "matrix"}
 		},
 	},
-	"GET /api/attendance/": {want: azAuthed(200, 404, 200, 404, 200), prepare: azTargetPath("/api/attendance/?employee_id=%d")},
+	"GET /api/attendance/": {want: azAuthed(200, 404, 200, 404, 200), ofAdmin: 200, prepare: azTargetPath("/api/attendance/?employee_id=%d")},
 	"DELETE /api/attendance/{id}/": {
-		want: azAuthed(403, 403, 200, 404, 200),
+		want: azAuthed(403, 403, 200, 404, 200), ofAdmin: 403,
 		prepare: func(w *azWorld, _ azActor) (string, any) {
 			var ev attendance.AttendanceEvent
 			w.login(w.users[azSelf]).Do("POST", "/api/attendance/", map[string]any{"type": w.nextType()}).Want(201).JSON(&ev)
@@ -398,19 +437,19 @@ var azOps = map[string]azOp{
 		},
 	},
 	// A filter naming someone out of scope finds nothing (200, empty).
-	"GET /api/attendance/overview/": {want: azAuthed(403, 403, 200, 200, 200), prepare: azTargetPath("/api/attendance/overview/?employee_id=%d")},
+	"GET /api/attendance/overview/": {want: azAuthed(403, 403, 200, 200, 200), ofAdmin: 200, prepare: azTargetPath("/api/attendance/overview/?employee_id=%d")},
 
 	"POST /api/leaves/request/": {
 		// Everyone asks for their own leave.
-		want: azAuthed(201, 201, 201, 201, 201),
+		want: azAuthed(201, 201, 201, 201, 201), ofAdmin: 201,
 		prepare: func(w *azWorld, _ azActor) (string, any) {
 			d := w.leaveDate()
 			return "/api/leaves/request/", map[string]any{"leave_type": "sick", "start_date": d, "end_date": d}
 		},
 	},
-	"GET /api/leaves/": {want: azAuthed(200, 200, 200, 200, 200), prepare: azPath("/api/leaves/")},
+	"GET /api/leaves/": {want: azAuthed(200, 200, 200, 200, 200), ofAdmin: 200, prepare: azPath("/api/leaves/")},
 	"POST /api/leaves/{id}/action/": {
-		want: azAuthed(403, 403, 200, 404, 200),
+		want: azAuthed(403, 403, 200, 404, 200), ofAdmin: 403,
 		prepare: func(w *azWorld, _ azActor) (string, any) {
 			return fmt.Sprintf("/api/leaves/%d/action/", w.targetLeave()), map[string]string{"action": "approve", "comment": "matrix"}
 		},
@@ -418,23 +457,23 @@ var azOps = map[string]azOp{
 	"POST /api/leaves/{id}/cancel/": {
 		// Only the requester. Those who can see the request (a manager in
 		// scope, an admin) are told they may not; anyone else learns nothing.
-		want: azAuthed(200, 404, 403, 404, 403),
+		want: azAuthed(200, 404, 403, 404, 403), ofAdmin: 403,
 		prepare: func(w *azWorld, _ azActor) (string, any) {
 			return fmt.Sprintf("/api/leaves/%d/cancel/", w.targetLeave()), nil
 		},
 	},
-	"GET /api/leaves/overview/": {want: azAuthed(403, 403, 200, 200, 200), prepare: azTargetPath("/api/leaves/overview/?employee_id=%d")},
-	"GET /api/leaves/balance/":  {want: azAuthed(200, 404, 200, 404, 200), prepare: azTargetPath("/api/leaves/balance/?employee_id=%d")},
+	"GET /api/leaves/overview/": {want: azAuthed(403, 403, 200, 200, 200), ofAdmin: 200, prepare: azTargetPath("/api/leaves/overview/?employee_id=%d")},
+	"GET /api/leaves/balance/":  {want: azAuthed(200, 404, 200, 404, 200), ofAdmin: 200, prepare: azTargetPath("/api/leaves/balance/?employee_id=%d")},
 
-	"GET /api/holidays/": {want: azAuthed(200, 200, 200, 200, 200), prepare: azPath("/api/holidays/")},
+	"GET /api/holidays/": {want: azAuthed(200, 200, 200, 200, 200), ofAdmin: 200, prepare: azPath("/api/holidays/")},
 	"POST /api/holidays/": {
-		want: azAuthed(403, 403, 403, 403, 201),
+		want: azAuthed(403, 403, 403, 403, 201), ofAdmin: 403,
 		prepare: func(w *azWorld, _ azActor) (string, any) {
 			return "/api/holidays/", map[string]string{"date": w.holidayDate(), "name": "Matrix day"}
 		},
 	},
 	"DELETE /api/holidays/{id}/": {
-		want: azAuthed(403, 403, 403, 403, 204),
+		want: azAuthed(403, 403, 403, 403, 204), ofAdmin: 403,
 		prepare: func(w *azWorld, _ azActor) (string, any) {
 			var h attendance.Holiday
 			w.login(w.root).Do("POST", "/api/holidays/", map[string]string{"date": w.holidayDate(), "name": "Matrix day"}).Want(201).JSON(&h)
@@ -442,15 +481,15 @@ var azOps = map[string]azOp{
 		},
 	},
 
-	"GET /api/notifications/": {want: azAuthed(200, 200, 200, 200, 200), prepare: azPath("/api/notifications/")},
+	"GET /api/notifications/": {want: azAuthed(200, 200, 200, 200, 200), ofAdmin: 200, prepare: azPath("/api/notifications/")},
 	"POST /api/notifications/{id}/read/": {
 		// Only the recipient.
-		want: azAuthed(204, 404, 404, 404, 404),
+		want: azAuthed(204, 404, 404, 404, 404), ofAdmin: 404,
 		prepare: func(w *azWorld, _ azActor) (string, any) {
 			return fmt.Sprintf("/api/notifications/%d/read/", w.notification), nil
 		},
 	},
-	"POST /api/notifications/read-all/": {want: azAuthed(204, 204, 204, 204, 204), prepare: azPath("/api/notifications/read-all/")},
+	"POST /api/notifications/read-all/": {want: azAuthed(204, 204, 204, 204, 204), ofAdmin: 204, prepare: azPath("/api/notifications/read-all/")},
 }
 
 // azOperations reads the operations from the running server's OpenAPI
@@ -532,6 +571,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Errorf("%s is in the OpenAPI document but has no row in the authorization matrix: add its expectations", k)
 			continue
 		}
+		if op.ofAdmin == 0 {
+			t.Errorf("%s: the row has no ofAdmin: give the status for a manager acting on an admin who reports to them (403 for a write for the admin)", k)
+		}
 		if secured := ops[k]; secured != (op.want[azAnon] == 401) {
 			t.Errorf("%s: the document says security=%v, the matrix expects %d for an anonymous caller", k, secured, op.want[azAnon])
 		}
@@ -553,7 +595,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			// The live streams of callers out of scope must not carry the target
 			// either; the manager's proves that the stream works.
 			streams := map[azActor]*azStream{}
-			for _, a := range []azActor{azPeer, azMgrOut, azMgrIn} {
+			for _, a := range []azActor{azPeer, azMgrOut, azMgrAdmin, azMgrIn} {
 				streams[a] = w.in(t).stream(t, a)
 			}
 			defer func() {
@@ -583,10 +625,14 @@ func TestAuthorizationMatrix(t *testing.T) {
 				t.Run(a.String(), func(t *testing.T) {
 					cells++
 					w := w.in(t)
+					canary := w.target.ID
+					want := op.want[a]
+					if a == azMgrAdmin {
+						w, want = w.ofAdmin(), op.ofAdmin
+					}
 					w.clock.Add(time.Minute)
 					c := w.actor(a)
 					path, body := op.prepare(w, a)
-					want := op.want[a]
 					var before string
 					if want >= 400 {
 						before = w.snapshot()
@@ -602,10 +648,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 						}
 					}
 					if a.outOfScope() && !op.credential {
-						if leaks := azLeaks(res.Body, w.target.ID); len(leaks) > 0 {
+						if leaks := azLeaks(res.Body, canary); len(leaks) > 0 {
 							t.Errorf("%s %s as %s reveals the target (%v): %s", method, path, a, leaks, res.Body)
 						}
-					} else if len(azLeaks(res.Body, w.target.ID)) > 0 {
+					} else if len(azLeaks(res.Body, canary)) > 0 {
 						sawCanary++
 					}
 					if res.Status < 300 && op.restore != nil {
@@ -635,7 +681,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			"/api/leaves/overview/?department=" + dept,
 			"/api/leaves/overview/?limit=500",
 		} {
-			for _, a := range []azActor{azPeer, azMgrOut, azMgrIn} {
+			for _, a := range []azActor{azPeer, azMgrOut, azMgrAdmin, azMgrIn} {
 				res := w.login(w.users[a]).Do("GET", path, nil)
 				leaks := azLeaks(res.Body, w.target.ID)
 				switch {
@@ -867,22 +913,22 @@ func TestIdempotencyKeyIsPerUser(t *testing.T) {
 	a := boss.NewUser("idk_a", nil)
 	b := boss.NewUser("idk_b", nil)
 	for _, tc := range []struct {
-		path string
-		body map[string]any
+		path, key string
+		body      map[string]any
 	}{
-		{"/api/attendance/", map[string]any{"type": "entry"}},
-		{"/api/leaves/request/", map[string]any{"leave_type": "sick", "start_date": "2027-02-01", "end_date": "2027-02-01"}},
+		{"/api/attendance/", "shared-key", map[string]any{"type": "entry"}},
+		{"/api/leaves/request/", "shared-leave-key", map[string]any{"leave_type": "sick", "start_date": "2027-02-01", "end_date": "2027-02-01"}},
 	} {
 		var first, again, other struct {
 			ID         int64 `json:"id"`
 			EmployeeID int64 `json:"employee_id"`
 		}
-		a.In(t).Do("POST", tc.path, tc.body, "Idempotency-Key", "shared-key").Want(201).JSON(&first)
-		a.In(t).Do("POST", tc.path, tc.body, "Idempotency-Key", "shared-key").Want(201).JSON(&again)
+		a.In(t).Do("POST", tc.path, tc.body, "Idempotency-Key", tc.key).Want(201).JSON(&first)
+		a.In(t).Do("POST", tc.path, tc.body, "Idempotency-Key", tc.key).Want(201).JSON(&again)
 		if again != first {
 			t.Errorf("%s: the repeat got %+v, want the first result %+v", tc.path, again, first)
 		}
-		res := b.In(t).Do("POST", tc.path, tc.body, "Idempotency-Key", "shared-key").Want(201).JSON(&other)
+		res := b.In(t).Do("POST", tc.path, tc.body, "Idempotency-Key", tc.key).Want(201).JSON(&other)
 		if other.EmployeeID != b.ID() || other.ID == first.ID {
 			t.Errorf("%s: another user with the same key got %s, want their own new object", tc.path, res.Body)
 		}
@@ -893,10 +939,20 @@ func TestIdempotencyKeyIsPerUser(t *testing.T) {
 				EmployeeID int64 `json:"employee_id"`
 			}
 			boss.In(t).Do("POST", tc.path, map[string]any{"type": "exit", "employee_id": a.ID(), "note": "left early"},
-				"Idempotency-Key", "shared-key").Want(201).JSON(&rec)
+				"Idempotency-Key", tc.key).Want(201).JSON(&rec)
 			if rec.ID == first.ID || rec.EmployeeID != a.ID() {
 				t.Errorf("manager with the same key got %+v", rec)
 			}
 		}
+	}
+	// A key is the user's whatever the endpoint: sent to another one, it is
+	// refused rather than run again.
+	a.In(t).Do("POST", "/api/leaves/request/", map[string]any{"leave_type": "sick", "start_date": "2027-02-02", "end_date": "2027-02-02"},
+		"Idempotency-Key", "shared-key").WantProblem(422, "idempotency_key_reused")
+	a.In(t).Do("POST", "/api/attendance/", map[string]any{"type": "exit"}, "Idempotency-Key", "shared-leave-key").WantProblem(422, "idempotency_key_reused")
+	var mine list[attendance.LeaveRequest]
+	a.In(t).Do("GET", "/api/leaves/", nil).Want(200).JSON(&mine)
+	if mine.Count != 1 {
+		t.Errorf("%d leave requests, want the one first made: a reused key made another", mine.Count)
 	}
 }

@@ -512,3 +512,25 @@ func TestLookAlikeUsernames(t *testing.T) {
 	app.Login("STRASSE", testPassword)
 	app.Anon().Do("POST", "/api/users/login/", map[string]string{"username": "ѕam", "password": testPassword}).WantProblem(401, "invalid_credentials")
 }
+
+// TestEventsBeforeHire: a manager cannot record an event before the
+// employee's hire date (422 at body.timestamp), in 1970 or on the eve of the
+// hire date in the employee's zone; the employee's own clock-in is never
+// refused for it.
+func TestEventsBeforeHire(t *testing.T) {
+	t.Parallel()
+	// 03:00 UTC on Monday 1 June 2026: still Sunday 31 May in New York.
+	tm := newTeam(t, utc("2026-06-01 03:00"), staff("America/New_York", "08:00", 0, "2026-06-01"))
+	record := func(at string) *response {
+		return tm.mgr.Do("POST", "/api/attendance/", map[string]any{"type": "entry", "employee_id": tm.emp.ID(), "timestamp": at, "note": "paper log"})
+	}
+	for _, at := range []string{"1970-01-02T00:00:00Z", "2026-05-29T13:00:00Z", "2026-06-01T03:59:59Z"} {
+		wantFieldError(t, record(at).WantProblem(422, "invalid"), "body.timestamp")
+	}
+	// The eve of the hire date in New York: a first clock-in right after the
+	// account was made is the employee's to record.
+	tm.emp.clock("entry")
+	tm.emp.clock("exit")
+	tm.clock.Set(utc("2026-06-01 12:00"))
+	record("2026-06-01T04:00:00Z").Want(201)
+}

@@ -580,7 +580,8 @@ func TestLeaveOverview(t *testing.T) {
 
 func TestLatePenalty(t *testing.T) {
 	t.Parallel()
-	tm := newTeam(t, utc("2026-06-01 05:00"), staff("UTC", "08:00", 0, "2026-01-01"),
+	// Hired in 2025: the paper log of that year is recorded below.
+	tm := newTeam(t, utc("2026-06-01 05:00"), staff("UTC", "08:00", 0, "2025-01-01"),
 		withConfig(func(c *Config) { c.LatePenaltyMinutes = 60 }))
 	mgr, emp, clock := tm.mgr, tm.emp, tm.clock
 	record := func(typ, at string) {
