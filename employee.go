@@ -123,6 +123,9 @@ func NormalizeUsername(u string) string {
 // the profile does: folding turns the Cherokee letters to upper case, and a
 // key must be its own key.
 func foldUsername(u string) string {
+	// Invalid UTF-8 becomes U+FFFD first, so that folding sees whole
+	// characters: a stray byte must not hide the character after it.
+	u = strings.ToValidUTF8(u, "\uFFFD")
 	return strings.ToLower(norm.NFKC.String(cases.Fold().String(norm.NFKC.String(u))))
 }
 
