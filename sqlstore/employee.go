@@ -269,6 +269,12 @@ func (s *EmployeeService) CountEmployees(ctx context.Context) (n int, err error)
 func (s *EmployeeService) Bootstrap(ctx context.Context, username, passwordHash string) (created bool, err error) {
 	defer wrap(&err, "Bootstrap(%q)", username)
 	err = s.db.inTx(ctx, func(tx *Tx) error {
+		// Two replicas starting on an empty PostgreSQL database would each
+		// count no one and each insert their admin: the organisation lock
+		// makes the second count see the first admin.
+		if err := s.db.lock(ctx, tx, lockOrganisation); err != nil {
+			return err
+		}
 		var n int
 		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM employees`).Scan(&n); err != nil {
 			return err
