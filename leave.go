@@ -54,6 +54,11 @@ type LeaveRequest struct {
 	DecidedAt       *time.Time  `json:"decided_at"`
 	DecisionComment string      `json:"decision_comment"`
 	CreatedAt       time.Time   `json:"created_at"`
+	// The approval chain (docs/approvals.md): see RequestChain.
+	Chain       *RequestChain `json:"chain"`
+	CurrentStep *int          `json:"current_step"`
+	DecidedFor  *int64        `json:"decided_for"`
+	DecidedAs   *Capacity     `json:"decided_as"`
 }
 
 // MaxReasonLength bounds free-text reasons and comments.

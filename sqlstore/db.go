@@ -40,6 +40,12 @@ type Config struct {
 	// LatePenaltyMinutes: every this many late minutes in a year cost a day of
 	// annual leave; 0 turns the policy off.
 	LatePenaltyMinutes int
+	// EscalationDays: working days an approval step may wait before the
+	// next level up is told; 0 turns escalation off (docs/approvals.md).
+	EscalationDays int
+	// CompanyWorkDays are the working days escalation counts; zero means
+	// Monday to Friday.
+	CompanyWorkDays attendance.Weekdays
 }
 
 // Emitter receives the live messages a write produces. EmitTx is called inside

@@ -46,83 +46,48 @@ func (s *LeaveService) ListLeave(ctx context.Context, a attendance.Actor, f atte
 	return out, n, nil
 }
 
-// DecideLeave approves or rejects a pending request of someone in the actor's
-// scope. Approval re-reads the balance inside the transaction, with the
-// employee's row locked, so two approvals racing can never overdraw it.
-func (s *LeaveService) DecideLeave(ctx context.Context, a attendance.Actor, id int64, action attendance.LeaveAction, comment string) (_ *attendance.LeaveRequest, err error) {
-	defer wrap(&err, "DecideLeave(actor %d, %d, %q)", a.ID, id, action)
-	if err := attendance.RequireManagerAccess(a); err != nil {
-		return nil, err
-	}
-	if err := attendance.CheckDecision(action, comment); err != nil {
-		return nil, err
-	}
-	var r *attendance.LeaveRequest
-	err = s.db.inTx(ctx, func(tx *Tx) error {
-		var err error
-		if r, err = s.leave(ctx, tx, id); err != nil {
-			return err
-		}
-		emp, err := s.db.employee(ctx, tx, r.EmployeeID, true)
+// DecideLeave approves or rejects a pending request: the current step of
+// its chain, which for a chain of one step is the request (DecideStep).
+func (s *LeaveService) DecideLeave(ctx context.Context, a attendance.Actor, id int64, action attendance.LeaveAction, comment string) (*attendance.LeaveRequest, error) {
+	return s.DecideStep(ctx, a, id, attendance.StepDecision{Action: action, Comment: comment})
+}
+
+// finishDecision applies the final decision of emp's request r, whose row
+// and employee's row the caller holds locked: the last step's approval or
+// any step's rejection (final). Approval re-reads the balance inside the
+// transaction, with the employee's row locked, so two approvals racing can
+// never overdraw it.
+func (s *LeaveService) finishDecision(ctx context.Context, tx *Tx, emp *attendance.Employee, r *attendance.LeaveRequest, status attendance.LeaveStatus,
+	final *attendance.StepRecord, names attendance.Names) error {
+	if status == attendance.LeaveApproved && r.LeaveType == attendance.LeaveAnnual {
+		b, err := s.db.balance(ctx, tx, emp, r.StartDate.Year())
 		if err != nil {
 			return err
 		}
-		if ok, err := s.db.inScope(ctx, tx, a, emp.ID); err != nil || !ok {
-			return orNotFound(err, "leave request")
-		}
-		if err := attendance.CheckEditable(a, emp.ID, emp.Role); err != nil {
+		if err := b.CheckApproval(r.Days); err != nil {
 			return err
 		}
-		others := 0
-		if emp.ID == a.ID {
-			if others, err = s.db.adminsAboveOrBeside(ctx, tx, a.ID); err != nil {
-				return err
-			}
-		}
-		if err := attendance.CheckDecider(a, emp.ID, others); err != nil {
+	}
+	by, now, comment := *final.DecidedBy, *final.DecidedAt, final.Comment
+	if _, err := tx.exec(ctx, `UPDATE leave_requests SET status = ?, decided_by = ?, decided_at = ?, decision_comment = ?, decided_for = ?,
+		decided_as = ? WHERE id = ?`, string(status), by, s.db.t(now), comment, final.DecidedFor, string(final.DecidedAs), r.ID); err != nil {
+		return err
+	}
+	r.Status, r.DecidedBy, r.DecidedAt, r.DecisionComment = status, &by, &now, comment
+	r.SetFinal(final)
+	if status == attendance.LeaveApproved {
+		if err := s.db.reevaluateRange(ctx, tx, emp, r.StartDate, r.EndDate); err != nil {
 			return err
 		}
-		// Read the status again under the lock: a concurrent decision may have won.
-		if r, err = s.leave(ctx, tx, id); err != nil {
-			return err
-		}
-		if r.Status != attendance.LeavePending {
-			return attendance.Errorf(attendance.KindConflict, "not_pending", "the request is already %s", r.Status)
-		}
-		status := attendance.LeaveRejected
-		if action == attendance.Approve {
-			status = attendance.LeaveApproved
-			if r.LeaveType == attendance.LeaveAnnual {
-				b, err := s.db.balance(ctx, tx, emp, r.StartDate.Year())
-				if err != nil {
-					return err
-				}
-				if err := b.CheckApproval(r.Days); err != nil {
-					return err
-				}
-			}
-		}
-		now := s.db.now()
-		if _, err := tx.exec(ctx, `UPDATE leave_requests SET status = ?, decided_by = ?, decided_at = ?, decision_comment = ? WHERE id = ?`,
-			string(status), a.ID, s.db.t(now), comment, id); err != nil {
-			return err
-		}
-		r.Status, r.DecidedBy, r.DecidedAt, r.DecisionComment = status, &a.ID, &now, comment
-		if status == attendance.LeaveApproved {
-			if err := s.db.reevaluateRange(ctx, tx, emp, r.StartDate, r.EndDate); err != nil {
-				return err
-			}
-		}
-		if _, err := s.db.notify(ctx, tx, attendance.LeaveDecided(r)); err != nil {
-			return err
-		}
-		s.emitLeave(tx, r)
-		if today := s.db.companyToday(); r.ChecksLowBalanceAtOnce(today) {
-			return s.db.checkLowBalance(ctx, tx, emp, today.Year())
-		}
-		return nil
-	})
-	return r, err
+	}
+	if _, err := s.db.notify(ctx, tx, attendance.LeaveChainDecided(r, *final, names)); err != nil {
+		return err
+	}
+	s.emitLeave(tx, r)
+	if today := s.db.companyToday(); r.ChecksLowBalanceAtOnce(today) {
+		return s.db.checkLowBalance(ctx, tx, emp, today.Year())
+	}
+	return nil
 }
 
 // CancelLeave cancels the actor's own request: pending, or approved and not started.
@@ -156,6 +121,12 @@ func (s *LeaveService) CancelLeave(ctx context.Context, a attendance.Actor, id i
 			return err
 		}
 		r.Status = attendance.LeaveCancelled
+		if err := s.db.cancelChain(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := s.db.withChains(ctx, tx, r); err != nil {
+			return err
+		}
 		s.emitLeave(tx, r)
 		if wasApproved {
 			return s.db.reevaluateRange(ctx, tx, emp, r.StartDate, r.EndDate)
@@ -238,11 +209,7 @@ func (s *LeaveService) requestLeave(ctx context.Context, tx *Tx, a attendance.Ac
 	if err != nil {
 		return nil, err
 	}
-	recipients, err := s.db.decidersOf(ctx, tx, emp)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := s.db.notify(ctx, tx, attendance.LeaveRequested(emp, r, recipients)); err != nil {
+	if err := s.startChain(ctx, tx, emp, r); err != nil {
 		return nil, err
 	}
 	s.emitLeave(tx, r)
@@ -303,7 +270,14 @@ func (s *LeaveService) leaveList(ctx context.Context, a attendance.Actor, f atte
 		}
 		out = append(out, &attendance.LeaveRequestView{LeaveRequest: *r, EmployeeName: e.Name()})
 	}
-	return out, count, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	rs := make([]*attendance.LeaveRequest, len(out))
+	for i, v := range out {
+		rs[i] = &v.LeaveRequest
+	}
+	return out, count, s.db.withChains(ctx, s.db.reader(), rs...)
 }
 
 // emitLeave queues a message about a request's new status, for integrations.

@@ -27,6 +27,10 @@ func TestLeaveService(t *testing.T) {
 				}
 				// Fri 4 to Wed 9 December: Fri, Mon, Wed; the weekend and the holiday are free.
 				r := e.mustRequest(t, emp.Actor(), attendance.LeaveAnnual, "2026-12-04", "2026-12-09")
+				if r.CurrentStep == nil || *r.CurrentStep != 1 || len(r.Chain.Steps) != 1 || r.Chain.Steps[0].Status != attendance.StepPending {
+					t.Errorf("chain %+v at step %v, want the default chain's one step pending", r.Chain, r.CurrentStep)
+				}
+				r.Chain, r.CurrentStep = nil, nil
 				want := attendance.LeaveRequest{ID: r.ID, EmployeeID: emp.ID, LeaveType: attendance.LeaveAnnual, StartDate: date("2026-12-04"),
 					EndDate: date("2026-12-09"), Days: 3, Status: attendance.LeavePending, CreatedAt: monday}
 				testenv.SameJSON(t, "request", r, want)

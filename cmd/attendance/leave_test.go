@@ -104,7 +104,10 @@ func TestLeaveRequest(t *testing.T) {
 		wantKeys(t, res.Body, leaveKeys...)
 		testenv.SameJSON(t, "request", week, leave{ID: week.ID, EmployeeID: emp.ID(), LeaveType: attendance.LeaveAnnual,
 			StartDate: attendance.MustParseDate("2026-06-08"), EndDate: attendance.MustParseDate("2026-06-14"), Days: 4,
-			Status: attendance.LeavePending, Reason: "summer", CreatedAt: clock.Now().UTC()})
+			Status: attendance.LeavePending, Reason: "summer", CreatedAt: clock.Now().UTC(), Chain: week.Chain, CurrentStep: ptr(1)})
+		if week.Chain == nil || len(week.Chain.Steps) != 1 || week.Chain.Steps[0].Status != attendance.StepPending {
+			t.Errorf("chain %+v, want the default chain's one step pending", week.Chain)
+		}
 	})
 
 	t.Run("the employee's own work week", func(t *testing.T) {
@@ -368,6 +371,11 @@ func TestLeaveDecide(t *testing.T) {
 		mgr.decide(r.ID, "approve", "congratulations").Want(200).JSON(&got)
 		want := r
 		want.Status, want.DecidedBy, want.DecidedAt, want.DecisionComment = attendance.LeaveApproved, ptr(mgr.ID()), ptr(clock.Now().UTC()), "congratulations"
+		want.DecidedAs, want.CurrentStep = ptr(attendance.AsApprover), nil
+		if got.Chain == nil || len(got.Chain.Steps) != 1 || got.Chain.Steps[0].Status != attendance.StepApproved || *got.Chain.Steps[0].DecidedBy != mgr.ID() {
+			t.Errorf("chain %+v, want its one step approved by the manager", got.Chain)
+		}
+		want.Chain = got.Chain
 		testenv.SameJSON(t, "decision", got, want)
 		mgr.decide(r.ID, "approve", "").WantProblem(409, "not_pending")
 		mgr.decide(r.ID, "reject", "").WantProblem(409, "not_pending")
@@ -434,7 +442,11 @@ func TestLeaveCancel(t *testing.T) {
 		var got leave
 		emp.cancel(r.ID).Want(200).JSON(&got)
 		want := r
-		want.Status = attendance.LeaveCancelled
+		want.Status, want.CurrentStep = attendance.LeaveCancelled, nil
+		if got.Chain == nil || len(got.Chain.Steps) != 1 || got.Chain.Steps[0].Status != attendance.StepSkipped {
+			t.Errorf("chain %+v, want its one step skipped", got.Chain)
+		}
+		want.Chain = got.Chain
 		testenv.SameJSON(t, "cancelled", got, want)
 		wantBalance(t, emp.balance(""), emp.ID(), 2026, 15, 0, 0, 0, 15)
 		emp.cancel(r.ID).WantProblem(409, "")
