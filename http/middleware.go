@@ -21,7 +21,7 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.Logger.Error("panic", "method", clip(r.Method), "path", clip(r.URL.Path), "panic", v, "stack", string(debug.Stack()))
+				s.Logger.Error("panic", "method", clip(r.Method), "path", logPath(r), "panic", v, "stack", string(debug.Stack()))
 				writeJSONProblem(w, newProblem(http.StatusInternalServerError, "", "something went wrong on our side; it has been logged", nil))
 			}
 		}()
@@ -81,11 +81,11 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 		s.metrics.observe(r.Method, route, status, took)
 		switch {
 		case status >= 500:
-			s.Logger.Error("request", "method", clip(r.Method), "path", clip(r.URL.Path), "status", status, "took", took, "client", s.clientAddr(r))
+			s.Logger.Error("request", "method", clip(r.Method), "path", logPath(r), "status", status, "took", took, "client", s.clientAddr(r))
 		case took > time.Second && status != http.StatusSwitchingProtocols: // a WebSocket lasts
-			s.Logger.Warn("slow request", "method", clip(r.Method), "path", clip(r.URL.Path), "status", status, "took", took)
+			s.Logger.Warn("slow request", "method", clip(r.Method), "path", logPath(r), "status", status, "took", took)
 		default:
-			s.Logger.Debug("request", "method", clip(r.Method), "path", clip(r.URL.Path), "status", status, "took", took)
+			s.Logger.Debug("request", "method", clip(r.Method), "path", logPath(r), "status", status, "took", took)
 		}
 	})
 }

@@ -15,6 +15,7 @@ func (s *Server) routes() {
 	s.attendanceRoutes()
 	s.leaveRoutes()
 	s.notificationRoutes()
+	s.feedRoutes()
 
 	s.mux.HandleFunc("/api/", s.apiFallback)
 	s.mux.HandleFunc("GET /ws/notifications/{$}", s.notificationStream)

@@ -46,6 +46,10 @@ type Config struct {
 	WebApp http.Handler
 	// Registry takes the server's metrics; nil makes a private one.
 	Registry *prometheus.Registry
+	// PublicURL is the service's address as users reach it
+	// (ATTENDANCE_PUBLIC_URL); "" when unknown. Calendar feed URLs are
+	// absolute with it.
+	PublicURL string
 }
 
 // Server is the HTTP server. Set the services before Open.
@@ -64,6 +68,7 @@ type Server struct {
 	Leave         attendance.LeaveService
 	Holidays      attendance.HolidayService
 	Notifications attendance.NotificationService
+	Feeds         attendance.FeedService
 	Broker        attendance.Broker
 	// Ready reports whether the service can take requests (the database answers).
 	Ready func(ctx context.Context) error

@@ -205,6 +205,12 @@ func (s *EmployeeService) UpdateEmployee(ctx context.Context, a attendance.Actor
 				return err
 			}
 		}
+		if before.Active && !after.Active {
+			// A deactivation ends the calendar feeds too (docs/approvals.md).
+			if err := s.db.revokeFeeds(ctx, tx, id, now); err != nil {
+				return err
+			}
+		}
 		if after.Role != before.Role {
 			tx.emit(attendance.Message{ID: fmt.Sprintf("role_changed:%d:%s", id, rand.Text()), Type: attendance.MessageRoleChanged,
 				OccurredAt: now, UserID: id})

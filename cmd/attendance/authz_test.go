@@ -490,6 +490,39 @@ var azOps = map[string]azOp{
 		},
 	},
 	"POST /api/notifications/read-all/": {want: azAuthed(204, 204, 204, 204, 204), ofAdmin: 204, prepare: azPath("/api/notifications/read-all/")},
+
+	"GET /api/calendar/feeds/": {want: azAuthed(200, 200, 200, 200, 200), ofAdmin: 200, prepare: azPath("/api/calendar/feeds/")},
+	"POST /api/calendar/feeds/": {
+		// Everyone makes their own; a team feed needs manager access (feeds_test.go).
+		want: azAuthed(201, 201, 201, 201, 201), ofAdmin: 201,
+		prepare: func(w *azWorld, a azActor) (string, any) {
+			if a >= azSelf {
+				w.revokeFeeds(w.users[a])
+			}
+			return "/api/calendar/feeds/", map[string]string{"kind": "own"}
+		},
+	},
+	"DELETE /api/calendar/feeds/{id}/": {
+		// Only the owner.
+		want: azAuthed(204, 404, 404, 404, 404), ofAdmin: 404,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			w.revokeFeeds(w.users[azSelf])
+			var f attendance.Feed
+			w.login(w.users[azSelf]).Do("POST", "/api/calendar/feeds/", map[string]string{"kind": "own"}).Want(201).JSON(&f)
+			return fmt.Sprintf("/api/calendar/feeds/%d/", f.ID), nil
+		},
+	},
+}
+
+// revokeFeeds revokes every calendar feed of u.
+func (w *azWorld) revokeFeeds(u azUser) {
+	w.app.t.Helper()
+	c := w.login(u)
+	var l list[attendance.Feed]
+	c.Do("GET", "/api/calendar/feeds/", nil).Want(200).JSON(&l)
+	for _, f := range l.Results {
+		c.Do("DELETE", fmt.Sprintf("/api/calendar/feeds/%d/", f.ID), nil).Want(204)
+	}
 }
 
 // azOperations reads the operations from the running server's OpenAPI

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +30,7 @@ type Config struct {
 	AllowedOrigins     []string
 	LowLeaveThreshold  float64
 	LatePenaltyMinutes int
+	PublicURL          string
 	LogFormat          string
 	LogLevel           slog.Level
 	PprofAddr          string
@@ -88,6 +90,17 @@ var settings = []setting{
 			return fmt.Errorf("%q is not a number of minutes", v)
 		}
 		c.LatePenaltyMinutes = n
+		return nil
+	}},
+	{"public-url", "ATTENDANCE_PUBLIC_URL", "", "the service's address as users reach it (https://attendance.example.com): links in e-mails, absolute calendar feed URLs; empty: unknown", func(c *Config, v string) error {
+		v = strings.TrimRight(v, "/")
+		if v != "" {
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+				return fmt.Errorf("%q is not an http:// or https:// address", v)
+			}
+		}
+		c.PublicURL = v
 		return nil
 	}},
 	{"log-format", "ATTENDANCE_LOG_FORMAT", "text", "text or json (one object per line)", func(c *Config, v string) error {

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -110,6 +112,14 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 		return err
 	}
 	m.Auth = auth.New(authStore, hasher, auth.Config{Secret: secret, AccessTTL: m.Config.AccessTTL, RefreshTTL: m.Config.RefreshTTL})
+	instance, err := instanceDomain(ctx, authStore)
+	if err != nil {
+		return err
+	}
+	feedKey, err := attendance.LinkKey(secret, attendance.PurposeFeed)
+	if err != nil {
+		return err
+	}
 	if m.Now != nil {
 		m.Auth.Now = m.Now
 	}
@@ -126,6 +136,7 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 		AllowedOrigins: m.Config.AllowedOrigins,
 		Version:        version,
 		WebApp:         web.Handler(),
+		PublicURL:      m.Config.PublicURL,
 	})
 	s.Logger = m.Logger
 	s.Auth = m.Auth
@@ -134,6 +145,7 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 	s.Leave = sqlstore.NewLeaveService(store.DB)
 	s.Holidays = sqlstore.NewHolidayService(store.DB)
 	s.Notifications = sqlstore.NewNotificationService(store.DB)
+	s.Feeds = sqlstore.NewFeedService(store.DB, feedKey, instance)
 	s.Broker = m.Broker
 	s.Ready = store.Ping
 	if err := s.Open(); err != nil {
@@ -188,7 +200,7 @@ func (e localEmitter) Committed(ctx context.Context, msgs []attendance.Message) 
 
 var serveSettings = []string{"pprof-addr", "addr", "data-dir", "database-url", "amqp-url", "jwt-secret", "timezone", "admin-username",
 	"admin-password", "access-ttl", "refresh-ttl", "trusted-proxies", "allowed-origins", "low-leave-threshold",
-	"late-penalty-minutes", "log-format", "log-level", "memory-limit"}
+	"late-penalty-minutes", "public-url", "log-format", "log-level", "memory-limit"}
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, workerOnly bool) error {
 	name, summary := "serve", "Serves the API, the web app at /, Swagger UI at /swagger/ and the live notifications; runs the background jobs unless --no-worker."
@@ -230,4 +242,25 @@ func servePprof(addr string, logger *slog.Logger) {
 	if err := srv.ListenAndServe(); err != nil {
 		logger.Error("pprof", "err", err)
 	}
+}
+
+// instanceSetting names the installation's identifier, made at the first
+// start and kept: it ends calendar UIDs and e-mail Message-IDs, so that they
+// survive a change of the service's address.
+const instanceSetting = "instance_id"
+
+// instanceDomain returns the installation's domain for UIDs and Message-IDs:
+// "<instance id>.attendance".
+func instanceDomain(ctx context.Context, store attendance.AuthStore) (string, error) {
+	id, err := store.Setting(ctx, instanceSetting, func() (string, error) {
+		b := make([]byte, 8)
+		if _, err := rand.Read(b); err != nil {
+			return "", err
+		}
+		return hex.EncodeToString(b), nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("instance id: %w", err)
+	}
+	return id + ".attendance", nil
 }
