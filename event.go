@@ -45,6 +45,24 @@ type AttendanceEvent struct {
 	VoidedBy *int64     `json:"voided_by"`
 	VoidedAt *time.Time `json:"voided_at"`
 	VoidNote string     `json:"void_note"`
+	// WorkDate is the work date the event counts for, decided when it was
+	// recorded (an exit's is that of the entry it closes); nil for events
+	// recorded before work dates were kept, which count for their local date.
+	WorkDate *Date `json:"work_date"`
+	// CorrectionRequestID is the correction request whose approval recorded
+	// or voided the event.
+	CorrectionRequestID *int64 `json:"correction_request_id"`
+}
+
+// StoredWorkDates is the WorkDater of the work dates kept with the events:
+// an entry's WorkDate, or its local date in loc when it has none.
+func StoredWorkDates(loc *time.Location) WorkDater {
+	return func(e *AttendanceEvent) Date {
+		if e.WorkDate != nil {
+			return *e.WorkDate
+		}
+		return DateOf(e.Timestamp.In(loc))
+	}
 }
 
 // Void marks the event voided by someone at a time, for a reason (checked by

@@ -9,6 +9,7 @@ type OverviewRow struct {
 	Name       string `json:"name"`
 	Department string `json:"department"`
 	OverviewTotals
+	TimeTotals
 }
 
 // OverviewTotals are the numbers of an overview row, and their sums.
@@ -43,11 +44,14 @@ func Hours(seconds int64) float64 {
 // Overview is the attendance overview of a date range: a page of rows and the
 // totals over every matching employee.
 type Overview struct {
-	From    Date           `json:"from"`
-	To      Date           `json:"to"`
-	Count   int            `json:"count"`
-	Totals  OverviewTotals `json:"totals"`
-	Results []OverviewRow  `json:"results"`
+	From   Date           `json:"from"`
+	To     Date           `json:"to"`
+	Count  int            `json:"count"`
+	Totals OverviewTotals `json:"totals"`
+	// TimeTotals are the working-time figures summed over every matching
+	// employee (the JSON totals carry them beside Totals').
+	TimeTotals TimeTotals    `json:"-"`
+	Results    []OverviewRow `json:"results"`
 }
 
 // LeaveDays maps the working days under approved leave to the share of the day

@@ -82,8 +82,15 @@ type overviewBody struct {
 	Previous *string                   `json:"previous"`
 	From     attendance.Date           `json:"from"`
 	To       attendance.Date           `json:"to"`
-	Totals   attendance.OverviewTotals `json:"totals"`
-	Results  []attendance.OverviewRow  `json:"results"`
+	Totals   overviewTotals           `json:"totals"`
+	Results  []attendance.OverviewRow `json:"results"`
+}
+
+// overviewTotals are the totals of an overview: the contract's numbers and
+// the working-time figures (docs/shifts.md).
+type overviewTotals struct {
+	attendance.OverviewTotals
+	attendance.TimeTotals
 }
 
 type overviewOutput struct {
@@ -227,7 +234,8 @@ func (s *Server) attendanceRoutes() {
 		}
 		l := listOf(ctx, in.PageParams, ov.Count, ov.Results)
 		return &overviewOutput{ContentType: "application/json", Body: overviewBody{
-			Count: l.Count, Next: l.Next, Previous: l.Previous, From: ov.From, To: ov.To, Totals: ov.Totals, Results: l.Results}}, nil
+			Count: l.Count, Next: l.Next, Previous: l.Previous, From: ov.From, To: ov.To,
+			Totals: overviewTotals{ov.Totals, ov.TimeTotals}, Results: l.Results}}, nil
 	})
 }
 
@@ -237,12 +245,16 @@ func overviewCSV(ov *attendance.Overview) []byte {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	_ = w.Write([]string{"employee_id", "username", "name", "department", "days_present", "late_entries", "late_minutes",
-		"absent_days", "leave_days", "worked_seconds", "worked_hours", "open_sessions"})
+		"absent_days", "leave_days", "worked_seconds", "worked_hours", "open_sessions",
+		"break_deducted_seconds", "scheduled_seconds", "overtime_seconds", "undertime_seconds",
+		"weekly_overtime_seconds", "weekly_undertime_seconds", "needs_review_sessions"})
 	num := func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 	for _, r := range ov.Results {
 		_ = w.Write([]string{itoa(r.EmployeeID), cell(r.Username), cell(r.Name), cell(r.Department),
 			strconv.Itoa(r.DaysPresent), strconv.Itoa(r.LateEntries), strconv.Itoa(r.LateMinutes), strconv.Itoa(r.AbsentDays),
-			num(r.LeaveDays), itoa(r.WorkedSeconds), num(r.WorkedHours), strconv.Itoa(r.OpenSessions)})
+			num(r.LeaveDays), itoa(r.WorkedSeconds), num(r.WorkedHours), strconv.Itoa(r.OpenSessions),
+			itoa(r.BreakDeductedSeconds), itoa(r.ScheduledSeconds), itoa(r.OvertimeSeconds), itoa(r.UndertimeSeconds),
+			itoa(r.WeeklyOvertimeSeconds), itoa(r.WeeklyUndertimeSeconds), strconv.Itoa(r.NeedsReviewSessions)})
 	}
 	w.Flush()
 	return buf.Bytes()

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"strconv"
 	"time"
 
@@ -168,25 +169,8 @@ func (s *AttendanceService) recordEvent(ctx context.Context, tx *Tx, a attendanc
 	if err := attendance.CheckSequence(prev, next, ev.Type, ev.Timestamp, emp.Schedule().Location); err != nil {
 		return nil, err
 	}
-	// The usual case appends at the end of the employee's events: the day it
-	// touches is updated from its stored row. An event recorded before others
-	// derives the touched days again from the events.
-	var day *attendance.Day
-	if next == nil {
-		if day, err = s.db.appendToDay(ctx, tx, emp, ev, prev); err != nil {
-			return nil, err
-		}
-	}
-	ev.ID, err = tx.insertID(ctx, `INSERT INTO attendance_events (employee_id, type, ts, late, late_minutes, source, recorded_by, note, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, ev.EmployeeID, string(ev.Type), s.db.t(ev.Timestamp), ev.Late, ev.LateMinutes,
-		string(ev.Source), ev.RecordedBy, ev.Note, s.db.t(now))
-	if err != nil {
+	if err := s.insertEvent(ctx, tx, emp, ev, prev, next, now); err != nil {
 		return nil, err
-	}
-	if day != nil {
-		err = s.db.saveDay(ctx, tx, emp.ID, *day)
-	} else {
-		err = s.db.refreshDays(ctx, tx, emp, ev, prev)
 	}
 	if err != nil {
 		return nil, err
@@ -202,6 +186,42 @@ func (s *AttendanceService) recordEvent(ctx context.Context, tx *Tx, a attendanc
 		}
 	}
 	return ev, nil
+}
+
+// insertEvent stores ev, which fits the sequence between prev and next, with
+// its work date and lateness, and updates the days it touches.
+func (s *AttendanceService) insertEvent(ctx context.Context, tx *Tx, emp *attendance.Employee, ev, prev, next *attendance.AttendanceEvent, now time.Time) error {
+	sched, err := s.db.scheduleAround(ctx, tx, emp, ev.Timestamp)
+	if err != nil {
+		return err
+	}
+	if err := s.db.decideWorkDate(ctx, tx, sched, ev, prev); err != nil {
+		return err
+	}
+	// The usual case appends at the end of the employee's events: the day it
+	// touches is updated from its stored row. An event recorded before others
+	// derives the touched days again from the events.
+	var day *attendance.Day
+	if next == nil {
+		if day, err = s.db.appendToDay(ctx, tx, emp, sched, ev, prev); err != nil {
+			return err
+		}
+	}
+	var recordedBy any
+	if ev.Source != attendance.SourceSystem {
+		recordedBy = ev.RecordedBy
+	}
+	ev.ID, err = tx.insertID(ctx, `INSERT INTO attendance_events (employee_id, type, ts, late, late_minutes, source, recorded_by, note,
+			created_at, work_date, correction_request_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ev.EmployeeID, string(ev.Type), s.db.t(ev.Timestamp), ev.Late, ev.LateMinutes,
+		string(ev.Source), recordedBy, ev.Note, s.db.t(now), datePtr(ev.WorkDate), ev.CorrectionRequestID)
+	if err != nil {
+		return err
+	}
+	if day != nil {
+		return s.db.saveDay(ctx, tx, emp.ID, *day)
+	}
+	return s.db.refreshDays(ctx, tx, emp, ev, prev)
 }
 
 // neighbours returns the employee's non-voided events right before and after
@@ -221,8 +241,7 @@ func (s *AttendanceService) neighbours(ctx context.Context, tx *Tx, employeeID i
 	for rows.Next() {
 		var side int
 		var e attendance.AttendanceEvent
-		if err := rows.Scan(&side, &e.ID, &e.EmployeeID, &e.Type, timeCol{&e.Timestamp}, &e.Late, &e.LateMinutes, &e.Source,
-			&e.RecordedBy, &e.Note, &e.Voided, &e.VoidedBy, nullTimeCol{&e.VoidedAt}, &e.VoidNote); err != nil {
+		if err := rows.Scan(append([]any{&side}, eventDest(&e)...)...); err != nil {
 			return nil, nil, err
 		}
 		if side == 0 {
@@ -261,14 +280,30 @@ func (db *DB) events(ctx context.Context, q queryer, query string, args ...any) 
 
 // eventCols are the columns of an attendance.AttendanceEvent, of attendance_events ev.
 const eventCols = `ev.id, ev.employee_id, ev.type, ev.ts, ev.late, ev.late_minutes, ev.source, ev.recorded_by,
-	ev.note, ev.voided, ev.voided_by, ev.voided_at, ev.void_note`
+	ev.note, ev.voided, ev.voided_by, ev.voided_at, ev.void_note, ev.work_date, ev.correction_request_id`
+
+// eventDest are the destinations of eventCols in e.
+func eventDest(e *attendance.AttendanceEvent) []any {
+	return []any{&e.ID, &e.EmployeeID, &e.Type, timeCol{&e.Timestamp}, &e.Late, &e.LateMinutes, &e.Source, nullIDCol{&e.RecordedBy},
+		&e.Note, &e.Voided, &e.VoidedBy, nullTimeCol{&e.VoidedAt}, &e.VoidNote, nullDateCol{&e.WorkDate}, &e.CorrectionRequestID}
+}
+
+// nullIDCol scans an optional id, NULL being 0 (the system's recorded_by).
+type nullIDCol struct{ id *int64 }
+
+func (c nullIDCol) Scan(src any) error {
+	var n sql.NullInt64
+	if err := n.Scan(src); err != nil {
+		return err
+	}
+	*c.id = n.Int64
+	return nil
+}
 
 // scanEvent scans eventCols.
 func scanEvent(s scanner) (*attendance.AttendanceEvent, error) {
 	var e attendance.AttendanceEvent
-	err := s.Scan(&e.ID, &e.EmployeeID, &e.Type, timeCol{&e.Timestamp}, &e.Late, &e.LateMinutes, &e.Source, &e.RecordedBy,
-		&e.Note, &e.Voided, &e.VoidedBy, nullTimeCol{&e.VoidedAt}, &e.VoidNote)
-	if err != nil {
+	if err := s.Scan(eventDest(&e)...); err != nil {
 		return nil, err
 	}
 	return &e, nil

@@ -74,12 +74,13 @@ func (w *BulkWriter) Attendance(ctx context.Context, employeeID int64, events []
 	}
 	for len(days) > 0 {
 		n := min(len(days), bulkBatch)
-		args := make([]any, 0, n*7)
+		args := make([]any, 0, n*10)
 		for _, d := range days[:n] {
-			args = append(args, employeeID, d.Date.String(), d.Entries, d.Late, d.LateMinutes, d.WorkedSeconds, d.OpenSessions)
+			args = append(args, employeeID, d.Date.String(), d.Entries, d.Late, d.LateMinutes, d.WorkedSeconds, d.OpenSessions,
+				d.BreakSeconds, w.db.zt(d.LastExit), w.db.zt(d.OpenSince))
 		}
-		if _, err := w.tx.exec(ctx, `INSERT INTO attendance_days (employee_id, date, entries, late, late_minutes, worked_seconds, open_sessions)
-			VALUES `+rows(n, 7), args...); err != nil {
+		if _, err := w.tx.exec(ctx, `INSERT INTO attendance_days (employee_id, date, entries, late, late_minutes, worked_seconds, open_sessions,
+			break_seconds, last_exit_at, open_since) VALUES `+rows(n, 10), args...); err != nil {
 			return err
 		}
 		days = days[n:]

@@ -4,19 +4,20 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 
 	"github.com/openattendance/attendance"
 )
 
 // appendToDay works out the day that ev, about to be appended after prev at
 // the end of the employee's events, changes — from the stored day, without
-// reading the events — and sets ev's lateness. It returns nil when the stored
-// day does not fit (then the caller derives it from the events).
-func (db *DB) appendToDay(ctx context.Context, tx *Tx, emp *attendance.Employee, ev, prev *attendance.AttendanceEvent) (*attendance.Day, error) {
-	sched := emp.Schedule()
+// reading the events — and sets ev's lateness. ev's work date is decided
+// (decideWorkDate) before. It returns nil when the stored day does not fit
+// (then the caller derives it from the events).
+func (db *DB) appendToDay(ctx context.Context, tx *Tx, emp *attendance.Employee, sched attendance.Schedule, ev, prev *attendance.AttendanceEvent) (*attendance.Day, error) {
 	switch {
 	case ev.Type == attendance.Entry:
-		d := sched.LocalDate(ev.Timestamp)
+		d := *ev.WorkDate
 		day, err := db.day(ctx, tx, emp.ID, d)
 		if err != nil {
 			return nil, err
@@ -26,12 +27,12 @@ func (db *DB) appendToDay(ctx context.Context, tx *Tx, emp *attendance.Employee,
 			if err != nil {
 				return nil, err
 			}
-			ev.Late, ev.LateMinutes = sched.Lateness(ev.Timestamp, holidays, onLeave)
+			ev.Late, ev.LateMinutes = sched.EntryLateness(d, ev.Timestamp, holidays, onLeave, nil)
 		}
-		day = day.AddEntry(ev.Late, ev.LateMinutes)
+		day = day.AddEntryAt(ev.Timestamp, ev.Late, ev.LateMinutes)
 		return &day, nil
 	case prev != nil && prev.Type == attendance.Entry:
-		day, err := db.day(ctx, tx, emp.ID, sched.LocalDate(prev.Timestamp))
+		day, err := db.day(ctx, tx, emp.ID, attendance.StoredWorkDates(sched.Location)(prev))
 		if err != nil || day.OpenSessions == 0 {
 			return nil, err
 		}
@@ -41,12 +42,40 @@ func (db *DB) appendToDay(ctx context.Context, tx *Tx, emp *attendance.Employee,
 	return nil, nil
 }
 
+// decideWorkDate sets the work date of ev, about to be recorded after prev:
+// an entry's by the roster (attendance.Schedule.WorkDate), an exit's that of
+// the entry it closes, none for an exit without one.
+func (db *DB) decideWorkDate(ctx context.Context, tx *Tx, sched attendance.Schedule, ev, prev *attendance.AttendanceEvent) error {
+	switch {
+	case ev.Type == attendance.Entry:
+		local := sched.LocalDate(ev.Timestamp)
+		holidays, err := db.holidays(ctx, tx, local.AddDays(-1), local.AddDays(1))
+		if err != nil {
+			return err
+		}
+		d, _, _ := sched.WorkDate(ev.Timestamp, holidays)
+		ev.WorkDate = &d
+	case prev != nil && prev.Type == attendance.Entry:
+		d := attendance.StoredWorkDates(sched.Location)(prev)
+		ev.WorkDate = &d
+	}
+	return nil
+}
+
+// scheduleAround returns emp's schedule with the overrides of the dates
+// around instant t (the work-date rule looks a day either way).
+func (db *DB) scheduleAround(ctx context.Context, tx *Tx, emp *attendance.Employee, t time.Time) (attendance.Schedule, error) {
+	local := emp.Schedule().LocalDate(t)
+	return db.schedule(ctx, tx, emp, local.AddDays(-2), local.AddDays(2))
+}
+
 // day reads the stored day of an employee's date; a date without one is empty.
 func (db *DB) day(ctx context.Context, tx *Tx, employeeID int64, d attendance.Date) (attendance.Day, error) {
 	day := attendance.Day{Date: d}
-	err := tx.queryRow(ctx, `SELECT entries, late, late_minutes, worked_seconds, open_sessions FROM attendance_days
-		WHERE employee_id = ? AND date = ?`, employeeID, d.String()).
-		Scan(&day.Entries, &day.Late, &day.LateMinutes, &day.WorkedSeconds, &day.OpenSessions)
+	err := tx.queryRow(ctx, `SELECT entries, late, late_minutes, worked_seconds, open_sessions, break_seconds, last_exit_at, open_since
+		FROM attendance_days WHERE employee_id = ? AND date = ?`, employeeID, d.String()).
+		Scan(&day.Entries, &day.Late, &day.LateMinutes, &day.WorkedSeconds, &day.OpenSessions, &day.BreakSeconds,
+			zeroTimeCol{&day.LastExit}, zeroTimeCol{&day.OpenSince})
 	if errors.Is(err, sql.ErrNoRows) {
 		return attendance.Day{Date: d}, nil
 	}
@@ -71,14 +100,19 @@ func (db *DB) lateFacts(ctx context.Context, tx *Tx, employeeID int64, d attenda
 }
 
 // refreshDays derives again the days that ev, just added or voided, touches
-// (attendance.DaysTouched), deciding the lateness of ev's date again when ev
-// is an entry, and sets ev's own lateness.
+// (attendance.WorkDaysTouched), deciding the lateness of ev's work date again
+// when ev is an entry, and sets ev's own lateness.
 func (db *DB) refreshDays(ctx context.Context, tx *Tx, emp *attendance.Employee, ev, prev *attendance.AttendanceEvent) error {
 	loc := emp.Schedule().Location
-	evDay := attendance.DateOf(ev.Timestamp.In(loc))
-	for _, d := range attendance.DaysTouched(loc, ev, prev) {
+	dater := attendance.StoredWorkDates(loc)
+	evDay := dater(ev)
+	sched, err := db.scheduleAround(ctx, tx, emp, ev.Timestamp)
+	if err != nil {
+		return err
+	}
+	for _, d := range attendance.WorkDaysTouched(dater, ev, prev) {
 		evaluate := ev.Type == attendance.Entry && d == evDay
-		events, err := db.refreshDay(ctx, tx, emp, d, evaluate)
+		events, err := db.refreshDay(ctx, tx, emp, sched, d, evaluate)
 		if err != nil {
 			return err
 		}
@@ -91,13 +125,14 @@ func (db *DB) refreshDays(ctx context.Context, tx *Tx, emp *attendance.Employee,
 	return nil
 }
 
-// refreshDay derives the stored Day of date d from the employee's events
-// (one read: the date's events and the first one after it). With evaluate,
-// it first decides again which entry is the date's first and whether it is
-// late, storing the outcome on the entries. It returns the date's events.
-func (db *DB) refreshDay(ctx context.Context, tx *Tx, emp *attendance.Employee, d attendance.Date, evaluate bool) ([]attendance.AttendanceEvent, error) {
-	sched := emp.Schedule()
-	start, end := db.t(d.In(sched.Location)), db.t(d.AddDays(1).In(sched.Location))
+// refreshDay derives the stored Day of work date d from the employee's
+// events (one read: those of the local dates d−1 to d+1, where d's entries
+// lie, and the first one after them). With evaluate, it first decides again
+// which entry is the date's first and whether it is late, storing the
+// outcome on the entries. sched holds the overrides of d's neighbours. It
+// returns the events read.
+func (db *DB) refreshDay(ctx context.Context, tx *Tx, emp *attendance.Employee, sched attendance.Schedule, d attendance.Date, evaluate bool) ([]attendance.AttendanceEvent, error) {
+	start, end := db.t(d.AddDays(-1).In(sched.Location)), db.t(d.AddDays(2).In(sched.Location))
 	events, err := db.events(ctx, tx, `SELECT * FROM (SELECT `+eventCols+` FROM attendance_events ev
 			WHERE ev.employee_id = ? AND NOT ev.voided AND ev.ts >= ? AND ev.ts < ?) on_day
 		UNION ALL
@@ -108,30 +143,31 @@ func (db *DB) refreshDay(ctx context.Context, tx *Tx, emp *attendance.Employee, 
 		return nil, err
 	}
 	if evaluate {
-		if err := db.evaluateLateness(ctx, tx, emp, d, events); err != nil {
+		if err := db.evaluateLateness(ctx, tx, emp, sched, d, events); err != nil {
 			return nil, err
 		}
 	}
-	return events, db.saveDay(ctx, tx, emp.ID, attendance.BuildDay(d, sched.Location, events))
+	return events, db.saveDay(ctx, tx, emp.ID, attendance.BuildWorkDay(d, attendance.StoredWorkDates(sched.Location), events))
 }
 
-// evaluateLateness decides which of the events is the first entry of date d
-// and whether it is late (attendance.Schedule.Lateness), and stores changes.
-func (db *DB) evaluateLateness(ctx context.Context, tx *Tx, emp *attendance.Employee, d attendance.Date, events []attendance.AttendanceEvent) error {
-	sched := emp.Schedule()
+// evaluateLateness decides which of the events is the first entry of work
+// date d and whether it is late (attendance.Schedule.EntryLateness), and
+// stores changes.
+func (db *DB) evaluateLateness(ctx context.Context, tx *Tx, emp *attendance.Employee, sched attendance.Schedule, d attendance.Date, events []attendance.AttendanceEvent) error {
 	holidays, onLeave, err := db.lateFacts(ctx, tx, emp.ID, d)
 	if err != nil {
 		return err
 	}
+	dater := attendance.StoredWorkDates(sched.Location)
 	first := true
 	for i := range events {
 		e := &events[i]
-		if e.Type != attendance.Entry || sched.LocalDate(e.Timestamp) != d {
+		if e.Type != attendance.Entry || dater(e) != d {
 			continue
 		}
 		late, minutes := false, 0
 		if first {
-			late, minutes = sched.Lateness(e.Timestamp, holidays, onLeave)
+			late, minutes = sched.EntryLateness(d, e.Timestamp, holidays, onLeave, nil)
 			first = false
 		}
 		if late != e.Late || minutes != e.LateMinutes {
@@ -149,31 +185,83 @@ func (db *DB) saveDay(ctx context.Context, tx *Tx, employeeID int64, day attenda
 		_, err := tx.exec(ctx, `DELETE FROM attendance_days WHERE employee_id = ? AND date = ?`, employeeID, day.Date.String())
 		return err
 	}
-	_, err := tx.exec(ctx, `INSERT INTO attendance_days (employee_id, date, entries, late, late_minutes, worked_seconds, open_sessions)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
+	_, err := tx.exec(ctx, `INSERT INTO attendance_days (employee_id, date, entries, late, late_minutes, worked_seconds, open_sessions,
+			break_seconds, last_exit_at, open_since)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (employee_id, date) DO UPDATE SET entries = excluded.entries, late = excluded.late,
-			late_minutes = excluded.late_minutes, worked_seconds = excluded.worked_seconds, open_sessions = excluded.open_sessions`,
-		employeeID, day.Date.String(), day.Entries, day.Late, day.LateMinutes, day.WorkedSeconds, day.OpenSessions)
+			late_minutes = excluded.late_minutes, worked_seconds = excluded.worked_seconds, open_sessions = excluded.open_sessions,
+			break_seconds = excluded.break_seconds, last_exit_at = excluded.last_exit_at, open_since = excluded.open_since`,
+		employeeID, day.Date.String(), day.Entries, day.Late, day.LateMinutes, day.WorkedSeconds, day.OpenSessions,
+		day.BreakSeconds, db.zt(day.LastExit), db.zt(day.OpenSince))
 	return err
 }
 
 // rebuildAllDays derives every Day of an employee again, e.g. after a change
 // of time zone moved their events to other local dates.
+// Each event's work date is decided again, in the new zone.
 func (db *DB) rebuildAllDays(ctx context.Context, tx *Tx, emp *attendance.Employee) error {
 	events, err := db.events(ctx, tx, `SELECT `+eventCols+` FROM attendance_events ev
 		WHERE ev.employee_id = ? AND NOT ev.voided ORDER BY ev.ts, ev.id`, emp.ID)
 	if err != nil {
 		return err
 	}
+	sched, err := db.schedule(ctx, tx, emp, attendance.MinDate, attendance.MaxDate)
+	if err != nil {
+		return err
+	}
+	holidays, err := db.holidays(ctx, tx, attendance.MinDate, attendance.MaxDate)
+	if err != nil {
+		return err
+	}
+	if _, err := db.redecideWorkDates(ctx, tx, sched, holidays, events, len(events)); err != nil {
+		return err
+	}
 	if _, err := tx.exec(ctx, `DELETE FROM attendance_days WHERE employee_id = ?`, emp.ID); err != nil {
 		return err
 	}
-	for _, day := range attendance.BuildDays(emp.Schedule().Location, events) {
+	for _, day := range attendance.BuildWorkDays(attendance.StoredWorkDates(emp.Schedule().Location), events) {
 		if err := db.saveDay(ctx, tx, emp.ID, day); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// redecideWorkDates decides again the work dates of the first n of events
+// (non-voided, in time order; an exit that follows one of them takes its
+// entry's), storing changes, and returns the work dates that lost or gained
+// an entry.
+func (db *DB) redecideWorkDates(ctx context.Context, tx *Tx, sched attendance.Schedule, h attendance.Holidays, events []attendance.AttendanceEvent, n int) ([]attendance.Date, error) {
+	dater := attendance.StoredWorkDates(sched.Location)
+	var touched []attendance.Date
+	set := func(e *attendance.AttendanceEvent, d attendance.Date) error {
+		if e.WorkDate != nil && *e.WorkDate == d {
+			return nil
+		}
+		e.WorkDate = &d
+		_, err := tx.exec(ctx, `UPDATE attendance_events SET work_date = ? WHERE id = ?`, d.String(), e.ID)
+		return err
+	}
+	for i := 0; i < n && i < len(events); i++ {
+		e := &events[i]
+		if e.Type != attendance.Entry {
+			continue
+		}
+		old := dater(e)
+		d, _, _ := sched.WorkDate(e.Timestamp, h)
+		if d != old {
+			touched = append(touched, old, d)
+		}
+		if err := set(e, d); err != nil {
+			return nil, err
+		}
+		if i+1 < len(events) && events[i+1].Type == attendance.Exit {
+			if err := set(&events[i+1], d); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return touched, nil
 }
 
 // reevaluateRange decides the lateness of the employee's entries from first to
@@ -193,8 +281,12 @@ func (db *DB) reevaluateRange(ctx context.Context, tx *Tx, emp *attendance.Emplo
 		dates = append(dates, d)
 	}
 	rows.Close()
+	sched, err := db.schedule(ctx, tx, emp, first.AddDays(-2), last.AddDays(2))
+	if err != nil {
+		return err
+	}
 	for _, d := range dates {
-		if _, err := db.refreshDay(ctx, tx, emp, d, true); err != nil {
+		if _, err := db.refreshDay(ctx, tx, emp, sched, d, true); err != nil {
 			return err
 		}
 	}

@@ -50,6 +50,14 @@ func (s *AttendanceService) Overview(ctx context.Context, a attendance.Actor, f 
 	if err != nil {
 		return nil, err
 	}
+	ros, err := s.db.loadRoster(ctx, s.db.reader(), w, first.AddDays(-1), last.AddDays(1))
+	if err != nil {
+		return nil, err
+	}
+	settings, err := s.db.workSettings(ctx, s.db.reader())
+	if err != nil {
+		return nil, err
+	}
 
 	ov := &attendance.Overview{From: first, To: last, Count: len(emps), Results: []attendance.OverviewRow{}}
 	limit, offset := pageArgs(f.Page)
@@ -59,7 +67,8 @@ func (s *AttendanceService) Overview(ctx context.Context, a attendance.Actor, f 
 	// Employees first, then each one's days by primary key: the rows come out
 	// in order without a sort, and the cost follows the days in the range.
 	// (CROSS JOIN fixes that join order on SQLite; PostgreSQL plans its own.)
-	rows, err := s.db.read.QueryContext(ctx, s.db.q(`SELECT d.employee_id, d.date, d.entries, d.late, d.late_minutes, d.worked_seconds, d.open_sessions
+	rows, err := s.db.read.QueryContext(ctx, s.db.q(`SELECT d.employee_id, d.date, d.entries, d.late, d.late_minutes, d.worked_seconds, d.open_sessions,
+			d.break_seconds, d.open_since
 		FROM employees e CROSS JOIN attendance_days d
 		WHERE d.employee_id = e.id AND `+w.String()+` AND d.date >= ? AND d.date <= ? ORDER BY e.id, d.date`),
 		append(w.args, first.String(), last.String())...)
@@ -82,7 +91,7 @@ func (s *AttendanceService) Overview(ctx context.Context, a attendance.Actor, f 
 					break
 				}
 				if err := rows.Scan(&nextID, dateCol{&next.Date}, &next.Entries, &next.Late, &next.LateMinutes,
-					&next.WorkedSeconds, &next.OpenSessions); err != nil {
+					&next.WorkedSeconds, &next.OpenSessions, &next.BreakSeconds, zeroTimeCol{&next.OpenSince}); err != nil {
 					return nil, err
 				}
 				hasNext = true
@@ -95,13 +104,14 @@ func (s *AttendanceService) Overview(ctx context.Context, a attendance.Actor, f 
 			}
 			hasNext = false
 		}
-		s := e.Schedule()
-		totals := attendance.Summarize(s, holidays, first, last, s.Today(now), days,
+		s := ros.schedule(e)
+		totals, times := attendance.SummarizeWork(s, holidays, settings, first, last, now, days,
 			attendance.ApprovedLeaveDays(s, holidays, first, last, leave[e.ID]))
 		ov.Totals.Add(totals)
+		ov.TimeTotals.Add(times)
 		if i >= offset && i < offset+limit {
 			ov.Results = append(ov.Results, attendance.OverviewRow{EmployeeID: e.ID, Username: e.Username, Name: e.Name(),
-				Department: e.Department, OverviewTotals: totals})
+				Department: e.Department, OverviewTotals: totals, TimeTotals: times})
 		}
 	}
 	return ov, rows.Err()

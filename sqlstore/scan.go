@@ -84,3 +84,22 @@ func datePtr(d *attendance.Date) any {
 	}
 	return d.String()
 }
+
+// zeroTimeCol scans an optional instant, NULL being the zero time.
+type zeroTimeCol struct{ t *time.Time }
+
+func (c zeroTimeCol) Scan(src any) error {
+	if src == nil {
+		*c.t = time.Time{}
+		return nil
+	}
+	return timeCol{c.t}.Scan(src)
+}
+
+// zt encodes an optional instant, the zero time being NULL.
+func (db *DB) zt(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return db.t(t)
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -227,6 +228,10 @@ func TestClockInOut(t *testing.T) {
 			t.Errorf("event has no id: %+v", got)
 		}
 		want.ID = got.ID
+		if got.Type == attendance.Entry && got.WorkDate == nil {
+			t.Errorf("entry %d at %s has no work date", got.ID, got.Timestamp)
+		}
+		got.WorkDate = nil
 		testenv.SameJSON(t, "event", got, want)
 	}
 
@@ -484,7 +489,7 @@ func TestRecordOnBehalf(t *testing.T) {
 		post(mgr, map[string]any{"type": "exit", "employee_id": emp.ID(), "timestamp": forgotten, "note": "forgot to clock out"}).
 			Want(201).JSON(&got)
 		testenv.SameJSON(t, "event", got, event{ID: got.ID, EmployeeID: emp.ID(), Type: attendance.Exit, Timestamp: forgotten,
-			Source: attendance.SourceManager, RecordedBy: mgr.ID(), Note: "forgot to clock out"})
+			Source: attendance.SourceManager, RecordedBy: mgr.ID(), Note: "forgot to clock out", WorkDate: got.WorkDate})
 		// The sequence is whole again: the employee can clock in.
 		clock.Set(local(berlin, "2026-06-02 09:00"))
 		if e := emp.clock("entry"); !e.Late || e.LateMinutes != 60 {
@@ -841,7 +846,29 @@ type overview struct {
 	To       string                    `json:"to"`
 	Totals   attendance.OverviewTotals `json:"totals"`
 	Results  []attendance.OverviewRow  `json:"results"`
+	// Times are the rows' working-time figures (docs/shifts.md), kept
+	// apart so that the contract's rows compare as the contract writes them.
+	Times []attendance.TimeTotals `json:"-"`
 }
+
+// UnmarshalJSON decodes the overview, moving each row's working-time
+// figures to Times.
+func (o *overview) UnmarshalJSON(b []byte) error {
+	type plain overview
+	if err := json.Unmarshal(b, (*plain)(o)); err != nil {
+		return err
+	}
+	o.Times = make([]attendance.TimeTotals, len(o.Results))
+	for i := range o.Results {
+		o.Times[i], o.Results[i].TimeTotals = o.Results[i].TimeTotals, attendance.TimeTotals{}
+	}
+	return nil
+}
+
+// csvTimeHeader are the working-time columns the CSV appends after the
+// contract's (docs/shifts.md).
+var csvTimeHeader = []string{"break_deducted_seconds", "scheduled_seconds", "overtime_seconds", "undertime_seconds",
+	"weekly_overtime_seconds", "weekly_undertime_seconds", "needs_review_sessions"}
 
 var csvHeader = []string{"employee_id", "username", "name", "department", "days_present", "late_entries", "late_minutes",
 	"absent_days", "leave_days", "worked_seconds", "worked_hours", "open_sessions"}
@@ -866,10 +893,15 @@ func readCSV(t *testing.T, res *response) [][]string {
 	if err != nil {
 		t.Fatalf("parse CSV %s: %v", res.Body, err)
 	}
-	if len(recs) == 0 || fmt.Sprint(recs[0]) != fmt.Sprint(csvHeader) {
-		t.Fatalf("CSV header = %v, want %v", recs, csvHeader)
+	if len(recs) == 0 || fmt.Sprint(recs[0]) != fmt.Sprint(append(slices.Clone(csvHeader), csvTimeHeader...)) {
+		t.Fatalf("CSV header = %v, want %v and %v", recs, csvHeader, csvTimeHeader)
 	}
-	return recs[1:]
+	// The contract's columns keep their places; the working-time ones follow.
+	out := recs[1:]
+	for i := range out {
+		out[i] = out[i][:len(csvHeader)]
+	}
+	return out
 }
 
 // TestOverview builds a week of four employees by hand (Mon 2026-06-01 to
