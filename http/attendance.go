@@ -77,11 +77,11 @@ type overviewInput struct {
 
 // overviewBody is the overview as JSON: a page of rows and the totals of all.
 type overviewBody struct {
-	Count    int                       `json:"count"`
-	Next     *string                   `json:"next"`
-	Previous *string                   `json:"previous"`
-	From     attendance.Date           `json:"from"`
-	To       attendance.Date           `json:"to"`
+	Count    int                      `json:"count"`
+	Next     *string                  `json:"next"`
+	Previous *string                  `json:"previous"`
+	From     attendance.Date          `json:"from"`
+	To       attendance.Date          `json:"to"`
 	Totals   overviewTotals           `json:"totals"`
 	Results  []attendance.OverviewRow `json:"results"`
 }
