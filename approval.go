@@ -37,7 +37,7 @@ type ApprovalStep struct {
 	// Label names the step for people ("HR sign-off"); when left empty it
 	// is "Manager", "Manager's manager", "Manager (level 3)" or the group's
 	// code.
-	Label string `json:"label"`
+	Label string `json:"label" required:"false"`
 }
 
 // DefaultLabel is the label of a step that was given none.
@@ -60,7 +60,7 @@ type ApprovalTier struct {
 	// DecideOnce lets a person who approved an earlier step also approve,
 	// by that one decision, a later step at which they are an approver in
 	// their own right. Without it they decide each of their steps.
-	DecideOnce bool           `json:"decide_once"`
+	DecideOnce bool           `json:"decide_once" required:"false"`
 	Steps      []ApprovalStep `json:"steps"`
 }
 

@@ -39,6 +39,7 @@ type leaveActionInput struct {
 	Body struct {
 		Action  attendance.LeaveAction `json:"action" enum:"approve,reject"`
 		Comment string                 `json:"comment,omitempty"`
+		Step    int                    `json:"step,omitempty" minimum:"1" maximum:"10" doc:"The step decided: required when the request's chain has several"`
 	}
 }
 
@@ -126,12 +127,14 @@ func (s *Server) leaveRoutes() {
 	})
 	register(s, secured(huma.Operation{
 		OperationID: "decide-leave", Method: http.MethodPost, Path: "/api/leaves/{id}/action/", Tags: tags,
-		Summary: "Approve or reject a request",
+		Summary: "Approve or reject a request (the current step of its approval chain)",
 		Description: "Manager access in scope, not one's own request (403 `own_request`; an admin with no other active admin above or beside them may). " +
-			"409 `not_pending` when already decided; approving annual leave that would overdraw the balance is 422 `insufficient_balance`.",
+			"409 `not_pending` when already decided; approving annual leave that would overdraw the balance is 422 `insufficient_balance`. " +
+			"A chain of several steps: `step` names the step decided (422 without it, 409 `step_moved` when it is no longer current, 403 `not_approver`); " +
+			"any rejection ends the request, the last approval applies it (docs/approvals.md).",
 		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusConflict},
 	}, accessManager), func(ctx context.Context, in *leaveActionInput) (*leaveOutput, error) {
-		r, err := s.Leave.DecideLeave(ctx, actorFrom(ctx), in.ID, in.Body.Action, in.Body.Comment)
+		r, err := s.Approvals.DecideStep(ctx, actorFrom(ctx), in.ID, attendance.StepDecision{Step: in.Body.Step, Action: in.Body.Action, Comment: in.Body.Comment})
 		return &leaveOutput{r}, err
 	})
 	register(s, secured(huma.Operation{

@@ -14,6 +14,7 @@ func (s *Server) routes() {
 	s.employeeRoutes()
 	s.attendanceRoutes()
 	s.leaveRoutes()
+	s.approvalRoutes()
 	s.notificationRoutes()
 	s.feedRoutes()
 

@@ -66,6 +66,7 @@ type Server struct {
 	Employees     attendance.EmployeeService
 	Attendance    attendance.AttendanceService
 	Leave         attendance.LeaveService
+	Approvals     attendance.ApprovalService
 	Holidays      attendance.HolidayService
 	Notifications attendance.NotificationService
 	Feeds         attendance.FeedService

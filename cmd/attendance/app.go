@@ -37,6 +37,8 @@ func openStore(ctx context.Context, c Config, logger *slog.Logger, migrate bool)
 		CompanyTimezone:    c.Timezone,
 		LowLeaveThreshold:  c.LowLeaveThreshold,
 		LatePenaltyMinutes: c.LatePenaltyMinutes,
+		EscalationDays:     c.EscalationDays,
+		CompanyWorkDays:    c.CompanyWorkDays,
 	}
 	if _, err := attendance.LoadLocation(c.Timezone); err != nil {
 		return nil, fmt.Errorf("--timezone / ATTENDANCE_TIMEZONE: %q is not an IANA time zone", c.Timezone)

@@ -181,6 +181,29 @@ func (w *azWorld) targetLeave() int64 {
 	return r.ID
 }
 
+// group makes an approver group (as the second admin) with the admin of the
+// manager of an admin as its member, and returns its code.
+func (w *azWorld) group() string {
+	w.app.t.Helper()
+	code := w.unique("azg")
+	w.login(w.root).Do("POST", "/api/approver-groups/", map[string]any{"code": code, "name": "Matrix", "member_ids": []int64{w.lineAdmin.ID}}).Want(201)
+	return code
+}
+
+// delegation makes a delegation of the second admin and returns its id.
+func (w *azWorld) delegation() int64 {
+	w.app.t.Helper()
+	d := w.leaveDate()
+	var out struct {
+		ID int64 `json:"id"`
+	}
+	w.login(w.root).Do("POST", "/api/delegations/", map[string]any{"delegate_id": w.lineAdmin.ID, "from": d, "to": d}).Want(201).JSON(&out)
+	return out.ID
+}
+
+// id returns the user's employee id.
+func (u azUser) id(w *azWorld) int64 { return w.login(u).Me.ID }
+
 // snapshot is what an admin and the target read about the target; a refused
 // request must leave it as it was.
 func (w *azWorld) snapshot() string {
@@ -464,6 +487,89 @@ var azOps = map[string]azOp{
 	},
 	"GET /api/leaves/overview/": {want: azAuthed(403, 403, 200, 200, 200), ofAdmin: 200, prepare: azTargetPath("/api/leaves/overview/?employee_id=%d")},
 	"GET /api/leaves/balance/":  {want: azAuthed(200, 404, 200, 404, 200), ofAdmin: 200, prepare: azTargetPath("/api/leaves/balance/?employee_id=%d")},
+
+	"GET /api/leaves/{id}/": {
+		// The requester and those in scope; the manager of an admin reads the admin's.
+		want: azAuthed(200, 404, 200, 404, 200), ofAdmin: 200,
+		prepare: func(w *azWorld, _ azActor) (string, any) { return fmt.Sprintf("/api/leaves/%d/", w.targetLeave()), nil },
+	},
+	"GET /api/leaves/to-decide/": {want: azAuthed(403, 403, 200, 200, 200), ofAdmin: 200, prepare: azPath("/api/leaves/to-decide/")},
+
+	// Approval policies and approver groups: read with manager access (a
+	// policy: anyone), written by admins.
+	"GET /api/leaves/types/{code}/approval/": {want: azAuthed(200, 200, 200, 200, 200), ofAdmin: 200, prepare: azPath("/api/leaves/types/unpaid/approval/")},
+	"PUT /api/leaves/types/{code}/approval/": {
+		want: azAuthed(403, 403, 403, 403, 200), ofAdmin: 403,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return "/api/leaves/types/unpaid/approval/", map[string]any{"tiers": []map[string]any{
+				{"over_days": 0, "steps": []map[string]any{{"approver": "manager", "level": 1, "label": w.unique("Matrix ")}}}}}
+		},
+		restore: func(w *azWorld) { w.login(w.root).Do("DELETE", "/api/leaves/types/unpaid/approval/", nil).Want(204) },
+	},
+	"DELETE /api/leaves/types/{code}/approval/": {
+		want: azAuthed(403, 403, 403, 403, 204), ofAdmin: 403,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			w.login(w.root).Do("PUT", "/api/leaves/types/unpaid/approval/", map[string]any{"tiers": []map[string]any{
+				{"over_days": 0, "steps": []map[string]any{{"approver": "manager", "level": 1, "label": w.unique("Matrix ")}}}}}).Want(200)
+			return "/api/leaves/types/unpaid/approval/", nil
+		},
+	},
+	"GET /api/approver-groups/": {want: azAuthed(403, 403, 200, 200, 200), ofAdmin: 200, prepare: azPath("/api/approver-groups/")},
+	"POST /api/approver-groups/": {
+		want: azAuthed(403, 403, 403, 403, 201), ofAdmin: 403,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return "/api/approver-groups/", map[string]any{"code": w.unique("azg"), "name": "Matrix group", "member_ids": []int64{w.lineAdmin.ID}}
+		},
+	},
+	"GET /api/approver-groups/{code}/": {
+		want: azAuthed(403, 403, 200, 200, 200), ofAdmin: 200,
+		prepare: func(w *azWorld, _ azActor) (string, any) { return "/api/approver-groups/" + w.group() + "/", nil },
+	},
+	"PATCH /api/approver-groups/{code}/": {
+		want: azAuthed(403, 403, 403, 403, 200), ofAdmin: 403,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return "/api/approver-groups/" + w.group() + "/", map[string]any{"name": "Renamed"}
+		},
+	},
+	"DELETE /api/approver-groups/{code}/": {
+		want: azAuthed(403, 403, 403, 403, 204), ofAdmin: 403,
+		prepare: func(w *azWorld, _ azActor) (string, any) { return "/api/approver-groups/" + w.group() + "/", nil },
+	},
+	"PUT /api/approver-groups/{code}/members/{employee_id}/": {
+		want: azAuthed(403, 403, 403, 403, 204), ofAdmin: 403,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return fmt.Sprintf("/api/approver-groups/%s/members/%d/", w.group(), w.root.id(w)), nil
+		},
+	},
+	"DELETE /api/approver-groups/{code}/members/{employee_id}/": {
+		want: azAuthed(403, 403, 403, 403, 204), ofAdmin: 403,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return fmt.Sprintf("/api/approver-groups/%s/members/%d/", w.group(), w.lineAdmin.ID), nil
+		},
+	},
+
+	// Delegations: approvers name their own; the matrix's belongs to the
+	// second admin, whom only admins see.
+	"GET /api/delegations/": {want: azAuthed(403, 403, 200, 200, 200), ofAdmin: 200, prepare: azPath("/api/delegations/")},
+	"POST /api/delegations/": {
+		want: azAuthed(403, 403, 201, 201, 201), ofAdmin: 201,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			d := w.leaveDate()
+			return "/api/delegations/", map[string]any{"delegate_id": w.lineAdmin.ID, "from": d, "to": d, "note": "matrix"}
+		},
+	},
+	"GET /api/delegations/{id}/": {
+		want: azAuthed(403, 403, 404, 404, 200), ofAdmin: 404,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return fmt.Sprintf("/api/delegations/%d/", w.delegation()), nil
+		},
+	},
+	"DELETE /api/delegations/{id}/": {
+		want: azAuthed(403, 403, 404, 404, 204), ofAdmin: 404,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return fmt.Sprintf("/api/delegations/%d/", w.delegation()), nil
+		},
+	},
 
 	"GET /api/holidays/": {want: azAuthed(200, 200, 200, 200, 200), ofAdmin: 200, prepare: azPath("/api/holidays/")},
 	"POST /api/holidays/": {

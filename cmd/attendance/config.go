@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/openattendance/attendance"
 )
 
 // Config is the whole configuration, read once from the environment and the
@@ -31,6 +33,8 @@ type Config struct {
 	LowLeaveThreshold  float64
 	LatePenaltyMinutes int
 	PublicURL          string
+	EscalationDays     int
+	CompanyWorkDays    attendance.Weekdays
 	LogFormat          string
 	LogLevel           slog.Level
 	PprofAddr          string
@@ -101,6 +105,22 @@ var settings = []setting{
 			}
 		}
 		c.PublicURL = v
+		return nil
+	}},
+	{"escalation-days", "ATTENDANCE_ESCALATION_DAYS", "3", "working days an approval step may wait before the next level up is told, once; 0: off", func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 366 {
+			return fmt.Errorf("%q is not a number of working days (0 to 366)", v)
+		}
+		c.EscalationDays = n
+		return nil
+	}},
+	{"company-work-days", "ATTENDANCE_COMPANY_WORK_DAYS", "mon,tue,wed,thu,fri", "the company's work days, which escalation counts", func(c *Config, v string) error {
+		w, err := attendance.ParseWeekdays(splitList(v))
+		if err != nil || w == 0 {
+			return fmt.Errorf("%q is not a list of days such as mon,tue,wed,thu,fri", v)
+		}
+		c.CompanyWorkDays = w
 		return nil
 	}},
 	{"log-format", "ATTENDANCE_LOG_FORMAT", "text", "text or json (one object per line)", func(c *Config, v string) error {

@@ -171,7 +171,7 @@ func testConfig(t testing.TB, dir string) Config {
 	t.Helper()
 	return Config{
 		Addr: "127.0.0.1:0", DataDir: dir, DatabaseURL: databaseURL(t, dir), Timezone: "UTC", AdminUsername: "admin", AdminPassword: adminPassword,
-		AccessTTL: 15 * time.Minute, RefreshTTL: 168 * time.Hour, LowLeaveThreshold: 3, LogFormat: "text", LogLevel: slog.LevelError,
+		AccessTTL: 15 * time.Minute, RefreshTTL: 168 * time.Hour, LowLeaveThreshold: 3, EscalationDays: 3, LogFormat: "text", LogLevel: slog.LevelError,
 	}
 }
 

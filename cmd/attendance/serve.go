@@ -143,6 +143,7 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 	s.Employees = employees
 	s.Attendance = sqlstore.NewAttendanceService(store.DB)
 	s.Leave = sqlstore.NewLeaveService(store.DB)
+	s.Approvals = sqlstore.NewApprovalService(store.DB)
 	s.Holidays = sqlstore.NewHolidayService(store.DB)
 	s.Notifications = sqlstore.NewNotificationService(store.DB)
 	s.Feeds = sqlstore.NewFeedService(store.DB, feedKey, instance)
@@ -200,7 +201,7 @@ func (e localEmitter) Committed(ctx context.Context, msgs []attendance.Message) 
 
 var serveSettings = []string{"pprof-addr", "addr", "data-dir", "database-url", "amqp-url", "jwt-secret", "timezone", "admin-username",
 	"admin-password", "access-ttl", "refresh-ttl", "trusted-proxies", "allowed-origins", "low-leave-threshold",
-	"late-penalty-minutes", "public-url", "log-format", "log-level", "memory-limit"}
+	"late-penalty-minutes", "public-url", "escalation-days", "company-work-days", "log-format", "log-level", "memory-limit"}
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, workerOnly bool) error {
 	name, summary := "serve", "Serves the API, the web app at /, Swagger UI at /swagger/ and the live notifications; runs the background jobs unless --no-worker."
