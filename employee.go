@@ -407,6 +407,8 @@ type EmployeeService interface {
 	UpdateSelf(ctx context.Context, actor Actor, f EmployeeFields) (*Employee, error)
 	// DeactivateEmployee deactivates an employee in scope and revokes their sessions.
 	DeactivateEmployee(ctx context.Context, actor Actor, id int64) error
+	// ImportEmployees creates the employees of an import file: all or none.
+	EmployeeImporter
 }
 
 // LegacyUsernameKey is the key usernames had before NormalizeUsername

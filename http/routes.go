@@ -12,6 +12,7 @@ import (
 func (s *Server) routes() {
 	s.userRoutes()
 	s.employeeRoutes()
+	s.importRoutes()
 	s.attendanceRoutes()
 	s.leaveRoutes()
 	s.approvalRoutes()

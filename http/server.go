@@ -237,7 +237,16 @@ func (s *Server) checkInput(ctx huma.Context, next func(huma.Context)) {
 	op := ctx.Operation()
 	if op.RequestBody != nil {
 		r, _ := humago.Unwrap(ctx)
-		if ct := r.Header.Get("Content-Type"); ct != "" || r.ContentLength != 0 {
+		if ct := r.Header.Get("Content-Type"); op.RequestBody.Content[csvType] != nil {
+			if !isCSV(ct) {
+				s.writeProblem(ctx, newProblem(http.StatusUnsupportedMediaType, "", "the body must be a CSV file, sent with Content-Type: text/csv", nil))
+				return
+			}
+			if r.ContentLength == 0 {
+				s.writeProblem(ctx, attendance.InvalidField("body", "is empty: send the CSV file, its first line naming the columns"))
+				return
+			}
+		} else if ct != "" || r.ContentLength != 0 {
 			if !isJSON(ct) {
 				s.writeProblem(ctx, newProblem(http.StatusUnsupportedMediaType, "", "the body must be JSON, sent with Content-Type: application/json", nil))
 				return
@@ -268,6 +277,15 @@ func (s *Server) checkInput(ctx huma.Context, next func(huma.Context)) {
 		return
 	}
 	next(ctx)
+}
+
+// isCSV reports whether a Content-Type is text/csv, in UTF-8 if a charset is given.
+func isCSV(contentType string) bool {
+	t, params, err := mime.ParseMediaType(contentType)
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+		return false
+	}
+	return err == nil && t == csvType
 }
 
 // isJSON reports whether a Content-Type is JSON: application/json or

@@ -418,7 +418,16 @@ var azOps = map[string]azOp{
 			return "/api/employees/", map[string]any{"username": w.unique("az_new_"), "password": testPassword, "manager_id": w.target.ID}
 		},
 	},
-	"GET /api/employees/{id}/": {want: azAuthed(200, 404, 200, 404, 200), ofAdmin: 200, prepare: azTargetPath("/api/employees/%d/")},
+	"POST /api/employees/import/": {
+		// As POST /api/employees/: the row's manager must be in the
+		// importer's scope (422 at row[1].manager_username).
+		want: azAuthed(403, 403, 201, 422, 201), ofAdmin: 201,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return "/api/employees/import/", csvBody("username,manager_username\n" + w.unique("az_imp_") + "," + w.target.Username + "\n")
+		},
+	},
+	"GET /api/employees/import/template/": {want: azAuthed(403, 403, 200, 200, 200), ofAdmin: 200, prepare: azPath("/api/employees/import/template/")},
+	"GET /api/employees/{id}/":            {want: azAuthed(200, 404, 200, 404, 200), ofAdmin: 200, prepare: azTargetPath("/api/employees/%d/")},
 	"PUT /api/employees/{id}/": {
 		want: azAuthed(403, 403, 200, 404, 200), ofAdmin: 403,
 		prepare: func(w *azWorld, _ azActor) (string, any) {

@@ -205,6 +205,9 @@ func jsonOperations(t *testing.T, doc openAPI) []jsonOperation {
 			if op.RequestBody == nil {
 				continue
 			}
+			if _, ok := op.RequestBody.Content["text/csv"]; ok {
+				continue // TestEveryCSVBody
+			}
 			media, ok := op.RequestBody.Content["application/json"]
 			if !ok {
 				t.Errorf("%s %s takes a body that is not JSON", method, path)
@@ -329,6 +332,53 @@ func TestEveryJSONBody(t *testing.T) {
 	app.Admin.Do("GET", "/api/holidays/", nil).Want(200).JSON(&hs)
 	if hs.Count != 0 {
 		t.Errorf("holidays stored from refused bodies: %+v", hs.Results)
+	}
+}
+
+// TestEveryCSVBody: every operation of the OpenAPI document that takes a CSV
+// file refuses another type (415), text that is not UTF-8 (422), a body over
+// 1 MiB (413), and lists at most 20 of a file's many mistakes; each is
+// refused by an employee (403) before the body is read, and nothing is written.
+func TestEveryCSVBody(t *testing.T) {
+	t.Parallel()
+	app := mustStart(t)
+	emp := app.Admin.NewUser("csvb_emp", nil)
+	n := 0
+	for path, methods := range readOpenAPI(t, app).Paths {
+		for method, op := range methods {
+			if op.RequestBody == nil || op.RequestBody.Content["text/csv"].Schema.Type == nil {
+				continue
+			}
+			n++
+			method := strings.ToUpper(method)
+			t.Run(method+" "+path, func(t *testing.T) {
+				c, path := app.Admin.In(t), concrete(path)
+				for _, ct := range []string{"application/json", "text/plain", "application/x-www-form-urlencoded", "text/csv; charset=iso-8859-1", ""} {
+					send(t, c, method, path, ct, []byte("username\nx\n")).WantProblem(415, "unsupported_media_type")
+				}
+				send(t, c, method, path, "text/csv", []byte("username\n\xff\xfe\n")).WantProblem(422, "invalid")
+				send(t, c, method, path, "text/csv", nil).WantProblem(422, "invalid")
+				send(t, c, method, path, "text/csv", []byte("username\n"+strings.Repeat("x", 1<<20))).WantProblem(413, "")
+				var b strings.Builder
+				b.WriteString("username,email\n")
+				for i := range 60 {
+					fmt.Fprintf(&b, "csvb_%d,not-an-email-%d\n", i, i)
+				}
+				p := send(t, c, method, path, "text/csv; charset=utf-8", []byte(b.String())).WantProblem(422, "")
+				if len(p.Errors) != 20 || !strings.Contains(p.Detail, "more)") {
+					t.Errorf("60 bad rows: %d errors, detail %q", len(p.Errors), p.Detail)
+				}
+				send(t, emp.In(t), method, path, "text/csv", []byte("username\nx\n")).WantProblem(403, "")
+			})
+		}
+	}
+	if n == 0 {
+		t.Error("no operation takes a CSV file")
+	}
+	var l list[map[string]any]
+	app.Admin.Do("GET", "/api/employees/?active=all&q=csvb_", nil).Want(200).JSON(&l)
+	if l.Count != 1 {
+		t.Errorf("refused files made %d employees", l.Count-1)
 	}
 }
 

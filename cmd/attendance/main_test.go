@@ -269,6 +269,8 @@ func (c *client) Do(method, path string, body any, hdr ...string) *response {
 	var r io.Reader
 	switch b := body.(type) {
 	case nil:
+	case csvBody:
+		r = strings.NewReader(string(b))
 	case string:
 		r = strings.NewReader(b)
 	case []byte:
@@ -284,7 +286,9 @@ func (c *client) Do(method, path string, body any, hdr ...string) *response {
 	if err != nil {
 		c.app.t.Fatal(err)
 	}
-	if body != nil {
+	if _, ok := body.(csvBody); ok {
+		req.Header.Set("Content-Type", "text/csv")
+	} else if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if c.Token != "" {
@@ -400,6 +404,9 @@ type list[T any] struct {
 	Previous *string `json:"previous"`
 	Results  []T     `json:"results"`
 }
+
+// csvBody is a body that Do sends as text/csv.
+type csvBody string
 
 // ptr returns a pointer to v.
 func ptr[T any](v T) *T { return &v }
