@@ -18,6 +18,7 @@ func (s *Server) routes() {
 	s.approvalRoutes()
 	s.notificationRoutes()
 	s.feedRoutes()
+	s.mailRoutes()
 
 	s.mux.HandleFunc("/api/", s.apiFallback)
 	s.mux.HandleFunc("GET /ws/notifications/{$}", s.notificationStream)

@@ -70,6 +70,7 @@ type Server struct {
 	Holidays      attendance.HolidayService
 	Notifications attendance.NotificationService
 	Feeds         attendance.FeedService
+	Mail          attendance.MailService
 	Broker        attendance.Broker
 	// Ready reports whether the service can take requests (the database answers).
 	Ready func(ctx context.Context) error

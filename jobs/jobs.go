@@ -47,12 +47,15 @@ type Config struct {
 	Checks Checks
 	// Publisher hands events to the broker (cluster mode); nil: no publish jobs.
 	Publisher attendance.Publisher
+	// Mail sends the e-mail outbox; nil: no e-mail jobs (e-mail is off).
+	Mail Mailer
 	// Now is the clock of the checks.
 	Now    func() time.Time
 	Logger *slog.Logger
 
 	// The periods of the checks; zero means the default.
 	NotArrivedEvery time.Duration // 1 minute
+	MailSweepEvery  time.Duration // 1 minute
 	LowBalanceEvery time.Duration // 24 hours
 	CleanupEvery    time.Duration // 1 hour
 	// PollInterval is how often workers look for new jobs without LISTEN
@@ -153,6 +156,7 @@ func New(cfg Config) (*Runner, error) {
 	def(&cfg.NotArrivedEvery, time.Minute)
 	def(&cfg.LowBalanceEvery, 24*time.Hour)
 	def(&cfg.CleanupEvery, time.Hour)
+	def(&cfg.MailSweepEvery, time.Minute)
 	if cfg.Dialect == "sqlite" {
 		// SQLite has one writer connection, shared with the requests: poll it
 		// rarely, and only for jobs (no notification table polled every 50 ms).
@@ -182,6 +186,12 @@ func New(cfg Config) (*Runner, error) {
 			return 0, checks.Cleanup(ctx, now)
 		}})
 		river.AddWorker(workers, &publishWorker{r: r})
+		if cfg.Mail != nil {
+			river.AddWorker(workers, &mailSendWorker{r: r})
+			river.AddWorker(workers, &checkWorker[MailSweepArgs]{r: r, what: "e-mails sent", check: func(ctx context.Context, _ time.Time) (int, error) {
+				return cfg.Mail.SendDue(ctx)
+			}})
+		}
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: 4},
@@ -199,6 +209,10 @@ func New(cfg Config) (*Runner, error) {
 				func() (river.JobArgs, *river.InsertOpts) { return LowBalanceArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
 			river.NewPeriodicJob(river.PeriodicInterval(cfg.CleanupEvery),
 				func() (river.JobArgs, *river.InsertOpts) { return CleanupArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
+		}
+		if cfg.Mail != nil {
+			rc.PeriodicJobs = append(rc.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(cfg.MailSweepEvery),
+				func() (river.JobArgs, *river.InsertOpts) { return MailSweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
 		}
 	}
 	client, err := river.NewClient(drv, rc)
@@ -330,4 +344,53 @@ func (w *publishWorker) Work(ctx context.Context, job *river.Job[PublishArgs]) e
 func (w *publishWorker) NextRetry(job *river.Job[PublishArgs]) time.Time {
 	d := time.Second << min(job.Attempt-1, 3)
 	return time.Now().Add(d)
+}
+
+// Mailer sends the e-mail outbox (mailer.Dispatcher).
+type Mailer interface {
+	// SendOne sends outbox row id if it is due and nobody claimed it.
+	SendOne(ctx context.Context, id int64) error
+	// SendDue sends every due row, after marking stale ones uncertain.
+	SendDue(ctx context.Context) (int, error)
+}
+
+// MailSendArgs sends one outbox row soon after it is written: the job is
+// inserted in the row's own transaction (QueueMailTx).
+type MailSendArgs struct {
+	OutboxID int64 `json:"outbox_id"`
+}
+
+// Kind implements river.JobArgs.
+func (MailSendArgs) Kind() string { return "mail_send" }
+
+// InsertOpts: a failed attempt is the outbox's to retry (NextMailAttempt,
+// by the sweep), not River's.
+func (MailSendArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 3} }
+
+// MailSweepArgs is the every-minute sweep of the outbox: retries that are
+// due, rows a job never took, rows a dead worker left sending.
+type MailSweepArgs struct{}
+
+// Kind implements river.JobArgs.
+func (MailSweepArgs) Kind() string { return "mail_sweep" }
+
+// InsertOpts makes one sweep per minute, whoever inserts it.
+func (MailSweepArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByPeriod: 30 * time.Second}}
+}
+
+type mailSendWorker struct {
+	river.WorkerDefaults[MailSendArgs]
+	r *Runner
+}
+
+func (w *mailSendWorker) Work(ctx context.Context, job *river.Job[MailSendArgs]) error {
+	return w.r.cfg.Mail.SendOne(ctx, job.Args.OutboxID)
+}
+
+// QueueMailTx inserts the job that sends outbox row id, in the transaction
+// that writes the row: the job exists if and only if the row does.
+func (r *Runner) QueueMailTx(ctx context.Context, tx *sql.Tx, id int64) error {
+	_, err := r.client.InsertTx(ctx, tx, MailSendArgs{OutboxID: id}, nil)
+	return err
 }

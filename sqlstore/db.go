@@ -78,6 +78,7 @@ type DB struct {
 	writes  *stmtCache // nil unless the dialect caches statements
 	reads   *stmtCache
 	batch   *batcher // group commit, on a single-writer database
+	mail    *MailConfig
 }
 
 // New returns a store on the given pools. write must serialise writers the way

@@ -119,6 +119,9 @@ func (db *DB) notify(ctx context.Context, tx *Tx, ns []attendance.Notification) 
 		tx.emit(attendance.Message{ID: "notification:" + strconv.FormatInt(n.ID, 10), Type: attendance.MessageNotification,
 			OccurredAt: now, Notification: &nc, RecipientID: n.RecipientID})
 	}
+	if err := db.queueMail(ctx, tx, stored); err != nil {
+		return nil, err
+	}
 	return stored, nil
 }
 

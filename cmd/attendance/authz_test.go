@@ -606,6 +606,19 @@ var azOps = map[string]azOp{
 	},
 	"POST /api/notifications/read-all/": {want: azAuthed(204, 204, 204, 204, 204), ofAdmin: 204, prepare: azPath("/api/notifications/read-all/")},
 
+	"GET /api/notifications/settings/": {want: azAuthed(200, 200, 200, 200, 200), ofAdmin: 200, prepare: azPath("/api/notifications/settings/")},
+	"PATCH /api/notifications/settings/": {
+		// Everyone's own choices.
+		want: azAuthed(200, 200, 200, 200, 200), ofAdmin: 200,
+		prepare: func(*azWorld, azActor) (string, any) {
+			return "/api/notifications/settings/", map[string]any{"email": map[string]bool{"late_arrival": false}}
+		},
+	},
+	"GET /api/mail/outbox/": {want: azAuthed(403, 403, 403, 403, 200), ofAdmin: 403, prepare: azPath("/api/mail/outbox/")},
+	// The matrix's service has no SMTP settings: the admin is told e-mail is
+	// off (mail_test.go sends one).
+	"POST /api/mail/test/": {want: azAuthed(403, 403, 403, 403, 409), ofAdmin: 403, prepare: azPath("/api/mail/test/")},
+
 	"GET /api/calendar/feeds/": {want: azAuthed(200, 200, 200, 200, 200), ofAdmin: 200, prepare: azPath("/api/calendar/feeds/")},
 	"POST /api/calendar/feeds/": {
 		// Everyone makes their own; a team feed needs manager access (feeds_test.go).

@@ -35,6 +35,12 @@ type Config struct {
 	PublicURL          string
 	EscalationDays     int
 	CompanyWorkDays    attendance.Weekdays
+	SMTPHost           string
+	SMTPPort           int
+	SMTPSecurity       string
+	SMTPUsername       string
+	SMTPPassword       string
+	SMTPFrom           string
 	LogFormat          string
 	LogLevel           slog.Level
 	PprofAddr          string
@@ -123,6 +129,29 @@ var settings = []setting{
 		c.CompanyWorkDays = w
 		return nil
 	}},
+	{"smtp-host", "ATTENDANCE_SMTP_HOST", "", "SMTP server for e-mail notifications; empty: e-mail off", func(c *Config, v string) error { c.SMTPHost = v; return nil }},
+	{"smtp-port", "ATTENDANCE_SMTP_PORT", "", "SMTP port; empty: 587 (starttls), 465 (tls), 25 (none)", func(c *Config, v string) error {
+		c.SMTPPort = 0
+		if v == "" {
+			return nil
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("%q is not a port (1 to 65535)", v)
+		}
+		c.SMTPPort = n
+		return nil
+	}},
+	{"smtp-security", "ATTENDANCE_SMTP_SECURITY", "starttls", "starttls (required), tls (from the first byte) or none (only to this machine when a password is set)", func(c *Config, v string) error {
+		if v != "starttls" && v != "tls" && v != "none" {
+			return fmt.Errorf("%q is not starttls, tls or none", v)
+		}
+		c.SMTPSecurity = v
+		return nil
+	}},
+	{"smtp-username", "ATTENDANCE_SMTP_USERNAME", "", "SMTP AUTH user; empty: no AUTH", func(c *Config, v string) error { c.SMTPUsername = v; return nil }},
+	{"smtp-password", "ATTENDANCE_SMTP_PASSWORD", "", "SMTP AUTH password", func(c *Config, v string) error { c.SMTPPassword = v; return nil }},
+	{"smtp-from", "ATTENDANCE_SMTP_FROM", "", "the sender of e-mail, e.g. Attendance <attendance@example.com>; required with a host", func(c *Config, v string) error { c.SMTPFrom = v; return nil }},
 	{"log-format", "ATTENDANCE_LOG_FORMAT", "text", "text or json (one object per line)", func(c *Config, v string) error {
 		if v != "text" && v != "json" {
 			return fmt.Errorf("%q is not text or json", v)

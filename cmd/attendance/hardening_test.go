@@ -192,6 +192,8 @@ var nestedText = map[string]func(value string) string{
 	"/api/leaves/types/{code}/approval/": func(v string) string {
 		return `{"tiers": [{"over_days": 0, "steps": [{"approver": "manager", "level": 1, "label": ` + v + `}]}]}`
 	},
+	// The e-mail choices: kinds are keys.
+	"/api/notifications/settings/": func(v string) string { return `{"email": {` + v + `: true}}` },
 }
 
 // jsonOperations lists the operations that take a JSON body, with the

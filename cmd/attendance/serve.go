@@ -19,6 +19,7 @@ import (
 	atthttp "github.com/openattendance/attendance/http"
 	"github.com/openattendance/attendance/inmem"
 	"github.com/openattendance/attendance/jobs"
+	"github.com/openattendance/attendance/mailer"
 	"github.com/openattendance/attendance/sqlstore"
 	"github.com/openattendance/attendance/web"
 )
@@ -40,6 +41,9 @@ type Main struct {
 	Store *Store
 	// Checks are the periodic checks the jobs run, for tests to run them at once.
 	Checks *sqlstore.Checks
+	// Mail sends the e-mail outbox; nil when e-mail is off. Tests call its
+	// SendDue to send what is due at once.
+	Mail   *mailer.Dispatcher
 	Auth   *auth.Service
 	Broker *inmem.Broker
 	Logger *slog.Logger
@@ -73,6 +77,19 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 		return err
 	}
 	m.Checks = sqlstore.NewChecks(store.DB)
+	authStore := sqlstore.NewAuthStore(store.DB)
+	instance, err := instanceDomain(ctx, authStore)
+	if err != nil {
+		return err
+	}
+	mailSettings := m.Config.mailSettings()
+	if err := mailSettings.Check(); err != nil {
+		return fmt.Errorf("e-mail settings (ATTENDANCE_SMTP_*, ATTENDANCE_PUBLIC_URL): %w", err)
+	}
+	mailService := sqlstore.NewMailService(store.DB)
+	if mailSettings.Enabled() {
+		m.Mail = &mailer.Dispatcher{Outbox: mailService, Sender: &mailer.SMTP{Settings: mailSettings}, Now: store.Now, Logger: m.Logger}
+	}
 	jc := jobs.Config{
 		DB:      store.WriteDB(),
 		Dialect: store.Dialect().Name,
@@ -83,6 +100,9 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 	}
 	if store.Dialect().Name == "postgres" {
 		jc.ListenerURL = m.Config.DatabaseURL
+	}
+	if m.Mail != nil {
+		jc.Mail = m.Mail
 	}
 	if m.Config.AMQPURL != "" {
 		// Cluster mode: a write commits its events as a publish job; a worker
@@ -103,19 +123,15 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 	if m.Bus != nil {
 		store.Emitter = runner
 	}
+	store.SetMail(sqlstore.MailConfig{Settings: mailSettings, Domain: instance, Queue: runner.QueueMailTx})
 	if err := runner.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: %w", err)
 	}
-	authStore := sqlstore.NewAuthStore(store.DB)
 	secret, err := auth.LoadSecret(ctx, authStore, m.Config.JWTSecret)
 	if err != nil {
 		return err
 	}
 	m.Auth = auth.New(authStore, hasher, auth.Config{Secret: secret, AccessTTL: m.Config.AccessTTL, RefreshTTL: m.Config.RefreshTTL})
-	instance, err := instanceDomain(ctx, authStore)
-	if err != nil {
-		return err
-	}
 	feedKey, err := attendance.LinkKey(secret, attendance.PurposeFeed)
 	if err != nil {
 		return err
@@ -147,6 +163,7 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 	s.Holidays = sqlstore.NewHolidayService(store.DB)
 	s.Notifications = sqlstore.NewNotificationService(store.DB)
 	s.Feeds = sqlstore.NewFeedService(store.DB, feedKey, instance)
+	s.Mail = mailService
 	s.Broker = m.Broker
 	s.Ready = store.Ping
 	if err := s.Open(); err != nil {
@@ -201,7 +218,7 @@ func (e localEmitter) Committed(ctx context.Context, msgs []attendance.Message) 
 
 var serveSettings = []string{"pprof-addr", "addr", "data-dir", "database-url", "amqp-url", "jwt-secret", "timezone", "admin-username",
 	"admin-password", "access-ttl", "refresh-ttl", "trusted-proxies", "allowed-origins", "low-leave-threshold",
-	"late-penalty-minutes", "public-url", "escalation-days", "company-work-days", "log-format", "log-level", "memory-limit"}
+	"late-penalty-minutes", "public-url", "escalation-days", "company-work-days", "smtp-host", "smtp-port", "smtp-security", "smtp-username", "smtp-password", "smtp-from", "log-format", "log-level", "memory-limit"}
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, workerOnly bool) error {
 	name, summary := "serve", "Serves the API, the web app at /, Swagger UI at /swagger/ and the live notifications; runs the background jobs unless --no-worker."
@@ -264,4 +281,10 @@ func instanceDomain(ctx context.Context, store attendance.AuthStore) (string, er
 		return "", fmt.Errorf("instance id: %w", err)
 	}
 	return id + ".attendance", nil
+}
+
+// mailSettings are the SMTP settings of c.
+func (c Config) mailSettings() attendance.MailSettings {
+	return attendance.MailSettings{Host: c.SMTPHost, Port: c.SMTPPort, Security: attendance.MailSecurity(c.SMTPSecurity),
+		Username: c.SMTPUsername, Password: c.SMTPPassword, From: c.SMTPFrom, PublicURL: c.PublicURL}
 }
