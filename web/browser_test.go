@@ -683,6 +683,7 @@ func TestBrowser(t *testing.T) {
 	})
 
 	viewTests(t, b, srv, w, mgr, shots)
+	settingsTests(t, b, srv, mgr)
 
 	t.Run("Accessibility", func(t *testing.T) {
 		for _, tb := range []*tab{mgr.in(t), emp.in(t)} {

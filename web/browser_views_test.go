@@ -190,8 +190,8 @@ func viewTests(t *testing.T, b *browser, srv *server, w *world, mgr *tab, shots 
 		if got := kimTab.text("#whoami"); !strings.Contains(got, "Kim Ito") {
 			t.Errorf("Kim's page says %q", got)
 		}
-		if n := eval[int](kimTab, `document.querySelectorAll('#nav-list a').length`); n != 3 {
-			t.Errorf("an employee's navigation has %d links, want 3 (home, holidays, account)", n)
+		if n := eval[int](kimTab, `document.querySelectorAll('#nav-list a').length`); n != 4 {
+			t.Errorf("an employee's navigation has %d links, want 4 (home, holidays, account, settings)", n)
 		}
 		adm.goTo("#/people", "people")
 		adm.click(fmt.Sprintf(`[data-testid="people-row-%d"] a`, kim.ID))

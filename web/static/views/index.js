@@ -10,8 +10,10 @@ import calendar from './calendar.js';
 import holidays from './holidays.js';
 import home from './home.js';
 import leaveHistory from './leave-history.js';
+import mail from './mail.js';
 import people from './people.js';
 import person from './person.js';
+import settings from './settings.js';
 
 export const views = [
   home,
@@ -21,4 +23,6 @@ export const views = [
   calendar,
   holidays,
   account,
+  settings,
+  mail,
 ];
