@@ -200,7 +200,8 @@ func TestCalendarFeeds(t *testing.T) {
 	}
 
 	// Forged, cut and unknown tokens: 404.
-	for _, p := range []string{"/calendar/x.ics", own.Path[:len(own.Path)-6] + "A.ics", strings.TrimSuffix(own.Path, ".ics"), "/calendar/.ics"} {
+	for _, p := range []string{"/calendar/x.ics", own.Path[:len(own.Path)-6] + "A.ics", strings.TrimSuffix(own.Path, ".ics"), "/calendar/.ics",
+		"/calendar/" + strings.Repeat("A", 20000) + ".ics", "/calendar/%00%FF.ics", own.Path + ".ics", strings.Replace(own.Path, "/calendar/", "/calendar/%20", 1)} {
 		if res := fetchFeed(t, app, p); res.StatusCode != 404 {
 			t.Errorf("GET %s: %d, want 404", p, res.StatusCode)
 		}
