@@ -29,6 +29,7 @@ import (
 type Checks interface {
 	CheckNotArrived(ctx context.Context, now time.Time) (int, error)
 	CheckLowBalances(ctx context.Context, now time.Time) (int, error)
+	CheckEscalations(ctx context.Context, now time.Time) (int, error)
 	Cleanup(ctx context.Context, now time.Time) error
 }
 
@@ -58,6 +59,7 @@ type Config struct {
 	MailSweepEvery  time.Duration // 1 minute
 	LowBalanceEvery time.Duration // 24 hours
 	CleanupEvery    time.Duration // 1 hour
+	EscalateEvery   time.Duration // 5 minutes
 	// PollInterval is how often workers look for new jobs without LISTEN
 	// (default 1 s on SQLite, 200 ms on PostgreSQL).
 	PollInterval time.Duration
@@ -157,6 +159,7 @@ func New(cfg Config) (*Runner, error) {
 	def(&cfg.LowBalanceEvery, 24*time.Hour)
 	def(&cfg.CleanupEvery, time.Hour)
 	def(&cfg.MailSweepEvery, time.Minute)
+	def(&cfg.EscalateEvery, 5*time.Minute)
 	if cfg.Dialect == "sqlite" {
 		// SQLite has one writer connection, shared with the requests: poll it
 		// rarely, and only for jobs (no notification table polled every 50 ms).
@@ -185,6 +188,7 @@ func New(cfg Config) (*Runner, error) {
 		river.AddWorker(workers, &checkWorker[CleanupArgs]{r: r, what: "cleanup", check: func(ctx context.Context, now time.Time) (int, error) {
 			return 0, checks.Cleanup(ctx, now)
 		}})
+		river.AddWorker(workers, &checkWorker[EscalationArgs]{r: r, what: "approval steps escalated", check: checks.CheckEscalations})
 		river.AddWorker(workers, &publishWorker{r: r})
 		if cfg.Mail != nil {
 			river.AddWorker(workers, &mailSendWorker{r: r})
@@ -209,6 +213,8 @@ func New(cfg Config) (*Runner, error) {
 				func() (river.JobArgs, *river.InsertOpts) { return LowBalanceArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
 			river.NewPeriodicJob(river.PeriodicInterval(cfg.CleanupEvery),
 				func() (river.JobArgs, *river.InsertOpts) { return CleanupArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(cfg.EscalateEvery),
+				func() (river.JobArgs, *river.InsertOpts) { return EscalationArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
 		}
 		if cfg.Mail != nil {
 			rc.PeriodicJobs = append(rc.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(cfg.MailSweepEvery),
@@ -291,6 +297,18 @@ func (CleanupArgs) Kind() string { return "cleanup" }
 // InsertOpts makes one cleanup per period at most.
 func (CleanupArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByPeriod: 10 * time.Minute}}
+}
+
+// EscalationArgs is the approval escalation (docs/approvals.md).
+type EscalationArgs struct{}
+
+// Kind implements river.JobArgs.
+func (EscalationArgs) Kind() string { return "approval_escalation" }
+
+// InsertOpts makes one escalation check per period at most; each step is
+// escalated once whatever runs (sqlstore.Checks.CheckEscalations).
+func (EscalationArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByPeriod: time.Minute}}
 }
 
 // checkWorker runs a periodic check at the runner's now, logging how many

@@ -172,7 +172,9 @@ func (db *DB) decisionFacts(ctx context.Context, q queryer, emp *attendance.Empl
 
 // maySee reports whether a may see emp's request whose chain is st: the
 // requester and those with manager access in scope, anyone asked to decide
-// its current step, and anyone who decided a step of it.
+// its current step, anyone named for one of its steps (a group's member,
+// who after a race learns that the step was decided: 409, not 404), and
+// anyone who decided a step of it.
 func (db *DB) maySee(ctx context.Context, q queryer, a attendance.Actor, emp *attendance.Employee, st *attendance.ApprovalState, f *attendance.DecisionFacts) (bool, error) {
 	if ok, err := db.inScope(ctx, q, a, emp.ID); err != nil || ok {
 		return ok, err
@@ -181,7 +183,7 @@ func (db *DB) maySee(ctx context.Context, q queryer, a attendance.Actor, emp *at
 		return false, nil
 	}
 	for _, s := range st.Steps {
-		if s.DecidedBy != nil && *s.DecidedBy == a.ID {
+		if s.DecidedBy != nil && *s.DecidedBy == a.ID || slices.Contains(f.Named(s.ApprovalStep), a.ID) {
 			return true, nil
 		}
 	}

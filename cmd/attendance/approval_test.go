@@ -62,10 +62,12 @@ func TestApprovalChain(t *testing.T) {
 	if len(r.Chain.Steps) != 2 || *r.CurrentStep != 1 || r.Chain.Version != 1 {
 		t.Fatalf("a request of 3 days: chain %+v at %v, want two steps at step 1", r.Chain, r.CurrentStep)
 	}
-	hr.Do("GET", fmt.Sprintf("/api/leaves/%d/", r.ID), nil).WantProblem(404, "not_found") // not asked yet, out of scope
-	mgr.decide(r.ID, "approve", "").WantProblem(422, "invalid")                           // which step?
+	tm.stray.Do("GET", fmt.Sprintf("/api/leaves/%d/", r.ID), nil).WantProblem(404, "not_found")
+	hr.Do("GET", fmt.Sprintf("/api/leaves/%d/", r.ID), nil).Want(200) // named for step 2
+	mgr.decide(r.ID, "approve", "").WantProblem(422, "invalid")       // which step?
 	emp.step(r.ID, 1, "approve", "").WantProblem(403, "")
-	hr.step(r.ID, 1, "approve", "").WantProblem(404, "")
+	hr.step(r.ID, 1, "approve", "").WantProblem(403, "not_approver")
+	tm.stray.step(r.ID, 1, "approve", "").WantProblem(403, "")
 	clock.Add(time.Hour)
 	var got leave
 	mgr.step(r.ID, 1, "approve", "fine by me").Want(200).JSON(&got)

@@ -61,7 +61,7 @@ type DB struct {
 func Logger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // Config is the store configuration of the tests.
-var Config = sqlstore.Config{CompanyTimezone: "UTC", LowLeaveThreshold: 3}
+var Config = sqlstore.Config{CompanyTimezone: "UTC", LowLeaveThreshold: 3, EscalationDays: 3}
 
 // CheapHash keeps argon2id but makes it cheap: tests create many users, and
 // the race detector slows hashing tenfold.
