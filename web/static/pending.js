@@ -99,7 +99,7 @@ export function createPendingView(ctx) {
     const name = r.employee_name || `#${r.employee_id}`;
     const what = `${name}'s ${leaveTypeLabel(r.leave_type).toLowerCase()} leave, ${fmtRange(r.start_date, r.end_date, r.half_day)}`;
     try {
-      const decided = await api.post(`/api/leaves/${encodeURIComponent(r.id)}/action/`, { action, comment });
+      const decided = await api.post(`/api/leaves/${encodeURIComponent(r.id)}/action/`, { action, comment, ...(r.current_step ? { step: r.current_step } : {}) });
       if (!ctx.alive()) return;
       const idx = pending.list.findIndex((p) => p.id === r.id);
       pending.list = pending.list.filter((p) => p.id !== r.id);

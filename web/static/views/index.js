@@ -6,6 +6,7 @@
 // navigation of the roles they allow.
 
 import account from './account.js';
+import approvals from './approvals.js';
 import calendar from './calendar.js';
 import holidays from './holidays.js';
 import home from './home.js';
@@ -20,6 +21,7 @@ export const views = [
   people,
   person,
   leaveHistory,
+  approvals,
   calendar,
   holidays,
   account,

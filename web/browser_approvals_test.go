@@ -1,0 +1,81 @@
+package web_test
+
+// Browser test of the approvals view (#/approvals): a two-step chain (the
+// employee's manager, then the HR group) decided by two people on the page.
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func approvalTests(t *testing.T, b *browser, srv *server, w *world, mgr *tab) {
+	t.Run("TwoStepChain", func(t *testing.T) {
+		mgr := mgr.in(t)
+		hana := w.admin.mustCreate(map[string]any{"username": "hana", "password": password, "role": "manager", "first_name": "Hana", "last_name": "Ito"})
+		w.admin.mustDo("POST", "/api/approver-groups/", map[string]any{"code": "hr", "name": "Human resources", "member_ids": []int64{hana.ID}}, http.StatusCreated, nil)
+		w.admin.mustDo("PUT", "/api/leaves/types/unpaid/approval/", map[string]any{"tiers": []map[string]any{
+			{"over_days": 0, "steps": []map[string]any{{"approver": "manager", "level": 1}, {"approver": "group", "group": "hr", "label": "HR"}}}}},
+			http.StatusOK, nil)
+		defer w.admin.mustDo("DELETE", "/api/leaves/types/unpaid/approval/", nil, http.StatusNoContent, nil)
+
+		// Chloe asks for a Monday five weeks on.
+		d := w.today.AddDate(0, 0, 35)
+		for d.Weekday() != time.Monday {
+			d = d.AddDate(0, 0, 1)
+		}
+		chloe := login(t, srv.URL(), "chloe", password)
+		var r struct {
+			ID int64 `json:"id"`
+		}
+		chloe.mustDo("POST", "/api/leaves/request/", map[string]any{"leave_type": "unpaid", "start_date": day(d), "end_date": day(d)}, http.StatusCreated, &r)
+		row := fmt.Sprintf(`[data-testid="todo-row-%d"]`, r.ID)
+
+		// Maria decides step 1.
+		mgr.navTo("approvals", "approvals")
+		mgr.wait("Chloe's request to decide", fmt.Sprintf(`document.querySelector(%s)`, jsString(row)))
+		if got := mgr.text(fmt.Sprintf(`[data-testid="todo-step-%d"]`, r.ID)); got != "1 of 2: Manager" {
+			t.Errorf("Maria's step = %q, want 1 of 2: Manager", got)
+		}
+		mgr.setValue("#todo-comment", "Fine by me")
+		mgr.click(fmt.Sprintf(`[data-testid="todo-approve-%d"]`, r.ID))
+		mgr.wait("the row gone", fmt.Sprintf(`!document.querySelector(%s)`, jsString(row)))
+		mgr.wait("the chain shown", fmt.Sprintf(`document.querySelector('[data-testid="chain-%d"] [data-step="2"][data-status="pending"]')`, r.ID))
+
+		// Hana, of HR, decides step 2 and sees who decided step 1.
+		ht := b.newTab(t, "hana")
+		ht.login("hana", password)
+		ht.navTo("approvals", "approvals")
+		ht.wait("Chloe's request to decide", fmt.Sprintf(`document.querySelector(%s)`, jsString(row)))
+		if got := ht.text(fmt.Sprintf(`[data-testid="todo-step-%d"]`, r.ID)); got != "2 of 2: HR" {
+			t.Errorf("Hana's step = %q, want 2 of 2: HR", got)
+		}
+		ht.click(fmt.Sprintf(`[data-testid="todo-details-%d"]`, r.ID))
+		decided := fmt.Sprintf(`[data-testid="chain-%d-step-1-decided"]`, r.ID)
+		ht.wait("step 1's decider", fmt.Sprintf(`document.querySelector(%s)`, jsString(decided)))
+		if got := ht.text(decided); !strings.Contains(got, "Approved by Maria Santos") {
+			t.Errorf("step 1 = %q, want approved by Maria Santos", got)
+		}
+		ht.click(fmt.Sprintf(`[data-testid="todo-approve-%d"]`, r.ID))
+		ht.wait("the row gone", fmt.Sprintf(`!document.querySelector(%s)`, jsString(row)))
+
+		var got struct {
+			Status    string `json:"status"`
+			DecidedBy int64  `json:"decided_by"`
+			Chain     struct {
+				Steps []struct {
+					Status    string `json:"status"`
+					DecidedBy int64  `json:"decided_by"`
+					Comment   string `json:"comment"`
+				} `json:"steps"`
+			} `json:"chain"`
+		}
+		chloe.mustDo("GET", fmt.Sprintf("/api/leaves/%d/", r.ID), nil, http.StatusOK, &got)
+		if got.Status != "approved" || got.DecidedBy != hana.ID || len(got.Chain.Steps) != 2 || got.Chain.Steps[0].DecidedBy != w.people["maria"].ID ||
+			got.Chain.Steps[0].Comment != "Fine by me" {
+			t.Errorf("the request after both steps: %+v, want approved by Hana after Maria", got)
+		}
+	})
+}
