@@ -569,4 +569,83 @@ func viewTests(t *testing.T, b *browser, srv *server, w *world, mgr *tab, shots 
 		mgr.checkPhone("the leave history")
 		mgr.goTo("#/", "")
 	})
+
+	// An admin imports people from a CSV file: a file with one bad row is
+	// checked, the row is named and nothing is written; the corrected file
+	// imports every row, with the generated password shown once, and that
+	// person signs in.
+	t.Run("AdminImportsPeople", func(t *testing.T) {
+		adm := adm.in(t)
+		count := func() int {
+			var l struct {
+				Count int `json:"count"`
+			}
+			w.admin.mustDo("GET", "/api/employees/?active=all&limit=1", nil, http.StatusOK, &l)
+			return l.Count
+		}
+		choose := func(name, text string) {
+			eval[chromedp.Void](adm, `(() => {
+				const dt = new DataTransfer();
+				dt.items.add(new File([`+jsString(text)+`], `+jsString(name)+`, { type: 'text/csv' }));
+				const input = document.getElementById('import-file');
+				input.files = dt.files;
+				input.dispatchEvent(new Event('change', { bubbles: true }));
+			})()`)
+		}
+		adm.navTo("people", "people")
+		adm.click("#people-import")
+		adm.wait("the import view", `document.querySelector('#view-outlet [data-view="people-import"]') && document.querySelector('#nav-list [aria-current="page"]')?.dataset.nav === 'people'`)
+
+		before := count()
+		bad := "username,first_name,last_name,department,hired_on\n" +
+			"imp_lena,Lena,Berg,Support,2026-01-05\n" +
+			"imp_omar,Omar,Haddad,Support,2026-02-30\n" + // no such date
+			"imp_pia,Pia,Lund,Support,\n"
+		choose("people.csv", bad)
+		adm.click("#import-check")
+		adm.wait("the preview", `document.getElementById('import-summary').dataset.valid === 'false' && document.querySelectorAll('#import-preview tbody tr[data-row]').length === 3`)
+		problems := eval[[]int](adm, `[...document.querySelectorAll('#import-preview tbody tr[data-row]')].map((r) => Number(r.dataset.problems))`)
+		if len(problems) != 3 || problems[0] != 0 || problems[1] == 0 || problems[2] != 0 {
+			t.Errorf("problems per row = %v, want only row 2's", problems)
+		}
+		if got := adm.text(`[data-testid="import-row-2"]`); !strings.Contains(got, "hired_on") || !strings.Contains(got, "imp_omar") {
+			t.Errorf("row 2 reads %q, want its hired_on problem", got)
+		}
+		if !eval[bool](adm, `document.getElementById('import-submit').disabled`) {
+			t.Error("Import is enabled for a file with a bad row")
+		}
+		if got := adm.text("#import-summary"); !strings.Contains(got, "Nothing was written") {
+			t.Errorf("#import-summary = %q", got)
+		}
+		if n := count(); n != before {
+			t.Fatalf("checking a file wrote %d people", n-before)
+		}
+		shot(adm, "people-import", false)
+		adm.checkPhone("the import preview")
+
+		good := strings.Replace(bad, "2026-02-30", "2026-02-28", 1)
+		choose("people.csv", good)
+		adm.wait("the old preview gone", `document.getElementById('import-preview-wrap').hidden`)
+		adm.click("#import-check")
+		adm.wait("a clean preview", `document.getElementById('import-summary').dataset.valid === 'true' && !document.getElementById('import-submit').disabled`)
+		if got := adm.text("#import-submit"); got != "Import 3 people" {
+			t.Errorf("#import-submit reads %q", got)
+		}
+		shot(adm, "people-import", true)
+		adm.click("#import-submit")
+		adm.wait("the people imported", `!document.getElementById('import-result').hidden && document.querySelectorAll('#import-result-table tbody tr').length === 3`)
+		if n := count(); n != before+3 {
+			t.Fatalf("the import wrote %d people, want 3", n-before)
+		}
+		password := adm.text(`[data-testid="import-password-2"]`)
+		if len(password) < 8 {
+			t.Fatalf("the generated password shown is %q", password)
+		}
+		login(t, srv.URL(), "imp_omar", password)
+		if !eval[bool](adm, `document.getElementById('import-submit').disabled`) {
+			t.Error("Import is still enabled after the import")
+		}
+		adm.checkPhone("the import result")
+		adm.goTo("#/", "")
+	})
 }

@@ -137,7 +137,10 @@ export function withQuery(path, query) {
 function send(method, url, opts, token) {
   const headers = { Accept: opts.accept || 'application/json', ...(opts.headers || {}) };
   let body;
-  if (opts.body !== undefined) {
+  if (opts.rawBody !== undefined) {
+    headers['Content-Type'] = opts.contentType;
+    body = opts.rawBody;
+  } else if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }
@@ -183,7 +186,7 @@ export function refreshTokens() {
 /**
  * Calls the API. Resolves to the parsed JSON body (null for 204), or the raw
  * Response with opts.raw. Rejects with an ApiError.
- * opts: { query, body, headers, accept, raw }
+ * opts: { query, body (JSON), rawBody and contentType (a file), headers, accept, raw }
  */
 export async function request(method, path, opts = {}) {
   const url = withQuery(path, opts.query);

@@ -13,12 +13,14 @@ import home from './home.js';
 import leaveHistory from './leave-history.js';
 import mail from './mail.js';
 import people from './people.js';
+import peopleImport from './people-import.js';
 import person from './person.js';
 import settings from './settings.js';
 
 export const views = [
   home,
   people,
+  peopleImport, // before person: people/import is not people/:id
   person,
   leaveHistory,
   approvals,
