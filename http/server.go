@@ -15,6 +15,7 @@ import (
 	"net/netip"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -77,6 +78,8 @@ type Server struct {
 
 	metrics *metrics
 	closing chan struct{}
+	canOnce sync.Once
+	can     map[attendance.Role][]string // operationsFor
 	once    sync.Once
 }
 
@@ -215,17 +218,49 @@ func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 		s.writeProblem(ctx, err)
 		return
 	}
-	switch op.Metadata["access"] {
-	case accessManager:
-		err = attendance.RequireManagerAccess(a)
-	case accessAdmin:
-		err = attendance.RequireAdmin(a)
-	}
-	if err != nil {
+	if err := allows(op.Metadata["access"], a); err != nil {
 		s.writeProblem(ctx, err)
 		return
 	}
 	next(huma.WithValue(ctx, actorKey, a))
+}
+
+// allows is the one check of an operation's access level (its metadata)
+// against the caller's role: authenticate applies it to every request, and
+// GET /api/users/me/ lists with it what the caller may call (`can`).
+func allows(access any, a attendance.Actor) error {
+	switch access {
+	case accessManager:
+		return attendance.RequireManagerAccess(a)
+	case accessAdmin:
+		return attendance.RequireAdmin(a)
+	}
+	return nil
+}
+
+// operationsFor lists the operation ids of the API that need a token and
+// that the actor's role may call, sorted. Whether an object is in the
+// caller's scope is still decided per request.
+func (s *Server) operationsFor(a attendance.Actor) []string {
+	s.canOnce.Do(func() {
+		s.can = map[attendance.Role][]string{}
+		for _, item := range s.api.OpenAPI().Paths {
+			for _, op := range []*huma.Operation{item.Get, item.Post, item.Put, item.Patch, item.Delete} {
+				if op == nil || len(op.Security) == 0 {
+					continue
+				}
+				for _, r := range []attendance.Role{attendance.RoleEmployee, attendance.RoleManager, attendance.RoleAdmin} {
+					if allows(op.Metadata["access"], attendance.Actor{Role: r}) == nil {
+						s.can[r] = append(s.can[r], op.OperationID)
+					}
+				}
+			}
+		}
+		for _, ids := range s.can {
+			slices.Sort(ids)
+		}
+	})
+	return s.can[a.Role]
 }
 
 // checkInput refuses, for every operation alike, what no handler should

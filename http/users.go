@@ -48,6 +48,16 @@ type employeeOutput struct {
 	Body *attendance.Employee
 }
 
+// meBody is the signed-in employee with what they may do.
+type meBody struct {
+	attendance.Employee
+	Can []string `json:"can" doc:"The operation ids (as in this OpenAPI document) that your role may call; whether an object is in your scope is still decided per request. A client shows only what is listed, instead of copying the role rules."`
+}
+
+type meOutput struct {
+	Body meBody
+}
+
 type meUpdateInput struct {
 	Body struct {
 		_         struct{} `json:"-" additionalProperties:"true"`
@@ -95,10 +105,13 @@ func (s *Server) userRoutes() {
 	register(s, secured(huma.Operation{
 		OperationID: "me", Method: http.MethodGet, Path: "/api/users/me/", Tags: tags,
 		Summary: "The signed-in employee", Errors: []int{http.StatusUnauthorized},
-	}, ""), func(ctx context.Context, _ *struct{}) (*employeeOutput, error) {
+	}, ""), func(ctx context.Context, _ *struct{}) (*meOutput, error) {
 		a := actorFrom(ctx)
 		e, err := s.Employees.FindEmployee(ctx, a, a.ID)
-		return &employeeOutput{e}, err
+		if err != nil {
+			return nil, err
+		}
+		return &meOutput{meBody{Employee: *e, Can: s.operationsFor(a)}}, nil
 	})
 	register(s, secured(huma.Operation{
 		OperationID: "update-me", Method: http.MethodPatch, Path: "/api/users/me/", Tags: tags,
