@@ -220,6 +220,17 @@ func viewTests(t *testing.T, b *browser, srv *server, w *world, mgr *tab, shots 
 	t.Run("PasswordChange", func(t *testing.T) {
 		kt := b.newTab(t, "kim-account")
 		kt.login("kim", kimPassword)
+		// The navigation shows what the server's `can` allows: an employee
+		// has no People, Leave history or Team calendar.
+		nav := eval[[]string](kt, `[...document.querySelectorAll('#nav-list a')].map((a) => a.dataset.nav)`)
+		for _, section := range []string{"people", "leave", "calendar"} {
+			if slices.Contains(nav, section) {
+				t.Errorf("an employee's navigation has %q: %v", section, nav)
+			}
+		}
+		if !slices.Contains(nav, "account") {
+			t.Errorf("an employee's navigation lacks the account: %v", nav)
+		}
 		kt.navTo("account", "account")
 		if got := kt.text("#password-new-hint"); !strings.Contains(got, "8 characters") || !strings.Contains(got, "kim") {
 			t.Errorf("the password's rules read %q", got)

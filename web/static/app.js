@@ -209,7 +209,7 @@ function startApp(me) {
     },
     onAuthFailed: () => { if (alive()) showLogin(SESSION_ENDED); },
   });
-  const nav = createNav(allViews, me.role);
+  const nav = createNav(allViews, me);
   const router = new Router({
     views: allViews,
     outlet: $('view-outlet'),
@@ -264,7 +264,8 @@ async function onLogin(ev) {
   try {
     const data = await api.login(username, password);
     let me = data.user;
-    if (!me || typeof me !== 'object' || me.id == null) me = await api.get('/api/users/me/');
+    // GET /api/users/me/ says what the user may do (`can`); the login's user does not.
+    if (!me || typeof me !== 'object' || me.id == null || !Array.isArray(me.can)) me = await api.get('/api/users/me/');
     $('login-password').value = '';
     startApp(me);
   } catch (err) {

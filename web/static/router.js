@@ -41,16 +41,23 @@ export function match(pattern, path) {
   return params;
 }
 
-/** Whether a view is for this role (no `roles` means everyone's). */
-export function allowed(view, role) {
-  return !Array.isArray(view.roles) || view.roles.includes(role);
+/**
+ * Whether a view is for the signed-in user (or a role name). A view that
+ * `needs` an operation id is shown when the server's `can` (GET
+ * /api/users/me/) lists it: the server says what the user may do. Without
+ * `needs`, or without `can`, its `roles` decide (none: everyone's).
+ */
+export function allowed(view, who) {
+  const me = typeof who === 'string' ? { role: who } : (who || {});
+  if (view.needs && Array.isArray(me.can)) return me.can.includes(view.needs);
+  return !Array.isArray(view.roles) || view.roles.includes(me.role);
 }
 
 /**
  * Router shows one view at a time in outlet.
  * options: { views, outlet, ctx, fallback(root, env) for no match or no
  * access, onRoute(view, env) after each mount }.
- * A view is { path, title, nav?, section?, roles?, mount(root, env) }; mount
+ * A view is { path, title, nav?, section?, needs?, roles?, mount(root, env) }; mount
  * returns { stop(), update?(env), onNotification?, onAttendance?, onReconnect? }.
  * env is { ctx, params, query, navigate, setQuery, first }.
  */
@@ -116,7 +123,7 @@ export class Router {
     const hash = window.location.hash;
     if (hash && !hash.startsWith('#/')) return; // an in-page anchor, not a route
     const { path, query } = parseHash(hash);
-    const role = this.ctx.me.role;
+    const role = this.ctx.me; // allowed() reads its role and `can`
     let view = null;
     let params = null;
     for (const v of this.views) {

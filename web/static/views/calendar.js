@@ -42,7 +42,8 @@ export default {
   path: 'calendar',
   title: 'Team calendar',
   nav: 'Team calendar',
-  roles: ['manager', 'admin'],
+  needs: 'leave-overview',
+  roles: ['manager', 'admin'], // without the server's `can`
   mount(root, env) {
     const { ctx } = env;
     const ac = new AbortController();

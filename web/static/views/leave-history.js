@@ -37,7 +37,8 @@ export default {
   path: 'leave',
   title: 'Leave history',
   nav: 'Leave history',
-  roles: ['manager', 'admin'],
+  needs: 'leave-overview',
+  roles: ['manager', 'admin'], // without the server's `can`
   mount(root, env) {
     const { ctx } = env;
     const ac = new AbortController();

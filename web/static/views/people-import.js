@@ -18,7 +18,8 @@ export default {
   path: 'people/import',
   title: 'Import people',
   section: 'people',
-  roles: ['manager', 'admin'],
+  needs: 'import-employees',
+  roles: ['manager', 'admin'], // without the server's `can`
   mount(root, env) {
     const { ctx } = env;
     const ac = new AbortController();

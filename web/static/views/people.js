@@ -26,7 +26,8 @@ export default {
   path: 'people',
   title: 'People',
   nav: 'People',
-  roles: ['manager', 'admin'],
+  needs: 'list-employees',
+  roles: ['manager', 'admin'], // without the server's `can`
   mount(root, env) {
     const { ctx } = env;
     const ac = new AbortController();

@@ -61,7 +61,8 @@ export default {
   path: 'people/:id',
   section: 'people',
   title: 'Person',
-  roles: ['manager', 'admin'],
+  needs: 'list-employees',
+  roles: ['manager', 'admin'], // without the server's `can`
   mount(root, env) {
     const { ctx } = env;
     const id = Number(env.params.id);
