@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"slices"
 
 	"github.com/openattendance/attendance"
 )
@@ -155,9 +154,4 @@ func (db *DB) workSettings(ctx context.Context, q queryer) (attendance.WorkSetti
 		set.BreakRule = attendance.BreakRule{}
 	}
 	return set, nil
-}
-
-// sortPatterns keeps patterns in start date order, as Schedule needs.
-func sortPatterns(ps []attendance.Pattern) {
-	slices.SortFunc(ps, func(a, b attendance.Pattern) int { return int(a.StartDate - b.StartDate) })
 }

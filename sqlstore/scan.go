@@ -93,7 +93,7 @@ func (c zeroTimeCol) Scan(src any) error {
 		*c.t = time.Time{}
 		return nil
 	}
-	return timeCol{c.t}.Scan(src)
+	return timeCol(c).Scan(src)
 }
 
 // zt encodes an optional instant, the zero time being NULL.

@@ -303,9 +303,9 @@ func TestEmailServerDownThenUp(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	ms := sink.waitFor(n, 15*time.Second)
-	time.Sleep(500 * time.Millisecond)
-	ms = sink.messages()
+	sink.waitFor(n, 15*time.Second)
+	time.Sleep(500 * time.Millisecond) // a second copy would arrive now
+	ms := sink.messages()
 	seen := map[string]int{}
 	for _, m := range ms {
 		seen[m.Header.Get("Message-Id")]++

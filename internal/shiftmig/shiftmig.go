@@ -42,14 +42,13 @@ func (d Dialect) q(query string) string {
 }
 
 type employee struct {
-	id               int64
-	timezone         string
-	start, end       attendance.TimeOfDay
-	days             attendance.Weekdays
-	grace            int
-	hiredOn          attendance.Date
-	schedule         attendance.Schedule
-	shiftID, shiftNo int64
+	id         int64
+	timezone   string
+	start, end attendance.TimeOfDay
+	days       attendance.Weekdays
+	grace      int
+	hiredOn    attendance.Date
+	schedule   attendance.Schedule
 }
 
 type shiftKey struct {
