@@ -59,6 +59,42 @@ type LeaveRequest struct {
 	CurrentStep *int          `json:"current_step"`
 	DecidedFor  *int64        `json:"decided_for"`
 	DecidedAs   *Capacity     `json:"decided_as"`
+
+	// Unit is how the leave was asked for: whole days, a half day, hours.
+	Unit LeaveUnit `json:"unit"`
+	// For hourly leave: the wall-clock times in the employee's zone, the
+	// minutes asked for and the date's scheduled minutes (Days = Minutes ÷
+	// DayMinutes); nil otherwise. StartAt and EndAt are the instants.
+	StartTime  *TimeOfDay `json:"start_time"`
+	EndTime    *TimeOfDay `json:"end_time"`
+	Minutes    *int       `json:"minutes"`
+	DayMinutes *int       `json:"day_minutes"`
+	StartAt    *time.Time `json:"-"`
+	EndAt      *time.Time `json:"-"`
+	// Cost is the exact cost in days, Days as shown; DaysExact its string.
+	Cost      Amount `json:"-"`
+	DaysExact string `json:"days_exact"`
+}
+
+// Held returns what the request holds of its dates, for the overlap rule.
+func (r *LeaveRequest) Held() HeldLeave {
+	h := HeldLeave{Start: r.StartDate, End: r.EndDate}
+	if r.StartAt != nil && r.EndAt != nil {
+		h.Hours = &LeaveHours{Start: *r.StartAt, End: *r.EndAt}
+	}
+	return h
+}
+
+// SetCharge fixes the request's cost and how it was measured.
+func (r *LeaveRequest) SetCharge(c LeaveCharge, in LeaveInput) {
+	r.Unit, r.Cost, r.Days, r.DaysExact = c.Unit, c.Days, c.Days.Float64(), c.Days.String()
+	r.HalfDay = c.Unit == UnitHalfDay
+	if c.Hours != nil {
+		m, dm := c.Minutes, c.DayMinutes
+		s, e := c.Hours.Start.UTC(), c.Hours.End.UTC()
+		st, et := *in.StartTime, *in.EndTime
+		r.Minutes, r.DayMinutes, r.StartAt, r.EndAt, r.StartTime, r.EndTime = &m, &dm, &s, &e, &st, &et
+	}
 }
 
 // MaxReasonLength bounds free-text reasons and comments.

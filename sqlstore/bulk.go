@@ -108,16 +108,25 @@ func (w *BulkWriter) Attendance(ctx context.Context, employeeID int64, events []
 	return nil
 }
 
-// Leave stores a request and sets its ID.
+// Leave stores a request and sets its ID; an approved one also its ledger
+// entry (taken), by its decider at the decision's time.
 func (w *BulkWriter) Leave(ctx context.Context, r *attendance.LeaveRequest) error {
-	var decided any
-	if r.DecidedAt != nil {
-		decided = w.db.t(*r.DecidedAt)
+	if r.Cost.IsZero() {
+		r.Cost, _ = attendance.AmountFromFloat(r.Days)
+		r.DaysExact = r.Cost.String()
+	}
+	if r.Unit == "" {
+		r.Unit = attendance.UnitDay
+		if r.HalfDay {
+			r.Unit = attendance.UnitHalfDay
+		}
 	}
 	var err error
-	r.ID, err = w.tx.insertID(ctx, `INSERT INTO leave_requests (employee_id, leave_type, start_date, end_date, half_day, days, status, reason,
-		decided_by, decided_at, decision_comment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.EmployeeID, string(r.LeaveType), r.StartDate.String(), r.EndDate.String(), r.HalfDay, r.Days,
-		string(r.Status), r.Reason, r.DecidedBy, decided, r.DecisionComment, w.db.t(r.CreatedAt))
+	if r.ID, err = w.db.insertLeave(ctx, w.tx, r); err != nil || r.Status != attendance.LeaveApproved {
+		return err
+	}
+	e := attendance.LedgerEntry{EmployeeID: r.EmployeeID, LeaveType: r.LeaveType, Year: r.StartDate.Year(), Kind: attendance.EntryTaken,
+		Date: r.StartDate, Amount: r.Cost.Neg(), Note: takenNote(r, false), LeaveRequestID: &r.ID, CreatedBy: r.DecidedBy}
+	_, err = w.db.insertEntry(ctx, w.tx, &e)
 	return err
 }

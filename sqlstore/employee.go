@@ -220,6 +220,9 @@ func (s *EmployeeService) UpdateEmployee(ctx context.Context, a attendance.Actor
 				return err
 			}
 		}
+		if err := s.db.allowanceChanged(ctx, tx, before, &after, a.ID); err != nil {
+			return err
+		}
 		e = &after
 		return nil
 	})

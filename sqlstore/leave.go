@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"github.com/openattendance/attendance"
 )
@@ -59,12 +60,19 @@ func (s *LeaveService) DecideLeave(ctx context.Context, a attendance.Actor, id i
 // never overdraw it.
 func (s *LeaveService) finishDecision(ctx context.Context, tx *Tx, emp *attendance.Employee, r *attendance.LeaveRequest, status attendance.LeaveStatus,
 	final *attendance.StepRecord, names attendance.Names) error {
-	if status == attendance.LeaveApproved && r.LeaveType == attendance.LeaveAnnual {
-		b, err := s.db.balance(ctx, tx, emp, r.StartDate.Year())
+	if status == attendance.LeaveApproved {
+		p, err := s.db.leavePolicy(ctx, tx, r.LeaveType, false)
 		if err != nil {
 			return err
 		}
-		if err := b.CheckApproval(r.Days); err != nil {
+		if _, err := s.db.recordDue(ctx, tx, emp, p, r.StartDate.Year(), nil, nil); err != nil {
+			return err
+		}
+		st, err := s.db.ledgerState(ctx, tx, emp, p, r.StartDate.Year())
+		if err != nil {
+			return err
+		}
+		if err := st.balance().CheckApproval(r.Cost, r.StartDate); err != nil {
 			return err
 		}
 	}
@@ -76,6 +84,9 @@ func (s *LeaveService) finishDecision(ctx context.Context, tx *Tx, emp *attendan
 	r.Status, r.DecidedBy, r.DecidedAt, r.DecisionComment = status, &by, &now, comment
 	r.SetFinal(final)
 	if status == attendance.LeaveApproved {
+		if err := s.db.writeTaken(ctx, tx, r, &by, false); err != nil {
+			return err
+		}
 		if err := s.db.reevaluateRange(ctx, tx, emp, r.StartDate, r.EndDate); err != nil {
 			return err
 		}
@@ -129,6 +140,9 @@ func (s *LeaveService) CancelLeave(ctx context.Context, a attendance.Actor, id i
 		}
 		s.emitLeave(tx, r)
 		if wasApproved {
+			if err := s.db.writeTaken(ctx, tx, r, &a.ID, true); err != nil {
+				return err
+			}
 			return s.db.reevaluateRange(ctx, tx, emp, r.StartDate, r.EndDate)
 		}
 		return nil
@@ -171,49 +185,185 @@ func (s *LeaveService) requestLeave(ctx context.Context, tx *Tx, a attendance.Ac
 	if err != nil {
 		return nil, err
 	}
-	holidays, err := s.db.holidays(ctx, tx, in.StartDate, in.EndDate)
+	c, err := s.db.checkRequest(ctx, tx, emp, in)
 	if err != nil {
 		return nil, err
 	}
-	days, err := attendance.LeaveCost(emp.Schedule(), holidays, in)
-	if err != nil {
+	if c.overlap {
+		return nil, attendance.ErrOverlap()
+	}
+	r, p, st := c.r, c.p, c.st
+	if err := st.check(r); err != nil {
 		return nil, err
 	}
-	var overlapping int
-	holding := attendance.HoldingStatuses
-	args := []any{emp.ID, in.EndDate.String(), in.StartDate.String()}
-	for _, st := range holding {
-		args = append(args, string(st))
+	r.CreatedAt = s.db.now()
+	if !p.NeedsApproval {
+		// Approved on request: the approval's check too, and the leave
+		// taken at once.
+		if err := st.balance().CheckApproval(r.Cost, r.StartDate); err != nil {
+			return nil, err
+		}
+		at := r.CreatedAt
+		r.Status, r.DecidedAt, r.DecisionComment = attendance.LeaveApproved, &at, "Approved on request: this leave type needs no approval"
 	}
-	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM leave_requests WHERE employee_id = ?
-		AND start_date <= ? AND end_date >= ? AND status IN (`+placeholders(len(holding))+`)`, args...).Scan(&overlapping); err != nil {
+	if r.ID, err = s.db.insertLeave(ctx, tx, r); err != nil {
 		return nil, err
 	}
-	if overlapping > 0 {
-		return nil, attendance.Errorf(attendance.KindConflict, "overlap", "the dates overlap another pending or approved request")
+	if r.Status == attendance.LeaveApproved {
+		if err := s.db.writeTaken(ctx, tx, r, nil, false); err != nil {
+			return nil, err
+		}
+		if err := s.db.reevaluateRange(ctx, tx, emp, r.StartDate, r.EndDate); err != nil {
+			return nil, err
+		}
 	}
-	if in.LeaveType == attendance.LeaveAnnual {
-		b, err := s.db.balance(ctx, tx, emp, in.StartDate.Year())
+	if r.Status == attendance.LeaveApproved {
+		// Nothing to decide: the manager is told, as of any request.
+		recipients, err := s.db.decidersOf(ctx, tx, emp)
 		if err != nil {
 			return nil, err
 		}
-		if err := b.CheckRequest(days); err != nil {
+		if _, err := s.db.notify(ctx, tx, attendance.LeaveRequested(emp, r, recipients)); err != nil {
 			return nil, err
 		}
-	}
-	r := &attendance.LeaveRequest{EmployeeID: emp.ID, LeaveType: in.LeaveType, StartDate: in.StartDate, EndDate: in.EndDate,
-		HalfDay: in.HalfDay, Days: days, Status: attendance.LeavePending, Reason: in.Reason, CreatedAt: s.db.now()}
-	r.ID, err = tx.insertID(ctx, `INSERT INTO leave_requests (employee_id, leave_type, start_date, end_date, half_day, days, status, reason, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.EmployeeID, string(r.LeaveType), r.StartDate.String(), r.EndDate.String(), r.HalfDay,
-		r.Days, string(r.Status), r.Reason, s.db.t(r.CreatedAt))
-	if err != nil {
-		return nil, err
-	}
-	if err := s.startChain(ctx, tx, emp, r); err != nil {
+	} else if err := s.startChain(ctx, tx, emp, r); err != nil {
 		return nil, err
 	}
 	s.emitLeave(tx, r)
 	return r, nil
+}
+
+// checked is a new request validated and costed: the request to make, its
+// type, its balance and whether it overlaps a request it may not.
+type checked struct {
+	r       *attendance.LeaveRequest
+	p       *attendance.LeavePolicy
+	st      *ledgerState
+	charge  attendance.LeaveCharge
+	overlap bool
+}
+
+// checkRequest validates and costs emp's request in and reads its balance
+// (written due entries first, in a write transaction), for the checks that
+// the request and the preview run.
+func (db *DB) checkRequest(ctx context.Context, q queryer, emp *attendance.Employee, in attendance.LeaveInput) (*checked, error) {
+	p, err := db.requestPolicy(ctx, q, in.LeaveType)
+	if err != nil {
+		return nil, err
+	}
+	if in.EndDate == 0 {
+		in.EndDate = in.StartDate
+	}
+	var holidays attendance.Holidays
+	workingDays := 0
+	sched := emp.Schedule()
+	if in.EndDate >= in.StartDate && in.StartDate.Year() == in.EndDate.Year() {
+		if holidays, err = db.holidays(ctx, q, in.StartDate, in.EndDate); err != nil {
+			return nil, err
+		}
+		workingDays = sched.WorkingDays(in.StartDate, in.EndDate, holidays)
+	}
+	var start, end time.Time
+	if inst, ok := sched.Instance(in.StartDate, holidays); ok {
+		start, end = inst.Start, inst.End
+	}
+	charge, err := attendance.RequestCost(p, in, workingDays, start, end, sched.Location)
+	if err != nil {
+		return nil, err
+	}
+	r := &attendance.LeaveRequest{EmployeeID: emp.ID, LeaveType: p.Code, StartDate: in.StartDate, EndDate: in.EndDate,
+		Status: attendance.LeavePending, Reason: in.Reason}
+	r.SetCharge(charge, in)
+	held, err := db.heldLeave(ctx, q, emp.ID, in.StartDate, in.EndDate)
+	if err != nil {
+		return nil, err
+	}
+	c := &checked{r: r, p: p, charge: charge}
+	for _, h := range held {
+		if h.Overlaps(r.Held()) {
+			c.overlap = true
+		}
+	}
+	if tx, ok := q.(*Tx); ok {
+		if _, err := db.recordDue(ctx, tx, emp, p, r.StartDate.Year(), nil, nil); err != nil {
+			return nil, err
+		}
+	}
+	if c.st, err = db.ledgerState(ctx, q, emp, p, r.StartDate.Year()); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// check runs a new request's balance checks: the span across the carried
+// days' expiry, the balance, the precision.
+func (st *ledgerState) check(r *attendance.LeaveRequest) error {
+	b := st.balance()
+	if err := b.CheckSpan(r.StartDate, r.EndDate); err != nil {
+		return err
+	}
+	if err := b.CheckRequest(r.Cost, r.StartDate); err != nil {
+		return err
+	}
+	if st.p.UsesAllowance {
+		return attendance.CheckPrecision(append(st.amounts(), r.Cost)...)
+	}
+	return nil
+}
+
+// heldLeave reads what an employee's pending and approved requests hold of
+// the dates from first to last.
+func (db *DB) heldLeave(ctx context.Context, q queryer, employeeID int64, first, last attendance.Date) ([]attendance.HeldLeave, error) {
+	rows, err := q.query(ctx, `SELECT start_date, end_date, start_at, end_at FROM leave_requests WHERE employee_id = ?
+		AND start_date <= ? AND end_date >= ? AND status IN ('pending', 'approved')`, employeeID, last.String(), first.String())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []attendance.HeldLeave
+	for rows.Next() {
+		var h attendance.HeldLeave
+		var s, e *time.Time
+		if err := rows.Scan(dateCol{&h.Start}, dateCol{&h.End}, nullTimeCol{&s}, nullTimeCol{&e}); err != nil {
+			return nil, err
+		}
+		if s != nil && e != nil {
+			h.Hours = &attendance.LeaveHours{Start: *s, End: *e}
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// insertLeave inserts a new request and returns its id.
+func (db *DB) insertLeave(ctx context.Context, tx *Tx, r *attendance.LeaveRequest) (int64, error) {
+	var decidedAt, startAt, endAt, startTime, endTime any
+	if r.DecidedAt != nil {
+		decidedAt = db.t(*r.DecidedAt)
+	}
+	if r.StartAt != nil && r.EndAt != nil {
+		startAt, endAt = db.t(*r.StartAt), db.t(*r.EndAt)
+	}
+	if r.StartTime != nil && r.EndTime != nil {
+		startTime, endTime = int(*r.StartTime), int(*r.EndTime)
+	}
+	return tx.insertID(ctx, `INSERT INTO leave_requests (employee_id, leave_type, start_date, end_date, half_day, days, cost_num, cost_den,
+		unit, start_time, end_time, start_at, end_at, minutes, day_minutes, status, reason, decided_by, decided_at, decision_comment, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.EmployeeID, string(r.LeaveType), r.StartDate.String(),
+		r.EndDate.String(), r.HalfDay, r.Days, r.Cost.Num(), r.Cost.Den(), string(r.Unit), startTime, endTime, startAt, endAt,
+		r.Minutes, r.DayMinutes, string(r.Status), r.Reason, r.DecidedBy, decidedAt, r.DecisionComment, db.t(r.CreatedAt))
+}
+
+// writeTaken writes the ledger entry of an approved request (taken), or of
+// a cancelled approved one (returned), by whoever decided or cancelled it.
+func (db *DB) writeTaken(ctx context.Context, tx *Tx, r *attendance.LeaveRequest, by *int64, returned bool) error {
+	e := attendance.LedgerEntry{EmployeeID: r.EmployeeID, LeaveType: r.LeaveType, Year: r.StartDate.Year(), Kind: attendance.EntryTaken,
+		Date: r.StartDate, Amount: r.Cost.Neg(), Note: takenNote(r, returned), LeaveRequestID: &r.ID, CreatedBy: by}
+	if returned {
+		e.Kind, e.Amount = attendance.EntryReturned, r.Cost
+	}
+	_, err := db.insertEntry(ctx, tx, &e)
+	return err
 }
 
 // leave reads one request, locking it in a write transaction.
@@ -287,26 +437,18 @@ func (s *LeaveService) emitLeave(tx *Tx, r *attendance.LeaveRequest) {
 		OccurredAt: s.db.now(), Leave: &l})
 }
 
-// balance computes an employee's annual leave balance for a year.
+// balance returns an employee's annual leave balance of a year as the
+// contract shows it, from the ledger.
 func (db *DB) balance(ctx context.Context, q queryer, emp *attendance.Employee, year int) (attendance.Balance, error) {
-	first, last := attendance.YearBounds(year)
-	var used, pending float64
-	err := q.queryRow(ctx, `SELECT
-			COALESCE(SUM(CASE WHEN status = 'approved' THEN days ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN status = 'pending' THEN days ELSE 0 END), 0)
-		FROM leave_requests WHERE employee_id = ? AND leave_type = 'annual' AND start_date >= ? AND start_date <= ?`,
-		emp.ID, first.String(), last.String()).Scan(&used, &pending)
+	p, err := db.leavePolicy(ctx, q, attendance.LeaveAnnual, false)
 	if err != nil {
 		return attendance.Balance{}, err
 	}
-	lateMinutes := 0
-	if db.cfg.LatePenaltyMinutes > 0 {
-		if err := q.queryRow(ctx, `SELECT COALESCE(SUM(late_minutes), 0) FROM attendance_days
-			WHERE employee_id = ? AND late AND date >= ? AND date <= ?`, emp.ID, first.String(), last.String()).Scan(&lateMinutes); err != nil {
-			return attendance.Balance{}, err
-		}
+	st, err := db.ledgerState(ctx, q, emp, p, year)
+	if err != nil {
+		return attendance.Balance{}, err
 	}
-	return attendance.NewBalance(emp.ID, year, emp.AnnualLeaveDays, used, pending, lateMinutes, db.cfg.LatePenaltyMinutes), nil
+	return st.balance().Legacy(), nil
 }
 
 // checkLowBalance notifies the employee and their manager when the remaining
@@ -342,15 +484,25 @@ func (db *DB) checkLowBalance(ctx context.Context, tx *Tx, emp *attendance.Emplo
 
 // leaveCols are the columns of an attendance.LeaveRequest, of leave_requests l.
 const leaveCols = `l.id, l.employee_id, l.leave_type, l.start_date, l.end_date, l.half_day, l.days, l.status, l.reason,
-	l.decided_by, l.decided_at, l.decision_comment, l.created_at`
+	l.decided_by, l.decided_at, l.decision_comment, l.created_at, l.cost_num, l.cost_den, l.unit, l.start_time, l.end_time,
+	l.start_at, l.end_at, l.minutes, l.day_minutes`
 
 // scanLeave scans leaveCols, then extra.
 func scanLeave(s scanner, extra ...any) (*attendance.LeaveRequest, error) {
 	var r attendance.LeaveRequest
+	var num, den int64
+	var st, et *int
 	err := s.Scan(append([]any{&r.ID, &r.EmployeeID, &r.LeaveType, dateCol{&r.StartDate}, dateCol{&r.EndDate}, &r.HalfDay, &r.Days,
-		&r.Status, &r.Reason, &r.DecidedBy, nullTimeCol{&r.DecidedAt}, &r.DecisionComment, timeCol{&r.CreatedAt}}, extra...)...)
+		&r.Status, &r.Reason, &r.DecidedBy, nullTimeCol{&r.DecidedAt}, &r.DecisionComment, timeCol{&r.CreatedAt}, &num, &den, &r.Unit,
+		&st, &et, nullTimeCol{&r.StartAt}, nullTimeCol{&r.EndAt}, &r.Minutes, &r.DayMinutes}, extra...)...)
 	if err != nil {
 		return nil, err
+	}
+	r.Cost = attendance.NewAmount(num, den)
+	r.DaysExact = r.Cost.String()
+	if st != nil && et != nil {
+		s, e := attendance.TimeOfDay(*st), attendance.TimeOfDay(*et)
+		r.StartTime, r.EndTime = &s, &e
 	}
 	return &r, nil
 }

@@ -32,7 +32,8 @@ func TestLeaveService(t *testing.T) {
 				}
 				r.Chain, r.CurrentStep = nil, nil
 				want := attendance.LeaveRequest{ID: r.ID, EmployeeID: emp.ID, LeaveType: attendance.LeaveAnnual, StartDate: date("2026-12-04"),
-					EndDate: date("2026-12-09"), Days: 3, Status: attendance.LeavePending, CreatedAt: monday}
+					EndDate: date("2026-12-09"), Days: 3, Status: attendance.LeavePending, CreatedAt: monday,
+					Unit: attendance.UnitDay, DaysExact: "3"}
 				testenv.SameJSON(t, "request", r, want)
 				half, err := e.Leave.RequestLeave(ctx, emp.Actor(), attendance.LeaveInput{LeaveType: attendance.LeaveAnnual,
 					StartDate: date("2026-12-14"), EndDate: date("2026-12-14"), HalfDay: true})

@@ -65,6 +65,7 @@ func openStore(ctx context.Context, c Config, logger *slog.Logger, migrate bool)
 			return nil, err
 		}
 		db.Logger = logger
+		ensureLeaveTypes(ctx, db, logger)
 		return &Store{DB: db, close: conn.Close, Path: path}, nil
 	}
 	if !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
@@ -90,7 +91,16 @@ func openStore(ctx context.Context, c Config, logger *slog.Logger, migrate bool)
 		return nil, err
 	}
 	db.Logger = logger
+	ensureLeaveTypes(ctx, db, logger)
 	return &Store{DB: db, close: pool.Close}, nil
+}
+
+// ensureLeaveTypes puts back the built-in leave types of a database whose
+// rows were all deleted; a database not migrated yet is left alone.
+func ensureLeaveTypes(ctx context.Context, db *sqlstore.DB, logger *slog.Logger) {
+	if err := db.EnsureLeaveTypes(ctx); err != nil {
+		logger.Warn("built-in leave types not checked", "err", err)
+	}
 }
 
 // ensureAdmin creates the first admin when the database has no user at all.

@@ -104,7 +104,8 @@ func TestLeaveRequest(t *testing.T) {
 		wantKeys(t, res.Body, leaveKeys...)
 		testenv.SameJSON(t, "request", week, leave{ID: week.ID, EmployeeID: emp.ID(), LeaveType: attendance.LeaveAnnual,
 			StartDate: attendance.MustParseDate("2026-06-08"), EndDate: attendance.MustParseDate("2026-06-14"), Days: 4,
-			Status: attendance.LeavePending, Reason: "summer", CreatedAt: clock.Now().UTC(), Chain: week.Chain, CurrentStep: ptr(1)})
+			Status: attendance.LeavePending, Reason: "summer", CreatedAt: clock.Now().UTC(), Chain: week.Chain, CurrentStep: ptr(1),
+			Unit: attendance.UnitDay, DaysExact: "4"})
 		if week.Chain == nil || len(week.Chain.Steps) != 1 || week.Chain.Steps[0].Status != attendance.StepPending {
 			t.Errorf("chain %+v, want the default chain's one step pending", week.Chain)
 		}

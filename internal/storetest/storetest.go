@@ -46,6 +46,9 @@ type DB struct {
 	Employees     *sqlstore.EmployeeService
 	Attendance    *sqlstore.AttendanceService
 	Leave         *sqlstore.LeaveService
+	LeaveTypes    *sqlstore.LeaveTypeService
+	Ledger        *sqlstore.LedgerService
+	Allowances    *sqlstore.AllowanceService
 	Holidays      *sqlstore.HolidayService
 	Notifications *sqlstore.NotificationService
 	Auth          *sqlstore.AuthStore
@@ -120,6 +123,10 @@ func Open(t testing.TB, kind string, extra ...Migration) *DB {
 			t.Fatal(err)
 		}
 	}
+	// A pooled PostgreSQL database comes emptied, built-in leave types too.
+	if err := db.EnsureLeaveTypes(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	return db
 }
 
@@ -159,6 +166,9 @@ func newDB(t testing.TB, write, read *sql.DB, d sqlstore.Dialect) *DB {
 		Employees:     sqlstore.NewEmployeeService(s, hasher),
 		Attendance:    sqlstore.NewAttendanceService(s),
 		Leave:         sqlstore.NewLeaveService(s),
+		LeaveTypes:    sqlstore.NewLeaveTypeService(s),
+		Ledger:        sqlstore.NewLedgerService(s),
+		Allowances:    sqlstore.NewAllowanceService(s),
 		Holidays:      sqlstore.NewHolidayService(s),
 		Notifications: sqlstore.NewNotificationService(s),
 		Auth:          sqlstore.NewAuthStore(s),

@@ -1,0 +1,22 @@
+-- Today's data into the ledger (docs/leave.md "Today's data"): every
+-- approved request becomes its `taken` entry, in its year, dated its start,
+-- recorded by its decider at the decision's time. Pending requests stay
+-- reservations; rejected and cancelled ones leave nothing. Grants are not
+-- written: each year reads its grant as due (the allowance, as before) until
+-- a job or a write records it.
+
+-- +goose Up
+INSERT INTO leave_ledger (employee_id, leave_type, year, kind, date, num, den, period, note, leave_request_id, created_by, created_at)
+SELECT employee_id, leave_type, CAST(substr(start_date, 1, 4) AS INTEGER), 'taken', start_date, -cost_num, cost_den, '',
+	'Approved before the ledger (recorded by the migration).', id, decided_by, COALESCE(decided_at, created_at)
+FROM leave_requests WHERE status = 'approved' ORDER BY COALESCE(decided_at, created_at), id;
+
+-- +goose Down
+DROP TRIGGER leave_ledger_no_delete;
+DELETE FROM leave_ledger WHERE kind = 'taken' AND note = 'Approved before the ledger (recorded by the migration).';
+-- +goose StatementBegin
+CREATE TRIGGER leave_ledger_no_delete BEFORE DELETE ON leave_ledger
+BEGIN
+	SELECT RAISE(ABORT, 'leave_ledger is append-only: entries are never deleted');
+END;
+-- +goose StatementEnd
