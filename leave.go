@@ -254,6 +254,9 @@ type LeaveFilter struct {
 type LeaveRequestView struct {
 	LeaveRequest
 	EmployeeName string `json:"employee_name"`
+	// Approval is what approving a pending request now would do, for
+	// manager access in scope (GET /api/leaves/<id>/ only).
+	Approval *ApprovalPreview `json:"approval,omitempty"`
 }
 
 // LeaveService manages leave requests and balances.

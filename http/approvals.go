@@ -208,6 +208,12 @@ func (s *Server) approvalRoutes() {
 		Errors: []int{http.StatusUnauthorized, http.StatusNotFound},
 	}, ""), func(ctx context.Context, in *IDPath) (*leaveViewOutput, error) {
 		r, err := s.Approvals.Request(ctx, actorFrom(ctx), in.ID)
+		if err == nil && r.Status == attendance.LeavePending && s.Ledger != nil {
+			// What approving it now would do (docs/leave.md), for manager access in scope.
+			if d, err := s.Ledger.FindLeave(ctx, actorFrom(ctx), in.ID); err == nil {
+				r.Approval = d.Approval
+			}
+		}
 		return &leaveViewOutput{r}, err
 	})
 	register(s, secured(huma.Operation{

@@ -12,11 +12,13 @@ import (
 type leaveRequestInput struct {
 	IdempotencyHeader
 	Body struct {
-		LeaveType attendance.LeaveType `json:"leave_type" enum:"annual,sick,unpaid"`
-		StartDate attendance.Date      `json:"start_date"`
-		EndDate   attendance.Date      `json:"end_date"`
-		HalfDay   bool                 `json:"half_day,omitempty" doc:"Only when start_date equals end_date; costs 0.5 days"`
-		Reason    string               `json:"reason,omitempty"`
+		LeaveType attendance.LeaveType  `json:"leave_type" maxLength:"32" doc:"The code of a leave type that is not retired (see /api/leaves/types/)"`
+		StartDate attendance.Date       `json:"start_date"`
+		EndDate   attendance.Date       `json:"end_date"`
+		HalfDay   bool                  `json:"half_day,omitempty" doc:"Only when start_date equals end_date; costs 0.5 days"`
+		StartTime *attendance.TimeOfDay `json:"start_time,omitempty" doc:"Hours of one working day: from start_time to end_time inside its scheduled hours, in the employee's zone"`
+		EndTime   *attendance.TimeOfDay `json:"end_time,omitempty"`
+		Reason    string                `json:"reason,omitempty"`
 	}
 }
 
@@ -57,12 +59,9 @@ type leaveOverviewOutput struct {
 }
 
 type balanceInput struct {
-	Year       int   `query:"year" minimum:"1970" maximum:"9999" doc:"Default: the current year"`
-	EmployeeID int64 `query:"employee_id" minimum:"1" doc:"Manager access: someone in scope; default oneself"`
-}
-
-type balanceOutput struct {
-	Body *attendance.Balance
+	Year       int    `query:"year" minimum:"1970" maximum:"9999" doc:"Default: the current year"`
+	EmployeeID int64  `query:"employee_id" minimum:"1" doc:"Manager access: someone in scope; default oneself"`
+	LeaveType  string `query:"leave_type" maxLength:"32" doc:"A leave type's code; default annual"`
 }
 
 type holidayListInput struct {
@@ -112,7 +111,7 @@ func (s *Server) leaveRoutes() {
 	}, ""), func(ctx context.Context, in *leaveRequestInput) (*leaveOutput, error) {
 		b := in.Body
 		r, err := s.Leave.RequestLeave(ctx, actorFrom(ctx), attendance.LeaveInput{LeaveType: b.LeaveType, StartDate: b.StartDate,
-			EndDate: b.EndDate, HalfDay: b.HalfDay, Reason: b.Reason, Idempotency: in.idempotency(b)})
+			EndDate: b.EndDate, HalfDay: b.HalfDay, StartTime: b.StartTime, EndTime: b.EndTime, Reason: b.Reason, Idempotency: in.idempotency(b)})
 		return &leaveOutput{r}, err
 	})
 	register(s, secured(huma.Operation{
@@ -166,12 +165,13 @@ func (s *Server) leaveRoutes() {
 	})
 	register(s, secured(huma.Operation{
 		OperationID: "leave-balance", Method: http.MethodGet, Path: "/api/leaves/balance/", Tags: tags,
-		Summary:     "Annual leave balance for a year",
-		Description: "remaining = allowance - used - pending - late_penalty.",
-		Errors:      []int{http.StatusUnauthorized, http.StatusNotFound},
-	}, ""), func(ctx context.Context, in *balanceInput) (*balanceOutput, error) {
-		b, err := s.Leave.LeaveBalance(ctx, actorFrom(ctx), optInt64(in.EmployeeID), optInt(in.Year))
-		return &balanceOutput{b}, err
+		Summary: "A leave balance for a year (annual leave by default)",
+		Description: "remaining = allowance - used - pending - late_penalty, from the ledger (`null` for a type that uses no allowance); " +
+			"the parts of allowance beside them (granted, adjusted, carried_over, carried_out, expired) and remaining_exact. An unknown leave_type is 422.",
+		Errors: []int{http.StatusUnauthorized, http.StatusNotFound},
+	}, ""), func(ctx context.Context, in *balanceInput) (*typeBalanceOutput, error) {
+		b, err := s.Ledger.TypeBalance(ctx, actorFrom(ctx), optInt64(in.EmployeeID), optLeaveType(in.LeaveType), optInt(in.Year))
+		return &typeBalanceOutput{b}, err
 	})
 
 	htags := []string{"Holidays"}

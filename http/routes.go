@@ -16,6 +16,8 @@ func (s *Server) routes() {
 	s.attendanceRoutes()
 	s.leaveRoutes()
 	s.approvalRoutes()
+	s.leaveTypeRoutes()
+	s.ledgerRoutes()
 	s.notificationRoutes()
 	s.feedRoutes()
 	s.mailRoutes()

@@ -68,6 +68,9 @@ type Server struct {
 	Attendance    attendance.AttendanceService
 	Leave         attendance.LeaveService
 	Approvals     attendance.ApprovalService
+	LeaveTypes    attendance.LeaveTypeService
+	Ledger        attendance.LeaveLedgerService
+	Allowances    attendance.AllowanceService
 	Holidays      attendance.HolidayService
 	Notifications attendance.NotificationService
 	Feeds         attendance.FeedService
@@ -448,6 +451,38 @@ func registerAliases(r huma.Registry) {
 	r.RegisterTypeAlias(reflect.TypeFor[*attendance.Date](), reflect.TypeFor[*dateSchema]())
 	r.RegisterTypeAlias(reflect.TypeFor[attendance.TimeOfDay](), reflect.TypeFor[timeOfDaySchema]())
 	r.RegisterTypeAlias(reflect.TypeFor[attendance.Weekdays](), reflect.TypeFor[weekdaysSchema]())
+	r.RegisterTypeAlias(reflect.TypeFor[attendance.Amount](), reflect.TypeFor[amountSchema]())
+	r.RegisterTypeAlias(reflect.TypeFor[*attendance.Amount](), reflect.TypeFor[*amountSchema]())
+	r.RegisterTypeAlias(reflect.TypeFor[attendance.LeaveUnits](), reflect.TypeFor[unitsSchema]())
+	r.RegisterTypeAlias(reflect.TypeFor[attendance.MonthDay](), reflect.TypeFor[monthDaySchema]())
+	r.RegisterTypeAlias(reflect.TypeFor[optMonthDay](), reflect.TypeFor[monthDaySchema]())
+	r.RegisterTypeAlias(reflect.TypeFor[attendance.EntryID](), reflect.TypeFor[entryIDSchema]())
+}
+
+type amountSchema struct{}
+
+func (amountSchema) Schema(huma.Registry) *huma.Schema {
+	return &huma.Schema{Description: "Days: a number with at most two decimals as shown; in a body also an exact fraction string (\"-2/9\")",
+		OneOf: []*huma.Schema{{Type: huma.TypeNumber}, {Type: huma.TypeString, Pattern: `^-?[0-9]+(\.[0-9]+|/[0-9]+)?$`}}, Examples: []any{1.5}}
+}
+
+type unitsSchema struct{}
+
+func (unitsSchema) Schema(huma.Registry) *huma.Schema {
+	return &huma.Schema{Type: huma.TypeArray, UniqueItems: true, Items: &huma.Schema{Type: huma.TypeString, Enum: []any{"day", "half_day", "hour"}},
+		Examples: []any{[]string{"day", "half_day", "hour"}}}
+}
+
+type monthDaySchema struct{}
+
+func (monthDaySchema) Schema(huma.Registry) *huma.Schema {
+	return &huma.Schema{Type: huma.TypeString, Nullable: true, Pattern: `^[0-9]{2}-[0-9]{2}$`, Examples: []any{"03-31"}, Description: "MM-DD, or null"}
+}
+
+type entryIDSchema struct{}
+
+func (entryIDSchema) Schema(huma.Registry) *huma.Schema {
+	return &huma.Schema{Type: huma.TypeInteger, Nullable: true, Description: "null for an entry due and not yet written"}
 }
 
 type dateSchema struct{}

@@ -204,6 +204,14 @@ func (w *azWorld) delegation() int64 {
 // id returns the user's employee id.
 func (u azUser) id(w *azWorld) int64 { return w.login(u).Me.ID }
 
+// leaveType makes a leave type with an allowance and returns its code.
+func (w *azWorld) leaveType() string {
+	w.app.t.Helper()
+	code := w.unique("az_kind_")
+	w.login(w.root).Do("POST", "/api/leaves/types/", map[string]any{"code": code, "name": "Matrix kind", "allowance": 3}).Want(201)
+	return code
+}
+
 // snapshot is what an admin and the target read about the target; a refused
 // request must leave it as it was.
 func (w *azWorld) snapshot() string {
@@ -577,6 +585,70 @@ var azOps = map[string]azOp{
 		want: azAuthed(403, 403, 404, 404, 204), ofAdmin: 404,
 		prepare: func(w *azWorld, _ azActor) (string, any) {
 			return fmt.Sprintf("/api/delegations/%d/", w.delegation()), nil
+		},
+	},
+
+	// The leave ledger (docs/leave.md).
+	"GET /api/leaves/types/": {want: azAuthed(200, 200, 200, 200, 200), ofAdmin: 200, prepare: azPath("/api/leaves/types/?retired=all")},
+	"POST /api/leaves/types/": {
+		want: azAuthed(403, 403, 403, 403, 201), ofAdmin: 403,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return "/api/leaves/types/", map[string]any{"code": w.unique("az_type_"), "name": "Matrix leave", "accrual": "monthly", "allowance": 6}
+		},
+	},
+	"GET /api/leaves/types/{code}/": {want: azAuthed(200, 200, 200, 200, 200), ofAdmin: 200, prepare: azPath("/api/leaves/types/annual/")},
+	"PATCH /api/leaves/types/{code}/": {
+		want: azAuthed(403, 403, 403, 403, 200), ofAdmin: 403,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return "/api/leaves/types/" + w.leaveType() + "/", map[string]any{"name": "Matrix leave, renamed", "carry_over_max": 2}
+		},
+	},
+	"DELETE /api/leaves/types/{code}/": {
+		want: azAuthed(403, 403, 403, 403, 204), ofAdmin: 403,
+		prepare: func(w *azWorld, _ azActor) (string, any) { return "/api/leaves/types/" + w.leaveType() + "/", nil },
+	},
+	"GET /api/leaves/balances/": {want: azAuthed(200, 404, 200, 404, 200), ofAdmin: 200, prepare: azTargetPath("/api/leaves/balances/?employee_id=%d")},
+	"GET /api/leaves/ledger/":   {want: azAuthed(200, 404, 200, 404, 200), ofAdmin: 200, prepare: azTargetPath("/api/leaves/ledger/?leave_type=sick&employee_id=%d")},
+	"GET /api/leaves/ledger/{id}/": {
+		want: azAuthed(200, 404, 200, 404, 200), ofAdmin: 200,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			var l list[struct {
+				ID *int64 `json:"id"`
+			}]
+			w.login(w.root).Do("GET", fmt.Sprintf("/api/leaves/ledger/?leave_type=sick&employee_id=%d", w.target.ID), nil).Want(200).JSON(&l)
+			for _, e := range l.Results {
+				if e.ID != nil {
+					return fmt.Sprintf("/api/leaves/ledger/%d/", *e.ID), nil
+				}
+			}
+			w.app.t.Fatal("the target has no ledger entry")
+			return "", nil
+		},
+	},
+	"POST /api/leaves/ledger/": {
+		want: azAuthed(403, 403, 403, 403, 201), ofAdmin: 403,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return "/api/leaves/ledger/", map[string]any{"employee_id": w.target.ID, "leave_type": "annual", "year": 2026, "days": 0.5, "note": "matrix"}
+		},
+	},
+	"GET /api/leaves/preview/": {
+		// Everyone asks about their own leave.
+		want: azAuthed(200, 200, 200, 200, 200), ofAdmin: 200,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return "/api/leaves/preview/?leave_type=annual&start_date=" + w.leaveDate() + "&start_time=08:00&end_time=10:00", nil
+		},
+	},
+	"GET /api/employees/{id}/allowances/": {want: azAuthed(200, 404, 200, 404, 200), ofAdmin: 200, prepare: azTargetPath("/api/employees/%d/allowances/")},
+	"PUT /api/employees/{id}/allowances/{code}/": {
+		want: azAuthed(403, 403, 200, 404, 200), ofAdmin: 403,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return fmt.Sprintf("/api/employees/%d/allowances/annual/", w.target.ID), map[string]any{"allowance": 15}
+		},
+	},
+	"DELETE /api/employees/{id}/allowances/{code}/": {
+		want: azAuthed(403, 403, 204, 404, 204), ofAdmin: 403,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return fmt.Sprintf("/api/employees/%d/allowances/%s/", w.target.ID, w.leaveType()), nil
 		},
 	},
 

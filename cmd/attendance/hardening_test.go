@@ -272,13 +272,18 @@ func TestEveryJSONBody(t *testing.T) {
 	for _, op := range jsonOperations(t, readOpenAPI(t, app)) {
 		t.Run(op.method+" "+op.path, func(t *testing.T) {
 			c, path := app.Admin.In(t), concrete(op.path)
+			// A body without a string (PUT …/allowances/<code>/ {"allowance": 20})
+			// puts non-UTF-8 text where a string is not even taken.
 			prop, ok := op.schema.stringProperty()
 			body := func(v string) string { return `{"` + prop + `": ` + v + `}` }
 			if nested := nestedText[op.path]; nested != nil {
 				prop, body, ok = "label", nested, true
 			}
 			if !ok {
-				t.Fatalf("no string property in %+v", op.schema)
+				prop = "zz"
+				for name := range op.schema.Properties {
+					prop = name
+				}
 			}
 			for name, value := range map[string]string{
 				"not UTF-8":           "\"\xff\xfe\"",

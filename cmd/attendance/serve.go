@@ -161,6 +161,9 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 	s.Leave = sqlstore.NewLeaveService(store.DB)
 	s.Approvals = sqlstore.NewApprovalService(store.DB)
 	s.Holidays = sqlstore.NewHolidayService(store.DB)
+	s.LeaveTypes = sqlstore.NewLeaveTypeService(store.DB)
+	s.Ledger = sqlstore.NewLedgerService(store.DB)
+	s.Allowances = sqlstore.NewAllowanceService(store.DB)
 	s.Notifications = sqlstore.NewNotificationService(store.DB)
 	s.Feeds = sqlstore.NewFeedService(store.DB, feedKey, instance)
 	s.Mail = mailService
