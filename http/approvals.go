@@ -3,7 +3,6 @@ package http
 import (
 	"context"
 	"net/http"
-	"reflect"
 	"strconv"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -12,12 +11,6 @@ import (
 )
 
 // Approval chains, approver groups and delegations (docs/approvals.md).
-
-type approvalAmountSchema struct{}
-
-func (approvalAmountSchema) Schema(huma.Registry) *huma.Schema {
-	return &huma.Schema{Type: huma.TypeNumber, Examples: []any{5}, Description: "days, in steps of 0.5"}
-}
 
 // LeaveTypePath is exported so that huma finds its parameter where it is embedded.
 type LeaveTypePath struct {
@@ -113,7 +106,6 @@ type delegationCreateInput struct {
 }
 
 func (s *Server) approvalRoutes() {
-	s.api.OpenAPI().Components.Schemas.RegisterTypeAlias(reflect.TypeFor[attendance.Amount](), reflect.TypeFor[approvalAmountSchema]())
 	tags := []string{"Approvals"}
 	register(s, secured(huma.Operation{
 		OperationID: "get-approval-policy", Method: http.MethodGet, Path: "/api/leaves/types/{code}/approval/", Tags: tags,

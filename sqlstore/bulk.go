@@ -23,12 +23,15 @@ func (l *BulkLoader) Load(ctx context.Context, fn func(w *BulkWriter) error) (er
 	var probe int
 	err = db.reader().queryRow(ctx, `SELECT COUNT(break_seconds) FROM attendance_days WHERE 1 = 0`).Scan(&probe)
 	breaks := err == nil
+	// and the leave columns: the exact cost and the ledger from version 5.
+	err = db.reader().queryRow(ctx, `SELECT COUNT(cost_num) FROM leave_requests WHERE 1 = 0`).Scan(&probe)
+	ledger := err == nil
 	// A transaction of its own, never in a group: the load would hold the
 	// group's other writes until it ends.
 	w := &write{ctx: ctx, fn: func(tx *Tx) error {
 		tx.prepareHere()
 		defer tx.closePrepared()
-		return fn(&BulkWriter{db: db, tx: tx, breaks: breaks})
+		return fn(&BulkWriter{db: db, tx: tx, breaks: breaks, ledger: ledger})
 	}}
 	db.commit(context.WithoutCancel(ctx), w)
 	return w.err
@@ -42,6 +45,9 @@ type BulkWriter struct {
 	// breaks: the days table has the columns of version 9 (breaks, last
 	// exit, open session).
 	breaks bool
+	// ledger: the requests have their exact cost, and the leave ledger
+	// exists (version 5).
+	ledger bool
 }
 
 // Holiday stores a holiday, keeping an existing one on the same date.
@@ -111,6 +117,9 @@ func (w *BulkWriter) Attendance(ctx context.Context, employeeID int64, events []
 // Leave stores a request and sets its ID; an approved one also its ledger
 // entry (taken), by its decider at the decision's time.
 func (w *BulkWriter) Leave(ctx context.Context, r *attendance.LeaveRequest) error {
+	if !w.ledger {
+		return w.legacyLeave(ctx, r)
+	}
 	if r.Cost.IsZero() {
 		r.Cost, _ = attendance.AmountFromFloat(r.Days)
 		r.DaysExact = r.Cost.String()
@@ -128,5 +137,20 @@ func (w *BulkWriter) Leave(ctx context.Context, r *attendance.LeaveRequest) erro
 	e := attendance.LedgerEntry{EmployeeID: r.EmployeeID, LeaveType: r.LeaveType, Year: r.StartDate.Year(), Kind: attendance.EntryTaken,
 		Date: r.StartDate, Amount: r.Cost.Neg(), Note: takenNote(r, false), LeaveRequestID: &r.ID, CreatedBy: r.DecidedBy}
 	_, err = w.db.insertEntry(ctx, w.tx, &e)
+	return err
+}
+
+// legacyLeave stores a request in the columns of version 4: no exact cost,
+// no ledger.
+func (w *BulkWriter) legacyLeave(ctx context.Context, r *attendance.LeaveRequest) error {
+	var decided any
+	if r.DecidedAt != nil {
+		decided = w.db.t(*r.DecidedAt)
+	}
+	var err error
+	r.ID, err = w.tx.insertID(ctx, `INSERT INTO leave_requests (employee_id, leave_type, start_date, end_date, half_day, days, status, reason,
+		decided_by, decided_at, decision_comment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.EmployeeID, string(r.LeaveType), r.StartDate.String(), r.EndDate.String(), r.HalfDay, r.Days,
+		string(r.Status), r.Reason, r.DecidedBy, decided, r.DecisionComment, w.db.t(r.CreatedAt))
 	return err
 }

@@ -60,8 +60,9 @@ func TestLedgerMigration(t *testing.T) {
 		db.Logger = logger
 		now := time.Now().UTC()
 		today := attendance.DateOf(now)
+		// The loader writes the columns of the schema it finds: version 4's.
 		err = sqlstore.NewBulkLoader(db).Load(ctx, func(w *sqlstore.BulkWriter) error {
-			_, err := demo.Generate(ctx, sqlstore.LegacyWriter{BulkWriter: w}, "x",
+			_, err := demo.Generate(ctx, w, "x",
 				demo.Options{Employees: 30, Days: 500, Seed: 18, Today: today, Now: now}, nil)
 			return err
 		})

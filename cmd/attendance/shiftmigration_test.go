@@ -301,10 +301,16 @@ func (w *v7Writer) Leave(ctx context.Context, r *attendance.LeaveRequest) error 
 	if r.DecidedAt != nil {
 		decided = w.enc(*r.DecidedAt)
 	}
+	// Version 7 holds the exact cost (migration 00005): whole and half days.
+	unit, num, den := "day", int64(r.Days), int64(1)
+	if r.HalfDay {
+		unit, num, den = "half_day", 1, 2
+	}
 	err := w.db.QueryRowContext(ctx, w.q(`INSERT INTO leave_requests (employee_id, leave_type, start_date, end_date, half_day, days, status,
-		reason, decided_by, decided_at, decision_comment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		reason, decided_by, decided_at, decision_comment, created_at, cost_num, cost_den, unit)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		r.EmployeeID, string(r.LeaveType), r.StartDate.String(), r.EndDate.String(), r.HalfDay, r.Days, string(r.Status), r.Reason,
-		r.DecidedBy, decided, r.DecisionComment, w.enc(r.CreatedAt)).Scan(&r.ID)
+		r.DecidedBy, decided, r.DecisionComment, w.enc(r.CreatedAt), num, den, unit).Scan(&r.ID)
 	if err == nil && r.Status == attendance.LeaveApproved {
 		w.leave[r.EmployeeID] = append(w.leave[r.EmployeeID], *r)
 	}
