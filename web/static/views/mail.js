@@ -14,6 +14,7 @@ export default {
   path: 'mail',
   title: 'E-mail outbox',
   nav: 'E-mail',
+  needs: 'list-mail-outbox',
   roles: ['admin'],
   mount(root, env) {
     const { ctx } = env;
