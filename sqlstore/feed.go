@@ -7,7 +7,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
-	"math"
 	"time"
 
 	"github.com/openattendance/attendance"
@@ -195,53 +194,43 @@ func (s *FeedService) FeedICS(ctx context.Context, token string) (_ []byte, err 
 }
 
 // feedLeave reads the leave a feed shows: the requests cond selects that
-// overlap from..to, by start date.
+// overlap from..to, by start date, each with its type's name, its exact
+// cost and, for hourly leave, its instants.
 func (s *FeedService) feedLeave(ctx context.Context, cond string, args []any, from, to attendance.Date) ([]attendance.FeedLeave, error) {
 	args = append(args, from.String(), to.String())
-	rows, err := s.db.reader().query(ctx, `SELECT r.id, e.first_name, e.last_name, e.username, e.timezone, r.leave_type,
-		r.start_date, r.end_date, r.half_day, r.days, r.status, r.created_at, r.decided_at
-		FROM leave_requests r JOIN employees e ON e.id = r.employee_id
+	rows, err := s.db.reader().query(ctx, `SELECT r.id, e.first_name, e.last_name, e.username, e.timezone, COALESCE(t.name, r.leave_type),
+		r.start_date, r.end_date, r.half_day, r.cost_num, r.cost_den, r.start_at, r.end_at, r.status, r.created_at, r.decided_at
+		FROM leave_requests r JOIN employees e ON e.id = r.employee_id LEFT JOIN leave_types t ON t.code = r.leave_type
 		WHERE `+cond+` AND r.end_date >= ? AND r.start_date <= ? ORDER BY r.start_date, r.id`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	names := leaveTypeNames()
 	var out []attendance.FeedLeave
 	for rows.Next() {
 		var l attendance.FeedLeave
-		var first, last, username, tz, leaveType string
-		var days float64
-		var decided *time.Time
-		if err := rows.Scan(&l.ID, &first, &last, &username, &tz, &leaveType, dateCol{&l.Start}, dateCol{&l.End}, &l.HalfDay,
-			&days, &l.Status, timeCol{&l.Modified}, nullTimeCol{&decided}); err != nil {
+		var first, last, username, tz string
+		var num, den int64
+		var startAt, endAt, decided *time.Time
+		if err := rows.Scan(&l.ID, &first, &last, &username, &tz, &l.LeaveTypeName, dateCol{&l.Start}, dateCol{&l.End}, &l.HalfDay,
+			&num, &den, nullTimeCol{&startAt}, nullTimeCol{&endAt}, &l.Status, timeCol{&l.Modified}, nullTimeCol{&decided}); err != nil {
 			return nil, err
 		}
 		e := attendance.Employee{FirstName: first, LastName: last, Username: username}
 		l.EmployeeName = e.Name()
-		l.LeaveTypeName = names[attendance.LeaveType(leaveType)]
-		if l.LeaveTypeName == "" {
-			l.LeaveTypeName = leaveType
-		}
 		if l.Location, err = attendance.LoadLocation(tz); err != nil {
 			l.Location = s.db.company
 		}
-		l.Days = attendance.HalfDays(int64(math.Round(days * 2)))
+		l.Days = attendance.NewAmount(num, den)
+		if startAt != nil && endAt != nil {
+			l.Hours = &attendance.LeaveHours{Start: *startAt, End: *endAt}
+		}
 		if decided != nil && decided.After(l.Modified) {
 			l.Modified = *decided
 		}
 		out = append(out, l)
 	}
 	return out, rows.Err()
-}
-
-// leaveTypeNames names the built-in leave types.
-func leaveTypeNames() map[attendance.LeaveType]string {
-	m := map[attendance.LeaveType]string{}
-	for _, p := range attendance.BuiltinLeavePolicies(2026) {
-		m[p.Code] = p.Name
-	}
-	return m
 }
 
 // feedHolidays reads the holidays from..to and when the holiday list last

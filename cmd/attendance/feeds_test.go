@@ -107,6 +107,10 @@ func TestCalendarFeeds(t *testing.T) {
 	pending := leave(emp, "sick", "2026-07-08", "2026-07-08")
 	cancelled := leave(emp, "unpaid", "2026-07-15", "2026-07-15")
 	emp.Do("POST", fmt.Sprintf("/api/leaves/%d/cancel/", cancelled), nil).Want(200)
+	var hourly attendance.LeaveRequest // two hours, in the employee's zone
+	emp.Do("POST", "/api/leaves/request/", map[string]any{"leave_type": "annual", "start_date": "2026-07-06", "end_date": "2026-07-06",
+		"start_time": "10:00", "end_time": "12:00"}).Want(201).JSON(&hourly)
+	approve(mgr, hourly.ID)
 	outside := leave(outsider, "annual", "2026-06-29", "2026-06-29")
 	approve(admin, outside)
 	admin.Do("POST", "/api/holidays/", map[string]string{"date": "2026-12-25", "name": "Christmas Day"}).Want(201)
@@ -161,8 +165,13 @@ func TestCalendarFeeds(t *testing.T) {
 	if e := events["holiday-20261225@"+domain]; e == nil || eventSummary(e) != "Christmas Day" {
 		t.Errorf("holiday missing: %v", events)
 	}
-	if len(events) != 3 {
-		t.Errorf("%d events, want 3", len(events))
+	if e := events[fmt.Sprintf("leave-%d@%s", hourly.ID, domain)]; e == nil ||
+		e.GetProperty(ics.ComponentPropertyDtStart).Value != "20260706T100000" || e.GetProperty(ics.ComponentPropertyDtEnd).Value != "20260706T120000" ||
+		fmt.Sprint(e.GetProperty(ics.ComponentPropertyDtStart).ICalParameters["TZID"]) != "[Europe/Berlin]" {
+		t.Errorf("hourly leave not 10:00 to 12:00 Berlin time: %v", e)
+	}
+	if len(events) != 4 {
+		t.Errorf("%d events, want 4", len(events))
 	}
 	// ETag: the same bytes answer If-None-Match with 304.
 	if etag == "" {
@@ -190,8 +199,8 @@ func TestCalendarFeeds(t *testing.T) {
 	if e := tevents[fmt.Sprintf("leave-%d-team@%s", approved, domain)]; e == nil || eventSummary(e) != "Dan Brown: away" {
 		t.Errorf("team feed: %v", tevents)
 	}
-	if len(tevents) != 1 {
-		t.Errorf("team feed holds %d events, want only the team's one: %v", len(tevents), tevents)
+	if len(tevents) != 2 {
+		t.Errorf("team feed holds %d events, want only the team's two: %v", len(tevents), tevents)
 	}
 	// A manager demoted: the team feed stops.
 	admin.Do("PATCH", fmt.Sprintf("/api/employees/%d/", mgr.ID()), map[string]any{"role": "employee"}).Want(200)
