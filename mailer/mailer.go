@@ -7,6 +7,7 @@ package mailer
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -51,6 +52,9 @@ type SMTP struct {
 	Settings attendance.MailSettings // checked (MailSettings.Check)
 	// Timeout bounds the connection and each command; default 30 s.
 	Timeout time.Duration
+	// TLSConfig, when set, replaces the default TLS configuration (the
+	// system's roots, the host's name): tests trust their own certificate.
+	TLSConfig *tls.Config
 }
 
 // Send connects, sends m and disconnects. A refusal with a 5xx reply is
@@ -87,6 +91,9 @@ func (s *SMTP) Send(ctx context.Context, m attendance.Mail) error {
 		opts = append(opts, gomail.WithTLSPortPolicy(gomail.NoTLS))
 	default:
 		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+	}
+	if s.TLSConfig != nil {
+		opts = append(opts, gomail.WithTLSConfig(s.TLSConfig))
 	}
 	if s.Settings.Username != "" {
 		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),

@@ -3,14 +3,22 @@ package mailer_test
 import (
 	"bufio"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
 	"io"
+	"math/big"
 	"net"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
 	"github.com/openattendance/attendance"
@@ -22,6 +30,8 @@ type backend struct {
 	mu   sync.Mutex
 	got  []string
 	data []string
+	tls  bool   // the session was encrypted
+	user string // who authenticated
 }
 
 type session struct{ b *backend }
@@ -144,5 +154,122 @@ func TestSMTPHangUpAfterData(t *testing.T) {
 	var f *mailer.Failure
 	if !errors.As(err, &f) {
 		t.Errorf("not a Failure: %v", err)
+	}
+}
+
+// selfSigned returns a certificate for 127.0.0.1 and a pool that trusts it.
+func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, KeyUsage: x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, pool
+}
+
+// STARTTLS is required: with a server that offers it, the message goes
+// encrypted and authenticated; a server that does not offer it gets
+// nothing, not even the password.
+func TestSMTPStartTLSRequired(t *testing.T) {
+	cert, pool := selfSigned(t)
+	serve := func(tlsOn bool) (int, *backend) {
+		b := &backend{}
+		srv := smtp.NewServer(authBackend{b})
+		srv.Domain = "localhost"
+		srv.AllowInsecureAuth = !tlsOn
+		if tlsOn {
+			srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}}
+		}
+		return listen(t, func(ln net.Listener) { _ = srv.Serve(ln) }), b
+	}
+	send := func(port int) error {
+		s := sender(port)
+		s.Settings.Security, s.Settings.Username, s.Settings.Password = attendance.MailSTARTTLS, "ana", "secret"
+		s.TLSConfig = &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
+		return s.Send(context.Background(), mail("ana@example.com"))
+	}
+	port, b := serve(true)
+	if err := send(port); err != nil {
+		t.Fatalf("with STARTTLS: %v", err)
+	}
+	b.mu.Lock()
+	if len(b.data) != 1 || !b.tls || b.user != "ana" {
+		t.Errorf("with STARTTLS: %d messages, tls %v, user %q", len(b.data), b.tls, b.user)
+	}
+	b.mu.Unlock()
+
+	port, b = serve(false)
+	if got := mailer.Outcome(send(port)); got != attendance.MailTryAgain {
+		t.Errorf("without STARTTLS: %s, want %s (until the server offers it)", got, attendance.MailTryAgain)
+	}
+	b.mu.Lock()
+	if len(b.data) != 0 || b.user != "" {
+		t.Errorf("a server without STARTTLS got %d messages and the user %q", len(b.data), b.user)
+	}
+	b.mu.Unlock()
+}
+
+type authBackend struct{ b *backend }
+
+func (a authBackend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	_, isTLS := c.TLSConnectionState()
+	a.b.mu.Lock()
+	a.b.tls = isTLS
+	a.b.mu.Unlock()
+	return &authSession{session{a.b}, c}, nil
+}
+
+type authSession struct {
+	session
+	c *smtp.Conn
+}
+
+func (s *authSession) AuthMechanisms() []string { return []string{sasl.Plain} }
+
+func (s *authSession) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, user, pass string) error {
+		if user != "ana" || pass != "secret" {
+			return errors.New("bad credentials")
+		}
+		_, isTLS := s.c.TLSConnectionState()
+		s.b.mu.Lock()
+		s.b.user, s.b.tls = user, isTLS
+		s.b.mu.Unlock()
+		return nil
+	}), nil
+}
+
+// TLS from the first byte (port 465's way).
+func TestSMTPImplicitTLS(t *testing.T) {
+	cert, pool := selfSigned(t)
+	b := &backend{}
+	srv := smtp.NewServer(authBackend{b})
+	srv.Domain = "localhost"
+	port := listen(t, func(ln net.Listener) {
+		_ = srv.Serve(tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}}))
+	})
+	s := sender(port)
+	s.Settings.Security, s.Settings.Username, s.Settings.Password = attendance.MailTLS, "ana", "secret"
+	s.TLSConfig = &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
+	if err := s.Send(context.Background(), mail("ana@example.com")); err != nil {
+		t.Fatalf("send: %v", err)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.data) != 1 || !b.tls || b.user != "ana" {
+		t.Errorf("%d messages, tls %v, user %q", len(b.data), b.tls, b.user)
 	}
 }
