@@ -53,6 +53,10 @@ type Employee struct {
 	DeactivatedOn *Date     `json:"deactivated_on"`
 	CreatedAt     time.Time `json:"created_at"`
 	UpdatedAt     time.Time `json:"updated_at"`
+
+	// ManagerName is the manager's Name, filled in by ListEmployees only
+	// (the list's rows carry it as manager_name); never in an Employee's JSON.
+	ManagerName string `json:"-"`
 }
 
 // Name returns the employee's full name, or the username when both names are empty.
@@ -376,7 +380,35 @@ type EmployeeFilter struct {
 	Role       *Role
 	Query      string // contained in the name, username or email, ignoring case
 	Active     *bool  // nil: all
+	// Ordering is one of EmployeeOrderings, with a leading "-" for
+	// descending; "" is by id. Ties are broken by id.
+	Ordering string
 	Page
+}
+
+// EmployeeOrderings are the fields a list of employees may be ordered by
+// (?ordering=name, ?ordering=-hired_on). name is the first and last name as
+// shown, ignoring case.
+var EmployeeOrderings = []string{"id", "name", "username", "department", "hired_on"}
+
+// ValidEmployeeOrdering reports whether o is "" or an ordering of
+// EmployeeOrderings, maybe with a leading "-".
+func ValidEmployeeOrdering(o string) bool {
+	o = strings.TrimPrefix(o, "-")
+	for _, f := range EmployeeOrderings {
+		if o == f {
+			return true
+		}
+	}
+	return o == ""
+}
+
+// Department is a department of the people in the caller's scope, with how
+// many people of that scope are in it (Active of them active).
+type Department struct {
+	Name      string `json:"name"`
+	Employees int    `json:"employees"`
+	Active    int    `json:"active"`
 }
 
 // Page is a limit/offset window of a list.
@@ -407,6 +439,9 @@ type EmployeeService interface {
 	UpdateSelf(ctx context.Context, actor Actor, f EmployeeFields) (*Employee, error)
 	// DeactivateEmployee deactivates an employee in scope and revokes their sessions.
 	DeactivateEmployee(ctx context.Context, actor Actor, id int64) error
+	// ListDepartments lists the departments of the people in the actor's
+	// scope, by name, and the total count.
+	ListDepartments(ctx context.Context, actor Actor, p Page) ([]Department, int, error)
 	// ImportEmployees creates the employees of an import file: all or none.
 	EmployeeImporter
 }

@@ -75,11 +75,18 @@ type employeeListInput struct {
 	Role       string `query:"role" enum:"employee,manager,admin" doc:"Only this role"`
 	Q          string `query:"q" maxLength:"200" doc:"Name, username or email contains this, ignoring case"`
 	Active     string `query:"active" enum:"true,false,all" default:"true"`
+	Ordering   string `query:"ordering" enum:"id,-id,name,-name,username,-username,department,-department,hired_on,-hired_on" doc:"Order by this field; a leading - reverses. Default id. name is the first and last name, ignoring case."`
 	PageParams
 }
 
+// employeeRow is an Employee of a list, with its manager's name.
+type employeeRow struct {
+	attendance.Employee
+	ManagerNameOf *string `json:"manager_name" doc:"The manager's name (first and last, or the username), null without a manager"`
+}
+
 type employeeListOutput struct {
-	Body listBody[*attendance.Employee]
+	Body listBody[employeeRow]
 }
 
 type employeeCreateInput struct {
@@ -107,13 +114,13 @@ func (s *Server) employeeRoutes() {
 	tags := []string{"Employees"}
 	register(s, secured(huma.Operation{
 		OperationID: "list-employees", Method: http.MethodGet, Path: "/api/employees/", Tags: tags,
-		Summary: "List the employees in scope", Description: "Admins see everyone; managers themselves and their direct and indirect reports.",
+		Summary: "List the employees in scope", Description: "Admins see everyone; managers themselves and their direct and indirect reports. Each row also has `manager_name`; `?ordering=` orders the list.",
 		Errors: []int{http.StatusUnauthorized, http.StatusForbidden},
 	}, accessManager), func(ctx context.Context, in *employeeListInput) (*employeeListOutput, error) {
 		if err := textParams("q", in.Q, "department", in.Department); err != nil {
 			return nil, err
 		}
-		f := attendance.EmployeeFilter{Query: in.Q, Page: in.page()}
+		f := attendance.EmployeeFilter{Query: in.Q, Ordering: in.Ordering, Page: in.page()}
 		if in.Department != "" {
 			f.Department = &in.Department
 		}
@@ -129,7 +136,14 @@ func (s *Server) employeeRoutes() {
 		if err != nil {
 			return nil, err
 		}
-		return &employeeListOutput{listOf(ctx, in.PageParams, n, list)}, nil
+		rows := make([]employeeRow, len(list))
+		for i, e := range list {
+			rows[i].Employee = *e
+			if e.ManagerID != nil && e.ManagerName != "" {
+				rows[i].ManagerNameOf = &e.ManagerName
+			}
+		}
+		return &employeeListOutput{listOf(ctx, in.PageParams, n, rows)}, nil
 	})
 	register(s, secured(huma.Operation{
 		OperationID: "create-employee", Method: http.MethodPost, Path: "/api/employees/", Tags: tags, DefaultStatus: http.StatusCreated,

@@ -13,6 +13,7 @@ func (s *Server) routes() {
 	s.userRoutes()
 	s.employeeRoutes()
 	s.importRoutes()
+	s.departmentRoutes()
 	s.attendanceRoutes()
 	s.leaveRoutes()
 	s.approvalRoutes()

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -58,15 +59,79 @@ func (s *EmployeeService) ListEmployees(ctx context.Context, a attendance.Actor,
 		return nil, 0, err
 	}
 	limit, offset := pageArgs(f.Page)
-	list, err := s.db.employeeList(ctx, `SELECT `+employeeCols+` FROM employees e WHERE `+w.String()+` ORDER BY e.id LIMIT ? OFFSET ?`,
+	rows, err := s.db.reader().query(ctx, `SELECT `+employeeCols+`, m.username, m.first_name, m.last_name
+		FROM employees e LEFT JOIN employees m ON m.id = e.manager_id
+		WHERE `+w.String()+` ORDER BY `+employeeOrder(f.Ordering)+` LIMIT ? OFFSET ?`,
 		append(w.args, limit, offset)...)
 	if err != nil {
 		return nil, 0, err
 	}
-	if list == nil {
-		list = []*attendance.Employee{}
+	defer rows.Close()
+	list := []*attendance.Employee{}
+	for rows.Next() {
+		var mu, mf, ml sql.NullString
+		e, err := scanEmployee(rows, &mu, &mf, &ml)
+		if err != nil {
+			return nil, 0, err
+		}
+		if mu.Valid {
+			m := attendance.Employee{Username: mu.String, FirstName: mf.String, LastName: ml.String}
+			e.ManagerName = m.Name()
+		}
+		list = append(list, e)
 	}
-	return list, count, nil
+	return list, count, rows.Err()
+}
+
+// employeeOrder is the ORDER BY of an attendance.EmployeeFilter's Ordering,
+// ties broken by id (the same direction).
+func employeeOrder(o string) string {
+	dir := " ASC"
+	if strings.HasPrefix(o, "-") {
+		o, dir = o[1:], " DESC"
+	}
+	switch o {
+	case "name":
+		return "lower(e.first_name || ' ' || e.last_name)" + dir + ", e.id" + dir
+	case "username":
+		return "e.username_key" + dir + ", e.id" + dir
+	case "department":
+		return "lower(e.department)" + dir + ", e.id" + dir
+	case "hired_on":
+		return "e.hired_on" + dir + ", e.id" + dir
+	}
+	return "e.id" + dir
+}
+
+// ListDepartments lists the departments of the people in the actor's scope.
+func (s *EmployeeService) ListDepartments(ctx context.Context, a attendance.Actor, p attendance.Page) (_ []attendance.Department, _ int, err error) {
+	defer wrap(&err, "ListDepartments(actor %d)", a.ID)
+	if err := attendance.RequireManagerAccess(a); err != nil {
+		return nil, 0, err
+	}
+	var w where
+	w.addScope(a, "e.id")
+	w.add("e.department <> ''")
+	var count int
+	if err := s.db.reader().queryRow(ctx, `SELECT COUNT(DISTINCT e.department) FROM employees e WHERE `+w.String(), w.args...).Scan(&count); err != nil {
+		return nil, 0, err
+	}
+	limit, offset := pageArgs(p)
+	rows, err := s.db.reader().query(ctx, `SELECT e.department, COUNT(*), SUM(CASE WHEN e.active THEN 1 ELSE 0 END)
+		FROM employees e WHERE `+w.String()+` GROUP BY e.department ORDER BY e.department LIMIT ? OFFSET ?`, append(w.args, limit, offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	list := []attendance.Department{}
+	for rows.Next() {
+		var d attendance.Department
+		if err := rows.Scan(&d.Name, &d.Employees, &d.Active); err != nil {
+			return nil, 0, err
+		}
+		list = append(list, d)
+	}
+	return list, count, rows.Err()
 }
 
 // CreateEmployee creates an employee. A manager's new report reports to them

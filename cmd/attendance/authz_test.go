@@ -435,6 +435,7 @@ var azOps = map[string]azOp{
 		},
 	},
 	"GET /api/employees/import/template/": {want: azAuthed(403, 403, 200, 200, 200), ofAdmin: 200, prepare: azPath("/api/employees/import/template/")},
+	"GET /api/departments/":               {want: azAuthed(403, 403, 200, 200, 200), ofAdmin: 200, prepare: azPath("/api/departments/?limit=500")},
 	"GET /api/employees/{id}/":            {want: azAuthed(200, 404, 200, 404, 200), ofAdmin: 200, prepare: azTargetPath("/api/employees/%d/")},
 	"PUT /api/employees/{id}/": {
 		want: azAuthed(403, 403, 200, 404, 200), ofAdmin: 403,
