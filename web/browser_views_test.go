@@ -657,6 +657,33 @@ func viewTests(t *testing.T, b *browser, srv *server, w *world, mgr *tab, shots 
 			t.Error("Import is still enabled after the import")
 		}
 		adm.checkPhone("the import result")
+
+		// The people list, ordered by the server by name, then reversed;
+		// each row names its manager (the rows carry manager_name).
+		adm.navTo("people", "people")
+		names := `[...document.querySelectorAll('#people-table tbody tr[data-id] th')].map((n) => n.textContent.toLowerCase())`
+		adm.click(`[data-testid="people-sort-name"]`)
+		adm.wait("the list by name", `document.querySelector('#people-table th[data-sort="name"]').getAttribute('aria-sort') === 'ascending' && !document.getElementById('people-table').hasAttribute('aria-busy')`)
+		got := eval[[]string](adm, names)
+		if !slices.IsSorted(got) || len(got) < 3 {
+			t.Errorf("the list by name: %q", got)
+		}
+		adm.click(`[data-testid="people-sort-name"]`)
+		adm.wait("the list by name, reversed", `document.querySelector('#people-table th[data-sort="name"]').getAttribute('aria-sort') === 'descending' && !document.getElementById('people-table').hasAttribute('aria-busy')`)
+		rev := eval[[]string](adm, names)
+		if len(rev) == 0 || rev[0] != got[len(got)-1] {
+			t.Errorf("the list by name, reversed: %q", rev)
+		}
+		if hash := eval[string](adm, `location.hash`); !strings.Contains(hash, "ordering=-name") {
+			t.Errorf("the order is not in the address: %q", hash)
+		}
+		omar := eval[string](adm, `[...document.querySelectorAll('#people-table tbody tr[data-id]')].find((r) => r.textContent.includes('imp_omar'))?.querySelector('[data-label="Manager"]').textContent ?? ''`)
+		if omar != "admin" {
+			t.Errorf("Omar's manager reads %q, want admin", omar)
+		}
+		if n := eval[int](adm, `document.querySelectorAll('#people-departments option[value="Support"]').length`); n != 1 {
+			t.Errorf("the department suggestions lack Support (%d)", n)
+		}
 		adm.goTo("#/", "")
 	})
 }

@@ -14,12 +14,16 @@ import {
 
 const PAGE = 50;
 const ROLE_LABELS = { employee: 'Employee', manager: 'Manager', admin: 'Admin' };
+// The columns the server orders by (GET /api/employees/?ordering=).
+const SORTABLE = { Name: 'name', Username: 'username', Department: 'department' };
+const ORDERINGS = new Set(Object.values(SORTABLE).flatMap((f) => [f, `-${f}`]));
 
 function readQuery(query) {
   const offset = Math.max(0, Number.parseInt(query.get('offset') || '0', 10) || 0);
   const active = ['true', 'false', 'all'].includes(query.get('active')) ? query.get('active') : 'true';
   const role = ['employee', 'manager', 'admin'].includes(query.get('role')) ? query.get('role') : '';
-  return { q: query.get('q') || '', department: query.get('department') || '', role, active, offset };
+  const ordering = ORDERINGS.has(query.get('ordering')) ? query.get('ordering') : '';
+  return { q: query.get('q') || '', department: query.get('department') || '', role, active, ordering, offset };
 }
 
 export default {
@@ -70,7 +74,8 @@ export default {
             el('table', { id: 'people-table', class: 'table stack', 'data-testid': 'people-table' },
               el('caption', { class: 'visually-hidden' }, 'People in your team'),
               el('thead', null, el('tr', null,
-                ['Name', 'Username', 'Department', 'Role', 'Manager', 'Status'].map((h) => el('th', { scope: 'col' }, h)))),
+                ['Name', 'Username', 'Department', 'Role', 'Manager', 'Status'].map((h) => el('th', { scope: 'col', 'data-sort': SORTABLE[h] || null },
+                  SORTABLE[h] ? el('button', { type: 'button', class: 'sort', 'data-testid': `people-sort-${SORTABLE[h]}` }, h, el('span', { class: 'sort-icon', 'aria-hidden': 'true' })) : h)))),
               el('tbody'))),
           pager()))));
 
@@ -87,7 +92,7 @@ export default {
       table.setAttribute('aria-busy', 'true');
       try {
         const page = await api.get('/api/employees/', {
-          q: state.q, department: state.department, role: state.role, active: state.active, limit: PAGE, offset: state.offset,
+          q: state.q, department: state.department, role: state.role, active: state.active, ordering: state.ordering, limit: PAGE, offset: state.offset,
         });
         if (!ctx.alive() || mine !== seq) return;
         const list = page && Array.isArray(page.results) ? page.results : [];
@@ -110,30 +115,35 @@ export default {
     }
 
     async function render(list, count) {
-      // The managers' names: most are on the page or already known.
+      // The managers' names come with the rows (manager_name); ask only for
+      // a row without one (an older server).
       const managers = new Map();
-      await Promise.all([...new Set(list.map((e) => e.manager_id).filter((id) => id != null))].map(async (id) => {
+      await Promise.all([...new Set(list.filter((e) => e.manager_id != null && e.manager_name === undefined).map((e) => e.manager_id))].map(async (id) => {
         managers.set(id, await ctx.directory.get(id).catch(() => null));
       }));
+      for (const th of $('people-table').tHead.rows[0].cells) {
+        const f = th.dataset.sort;
+        if (!f) continue;
+        th.setAttribute('aria-sort', state.ordering === f ? 'ascending' : state.ordering === `-${f}` ? 'descending' : 'none');
+      }
       const body = $('people-table').tBodies[0];
       if (!list.length) {
         fill(body, emptyRow(6, state.q || state.department || state.role || state.active !== 'true'
           ? 'Nobody matches these filters.' : 'Nobody is in your team yet. Add a person to begin.'));
       } else {
         fill(body, list.map((e) => {
-          const m = e.manager_id != null ? managers.get(e.manager_id) : null;
+          const m = e.manager_id == null ? null
+            : e.manager_name != null ? { id: e.manager_id, name: e.manager_name } : managers.get(e.manager_id);
           return el('tr', { 'data-testid': `people-row-${e.id}`, 'data-id': e.id, class: e.active === false ? 'inactive' : null },
             el('th', { scope: 'row', 'data-label': 'Name', class: 'wide' }, personLink(e)),
             el('td', { 'data-label': 'Username' }, e.username),
             el('td', { 'data-label': 'Department' }, e.department || el('span', { class: 'muted' }, '—')),
             el('td', { 'data-label': 'Role' }, ROLE_LABELS[e.role] || e.role),
-            el('td', { 'data-label': 'Manager' }, m ? el('a', { href: personHref(m.id) }, personName(m))
+            el('td', { 'data-label': 'Manager' }, m ? el('a', { href: personHref(m.id) }, m.name || personName(m))
               : e.manager_id != null ? `user #${e.manager_id}` : el('span', { class: 'muted' }, '—')),
             el('td', { 'data-label': 'Status' }, e.active === false ? badge('Deactivated', 'muted') : badge('Active', 'ok')));
         }));
       }
-      const depts = new Set(list.map((e) => e.department).filter(Boolean));
-      fill(departments, [...depts].sort().map((d) => el('option', { value: d })));
       const from = list.length ? state.offset + 1 : 0;
       const to = state.offset + list.length;
       $('people-range').textContent = list.length ? `${fmtNum(from)}–${fmtNum(to)} of ${fmtNum(count)}` : '';
@@ -146,7 +156,7 @@ export default {
       state = { ...state, ...changes };
       env.setQuery({
         q: state.q, department: state.department, role: state.role,
-        active: state.active === 'true' ? '' : state.active, offset: state.offset || '',
+        active: state.active === 'true' ? '' : state.active, ordering: state.ordering, offset: state.offset || '',
       });
       load();
     }
@@ -154,7 +164,7 @@ export default {
     function readFilters() {
       return {
         q: $('people-q').value.trim(), department: $('people-department').value.trim(),
-        role: $('people-role').value, active: $('people-active').value, offset: 0,
+        role: $('people-role').value, active: $('people-active').value, ordering: state.ordering, offset: 0,
       };
     }
 
@@ -164,6 +174,25 @@ export default {
     on($('people-department'), 'change', () => go(readFilters()));
     on($('people-prev'), 'click', () => go({ offset: Math.max(0, state.offset - PAGE) }));
     on($('people-next'), 'click', () => go({ offset: state.offset + PAGE }));
+    // A column's button orders by it; a second press reverses.
+    on($('people-table').tHead, 'click', (e) => {
+      const th = e.target.closest('th[data-sort]');
+      if (!th || !e.target.closest('button')) return;
+      const f = th.dataset.sort;
+      go({ ordering: state.ordering === f ? `-${f}` : f, offset: 0 });
+    });
+
+    // Every department of the scope, for the filter's suggestions.
+    async function loadDepartments() {
+      try {
+        const page = await api.get('/api/departments/', { limit: 500 });
+        if (!ctx.alive()) return;
+        const names = page && Array.isArray(page.results) ? page.results.map((d) => d.name) : [];
+        fill(departments, names.map((d) => el('option', { value: d })));
+      } catch {
+        // Suggestions only: the filter takes any name.
+      }
+    }
 
     function closeAdd() {
       addPanel.hidden = true;
@@ -192,6 +221,7 @@ export default {
     });
 
     load();
+    loadDepartments();
     return {
       stop() { ac.abort(); clearTimeout(timer); seq++; },
       update(next) {
