@@ -82,6 +82,8 @@ type StepDecision struct {
 	Step    int
 	Action  LeaveAction
 	Comment string
+	// Idempotency repeats a decision safely (the contract's Idempotency-Key).
+	Idempotency *Idempotency
 }
 
 // Decide applies actor's decision d at now to the request's chain, the facts

@@ -247,6 +247,9 @@ type LeaveFilter struct {
 	EmployeeID *int64
 	Department *string
 	From, To   *Date // requests overlapping this range
+	// ByWaiting orders by how long the pending step has waited, longest
+	// first (requests without one last), instead of newest first.
+	ByWaiting bool
 	Page
 }
 

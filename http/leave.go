@@ -38,6 +38,7 @@ type leaveListOutput struct {
 
 type leaveActionInput struct {
 	IDPath
+	IdempotencyHeader
 	Body struct {
 		Action  attendance.LeaveAction `json:"action" enum:"approve,reject"`
 		Comment string                 `json:"comment,omitempty"`
@@ -51,6 +52,7 @@ type leaveOverviewInput struct {
 	Department string `query:"department"`
 	From       string `query:"from" format:"date" doc:"Requests that end on or after this date"`
 	To         string `query:"to" format:"date" doc:"Requests that start on or before this date"`
+	Order      string `query:"order" enum:"newest,waiting" doc:"newest (default) or waiting: the pending step's longest wait first"`
 	PageParams
 }
 
@@ -133,7 +135,11 @@ func (s *Server) leaveRoutes() {
 			"any rejection ends the request, the last approval applies it (docs/approvals.md).",
 		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusConflict},
 	}, accessManager), func(ctx context.Context, in *leaveActionInput) (*leaveOutput, error) {
-		r, err := s.Approvals.DecideStep(ctx, actorFrom(ctx), in.ID, attendance.StepDecision{Step: in.Body.Step, Action: in.Body.Action, Comment: in.Body.Comment})
+		r, err := s.Approvals.DecideStep(ctx, actorFrom(ctx), in.ID, attendance.StepDecision{Step: in.Body.Step, Action: in.Body.Action, Comment: in.Body.Comment,
+			Idempotency: in.idempotency(struct {
+				ID   int64
+				Body any
+			}{in.ID, in.Body})})
 		return &leaveOutput{r}, err
 	})
 	register(s, secured(huma.Operation{
@@ -157,7 +163,7 @@ func (s *Server) leaveRoutes() {
 			return nil, err
 		}
 		list, n, err := s.Leave.LeaveOverview(ctx, actorFrom(ctx), attendance.LeaveFilter{Status: optStatus(in.Status),
-			EmployeeID: optInt64(in.EmployeeID), Department: optString(in.Department), From: from, To: to, Page: in.page()})
+			EmployeeID: optInt64(in.EmployeeID), Department: optString(in.Department), From: from, To: to, ByWaiting: in.Order == "waiting", Page: in.page()})
 		if err != nil {
 			return nil, err
 		}

@@ -25,6 +25,9 @@ func (s *LeaveService) startChain(ctx context.Context, tx *Tx, emp *attendance.E
 		return err
 	}
 	r.SetChain(st, nil)
+	if err := s.db.withWaits(ctx, tx, r); err != nil {
+		return err
+	}
 	recipients, err := s.db.decidersOf(ctx, tx, emp)
 	if err != nil {
 		return err
@@ -86,6 +89,18 @@ func (s *LeaveService) DecideStep(ctx context.Context, a attendance.Actor, id in
 	var r *attendance.LeaveRequest
 	err = s.db.inTx(ctx, func(tx *Tx) error {
 		var err error
+		r, err = idempotent(ctx, s.db, tx, a.ID, "leave_action", d.Idempotency, func() (*attendance.LeaveRequest, error) {
+			return s.decideStep(ctx, tx, a, id, d)
+		})
+		return err
+	})
+	return r, err
+}
+
+// decideStep decides the current step of request id in tx (DecideStep).
+func (s *LeaveService) decideStep(ctx context.Context, tx *Tx, a attendance.Actor, id int64, d attendance.StepDecision) (r *attendance.LeaveRequest, err error) {
+	err = func() error {
+		var err error
 		if r, err = s.leave(ctx, tx, id); err != nil {
 			return err
 		}
@@ -119,6 +134,9 @@ func (s *LeaveService) DecideStep(ctx context.Context, a attendance.Actor, id in
 		switch outcome {
 		case attendance.OutcomeNextStep:
 			r.SetChain(*st, namer(names))
+			if err := s.db.withWaits(ctx, tx, r); err != nil {
+				return err
+			}
 			decided := st.Steps[*r.CurrentStep-2]
 			ns := attendance.LeaveStepApproved(r, decided, *st.Current(), len(st.Steps), namer(names))
 			if _, err := s.db.notify(ctx, tx, ns); err != nil {
@@ -134,6 +152,6 @@ func (s *LeaveService) DecideStep(ctx context.Context, a attendance.Actor, id in
 			r.SetChain(*st, namer(names))
 			return s.finishDecision(ctx, tx, emp, r, status, final, namer(names))
 		}
-	})
+	}()
 	return r, err
 }

@@ -249,3 +249,33 @@ func (db *DB) withAsked(ctx context.Context, q queryer, r *attendance.LeaveReque
 	}
 	return nil
 }
+
+// withWaits adds to the pending step of each request how long it has
+// waited and when it escalates (not who is asked: that is worked out per
+// request, for one request and the list to decide).
+func (db *DB) withWaits(ctx context.Context, q queryer, rs ...*attendance.LeaveRequest) error {
+	var cal *attendance.WorkCalendar
+	now := db.now()
+	for _, r := range rs {
+		if r.Chain == nil || r.CurrentStep == nil {
+			continue
+		}
+		if cal == nil {
+			c, err := db.workCalendar(ctx, q, now)
+			if err != nil {
+				return err
+			}
+			cal = &c
+		}
+		v := &r.Chain.Steps[*r.CurrentStep-1]
+		if v.PendingSince == nil {
+			continue
+		}
+		w := cal.WaitedWorkingDays(*v.PendingSince, now)
+		v.WaitedWorkingDays = &w
+		if at, ok := v.StepRecord.EscalatesAt(db.cfg.EscalationDays, *cal); ok {
+			v.EscalatesAt = &at
+		}
+	}
+	return nil
+}

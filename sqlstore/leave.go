@@ -405,8 +405,12 @@ func (s *LeaveService) leaveList(ctx context.Context, a attendance.Actor, f atte
 		return nil, 0, err
 	}
 	limit, offset := pageArgs(f.Page)
+	order := ` ORDER BY l.created_at DESC, l.id DESC`
+	if f.ByWaiting {
+		order = ` ORDER BY (SELECT MIN(s.pending_since) FROM leave_request_steps s WHERE s.request_id = l.id AND s.status = 'pending') ASC NULLS LAST, l.id`
+	}
 	rows, err := s.db.reader().query(ctx, `SELECT `+leaveCols+`, e.username, e.first_name, e.last_name`+from+
-		` ORDER BY l.created_at DESC, l.id DESC LIMIT ? OFFSET ?`, append(w.args, limit, offset)...)
+		order+` LIMIT ? OFFSET ?`, append(w.args, limit, offset)...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -427,7 +431,10 @@ func (s *LeaveService) leaveList(ctx context.Context, a attendance.Actor, f atte
 	for i, v := range out {
 		rs[i] = &v.LeaveRequest
 	}
-	return out, count, s.db.withChains(ctx, s.db.reader(), rs...)
+	if err := s.db.withChains(ctx, s.db.reader(), rs...); err != nil {
+		return nil, 0, err
+	}
+	return out, count, s.db.withWaits(ctx, s.db.reader(), rs...)
 }
 
 // emitLeave queues a message about a request's new status, for integrations.

@@ -69,13 +69,27 @@ func TestApprovalChain(t *testing.T) {
 	hr.step(r.ID, 1, "approve", "").WantProblem(403, "not_approver")
 	tm.stray.step(r.ID, 1, "approve", "").WantProblem(403, "")
 	clock.Add(time.Hour)
-	var got leave
-	mgr.step(r.ID, 1, "approve", "fine by me").Want(200).JSON(&got)
+	var got, again leave
+	body := map[string]any{"action": "approve", "comment": "fine by me", "step": 1}
+	path := fmt.Sprintf("/api/leaves/%d/action/", r.ID)
+	mgr.Do("POST", path, body, "Idempotency-Key", "step-1").Want(200).JSON(&got)
+	mgr.Do("POST", path, body, "Idempotency-Key", "step-1").Want(200).JSON(&again) // a retry: the first answer, nothing decided twice
+	if again.CurrentStep == nil || *again.CurrentStep != 2 || again.Chain.Steps[0].DecidedAt == nil || !again.Chain.Steps[0].DecidedAt.Equal(*got.Chain.Steps[0].DecidedAt) {
+		t.Errorf("the retry: %+v, want the first answer", again)
+	}
+	mgr.Do("POST", path, map[string]any{"action": "reject", "step": 1}, "Idempotency-Key", "step-1").WantProblem(422, "idempotency_key_reused")
 	if got.Status != attendance.LeavePending || *got.CurrentStep != 2 || got.Chain.Steps[0].Status != attendance.StepApproved || got.DecidedBy != nil {
 		t.Fatalf("after step 1: %+v, want pending at step 2", got)
 	}
 	mgr.step(r.ID, 1, "approve", "").WantProblem(409, "step_moved")
 	mgr.step(r.ID, 2, "approve", "").WantProblem(403, "not_approver")
+
+	// The pending overview, longest waiting first, says how long each waited.
+	var ov list[attendance.LeaveRequestView]
+	admin.Do("GET", "/api/leaves/overview/?status=pending&order=waiting", nil).Want(200).JSON(&ov)
+	if len(ov.Results) != 1 || ov.Results[0].ID != r.ID || ov.Results[0].Chain.Steps[1].WaitedWorkingDays == nil {
+		t.Errorf("the pending overview: %+v, want the request with its wait", ov.Results)
+	}
 
 	// The HR member names a deputy; the deputy finds the request to decide.
 	var del attendance.DelegationView
