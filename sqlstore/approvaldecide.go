@@ -16,9 +16,9 @@ func (s *LeaveService) startChain(ctx context.Context, tx *Tx, emp *attendance.E
 	if err != nil {
 		return err
 	}
-	days, ok := attendance.AmountFromFloat(r.Days)
-	if !ok {
-		days = attendance.WholeDays(int64(r.Days + 1))
+	days := r.Cost
+	if days.IsZero() {
+		days, _ = attendance.AmountFromFloat(r.Days)
 	}
 	st := attendance.NewApprovalState(p.ChainFor(days), r.CreatedAt)
 	if err := s.db.insertChain(ctx, tx, r.ID, &st); err != nil {

@@ -146,7 +146,7 @@ func (db *DB) decisionFacts(ctx context.Context, q queryer, emp *attendance.Empl
 		f.Today[id] = attendance.DateOf(now.In(p.loc))
 	}
 	in, args = inIDs(ids)
-	rows, err = q.query(ctx, `SELECT employee_id, start_date, end_date FROM leave_requests WHERE status = 'approved' AND NOT half_day
+	rows, err = q.query(ctx, `SELECT employee_id, start_date, end_date FROM leave_requests WHERE status = 'approved' AND NOT half_day AND start_time IS NULL
 		AND employee_id `+in+` AND end_date >= ? AND start_date <= ?`, append(args, f.DefaultToday.AddDays(-2).String(), f.DefaultToday.AddDays(2).String())...)
 	if err != nil {
 		return f, err

@@ -29,7 +29,9 @@ func NewApprovalService(db *DB) *ApprovalService {
 
 // leaveTypeKnown reports whether t is a leave type.
 func (db *DB) leaveTypeKnown(ctx context.Context, q queryer, t attendance.LeaveType) (bool, error) {
-	return t.Valid(), nil
+	var n int
+	err := q.queryRow(ctx, `SELECT COUNT(*) FROM leave_types WHERE code = ?`, string(t)).Scan(&n)
+	return n > 0, err
 }
 
 // policy returns the approval policy of leave type t in force: the newest

@@ -226,6 +226,7 @@ func (s *LeaveService) requestLeave(ctx context.Context, tx *Tx, a attendance.Ac
 		if _, err := s.db.notify(ctx, tx, attendance.LeaveRequested(emp, r, recipients)); err != nil {
 			return nil, err
 		}
+		r.SetChain(attendance.ApprovalState{Steps: []attendance.StepRecord{}}, nil) // no approval: no steps
 	} else if err := s.startChain(ctx, tx, emp, r); err != nil {
 		return nil, err
 	}
