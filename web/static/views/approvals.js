@@ -44,10 +44,11 @@ export default {
   path: 'approvals',
   title: 'Approvals',
   nav: 'Approvals',
+  needs: 'leave-to-decide',
   roles: ['manager', 'admin'],
   mount(root, env) {
     const { ctx } = env;
-    const admin = ctx.me.role === 'admin';
+    const admin = Array.isArray(ctx.me.can) ? ctx.me.can.includes('set-approval-policy') : ctx.me.role === 'admin';
     const ac = new AbortController();
     const on = (node, type, fn) => node.addEventListener(type, fn, { signal: ac.signal });
     let todo = [];
@@ -287,8 +288,23 @@ export default {
       });
     }
 
+    async function loadTypes() {
+      try {
+        const res = await api.listAll('/api/leaves/types/');
+        if (!ctx.alive() || !res.results.length) return;
+        const sel = $('policy-type');
+        const keep = sel.value;
+        fill(sel, res.results.map((t) => el('option', { value: t.code }, t.name || t.code)));
+        if (res.results.some((t) => t.code === keep)) sel.value = keep;
+      } catch { /* the contract's three types stay listed */ }
+    }
+
     loadTodo();
-    loadDelegates().then(() => { if (admin && ctx.alive()) { loadPolicy(); loadGroups(); } });
+    loadDelegates().then(async () => {
+      if (!admin || !ctx.alive()) return;
+      await loadTypes();
+      if (ctx.alive()) { loadPolicy(); loadGroups(); }
+    });
 
     return {
       stop() { ac.abort(); },
