@@ -51,17 +51,24 @@ func (p Pattern) ShiftOn(d Date) (Shift, bool) {
 // PatternWeek is one week of a pattern as the API writes it: the id of each
 // weekday's shift, null for none.
 type PatternWeek struct {
-	Mon *int64 `json:"mon"`
-	Tue *int64 `json:"tue"`
-	Wed *int64 `json:"wed"`
-	Thu *int64 `json:"thu"`
-	Fri *int64 `json:"fri"`
-	Sat *int64 `json:"sat"`
-	Sun *int64 `json:"sun"`
+	Mon *int64 `json:"mon" required:"false"`
+	Tue *int64 `json:"tue" required:"false"`
+	Wed *int64 `json:"wed" required:"false"`
+	Thu *int64 `json:"thu" required:"false"`
+	Fri *int64 `json:"fri" required:"false"`
+	Sat *int64 `json:"sat" required:"false"`
+	Sun *int64 `json:"sun" required:"false"`
 }
 
 func (w *PatternWeek) days() [7]**int64 {
 	return [7]**int64{&w.Sun, &w.Mon, &w.Tue, &w.Wed, &w.Thu, &w.Fri, &w.Sat}
+}
+
+// Set sets the shift id of weekday wd (time.Weekday's numbering).
+func (w *PatternWeek) Set(wd int, id *int64) {
+	if wd >= 0 && wd < 7 {
+		*w.days()[wd] = id
+	}
 }
 
 // PatternInput is a pattern as a manager gives it.

@@ -20,6 +20,7 @@ func (s *Server) routes() {
 	s.leaveTypeRoutes()
 	s.ledgerRoutes()
 	s.notificationRoutes()
+	s.shiftRoutes()
 	s.feedRoutes()
 	s.mailRoutes()
 

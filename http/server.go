@@ -75,6 +75,7 @@ type Server struct {
 	Notifications attendance.NotificationService
 	Feeds         attendance.FeedService
 	Mail          attendance.MailService
+	Shifts        attendance.ShiftService
 	Broker        attendance.Broker
 	// Ready reports whether the service can take requests (the database answers).
 	Ready func(ctx context.Context) error

@@ -29,9 +29,10 @@ func (s *Checks) CheckNotArrived(ctx context.Context, now time.Time) (_ int, err
 	if err != nil || len(emps) == 0 {
 		return 0, err
 	}
-	// Every local "today" lies within a day of the UTC date.
+	// Every local "today" lies within a day of the UTC date; the check also
+	// looks at each employee's yesterday (a night that began then).
 	utcToday := attendance.DateOf(now)
-	first, last := utcToday.AddDays(-1), utcToday.AddDays(1)
+	first, last := utcToday.AddDays(-2), utcToday.AddDays(1)
 	holidays, err := s.db.holidays(ctx, s.db.reader(), first, last)
 	if err != nil {
 		return 0, err
@@ -59,6 +60,12 @@ func (s *Checks) CheckNotArrived(ctx context.Context, now time.Time) (_ int, err
 	if err != nil {
 		return 0, err
 	}
+	var active where
+	active.add("e.active = ?", true)
+	ros, err := s.db.loadRoster(ctx, s.db.reader(), active, first.AddDays(-1), last.AddDays(1))
+	if err != nil {
+		return 0, err
+	}
 	notified := map[string]bool{}
 	rows, err = s.db.reader().query(ctx, `SELECT DISTINCT cause FROM notifications WHERE kind = 'not_arrived' AND created_at >= ?`,
 		s.db.t(now.Add(-72*time.Hour)))
@@ -77,22 +84,23 @@ func (s *Checks) CheckNotArrived(ctx context.Context, now time.Time) (_ int, err
 
 	n := 0
 	for _, e := range emps {
-		sched := e.Schedule()
-		day := sched.Today(now)
-		onLeave := len(attendance.ApprovedLeaveDays(sched, holidays, day, day, leave[e.ID])) > 0
-		due, day, deadline := attendance.NotArrivedDue(sched, holidays, now, onLeave, present[empDay{e.ID, day}])
-		if !due {
-			continue
-		}
-		if notified[attendance.NotArrivedCause(e.ID, day)] {
-			continue // reported already; the unique cause would drop it anyway
-		}
-		reported, err := s.reportNotArrived(ctx, e, day, deadline)
-		if err != nil {
-			return n, err
-		}
-		if reported {
-			n++
+		sched := ros.schedule(e)
+		for _, day := range sched.NotArrivedDates(now) {
+			onLeave := len(attendance.ApprovedLeaveDays(sched, holidays, day, day, leave[e.ID])) > 0
+			due, deadline := sched.NotArrivedDueOn(day, holidays, now, onLeave, present[empDay{e.ID, day}], nil)
+			if !due {
+				continue
+			}
+			if notified[attendance.NotArrivedCause(e.ID, day)] {
+				continue // reported already; the unique cause would drop it anyway
+			}
+			reported, err := s.reportNotArrived(ctx, e, day, deadline)
+			if err != nil {
+				return n, err
+			}
+			if reported {
+				n++
+			}
 		}
 	}
 	return n, nil

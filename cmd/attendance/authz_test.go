@@ -669,6 +669,70 @@ var azOps = map[string]azOp{
 		},
 	},
 
+	"GET /api/shifts/": {want: azAuthed(200, 200, 200, 200, 200), ofAdmin: 200, prepare: azPath("/api/shifts/?active=all")},
+	"POST /api/shifts/": {
+		want: azAuthed(403, 403, 403, 403, 201), ofAdmin: 403,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return "/api/shifts/", map[string]any{"name": w.unique("Matrix shift "), "start": "22:00", "end": "06:00"}
+		},
+	},
+	"GET /api/shifts/{id}/": {
+		want: azAuthed(200, 200, 200, 200, 200), ofAdmin: 200,
+		prepare: func(w *azWorld, _ azActor) (string, any) { return fmt.Sprintf("/api/shifts/%d/", w.shift()), nil },
+	},
+	"PATCH /api/shifts/{id}/": {
+		want: azAuthed(403, 403, 403, 403, 200), ofAdmin: 403,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return fmt.Sprintf("/api/shifts/%d/", w.shift()), map[string]any{"name": w.unique("Matrix renamed ")}
+		},
+	},
+	"DELETE /api/shifts/{id}/": {
+		want: azAuthed(403, 403, 403, 403, 204), ofAdmin: 403,
+		prepare: func(w *azWorld, _ azActor) (string, any) { return fmt.Sprintf("/api/shifts/%d/", w.shift()), nil },
+	},
+	"GET /api/employees/{id}/patterns/": {want: azAuthed(200, 404, 200, 404, 200), ofAdmin: 200, prepare: azTargetPath("/api/employees/%d/patterns/")},
+	"POST /api/employees/{id}/patterns/": {
+		// A roster writer: manager access in scope, never for oneself, an admin's only by an admin.
+		want: azAuthed(403, 403, 201, 404, 201), ofAdmin: 403,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return fmt.Sprintf("/api/employees/%d/patterns/", w.target.ID), w.patternBody()
+		},
+	},
+	"DELETE /api/employees/{id}/patterns/{pattern_id}/": {
+		want: azAuthed(403, 403, 204, 404, 204), ofAdmin: 403,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			root := w.login(w.root)
+			var p attendance.ShiftPattern
+			for range 2 { // never the last one
+				root.Do("POST", fmt.Sprintf("/api/employees/%d/patterns/", w.target.ID), w.patternBody()).Want(201).JSON(&p)
+			}
+			return fmt.Sprintf("/api/employees/%d/patterns/%d/", w.target.ID, p.ID), nil
+		},
+	},
+	// An employee's roster is their own row; a filter naming someone out of scope finds nothing.
+	"GET /api/roster/": {want: azAuthed(200, 200, 200, 200, 200), ofAdmin: 200, prepare: azTargetPath("/api/roster/?employee_id=%d")},
+	"PUT /api/roster/{employee_id}/{date}/": {
+		want: azAuthed(403, 403, 201, 404, 201), ofAdmin: 403,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return fmt.Sprintf("/api/roster/%d/%s/", w.target.ID, w.holidayDate()), map[string]any{"shift_id": w.shift(), "note": "matrix"}
+		},
+	},
+	"DELETE /api/roster/{employee_id}/{date}/": {
+		want: azAuthed(403, 403, 204, 404, 204), ofAdmin: 403,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			path := fmt.Sprintf("/api/roster/%d/%s/", w.target.ID, w.holidayDate())
+			w.login(w.root).Do("PUT", path, map[string]any{"shift_id": nil, "note": "matrix"}).Want(201)
+			return path, nil
+		},
+	},
+	"GET /api/settings/worktime/": {want: azAuthed(403, 403, 200, 200, 200), ofAdmin: 200, prepare: azPath("/api/settings/worktime/")},
+	"PUT /api/settings/worktime/": {
+		want: azAuthed(403, 403, 403, 403, 200), ofAdmin: 403,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return "/api/settings/worktime/", map[string]any{"break_rule": []any{}, "review_after_minutes": 240, "auto_close": false}
+		},
+	},
+
 	"GET /api/notifications/": {want: azAuthed(200, 200, 200, 200, 200), ofAdmin: 200, prepare: azPath("/api/notifications/")},
 	"POST /api/notifications/{id}/read/": {
 		// Only the recipient.
@@ -713,6 +777,21 @@ var azOps = map[string]azOp{
 			return fmt.Sprintf("/api/calendar/feeds/%d/", f.ID), nil
 		},
 	},
+}
+
+// shift makes a shift (as the second admin) and returns its id.
+func (w *azWorld) shift() int64 {
+	w.app.t.Helper()
+	var sh attendance.Shift
+	w.login(w.root).Do("POST", "/api/shifts/", map[string]any{"name": w.unique("Matrix night "), "start": "22:00", "end": "06:00"}).
+		Want(201).JSON(&sh)
+	return sh.ID
+}
+
+// patternBody is a one-week pattern from a date not used yet.
+func (w *azWorld) patternBody() map[string]any {
+	id := w.shift()
+	return map[string]any{"start_date": w.holidayDate(), "weeks": []any{map[string]any{"mon": id, "tue": id}}}
 }
 
 // revokeFeeds revokes every calendar feed of u.

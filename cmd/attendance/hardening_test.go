@@ -180,10 +180,12 @@ func readOpenAPI(t *testing.T, app *testApp) openAPI {
 	return doc
 }
 
-// concrete replaces {id} in an OpenAPI path with an id: one that need not
+// concrete replaces the parameters of an OpenAPI path ({id},
+// {employee_id}, {pattern_id}, {date}) with values: ids that need not
 // exist, as the body is judged before the object is looked up.
 func concrete(path string) string {
-	return strings.NewReplacer("{id}", "999999", "{employee_id}", "999999", "{code}", "annual").Replace(path)
+	return strings.NewReplacer("{id}", "999999", "{employee_id}", "999999", "{code}", "annual", "{pattern_id}", "999999",
+		"{date}", "2026-06-01").Replace(path)
 }
 
 // nestedText wraps a JSON text value in the body of the operations whose

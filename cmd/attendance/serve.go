@@ -167,6 +167,7 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 	s.Notifications = sqlstore.NewNotificationService(store.DB)
 	s.Feeds = sqlstore.NewFeedService(store.DB, feedKey, instance)
 	s.Mail = mailService
+	s.Shifts = sqlstore.NewShiftService(store.DB)
 	s.Broker = m.Broker
 	s.Ready = store.Ping
 	if err := s.Open(); err != nil {
