@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 
 	"github.com/openattendance/attendance"
 )
@@ -543,16 +542,14 @@ func (s *ShiftService) SetWorkSettings(ctx context.Context, a attendance.Actor, 
 	if err != nil {
 		return nil, err
 	}
+	// An upsert: the migration's row may have been deleted (a restore, the
+	// tests' emptied databases), which reads as the defaults.
 	err = s.db.inTx(ctx, func(tx *Tx) error {
-		res, err := tx.exec(ctx, `UPDATE work_settings SET break_rule = ?, review_after_minutes = ?, auto_close = ?, updated_at = ? WHERE id = 1`,
+		_, err := tx.exec(ctx, `INSERT INTO work_settings (id, break_rule, review_after_minutes, auto_close, updated_at) VALUES (1, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET break_rule = excluded.break_rule, review_after_minutes = excluded.review_after_minutes,
+				auto_close = excluded.auto_close, updated_at = excluded.updated_at`,
 			string(rule), set.ReviewAfterMinutes, set.AutoClose, s.db.t(s.db.now()))
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 1 {
-			return err
-		}
-		return errors.New("the work_settings row is missing")
+		return err
 	})
 	if err != nil {
 		return nil, err
