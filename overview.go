@@ -70,6 +70,14 @@ func ApprovedLeaveDays(s Schedule, h Holidays, first, last Date, approved []Leav
 		if r.HalfDay {
 			share = 0.5
 		}
+		if r.Unit == UnitHour {
+			// Hours of one date count the fraction they were charged
+			// (docs/leave.md): 2 h of a 9 h day are 2/9.
+			if d := r.StartDate; d >= first && d <= last && s.IsWorkingDay(d, h) {
+				out[d] = min(1, out[d]+float64(r.Cost.Num())/float64(r.Cost.Den()))
+			}
+			continue
+		}
 		for d := max(r.StartDate, first); d <= min(r.EndDate, last); d++ {
 			if s.IsWorkingDay(d, h) {
 				out[d] = max(out[d], share)

@@ -19,6 +19,7 @@ func (s *Server) routes() {
 	s.approvalRoutes()
 	s.leaveTypeRoutes()
 	s.ledgerRoutes()
+	s.ledgerJobRoutes()
 	s.notificationRoutes()
 	s.shiftRoutes()
 	s.feedRoutes()

@@ -71,6 +71,7 @@ type Server struct {
 	LeaveTypes    attendance.LeaveTypeService
 	Ledger        attendance.LeaveLedgerService
 	Allowances    attendance.AllowanceService
+	LedgerJobs    attendance.LedgerJobService
 	Holidays      attendance.HolidayService
 	Notifications attendance.NotificationService
 	Feeds         attendance.FeedService

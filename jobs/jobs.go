@@ -33,6 +33,15 @@ type Checks interface {
 	Cleanup(ctx context.Context, now time.Time) error
 }
 
+// LedgerJobs runs the leave ledger's jobs; the store implements it. A run
+// while another is under way leaves the work to it (nil run).
+type LedgerJobs interface {
+	RunJob(ctx context.Context, job attendance.LedgerJob) (*attendance.JobRun, error)
+	// LatePenaltiesDue reports whether the late-penalty setting changed
+	// since the late_penalties job last applied it.
+	LatePenaltiesDue(ctx context.Context) (bool, error)
+}
+
 // Config configures the runner.
 type Config struct {
 	// DB is the pool that writes: on SQLite the single writer connection.
@@ -46,6 +55,8 @@ type Config struct {
 	Work bool
 	// Checks runs the periodic checks.
 	Checks Checks
+	// Ledger runs the leave ledger's jobs; nil: none.
+	Ledger LedgerJobs
 	// Publisher hands events to the broker (cluster mode); nil: no publish jobs.
 	Publisher attendance.Publisher
 	// Mail sends the e-mail outbox; nil: no e-mail jobs (e-mail is off).
@@ -59,7 +70,11 @@ type Config struct {
 	MailSweepEvery  time.Duration // 1 minute
 	LowBalanceEvery time.Duration // 24 hours
 	CleanupEvery    time.Duration // 1 hour
-	EscalateEvery   time.Duration // 5 minutes
+	// The leave ledger's jobs: credits, carry-over and expiry (1 hour), late
+	// penalties (24 hours, and at start when the setting changed).
+	LeaveLedgerEvery   time.Duration
+	LatePenaltiesEvery time.Duration
+	EscalateEvery      time.Duration // 5 minutes
 	// PollInterval is how often workers look for new jobs without LISTEN
 	// (default 1 s on SQLite, 200 ms on PostgreSQL).
 	PollInterval time.Duration
@@ -158,6 +173,8 @@ func New(cfg Config) (*Runner, error) {
 	def(&cfg.NotArrivedEvery, time.Minute)
 	def(&cfg.LowBalanceEvery, 24*time.Hour)
 	def(&cfg.CleanupEvery, time.Hour)
+	def(&cfg.LeaveLedgerEvery, time.Hour)
+	def(&cfg.LatePenaltiesEvery, 24*time.Hour)
 	def(&cfg.MailSweepEvery, time.Minute)
 	def(&cfg.EscalateEvery, 5*time.Minute)
 	if cfg.Dialect == "sqlite" {
@@ -220,6 +237,15 @@ func New(cfg Config) (*Runner, error) {
 			rc.PeriodicJobs = append(rc.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(cfg.MailSweepEvery),
 				func() (river.JobArgs, *river.InsertOpts) { return MailSweepArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
 		}
+		if cfg.Ledger != nil {
+			river.AddWorker(workers, &ledgerWorker{r: r})
+			rc.PeriodicJobs = append(rc.PeriodicJobs,
+				river.NewPeriodicJob(river.PeriodicInterval(cfg.LeaveLedgerEvery),
+					func() (river.JobArgs, *river.InsertOpts) { return LedgerJobArgs{Job: attendance.JobLeaveLedger}, nil },
+					&river.PeriodicJobOpts{RunOnStart: true}),
+				river.NewPeriodicJob(river.PeriodicInterval(cfg.LatePenaltiesEvery),
+					func() (river.JobArgs, *river.InsertOpts) { return LedgerJobArgs{Job: attendance.JobLatePenalties}, nil }, nil))
+		}
 	}
 	client, err := river.NewClient(drv, rc)
 	if err != nil {
@@ -237,7 +263,28 @@ func (r *Runner) Start(ctx context.Context) error {
 	if !r.cfg.Work {
 		return nil
 	}
-	return r.client.Start(ctx)
+	if err := r.client.Start(ctx); err != nil {
+		return err
+	}
+	if r.cfg.Ledger != nil {
+		// The late-penalty setting changed since it was last applied: the
+		// balances follow it now rather than by tomorrow's run.
+		if due, err := r.cfg.Ledger.LatePenaltiesDue(ctx); err != nil {
+			r.cfg.Logger.Warn("late penalties not checked", "err", err)
+		} else if due {
+			if err := r.QueueLedgerJob(ctx, attendance.JobLatePenalties); err != nil {
+				r.cfg.Logger.Warn("late penalties not queued", "err", err)
+			}
+		}
+	}
+	return nil
+}
+
+// QueueLedgerJob asks for a run of a leave ledger job as soon as a worker
+// is free; asking again meanwhile queues nothing more.
+func (r *Runner) QueueLedgerJob(ctx context.Context, job attendance.LedgerJob) error {
+	_, err := r.client.Insert(ctx, LedgerJobArgs{Job: job}, nil)
+	return err
 }
 
 // Stop lets jobs in flight finish until ctx ends, then cancels them.
@@ -324,6 +371,33 @@ func (w *checkWorker[T]) Work(ctx context.Context, _ *river.Job[T]) error {
 	n, err := w.check(ctx, w.r.cfg.Now())
 	if n > 0 {
 		w.r.cfg.Logger.Info(w.what, "employees", n)
+	}
+	return err
+}
+
+// LedgerJobArgs is a run of a leave ledger job (attendance.LedgerJob).
+type LedgerJobArgs struct {
+	Job attendance.LedgerJob `json:"job"`
+}
+
+// Kind implements river.JobArgs.
+func (LedgerJobArgs) Kind() string { return "leave_ledger_job" }
+
+// InsertOpts makes one run of a job per minute at most, whoever asks; the
+// ledger's unique periods make any further run write nothing twice.
+func (LedgerJobArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByArgs: true, ByPeriod: time.Minute}}
+}
+
+type ledgerWorker struct {
+	river.WorkerDefaults[LedgerJobArgs]
+	r *Runner
+}
+
+func (w *ledgerWorker) Work(ctx context.Context, job *river.Job[LedgerJobArgs]) error {
+	run, err := w.r.cfg.Ledger.RunJob(ctx, job.Args.Job)
+	if run != nil && len(run.Written) > 0 {
+		w.r.cfg.Logger.Info("leave ledger job", "job", job.Args.Job, "run", run.ID, "written", run.Written)
 	}
 	return err
 }

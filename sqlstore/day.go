@@ -23,11 +23,11 @@ func (db *DB) appendToDay(ctx context.Context, tx *Tx, emp *attendance.Employee,
 			return nil, err
 		}
 		if day.Entries == 0 {
-			holidays, onLeave, err := db.lateFacts(ctx, tx, emp.ID, d)
+			holidays, onLeave, hourly, err := db.lateFacts(ctx, tx, emp.ID, d)
 			if err != nil {
 				return nil, err
 			}
-			ev.Late, ev.LateMinutes = sched.EntryLateness(d, ev.Timestamp, holidays, onLeave, nil)
+			ev.Late, ev.LateMinutes = sched.EntryLateness(d, ev.Timestamp, holidays, onLeave, hourly)
 		}
 		day = day.AddEntryAt(ev.Timestamp, ev.Late, ev.LateMinutes)
 		return &day, nil
@@ -83,20 +83,44 @@ func (db *DB) day(ctx context.Context, tx *Tx, employeeID int64, d attendance.Da
 }
 
 // lateFacts reads what lateness depends on besides the schedule: whether the
-// date is a holiday, and whether the employee has approved leave on it.
-func (db *DB) lateFacts(ctx context.Context, tx *Tx, employeeID int64, d attendance.Date) (attendance.Holidays, bool, error) {
+// date is a holiday, whether the employee has approved leave of whole or half
+// days on it, and the intervals of their approved hourly leave (lateness
+// counts from the end of leave that covers the shift's start).
+func (db *DB) lateFacts(ctx context.Context, tx *Tx, employeeID int64, d attendance.Date) (attendance.Holidays, bool, []attendance.Interval, error) {
 	var holiday, leave int
 	if err := tx.queryRow(ctx, `SELECT
 			(SELECT COUNT(*) FROM holidays WHERE date = ?),
-			(SELECT COUNT(*) FROM leave_requests WHERE employee_id = ? AND status = 'approved' AND start_date <= ? AND end_date >= ?)`,
+			(SELECT COUNT(*) FROM leave_requests WHERE employee_id = ? AND status = 'approved' AND start_date <= ? AND end_date >= ?
+				AND start_at IS NULL)`,
 		d.String(), employeeID, d.String(), d.String()).Scan(&holiday, &leave); err != nil {
-		return nil, false, err
+		return nil, false, nil, err
 	}
 	holidays := attendance.Holidays{}
 	if holiday > 0 {
 		holidays[d] = ""
 	}
-	return holidays, leave > 0, nil
+	hourly, err := db.hourlyLeave(ctx, tx, employeeID, d)
+	return holidays, leave > 0, hourly, err
+}
+
+// hourlyLeave reads the intervals of an employee's approved hourly leave on
+// work date d.
+func (db *DB) hourlyLeave(ctx context.Context, q queryer, employeeID int64, d attendance.Date) ([]attendance.Interval, error) {
+	rows, err := q.query(ctx, `SELECT start_at, end_at FROM leave_requests WHERE employee_id = ? AND status = 'approved'
+		AND start_date = ? AND start_at IS NOT NULL ORDER BY start_at`, employeeID, d.String())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []attendance.Interval
+	for rows.Next() {
+		var in attendance.Interval
+		if err := rows.Scan(timeCol{&in.Start}, timeCol{&in.End}); err != nil {
+			return nil, err
+		}
+		out = append(out, in)
+	}
+	return out, rows.Err()
 }
 
 // refreshDays derives again the days that ev, just added or voided, touches
@@ -154,7 +178,7 @@ func (db *DB) refreshDay(ctx context.Context, tx *Tx, emp *attendance.Employee, 
 // date d and whether it is late (attendance.Schedule.EntryLateness), and
 // stores changes.
 func (db *DB) evaluateLateness(ctx context.Context, tx *Tx, emp *attendance.Employee, sched attendance.Schedule, d attendance.Date, events []attendance.AttendanceEvent) error {
-	holidays, onLeave, err := db.lateFacts(ctx, tx, emp.ID, d)
+	holidays, onLeave, hourly, err := db.lateFacts(ctx, tx, emp.ID, d)
 	if err != nil {
 		return err
 	}
@@ -167,7 +191,7 @@ func (db *DB) evaluateLateness(ctx context.Context, tx *Tx, emp *attendance.Empl
 		}
 		late, minutes := false, 0
 		if first {
-			late, minutes = sched.EntryLateness(d, e.Timestamp, holidays, onLeave, nil)
+			late, minutes = sched.EntryLateness(d, e.Timestamp, holidays, onLeave, hourly)
 			first = false
 		}
 		if late != e.Late || minutes != e.LateMinutes {

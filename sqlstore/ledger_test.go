@@ -69,6 +69,26 @@ func TestLedgerService(t *testing.T) {
 			}
 		})
 
+		t.Run("LateAfterHourlyLeave", func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, kind)
+			mgr, emp := e.team(t)
+			at := func(s string) *attendance.TimeOfDay { v := attendance.MustParseTimeOfDay(s); return &v }
+			r, err := e.Leave.RequestLeave(ctx, emp.Actor(), attendance.LeaveInput{LeaveType: annual, StartDate: date("2026-11-03"),
+				EndDate: date("2026-11-03"), StartTime: at("08:00"), EndTime: at("10:00")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.Leave.DecideLeave(ctx, mgr.Actor(), r.ID, attendance.Approve, ""); err != nil {
+				t.Fatal(err)
+			}
+			// On leave 08:00-10:00, in at 10:05: 5 minutes late, not 125.
+			ev := e.clockAt(t, emp.Actor(), "2026-11-03T10:05:00Z", attendance.Entry)
+			if !ev.Late || ev.LateMinutes != 5 {
+				t.Errorf("entry at 10:05 after leave to 10:00: late %v, %d minutes; want 5", ev.Late, ev.LateMinutes)
+			}
+		})
+
 		t.Run("TypesAccrualAndAdjustments", func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t, kind)

@@ -128,7 +128,7 @@ func dayOfMonth(d attendance.Date) int {
 // reading the requests that ended before the range, which are most of them
 // for the recent ranges an overview is mostly asked for.
 func (db *DB) approvedLeave(ctx context.Context, w where, first, last attendance.Date) (map[int64][]attendance.LeaveRequest, error) {
-	rows, err := db.reader().query(ctx, `SELECT l.employee_id, l.start_date, l.end_date, l.half_day
+	rows, err := db.reader().query(ctx, `SELECT l.employee_id, l.start_date, l.end_date, l.half_day, l.unit, l.cost_num, l.cost_den
 		FROM employees e JOIN leave_requests l ON l.employee_id = e.id
 		WHERE `+w.String()+` AND l.status = 'approved' AND l.end_date >= ? AND l.start_date <= ?`,
 		append(w.args, first.String(), last.String())...)
@@ -139,9 +139,11 @@ func (db *DB) approvedLeave(ctx context.Context, w where, first, last attendance
 	out := map[int64][]attendance.LeaveRequest{}
 	for rows.Next() {
 		r := attendance.LeaveRequest{Status: attendance.LeaveApproved}
-		if err := rows.Scan(&r.EmployeeID, dateCol{&r.StartDate}, dateCol{&r.EndDate}, &r.HalfDay); err != nil {
+		var num, den int64
+		if err := rows.Scan(&r.EmployeeID, dateCol{&r.StartDate}, dateCol{&r.EndDate}, &r.HalfDay, &r.Unit, &num, &den); err != nil {
 			return nil, err
 		}
+		r.Cost = attendance.NewAmount(num, den)
 		out[r.EmployeeID] = append(out[r.EmployeeID], r)
 	}
 	return out, rows.Err()

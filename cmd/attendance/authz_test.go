@@ -608,6 +608,11 @@ var azOps = map[string]azOp{
 		want: azAuthed(403, 403, 403, 403, 204), ofAdmin: 403,
 		prepare: func(w *azWorld, _ azActor) (string, any) { return "/api/leaves/types/" + w.leaveType() + "/", nil },
 	},
+	"GET /api/leaves/jobs/":      {want: azAuthed(403, 403, 403, 403, 200), ofAdmin: 403, prepare: azPath("/api/leaves/jobs/")},
+	"GET /api/leaves/jobs/runs/": {want: azAuthed(403, 403, 403, 403, 200), ofAdmin: 403, prepare: azPath("/api/leaves/jobs/runs/?job=leave_ledger")},
+	"POST /api/leaves/jobs/{job}/run/": {
+		want: azAuthed(403, 403, 403, 403, 202), ofAdmin: 403, prepare: azPath("/api/leaves/jobs/leave_ledger/run/"),
+	},
 	"GET /api/leaves/balances/": {want: azAuthed(200, 404, 200, 404, 200), ofAdmin: 200, prepare: azTargetPath("/api/leaves/balances/?employee_id=%d")},
 	"GET /api/leaves/ledger/":   {want: azAuthed(200, 404, 200, 404, 200), ofAdmin: 200, prepare: azTargetPath("/api/leaves/ledger/?leave_type=sick&employee_id=%d")},
 	"GET /api/leaves/ledger/{id}/": {

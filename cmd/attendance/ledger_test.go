@@ -109,4 +109,34 @@ func TestLeaveLedgerHTTP(t *testing.T) {
 			t.Errorf("%s of a ledger entry: %d, want 405", m, res.Status)
 		}
 	}
+
+	// The jobs: an admin sees them and runs one; it writes each period once.
+	admin.Do("POST", "/api/leaves/jobs/leave_ledger/run/", nil).Want(202)
+	admin.Do("POST", "/api/leaves/jobs/nope/run/", nil).WantProblem(404, "")
+	mgr.Do("GET", "/api/leaves/jobs/", nil).WantProblem(403, "")
+	var runs list[map[string]any]
+	for i := 0; ; i++ {
+		admin.Do("GET", "/api/leaves/jobs/runs/?job=leave_ledger", nil).Want(200).JSON(&runs)
+		if runs.Count > 0 && runs.Results[0]["status"] != "running" {
+			break
+		}
+		if i > 100 {
+			t.Fatalf("no finished run: %+v", runs)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if runs.Results[0]["status"] != "succeeded" {
+		t.Errorf("the run: %v", runs.Results[0])
+	}
+	var jobs list[map[string]any]
+	admin.Do("GET", "/api/leaves/jobs/", nil).Want(200).JSON(&jobs)
+	if jobs.Count != 2 || jobs.Results[0]["job"] != "leave_ledger" || jobs.Results[0]["every_seconds"] != 3600.0 || jobs.Results[0]["last_run"] == nil {
+		t.Errorf("the jobs: %+v", jobs)
+	}
+	// Study leave's six months are recorded now, once, by a run.
+	var study list[map[string]any]
+	emp.Do("GET", "/api/leaves/ledger/?leave_type=study", nil).Want(200).JSON(&study)
+	if study.Count != 6 || study.Results[0]["id"] == nil || study.Results[0]["job_run_id"] == nil {
+		t.Errorf("the study ledger after a run: %+v", study)
+	}
 }

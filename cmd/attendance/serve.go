@@ -90,7 +90,9 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 	if mailSettings.Enabled() {
 		m.Mail = &mailer.Dispatcher{Outbox: mailService, Sender: &mailer.SMTP{Settings: mailSettings}, Now: store.Now, Logger: m.Logger}
 	}
+	ledgerJobs := sqlstore.NewLedgerJobs(store.DB)
 	jc := jobs.Config{
+		Ledger:  ledgerJobs,
 		DB:      store.WriteDB(),
 		Dialect: store.Dialect().Name,
 		Work:    m.Worker,
@@ -120,6 +122,7 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 		return err
 	}
 	m.Jobs = runner
+	ledgerJobs.Queue = runner.QueueLedgerJob
 	if m.Bus != nil {
 		store.Emitter = runner
 	}
@@ -164,6 +167,7 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 	s.LeaveTypes = sqlstore.NewLeaveTypeService(store.DB)
 	s.Ledger = sqlstore.NewLedgerService(store.DB)
 	s.Allowances = sqlstore.NewAllowanceService(store.DB)
+	s.LedgerJobs = ledgerJobs
 	s.Notifications = sqlstore.NewNotificationService(store.DB)
 	s.Feeds = sqlstore.NewFeedService(store.DB, feedKey, instance)
 	s.Mail = mailService

@@ -1,0 +1,353 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/openattendance/attendance"
+)
+
+// LedgerJobs runs the ledger's jobs (leave_ledger: credits, carry-over and
+// expiry; late_penalties) and shows their runs to admins
+// (attendance.LedgerJobService). Each run is a leave_job_runs row; its
+// entries carry its id. A run writes one balance per transaction, holding
+// the employee's row lock as requests and approvals do, and inserts its
+// entries with ON CONFLICT DO NOTHING on the ledger's unique periods: two
+// workers, a retried job, or a job racing a request credit each period
+// once, and a run counts only what it inserted.
+type LedgerJobs struct {
+	db *DB
+	// Queue asks for a run as soon as a worker is free (the job queue);
+	// nil runs it at once, in the background.
+	Queue func(ctx context.Context, job attendance.LedgerJob) error
+	// Every is how often each job runs, for its next run.
+	Every map[attendance.LedgerJob]time.Duration
+}
+
+var _ attendance.LedgerJobService = (*LedgerJobs)(nil)
+
+// The periods of the ledger's jobs.
+const (
+	LeaveLedgerEvery   = time.Hour
+	LatePenaltiesEvery = 24 * time.Hour
+)
+
+// staleRun is how long a run may stay "running" before another run
+// takes it for a worker that died.
+const staleRun = 30 * time.Minute
+
+// NewLedgerJobs returns the ledger's jobs on db.
+func NewLedgerJobs(db *DB) *LedgerJobs {
+	return &LedgerJobs{db: db, Every: map[attendance.LedgerJob]time.Duration{
+		attendance.JobLeaveLedger: LeaveLedgerEvery, attendance.JobLatePenalties: LatePenaltiesEvery}}
+}
+
+// RunJob runs job now, unless a run of it is under way: it returns the run,
+// or nil when it left the work to the run under way.
+func (s *LedgerJobs) RunJob(ctx context.Context, job attendance.LedgerJob) (_ *attendance.JobRun, err error) {
+	defer wrap(&err, "RunJob(%s)", job)
+	db := s.db
+	run := &attendance.JobRun{Job: job, StartedAt: db.now(), Status: attendance.JobRunning, AsOf: db.companyToday(),
+		Written: map[attendance.EntryKind]int{}}
+	claimed := false
+	err = db.inTx(ctx, func(tx *Tx) error {
+		if err := db.lock(ctx, tx, lockKey("leave job", job)); err != nil {
+			return err
+		}
+		stale := db.t(run.StartedAt.Add(-staleRun))
+		if _, err := tx.exec(ctx, `UPDATE leave_job_runs SET status = 'failed', finished_at = ?, error = ?
+			WHERE job = ? AND status = 'running' AND started_at < ?`, db.t(run.StartedAt),
+			"The worker stopped before the run finished; the next run completed its work.", string(job), stale); err != nil {
+			return err
+		}
+		var running int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM leave_job_runs WHERE job = ? AND status = 'running'`, string(job)).Scan(&running); err != nil {
+			return err
+		}
+		if running > 0 {
+			return nil
+		}
+		var err error
+		run.ID, err = tx.insertID(ctx, `INSERT INTO leave_job_runs (job, started_at, status, as_of, written) VALUES (?, ?, 'running', ?, '{}')`,
+			string(job), db.t(run.StartedAt), run.AsOf.String())
+		claimed = err == nil
+		return err
+	})
+	if err != nil || !claimed {
+		return nil, err
+	}
+	switch job {
+	case attendance.JobLeaveLedger:
+		err = s.leaveLedger(ctx, run)
+	case attendance.JobLatePenalties:
+		err = s.latePenalties(ctx, run)
+	}
+	finished := db.now()
+	run.FinishedAt, run.Status = &finished, attendance.JobSucceeded
+	if err != nil {
+		run.Status, run.Error = attendance.JobFailed, "The run stopped: "+err.Error()
+		db.Logger.Error("leave job failed", "job", job, "run", run.ID, "err", err)
+	}
+	written, _ := json.Marshal(run.Written)
+	// The run's record is written even when the run's context ended.
+	if uerr := db.inTx(context.WithoutCancel(ctx), func(tx *Tx) error {
+		_, err := tx.exec(ctx, `UPDATE leave_job_runs SET finished_at = ?, status = ?, balances = ?, written = ?, error = ? WHERE id = ?`,
+			db.t(finished), string(run.Status), run.Balances, string(written), run.Error, run.ID)
+		return err
+	}); uerr != nil {
+		return run, uerr
+	}
+	return run, err
+}
+
+// leaveLedger writes what is due of every employee's balance of every type
+// with an allowance, as of their local date.
+func (s *LedgerJobs) leaveLedger(ctx context.Context, run *attendance.JobRun) error {
+	db := s.db
+	all, err := db.leavePolicies(ctx, db.reader())
+	if err != nil {
+		return err
+	}
+	var types []*attendance.LeavePolicy
+	for _, p := range all {
+		if p.UsesAllowance && !p.Retired {
+			types = append(types, p)
+		}
+	}
+	if len(types) == 0 {
+		return nil
+	}
+	ids, err := db.ids(ctx, db.reader(), `SELECT id FROM employees ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		for _, p := range types {
+			err := db.inTx(ctx, func(tx *Tx) error {
+				emp, err := db.employee(ctx, tx, id, true)
+				if err != nil {
+					return err
+				}
+				// The year before first: a worker down across the new year
+				// writes the old year's last credits, then the new year's.
+				year := emp.Schedule().Today(db.now()).Year()
+				for _, y := range []int{year - 1, year} {
+					if y < p.FirstYear {
+						continue
+					}
+					written, err := db.recordDue(ctx, tx, emp, p, y, &run.ID, nil)
+					for _, e := range written {
+						run.Count(e)
+					}
+					if err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			run.Balances++
+		}
+	}
+	return nil
+}
+
+// latePenalties brings the late penalties of every employee's years with
+// late minutes, or with penalties booked, to what the policy says now.
+func (s *LedgerJobs) latePenalties(ctx context.Context, run *attendance.JobRun) error {
+	db := s.db
+	rows, err := db.reader().query(ctx, `SELECT employee_id, date FROM attendance_days WHERE late
+		UNION SELECT employee_id, date FROM leave_ledger WHERE kind = 'late_penalty' ORDER BY 1, 2`)
+	if err != nil {
+		return err
+	}
+	type balance struct {
+		id   int64
+		year int
+	}
+	var todo []balance
+	seen := map[balance]bool{}
+	for rows.Next() {
+		var b balance
+		var d attendance.Date
+		if err := rows.Scan(&b.id, dateCol{&d}); err != nil {
+			rows.Close()
+			return err
+		}
+		b.year = d.Year()
+		if !seen[b] {
+			seen[b] = true
+			todo = append(todo, b)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, b := range todo {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		err := db.inTx(ctx, func(tx *Tx) error {
+			emp, err := db.employee(ctx, tx, b.id, true)
+			if err != nil {
+				return err
+			}
+			var booked attendance.Amount
+			rows, err := tx.query(ctx, `SELECT num, den FROM leave_ledger WHERE employee_id = ? AND leave_type = 'annual' AND year = ?
+				AND kind = 'late_penalty'`, emp.ID, b.year)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var num, den int64
+				if err := rows.Scan(&num, &den); err != nil {
+					rows.Close()
+					return err
+				}
+				booked = booked.Add(attendance.NewAmount(num, den))
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			minutes, err := db.lateMinutes(ctx, tx, emp.ID, b.year)
+			if err != nil {
+				return err
+			}
+			e, ok := attendance.LatePenaltyEntry(b.year, minutes, db.cfg.LatePenaltyMinutes, booked, clampToYear(emp.Schedule().Today(db.now()), b.year))
+			if !ok {
+				return nil
+			}
+			e.EmployeeID, e.JobRunID = emp.ID, &run.ID
+			if _, err := db.insertEntry(ctx, tx, &e); err != nil {
+				return err
+			}
+			run.Count(e)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		run.Balances++
+	}
+	return db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `INSERT INTO settings (name, value) VALUES ('leave.late_penalty_minutes', ?)
+			ON CONFLICT (name) DO UPDATE SET value = excluded.value`, strconv.Itoa(db.cfg.LatePenaltyMinutes))
+		return err
+	})
+}
+
+// LatePenaltiesDue reports whether the late-penalty setting differs from
+// the one the late_penalties job last applied: the job then runs at start.
+func (s *LedgerJobs) LatePenaltiesDue(ctx context.Context) (bool, error) {
+	var v string
+	err := s.db.reader().queryRow(ctx, `SELECT value FROM settings WHERE name = 'leave.late_penalty_minutes'`).Scan(&v)
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return s.db.cfg.LatePenaltyMinutes > 0, nil
+		}
+		return false, err
+	}
+	return v != strconv.Itoa(s.db.cfg.LatePenaltyMinutes), nil
+}
+
+// LedgerJobs lists the ledger's jobs with their last run and next run (admins).
+func (s *LedgerJobs) LedgerJobs(ctx context.Context, a attendance.Actor) (_ []attendance.LedgerJobStatus, err error) {
+	defer wrap(&err, "LedgerJobs(actor %d)", a.ID)
+	if err := attendance.RequireAdmin(a); err != nil {
+		return nil, err
+	}
+	var out []attendance.LedgerJobStatus
+	for _, job := range []attendance.LedgerJob{attendance.JobLeaveLedger, attendance.JobLatePenalties} {
+		st := attendance.LedgerJobStatus{Job: job, EverySeconds: int(s.Every[job] / time.Second)}
+		runs, _, err := s.runs(ctx, &job, attendance.Page{Limit: 1})
+		if err != nil {
+			return nil, err
+		}
+		var lastStart *time.Time
+		if len(runs) > 0 {
+			st.LastRun, lastStart = runs[0], &runs[0].StartedAt
+		}
+		var ok *time.Time
+		if err := s.db.reader().queryRow(ctx, `SELECT MAX(finished_at) FROM leave_job_runs WHERE job = ? AND status = 'succeeded'`,
+			string(job)).Scan(nullTimeCol{&ok}); err != nil {
+			return nil, err
+		}
+		st.LastSucceededAt = ok
+		st.NextRunAt = attendance.NextRunAt(s.Every[job], lastStart, s.db.now())
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// ListJobRuns lists runs newest first, of one job or of all (admins).
+func (s *LedgerJobs) ListJobRuns(ctx context.Context, a attendance.Actor, job *attendance.LedgerJob, p attendance.Page) (_ []*attendance.JobRun, _ int, err error) {
+	defer wrap(&err, "ListJobRuns(actor %d)", a.ID)
+	if err := attendance.RequireAdmin(a); err != nil {
+		return nil, 0, err
+	}
+	return s.runs(ctx, job, p)
+}
+
+// RunLedgerJob asks for a run now (admins); an unknown job is not found.
+func (s *LedgerJobs) RunLedgerJob(ctx context.Context, a attendance.Actor, job attendance.LedgerJob) (err error) {
+	defer wrap(&err, "RunLedgerJob(actor %d, %s)", a.ID, job)
+	if err := attendance.RequireAdmin(a); err != nil {
+		return err
+	}
+	if !job.Valid() {
+		return attendance.ErrNotFound("job")
+	}
+	if s.Queue != nil {
+		return s.Queue(ctx, job)
+	}
+	go func() {
+		if _, err := s.RunJob(context.WithoutCancel(ctx), job); err != nil {
+			s.db.Logger.Error("leave job", "job", job, "err", err)
+		}
+	}()
+	return nil
+}
+
+func (s *LedgerJobs) runs(ctx context.Context, job *attendance.LedgerJob, p attendance.Page) ([]*attendance.JobRun, int, error) {
+	var w where
+	if job != nil {
+		w.add("job = ?", string(*job))
+	}
+	var n int
+	if err := s.db.reader().queryRow(ctx, `SELECT COUNT(*) FROM leave_job_runs WHERE `+w.String(), w.args...).Scan(&n); err != nil {
+		return nil, 0, err
+	}
+	limit, offset := pageArgs(p)
+	rows, err := s.db.reader().query(ctx, `SELECT id, job, started_at, finished_at, status, as_of, balances, written, error
+		FROM leave_job_runs WHERE `+w.String()+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(w.args, limit, offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	out := []*attendance.JobRun{}
+	for rows.Next() {
+		var r attendance.JobRun
+		var written string
+		if err := rows.Scan(&r.ID, &r.Job, timeCol{&r.StartedAt}, nullTimeCol{&r.FinishedAt}, &r.Status, dateCol{&r.AsOf}, &r.Balances,
+			&written, &r.Error); err != nil {
+			return nil, 0, err
+		}
+		r.Written = map[attendance.EntryKind]int{}
+		if err := json.Unmarshal([]byte(written), &r.Written); err != nil {
+			return nil, 0, err
+		}
+		out = append(out, &r)
+	}
+	return out, n, rows.Err()
+}
