@@ -209,3 +209,27 @@ func TestMemoryLimitSetting(t *testing.T) {
 		}
 	}
 }
+
+// TestSecretsNotInUsage: the usage, printed for --help and for any mistake
+// in the flags, never shows a secret taken from the environment, which
+// still applies (and a flag still wins).
+func TestSecretsNotInUsage(t *testing.T) {
+	env := map[string]string{"ATTENDANCE_JWT_SECRET": "jwt-secret-from-the-environment-0123456789",
+		"ATTENDANCE_ADMIN_PASSWORD": "admin-password-from-env", "ATTENDANCE_SMTP_PASSWORD": "smtp-password-from-env"}
+	var usage bytes.Buffer
+	fs := newFlagSet("serve", "", &usage)
+	build := bindConfig(fs, func(k string) string { return env[k] }, serveSettings...)
+	c, err := parseCommand(fs, []string{"--smtp-password", "from-the-flag"}, build, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.JWTSecret != env["ATTENDANCE_JWT_SECRET"] || c.AdminPassword != env["ATTENDANCE_ADMIN_PASSWORD"] || c.SMTPPassword != "from-the-flag" {
+		t.Errorf("config %q %q %q", c.JWTSecret, c.AdminPassword, c.SMTPPassword)
+	}
+	fs.Usage()
+	for _, v := range env {
+		if strings.Contains(usage.String(), v) {
+			t.Errorf("the usage shows %q", v)
+		}
+	}
+}

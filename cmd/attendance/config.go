@@ -209,6 +209,12 @@ func splitList(v string) []string {
 	return out
 }
 
+// secretSettings are the settings whose values are secrets: their flags do
+// not take the environment's value as their default, which the usage
+// (--help, or any mistake in the flags) would print; the environment is
+// read when the configuration is built instead.
+var secretSettings = []string{"jwt-secret", "admin-password", "smtp-password"}
+
 // bindConfig registers the named settings as flags on fs, each defaulting to
 // its environment variable, and returns a function that builds the Config
 // after fs.Parse.
@@ -219,7 +225,7 @@ func bindConfig(fs *flag.FlagSet, getenv func(string) string, names ...string) f
 			continue
 		}
 		def := s.def
-		if v := getenv(s.env); v != "" {
+		if v := getenv(s.env); v != "" && !contains(secretSettings, s.flag) {
 			def = v
 		}
 		usage := s.usage + " (" + s.env + ")"
@@ -231,6 +237,9 @@ func bindConfig(fs *flag.FlagSet, getenv func(string) string, names ...string) f
 			v := s.def
 			if p, ok := values[s.flag]; ok {
 				v = *p
+				if env := getenv(s.env); v == s.def && env != "" && contains(secretSettings, s.flag) {
+					v = env
+				}
 			}
 			if err := s.set(&c, v); err != nil {
 				return c, fmt.Errorf("--%s / %s: %w", s.flag, s.env, err)
