@@ -190,8 +190,29 @@ func viewTests(t *testing.T, b *browser, srv *server, w *world, mgr *tab, shots 
 		if got := kimTab.text("#whoami"); !strings.Contains(got, "Kim Ito") {
 			t.Errorf("Kim's page says %q", got)
 		}
-		if n := eval[int](kimTab, `document.querySelectorAll('#nav-list a').length`); n != 4 {
-			t.Errorf("an employee's navigation has %d links, want 4 (home, holidays, account, settings)", n)
+		if n := eval[int](kimTab, `document.querySelectorAll('#nav-list a').length`); n != 5 {
+			t.Errorf("an employee's navigation has %d links, want 5 (home, balance, holidays, account, settings)", n)
+		}
+		// The leave ledger: an admin adds a type with monthly accrual and sees
+		// what a year credits; Kim reads why her balance is what it is.
+		adm.goTo("#/leave-types", "leave-types")
+		adm.wait("the leave types", `document.getElementById('lt-table').dataset.loaded === 'true'`)
+		adm.setValue("#lt-code", "study")
+		adm.setValue("#lt-name", "Study leave")
+		adm.setValue("#lt-allowance", "15")
+		adm.setValue("#lt-accrual", "monthly")
+		adm.click("#lt-submit")
+		adm.wait("the new type", `document.querySelector('#lt-table tr[data-code="study"]') !== null`)
+		if got := adm.text(`#lt-table tr[data-code="study"]`); !strings.Contains(got, "18") {
+			t.Errorf("the study row %q, want 18 days credited a year (15 ÷ 12 rounded up to 1.5, twelve times)", got)
+		}
+		kimTab.goTo("#/balance", "ledger")
+		kimTab.wait("Kim's ledger", `document.getElementById('ledger-table').dataset.loaded !== undefined`)
+		if got := kimTab.text("#ledger-table"); !strings.Contains(got, "Yearly allowance") {
+			t.Errorf("Kim's ledger %q, want her yearly allowance", got)
+		}
+		if got := kimTab.text("#ledger-balances-table"); !strings.Contains(got, "study") || !strings.Contains(got, "annual") {
+			t.Errorf("Kim's balances %q, want annual and study", got)
 		}
 		adm.goTo("#/people", "people")
 		adm.click(fmt.Sprintf(`[data-testid="people-row-%d"] a`, kim.ID))

@@ -278,8 +278,47 @@ export function createEmployeeView(ctx) {
   // validation, nothing stored) says what a request costs and what is left;
   // this copies the working-day count (dates.workingDays), the half-day and
   // one-calendar-year rules and the balance arithmetic.
+  // Hours: the server's preview (GET /api/leaves/preview/) says what they
+  // cost and what is left; the page computes nothing of it.
+  let previewSeq = 0;
+  async function previewHours(type, start, from, to) {
+    const mine = ++previewSeq;
+    const cost = $('leave-cost');
+    try {
+      const pv = await api.get('/api/leaves/preview/', { leave_type: type, start_date: start, end_date: start, start_time: from, end_time: to });
+      if (!ctx.alive() || mine !== previewSeq) return;
+      const hours = pv.minutes != null ? `${Math.floor(pv.minutes / 60)} h${pv.minutes % 60 ? ` ${pv.minutes % 60} min` : ''}` : '';
+      cost.textContent = `${hours} (${plural(Number(pv.days), 'day')})`;
+      cost.dataset.days = String(pv.days);
+      cost.dataset.daysExact = pv.days_exact || '';
+      $('leave-cost-hint').textContent = pv.ok
+        ? (pv.remaining_after != null ? `${plural(Number(pv.remaining_after), 'day')} left after this.` : '')
+        : pv.detail;
+    } catch (err) {
+      if (!ctx.alive() || mine !== previewSeq) return;
+      cost.textContent = '–';
+      cost.dataset.days = '';
+      $('leave-cost-hint').textContent = err && err.detail ? err.detail : '';
+    }
+  }
+
   function updateCost() {
     const type = $('leave-type').value;
+    const from = $('leave-start-time') ? $('leave-start-time').value : '';
+    const to = $('leave-end-time') ? $('leave-end-time').value : '';
+    if (from || to) {
+      const start = $('leave-start').value;
+      $('leave-half-day').checked = false;
+      if (isDate(start) && from && to) {
+        $('leave-end').value = start;
+        previewHours(type, start, from, to);
+      } else {
+        $('leave-cost').textContent = '–';
+        $('leave-cost').dataset.days = '';
+        $('leave-cost-hint').textContent = 'Choose the day, and the time your leave starts and ends.';
+      }
+      return;
+    }
     const start = $('leave-start').value;
     const end = $('leave-end').value;
     const half = $('leave-half-day');
@@ -330,6 +369,8 @@ export function createEmployeeView(ctx) {
       half_day: $('leave-half-day').checked,
       reason: $('leave-reason').value.trim(),
     };
+    if ($('leave-start-time') && $('leave-start-time').value) body.start_time = $('leave-start-time').value;
+    if ($('leave-end-time') && $('leave-end-time').value) body.end_time = $('leave-end-time').value;
     if (!body.start_date || !body.end_date) {
       showProblem($('leave-error'), { detail: 'Choose the first and the last day of your leave.' });
       (body.start_date ? $('leave-end') : $('leave-start')).focus();
@@ -472,7 +513,20 @@ export function createEmployeeView(ctx) {
     $('leave-end').value = today;
     listen($('clock-button'), 'click', clock);
     listen($('leave-form'), 'submit', submitLeave);
-    for (const id of ['leave-type', 'leave-start', 'leave-end', 'leave-half-day']) {
+    // The leave types are the server's (GET /api/leaves/types/): built-in and admins' own.
+    api.get('/api/leaves/types/').then((res) => {
+      if (!ctx.alive() || !res || !Array.isArray(res.results) || !res.results.length) return;
+      const sel = $('leave-type');
+      const cur = sel.value;
+      sel.replaceChildren(...res.results.map((t) => {
+        const o = document.createElement('option');
+        o.value = t.code;
+        o.textContent = t.name;
+        return o;
+      }));
+      if ([...sel.options].some((o) => o.value === cur)) sel.value = cur;
+    }).catch(() => {});
+    for (const id of ['leave-type', 'leave-start', 'leave-end', 'leave-half-day', 'leave-start-time', 'leave-end-time']) {
       listen($(id), 'input', updateCost);
       listen($(id), 'change', updateCost);
     }

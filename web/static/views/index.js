@@ -11,6 +11,8 @@ import calendar from './calendar.js';
 import holidays from './holidays.js';
 import home from './home.js';
 import leaveHistory from './leave-history.js';
+import leaveTypes from './leave-types.js';
+import ledger from './ledger.js';
 import mail from './mail.js';
 import people from './people.js';
 import peopleImport from './people-import.js';
@@ -23,6 +25,8 @@ export const views = [
   peopleImport, // before person: people/import is not people/:id
   person,
   leaveHistory,
+  ledger,
+  leaveTypes,
   approvals,
   calendar,
   holidays,
