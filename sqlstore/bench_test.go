@@ -211,3 +211,22 @@ func BenchmarkSessionActor(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkLeaveBalance reads one employee's annual leave balance from the
+// ledger (its entries of the year, its pending requests, what is due, the
+// late minutes), as GET /api/leaves/balance/ does, over the 1,000
+// employees of the demo company in turn.
+func BenchmarkLeaveBalance(b *testing.B) {
+	db, _ := benchStore(b)
+	ledger := sqlstore.NewLedgerService(db)
+	ctx := context.Background()
+	i := int64(0)
+	b.ResetTimer()
+	for b.Loop() {
+		id := 1 + i%1000
+		if _, err := ledger.TypeBalance(ctx, attendance.Actor{ID: id, Role: attendance.RoleEmployee}, nil, nil, nil); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
