@@ -54,12 +54,18 @@ func (s *EmployeeService) ListEmployees(ctx context.Context, a attendance.Actor,
 		w.add(`(lower(e.username) LIKE ? ESCAPE '\' OR lower(e.email) LIKE ? ESCAPE '\'
 			OR lower(e.first_name || ' ' || e.last_name) LIKE ? ESCAPE '\')`, like, like, like)
 	}
-	var count int
-	if err := s.db.reader().queryRow(ctx, `SELECT COUNT(*) FROM employees e WHERE `+w.String(), w.args...).Scan(&count); err != nil {
-		return nil, 0, err
+	// An admin's page walks an index in order and stops after it: the count
+	// is its own query. A manager's scope is a recursive query, read once:
+	// the page carries the count (COUNT(*) OVER ()).
+	count, total := -1, "COUNT(*) OVER ()"
+	if a.IsAdmin() {
+		total = "0"
+		if err := s.db.reader().queryRow(ctx, `SELECT COUNT(*) FROM employees e WHERE `+w.String(), w.args...).Scan(&count); err != nil {
+			return nil, 0, err
+		}
 	}
 	limit, offset := pageArgs(f.Page)
-	rows, err := s.db.reader().query(ctx, `SELECT `+employeeCols+`, m.username, m.first_name, m.last_name
+	rows, err := s.db.reader().query(ctx, `SELECT `+employeeCols+`, m.username, m.first_name, m.last_name, `+total+`
 		FROM employees e LEFT JOIN employees m ON m.id = e.manager_id
 		WHERE `+w.String()+` ORDER BY `+employeeOrder(f.Ordering)+` LIMIT ? OFFSET ?`,
 		append(w.args, limit, offset)...)
@@ -70,7 +76,8 @@ func (s *EmployeeService) ListEmployees(ctx context.Context, a attendance.Actor,
 	list := []*attendance.Employee{}
 	for rows.Next() {
 		var mu, mf, ml sql.NullString
-		e, err := scanEmployee(rows, &mu, &mf, &ml)
+		var total int
+		e, err := scanEmployee(rows, &mu, &mf, &ml, &total)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -78,9 +85,21 @@ func (s *EmployeeService) ListEmployees(ctx context.Context, a attendance.Actor,
 			m := attendance.Employee{Username: mu.String, FirstName: mf.String, LastName: ml.String}
 			e.ManagerName = m.Name()
 		}
+		if count < 0 {
+			count = total
+		}
 		list = append(list, e)
 	}
-	return list, count, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	if count < 0 {
+		// A page past the end has no row to carry the count.
+		if err := s.db.reader().queryRow(ctx, `SELECT COUNT(*) FROM employees e WHERE `+w.String(), w.args...).Scan(&count); err != nil {
+			return nil, 0, err
+		}
+	}
+	return list, count, nil
 }
 
 // employeeOrder is the ORDER BY of an attendance.EmployeeFilter's Ordering,
