@@ -12,9 +12,10 @@ import (
 )
 
 func approvalTests(t *testing.T, b *browser, srv *server, w *world, mgr *tab) {
+	var hana employee
 	t.Run("TwoStepChain", func(t *testing.T) {
 		mgr := mgr.in(t)
-		hana := w.admin.mustCreate(map[string]any{"username": "hana", "password": password, "role": "manager", "first_name": "Hana", "last_name": "Ito"})
+		hana = w.admin.mustCreate(map[string]any{"username": "hana", "password": password, "role": "manager", "first_name": "Hana", "last_name": "Ito"})
 		w.admin.mustDo("POST", "/api/approver-groups/", map[string]any{"code": "hr", "name": "Human resources", "member_ids": []int64{hana.ID}}, http.StatusCreated, nil)
 		w.admin.mustDo("PUT", "/api/leaves/types/unpaid/approval/", map[string]any{"tiers": []map[string]any{
 			{"over_days": 0, "steps": []map[string]any{{"approver": "manager", "level": 1}, {"approver": "group", "group": "hr", "label": "HR"}}}}},
@@ -76,6 +77,66 @@ func approvalTests(t *testing.T, b *browser, srv *server, w *world, mgr *tab) {
 		if got.Status != "approved" || got.DecidedBy != hana.ID || len(got.Chain.Steps) != 2 || got.Chain.Steps[0].DecidedBy != w.people["maria"].ID ||
 			got.Chain.Steps[0].Comment != "Fine by me" {
 			t.Errorf("the request after both steps: %+v, want approved by Hana after Maria", got)
+		}
+	})
+
+	// Hana names Maria her delegate on the page; Maria then decides both
+	// steps of Chloe's next request: the manager's, and HR's for Hana.
+	t.Run("DelegateDecides", func(t *testing.T) {
+		if hana.ID == 0 {
+			t.Skip("needs TwoStepChain's HR group")
+		}
+		mgr := mgr.in(t)
+		w.admin.mustDo("PUT", "/api/leaves/types/unpaid/approval/", map[string]any{"tiers": []map[string]any{
+			{"over_days": 0, "steps": []map[string]any{{"approver": "manager", "level": 1}, {"approver": "group", "group": "hr", "label": "HR"}}}}},
+			http.StatusOK, nil)
+		defer w.admin.mustDo("DELETE", "/api/leaves/types/unpaid/approval/", nil, http.StatusNoContent, nil)
+
+		ht := b.newTab(t, "hana-delegates")
+		ht.login("hana", password)
+		ht.navTo("approvals", "approvals")
+		// Maria leads another team: out of Hana's scope, named by her number.
+		ht.setValue("#delegate-other", fmt.Sprint(w.people["maria"].ID))
+		ht.setValue("#delegate-from", day(w.today))
+		ht.setValue("#delegate-to", day(w.today.AddDate(0, 0, 7)))
+		ht.setValue("#delegate-note", "Conference")
+		ht.click("#delegate-submit")
+		ht.wait("the delegation listed", `/Maria Santos/.test(document.getElementById('delegate-list').textContent)`)
+
+		d := w.today.AddDate(0, 0, 42)
+		for d.Weekday() != time.Tuesday {
+			d = d.AddDate(0, 0, 1)
+		}
+		chloe := login(t, srv.URL(), "chloe", password)
+		var r struct {
+			ID int64 `json:"id"`
+		}
+		chloe.mustDo("POST", "/api/leaves/request/", map[string]any{"leave_type": "unpaid", "start_date": day(d), "end_date": day(d)}, http.StatusCreated, &r)
+		row := fmt.Sprintf(`[data-testid="todo-row-%d"]`, r.ID)
+		mgr.goTo("#/", "")
+		mgr.navTo("approvals", "approvals")
+		for step := 1; step <= 2; step++ {
+			mgr.wait(fmt.Sprintf("step %d to decide", step), fmt.Sprintf(`document.querySelector('%s[data-step="%d"]')`, row, step))
+			if step == 2 {
+				if got := mgr.text(row); !strings.Contains(got, "for Hana Ito") {
+					t.Errorf("Maria's row at step 2 = %q, want for Hana Ito", got)
+				}
+			}
+			mgr.click(fmt.Sprintf(`[data-testid="todo-approve-%d"]`, r.ID))
+			if step == 1 {
+				mgr.wait("step 2 shown", fmt.Sprintf(`document.querySelector('[data-testid="chain-%d"] [data-step="2"][data-status="pending"]')`, r.ID))
+			}
+		}
+		mgr.wait("the row gone", fmt.Sprintf(`!document.querySelector(%s)`, jsString(row)))
+		var got struct {
+			Status     string `json:"status"`
+			DecidedBy  int64  `json:"decided_by"`
+			DecidedFor *int64 `json:"decided_for"`
+			DecidedAs  string `json:"decided_as"`
+		}
+		chloe.mustDo("GET", fmt.Sprintf("/api/leaves/%d/", r.ID), nil, http.StatusOK, &got)
+		if got.Status != "approved" || got.DecidedBy != w.people["maria"].ID || got.DecidedFor == nil || *got.DecidedFor != hana.ID || got.DecidedAs != "delegate" {
+			t.Errorf("the request: %+v, want approved by Maria for Hana, as her delegate", got)
 		}
 	})
 }

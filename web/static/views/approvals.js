@@ -69,6 +69,10 @@ export default {
           el('form', { id: 'delegate-form', class: 'form', novalidate: true },
             el('div', { class: 'form-grid' },
               field({ id: 'delegate-id', label: 'Delegate', type: 'select', options: [] }).wrap,
+              field({
+                id: 'delegate-other', label: 'Or their employee number', type: 'number', optional: true,
+                hint: 'Someone outside your team: an approver of another team, say.', attrs: { min: 1, step: 1, inputmode: 'numeric' },
+              }).wrap,
               field({ id: 'delegate-from', label: 'From', type: 'date' }).wrap,
               field({ id: 'delegate-to', label: 'To', type: 'date' }).wrap,
               field({ id: 'delegate-note', label: 'Note', optional: true }).wrap),
@@ -183,14 +187,14 @@ export default {
       setBusy(button, true);
       try {
         await api.post('/api/delegations/', {
-          delegate_id: Number($('delegate-id').value), from: $('delegate-from').value, to: $('delegate-to').value, note: $('delegate-note').value.trim(),
+          delegate_id: Number($('delegate-other').value || $('delegate-id').value), from: $('delegate-from').value, to: $('delegate-to').value, note: $('delegate-note').value.trim(),
         });
         if (!ctx.alive()) return;
         showProblem($('delegate-error'), null);
         announce('Delegate named.', { tone: 'ok' });
         await loadDelegates();
       } catch (err) {
-        if (ctx.alive()) showProblem($('delegate-error'), err, { fields: { 'body.delegate_id': 'delegate-id', 'body.from': 'delegate-from', 'body.to': 'delegate-to', 'body.note': 'delegate-note' } });
+        if (ctx.alive()) showProblem($('delegate-error'), err, { fields: { 'body.delegate_id': $('delegate-other').value ? 'delegate-other' : 'delegate-id', 'body.from': 'delegate-from', 'body.to': 'delegate-to', 'body.note': 'delegate-note' } });
       } finally {
         setBusy(button, false);
       }
