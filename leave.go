@@ -243,6 +243,7 @@ func (r *LeaveRequest) ChecksLowBalanceAtOnce(today Date) bool {
 // LeaveFilter selects leave requests.
 type LeaveFilter struct {
 	Status     *LeaveStatus
+	LeaveType  *LeaveType
 	Year       *int
 	EmployeeID *int64
 	Department *string

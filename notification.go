@@ -71,9 +71,21 @@ func NotArrived(e *Employee, d Date, deadline time.Time, recipients []int64) []N
 
 // LeaveRequested returns the notifications for a new leave request.
 func LeaveRequested(e *Employee, r *LeaveRequest, recipients []int64) []Notification {
-	return NewNotification(NotifyLeaveRequested, fmt.Sprintf("leave_requested:%d", r.ID), e.ID,
-		fmt.Sprintf("%s asks for %s of %s leave from %s to %s", e.Name(), Days(r.Days), r.LeaveType, r.StartDate, r.EndDate),
-		map[string]any{"leave_request_id": r.ID, "leave_type": r.LeaveType, "start_date": r.StartDate, "end_date": r.EndDate, "days": r.Days}, recipients)
+	msg := fmt.Sprintf("%s asks for %s of %s leave from %s to %s", e.Name(), Days(r.Days), r.LeaveType, r.StartDate, r.EndDate)
+	if r.Minutes != nil && r.StartTime != nil && r.EndTime != nil {
+		// Hours (docs/leave.md): "asks for 2 h (0.22 days) of annual leave on 2026-06-15, 08:00–10:00".
+		h := fmt.Sprintf("%d h", *r.Minutes/60)
+		if m := *r.Minutes % 60; m != 0 {
+			h += fmt.Sprintf(" %d min", m)
+		}
+		msg = fmt.Sprintf("%s asks for %s (%s) of %s leave on %s, %s–%s", e.Name(), h, Days(r.Days), r.LeaveType, r.StartDate, r.StartTime, r.EndTime)
+	}
+	if r.Status == LeaveApproved {
+		msg += " (approved on request: this leave type needs no approval)"
+	}
+	return NewNotification(NotifyLeaveRequested, fmt.Sprintf("leave_requested:%d", r.ID), e.ID, msg,
+		map[string]any{"leave_request_id": r.ID, "leave_type": r.LeaveType, "start_date": r.StartDate, "end_date": r.EndDate, "days": r.Days,
+			"status": r.Status}, recipients)
 }
 
 func minutes(n int) string {

@@ -48,6 +48,7 @@ type leaveActionInput struct {
 
 type leaveOverviewInput struct {
 	Status     string `query:"status" enum:"pending,approved,rejected,cancelled"`
+	LeaveType  string `query:"leave_type" maxLength:"32" doc:"A leave type's code"`
 	EmployeeID int64  `query:"employee_id" minimum:"1"`
 	Department string `query:"department"`
 	From       string `query:"from" format:"date" doc:"Requests that end on or after this date"`
@@ -162,7 +163,7 @@ func (s *Server) leaveRoutes() {
 		if err := textParams("department", in.Department); err != nil {
 			return nil, err
 		}
-		list, n, err := s.Leave.LeaveOverview(ctx, actorFrom(ctx), attendance.LeaveFilter{Status: optStatus(in.Status),
+		list, n, err := s.Leave.LeaveOverview(ctx, actorFrom(ctx), attendance.LeaveFilter{Status: optStatus(in.Status), LeaveType: optLeaveType(in.LeaveType),
 			EmployeeID: optInt64(in.EmployeeID), Department: optString(in.Department), From: from, To: to, ByWaiting: in.Order == "waiting", Page: in.page()})
 		if err != nil {
 			return nil, err

@@ -384,6 +384,9 @@ func (s *LeaveService) leaveList(ctx context.Context, a attendance.Actor, f atte
 	if f.Status != nil {
 		w.add("l.status = ?", string(*f.Status))
 	}
+	if f.LeaveType != nil {
+		w.add("l.leave_type = ?", string(*f.LeaveType))
+	}
 	if f.EmployeeID != nil {
 		w.add("l.employee_id = ?", *f.EmployeeID)
 	}

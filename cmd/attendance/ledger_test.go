@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -55,6 +56,20 @@ func TestLeaveLedgerHTTP(t *testing.T) {
 	mgr.Do("GET", "/api/leaves/"+rid+"/", nil).Want(200).JSON(&detail)
 	if a, _ := detail["approval"].(map[string]any); a == nil || a["ok"] != true {
 		t.Errorf("the manager's view of the request: %v", detail)
+	}
+	var ns list[map[string]any]
+	mgr.Do("GET", "/api/notifications/", nil).Want(200).JSON(&ns)
+	if len(ns.Results) == 0 || !strings.Contains(ns.Results[0]["message"].(string), "asks for 2 h (0.22 days) of annual leave on 2026-06-15, 08:00–10:00") {
+		t.Errorf("the manager's notification: %+v", ns.Results)
+	}
+	var ov list[map[string]any]
+	mgr.Do("GET", "/api/leaves/overview/?leave_type=annual", nil).Want(200).JSON(&ov)
+	if ov.Count != 1 || ov.Results[0]["unit"] != "hour" {
+		t.Errorf("the overview of annual leave: %+v", ov)
+	}
+	mgr.Do("GET", "/api/leaves/overview/?leave_type=sick", nil).Want(200).JSON(&ov)
+	if ov.Count != 0 {
+		t.Errorf("the overview of sick leave: %+v", ov)
 	}
 	mgr.Do("POST", "/api/leaves/"+rid+"/action/", map[string]any{"action": "approve"}).Want(200)
 

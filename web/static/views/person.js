@@ -138,7 +138,8 @@ export default {
         el('section', { id: 'person-leave', class: 'card span-12', 'aria-labelledby': 'person-leave-title' },
           el('div', { class: 'card-head' },
             el('h2', { id: 'person-leave-title' }, 'Leave'),
-            el('a', { id: 'person-leave-all', href: `#/leave?employee_id=${id}`, class: 'small' }, 'All their requests in the leave history')),
+            el('a', { id: 'person-leave-all', href: `#/leave?employee_id=${id}`, class: 'small' }, 'All their requests in the leave history'),
+            el('a', { id: 'person-balance-why', href: `#/balance?employee_id=${id}`, class: 'small', 'data-testid': 'person-balance-why' }, 'Why is their balance this')),
           el('div', { id: 'person-leave-error', class: 'error', role: 'alert' }),
           el('dl', { id: 'person-balance', class: 'details', 'data-testid': 'person-balance' },
             [['remaining', 'Remaining'], ['allowance', 'Allowance'], ['used', 'Used'], ['pending', 'Pending'], ['late_penalty', 'Late penalty']]
