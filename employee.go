@@ -57,7 +57,20 @@ type Employee struct {
 	// ManagerName is the manager's Name, filled in by ListEmployees only
 	// (the list's rows carry it as manager_name); never in an Employee's JSON.
 	ManagerName string `json:"-"`
+	// ScheduleKind says what work_start, work_end, work_days and
+	// late_grace_minutes describe (DescribeSchedule): the one shift of a
+	// simple schedule, or the current week of a pattern.
+	ScheduleKind ScheduleKind `json:"schedule_kind" readOnly:"true"`
 }
+
+// ScheduleKind is simple (one shift on some weekdays) or pattern.
+type ScheduleKind string
+
+// The schedule kinds.
+const (
+	ScheduleSimple  ScheduleKind = "simple"
+	SchedulePattern ScheduleKind = "pattern"
+)
 
 // Name returns the employee's full name, or the username when both names are empty.
 func (e *Employee) Name() string {
@@ -371,6 +384,7 @@ func NewEmployee(companyTZ string, now time.Time) *Employee {
 		Active:          true,
 		CreatedAt:       now,
 		UpdatedAt:       now,
+		ScheduleKind:    ScheduleSimple,
 	}
 }
 

@@ -226,6 +226,33 @@ func (s Schedule) Migrated(shift *Shift) Schedule {
 	return s
 }
 
+// DescribeSchedule sets e's work_start, work_end, work_days and
+// late_grace_minutes to what patterns (e's, in start date order) say on
+// today (Pattern.Describe), and ScheduleKind to simple or pattern. An
+// employee without patterns keeps their fields: a simple schedule.
+func (e *Employee) DescribeSchedule(patterns []Pattern, today Date) {
+	e.ScheduleKind = ScheduleSimple
+	if len(patterns) == 0 {
+		return
+	}
+	p := Schedule{Patterns: patterns}.patternOn(today)
+	s, days, simple, ok := p.Describe(today)
+	if ok {
+		e.WorkStart, e.WorkEnd, e.LateGraceMinutes = s.Start, s.End, s.GraceMinutes
+	}
+	e.WorkDays = days
+	if !simple {
+		e.ScheduleKind = SchedulePattern
+	}
+}
+
+// SimplePattern returns the pattern that an Employee's schedule fields,
+// written, make: shift s (their times and grace, no break) on their work
+// days, from the Monday of the hiring week.
+func (e *Employee) SimplePattern(s *Shift) Pattern {
+	return OneShiftPattern(s, e.WorkDays, mondayOf(e.HiredOn))
+}
+
 // hasRoster reports whether the schedule has patterns or overrides, rather
 // than only today's one shift on its work days.
 func (s Schedule) hasRoster() bool { return len(s.Patterns) > 0 || len(s.Overrides) > 0 }

@@ -29,7 +29,11 @@ func NewEmployeeService(db *DB, hasher attendance.PasswordHasher) *EmployeeServi
 // FindEmployee returns an employee the actor may see.
 func (s *EmployeeService) FindEmployee(ctx context.Context, a attendance.Actor, id int64) (_ *attendance.Employee, err error) {
 	defer wrap(&err, "FindEmployee(actor %d, %d)", a.ID, id)
-	return s.db.findEmployee(ctx, a, id)
+	e, err := s.db.findEmployee(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	return e, s.db.describeSchedules(ctx, s.db.reader(), e)
 }
 
 // ListEmployees lists the employees in the actor's scope.
@@ -99,7 +103,7 @@ func (s *EmployeeService) ListEmployees(ctx context.Context, a attendance.Actor,
 			return nil, 0, err
 		}
 	}
-	return list, count, nil
+	return list, count, s.db.describeSchedules(ctx, s.db.reader(), list...)
 }
 
 // employeeOrder is the ORDER BY of an attendance.EmployeeFilter's Ordering,
@@ -188,7 +192,15 @@ func (s *EmployeeService) CreateEmployee(ctx context.Context, a attendance.Actor
 		}
 		e = attendance.NewEmployee(s.db.cfg.CompanyTimezone, s.db.now())
 		f.Apply(e)
-		return s.db.insertEmployee(ctx, tx, e, hash)
+		if err := s.db.insertEmployee(ctx, tx, e, hash); err != nil {
+			return err
+		}
+		// The schedule fields are a one-week pattern of one shift.
+		if err := s.db.setSimplePattern(ctx, tx, e, &a.ID); err != nil {
+			return err
+		}
+		e.ScheduleKind = attendance.ScheduleSimple
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -299,12 +311,29 @@ func (s *EmployeeService) UpdateEmployee(ctx context.Context, a attendance.Actor
 			tx.emit(attendance.Message{ID: fmt.Sprintf("role_changed:%d:%s", id, rand.Text()), Type: attendance.MessageRoleChanged,
 				OccurredAt: now, UserID: id})
 		}
+		// Schedule fields written that differ from what the patterns say
+		// today replace the patterns (docs/shifts.md).
+		described := *before
+		if err := s.db.describeSchedules(ctx, tx, &described); err != nil {
+			return err
+		}
+		if f.WorkStart != nil || f.WorkEnd != nil || f.WorkDays != nil || f.LateGraceMinutes != nil {
+			if after.WorkStart != described.WorkStart || after.WorkEnd != described.WorkEnd || after.WorkDays != described.WorkDays ||
+				after.LateGraceMinutes != described.LateGraceMinutes {
+				if err := s.db.setSimplePattern(ctx, tx, &after, &a.ID); err != nil {
+					return err
+				}
+			}
+		}
 		if after.Timezone != before.Timezone {
 			if err := s.db.rebuildAllDays(ctx, tx, &after); err != nil {
 				return err
 			}
 		}
 		if err := s.db.allowanceChanged(ctx, tx, before, &after, a.ID); err != nil {
+			return err
+		}
+		if err := s.db.describeSchedules(ctx, tx, &after); err != nil {
 			return err
 		}
 		e = &after
@@ -337,7 +366,7 @@ func (s *EmployeeService) UpdateSelf(ctx context.Context, a attendance.Actor, f 
 			return err
 		}
 		e = &after
-		return nil
+		return s.db.describeSchedules(ctx, tx, e)
 	})
 	return e, err
 }
@@ -499,7 +528,7 @@ const employeeCols = `e.id, e.username, e.email, e.first_name, e.last_name, e.ro
 
 // scanEmployee scans employeeCols, then extra.
 func scanEmployee(s scanner, extra ...any) (*attendance.Employee, error) {
-	var e attendance.Employee
+	e := attendance.Employee{ScheduleKind: attendance.ScheduleSimple}
 	dest := []any{&e.ID, &e.Username, &e.Email, &e.FirstName, &e.LastName, &e.Role, &e.ManagerID,
 		&e.Department, &e.Timezone, &e.WorkStart, &e.WorkEnd, &e.WorkDays, &e.LateGraceMinutes,
 		&e.AnnualLeaveDays, dateCol{&e.HiredOn}, &e.Active, nullDateCol{&e.DeactivatedOn},

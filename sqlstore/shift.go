@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
+	"fmt"
 
 	"github.com/openattendance/attendance"
 )
@@ -295,7 +297,11 @@ func (s *ShiftService) CreatePattern(ctx context.Context, a attendance.Actor, em
 			if err := attendance.CheckPatternStart(p.StartDate, emp.Schedule().Today(s.db.now())); err != nil {
 				return nil, err
 			}
-			return s.db.insertPattern(ctx, tx, emp.ID, p, &a.ID)
+			out, err := s.db.insertPattern(ctx, tx, emp.ID, p, &a.ID)
+			if err != nil {
+				return nil, err
+			}
+			return out, s.db.syncScheduleFields(ctx, tx, emp)
 		})
 		return err
 	})
@@ -353,8 +359,10 @@ func (s *ShiftService) DeletePattern(ctx context.Context, a attendance.Actor, em
 		if _, err := tx.exec(ctx, `DELETE FROM shift_pattern_days WHERE pattern_id = ?`, patternID); err != nil {
 			return err
 		}
-		_, err = tx.exec(ctx, `DELETE FROM shift_patterns WHERE id = ?`, patternID)
-		return err
+		if _, err = tx.exec(ctx, `DELETE FROM shift_patterns WHERE id = ?`, patternID); err != nil {
+			return err
+		}
+		return s.db.syncScheduleFields(ctx, tx, emp)
 	})
 }
 
@@ -555,4 +563,82 @@ func (s *ShiftService) SetWorkSettings(ctx context.Context, a attendance.Actor, 
 		return nil, err
 	}
 	return &set, nil
+}
+
+// describeSchedules sets the schedule fields and kind of employees as their
+// patterns in force on each one's today describe them
+// (attendance.Employee.DescribeSchedule).
+func (db *DB) describeSchedules(ctx context.Context, q queryer, emps ...*attendance.Employee) error {
+	if len(emps) == 0 {
+		return nil
+	}
+	ids := make([]any, len(emps))
+	for i, e := range emps {
+		ids[i] = e.ID
+	}
+	var w where
+	w.add("e.id IN ("+placeholders(len(ids))+")", ids...)
+	// No overrides: the range is empty.
+	ros, err := db.loadRoster(ctx, q, w, attendance.MaxDate, attendance.MinDate)
+	if err != nil {
+		return err
+	}
+	now := db.now()
+	for _, e := range emps {
+		e.DescribeSchedule(ros.patterns[e.ID], e.Schedule().Today(now))
+	}
+	return nil
+}
+
+// setSimplePattern replaces the employee's patterns by the one their
+// schedule fields make (docs/shifts.md, "The Employee's schedule fields"):
+// the active shift of exactly those times and grace without a break, or a
+// new one named like 08:00–17:00.
+func (db *DB) setSimplePattern(ctx context.Context, tx *Tx, e *attendance.Employee, by *int64) error {
+	var id int64
+	err := tx.queryRow(ctx, `SELECT id FROM shifts WHERE active = ? AND start_minute = ? AND end_minute = ? AND grace_minutes = ? AND break_minutes = 0
+		ORDER BY id LIMIT 1`, true, int(e.WorkStart), int(e.WorkEnd), e.LateGraceMinutes).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		base := attendance.LegacyShiftName(e.WorkStart, e.WorkEnd, e.LateGraceMinutes)
+		name := base
+		for n := 2; ; n++ {
+			var taken int
+			if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM shifts WHERE active = ? AND name_key = ?`, true, attendance.ShiftNameKey(name)).Scan(&taken); err != nil {
+				return err
+			}
+			if taken == 0 {
+				break
+			}
+			name = fmt.Sprintf("%s (%d)", base, n)
+		}
+		now := db.now()
+		id, err = tx.insertID(ctx, `INSERT INTO shifts (name, name_key, start_minute, end_minute, grace_minutes, break_minutes, active,
+			created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)`, name, attendance.ShiftNameKey(name), int(e.WorkStart), int(e.WorkEnd),
+			e.LateGraceMinutes, true, db.t(now), db.t(now))
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := tx.exec(ctx, `DELETE FROM shift_pattern_days WHERE pattern_id IN (SELECT id FROM shift_patterns WHERE employee_id = ?)`, e.ID); err != nil {
+		return err
+	}
+	if _, err := tx.exec(ctx, `DELETE FROM shift_patterns WHERE employee_id = ?`, e.ID); err != nil {
+		return err
+	}
+	sh := &attendance.Shift{ID: id}
+	_, err = db.insertPattern(ctx, tx, e.ID, e.SimplePattern(sh), by)
+	return err
+}
+
+// syncScheduleFields stores the employee's schedule fields as their
+// patterns describe them today, after a pattern was added or removed: what
+// a client reading the employee elsewhere (a login's user) sees.
+func (db *DB) syncScheduleFields(ctx context.Context, tx *Tx, e *attendance.Employee) error {
+	d := *e
+	if err := db.describeSchedules(ctx, tx, &d); err != nil {
+		return err
+	}
+	_, err := tx.exec(ctx, `UPDATE employees SET work_start = ?, work_end = ?, work_days = ?, late_grace_minutes = ? WHERE id = ?`,
+		int(d.WorkStart), int(d.WorkEnd), int(d.WorkDays), d.LateGraceMinutes, e.ID)
+	return err
 }

@@ -151,3 +151,50 @@ func TestNightShift(t *testing.T) {
 	}
 	app.Admin.Do("GET", "/api/shifts/?active=all", nil).Want(200)
 }
+
+// TestScheduleFields: the Employee's work_start, work_end, work_days and
+// late_grace_minutes stay a view and an editor of the simple case: a new
+// employee has the one-week pattern of their fields; a rotation makes them
+// describe the current week (schedule_kind pattern); writing them back as
+// read keeps the rotation; writing other values replaces it.
+func TestScheduleFields(t *testing.T) {
+	t.Parallel()
+	app, _ := startAt(t, utc("2026-06-01 09:00")) // Monday
+	mgr := app.Admin.NewUser("mona", map[string]any{"role": "manager"})
+	emp := mgr.CreateEmployee("sol", staff("UTC", "07:30", 5, "2026-01-01"))
+	if emp.ScheduleKind != attendance.ScheduleSimple {
+		t.Errorf("a new employee's schedule_kind = %q, want simple", emp.ScheduleKind)
+	}
+	patterns := func() list[attendance.ShiftPattern] {
+		t.Helper()
+		var l list[attendance.ShiftPattern]
+		mgr.Do("GET", fmt.Sprintf("/api/employees/%d/patterns/", emp.ID), nil).Want(200).JSON(&l)
+		return l
+	}
+	if l := patterns(); l.Count != 1 || l.Results[0].StartDate.String() != "2025-12-29" || l.Results[0].Weeks[0].Mon == nil || l.Results[0].Weeks[0].Sat != nil {
+		t.Fatalf("patterns of a new employee: %+v, want one week Monday to Friday from the Monday of the hiring week", l)
+	}
+	var early, late attendance.Shift
+	app.Admin.Do("POST", "/api/shifts/", map[string]any{"name": "Early", "start": "06:00", "end": "14:00"}).Want(201).JSON(&early)
+	app.Admin.Do("POST", "/api/shifts/", map[string]any{"name": "Late", "start": "14:00", "end": "22:00", "grace_minutes": 3}).Want(201).JSON(&late)
+	mgr.Do("POST", fmt.Sprintf("/api/employees/%d/patterns/", emp.ID), map[string]any{"start_date": "2026-06-01", "weeks": []any{
+		map[string]any{"mon": early.ID, "tue": early.ID, "wed": early.ID},
+		map[string]any{"thu": late.ID, "fri": late.ID}}}).Want(201)
+	var got attendance.Employee
+	mgr.Do("GET", fmt.Sprintf("/api/employees/%d/", emp.ID), nil).Want(200).JSON(&got)
+	if got.ScheduleKind != attendance.SchedulePattern || got.WorkStart.String() != "06:00" || got.WorkEnd.String() != "14:00" ||
+		fmt.Sprint(got.WorkDays.Names()) != "[mon tue wed]" {
+		t.Errorf("with a rotation: %s %s–%s %v, want pattern 06:00–14:00 [mon tue wed]", got.ScheduleKind, got.WorkStart, got.WorkEnd, got.WorkDays.Names())
+	}
+	// Sent back as read: the rotation stays.
+	mgr.Do("PATCH", fmt.Sprintf("/api/employees/%d/", emp.ID), map[string]any{"work_start": "06:00", "work_end": "14:00",
+		"work_days": []string{"mon", "tue", "wed"}, "late_grace_minutes": 0}).Want(200)
+	if l := patterns(); l.Count != 2 {
+		t.Errorf("after writing back what was read: %d patterns, want the two", l.Count)
+	}
+	// Another start: one simple pattern of those times.
+	mgr.Do("PATCH", fmt.Sprintf("/api/employees/%d/", emp.ID), map[string]any{"work_start": "09:00"}).Want(200).JSON(&got)
+	if l := patterns(); l.Count != 1 || got.ScheduleKind != attendance.ScheduleSimple || got.WorkStart.String() != "09:00" {
+		t.Errorf("after a new start: %d patterns, %s from %s; want one simple pattern from 09:00", l.Count, got.ScheduleKind, got.WorkStart)
+	}
+}
