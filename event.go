@@ -2,6 +2,7 @@ package attendance
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"time"
 )
@@ -52,6 +53,20 @@ type AttendanceEvent struct {
 	// CorrectionRequestID is the correction request whose approval recorded
 	// or voided the event.
 	CorrectionRequestID *int64 `json:"correction_request_id"`
+}
+
+// MarshalJSON writes the event, recorded_by null for an event the system
+// recorded (source system).
+func (e AttendanceEvent) MarshalJSON() ([]byte, error) {
+	type plain AttendanceEvent
+	var by *int64
+	if e.Source != SourceSystem {
+		by = &e.RecordedBy
+	}
+	return json.Marshal(struct {
+		plain
+		RecordedBy *int64 `json:"recorded_by"`
+	}{plain(e), by})
 }
 
 // StoredWorkDates is the WorkDater of the work dates kept with the events:

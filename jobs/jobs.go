@@ -42,6 +42,23 @@ type LedgerJobs interface {
 	LatePenaltiesDue(ctx context.Context) (bool, error)
 }
 
+// ForgottenExits is the check of open sessions (docs/shifts.md): a store
+// whose Checks have it runs it with the not-arrived check's period.
+type ForgottenExits interface {
+	CheckForgottenExits(ctx context.Context, now time.Time) (int, error)
+}
+
+// ForgottenExitsArgs runs the forgotten-exits check.
+type ForgottenExitsArgs struct{}
+
+// Kind implements river.JobArgs.
+func (ForgottenExitsArgs) Kind() string { return "check_forgotten_exits" }
+
+// InsertOpts makes one check per minute at most.
+func (ForgottenExitsArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByPeriod: time.Minute}}
+}
+
 // Config configures the runner.
 type Config struct {
 	// DB is the pool that writes: on SQLite the single writer connection.
@@ -207,6 +224,10 @@ func New(cfg Config) (*Runner, error) {
 		}})
 		river.AddWorker(workers, &checkWorker[EscalationArgs]{r: r, what: "approval steps escalated", check: checks.CheckEscalations})
 		river.AddWorker(workers, &publishWorker{r: r})
+		forgotten, hasForgotten := checks.(ForgottenExits)
+		if hasForgotten {
+			river.AddWorker(workers, &checkWorker[ForgottenExitsArgs]{r: r, what: "forgotten exits", check: forgotten.CheckForgottenExits})
+		}
 		if cfg.Mail != nil {
 			river.AddWorker(workers, &mailSendWorker{r: r})
 			river.AddWorker(workers, &checkWorker[MailSweepArgs]{r: r, what: "e-mails sent", check: func(ctx context.Context, _ time.Time) (int, error) {
@@ -232,6 +253,10 @@ func New(cfg Config) (*Runner, error) {
 				func() (river.JobArgs, *river.InsertOpts) { return CleanupArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
 			river.NewPeriodicJob(river.PeriodicInterval(cfg.EscalateEvery),
 				func() (river.JobArgs, *river.InsertOpts) { return EscalationArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}),
+		}
+		if hasForgotten {
+			rc.PeriodicJobs = append(rc.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(cfg.NotArrivedEvery),
+				func() (river.JobArgs, *river.InsertOpts) { return ForgottenExitsArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
 		}
 		if cfg.Mail != nil {
 			rc.PeriodicJobs = append(rc.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(cfg.MailSweepEvery),

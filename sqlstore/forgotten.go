@@ -1,0 +1,192 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"time"
+
+	"github.com/openattendance/attendance"
+)
+
+// forgottenLookBack bounds the open sessions the check reads: one open for
+// longer was flagged long ago, and stays in the overview until a manager
+// closes it.
+const forgottenLookBack = 31
+
+// CheckForgottenExits covers every active employee's open sessions at now
+// (docs/shifts.md, "Forgotten exits"): it sends the due exit reminders and
+// review notices and, when the settings close sessions, records the due
+// system exits. Each in its own short transaction that checks again under
+// the employee's lock; the notifications' causes make a second worker or a
+// retried job notify nobody twice. It returns how many sessions it acted on.
+func (s *Checks) CheckForgottenExits(ctx context.Context, now time.Time) (_ int, err error) {
+	defer wrap(&err, "CheckForgottenExits(%s)", now.Format(time.RFC3339))
+	now = now.UTC()
+	set, err := s.db.workSettings(ctx, s.db.reader())
+	if err != nil {
+		return 0, err
+	}
+	first, last := attendance.DateOf(now).AddDays(-forgottenLookBack), attendance.DateOf(now).AddDays(1)
+	type open struct {
+		emp, entry int64
+		date       attendance.Date
+		since      time.Time
+	}
+	var opens []open
+	rows, err := s.db.reader().query(ctx, `SELECT d.employee_id, d.date, d.open_since,
+			(SELECT MAX(ev.id) FROM attendance_events ev WHERE ev.employee_id = d.employee_id AND ev.ts = d.open_since AND ev.type = 'entry' AND NOT ev.voided)
+		FROM attendance_days d JOIN employees e ON e.id = d.employee_id
+		WHERE e.active = ? AND d.open_sessions > 0 AND d.open_since IS NOT NULL AND d.date >= ? AND d.date <= ? ORDER BY d.employee_id, d.date`,
+		true, first.String(), last.String())
+	if err != nil {
+		return 0, err
+	}
+	for rows.Next() {
+		var o open
+		var entry sql.NullInt64
+		if err := rows.Scan(&o.emp, dateCol{&o.date}, timeCol{&o.since}, &entry); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if o.entry = entry.Int64; o.entry != 0 {
+			opens = append(opens, o)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(opens) == 0 {
+		return 0, err
+	}
+	sent := map[string]bool{}
+	rows, err = s.db.reader().query(ctx, `SELECT DISTINCT cause FROM notifications WHERE kind IN ('exit_reminder', 'needs_review', 'session_closed')
+		AND created_at >= ?`, s.db.t(now.AddDate(0, 0, -forgottenLookBack-2)))
+	if err != nil {
+		return 0, err
+	}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		sent[c] = true
+	}
+	rows.Close()
+	var active where
+	active.add("e.active = ?", true)
+	ros, err := s.db.loadRoster(ctx, s.db.reader(), active, first.AddDays(-1), last)
+	if err != nil {
+		return 0, err
+	}
+	holidays, err := s.db.holidays(ctx, s.db.reader(), first.AddDays(-1), last)
+	if err != nil {
+		return 0, err
+	}
+	emps := map[int64]*attendance.Employee{}
+	n := 0
+	for _, o := range opens {
+		e, ok := emps[o.emp]
+		if !ok {
+			if e, err = s.db.employee(ctx, s.db.reader(), o.emp, false); err != nil {
+				return n, err
+			}
+			emps[o.emp] = e
+		}
+		sched := ros.schedule(e)
+		sess := sched.OpenSession(o.date, o.since, holidays, set)
+		remind := sess.ReminderDue(now) && !sent[exitCause("exit_reminder", o.entry)]
+		review := sess.NeedsReview(now)
+		_, closing := sess.AutoClose(e.ID, set, now)
+		closing = closing && !sent[exitCause("session_closed", o.entry)]
+		if !remind && (!review || sent[exitCause("needs_review", o.entry)]) && !closing {
+			continue // done already
+		}
+		acted, err := s.forgottenExit(ctx, e, sched, sess, set, now, remind, review, closing, sent)
+		if err != nil {
+			return n, err
+		}
+		if acted {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// exitCause is the cause of a forgotten-exit notification of an entry.
+func exitCause(kind string, entryID int64) string { return kind + ":" + strconv.FormatInt(entryID, 10) }
+
+// forgottenExit acts on one open session in a transaction of its own, under
+// the employee's lock: the entry must still be open.
+func (s *Checks) forgottenExit(ctx context.Context, e *attendance.Employee, sched attendance.Schedule, sess attendance.OpenSession,
+	set attendance.WorkSettings, now time.Time, remind, review, closing bool, sent map[string]bool) (bool, error) {
+	acted := false
+	err := s.db.inTx(ctx, func(tx *Tx) error {
+		emp, err := s.db.employee(ctx, tx, e.ID, true)
+		if err != nil {
+			return err
+		}
+		att := &AttendanceService{db: s.db}
+		entry, next, err := att.neighbours(ctx, tx, emp.ID, sess.Entry, 0)
+		if err != nil {
+			return err
+		}
+		// The session is still open: its entry is the last event at its
+		// instant, and no exit follows it.
+		if entry == nil || entry.Type != attendance.Entry || !entry.Timestamp.Equal(sess.Entry) || (next != nil && next.Type == attendance.Exit) {
+			return nil
+		}
+		if remind && !sent[exitCause("exit_reminder", entry.ID)] {
+			stored, err := s.db.notify(ctx, tx, attendance.ExitReminder(emp, entry, sess))
+			if err != nil {
+				return err
+			}
+			acted = acted || len(stored) > 0
+		}
+		if !review {
+			return nil
+		}
+		recipients, chain, err := s.db.managersOf(ctx, tx, emp.ID)
+		if err != nil {
+			return err
+		}
+		if !sent[exitCause("needs_review", entry.ID)] {
+			stored, err := s.db.notify(ctx, tx, attendance.NeedsReviewNotice(emp, entry, sess, recipients))
+			if err != nil {
+				return err
+			}
+			acted = acted || len(stored) > 0
+		}
+		if !closing {
+			return nil
+		}
+		exit, ok := sess.AutoClose(emp.ID, set, now)
+		if !ok {
+			return nil
+		}
+		// Once: a system exit that a manager voided is not made again.
+		var made int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM attendance_events WHERE employee_id = ? AND source = 'system' AND ts = ?`,
+			emp.ID, s.db.t(exit.Timestamp)).Scan(&made); err != nil || made > 0 {
+			return err
+		}
+		// Only when it fits the sequence: an open session followed by a
+		// later entry keeps its flag.
+		prev, after, err := att.neighbours(ctx, tx, emp.ID, exit.Timestamp, 0)
+		if err != nil {
+			return err
+		}
+		if prev == nil || prev.ID != entry.ID || attendance.CheckSequence(prev, after, attendance.Exit, exit.Timestamp, sched.Location) != nil {
+			return nil
+		}
+		if err := att.insertEvent(ctx, tx, emp, &exit, prev, after, s.db.now()); err != nil {
+			return err
+		}
+		att.emitEvent(tx, &exit, chain, "")
+		if _, err := s.db.notify(ctx, tx, attendance.SessionClosed(emp, entry, &exit, sess, recipients)); err != nil {
+			return err
+		}
+		acted = true
+		return nil
+	})
+	return acted, err
+}
