@@ -685,6 +685,7 @@ func TestBrowser(t *testing.T) {
 	viewTests(t, b, srv, w, mgr, shots)
 	settingsTests(t, b, srv, mgr)
 	approvalTests(t, b, srv, w, mgr)
+	shiftTests(t, w, mgr)
 
 	t.Run("Accessibility", func(t *testing.T) {
 		for _, tb := range []*tab{mgr.in(t), emp.in(t)} {

@@ -17,6 +17,8 @@ import mail from './mail.js';
 import people from './people.js';
 import peopleImport from './people-import.js';
 import person from './person.js';
+import roster from './roster.js';
+import shifts from './shifts.js';
 import settings from './settings.js';
 
 export const views = [
@@ -30,6 +32,8 @@ export const views = [
   approvals,
   calendar,
   holidays,
+  roster,
+  shifts,
   account,
   settings,
   mail,

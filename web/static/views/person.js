@@ -384,9 +384,13 @@ export default {
       }
       fill(body, s.events.map((e) => {
         const what = `${e.type === 'entry' ? 'clock-in' : 'clock-out'} of ${fmtDateTimeIn(e.timestamp, s.tz)}`;
-        const when = el('time', { datetime: e.timestamp }, fmtDateTimeIn(e.timestamp, s.tz));
+        // A night shift's events count for the date the shift began (their work date).
+        const workDate = e.work_date && e.work_date !== dateIn(e.timestamp, s.tz)
+          ? el('span', { class: 'muted', 'data-testid': `event-work-date-${e.id}` }, ` (counts for ${fmtDate(e.work_date)})`) : null;
+        const when = el('span', null, el('time', { datetime: e.timestamp }, fmtDateTimeIn(e.timestamp, s.tz)), workDate);
         const recorded = e.source === 'self'
           ? el('span', null, `${p.first_name || personName(p)}, on the clock`)
+          : e.source === 'system' ? el('span', null, 'By the system', e.note ? el('span', { class: 'note' }, `: ${e.note}`) : null)
           : el('span', null, `By ${names.get(e.recorded_by) || `user #${e.recorded_by}`}`,
             e.note ? el('span', { class: 'note' }, `: ${e.note}`) : null);
         const voided = e.voided
@@ -394,7 +398,7 @@ export default {
             e.voided_at ? ` on ${fmtDateTime(e.voided_at)}` : '', e.void_note ? el('span', { class: 'note' }, `: ${e.void_note}`) : null)
           : null; // empty: a phone's card then leaves the line out
         return el('tr', {
-          'data-testid': `event-row-${e.id}`, 'data-id': e.id, 'data-type': e.type,
+          'data-testid': `event-row-${e.id}`, 'data-id': e.id, 'data-type': e.type, 'data-work-date': e.work_date || '',
           'data-voided': e.voided ? 'true' : 'false', class: e.voided ? 'is-voided' : null,
         },
         el('td', { 'data-label': 'When', class: 'wide struck' }, e.voided ? el('del', null, when) : when),
