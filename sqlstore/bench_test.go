@@ -230,3 +230,94 @@ func BenchmarkLeaveBalance(b *testing.B) {
 		i++
 	}
 }
+
+// The demo company with shifts in play: two shifts (an early one, and a
+// night with a 30-minute break), every employee on a two-week rotation of
+// them, and a roster override every tenth day. A copy of the demo database.
+var shiftDB struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+func benchShiftStore(b *testing.B) (*sqlstore.DB, attendance.Date) {
+	b.Helper()
+	db, today := benchStore(b)
+	ctx := context.Background()
+	shiftDB.once.Do(func() {
+		shiftDB.path = filepath.Join(demoDB.dir, "bench-shifts.db")
+		w := db.WriteDB()
+		if _, shiftDB.err = w.ExecContext(ctx, `VACUUM INTO '`+shiftDB.path+`'`); shiftDB.err != nil {
+			return
+		}
+		conn, err := sqlite.Open(shiftDB.path, sqlite.Options{})
+		if err != nil {
+			shiftDB.err = err
+			return
+		}
+		defer conn.Close()
+		now := time.Now().UnixMicro()
+		stmts := []string{
+			`DELETE FROM shift_pattern_days`, `DELETE FROM shift_patterns`,
+			`INSERT INTO shifts (id, name, name_key, start_minute, end_minute, grace_minutes, break_minutes, active, created_at, updated_at)
+				VALUES (9001, 'Early', 'early', 360, 840, 5, 0, 1, ` + strconv.FormatInt(now, 10) + `, ` + strconv.FormatInt(now, 10) + `),
+				(9002, 'Night', 'night', 1320, 360, 10, 30, 1, ` + strconv.FormatInt(now, 10) + `, ` + strconv.FormatInt(now, 10) + `)`,
+			`INSERT INTO shift_patterns (id, employee_id, start_date, weeks, created_by, created_at)
+				SELECT id, id, '2000-01-03', 2, NULL, ` + strconv.FormatInt(now, 10) + ` FROM employees`,
+		}
+		for wd := 1; wd <= 5; wd++ {
+			stmts = append(stmts,
+				`INSERT INTO shift_pattern_days (pattern_id, week, weekday, shift_id) SELECT id, 0, `+strconv.Itoa(wd)+`, 9001 FROM shift_patterns`,
+				`INSERT INTO shift_pattern_days (pattern_id, week, weekday, shift_id) SELECT id, 1, `+strconv.Itoa(wd)+`, 9002 FROM shift_patterns`)
+		}
+		for i := 0; i < 370; i += 10 {
+			d := today.AddDays(-i).String()
+			stmts = append(stmts, `INSERT INTO roster_overrides (employee_id, date, shift_id, note, set_by, updated_at)
+				SELECT id, '`+d+`', CASE WHEN id % 2 = 0 THEN NULL ELSE 9002 END, 'bench', 1, `+strconv.FormatInt(now, 10)+` FROM employees`)
+		}
+		stmts = append(stmts, `UPDATE work_settings SET break_rule = '[{"after_minutes":360,"break_minutes":30},{"after_minutes":540,"break_minutes":45}]'`)
+		for _, q := range stmts {
+			if _, shiftDB.err = conn.Write.ExecContext(ctx, q); shiftDB.err != nil {
+				return
+			}
+		}
+	})
+	if shiftDB.err != nil {
+		b.Fatal(shiftDB.err)
+	}
+	conn, err := sqlite.Open(shiftDB.path, sqlite.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { conn.Close() })
+	sdb, err := sqlstore.New(conn.Write, conn.Read, sqlite.Dialect(), sqlstore.Config{CompanyTimezone: "UTC"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	sdb.Logger = db.Logger
+	return sdb, today
+}
+
+func benchmarkOverviewShifts(b *testing.B, days int) {
+	db, today := benchShiftStore(b)
+	att := sqlstore.NewAttendanceService(db)
+	admin := attendance.Actor{ID: 1, Role: attendance.RoleAdmin}
+	from, to := today.AddDays(-days), today.AddDays(-1)
+	ctx := context.Background()
+	b.ResetTimer()
+	for b.Loop() {
+		ov, err := att.Overview(ctx, admin, attendance.OverviewFilter{From: &from, To: &to})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if ov.Totals.DaysPresent == 0 || ov.TimeTotals.ScheduledSeconds == 0 {
+			b.Fatal("empty overview")
+		}
+	}
+}
+
+// BenchmarkOverviewShiftsMonth sums up 30 days over 1,000 employees on rotating shifts.
+func BenchmarkOverviewShiftsMonth(b *testing.B) { benchmarkOverviewShifts(b, 30) }
+
+// BenchmarkOverviewShiftsYear sums up 365 days over 1,000 employees on rotating shifts.
+func BenchmarkOverviewShiftsYear(b *testing.B) { benchmarkOverviewShifts(b, 365) }
