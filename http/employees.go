@@ -43,6 +43,7 @@ type employeeBody struct {
 	CreatedAt        any                   `json:"created_at,omitempty" readOnly:"true" doc:"Read-only: ignored"`
 	UpdatedAt        any                   `json:"updated_at,omitempty" readOnly:"true" doc:"Read-only: ignored"`
 	DeactivatedOn    any                   `json:"deactivated_on,omitempty" readOnly:"true" doc:"Read-only: ignored"`
+	ScheduleKind     any                   `json:"schedule_kind,omitempty" readOnly:"true" doc:"Read-only: ignored"`
 	Username         *string               `json:"username,omitempty" doc:"3–150 letters, digits and @.+-_; unique ignoring case"`
 	Password         *string               `json:"password,omitempty" doc:"At least 8 characters, not the username. Setting it on someone else is a reset and signs them out everywhere."`
 	Email            *string               `json:"email,omitempty"`
