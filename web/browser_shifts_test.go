@@ -26,10 +26,11 @@ func shiftTests(t *testing.T, w *world, mgr *tab) {
 		mgr.navTo("roster", "roster")
 		mgr.goTo("#/roster?from="+day(d), "roster")
 		sel := fmt.Sprintf(`[data-testid="roster-%d-%s"]`, nico.ID, day(d))
+		cell := fmt.Sprintf(`[data-testid="roster-%d-%s-cell"]`, nico.ID, day(d))
 		mgr.wait("Nico's roster cell", fmt.Sprintf(`document.querySelector(%s)`, jsString(sel)))
 		mgr.setValue(sel, fmt.Sprint(night.ID))
-		mgr.wait("the night on the roster", fmt.Sprintf(`document.querySelector(%s)?.dataset.source === 'override'`, jsString(sel+"-cell")))
-		if got := mgr.text(sel + "-cell"); !strings.Contains(got, "Browser night") {
+		mgr.wait("the night on the roster", fmt.Sprintf(`document.querySelector(%s)?.dataset.source === 'override'`, jsString(cell)))
+		if got := mgr.text(cell); !strings.Contains(got, "Browser night") {
 			t.Errorf("the roster cell reads %q, want the night shift", got)
 		}
 
