@@ -595,6 +595,9 @@ func (db *DB) describeSchedules(ctx context.Context, q queryer, emps ...*attenda
 // the active shift of exactly those times and grace without a break, or a
 // new one named like 08:00–17:00.
 func (db *DB) setSimplePattern(ctx context.Context, tx *Tx, e *attendance.Employee, by *int64) error {
+	if by != nil && *by == 0 {
+		by = nil // the command line (createuser), not a user
+	}
 	var id int64
 	err := tx.queryRow(ctx, `SELECT id FROM shifts WHERE active = ? AND start_minute = ? AND end_minute = ? AND grace_minutes = ? AND break_minutes = 0
 		ORDER BY id LIMIT 1`, true, int(e.WorkStart), int(e.WorkEnd), e.LateGraceMinutes).Scan(&id)
