@@ -275,6 +275,7 @@ func TestNewEmployeeDefaults(t *testing.T) {
 				Active:          true,
 				CreatedAt:       tt.now,
 				UpdatedAt:       tt.now,
+				ScheduleKind:    attendance.ScheduleSimple,
 			}
 			if *e != want {
 				t.Errorf("NewEmployee(%q) = %+v, want %+v", tt.tz, *e, want)
