@@ -91,6 +91,17 @@ func (s *Checks) CheckNotArrived(ctx context.Context, now time.Time) (_ int, err
 			if !due {
 				continue
 			}
+			// Hourly leave only moves the deadline later: read it for those
+			// due without it.
+			hourly, err := s.db.hourlyLeave(ctx, s.db.reader(), e.ID, day)
+			if err != nil {
+				return n, err
+			}
+			if len(hourly) > 0 {
+				if due, deadline = sched.NotArrivedDueOn(day, holidays, now, onLeave, present[empDay{e.ID, day}], hourly); !due {
+					continue
+				}
+			}
 			if notified[attendance.NotArrivedCause(e.ID, day)] {
 				continue // reported already; the unique cause would drop it anyway
 			}
