@@ -229,7 +229,7 @@ func (a authBackend) NewSession(c *smtp.Conn) (smtp.Session, error) {
 	a.b.mu.Lock()
 	a.b.tls = isTLS
 	a.b.mu.Unlock()
-	return &authSession{session{a.b}, c}, nil
+	return &authSession{session(a), c}, nil
 }
 
 type authSession struct {
