@@ -238,8 +238,14 @@ func TestEmailNotifications(t *testing.T) {
 		t.Errorf("test e-mail to %q", to)
 	}
 	mute.Do("POST", "/api/mail/test/", nil).WantProblem(403, "forbidden")
+	// The row is marked sent after the server took the message: wait for it.
 	var outbox list[attendance.OutboxEntry]
-	admin.Do("GET", "/api/mail/outbox/?status=sent", nil).Want(200).JSON(&outbox)
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		admin.Do("GET", "/api/mail/outbox/?status=sent", nil).Want(200).JSON(&outbox)
+		if outbox.Count >= 3 || time.Now().After(deadline) {
+			break
+		}
+	}
 	if outbox.Count != 3 || outbox.Results[0].ID != e.ID || outbox.Results[0].SentAt == nil {
 		t.Errorf("outbox %+v", outbox)
 	}
