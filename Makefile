@@ -7,7 +7,7 @@ run:
 	go run ./cmd/attendance serve
 
 test:
-	go test -race ./...
+	go test -race -timeout 20m ./...
 
 # test-all turns on the PostgreSQL, RabbitMQ and browser tests against the
 # services of this machine, as CI does.
@@ -16,7 +16,7 @@ test-all:
 	ATTENDANCE_TEST_AMQP_URL="amqp://guest:guest@127.0.0.1:5672/" \
 	ATTENDANCE_TEST_CHROMIUM="$$(command -v chromium)" \
 	ATTENDANCE_TEST_REQUIRE=1 \
-	go test -race ./...
+	go test -race -timeout 20m ./...
 
 lint:
 	test -z "$$(gofmt -l $$(git ls-files '*.go'))"
