@@ -9,19 +9,14 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/openattendance/attendance"
+	"github.com/openattendance/attendance/internal/migsql"
 )
 
 // Dialect is what differs between the databases.
-type Dialect struct {
-	// Param is the placeholder of the n-th parameter (from 1).
-	Param func(n int) string
-	// Time encodes an instant for a column.
-	Time func(time.Time) any
-}
+type Dialect = migsql.Dialect
 
 // instant scans an instant stored by either database.
 type instant struct{ t **time.Time }
@@ -40,27 +35,6 @@ func (c instant) Scan(src any) error {
 		return fmt.Errorf("chainmig: cannot scan %T into an instant", src)
 	}
 	return nil
-}
-
-func (d Dialect) query(q string) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' {
-			n++
-			b.WriteString(d.Param(n))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-func (d Dialect) time(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return d.Time(*t)
 }
 
 // Up writes the steps of every request that has none.
@@ -86,13 +60,13 @@ func Up(ctx context.Context, tx *sql.Tx, logger *slog.Logger, d Dialect) error {
 	if err := rows.Close(); err != nil {
 		return err
 	}
-	insert := d.query(`INSERT INTO leave_request_steps (request_id, step, approver, level, group_code, label, status, pending_since,
+	insert := d.Query(`INSERT INTO leave_request_steps (request_id, step, approver, level, group_code, label, status, pending_since,
 		decided_by, decided_for, decided_as, decided_at, comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	for i := range reqs {
 		st := attendance.MigratedApprovalState(&reqs[i])
 		for _, s := range st.Steps {
 			if _, err := tx.ExecContext(ctx, insert, reqs[i].ID, s.Step, string(s.Approver), s.Level, s.Group, s.Label, string(s.Status),
-				d.time(s.PendingSince), s.DecidedBy, s.DecidedFor, string(s.DecidedAs), d.time(s.DecidedAt), s.Comment); err != nil {
+				d.OptionalTime(s.PendingSince), s.DecidedBy, s.DecidedFor, string(s.DecidedAs), d.OptionalTime(s.DecidedAt), s.Comment); err != nil {
 				return fmt.Errorf("chainmig: request %d: %w", reqs[i].ID, err)
 			}
 		}

@@ -16,30 +16,11 @@ import (
 	"time"
 
 	"github.com/openattendance/attendance"
+	"github.com/openattendance/attendance/internal/migsql"
 )
 
 // Dialect is what differs between the databases here.
-type Dialect struct {
-	// Param is the placeholder of the n-th parameter (from 1).
-	Param func(n int) string
-	// Time encodes an instant for a column.
-	Time func(time.Time) any
-}
-
-// params rewrites ? placeholders with the dialect's.
-func (d Dialect) q(query string) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range query {
-		if r == '?' {
-			n++
-			b.WriteString(d.Param(n))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+type Dialect = migsql.Dialect
 
 type employee struct {
 	id         int64
@@ -72,7 +53,7 @@ func Up(ctx context.Context, tx *sql.Tx, logger *slog.Logger, d Dialect, now tim
 		id, ok := shifts[k]
 		if !ok {
 			name := attendance.LegacyShiftName(e.start, e.end, e.grace)
-			if err := tx.QueryRowContext(ctx, d.q(`INSERT INTO shifts (name, name_key, start_minute, end_minute, grace_minutes, break_minutes,
+			if err := tx.QueryRowContext(ctx, d.Query(`INSERT INTO shifts (name, name_key, start_minute, end_minute, grace_minutes, break_minutes,
 				active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, TRUE, ?, ?) RETURNING id`),
 				name, strings.ToLower(name), int(e.start), int(e.end), e.grace, d.Time(now), d.Time(now)).Scan(&id); err != nil {
 				return fmt.Errorf("shifts from schedules: %w", err)
@@ -81,7 +62,7 @@ func Up(ctx context.Context, tx *sql.Tx, logger *slog.Logger, d Dialect, now tim
 		}
 		var pid int64
 		start := mondayOf(e.hiredOn)
-		if err := tx.QueryRowContext(ctx, d.q(`INSERT INTO shift_patterns (employee_id, start_date, weeks, created_by, created_at)
+		if err := tx.QueryRowContext(ctx, d.Query(`INSERT INTO shift_patterns (employee_id, start_date, weeks, created_by, created_at)
 			VALUES (?, ?, 1, NULL, ?) RETURNING id`), e.id, start.String(), d.Time(now)).Scan(&pid); err != nil {
 			return fmt.Errorf("pattern of employee %d: %w", e.id, err)
 		}
@@ -89,7 +70,7 @@ func Up(ctx context.Context, tx *sql.Tx, logger *slog.Logger, d Dialect, now tim
 			if !e.days.Has(wd) {
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, d.q(`INSERT INTO shift_pattern_days (pattern_id, week, weekday, shift_id) VALUES (?, 0, ?, ?)`),
+			if _, err := tx.ExecContext(ctx, d.Query(`INSERT INTO shift_pattern_days (pattern_id, week, weekday, shift_id) VALUES (?, 0, ?, ?)`),
 				pid, int(wd), id); err != nil {
 				return fmt.Errorf("pattern of employee %d: %w", e.id, err)
 			}
@@ -166,7 +147,7 @@ func scanTime(v any) (time.Time, error) {
 // entries the work-date rule would place on another date under the migrated
 // pattern.
 func fillDays(ctx context.Context, tx *sql.Tx, d Dialect, e *employee, shiftID int64, h attendance.Holidays) (moved int, err error) {
-	rows, err := tx.QueryContext(ctx, d.q(`SELECT type, ts FROM attendance_events WHERE employee_id = ? AND NOT voided ORDER BY ts, id`), e.id)
+	rows, err := tx.QueryContext(ctx, d.Query(`SELECT type, ts FROM attendance_events WHERE employee_id = ? AND NOT voided ORDER BY ts, id`), e.id)
 	if err != nil {
 		return 0, err
 	}
@@ -211,7 +192,7 @@ func fillDays(ctx context.Context, tx *sql.Tx, d Dialect, e *employee, shiftID i
 		if !day.OpenSince.IsZero() {
 			open = d.Time(day.OpenSince)
 		}
-		if _, err := tx.ExecContext(ctx, d.q(`UPDATE attendance_days SET break_seconds = ?, last_exit_at = ?, open_since = ?
+		if _, err := tx.ExecContext(ctx, d.Query(`UPDATE attendance_days SET break_seconds = ?, last_exit_at = ?, open_since = ?
 			WHERE employee_id = ? AND date = ?`), day.BreakSeconds, last, open, e.id, day.Date.String()); err != nil {
 			return 0, err
 		}
