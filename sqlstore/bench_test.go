@@ -22,47 +22,56 @@ import (
 // The benchmarks run on a demo company of 1,000 employees and a year of
 // attendance (about 640,000 events), made once per run.
 
-var demoDB struct {
+// benchCompany is a demo company made once per run, in an SQLite file of
+// its own, for the benchmarks that read it.
+type benchCompany struct {
+	employees, days int
+	prefix          string // of its temporary directory
+
 	once  sync.Once
 	dir   string
 	today attendance.Date
 	err   error
 }
 
-func benchStore(b *testing.B) (*sqlstore.DB, attendance.Date) {
+// demoDB is the 1,000-employee company with a year of attendance.
+var demoDB = &benchCompany{employees: 1000, days: 365, prefix: "attendance-bench"}
+
+// open makes the company on first use and opens a store on it.
+func (c *benchCompany) open(b *testing.B) *sqlstore.DB {
 	b.Helper()
 	ctx := context.Background()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	demoDB.once.Do(func() {
-		demoDB.dir, demoDB.err = os.MkdirTemp("", "attendance-bench")
-		if demoDB.err != nil {
+	c.once.Do(func() {
+		c.dir, c.err = os.MkdirTemp("", c.prefix)
+		if c.err != nil {
 			return
 		}
-		conn, err := sqlite.Open(filepath.Join(demoDB.dir, "bench.db"), sqlite.Options{})
+		conn, err := sqlite.Open(filepath.Join(c.dir, "bench.db"), sqlite.Options{})
 		if err != nil {
-			demoDB.err = err
+			c.err = err
 			return
 		}
 		defer conn.Close()
-		if demoDB.err = conn.Migrate(ctx, logger); demoDB.err != nil {
+		if c.err = conn.Migrate(ctx, logger); c.err != nil {
 			return
 		}
 		db, err := sqlstore.New(conn.Write, conn.Read, sqlite.Dialect(), sqlstore.Config{CompanyTimezone: "UTC"})
 		if err != nil {
-			demoDB.err = err
+			c.err = err
 			return
 		}
 		now := time.Now()
-		demoDB.today = attendance.DateOf(now.UTC())
-		demoDB.err = sqlstore.NewBulkLoader(db).Load(ctx, func(w *sqlstore.BulkWriter) error {
-			_, err := demo.Generate(ctx, w, "x", demo.Options{Employees: 1000, Days: 365, Seed: 1, Today: demoDB.today, Now: now}, nil)
+		c.today = attendance.DateOf(now.UTC())
+		c.err = sqlstore.NewBulkLoader(db).Load(ctx, func(w *sqlstore.BulkWriter) error {
+			_, err := demo.Generate(ctx, w, "x", demo.Options{Employees: c.employees, Days: c.days, Seed: 1, Today: c.today, Now: now}, nil)
 			return err
 		})
 	})
-	if demoDB.err != nil {
-		b.Fatal(demoDB.err)
+	if c.err != nil {
+		b.Fatal(c.err)
 	}
-	conn, err := sqlite.Open(filepath.Join(demoDB.dir, "bench.db"), sqlite.Options{})
+	conn, err := sqlite.Open(filepath.Join(c.dir, "bench.db"), sqlite.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -72,6 +81,12 @@ func benchStore(b *testing.B) (*sqlstore.DB, attendance.Date) {
 		b.Fatal(err)
 	}
 	db.Logger = logger
+	return db
+}
+
+// benchStore opens the 1,000-employee company and says which day is today.
+func benchStore(b *testing.B) (*sqlstore.DB, attendance.Date) {
+	db := demoDB.open(b)
 	return db, demoDB.today
 }
 

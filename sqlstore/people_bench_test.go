@@ -2,17 +2,9 @@ package sqlstore_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"os"
-	"path/filepath"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/openattendance/attendance"
-	"github.com/openattendance/attendance/demo"
-	"github.com/openattendance/attendance/sqlite"
 	"github.com/openattendance/attendance/sqlstore"
 )
 
@@ -20,56 +12,9 @@ import (
 // of server time), on a demo company of 10,000 people and one day of
 // attendance, made once per run.
 
-var bigDB struct {
-	once sync.Once
-	dir  string
-	err  error
-}
+var bigDB = &benchCompany{employees: 10000, days: 1, prefix: "attendance-bench-people"}
 
-func bigStore(b *testing.B) *sqlstore.DB {
-	b.Helper()
-	ctx := context.Background()
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	bigDB.once.Do(func() {
-		bigDB.dir, bigDB.err = os.MkdirTemp("", "attendance-bench-people")
-		if bigDB.err != nil {
-			return
-		}
-		conn, err := sqlite.Open(filepath.Join(bigDB.dir, "bench.db"), sqlite.Options{})
-		if err != nil {
-			bigDB.err = err
-			return
-		}
-		defer conn.Close()
-		if bigDB.err = conn.Migrate(ctx, logger); bigDB.err != nil {
-			return
-		}
-		db, err := sqlstore.New(conn.Write, conn.Read, sqlite.Dialect(), sqlstore.Config{CompanyTimezone: "UTC"})
-		if err != nil {
-			bigDB.err = err
-			return
-		}
-		now := time.Now()
-		bigDB.err = sqlstore.NewBulkLoader(db).Load(ctx, func(w *sqlstore.BulkWriter) error {
-			_, err := demo.Generate(ctx, w, "x", demo.Options{Employees: 10000, Days: 1, Seed: 1, Today: attendance.DateOf(now.UTC()), Now: now}, nil)
-			return err
-		})
-	})
-	if bigDB.err != nil {
-		b.Fatal(bigDB.err)
-	}
-	conn, err := sqlite.Open(filepath.Join(bigDB.dir, "bench.db"), sqlite.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { conn.Close() })
-	db, err := sqlstore.New(conn.Write, conn.Read, sqlite.Dialect(), sqlstore.Config{CompanyTimezone: "UTC"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	db.Logger = logger
-	return db
-}
+func bigStore(b *testing.B) *sqlstore.DB { return bigDB.open(b) }
 
 // BenchmarkPeopleFirstPage lists the first 50 people of 10,000 as the
 // people page asks for them: an admin's and a manager's, by id, by name
