@@ -132,25 +132,8 @@ func TestLedgerMigration(t *testing.T) {
 			}
 		}
 		requests := func() []string {
-			rows, err := read.QueryContext(ctx, `SELECT id, employee_id, leave_type, start_date, end_date, half_day, days, status, reason,
+			return testenv.Rows(t, read, `SELECT id, employee_id, leave_type, start_date, end_date, half_day, days, status, reason,
 				decided_by, decided_at, decision_comment, created_at FROM leave_requests ORDER BY id`)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rows.Close()
-			var out []string
-			for rows.Next() {
-				vals := make([]any, 13)
-				ptrs := make([]any, 13)
-				for i := range vals {
-					ptrs[i] = &vals[i]
-				}
-				if err := rows.Scan(ptrs...); err != nil {
-					t.Fatal(err)
-				}
-				out = append(out, fmt.Sprint(vals...))
-			}
-			return out
 		}
 		requestsBefore := requests()
 		if penalised == 0 || len(requestsBefore) == 0 {

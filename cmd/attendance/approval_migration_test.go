@@ -71,11 +71,11 @@ func TestApprovalChainMigration(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	before := readLeaveRows(t, db)
+	before := testenv.Rows(t, db, leaveRowsV4)
 	if err := migrateTo(ctx, db, logger, 0); err != nil {
 		t.Fatalf("migrations 00014-00015: %v", err)
 	}
-	if after := readLeaveRows(t, db); !slices.Equal(after, before) {
+	if after := testenv.Rows(t, db, leaveRowsV4); !slices.Equal(after, before) {
 		t.Errorf("leave requests changed:\nbefore %q\nafter  %q", before, after)
 	}
 
@@ -142,26 +142,6 @@ func TestApprovalChainMigration(t *testing.T) {
 	}
 }
 
-// readLeaveRows reads the columns leave_requests had at version 4.
-func readLeaveRows(t *testing.T, db *sql.DB) []string {
-	t.Helper()
-	rows, err := db.Query(`SELECT id, employee_id, leave_type, start_date, end_date, half_day, days, status, reason, decided_by, decided_at,
-		decision_comment, created_at FROM leave_requests ORDER BY id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		vals := make([]any, 13)
-		ptrs := make([]any, 13)
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, fmt.Sprint(vals...))
-	}
-	return out
-}
+// leaveRowsV4 selects the columns leave_requests had at version 4.
+const leaveRowsV4 = `SELECT id, employee_id, leave_type, start_date, end_date, half_day, days, status, reason, decided_by, decided_at,
+	decision_comment, created_at FROM leave_requests ORDER BY id`

@@ -67,7 +67,7 @@ func TestShiftMigration(t *testing.T) {
 		t.Fatal(err)
 	}
 	dayCols := "employee_id, date, entries, late, late_minutes, worked_seconds, open_sessions"
-	before := dumpRows(t, db, "SELECT "+dayCols+" FROM attendance_days ORDER BY employee_id, date")
+	before := testenv.Rows(t, db, "SELECT "+dayCols+" FROM attendance_days ORDER BY employee_id, date")
 	if len(before) < 1000 {
 		t.Fatalf("the demo company has only %d days", len(before))
 	}
@@ -92,13 +92,13 @@ func TestShiftMigration(t *testing.T) {
 	if err := migrateTo(ctx, db, logger, 0); err != nil {
 		t.Fatalf("migrations 00008–00010: %v", err)
 	}
-	if after := dumpRows(t, db, "SELECT "+dayCols+" FROM attendance_days ORDER BY employee_id, date"); strings.Join(after, "\n") != strings.Join(before, "\n") {
+	if after := testenv.Rows(t, db, "SELECT "+dayCols+" FROM attendance_days ORDER BY employee_id, date"); strings.Join(after, "\n") != strings.Join(before, "\n") {
 		t.Errorf("the stored days changed:\n%d rows before, %d after", len(before), len(after))
 	}
-	if n := dumpRows(t, db, "SELECT id FROM attendance_events WHERE work_date IS NOT NULL"); len(n) != 0 {
+	if n := testenv.Rows(t, db, "SELECT id FROM attendance_events WHERE work_date IS NOT NULL"); len(n) != 0 {
 		t.Errorf("%d events got a work date", len(n))
 	}
-	if got := dumpRows(t, db, "SELECT COUNT(*) FROM shift_patterns"); got[0] != fmt.Sprint(len(w.emps)) {
+	if got := testenv.Rows(t, db, "SELECT COUNT(*) FROM shift_patterns"); got[0] != fmt.Sprint(len(w.emps)) {
 		t.Errorf("patterns: %s, want one per employee (%d)", got[0], len(w.emps))
 	}
 
@@ -149,39 +149,6 @@ func TestShiftMigration(t *testing.T) {
 	if !strings.Contains(log.String(), "schedules became one-week patterns") {
 		t.Errorf("the migration did not log its patterns:\n%s", log.String())
 	}
-}
-
-func dumpRows(t *testing.T, db *sql.DB, q string) []string {
-	t.Helper()
-	rows, err := db.Query(q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var out []string
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		for i, v := range vals {
-			switch x := v.(type) {
-			case time.Time:
-				vals[i] = x.UTC().Format("2006-01-02")
-			case []byte:
-				vals[i] = string(x)
-			case bool:
-				vals[i] = map[bool]int{false: 0, true: 1}[x]
-			}
-		}
-		out = append(out, fmt.Sprint(vals...))
-	}
-	return out
 }
 
 // v7Writer writes the demo company with the columns of version 7, and keeps
