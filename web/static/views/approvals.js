@@ -167,10 +167,13 @@ export default {
       try {
         const [people, mine] = await Promise.all([api.listAll('/api/employees/'), api.listAll('/api/delegations/')]);
         if (!ctx.alive()) return;
-        approvers = people.results.filter((p) => p.active !== false && (p.role === 'manager' || p.role === 'admin') && p.id !== ctx.me.id);
+        // Everyone with manager access may approve (the server decides who
+        // may be named; these lists only offer the likely ones). An admin may
+        // join a group themselves, but nobody is their own delegate.
+        approvers = people.results.filter((p) => p.active !== false && (p.role === 'manager' || p.role === 'admin'));
         const sel = $('delegate-id');
         const keep = sel.value;
-        fill(sel, approvers.map((p) => el('option', { value: p.id }, `${[p.first_name, p.last_name].filter(Boolean).join(' ') || p.username}`)));
+        fill(sel, approvers.filter((p) => p.id !== ctx.me.id).map((p) => el('option', { value: p.id }, `${[p.first_name, p.last_name].filter(Boolean).join(' ') || p.username}`)));
         if (keep) sel.value = keep;
         fill($('delegate-list'), mine.results.length ? mine.results.map((d) => el('li', { 'data-testid': `delegation-${d.id}` },
           `${d.principal_name} → ${d.delegate_name}, ${fmtDate(d.from)} to ${fmtDate(d.to)}${d.note ? ` (${d.note})` : ''} `,
