@@ -257,7 +257,12 @@ func (db *DB) checkRequest(ctx context.Context, q queryer, emp *attendance.Emplo
 	}
 	var holidays attendance.Holidays
 	workingDays := 0
-	sched := emp.Schedule()
+	// The dates' shifts as the roster has them (patterns, rotations and
+	// overrides), as lateness and the overview read them.
+	sched, err := db.schedule(ctx, q, emp, in.StartDate, max(in.StartDate, in.EndDate))
+	if err != nil {
+		return nil, err
+	}
 	if in.EndDate >= in.StartDate && in.StartDate.Year() == in.EndDate.Year() {
 		if holidays, err = db.holidays(ctx, q, in.StartDate, in.EndDate); err != nil {
 			return nil, err

@@ -198,3 +198,29 @@ func TestScheduleFields(t *testing.T) {
 		t.Errorf("after a new start: %d patterns, %s from %s; want one simple pattern from 09:00", l.Count, got.ScheduleKind, got.WorkStart)
 	}
 }
+
+// TestLeaveCostFollowsRoster: a request costs the working days of the dates'
+// shifts as the roster has them — a weekend pattern makes Saturday and
+// Sunday working days, and a day off on the roster costs nothing — not the
+// days of the employee's plain schedule fields.
+func TestLeaveCostFollowsRoster(t *testing.T) {
+	t.Parallel()
+	app, _ := startAt(t, utc("2026-06-01 06:00")) // Monday
+	mgr := app.Admin.NewUser("wanda", map[string]any{"role": "manager"})
+	emp := mgr.NewUser("walt", staff("UTC", "08:00", 0, "2026-01-01")) // fields: Monday to Friday
+	var early attendance.Shift
+	app.Admin.Do("POST", "/api/shifts/", map[string]any{"name": "Weekend", "start": "08:00", "end": "16:00"}).Want(201).JSON(&early)
+	s := early.ID
+	week := map[string]any{"mon": nil, "tue": nil, "wed": nil, "thu": s, "fri": s, "sat": s, "sun": s}
+	mgr.Do("POST", fmt.Sprintf("/api/employees/%d/patterns/", emp.ID()), map[string]any{"start_date": "2026-06-01", "weeks": []any{week}}).Want(201)
+	mgr.Do("PUT", fmt.Sprintf("/api/roster/%d/2026-06-12/", emp.ID()), map[string]any{"shift_id": nil, "note": "day off"}).Want(201)
+
+	// Saturday 6 to Wednesday 10 June: Saturday and Sunday are working days.
+	if r := emp.requestLeave("annual", "2026-06-06", "2026-06-10"); r.Days != 2 {
+		t.Errorf("6–10 June costs %v days, want 2 (the weekend of the pattern)", r.Days)
+	}
+	// Thursday 11 to Sunday 14 June, with Friday off on the roster: 3 days.
+	if r := emp.requestLeave("annual", "2026-06-11", "2026-06-14"); r.Days != 3 {
+		t.Errorf("11–14 June costs %v days, want 3 (Friday is off on the roster)", r.Days)
+	}
+}
