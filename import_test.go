@@ -120,9 +120,9 @@ func TestCheckImport(t *testing.T) {
 	}
 	// An admin may import admins and name anyone as manager.
 	admin := attendance.Actor{ID: 1, Role: attendance.RoleAdmin}
-	p, _ = attendance.CheckImport(admin, rows[7:9], facts)
-	if len(p) != 0 {
-		t.Errorf("admin: %v", p)
+	p, err = attendance.CheckImport(admin, rows[7:9], facts)
+	if err != nil || len(p) != 0 {
+		t.Errorf("admin: %v, %v", p, err)
 	}
 	if _, err := attendance.CheckImport(attendance.Actor{ID: 3, Role: attendance.RoleEmployee}, rows, facts); attendance.ErrorKind(err) != attendance.KindForbidden {
 		t.Errorf("employee: %v", err)

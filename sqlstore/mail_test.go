@@ -158,8 +158,8 @@ func TestMailOutbox(t *testing.T) {
 				}
 			}
 			// The retry waits its minute, then is due again; after 72 hours it gives up.
-			if m, _ := mail.ClaimMail(ctx, 0, now.Add(59*time.Second)); m != nil {
-				t.Errorf("claimed before its retry: %+v", m)
+			if m, err := mail.ClaimMail(ctx, 0, now.Add(59*time.Second)); err != nil || m != nil {
+				t.Errorf("claimed before its retry: %+v, %v", m, err)
 			}
 			m := claim(now.Add(time.Minute))
 			if m.ID != retry.ID || m.Attempts != 2 {

@@ -149,7 +149,11 @@ func TestNightShift(t *testing.T) {
 	if row.WorkedSeconds != 9*3600 || times.ScheduledSeconds != 9*3600 || times.BreakDeductedSeconds != 30*60 || times.UndertimeSeconds != 30*60 {
 		t.Errorf("autumn night: worked %d s, %+v; want 9 h worked and scheduled, 30 min deducted and short", row.WorkedSeconds, times)
 	}
-	app.Admin.Do("GET", "/api/shifts/?active=all", nil).Want(200)
+	var all list[attendance.Shift]
+	app.Admin.Do("GET", "/api/shifts/?active=all", nil).Want(200).JSON(&all)
+	if all.Count == 0 {
+		t.Error("?active=all lists no shift")
+	}
 }
 
 // TestScheduleFields: the Employee's work_start, work_end, work_days and
