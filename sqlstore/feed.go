@@ -156,11 +156,7 @@ func (s *FeedService) FeedICS(ctx context.Context, token string) (_ []byte, err 
 		return nil, gone
 	}
 	now := s.db.now()
-	loc, err := attendance.LoadLocation(owner.Timezone)
-	if err != nil {
-		loc = s.db.company
-	}
-	today := attendance.DateOf(now.In(loc))
+	today := owner.Schedule().Today(now)
 	from, to := today.AddDays(-attendance.FeedDaysBack), today.AddDays(attendance.FeedDaysAhead)
 	var cal attendance.CalendarFeed
 	switch ref.Kind {
