@@ -161,7 +161,8 @@ func (s *FeedService) FeedICS(ctx context.Context, token string) (_ []byte, err 
 	var cal attendance.CalendarFeed
 	switch ref.Kind {
 	case attendance.FeedOwn:
-		leave, err := s.feedLeave(ctx, `r.employee_id = ? AND r.status IN ('pending', 'approved')`, []any{owner.ID}, from, to)
+		holds, statuses := holding("r.status")
+		leave, err := s.feedLeave(ctx, `r.employee_id = ? AND `+holds, append([]any{owner.ID}, statuses...), from, to)
 		if err != nil {
 			return nil, err
 		}

@@ -317,11 +317,22 @@ func (st *ledgerState) check(r *attendance.LeaveRequest) error {
 	return nil
 }
 
+// holding is the condition that a request's status column col holds its
+// dates (attendance.HoldingStatuses), and its arguments.
+func holding(col string) (string, []any) {
+	args := make([]any, len(attendance.HoldingStatuses))
+	for i, st := range attendance.HoldingStatuses {
+		args[i] = string(st)
+	}
+	return col + ` IN (` + placeholders(len(args)) + `)`, args
+}
+
 // heldLeave reads what an employee's pending and approved requests hold of
 // the dates from first to last.
 func (db *DB) heldLeave(ctx context.Context, q queryer, employeeID int64, first, last attendance.Date) ([]attendance.HeldLeave, error) {
+	holds, statuses := holding("status")
 	rows, err := q.query(ctx, `SELECT start_date, end_date, start_at, end_at FROM leave_requests WHERE employee_id = ?
-		AND start_date <= ? AND end_date >= ? AND status IN ('pending', 'approved')`, employeeID, last.String(), first.String())
+		AND start_date <= ? AND end_date >= ? AND `+holds, append([]any{employeeID, last.String(), first.String()}, statuses...)...)
 	if err != nil {
 		return nil, err
 	}
