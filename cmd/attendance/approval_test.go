@@ -145,5 +145,12 @@ func TestApprovalChain(t *testing.T) {
 	if !p.Default || p.Version != 2 {
 		t.Errorf("after the reset: %+v, want the default at version 2", p)
 	}
+	admin.Do("GET", fmt.Sprintf("/api/leaves/%d/", r.ID), nil).Want(200).JSON(&got)
+	if len(got.Chain.Steps) != 2 || got.Chain.Version != 1 || got.Chain.Steps[1].DecidedBy == nil {
+		t.Errorf("a decided request after the reset: chain %+v, want its two steps of version 1", got.Chain)
+	}
+	if r3 := emp.requestLeave("annual", "2026-07-06", "2026-07-08"); len(r3.Chain.Steps) != 1 {
+		t.Errorf("a request of 3 days after the reset: %d steps, want the default's one", len(r3.Chain.Steps))
+	}
 	admin.Do("DELETE", "/api/approver-groups/hr/", nil).Want(204)
 }
