@@ -76,7 +76,7 @@ func (s *AttendanceService) VoidEvent(ctx context.Context, a attendance.Actor, i
 		if ev.Voided {
 			return attendance.Errorf(attendance.KindConflict, "already_voided", "the event was already voided")
 		}
-		prev, _, err := s.neighbours(ctx, tx, emp.ID, ev.Timestamp, ev.ID)
+		prev, next, err := s.neighbours(ctx, tx, emp.ID, ev.Timestamp, ev.ID)
 		if err != nil {
 			return err
 		}
@@ -86,6 +86,9 @@ func (s *AttendanceService) VoidEvent(ctx context.Context, a attendance.Actor, i
 			return err
 		}
 		if err := s.db.refreshDays(ctx, tx, emp, ev, prev); err != nil {
+			return err
+		}
+		if err := s.db.relinkExit(ctx, tx, emp.Schedule().Location, prev, next); err != nil {
 			return err
 		}
 		chain, err := s.db.chain(ctx, tx, emp.ID)
@@ -220,6 +223,9 @@ func (s *AttendanceService) insertEvent(ctx context.Context, tx *Tx, emp *attend
 	}
 	if day != nil {
 		return s.db.saveDay(ctx, tx, emp.ID, *day)
+	}
+	if err := s.db.relinkExit(ctx, tx, emp.Schedule().Location, ev, next); err != nil {
+		return err
 	}
 	return s.db.refreshDays(ctx, tx, emp, ev, prev)
 }

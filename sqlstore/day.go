@@ -62,6 +62,24 @@ func (db *DB) decideWorkDate(ctx context.Context, tx *Tx, sched attendance.Sched
 	return nil
 }
 
+// relinkExit gives exit the work date of entry, the event now right before
+// it, after a write changed which entry the exit closes: an entry recorded
+// between an entry and its exit, or an entry voided. Nothing is written when
+// the two are not an entry and the exit that follows it, or when the exit's
+// work date is the entry's already.
+func (db *DB) relinkExit(ctx context.Context, tx *Tx, loc *time.Location, entry, exit *attendance.AttendanceEvent) error {
+	if entry == nil || exit == nil || entry.Type != attendance.Entry || exit.Type != attendance.Exit {
+		return nil
+	}
+	d := attendance.StoredWorkDates(loc)(entry)
+	if exit.WorkDate != nil && *exit.WorkDate == d {
+		return nil
+	}
+	exit.WorkDate = &d
+	_, err := tx.exec(ctx, `UPDATE attendance_events SET work_date = ? WHERE id = ?`, d.String(), exit.ID)
+	return err
+}
+
 // scheduleAround returns emp's schedule with the overrides of the dates
 // around instant t (the work-date rule looks a day either way).
 func (db *DB) scheduleAround(ctx context.Context, tx *Tx, emp *attendance.Employee, t time.Time) (attendance.Schedule, error) {
