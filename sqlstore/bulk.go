@@ -2,6 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
+	"time"
 
 	"github.com/openattendance/attendance"
 )
@@ -9,12 +12,22 @@ import (
 // BulkLoader stores generated rows as they are, in one transaction, without
 // the per-request rules: for loading a demo company, whose generator obeys the
 // rules itself. Never for user input.
-type BulkLoader struct{ db *DB }
+type BulkLoader struct {
+	db *DB
+	// copyBatch: how many buffered rows one Copy loads; idBlock: how many
+	// leave request ids are taken from the sequence at a time.
+	copyBatch, idBlock int
+}
 
 // NewBulkLoader returns the bulk loader of db.
-func NewBulkLoader(db *DB) *BulkLoader { return &BulkLoader{db: db} }
+func NewBulkLoader(db *DB) *BulkLoader {
+	return &BulkLoader{db: db, copyBatch: 20_000, idBlock: 10_000}
+}
 
 // Load runs fn with a writer whose rows commit together when fn returns nil.
+// Where the dialect has Copy (PostgreSQL), events, days, leave and its
+// ledger entries are buffered and loaded with it a batch at a time, so that
+// memory stays bounded however many rows fn writes.
 func (l *BulkLoader) Load(ctx context.Context, fn func(w *BulkWriter) error) (err error) {
 	defer wrap(&err, "BulkLoader.Load()")
 	db := l.db
@@ -26,6 +39,9 @@ func (l *BulkLoader) Load(ctx context.Context, fn func(w *BulkWriter) error) (er
 	// and the leave columns: the exact cost and the ledger from version 5.
 	err = db.reader().queryRow(ctx, `SELECT COUNT(cost_num) FROM leave_requests WHERE 1 = 0`).Scan(&probe)
 	ledger := err == nil
+	if db.d.Copy != nil && breaks && ledger {
+		return l.loadCopy(ctx, fn)
+	}
 	// A transaction of its own, never in a group: the load would hold the
 	// group's other writes until it ends.
 	w := &write{ctx: ctx, fn: func(tx *Tx) error {
@@ -36,6 +52,102 @@ func (l *BulkLoader) Load(ctx context.Context, fn func(w *BulkWriter) error) (er
 	db.commit(context.WithoutCancel(ctx), w)
 	return w.err
 }
+
+// loadCopy runs fn in a transaction on a connection of its own, which the
+// dialect's Copy loads the buffered rows on.
+func (l *BulkLoader) loadCopy(ctx context.Context, fn func(w *BulkWriter) error) error {
+	db := l.db
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	sqltx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() { _ = sqltx.Rollback() }() // after the commit, a no-op
+	if db.d.BulkSetup != "" {
+		if _, err := sqltx.ExecContext(ctx, db.d.BulkSetup); err != nil {
+			return fmt.Errorf("setup: %w", err)
+		}
+	}
+	w := &BulkWriter{db: db, tx: &Tx{sqltx: sqltx, db: db}, breaks: true, ledger: true, copy: &copyBuffer{conn: conn, batch: l.copyBatch, idBlock: l.idBlock}}
+	if err := fn(w); err != nil {
+		return err
+	}
+	if err := w.flush(ctx); err != nil {
+		return err
+	}
+	if err := sqltx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// copyBuffer holds rows for the dialect's Copy, table by table.
+type copyBuffer struct {
+	conn           *sql.Conn
+	batch, idBlock int     // see BulkLoader
+	requests       [][]any // leave_requests, with their ids
+	entries        [][]any // leave_ledger, which refers to requests
+	events         [][]any
+	days           [][]any
+	n              int     // rows buffered
+	ids            []int64 // leave request ids taken from the sequence, not yet used
+}
+
+// The columns each buffered table is loaded with.
+var (
+	copyRequestCols = []string{"id", "employee_id", "leave_type", "start_date", "end_date", "half_day", "days", "cost_num", "cost_den",
+		"unit", "status", "reason", "decided_by", "decided_at", "decision_comment", "created_at"}
+	copyEntryCols = []string{"employee_id", "leave_type", "year", "kind", "date", "num", "den", "period", "note",
+		"leave_request_id", "created_by", "created_at"}
+	copyEventCols = []string{"employee_id", "type", "ts", "late", "late_minutes", "source", "recorded_by",
+		"note", "voided", "voided_by", "voided_at", "void_note", "created_at"}
+	copyDayCols = []string{"employee_id", "date", "entries", "late", "late_minutes", "worked_seconds", "open_sessions",
+		"break_seconds", "last_exit_at", "open_since"}
+)
+
+// flush loads what is buffered, the requests before the ledger entries that
+// refer to them.
+func (w *BulkWriter) flush(ctx context.Context) error {
+	c := w.copy
+	for _, t := range []struct {
+		table string
+		cols  []string
+		rows  *[][]any
+	}{
+		{"leave_requests", copyRequestCols, &c.requests},
+		{"leave_ledger", copyEntryCols, &c.entries},
+		{"attendance_events", copyEventCols, &c.events},
+		{"attendance_days", copyDayCols, &c.days},
+	} {
+		if len(*t.rows) == 0 {
+			continue
+		}
+		if err := w.db.d.Copy(ctx, c.conn, t.table, t.cols, *t.rows); err != nil {
+			return fmt.Errorf("copy into %s: %w", t.table, err)
+		}
+		clear(*t.rows)
+		*t.rows = (*t.rows)[:0]
+	}
+	c.n = 0
+	return nil
+}
+
+// buffered counts n more rows buffered and loads them all once there are
+// enough.
+func (w *BulkWriter) buffered(ctx context.Context, n int) error {
+	w.copy.n += n
+	if w.copy.n < w.copy.batch {
+		return nil
+	}
+	return w.flush(ctx)
+}
+
+// dateArg is a date as Copy takes it.
+func dateArg(d attendance.Date) time.Time { return d.In(time.UTC) }
 
 // BulkWriter writes rows inside a BulkLoader.Load transaction. Its errors
 // reach the caller of Load, which names them.
@@ -48,6 +160,8 @@ type BulkWriter struct {
 	// ledger: the requests have their exact cost, and the leave ledger
 	// exists (version 5).
 	ledger bool
+	// copy buffers rows for the dialect's Copy; nil: rows are inserted.
+	copy *copyBuffer
 }
 
 // Holiday stores a holiday, keeping an existing one on the same date.
@@ -69,6 +183,22 @@ const bulkBatch = 100
 // many rows per statement.
 func (w *BulkWriter) Attendance(ctx context.Context, employeeID int64, events []attendance.AttendanceEvent, days []attendance.Day) error {
 	now := w.db.t(w.db.now())
+	if w.copy != nil {
+		c := w.copy
+		for _, e := range events {
+			var voidedAt any
+			if e.VoidedAt != nil {
+				voidedAt = w.db.t(*e.VoidedAt)
+			}
+			c.events = append(c.events, []any{e.EmployeeID, string(e.Type), w.db.t(e.Timestamp), e.Late, e.LateMinutes, string(e.Source),
+				e.RecordedBy, e.Note, e.Voided, e.VoidedBy, voidedAt, e.VoidNote, now})
+		}
+		for _, d := range days {
+			c.days = append(c.days, []any{employeeID, dateArg(d.Date), d.Entries, d.Late, d.LateMinutes, d.WorkedSeconds, d.OpenSessions,
+				d.BreakSeconds, w.db.zt(d.LastExit), w.db.zt(d.OpenSince)})
+		}
+		return w.buffered(ctx, len(events)+len(days))
+	}
 	for len(events) > 0 {
 		n := min(len(events), bulkBatch)
 		args := make([]any, 0, n*13)
@@ -130,14 +260,75 @@ func (w *BulkWriter) Leave(ctx context.Context, r *attendance.LeaveRequest) erro
 			r.Unit = attendance.UnitHalfDay
 		}
 	}
+	if w.copy != nil {
+		return w.copyLeave(ctx, r)
+	}
 	var err error
 	if r.ID, err = w.db.insertLeave(ctx, w.tx, r); err != nil || r.Status != attendance.LeaveApproved {
 		return err
 	}
-	e := attendance.LedgerEntry{EmployeeID: r.EmployeeID, LeaveType: r.LeaveType, Year: r.StartDate.Year(), Kind: attendance.EntryTaken,
-		Date: r.StartDate, Amount: r.Cost.Neg(), Note: takenNote(r, false), LeaveRequestID: &r.ID, CreatedBy: r.DecidedBy}
+	e := takenEntry(r)
 	_, err = w.db.insertEntry(ctx, w.tx, &e)
 	return err
+}
+
+// takenEntry is the ledger entry of an approved request loaded in bulk.
+func takenEntry(r *attendance.LeaveRequest) attendance.LedgerEntry {
+	return attendance.LedgerEntry{EmployeeID: r.EmployeeID, LeaveType: r.LeaveType, Year: r.StartDate.Year(), Kind: attendance.EntryTaken,
+		Date: r.StartDate, Amount: r.Cost.Neg(), Note: takenNote(r, false), LeaveRequestID: &r.ID, CreatedBy: r.DecidedBy}
+}
+
+// copyLeave buffers a request, with an id from the table's sequence, and
+// the ledger entry of an approved one. Requests in hours are not loaded in
+// bulk (the demo makes none).
+func (w *BulkWriter) copyLeave(ctx context.Context, r *attendance.LeaveRequest) error {
+	if r.Unit == attendance.UnitHour {
+		return fmt.Errorf("a request in hours cannot be loaded in bulk")
+	}
+	c := w.copy
+	if len(c.ids) == 0 {
+		rows, err := w.tx.query(ctx, w.db.d.NextIDs, "leave_requests", c.idBlock)
+		if err != nil {
+			return err
+		}
+		c.ids, err = scanIDs(rows)
+		if err != nil {
+			return err
+		}
+		if len(c.ids) == 0 {
+			return fmt.Errorf("no ids for leave requests")
+		}
+	}
+	r.ID, c.ids = c.ids[0], c.ids[1:]
+	var decidedAt any
+	if r.DecidedAt != nil {
+		decidedAt = w.db.t(*r.DecidedAt)
+	}
+	now := w.db.t(w.db.now())
+	c.requests = append(c.requests, []any{r.ID, r.EmployeeID, string(r.LeaveType), dateArg(r.StartDate), dateArg(r.EndDate), r.HalfDay, r.Days,
+		r.Cost.Num(), r.Cost.Den(), string(r.Unit), string(r.Status), r.Reason, r.DecidedBy, decidedAt, r.DecisionComment, w.db.t(r.CreatedAt)})
+	n := 1
+	if r.Status == attendance.LeaveApproved {
+		e := takenEntry(r)
+		c.entries = append(c.entries, []any{e.EmployeeID, string(e.LeaveType), e.Year, string(e.Kind), dateArg(e.Date), e.Amount.Num(),
+			e.Amount.Den(), e.Period, e.Note, r.ID, e.CreatedBy, now})
+		n++
+	}
+	return w.buffered(ctx, n)
+}
+
+// scanIDs reads a column of ids and closes rows.
+func scanIDs(rows *sql.Rows) ([]int64, error) {
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 // legacyLeave stores a request in the columns of version 4: no exact cost,

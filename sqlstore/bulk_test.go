@@ -3,10 +3,14 @@ package sqlstore_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"reflect"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/openattendance/attendance"
+	"github.com/openattendance/attendance/demo"
 	"github.com/openattendance/attendance/sqlstore"
 )
 
@@ -139,4 +143,100 @@ func TestBulkLoader(t *testing.T) {
 			})
 		})
 	})
+}
+
+// TestBulkLoaderCopy loads one demo company into SQLite, row by row, and into
+// PostgreSQL with COPY in batches of a few rows and leave ids taken a few at
+// a time: what the services read back is the same company.
+func TestBulkLoaderCopy(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	opt := demo.Options{Employees: 40, Days: 120, Seed: 21, Today: attendance.DateOf(monday), Now: monday}
+	envs := map[string]*env{}
+	sums := map[string]demo.Summary{}
+	for _, kind := range []string{"sqlite", "postgres"} {
+		e := newEnv(t, kind)
+		l := sqlstore.NewBulkLoader(e.DB.DB)
+		l.SetBatches(97, 5)
+		err := l.Load(ctx, func(w *sqlstore.BulkWriter) error {
+			var err error
+			sums[kind], err = demo.Generate(ctx, w, "x", opt, nil)
+			return err
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		envs[kind] = e
+	}
+	if sums["sqlite"].LeaveRequests < 10 || sums["sqlite"].Events < 10*97 {
+		t.Fatalf("%+v: want more leave requests and events than a few batches", sums["sqlite"])
+	}
+	first, last := opt.Today.AddDays(-opt.Days), opt.Today.AddDays(-1)
+	read := func(e *env) (*attendance.Overview, []*attendance.Balance, []string, int) {
+		t.Helper()
+		ov, err := e.Attendance.Overview(ctx, e.Admin, attendance.OverviewFilter{From: &first, To: &last, All: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var balances []*attendance.Balance
+		for _, r := range ov.Results {
+			for _, y := range []int{first.Year(), last.Year()} {
+				b, err := e.Leave.LeaveBalance(ctx, e.Admin, &r.EmployeeID, &y)
+				if err != nil {
+					t.Fatal(err)
+				}
+				balances = append(balances, b)
+			}
+		}
+		leave, n, err := e.Leave.LeaveOverview(ctx, e.Admin, attendance.LeaveFilter{Page: attendance.Page{Limit: attendance.MaxPageLimit}})
+		if err != nil || n != len(leave) {
+			t.Fatalf("%d of %d requests, %v; want all on one page", len(leave), n, err)
+		}
+		_, events, err := e.Attendance.ListEvents(ctx, e.Admin, attendance.EventFilter{EmployeeID: &ov.Results[len(ov.Results)-1].EmployeeID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ov, balances, leaveKeys(leave), events
+	}
+	sqOv, sqBal, sqLeave, sqEvents := read(envs["sqlite"])
+	pgOv, pgBal, pgLeave, pgEvents := read(envs["postgres"])
+	if len(sqOv.Results) != opt.Employees+1 || sqOv.Totals.WorkedSeconds == 0 || sqOv.Totals.LeaveDays == 0 {
+		t.Fatalf("SQLite: %d rows, totals %+v; want everyone, with work and leave", len(sqOv.Results), sqOv.Totals)
+	}
+	if !reflect.DeepEqual(sqOv, pgOv) {
+		t.Errorf("overview: PostgreSQL %+v, SQLite %+v", pgOv.Totals, sqOv.Totals)
+	}
+	if !reflect.DeepEqual(sqBal, pgBal) {
+		t.Errorf("balances differ: PostgreSQL %+v, SQLite %+v", pgBal, sqBal)
+	}
+	if len(sqLeave) != sums["sqlite"].LeaveRequests || !reflect.DeepEqual(sqLeave, pgLeave) {
+		t.Errorf("leave: %d requests on SQLite, %d on PostgreSQL; want %d, the same", len(sqLeave), len(pgLeave), sums["sqlite"].LeaveRequests)
+	}
+	if sqEvents == 0 || sqEvents != pgEvents {
+		t.Errorf("events of the last employee: %d on SQLite, %d on PostgreSQL", sqEvents, pgEvents)
+	}
+	// A request made after the load gets an id of its own.
+	emp := pgOv.Results[len(pgOv.Results)-1].EmployeeID
+	d := opt.Today.AddDays(60)
+	for d.Weekday() != time.Wednesday {
+		d++
+	}
+	if _, err := envs["postgres"].Leave.RequestLeave(ctx, attendance.Actor{ID: emp, Role: attendance.RoleEmployee},
+		attendance.LeaveInput{LeaveType: attendance.LeaveSick, StartDate: d, EndDate: d}); err != nil {
+		t.Errorf("a request after the load: %v", err)
+	}
+}
+
+// leaveKeys are what the requests are, without their ids.
+func leaveKeys(rs []*attendance.LeaveRequestView) []string {
+	var keys []string
+	for _, r := range rs {
+		var by int64
+		if r.DecidedBy != nil {
+			by = *r.DecidedBy
+		}
+		keys = append(keys, fmt.Sprint(r.EmployeeID, r.LeaveType, r.StartDate, r.EndDate, r.HalfDay, r.Days, r.Status, by))
+	}
+	slices.Sort(keys)
+	return keys
 }

@@ -1,6 +1,8 @@
 package sqlstore
 
 import (
+	"context"
+	"database/sql"
 	"strconv"
 	"strings"
 	"time"
@@ -33,6 +35,17 @@ type Dialect struct {
 	// otherwise parses and plans each statement it runs). PostgreSQL's driver
 	// prepares and caches the statements of each connection itself.
 	CacheStatements bool
+	// Copy loads rows into a table in bulk on conn, inside the transaction
+	// open on it (PostgreSQL: COPY … FROM STDIN). Nil: a bulk load inserts
+	// many rows per statement instead.
+	Copy func(ctx context.Context, conn *sql.Conn, table string, columns []string, rows [][]any) error
+	// NextIDs selects new values of a table's identity column, one a row, for
+	// rows that Copy loads and others refer to: the parameters are the table
+	// and how many. Set with Copy.
+	NextIDs string
+	// BulkSetup, if set, runs first in the transaction of a bulk load with
+	// Copy (PostgreSQL: the foreign-key triggers off, where the role may).
+	BulkSetup string
 }
 
 // q turns shared SQL into the dialect's, once per query text.
