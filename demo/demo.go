@@ -49,13 +49,33 @@ type office struct {
 	days attendance.Weekdays
 }
 
+// offices are in 20 time zones, on both sides of the date line and of the
+// equator (daylight saving in both directions), with half-hour offsets and
+// Sunday–Thursday weeks among them.
 var offices = []office{
 	{"Europe/Berlin", attendance.MondayToFriday},
 	{"America/New_York", attendance.MondayToFriday},
 	{"Asia/Kolkata", attendance.MondayToFriday},
-	{"Asia/Dubai", attendance.NewWeekdays(time.Sunday, time.Monday, time.Tuesday, time.Wednesday, time.Thursday)},
+	{"Asia/Dubai", sundayToThursday},
 	{"Europe/London", attendance.MondayToFriday},
+	{"America/Los_Angeles", attendance.MondayToFriday},
+	{"America/Chicago", attendance.MondayToFriday},
+	{"America/Denver", attendance.MondayToFriday},
+	{"America/Halifax", attendance.MondayToFriday},
+	{"America/Sao_Paulo", attendance.MondayToFriday},
+	{"Africa/Lagos", attendance.MondayToFriday},
+	{"Africa/Cairo", sundayToThursday},
+	{"Europe/Moscow", attendance.MondayToFriday},
+	{"Asia/Karachi", attendance.MondayToFriday},
+	{"Asia/Dhaka", attendance.MondayToFriday},
+	{"Asia/Bangkok", attendance.MondayToFriday},
+	{"Asia/Shanghai", attendance.MondayToFriday},
+	{"Asia/Tokyo", attendance.MondayToFriday},
+	{"Australia/Sydney", attendance.MondayToFriday},
+	{"Pacific/Auckland", attendance.MondayToFriday},
 }
+
+var sundayToThursday = attendance.NewWeekdays(time.Sunday, time.Monday, time.Tuesday, time.Wednesday, time.Thursday)
 
 var departments = []string{"Engineering", "Sales", "Support", "Operations", "Finance", "Marketing", "People", "Legal"}
 
@@ -125,17 +145,23 @@ func (g *gen) username(first, last string) string {
 	return name
 }
 
-// makePeople builds the hierarchy — a CEO, department heads, team leads, and
-// their teams of about eight — and each person's history.
+// makePeople builds the hierarchy — a CEO, department heads, area managers
+// with about 50 people each, and the area's team leads with teams of about
+// ten — and each person's history.
 func (g *gen) makePeople(ctx context.Context, progress func(done, total int)) error {
 	n := g.opt.Employees
 	heads := min(len(departments), max(1, n/25))
 	leads := max(0, n/9-heads)
+	areas := n / 50 // everyone but the heads is in an area: about 50 each
+	if 2*areas > leads {
+		areas = 0
+	}
+	leads -= areas
 	made := 0
 	newPerson := func(role attendance.Role, manager *attendance.Employee, dept string) (*attendance.Employee, error) {
 		first, last := firstNames[g.rng.IntN(len(firstNames))], lastNames[g.rng.IntN(len(lastNames))]
 		off := offices[g.rng.IntN(len(offices))]
-		if manager != nil && g.rng.Float64() < 0.7 {
+		if manager != nil && role == attendance.RoleEmployee && g.rng.Float64() < 0.7 {
 			// Most people work in their manager's office.
 			off = office{manager.Timezone, manager.WorkDays}
 		}
@@ -188,8 +214,20 @@ func (g *gen) makePeople(ctx context.Context, progress func(done, total int)) er
 		}
 		headList = append(headList, h)
 	}
+	var areaList []*attendance.Employee
+	for i := 0; i < areas && made < n; i++ {
+		h := headList[i%len(headList)]
+		a, err := newPerson(attendance.RoleManager, h, h.Department)
+		if err != nil {
+			return err
+		}
+		areaList = append(areaList, a)
+	}
 	for i := 0; i < leads && made < n; i++ {
 		h := headList[i%len(headList)]
+		if len(areaList) > 0 {
+			h = areaList[i%len(areaList)]
+		}
 		l, err := newPerson(attendance.RoleManager, h, h.Department)
 		if err != nil {
 			return err
