@@ -384,4 +384,7 @@ type AttendanceService interface {
 	ListEvents(ctx context.Context, actor Actor, f EventFilter) ([]*AttendanceEvent, int, error)
 	// Overview sums up attendance per employee in scope.
 	Overview(ctx context.Context, actor Actor, f OverviewFilter) (*Overview, error)
+	// Today is the board: the presence now of each active employee in the
+	// actor's scope (Schedule.PresenceAt).
+	Today(ctx context.Context, actor Actor, f TodayFilter) (*Today, error)
 }

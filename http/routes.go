@@ -15,6 +15,7 @@ func (s *Server) routes() {
 	s.importRoutes()
 	s.departmentRoutes()
 	s.attendanceRoutes()
+	s.todayRoutes()
 	s.leaveRoutes()
 	s.approvalRoutes()
 	s.leaveTypeRoutes()

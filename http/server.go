@@ -459,6 +459,7 @@ func registerAliases(r huma.Registry) {
 	r.RegisterTypeAlias(reflect.TypeFor[attendance.MonthDay](), reflect.TypeFor[monthDaySchema]())
 	r.RegisterTypeAlias(reflect.TypeFor[optMonthDay](), reflect.TypeFor[monthDaySchema]())
 	r.RegisterTypeAlias(reflect.TypeFor[attendance.EntryID](), reflect.TypeFor[entryIDSchema]())
+	r.RegisterTypeAlias(reflect.TypeFor[attendance.Presence](), reflect.TypeFor[presenceSchema]())
 }
 
 type amountSchema struct{}

@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"iter"
 	"net/http"
@@ -275,12 +274,12 @@ func TestBrowser(t *testing.T) {
 		const f = window.fetch;
 		window.fetch = function (input) {
 			const u = new URL(String(input && input.url || input), location.href);
-			if (u.pathname === '/api/attendance/overview/' && u.searchParams.has('employee_id')) window.rowsAsked.push(Number(u.searchParams.get('employee_id')));
+			if (u.pathname === '/api/attendance/today/' && u.searchParams.has('employee_id')) window.rowsAsked.push(Number(u.searchParams.get('employee_id')));
 			return f.apply(this, arguments);
 		};
 	})()`)
 
-	// The seeded morning, as the board reads it from today's overview rows.
+	// The seeded morning, as the server's board says it.
 	t.Run("BoardShowsToday", func(t *testing.T) {
 		mgr := mgr.in(t)
 		for _, c := range []struct{ who, group string }{
@@ -291,6 +290,16 @@ func TestBrowser(t *testing.T) {
 			if !eval[bool](mgr, `!!document.querySelector('`+sel+`')`) {
 				t.Errorf("%s is not in the board's %q group", c.who, c.group)
 			}
+		}
+		// The statuses are the server's (GET /api/attendance/today/).
+		for who, want := range map[string]string{"eva": "not_arrived", "dev": "on_leave", "gus": "off", "finn": "left"} {
+			got := eval[string](mgr, fmt.Sprintf(`(document.querySelector('#board [data-employee-id="%d"][data-status]') || {dataset: {}}).dataset.status || ''`, w.people[who].ID))
+			if got != want {
+				t.Errorf("%s's data-status = %q, want %q", who, got, want)
+			}
+		}
+		if got := mgr.text(fmt.Sprintf(`[data-testid="board-leave-%d"] .person-badges`, w.people["dev"].ID)); got != "Annual leave" {
+			t.Errorf("Dev's leave badge = %q, want %q", got, "Annual leave")
 		}
 	})
 
@@ -378,28 +387,6 @@ func TestBrowser(t *testing.T) {
 		mgr.wait("the dashboard asking for Chloe's row", fmt.Sprintf(`window.rowsAsked.includes(%d)`, chloe.ID))
 	})
 
-	// The dashboard reads today's rows from the overview's CSV form; its
-	// reader must split fields as encoding/csv does.
-	t.Run("CSVReader", func(t *testing.T) {
-		mgr := mgr.in(t)
-		for _, in := range []string{
-			"employee_id,name,late_minutes\n1,\"Lee, Ann\",5\n2,\"O\"\"Brien \"\"Bo\"\"\",0\n",
-			"a,b\r\n\"two\nlines\",\r\n,\n\nlast,row",
-			"=x,'y\n\"\",\"\"\"\"\"\"",
-			"crlf,\"in\r\nquotes\"\r\nlone\rcr,x\r\n",
-		} {
-			want, err := csv.NewReader(strings.NewReader(in)).ReadAll()
-			if err != nil {
-				t.Fatal(err)
-			}
-			lit, _ := json.Marshal(in)
-			got := eval[[][]string](mgr, `import('./api.js').then((m) => m.parseCSV(`+string(lit)+`))`)
-			if !slices.EqualFunc(got, want, slices.Equal) {
-				t.Errorf("parseCSV(%q) = %q, want %q", in, got, want)
-			}
-		}
-	})
-
 	// A live event that comes while the board is loading is not lost when
 	// the rows, read before it, arrive: here the rows' answer is held back
 	// until Eva has clocked in.
@@ -412,7 +399,8 @@ func TestBrowser(t *testing.T) {
 			window.rowsGate = new Promise((open) => { window.openRows = open; });
 			window.fetch = async function (input) {
 				const res = await f.apply(this, arguments);
-				if (String(input && input.url || input).includes('format=csv')) {
+				const u = new URL(String(input && input.url || input), location.href);
+				if (u.pathname === '/api/attendance/today/' && !u.searchParams.has('employee_id')) {
 					window.rowsRead = true;
 					await window.rowsGate;
 				}

@@ -235,66 +235,6 @@ export const patch = (path, body, opts = {}) => request('PATCH', path, { ...opts
 export const del = (path, body, opts = {}) => request('DELETE', path, { ...opts, body });
 
 /**
- * TODO(server): only the board uses this, until GET /api/attendance/today/
- * answers in JSON; then getCSV and parseCSV go.
- *
- * Reads every row of an endpoint's CSV form (`format=csv`, which the contract
- * gives every matching row in one answer) as objects keyed by the header's
- * names, values as strings. Resolves to { results }.
- */
-export async function getCSV(path, query = {}) {
-  const res = await request('GET', path, { query: { ...query, format: 'csv' }, accept: 'text/csv', raw: true });
-  const [header = [], ...rows] = parseCSV(await res.text());
-  return { results: rows.map((r) => Object.fromEntries(header.map((name, i) => [name, r[i] ?? '']))) };
-}
-
-/**
- * Splits RFC 4180 text into rows of fields as Go's encoding/csv does: quoted
- * fields may hold commas, quotes ("") and line breaks, CRLF counts as LF, and
- * blank lines are no rows.
- */
-export function parseCSV(text) {
-  const rows = [];
-  let row = [];
-  let field = '';
-  let quoted = false;
-  const endField = () => {
-    row.push(field);
-    field = '';
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\r' && text[i + 1] === '\n') {
-      // CRLF is a line break like LF, inside quotes too.
-    } else if (quoted) {
-      if (c !== '"') {
-        field += c;
-      } else if (text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else {
-        quoted = false;
-      }
-    } else if (c === '"') {
-      quoted = true;
-    } else if (c === ',') {
-      endField();
-    } else if (c === '\n') {
-      endField();
-      rows.push(row);
-      row = [];
-    } else {
-      field += c;
-    }
-  }
-  if (field !== '' || row.length) {
-    endField();
-    rows.push(row);
-  }
-  return rows.filter((r) => r.length > 1 || r[0] !== ''); // blank lines are no rows
-}
-
-/**
  * Reads every page of a list endpoint ({count, next, previous, results}),
  * following `next` on the same origin. Resolves to { results, count, first }.
  */

@@ -3,9 +3,7 @@
 // from WebSocket attendance events.
 
 import * as api from './api.js';
-import {
-  dateIn, formatHHMM, isDate, isWorkingDay, localToday, parseHHMM, zonedParts,
-} from './dates.js';
+import { formatHHMM, parseHHMM } from './dates.js';
 import {
   $, badge, debounce, el, fill, fmtDate, fmtNum, fmtTime, leaveTypeLabel, personLink, personName,
   plural, showProblem,
@@ -20,31 +18,11 @@ const BOARD_GROUPS = [
   { key: 'off', title: 'Not working today', empty: 'Everyone works today.' },
 ];
 
-const NO_HOLIDAYS = { set: new Set(), names: new Map() };
+/** The board's rows: GET /api/attendance/today/, where the server says each status. */
+const TODAY = '/api/attendance/today/';
 
-function results(page) {
-  if (Array.isArray(page)) return page;
-  return page && Array.isArray(page.results) ? page.results : [];
-}
-
-/**
- * The company's today: the overview's default range ends on it.
- * TODO(server): GET /api/company/ `today` replaces this guess from the
- * overview's default range.
- */
-export async function companyToday(me) {
-  try {
-    const meta = await api.get('/api/attendance/overview/', { employee_id: me.id, limit: 1 });
-    if (meta && isDate(meta.to)) return meta.to;
-  } catch (err) {
-    if (err.status === 401) throw err;
-  }
-  return localToday();
-}
-
-/** Creates the board; ctx: { me, alive(), holidays(), events }. */
+/** Creates the board; ctx: { me, alive(), events }. */
 export function createBoardView(ctx) {
-  const me = ctx.me;
   const ac = new AbortController();
   const listen = (node, type, fn) => node && node.addEventListener(type, fn, { signal: ac.signal });
   const timers = [];
@@ -54,11 +32,7 @@ export function createBoardView(ctx) {
     loaded: false,
     loading: false,
     date: '',
-    employees: new Map(),
-    rows: new Map(),
-    leaves: new Map(),
-    holidays: new Set(),
-    holidayNames: new Map(),
+    rows: new Map(), // employee id -> row of GET /api/attendance/today/
     flash: new Set(),
     queued: [], // live events that came while the board was loading
   };
@@ -68,29 +42,10 @@ export function createBoardView(ctx) {
     board.loading = true;
     $('board').setAttribute('aria-busy', 'true');
     try {
-      const today = await companyToday(me);
-      const [emps, overview, hol, leaves] = await Promise.all([
-        api.listAll('/api/employees/'),
-        // TODO(server): GET /api/attendance/today/ (JSON, each row with its
-        // status) replaces this CSV and api.getCSV. Until then every row of
-        // today comes in one CSV answer: each page of the JSON form sums every
-        // employee again for its totals (10,000 employees: 20 pages, 1.2 s,
-        // against 60 ms for the CSV).
-        api.getCSV('/api/attendance/overview/', { from: today, to: today }),
-        ctx.holidays().catch(() => NO_HOLIDAYS),
-        api.listAll('/api/leaves/overview/', { status: 'approved', from: today, to: today })
-          .catch(() => ({ results: [] })),
-      ]);
+      const today = await api.listAll(TODAY);
       if (!ctx.alive()) return;
-      board.date = today;
-      board.employees = new Map(emps.results.filter((e) => e && e.active !== false).map((e) => [Number(e.id), e]));
-      board.rows = new Map(overview.results.map((r) => [Number(r.employee_id), r]));
-      board.holidays = hol.set;
-      board.holidayNames = hol.names;
-      board.leaves = new Map();
-      for (const l of leaves.results) {
-        if (l && l.start_date <= today && l.end_date >= today) board.leaves.set(Number(l.employee_id), l);
-      }
+      board.date = (today.first && today.first.date) || '';
+      board.rows = new Map(today.results.map((r) => [Number(r.employee_id), r]));
       board.loaded = true;
       showProblem($('board-error'), null);
     } catch (err) {
@@ -104,34 +59,26 @@ export function createBoardView(ctx) {
     for (const ev of board.queued.splice(0)) onAttendance(ev);
   }
 
-  // TODO(server): GET /api/attendance/today/ gives each row's `status` and
-  // `due_at`. This copies the domain's rules: the working day (work_days and
-  // holidays), leave, and "not arrived" after work_start + grace + 30 minutes.
-  function classify(emp) {
-    const row = board.rows.get(Number(emp.id)) || {};
-    const today = board.date;
-    const present = (Number(row.days_present) || 0) > 0;
-    const open = (Number(row.open_sessions) || 0) > 0;
+  // The server decides each status (docs/api.md, GET /api/attendance/today/);
+  // the page only maps it to the board's groups. An expected person whose
+  // due_at, the server's deadline, has passed since the rows were read is
+  // shown as not arrived until the next read says so too.
+  function classify(row) {
     const lateMin = Number(row.late_minutes) || 0;
-    const leaveDays = Number(row.leave_days) || 0;
-    const leave = board.leaves.get(Number(emp.id)) || null;
-    const working = isWorkingDay(today, emp.work_days, board.holidays);
-    const start = parseHHMM(emp.work_start) ?? 8 * 60;
-    // The contract's not_arrived deadline, so that the board and the
-    // notification agree until the server says it (see the TODO above).
-    const due = start + (Number(emp.late_grace_minutes) || 0) + 30;
-    let status;
-    if (open) status = 'in';
-    else if (present) status = 'left';
-    else if (!working) status = 'off';
-    else if (leaveDays >= 1 || (leave && !leave.half_day)) status = 'leave';
-    else if (leaveDays > 0 || (leave && leave.half_day)) status = 'half-leave';
-    else {
-      const now = zonedParts(new Date(), emp.timezone);
-      const overdue = now.date > today || (now.date === today && now.minutes > due);
-      status = overdue ? 'not-arrived' : 'expected';
-    }
-    return { emp, id: Number(emp.id), name: personName(emp), status, lateMin, leave, leaveDays, working, start };
+    const leaveShare = Number(row.leave_share) || 0;
+    let status = row.status;
+    if (status === 'expected' && row.due_at && Date.parse(row.due_at) < Date.now()) status = 'not_arrived';
+    const emp = { id: Number(row.employee_id), name: row.name, username: row.username };
+    return {
+      emp,
+      row,
+      id: emp.id,
+      name: personName(emp),
+      status,
+      lateMin,
+      leaveShare,
+      start: parseHHMM(row.shift_start) ?? 0,
+    };
   }
 
   function personItem(group, c, ...badges) {
@@ -143,7 +90,7 @@ export function createBoardView(ctx) {
       'data-late-minutes': c.lateMin,
     },
     personLink(c.emp, { class: 'person-name' }),
-    c.emp.department ? el('span', { class: 'person-dept' }, c.emp.department) : null,
+    c.row.department ? el('span', { class: 'person-dept' }, c.row.department) : null,
     el('span', { class: 'person-badges' }, badges));
   }
 
@@ -152,41 +99,49 @@ export function createBoardView(ctx) {
   }
 
   function leaveBadge(c) {
-    const type = c.leave ? `${leaveTypeLabel(c.leave.leave_type)} leave` : 'On leave';
-    return badge(c.status === 'half-leave' ? `${type}, half day` : type, 'info');
+    const type = c.row.leave_type ? `${leaveTypeLabel(c.row.leave_type)} leave` : 'On leave';
+    if (c.leaveShare === 0.5) return badge(`${type}, half day`, 'info');
+    return badge(c.leaveShare > 0 && c.leaveShare < 1 ? `${type}, ${fmtNum(c.leaveShare)} of the day` : type, 'info');
+  }
+
+  /** The deadline as the person's wall clock, as the server gave it. */
+  function dueBadge(c) {
+    const start = c.row.shift_start ? formatHHMM(c.start) : '';
+    return c.status === 'not_arrived'
+      ? badge(`not arrived · due ${start}`, 'danger', { 'data-testid': 'due' })
+      : badge(`expected ${start}`, 'muted', { 'data-testid': 'due' });
   }
 
   function renderBoard() {
     if (!board.loaded) return;
-    const holiday = board.holidayNames.get(board.date);
-    $('board-date').textContent = `${fmtDate(board.date)}${holiday ? ` · ${holiday}` : ''}`;
-    const all = [...board.employees.values()].map(classify)
+    const all = [...board.rows.values()].map(classify)
       .sort((a, b) => a.name.localeCompare(b.name));
+    const holidayRow = all.find((c) => c.row.holiday && c.row.date === board.date);
+    const holiday = holidayRow ? holidayRow.row.holiday : '';
+    $('board-date').textContent = `${board.date ? fmtDate(board.date) : ''}${holiday ? ` · ${holiday}` : ''}`;
     const groups = {
       in: all.filter((c) => c.status === 'in'),
       late: all.filter((c) => c.lateMin > 0).sort((a, b) => b.lateMin - a.lateMin),
       'not-arrived': [
-        ...all.filter((c) => c.status === 'not-arrived'),
+        ...all.filter((c) => c.status === 'not_arrived'),
         ...all.filter((c) => c.status === 'expected').sort((a, b) => a.start - b.start),
       ],
-      leave: all.filter((c) => c.status === 'leave' || c.status === 'half-leave'),
+      leave: all.filter((c) => c.status === 'on_leave'),
       left: all.filter((c) => c.status === 'left'),
-      off: all.filter((c) => c.status === 'off'),
+      off: all.filter((c) => c.status === 'off' || c.status === 'holiday'),
     };
     const items = {
-      in: (c) => personItem('in', c, c.lateMin > 0 ? lateBadge(c) : badge(c.working ? 'on time' : 'in', 'ok')),
+      in: (c) => personItem('in', c, c.lateMin > 0 ? lateBadge(c) : badge(c.row.shift_start ? 'on time' : 'in', 'ok')),
       late: (c) => personItem('late', c, lateBadge(c), badge(c.status === 'in' ? 'in' : 'left', 'muted')),
-      'not-arrived': (c) => (c.status === 'not-arrived'
-        ? personItem('not-arrived', c, badge(`not arrived · due ${formatHHMM(c.start)}`, 'danger'))
-        : personItem('not-arrived', c, badge(`expected ${formatHHMM(c.start)}`, 'muted'))),
+      'not-arrived': (c) => personItem('not-arrived', c, dueBadge(c)),
       leave: (c) => personItem('leave', c, leaveBadge(c)),
       left: (c) => personItem('left', c, c.lateMin > 0 ? lateBadge(c) : null, badge('left', 'muted')),
-      off: (c) => personItem('off', c, badge(holiday && !c.working ? holiday : 'day off', 'muted')),
+      off: (c) => personItem('off', c, badge(c.status === 'holiday' && c.row.holiday ? c.row.holiday : 'day off', 'muted')),
     };
     const counts = {
       in: groups.in.length,
       late: groups.late.length,
-      'not-arrived': groups['not-arrived'].filter((c) => c.status === 'not-arrived').length,
+      'not-arrived': groups['not-arrived'].filter((c) => c.status === 'not_arrived').length,
       leave: groups.leave.length,
       left: groups.left.length,
       off: groups.off.length,
@@ -212,20 +167,18 @@ export function createBoardView(ctx) {
 
   const reloadBoardSoon = debounce(() => loadBoard(), 1500);
 
-  /** Asks the server for one employee's row of today, after their events settle. */
+  /** Asks the server for one employee's row, after their events settle. */
   function refreshRowSoon(id) {
     clearTimeout(rowTimers.get(id));
     rowTimers.set(id, setTimeout(async () => {
       rowTimers.delete(id);
-      const date = board.date;
       try {
-        const page = await api.get('/api/attendance/overview/', { employee_id: id, from: date, to: date });
-        if (!ctx.alive() || date !== board.date) return;
-        const row = results(page).find((r) => Number(r.employee_id) === id);
-        if (row) {
-          board.rows.set(id, row);
-          renderBoard();
-        }
+        const page = await api.get(TODAY, { employee_id: id });
+        if (!ctx.alive()) return;
+        const row = (page && Array.isArray(page.results) ? page.results : []).find((r) => Number(r.employee_id) === id);
+        if (row) board.rows.set(id, row);
+        else board.rows.delete(id); // deactivated meanwhile
+        renderBoard();
       } catch {
         // The live guess stays on screen; the next full load corrects it.
       }
@@ -242,44 +195,38 @@ export function createBoardView(ctx) {
     }
     if (!board.loaded) return;
     const id = Number(ev.employee_id);
-    const emp = board.employees.get(id);
-    if (!emp) {
+    const prev = board.rows.get(id);
+    if (!prev) {
       reloadBoardSoon();
       return;
     }
-    const date = dateIn(ev.timestamp, emp.timezone);
-    if (date === board.date && !ev.voided) {
-      // TODO(server): the WebSocket's attendance message should carry the
-      // employee's fresh row of GET /api/attendance/today/ (`row`), so that
-      // the page does not pair entries and exits itself (the session rule).
-      // Applied twice (the event may be in the board's last load too), each
-      // change gives the same row: entries and exits alternate, so an entry
-      // leaves one session open and an exit none.
-      const row = { days_present: 0, late_entries: 0, late_minutes: 0, open_sessions: 0, ...(board.rows.get(id) || {}) };
+    if (!ev.voided) {
+      // An employee's own clock-in or -out is their latest event: until the
+      // server's row comes, it says in or left, and an entry's own lateness.
+      const row = { ...prev, status: ev.type === 'entry' ? 'in' : 'left' };
       if (ev.type === 'entry') {
-        row.days_present = Math.max(1, Number(row.days_present) || 0);
-        row.open_sessions = 1;
+        row.open_since = row.open_since || ev.timestamp;
         if (ev.late) {
+          row.late = true;
           row.late_minutes = Math.max(Number(row.late_minutes) || 0, Number(ev.late_minutes) || 0);
-          row.late_entries = Math.max(1, Number(row.late_entries) || 0);
         }
-      } else if (ev.type === 'exit') {
-        row.open_sessions = 0;
+      } else {
+        row.open_since = null;
       }
       board.rows.set(id, row);
     }
     board.flash.add(id);
     renderBoard();
-    const name = personName(emp);
+    const name = personName(classify(prev).emp);
     const t = fmtTime(ev.timestamp);
     if (ev.voided) say(`${name}'s ${ev.type === 'entry' ? 'clock-in' : 'clock-out'} at ${t} was voided.`);
     else if (ev.type === 'entry') say(`${name} clocked in at ${t}${ev.late ? ` — ${plural(Number(ev.late_minutes) || 0, 'minute')} late` : ''}.`);
     else say(`${name} clocked out at ${t}.`);
     // An employee's own clock-in or -out is the day's latest event, and the
-    // row above is then exact. A manager's entry may fall anywhere in the day,
-    // and a void can make a later entry the first: only those are asked for,
-    // so that a busy morning does not send every open dashboard to the server
-    // once an event.
+    // row above is then right. A manager's entry may fall anywhere in the
+    // day, and a void can make a later entry the first: only those are asked
+    // for, so that a busy morning does not send every open dashboard to the
+    // server once an event.
     if (ev.source !== 'self' || ev.voided) refreshRowSoon(id);
   }
 
@@ -298,14 +245,10 @@ export function createBoardView(ctx) {
     listen(ctx.events, 'people-changed', () => reloadBoardSoon());
     listen(ctx.events, 'holidays-changed', () => reloadBoardSoon());
     loadBoard();
-    // People become "not arrived" as the clock moves; the date rolls over at midnight.
+    // Expected people pass their deadline as the clock moves; every ten
+    // minutes the server is asked again (the date rolls over at midnight).
     timers.push(setInterval(() => renderBoard(), 60_000));
-    timers.push(setInterval(async () => {
-      try {
-        const today2 = await companyToday(me);
-        if (ctx.alive() && board.loaded && today2 !== board.date) loadBoard();
-      } catch { /* the next tick tries again */ }
-    }, 10 * 60_000));
+    timers.push(setInterval(() => { if (ctx.alive() && board.loaded) loadBoard(); }, 10 * 60_000));
   }
 
   function stop() {
