@@ -109,6 +109,7 @@ func Dialect() sqlstore.Dialect {
 		// ids commit in order, so a replay "after id N" can never skip one.
 		SerializeNotifications: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", notificationLock),
 		AdvisoryLock:           "SELECT pg_advisory_xact_lock(?)",
+		WritableCTEs:           true,
 		EncodeTime:             func(t time.Time) any { return t },
 		IsUniqueViolation:      isUniqueViolation,
 		Copy:                   copyFrom,

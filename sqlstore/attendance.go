@@ -165,17 +165,24 @@ func (s *AttendanceService) recordEvent(ctx context.Context, tx *Tx, a attendanc
 			return nil, err
 		}
 	}
-	prev, next, err := s.neighbours(ctx, tx, emp.ID, ev.Timestamp, 0)
+	// Where the dialect can, one statement reads every fact the rules below
+	// need (the employee's row is locked: they cannot change until the commit).
+	facts, err := s.db.clockFacts(ctx, tx, emp, ev.Timestamp, 0)
 	if err != nil {
+		return nil, err
+	}
+	tx.facts = facts
+	defer func() { tx.facts = nil }()
+	var prev, next *attendance.AttendanceEvent
+	if facts != nil {
+		prev, next = facts.prev, facts.next
+	} else if prev, next, err = s.neighbours(ctx, tx, emp.ID, ev.Timestamp, 0); err != nil {
 		return nil, err
 	}
 	if err := attendance.CheckSequence(prev, next, ev.Type, ev.Timestamp, emp.Schedule().Location); err != nil {
 		return nil, err
 	}
 	if err := s.insertEvent(ctx, tx, emp, ev, prev, next, now); err != nil {
-		return nil, err
-	}
-	if err != nil {
 		return nil, err
 	}
 	recipients, chain, err := s.db.managersOf(ctx, tx, emp.ID)
@@ -214,11 +221,18 @@ func (s *AttendanceService) insertEvent(ctx context.Context, tx *Tx, emp *attend
 	if ev.Source != attendance.SourceSystem {
 		recordedBy = ev.RecordedBy
 	}
-	ev.ID, err = tx.insertID(ctx, `INSERT INTO attendance_events (employee_id, type, ts, late, late_minutes, source, recorded_by, note,
-			created_at, work_date, correction_request_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ev.EmployeeID, string(ev.Type), s.db.t(ev.Timestamp), ev.Late, ev.LateMinutes,
-		string(ev.Source), recordedBy, ev.Note, s.db.t(now), datePtr(ev.WorkDate), ev.CorrectionRequestID)
-	if err != nil {
+	args := []any{ev.EmployeeID, string(ev.Type), s.db.t(ev.Timestamp), ev.Late, ev.LateMinutes,
+		string(ev.Source), recordedBy, ev.Note, s.db.t(now), datePtr(ev.WorkDate), ev.CorrectionRequestID}
+	if day != nil && day.Present() && s.db.d.WritableCTEs {
+		// The event and its day in one statement.
+		err := tx.queryRow(ctx, `WITH ev AS (`+insertEventSQL+` RETURNING id), day AS (`+upsertDaySQL+`) SELECT id FROM ev`,
+			append(args, s.db.dayArgs(emp.ID, *day)...)...).Scan(&ev.ID)
+		if err == nil {
+			tx.facts.saved(emp.ID, *day)
+		}
+		return err
+	}
+	if ev.ID, err = tx.insertID(ctx, insertEventSQL, args...); err != nil {
 		return err
 	}
 	if day != nil {
@@ -229,6 +243,11 @@ func (s *AttendanceService) insertEvent(ctx context.Context, tx *Tx, emp *attend
 	}
 	return s.db.refreshDays(ctx, tx, emp, ev, prev)
 }
+
+// insertEventSQL inserts an event (insertEvent's arguments).
+const insertEventSQL = `INSERT INTO attendance_events (employee_id, type, ts, late, late_minutes, source, recorded_by, note,
+		created_at, work_date, correction_request_id)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // neighbours returns the employee's non-voided events right before and after
 // the instant t, leaving out the event skip, in one round trip.

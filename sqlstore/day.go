@@ -45,12 +45,14 @@ func (db *DB) appendToDay(ctx context.Context, tx *Tx, emp *attendance.Employee,
 // decideWorkDate sets the work date of ev, about to be recorded after prev:
 // an entry's by the roster (attendance.Schedule.WorkDate), an exit's that of
 // the entry it closes, none for an exit without one.
-func (db *DB) decideWorkDate(ctx context.Context, tx *Tx, sched attendance.Schedule, ev, prev *attendance.AttendanceEvent) error {
+func (db *DB) decideWorkDate(ctx context.Context, tx *Tx, sched attendance.Schedule, ev, prev *attendance.AttendanceEvent) (err error) {
 	switch {
 	case ev.Type == attendance.Entry:
 		local := sched.LocalDate(ev.Timestamp)
-		holidays, err := db.holidays(ctx, tx, local.AddDays(-1), local.AddDays(1))
-		if err != nil {
+		var holidays attendance.Holidays
+		if f := tx.facts; f.covers(ev.EmployeeID, local.AddDays(-1)) && f.covers(ev.EmployeeID, local.AddDays(1)) {
+			holidays = f.holidaysIn(local.AddDays(-1), local.AddDays(1))
+		} else if holidays, err = db.holidays(ctx, tx, local.AddDays(-1), local.AddDays(1)); err != nil {
 			return err
 		}
 		d, _, _ := sched.WorkDate(ev.Timestamp, holidays)
@@ -84,11 +86,20 @@ func (db *DB) relinkExit(ctx context.Context, tx *Tx, loc *time.Location, entry,
 // around instant t (the work-date rule looks a day either way).
 func (db *DB) scheduleAround(ctx context.Context, tx *Tx, emp *attendance.Employee, t time.Time) (attendance.Schedule, error) {
 	local := emp.Schedule().LocalDate(t)
-	return db.schedule(ctx, tx, emp, local.AddDays(-2), local.AddDays(2))
+	if f := tx.facts; f.covers(emp.ID, local) && local == emp.Schedule().LocalDate(f.at) {
+		return f.sched, nil
+	}
+	return db.schedule(ctx, tx, emp, local.AddDays(-factsWindow), local.AddDays(factsWindow))
 }
 
 // day reads the stored day of an employee's date; a date without one is empty.
 func (db *DB) day(ctx context.Context, tx *Tx, employeeID int64, d attendance.Date) (attendance.Day, error) {
+	if f := tx.facts; f.covers(employeeID, d) {
+		if day, ok := f.days[d]; ok {
+			return day, nil
+		}
+		return attendance.Day{Date: d}, nil
+	}
 	day := attendance.Day{Date: d}
 	err := tx.queryRow(ctx, `SELECT entries, late, late_minutes, worked_seconds, open_sessions, break_seconds, last_exit_at, open_since
 		FROM attendance_days WHERE employee_id = ? AND date = ?`, employeeID, d.String()).
@@ -105,6 +116,10 @@ func (db *DB) day(ctx context.Context, tx *Tx, employeeID int64, d attendance.Da
 // days on it, and the intervals of their approved hourly leave (lateness
 // counts from the end of leave that covers the shift's start).
 func (db *DB) lateFacts(ctx context.Context, tx *Tx, employeeID int64, d attendance.Date) (attendance.Holidays, bool, []attendance.Interval, error) {
+	if f := tx.facts; f.covers(employeeID, d) {
+		holidays, onLeave, hourly := f.lateFacts(d)
+		return holidays, onLeave, hourly, nil
+	}
 	var holiday, leave int
 	if err := tx.queryRow(ctx, `SELECT
 			(SELECT COUNT(*) FROM holidays WHERE date = ?),
@@ -222,20 +237,29 @@ func (db *DB) evaluateLateness(ctx context.Context, tx *Tx, emp *attendance.Empl
 	return nil
 }
 
+// saveDay stores an employee's day, or deletes it when nothing is left of it.
 func (db *DB) saveDay(ctx context.Context, tx *Tx, employeeID int64, day attendance.Day) error {
+	tx.facts.saved(employeeID, day)
 	if !day.Present() {
 		_, err := tx.exec(ctx, `DELETE FROM attendance_days WHERE employee_id = ? AND date = ?`, employeeID, day.Date.String())
 		return err
 	}
-	_, err := tx.exec(ctx, `INSERT INTO attendance_days (employee_id, date, entries, late, late_minutes, worked_seconds, open_sessions,
-			break_seconds, last_exit_at, open_since)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (employee_id, date) DO UPDATE SET entries = excluded.entries, late = excluded.late,
-			late_minutes = excluded.late_minutes, worked_seconds = excluded.worked_seconds, open_sessions = excluded.open_sessions,
-			break_seconds = excluded.break_seconds, last_exit_at = excluded.last_exit_at, open_since = excluded.open_since`,
-		employeeID, day.Date.String(), day.Entries, day.Late, day.LateMinutes, day.WorkedSeconds, day.OpenSessions,
-		day.BreakSeconds, db.zt(day.LastExit), db.zt(day.OpenSince))
+	_, err := tx.exec(ctx, upsertDaySQL, db.dayArgs(employeeID, day)...)
 	return err
+}
+
+// upsertDaySQL stores a day (dayArgs).
+const upsertDaySQL = `INSERT INTO attendance_days (employee_id, date, entries, late, late_minutes, worked_seconds, open_sessions,
+		break_seconds, last_exit_at, open_since)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (employee_id, date) DO UPDATE SET entries = excluded.entries, late = excluded.late,
+		late_minutes = excluded.late_minutes, worked_seconds = excluded.worked_seconds, open_sessions = excluded.open_sessions,
+		break_seconds = excluded.break_seconds, last_exit_at = excluded.last_exit_at, open_since = excluded.open_since`
+
+// dayArgs are the arguments of upsertDaySQL.
+func (db *DB) dayArgs(employeeID int64, day attendance.Day) []any {
+	return []any{employeeID, day.Date.String(), day.Entries, day.Late, day.LateMinutes, day.WorkedSeconds, day.OpenSessions,
+		day.BreakSeconds, db.zt(day.LastExit), db.zt(day.OpenSince)}
 }
 
 // rebuildAllDays derives every Day of an employee again, e.g. after a change

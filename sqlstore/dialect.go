@@ -24,6 +24,11 @@ type Dialect struct {
 	// AdvisoryLock takes a lock named by one integer parameter until the
 	// transaction ends (PostgreSQL: pg_advisory_xact_lock). Empty on SQLite.
 	AdvisoryLock string
+	// WritableCTEs: statements may modify data in WITH (PostgreSQL). A clock
+	// event then reads what its rules need in one statement (clockFacts) and
+	// writes the event and its day in one more; SQLite, whose statements are
+	// calls inside this process, runs them one by one.
+	WritableCTEs bool
 	// EncodeTime turns an instant into the value stored in a timestamp column.
 	EncodeTime func(time.Time) any
 	// IsUniqueViolation reports whether err is a unique constraint violation.

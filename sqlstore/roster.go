@@ -60,6 +60,34 @@ func (r *roster) schedule(emp *attendance.Employee) attendance.Schedule {
 	return s
 }
 
+// addPatternDay adds a row of the patterns' query (in start date order): a
+// pattern of the employee and, unless week is NULL, one of its days.
+func (r *roster) addPatternDay(empID, id int64, start attendance.Date, weeks int, week, weekday, shiftID sql.NullInt64) {
+	ps := r.patterns[empID]
+	if len(ps) == 0 || ps[len(ps)-1].ID != id {
+		ps = append(ps, attendance.Pattern{ID: id, StartDate: start, Weeks: make([][7]*attendance.Shift, weeks)})
+		r.patterns[empID] = ps
+	}
+	if shiftID.Valid && week.Int64 >= 0 && int(week.Int64) < weeks && weekday.Int64 >= 0 && weekday.Int64 < 7 {
+		ps[len(ps)-1].Weeks[week.Int64][weekday.Int64] = r.shifts[shiftID.Int64]
+	}
+}
+
+// addOverride adds an override of the employee's date: a shift, or a day off
+// (shiftID NULL).
+func (r *roster) addOverride(empID int64, d attendance.Date, shiftID sql.NullInt64) {
+	m := r.overrides[empID]
+	if m == nil {
+		m = map[attendance.Date]*attendance.Shift{}
+		r.overrides[empID] = m
+	}
+	var s *attendance.Shift
+	if shiftID.Valid {
+		s = r.shifts[shiftID.Int64]
+	}
+	m[d] = s
+}
+
 // loadRoster reads the patterns of the employees matching w (of employees
 // e) and their overrides from first to last.
 func (db *DB) loadRoster(ctx context.Context, q queryer, w where, first, last attendance.Date) (*roster, error) {
@@ -83,14 +111,7 @@ func (db *DB) loadRoster(ctx context.Context, q queryer, w where, first, last at
 			rows.Close()
 			return nil, err
 		}
-		ps := r.patterns[empID]
-		if len(ps) == 0 || ps[len(ps)-1].ID != id {
-			ps = append(ps, attendance.Pattern{ID: id, StartDate: start, Weeks: make([][7]*attendance.Shift, weeks)})
-			r.patterns[empID] = ps
-		}
-		if shiftID.Valid && int(week.Int64) < weeks && weekday.Int64 >= 0 && weekday.Int64 < 7 {
-			ps[len(ps)-1].Weeks[week.Int64][weekday.Int64] = shifts[shiftID.Int64]
-		}
+		r.addPatternDay(empID, id, start, weeks, week, weekday, shiftID)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -109,16 +130,7 @@ func (db *DB) loadRoster(ctx context.Context, q queryer, w where, first, last at
 		if err := rows.Scan(&empID, dateCol{&d}, &shiftID); err != nil {
 			return nil, err
 		}
-		m := r.overrides[empID]
-		if m == nil {
-			m = map[attendance.Date]*attendance.Shift{}
-			r.overrides[empID] = m
-		}
-		var s *attendance.Shift
-		if shiftID.Valid {
-			s = shifts[shiftID.Int64]
-		}
-		m[d] = s
+		r.addOverride(empID, d, shiftID)
 	}
 	return r, rows.Err()
 }

@@ -111,13 +111,17 @@ func (db *DB) adminsAboveOrBeside(ctx context.Context, q queryer, id int64) (int
 // managersOf returns who hears about an employee (see attendance.NotifyManagers)
 // and the employee's whole chain.
 func (db *DB) managersOf(ctx context.Context, q queryer, id int64) (recipients []int64, chain attendance.Chain, err error) {
-	chain, err = db.chain(ctx, q, id)
-	if err != nil {
+	facts := factsOf(q, id)
+	if facts != nil {
+		chain = facts.chain
+	} else if chain, err = db.chain(ctx, q, id); err != nil {
 		return nil, nil, err
 	}
 	var admins []int64
 	if !hasActiveManager(id, chain) {
-		if admins, err = db.activeAdmins(ctx, q); err != nil {
+		if facts != nil {
+			admins = facts.admins
+		} else if admins, err = db.activeAdmins(ctx, q); err != nil {
 			return nil, nil, err
 		}
 	}

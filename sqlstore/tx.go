@@ -20,6 +20,9 @@ type Tx struct {
 	unprepared []string // queries to prepare once the writer is free
 	// here holds the statements prepared in this transaction (prepareHere).
 	here map[string]*sql.Stmt
+	// facts holds what the clock event being recorded read in advance
+	// (clockFacts); nil outside recordEvent and where it reads fact by fact.
+	facts *clockFacts
 }
 
 // write is a caller's write: fn, to run in a transaction, and what came of it.
