@@ -1,6 +1,7 @@
 package attendance
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -111,6 +112,16 @@ func (in CorrectionInput) Check(loc *time.Location, now time.Time) (time.Time, e
 		v.Check(in.Time == nil, "body.time", "belongs to an add, not a void")
 	}
 	return ts, v.Err()
+}
+
+// CheckHired checks that the add's instant ts falls on or after the
+// employee's hire date hiredOn in their zone loc: nobody worked for the
+// company before they were hired, as for a manager's correction.
+func (in CorrectionInput) CheckHired(ts time.Time, loc *time.Location, hiredOn Date) error {
+	if in.Action == CorrectionAdd && DateOf(ts.In(loc)) < hiredOn {
+		return InvalidField("body.date", "must be on or after your hire date, %s", hiredOn)
+	}
+	return nil
 }
 
 // CheckVoidTarget decides whether ev may be the event of a void request by
@@ -253,6 +264,49 @@ func CorrectionDecided(r *CorrectionRequest) []Notification {
 	return NewNotification(NotifyCorrectionDecided, fmt.Sprintf("correction_decided:%d", r.ID), r.EmployeeID,
 		fmt.Sprintf("Your correction request %d was %s", r.ID, r.Status),
 		map[string]any{"correction_request_id": r.ID, "status": r.Status, "comment": r.DecisionComment, "event_id": r.EventID}, []int64{r.EmployeeID})
+}
+
+// CorrectionFilter selects correction requests.
+type CorrectionFilter struct {
+	Status     *CorrectionStatus
+	EmployeeID *int64
+	Department *string
+	From, To   *Date // requests whose date lies in this range
+	Page
+}
+
+// CorrectionRequestView is a correction request with the employee's name, as
+// the overview shows it.
+type CorrectionRequestView struct {
+	CorrectionRequest
+	EmployeeName string `json:"employee_name"`
+}
+
+// CorrectionDecision is an approval or rejection of a correction request.
+type CorrectionDecision struct {
+	Action      LeaveAction
+	Comment     string
+	Idempotency *Idempotency
+}
+
+// CorrectionService keeps the correction requests employees make of their
+// own attendance record and their managers' decisions (docs/corrections.md).
+type CorrectionService interface {
+	// RequestCorrection files a pending request of the actor for their own record.
+	RequestCorrection(ctx context.Context, actor Actor, in CorrectionInput) (*CorrectionRequest, error)
+	// ListCorrections lists the actor's own requests, newest first.
+	ListCorrections(ctx context.Context, actor Actor, f CorrectionFilter) ([]*CorrectionRequest, int, error)
+	// CorrectionOverview lists the requests of everyone in the actor's scope
+	// but the actor, newest first.
+	CorrectionOverview(ctx context.Context, actor Actor, f CorrectionFilter) ([]*CorrectionRequestView, int, error)
+	// Correction returns one request: the actor's own, or one in scope with
+	// manager access.
+	Correction(ctx context.Context, actor Actor, id int64) (*CorrectionRequestView, error)
+	// DecideCorrection approves or rejects a pending request of someone in
+	// scope; approving records or voids the event in the same transaction.
+	DecideCorrection(ctx context.Context, actor Actor, id int64, d CorrectionDecision) (*CorrectionRequest, error)
+	// CancelCorrection cancels the actor's own pending request.
+	CancelCorrection(ctx context.Context, actor Actor, id int64) (*CorrectionRequest, error)
 }
 
 func derefID(id *int64) int64 {

@@ -236,3 +236,30 @@ func TestCorrectionNotifications(t *testing.T) {
 		t.Errorf("CorrectionDecided = %+v", decided)
 	}
 }
+
+func TestCorrectionInputCheckHired(t *testing.T) {
+	hired := date("2026-06-01")
+	add := attendance.CorrectionInput{Action: attendance.CorrectionAdd}
+	void := attendance.CorrectionInput{Action: attendance.CorrectionVoid}
+	tests := []struct {
+		name string
+		in   attendance.CorrectionInput
+		ts   time.Time
+		ok   bool
+	}{
+		{"the hire date's first minute, local", add, at(berlin, "2026-06-01 00:00"), true},
+		{"the eve of the hire date, local", add, at(berlin, "2026-05-31 23:59"), false},
+		{"a void is judged by its event, not here", void, at(berlin, "2026-05-01 08:00"), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.in.CheckHired(tt.ts, berlin, hired)
+			if (err == nil) != tt.ok {
+				t.Fatalf("got %v, want ok=%v", err, tt.ok)
+			}
+			if err != nil && !strings.Contains(err.Error(), "hire date") {
+				t.Errorf("error %q does not name the hire date", err)
+			}
+		})
+	}
+}

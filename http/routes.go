@@ -16,6 +16,7 @@ func (s *Server) routes() {
 	s.departmentRoutes()
 	s.attendanceRoutes()
 	s.todayRoutes()
+	s.correctionRoutes()
 	s.leaveRoutes()
 	s.approvalRoutes()
 	s.leaveTypeRoutes()

@@ -66,6 +66,7 @@ type Server struct {
 	Auth          attendance.AuthService
 	Employees     attendance.EmployeeService
 	Attendance    attendance.AttendanceService
+	Corrections   attendance.CorrectionService
 	Leave         attendance.LeaveService
 	Approvals     attendance.ApprovalService
 	LeaveTypes    attendance.LeaveTypeService

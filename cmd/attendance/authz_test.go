@@ -171,6 +171,29 @@ func (w *azWorld) nextType() string {
 	return "entry"
 }
 
+// ownEvent clocks the user in, or out when they are in, and returns the event's id.
+func (w *azWorld) ownEvent(u azUser) int64 {
+	w.app.t.Helper()
+	c := w.login(u)
+	var ev attendance.AttendanceEvent
+	res := c.Do("POST", "/api/attendance/", map[string]any{"type": "entry"})
+	if res.Status == 409 {
+		res = c.Do("POST", "/api/attendance/", map[string]any{"type": "exit"})
+	}
+	res.Want(201).JSON(&ev)
+	return ev.ID
+}
+
+// targetCorrection makes a pending correction request of the target (the
+// void of a new event of theirs) and returns its id.
+func (w *azWorld) targetCorrection() int64 {
+	w.app.t.Helper()
+	var r attendance.CorrectionRequest
+	w.login(w.users[azSelf]).Do("POST", "/api/attendance/corrections/",
+		map[string]any{"action": "void", "event_id": w.ownEvent(w.users[azSelf]), "reason": "matrix"}).Want(201).JSON(&r)
+	return r.ID
+}
+
 // targetLeave makes a pending sick-leave request of the target and returns its id.
 func (w *azWorld) targetLeave() int64 {
 	w.app.t.Helper()
@@ -475,6 +498,38 @@ var azOps = map[string]azOp{
 			var ev attendance.AttendanceEvent
 			w.login(w.users[azSelf]).Do("POST", "/api/attendance/", map[string]any{"type": w.nextType()}).Want(201).JSON(&ev)
 			return fmt.Sprintf("/api/attendance/%d/", ev.ID), map[string]string{"note": "matrix"}
+		},
+	},
+	// Correction requests (docs/corrections.md): everyone asks for their
+	// own; the target's are decided by their manager or an admin, cancelled
+	// by the target alone.
+	"POST /api/attendance/corrections/": {
+		want: azAuthed(201, 201, 201, 201, 201), ofAdmin: 201,
+		prepare: func(w *azWorld, a azActor) (string, any) {
+			return "/api/attendance/corrections/", map[string]any{"action": "void", "event_id": w.ownEvent(w.users[max(a, azSelf)]), "reason": "matrix"}
+		},
+	},
+	"GET /api/attendance/corrections/": {want: azAuthed(200, 200, 200, 200, 200), ofAdmin: 200, prepare: azPath("/api/attendance/corrections/")},
+	"GET /api/attendance/corrections/overview/": {
+		want: azAuthed(403, 403, 200, 200, 200), ofAdmin: 200, prepare: azTargetPath("/api/attendance/corrections/overview/?employee_id=%d"),
+	},
+	"GET /api/attendance/corrections/{id}/": {
+		want: azAuthed(200, 404, 200, 404, 200), ofAdmin: 200,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return fmt.Sprintf("/api/attendance/corrections/%d/", w.targetCorrection()), nil
+		},
+	},
+	"POST /api/attendance/corrections/{id}/action/": {
+		// Not one's own (the employee: 403); an admin's only by an admin.
+		want: azAuthed(403, 403, 200, 404, 200), ofAdmin: 403,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return fmt.Sprintf("/api/attendance/corrections/%d/action/", w.targetCorrection()), map[string]string{"action": "approve", "comment": "matrix"}
+		},
+	},
+	"POST /api/attendance/corrections/{id}/cancel/": {
+		want: azAuthed(200, 404, 403, 404, 403), ofAdmin: 403,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			return fmt.Sprintf("/api/attendance/corrections/%d/cancel/", w.targetCorrection()), nil
 		},
 	},
 	// A filter naming someone out of scope finds nothing (200, empty).

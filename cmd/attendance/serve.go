@@ -161,6 +161,7 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 	s.Auth = m.Auth
 	s.Employees = employees
 	s.Attendance = sqlstore.NewAttendanceService(store.DB)
+	s.Corrections = sqlstore.NewCorrectionService(store.DB)
 	s.Leave = sqlstore.NewLeaveService(store.DB)
 	s.Approvals = sqlstore.NewApprovalService(store.DB)
 	s.Holidays = sqlstore.NewHolidayService(store.DB)
