@@ -76,29 +76,38 @@ func (s *AttendanceService) VoidEvent(ctx context.Context, a attendance.Actor, i
 		if ev.Voided {
 			return attendance.Errorf(attendance.KindConflict, "already_voided", "the event was already voided")
 		}
-		prev, next, err := s.neighbours(ctx, tx, emp.ID, ev.Timestamp, ev.ID)
-		if err != nil {
-			return err
-		}
-		ev.Void(a.ID, s.db.now(), note)
-		if _, err := tx.exec(ctx, `UPDATE attendance_events SET voided = ?, voided_by = ?, voided_at = ?, void_note = ?, late = ?, late_minutes = ? WHERE id = ?`,
-			ev.Voided, *ev.VoidedBy, s.db.t(*ev.VoidedAt), ev.VoidNote, ev.Late, ev.LateMinutes, id); err != nil {
-			return err
-		}
-		if err := s.db.refreshDays(ctx, tx, emp, ev, prev); err != nil {
-			return err
-		}
-		if err := s.db.relinkExit(ctx, tx, emp.Schedule().Location, prev, next); err != nil {
-			return err
-		}
-		chain, err := s.db.chain(ctx, tx, emp.ID)
-		if err != nil {
-			return err
-		}
-		s.emitEvent(tx, ev, chain, ":voided")
-		return nil
+		return s.voidEvent(ctx, tx, emp, ev, a.ID, note)
 	})
 	return ev, err
+}
+
+// voidEvent voids ev, an event of emp that is not voided, by the employee
+// by for note, in tx under the employee's lock: the days it touched are
+// derived again and the managers told. A correction request's approval
+// sets ev.CorrectionRequestID first, and the event keeps it.
+func (s *AttendanceService) voidEvent(ctx context.Context, tx *Tx, emp *attendance.Employee, ev *attendance.AttendanceEvent, by int64, note string) error {
+	prev, next, err := s.neighbours(ctx, tx, emp.ID, ev.Timestamp, ev.ID)
+	if err != nil {
+		return err
+	}
+	ev.Void(by, s.db.now(), note)
+	if _, err := tx.exec(ctx, `UPDATE attendance_events SET voided = ?, voided_by = ?, voided_at = ?, void_note = ?, late = ?, late_minutes = ?,
+		correction_request_id = ? WHERE id = ?`, ev.Voided, *ev.VoidedBy, s.db.t(*ev.VoidedAt), ev.VoidNote, ev.Late, ev.LateMinutes,
+		ev.CorrectionRequestID, ev.ID); err != nil {
+		return err
+	}
+	if err := s.db.refreshDays(ctx, tx, emp, ev, prev); err != nil {
+		return err
+	}
+	if err := s.db.relinkExit(ctx, tx, emp.Schedule().Location, prev, next); err != nil {
+		return err
+	}
+	chain, err := s.db.chain(ctx, tx, emp.ID)
+	if err != nil {
+		return err
+	}
+	s.emitEvent(tx, ev, chain, ":voided")
+	return nil
 }
 
 // ListEvents lists the events of the actor or of someone in scope, newest first.

@@ -214,7 +214,7 @@ func (s *CorrectionService) decide(ctx context.Context, tx *Tx, a attendance.Act
 				return nil, err
 			}
 		case attendance.CorrectionVoid:
-			if err := s.approveVoid(ctx, tx, a, emp, r, now); err != nil {
+			if err := s.approveVoid(ctx, tx, a, emp, r); err != nil {
 				return nil, err
 			}
 		}
@@ -263,7 +263,7 @@ func (s *CorrectionService) approveAdd(ctx context.Context, tx *Tx, a attendance
 
 // approveVoid voids the event a void names, as the decider's void, with the
 // request in its note and its correction_request_id.
-func (s *CorrectionService) approveVoid(ctx context.Context, tx *Tx, a attendance.Actor, emp *attendance.Employee, r *attendance.CorrectionRequest, now time.Time) error {
+func (s *CorrectionService) approveVoid(ctx context.Context, tx *Tx, a attendance.Actor, emp *attendance.Employee, r *attendance.CorrectionRequest) error {
 	ev, err := scanEvent(tx.queryRow(ctx, `SELECT `+eventCols+` FROM attendance_events ev WHERE ev.id = ?`, *r.EventID))
 	if err != nil {
 		return notFound(err, "attendance event")
@@ -275,25 +275,8 @@ func (s *CorrectionService) approveVoid(ctx context.Context, tx *Tx, a attendanc
 		}
 		return err
 	}
-	prev, _, err := s.att.neighbours(ctx, tx, emp.ID, ev.Timestamp, ev.ID)
-	if err != nil {
-		return err
-	}
-	ev.Void(a.ID, now, r.AuditNote())
 	ev.CorrectionRequestID = &r.ID
-	if _, err := tx.exec(ctx, `UPDATE attendance_events SET voided = ?, voided_by = ?, voided_at = ?, void_note = ?, late = ?, late_minutes = ?,
-		correction_request_id = ? WHERE id = ?`, ev.Voided, *ev.VoidedBy, s.db.t(*ev.VoidedAt), ev.VoidNote, ev.Late, ev.LateMinutes, r.ID, ev.ID); err != nil {
-		return err
-	}
-	if err := s.db.refreshDays(ctx, tx, emp, ev, prev); err != nil {
-		return err
-	}
-	chain, err := s.db.chain(ctx, tx, emp.ID)
-	if err != nil {
-		return err
-	}
-	s.att.emitEvent(tx, ev, chain, ":voided")
-	return nil
+	return s.att.voidEvent(ctx, tx, emp, ev, a.ID, r.AuditNote())
 }
 
 // CancelCorrection cancels the actor's own pending request. A manager who
