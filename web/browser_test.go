@@ -674,6 +674,7 @@ func TestBrowser(t *testing.T) {
 	settingsTests(t, b, srv, mgr)
 	approvalTests(t, b, srv, w, mgr)
 	shiftTests(t, w, mgr)
+	correctionTests(t, b, srv, w, mgr)
 
 	t.Run("Accessibility", func(t *testing.T) {
 		for _, tb := range []*tab{mgr.in(t), emp.in(t)} {

@@ -190,8 +190,8 @@ func viewTests(t *testing.T, b *browser, srv *server, w *world, mgr *tab, shots 
 		if got := kimTab.text("#whoami"); !strings.Contains(got, "Kim Ito") {
 			t.Errorf("Kim's page says %q", got)
 		}
-		if n := eval[int](kimTab, `document.querySelectorAll('#nav-list a').length`); n != 5 {
-			t.Errorf("an employee's navigation has %d links, want 5 (home, balance, holidays, account, settings)", n)
+		if n := eval[int](kimTab, `document.querySelectorAll('#nav-list a').length`); n != 6 {
+			t.Errorf("an employee's navigation has %d links, want 6 (home, balance, corrections, holidays, account, settings)", n)
 		}
 		// The leave ledger: an admin adds a type with monthly accrual and sees
 		// what a year credits; Kim reads why her balance is what it is.

@@ -151,7 +151,7 @@ export function createEmployeeView(ctx) {
   function renderLog() {
     const body = $('my-log').tBodies[0];
     if (!state.log.length) {
-      fill(body, emptyRow(5, 'No clock events yet. Your entries and exits will appear here.'));
+      fill(body, emptyRow(6, 'No clock events yet. Your entries and exits will appear here.'));
       return;
     }
     fill(body, state.log.map((e) => {
@@ -166,7 +166,12 @@ export function createEmployeeView(ctx) {
         e.voided ? [' ', badge('voided', 'muted')] : null),
       el('td', { 'data-label': 'Late' }, late),
       el('td', { 'data-label': 'Recorded by' }, e.source === 'manager' ? 'Manager' : 'You'),
-      el('td', { 'data-label': 'Note', class: 'wide' }, e.note || ''));
+      el('td', { 'data-label': 'Note', class: 'wide' }, e.note || ''),
+      // A wrong event is corrected by asking the manager (views/corrections.js).
+      el('td', { 'data-label': 'Correct' }, e.voided ? null : el('a', {
+        href: `#/corrections?void=${e.id}`, class: 'btn btn-quiet btn-small', 'data-testid': `log-correct-${e.id}`,
+        'aria-label': `Ask to void the ${e.type === 'entry' ? 'clock in' : 'clock out'} of ${fmtDateTime(e.timestamp)}`,
+      }, 'Ask to void')));
     }));
   }
 

@@ -8,6 +8,7 @@
 import account from './account.js';
 import approvals from './approvals.js';
 import calendar from './calendar.js';
+import corrections from './corrections.js';
 import holidays from './holidays.js';
 import home from './home.js';
 import leaveHistory from './leave-history.js';
@@ -30,6 +31,7 @@ export const views = [
   ledger,
   leaveTypes,
   approvals,
+  corrections,
   calendar,
   holidays,
   roster,
