@@ -317,20 +317,6 @@ func (w *BulkWriter) copyLeave(ctx context.Context, r *attendance.LeaveRequest) 
 	return w.buffered(ctx, n)
 }
 
-// scanIDs reads a column of ids and closes rows.
-func scanIDs(rows *sql.Rows) ([]int64, error) {
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
-}
-
 // legacyLeave stores a request in the columns of version 4: no exact cost,
 // no ledger.
 func (w *BulkWriter) legacyLeave(ctx context.Context, r *attendance.LeaveRequest) error {

@@ -30,7 +30,9 @@ func (s *AttendanceService) Overview(ctx context.Context, a attendance.Actor, f 
 
 	// Who: the employees in scope who were employed in the range.
 	var w where
-	w.addScope(a, "e.id")
+	if err := s.db.addOverviewScope(ctx, &w, a); err != nil {
+		return nil, err
+	}
 	if f.EmployeeID != nil {
 		w.add("e.id = ?", *f.EmployeeID)
 	}
@@ -67,11 +69,24 @@ func (s *AttendanceService) Overview(ctx context.Context, a attendance.Actor, f 
 	// Employees first, then each one's days by primary key: the rows come out
 	// in order without a sort, and the cost follows the days in the range.
 	// (CROSS JOIN fixes that join order on SQLite; PostgreSQL plans its own.)
-	rows, err := s.db.read.QueryContext(ctx, s.db.q(`SELECT d.employee_id, d.date, d.entries, d.late, d.late_minutes, d.worked_seconds, d.open_sessions,
-			d.break_seconds, d.open_since
+	// A few employees (a team) are named by their ids: one scan of the
+	// days' primary key, whatever the size of the company.
+	daysQuery := `SELECT d.employee_id, d.date, d.entries, d.late, d.late_minutes, d.worked_seconds, d.open_sessions, d.break_seconds, d.open_since
 		FROM employees e CROSS JOIN attendance_days d
-		WHERE d.employee_id = e.id AND `+w.String()+` AND d.date >= ? AND d.date <= ? ORDER BY e.id, d.date`),
-		append(w.args, first.String(), last.String())...)
+		WHERE d.employee_id = e.id AND ` + w.String() + ` AND d.date >= ? AND d.date <= ? ORDER BY e.id, d.date`
+	args := append(w.args, first.String(), last.String())
+	if len(emps) <= maxScopeIDs {
+		args = make([]any, 0, len(emps)+3)
+		args = append(args, int64(0)) // no employee: the list is never empty
+		for _, e := range emps {
+			args = append(args, e.ID)
+		}
+		daysQuery = `SELECT d.employee_id, d.date, d.entries, d.late, d.late_minutes, d.worked_seconds, d.open_sessions, d.break_seconds, d.open_since
+			FROM attendance_days d WHERE d.employee_id IN (` + placeholders(len(args)) + `) AND d.date >= ? AND d.date <= ?
+			ORDER BY d.employee_id, d.date`
+		args = append(args, first.String(), last.String())
+	}
+	rows, err := s.db.read.QueryContext(ctx, s.db.q(daysQuery), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -115,6 +130,41 @@ func (s *AttendanceService) Overview(ctx context.Context, a attendance.Actor, f 
 		}
 	}
 	return ov, rows.Err()
+}
+
+// maxScopeIDs is the largest scope the overview names by its ids.
+const maxScopeIDs = 500
+
+// addOverviewScope adds the condition that e.id is in the actor's scope. A
+// manager's scope is read first and, unless it is larger than maxScopeIDs,
+// named by its ids: each of the overview's queries then starts from those
+// few employees, instead of PostgreSQL joining every employee of the
+// company with the reporting lines (a merge join over the whole table,
+// whose cost grew with the company and not with the team).
+func (db *DB) addOverviewScope(ctx context.Context, w *where, a attendance.Actor) error {
+	if a.Role != attendance.RoleManager {
+		w.addScope(a, "e.id")
+		return nil
+	}
+	rows, err := db.reader().query(ctx, descendantsQuery+` LIMIT ?`, a.ID, maxScopeIDs+1)
+	if err != nil {
+		return err
+	}
+	ids, err := scanIDs(rows)
+	if err != nil {
+		return err
+	}
+	if len(ids) > maxScopeIDs {
+		w.addScope(a, "e.id")
+		return nil
+	}
+	slices.Sort(ids)
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	w.add("e.id IN ("+placeholders(len(ids))+")", args...)
+	return nil
 }
 
 func dayOfMonth(d attendance.Date) int {
