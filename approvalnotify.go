@@ -83,11 +83,44 @@ func ApprovalNeeded(e *Employee, r *LeaveRequest, step StepRecord, steps int, to
 		}
 		fields := map[string]any{"step": step.Step, "steps": steps}
 		if a.For != 0 {
-			fields["for_id"] = a.For
+			fields["for_id"], fields["as"] = a.For, a.As
 		}
 		out = append(out, withData(n, fields))
 	}
 	return out
+}
+
+// ApprovalAsk is what a notification asks its recipient to decide: a step
+// of a request, maybe for someone else (ApprovalNeeded's data).
+type ApprovalAsk struct {
+	RequestID   int64
+	Step, Steps int
+	ForID       int64    // 0 in the recipient's own right
+	As          Capacity // approver, delegate or substitute
+}
+
+// ApprovalAsk returns what n asks its recipient to decide; false for a
+// notification that asks no one to decide a step (any other kind, or the
+// contract's leave_requested sent to someone who is not asked).
+func (n Notification) ApprovalAsk() (ApprovalAsk, bool) {
+	if n.Kind != NotifyLeaveRequested && n.Kind != NotifyLeaveStepPending {
+		return ApprovalAsk{}, false
+	}
+	var d struct {
+		RequestID int64    `json:"leave_request_id"`
+		Step      int      `json:"step"`
+		Steps     int      `json:"steps"`
+		ForID     int64    `json:"for_id"`
+		As        Capacity `json:"as"`
+		Status    string   `json:"status"`
+	}
+	if json.Unmarshal(n.Data, &d) != nil || d.RequestID == 0 || d.Step < 1 || (d.Status != "" && d.Status != string(LeavePending)) {
+		return ApprovalAsk{}, false
+	}
+	if d.As == "" {
+		d.As = AsApprover
+	}
+	return ApprovalAsk{RequestID: d.RequestID, Step: d.Step, Steps: d.Steps, ForID: d.ForID, As: d.As}, true
 }
 
 // LeaveStepApproved returns the notification telling the employee that step

@@ -172,11 +172,11 @@ func MailMessageID(notificationID int64, domain string) string {
 	return fmt.Sprintf("<notification-%d@%s>", notificationID, domain)
 }
 
-// DecisionURL is the address an approve or reject link opens: the web
-// app's confirmation page, the token in the fragment, which browsers never
-// send to a server: it stays out of access logs and Referer headers.
+// DecisionURL is the address an approve or reject link opens: the
+// service's confirmation page for the token (GET /decide/<token> shows what
+// the link would do; only the page's button, a POST, decides).
 func DecisionURL(publicURL, token string) string {
-	return strings.TrimRight(publicURL, "/") + "/decide/#" + token
+	return strings.TrimRight(publicURL, "/") + "/decide/" + token
 }
 
 // oneLine makes s fit a header: line breaks become spaces, at most 200

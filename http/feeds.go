@@ -113,12 +113,15 @@ func etagMatch(header, etag string) bool {
 	return false
 }
 
-// logPath is the path of r as logs write it: a calendar feed's token is a
-// credential and never written.
+// logPath is the path of r as logs write it: a calendar feed's token and a
+// decision link's are credentials and never written.
 func logPath(r *http.Request) string {
 	p := r.URL.Path
 	if strings.HasPrefix(p, "/calendar/") {
 		return "/calendar/{token}.ics"
+	}
+	if strings.HasPrefix(p, "/decide/") {
+		return "/decide/{token}"
 	}
 	return clip(p)
 }

@@ -26,6 +26,7 @@ func (s *Server) routes() {
 	s.shiftRoutes()
 	s.feedRoutes()
 	s.mailRoutes()
+	s.decideRoutes()
 
 	s.mux.HandleFunc("/api/", s.apiFallback)
 	s.mux.HandleFunc("GET /ws/notifications/{$}", s.notificationStream)

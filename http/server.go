@@ -76,6 +76,7 @@ type Server struct {
 	Holidays      attendance.HolidayService
 	Notifications attendance.NotificationService
 	Feeds         attendance.FeedService
+	DecisionLinks attendance.DecisionLinkService
 	Mail          attendance.MailService
 	Shifts        attendance.ShiftService
 	Broker        attendance.Broker

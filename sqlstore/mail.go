@@ -20,6 +20,12 @@ type MailConfig struct {
 	// Queue enqueues the job that sends outbox row id, in the transaction
 	// that writes the row (a River insert); nil leaves the rows to the sweep.
 	Queue func(ctx context.Context, tx *sql.Tx, id int64) error
+	// LinkKey signs the approve and reject links of approval e-mails
+	// (attendance.LinkKey(secret, PurposeDecision)); without it approval
+	// e-mails go without links.
+	LinkKey []byte
+	// LinkTTL is how long the links work; 0 is DefaultDecisionLinkTTL.
+	LinkTTL time.Duration
 }
 
 // SetMail sets the e-mail configuration; call it before the store is used.
@@ -42,12 +48,12 @@ func (db *DB) queueMail(ctx context.Context, tx *Tx, stored []attendance.Notific
 		return nil
 	}
 	for _, n := range stored {
-		var address, first, last, username string
+		var address, first, last, username, timezone string
 		var active bool
 		var choice sql.NullBool
-		err := tx.queryRow(ctx, `SELECT e.email, e.first_name, e.last_name, e.username, e.active, p.email
+		err := tx.queryRow(ctx, `SELECT e.email, e.first_name, e.last_name, e.username, e.timezone, e.active, p.email
 			FROM employees e LEFT JOIN notification_email_prefs p ON p.employee_id = e.id AND p.kind = ?
-			WHERE e.id = ?`, string(n.Kind), n.RecipientID).Scan(&address, &first, &last, &username, &active, &choice)
+			WHERE e.id = ?`, string(n.Kind), n.RecipientID).Scan(&address, &first, &last, &username, &timezone, &active, &choice)
 		if err != nil {
 			return notFound(err, "employee")
 		}
@@ -59,11 +65,19 @@ func (db *DB) queueMail(ctx context.Context, tx *Tx, stored []attendance.Notific
 			continue
 		}
 		name := (&attendance.Employee{FirstName: first, LastName: last, Username: username}).Name()
-		// The approvals' e-mails with decision links render here too, with
-		// their decision_link_id (see docs/approvals.md, "One-click decisions").
+		// An e-mail asking to decide a step carries its approve and reject
+		// links (docs/approvals.md, "One-click decisions").
+		var link *int64
 		m := attendance.NotificationMail(n, address, name, db.dashboardURL(), db.settingsURL(), db.mail.Domain)
+		if ask, ok := n.ApprovalAsk(); ok && len(db.mail.LinkKey) > 0 {
+			am, id, err := db.approvalMail(ctx, tx, n, ask, address, name, timezone)
+			if err != nil {
+				return err
+			}
+			m, link = am, &id
+		}
 		nid := n.ID
-		if err := db.insertOutbox(ctx, tx, &nid, n.RecipientID, string(n.Kind), m, nil); err != nil {
+		if err := db.insertOutbox(ctx, tx, &nid, n.RecipientID, string(n.Kind), m, link); err != nil {
 			return err
 		}
 	}
@@ -326,7 +340,10 @@ func (s *MailService) SweepMail(ctx context.Context, now time.Time) (_ int, err 
 		if n, err = res.RowsAffected(); err != nil {
 			return err
 		}
-		_, err = tx.exec(ctx, `DELETE FROM mail_outbox WHERE queued_at < ? AND status <> 'sending'`, s.db.t(now.Add(-attendance.MailKeep)))
+		if _, err = tx.exec(ctx, `DELETE FROM mail_outbox WHERE queued_at < ? AND status <> 'sending'`, s.db.t(now.Add(-attendance.MailKeep))); err != nil {
+			return err
+		}
+		_, err = tx.exec(ctx, `DELETE FROM decision_links WHERE expires_at < ?`, s.db.t(now.Add(-attendance.MailKeep)))
 		return err
 	})
 	return int(n), err

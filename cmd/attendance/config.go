@@ -41,6 +41,7 @@ type Config struct {
 	SMTPUsername       string
 	SMTPPassword       string
 	SMTPFrom           string
+	DecisionLinkTTL    time.Duration
 	LogFormat          string
 	LogLevel           slog.Level
 	PprofAddr          string
@@ -152,6 +153,7 @@ var settings = []setting{
 	{"smtp-username", "ATTENDANCE_SMTP_USERNAME", "", "SMTP AUTH user; empty: no AUTH", func(c *Config, v string) error { c.SMTPUsername = v; return nil }},
 	{"smtp-password", "ATTENDANCE_SMTP_PASSWORD", "", "SMTP AUTH password", func(c *Config, v string) error { c.SMTPPassword = v; return nil }},
 	{"smtp-from", "ATTENDANCE_SMTP_FROM", "", "the sender of e-mail, e.g. Attendance <attendance@example.com>; required with a host", func(c *Config, v string) error { c.SMTPFrom = v; return nil }},
+	{"decision-link-ttl", "ATTENDANCE_DECISION_LINK_TTL", "168h", "how long the approve and reject links of approval e-mails work", durationSetter(func(c *Config) *time.Duration { return &c.DecisionLinkTTL })},
 	{"log-format", "ATTENDANCE_LOG_FORMAT", "text", "text or json (one object per line)", func(c *Config, v string) error {
 		if v != "text" && v != "json" {
 			return fmt.Errorf("%q is not text or json", v)

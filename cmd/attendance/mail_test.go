@@ -130,14 +130,6 @@ func (s *smtpSink) waitFor(n int, within time.Duration) []*mail.Message {
 	}
 }
 
-func body(t *testing.T, m *mail.Message) string {
-	b, err := io.ReadAll(m.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 // withSMTP points the service's e-mail at sink.
 func withSMTP(sink *smtpSink) appOption {
 	return withConfig(func(c *Config) {
@@ -200,12 +192,15 @@ func TestEmailNotifications(t *testing.T) {
 	if id := m.Header.Get("Message-Id"); !strings.HasPrefix(id, fmt.Sprintf("<notification-%d@", n.ID)) {
 		t.Errorf("Message-Id %q", id)
 	}
+	// It asks the approver to decide: approve and reject links (TestDecisionLinks).
 	subject, _ := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
-	if subject != n.Message {
-		t.Errorf("subject %q, want the notification's message %q", subject, n.Message)
+	if want := "Leave to approve: Dan Brown, Sick leave on 2026-06-03"; subject != want {
+		t.Errorf("subject %q, want %q", subject, want)
 	}
-	text := body(t, m)
-	for _, want := range []string{"Hello Bea Boss", "The dashboard: https://attendance.example.com/", "https://attendance.example.com/#/settings"} {
+	text := mailText(t, m)
+	for _, want := range []string{"Hello Bea Boss", "Dan Brown asks for 1 day of", "Approve: https://attendance.example.com/decide/",
+		"Reject: https://attendance.example.com/decide/", "The request on the dashboard: https://attendance.example.com/#/approvals",
+		"https://attendance.example.com/#/settings"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("body lacks %q:\n%s", want, text)
 		}

@@ -86,9 +86,18 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 	if err := mailSettings.Check(); err != nil {
 		return fmt.Errorf("e-mail settings (ATTENDANCE_SMTP_*, ATTENDANCE_PUBLIC_URL): %w", err)
 	}
+	secret, err := auth.LoadSecret(ctx, authStore, m.Config.JWTSecret)
+	if err != nil {
+		return err
+	}
+	decisionKey, err := attendance.LinkKey(secret, attendance.PurposeDecision)
+	if err != nil {
+		return err
+	}
 	mailService := sqlstore.NewMailService(store.DB)
 	if mailSettings.Enabled() {
-		m.Mail = &mailer.Dispatcher{Outbox: mailService, Sender: &mailer.SMTP{Settings: mailSettings}, Now: store.Now, Logger: m.Logger}
+		m.Mail = &mailer.Dispatcher{Outbox: mailService, Sender: &mailer.SMTP{Settings: mailSettings}, Prepare: mailService.FillLinks,
+			Now: store.Now, Logger: m.Logger}
 	}
 	ledgerJobs := sqlstore.NewLedgerJobs(store.DB)
 	jc := jobs.Config{
@@ -126,13 +135,10 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 	if m.Bus != nil {
 		store.Emitter = runner
 	}
-	store.SetMail(sqlstore.MailConfig{Settings: mailSettings, Domain: instance, Queue: runner.QueueMailTx})
+	store.SetMail(sqlstore.MailConfig{Settings: mailSettings, Domain: instance, Queue: runner.QueueMailTx,
+		LinkKey: decisionKey, LinkTTL: m.Config.DecisionLinkTTL})
 	if err := runner.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: %w", err)
-	}
-	secret, err := auth.LoadSecret(ctx, authStore, m.Config.JWTSecret)
-	if err != nil {
-		return err
 	}
 	m.Auth = auth.New(authStore, hasher, auth.Config{Secret: secret, AccessTTL: m.Config.AccessTTL, RefreshTTL: m.Config.RefreshTTL})
 	feedKey, err := attendance.LinkKey(secret, attendance.PurposeFeed)
@@ -171,6 +177,7 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 	s.LedgerJobs = ledgerJobs
 	s.Notifications = sqlstore.NewNotificationService(store.DB)
 	s.Feeds = sqlstore.NewFeedService(store.DB, feedKey, instance)
+	s.DecisionLinks = sqlstore.NewDecisionLinkService(store.DB, decisionKey)
 	s.Mail = mailService
 	s.Shifts = sqlstore.NewShiftService(store.DB)
 	s.Broker = m.Broker
@@ -227,7 +234,7 @@ func (e localEmitter) Committed(ctx context.Context, msgs []attendance.Message) 
 
 var serveSettings = []string{"pprof-addr", "addr", "data-dir", "database-url", "amqp-url", "jwt-secret", "timezone", "admin-username",
 	"admin-password", "access-ttl", "refresh-ttl", "trusted-proxies", "allowed-origins", "low-leave-threshold",
-	"late-penalty-minutes", "public-url", "escalation-days", "company-work-days", "smtp-host", "smtp-port", "smtp-security", "smtp-username", "smtp-password", "smtp-from", "log-format", "log-level", "memory-limit"}
+	"late-penalty-minutes", "public-url", "escalation-days", "company-work-days", "smtp-host", "smtp-port", "smtp-security", "smtp-username", "smtp-password", "smtp-from", "decision-link-ttl", "log-format", "log-level", "memory-limit"}
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, workerOnly bool) error {
 	name, summary := "serve", "Serves the API, the web app at /, Swagger UI at /swagger/ and the live notifications; runs the background jobs unless --no-worker."
