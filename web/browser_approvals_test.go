@@ -1,7 +1,8 @@
 package web_test
 
 // Browser test of the approvals view (#/approvals): a two-step chain (the
-// employee's manager, then the HR group) decided by two people on the page.
+// employee's manager, then the HR group) decided by two people on the page;
+// a delegate deciding; an admin editing a policy in its form.
 
 import (
 	"fmt"
@@ -137,6 +138,97 @@ func approvalTests(t *testing.T, b *browser, srv *server, w *world, mgr *tab) {
 		chloe.mustDo("GET", fmt.Sprintf("/api/leaves/%d/", r.ID), nil, http.StatusOK, &got)
 		if got.Status != "approved" || got.DecidedBy != w.people["maria"].ID || got.DecidedFor == nil || *got.DecidedFor != hana.ID || got.DecidedAs != "delegate" {
 			t.Errorf("the request: %+v, want approved by Maria for Hana, as her delegate", got)
+		}
+	})
+
+	// An admin builds a policy in the form, not in JSON: two steps (the
+	// manager, then a group) deciding once for both, and a longer chain; a
+	// threshold the server refuses shows its error next to its field and
+	// saves nothing; the saved policy comes back into the form.
+	t.Run("PolicyForm", func(t *testing.T) {
+		w.admin.mustDo("POST", "/api/approver-groups/", map[string]any{"code": "payroll", "name": "Payroll"}, http.StatusCreated, nil)
+		defer w.admin.mustDo("DELETE", "/api/approver-groups/payroll/", nil, http.StatusNoContent, nil)
+		defer w.admin.mustDo("DELETE", "/api/leaves/types/sick/approval/", nil, http.StatusNoContent, nil)
+
+		adm := b.newTab(t, "admin-policy")
+		adm.login("admin", srv.adminPassword)
+		adm.navTo("approvals", "approvals")
+		adm.wait("the policy form", `document.getElementById('policy-t0-s0-kind') && document.getElementById('policy-status').dataset.version === 'default'`)
+		adm.setValue("#policy-type", "sick")
+		adm.wait("the sick leave's default policy", `document.getElementById('policy-status').dataset.type === 'sick' && document.getElementById('policy-status').dataset.version === 'default' && document.querySelectorAll('.policy-step').length === 1`)
+		adm.wait("the group among the choices", `document.querySelector('#policy-t0-s0-group option[value="payroll"]')`)
+
+		adm.click(`[data-testid="policy-t0-add-step"]`)
+		adm.wait("a second step", `document.getElementById('policy-t0-s1-kind')`)
+		adm.setValue("#policy-t0-s1-kind", "group")
+		adm.wait("the group choice shown", `!document.getElementById('policy-t0-s1-group').closest('.field').hidden`)
+		adm.setValue("#policy-t0-s1-group", "payroll")
+		adm.setValue("#policy-t0-s1-label", "Payroll office")
+		adm.click("#policy-t0-once")
+		adm.click("#policy-add-tier")
+		adm.wait("a second chain", `document.getElementById('policy-t1-over')`)
+		adm.setValue("#policy-t1-over", "400")
+		adm.setValue("#policy-t1-s0-kind", "manager2")
+
+		adm.click("#policy-save")
+		adm.wait("the threshold's error next to it", `document.getElementById('policy-t1-over-error').textContent.trim() !== ''`)
+		if got := eval[string](adm, `document.getElementById('policy-t1-over').getAttribute('aria-invalid') || ''`); got != "true" {
+			t.Errorf("the refused threshold's aria-invalid = %q, want true", got)
+		}
+		if got := adm.text("#policy-t1-over-error"); !strings.Contains(got, "366") {
+			t.Errorf("the threshold's error = %q, want the server's message", got)
+		}
+		if got := adm.text("#policy-t0-s1-group-error"); got != "" {
+			t.Errorf("a valid field shows an error: %q", got)
+		}
+		var p struct {
+			Default bool `json:"default"`
+			Version int  `json:"version"`
+			Tiers   []struct {
+				OverDays   float64 `json:"over_days"`
+				DecideOnce bool    `json:"decide_once"`
+				Steps      []struct {
+					Approver string `json:"approver"`
+					Level    int    `json:"level"`
+					Group    string `json:"group"`
+					Label    string `json:"label"`
+				} `json:"steps"`
+			} `json:"tiers"`
+		}
+		w.admin.mustDo("GET", "/api/leaves/types/sick/approval/", nil, http.StatusOK, &p)
+		if !p.Default {
+			t.Fatalf("a refused form saved a policy: %+v", p)
+		}
+
+		adm.setValue("#policy-t1-over", "5")
+		adm.click("#policy-save")
+		adm.wait("the policy saved", `document.getElementById('policy-status').dataset.version === '1'`)
+		w.admin.mustDo("GET", "/api/leaves/types/sick/approval/", nil, http.StatusOK, &p)
+		if p.Default || len(p.Tiers) != 2 || p.Tiers[0].OverDays != 0 || !p.Tiers[0].DecideOnce || len(p.Tiers[0].Steps) != 2 ||
+			p.Tiers[0].Steps[0].Approver != "manager" || p.Tiers[0].Steps[0].Level != 1 ||
+			p.Tiers[0].Steps[1].Approver != "group" || p.Tiers[0].Steps[1].Group != "payroll" || p.Tiers[0].Steps[1].Label != "Payroll office" ||
+			p.Tiers[1].OverDays != 5 || p.Tiers[1].DecideOnce || len(p.Tiers[1].Steps) != 1 || p.Tiers[1].Steps[0].Level != 2 {
+			t.Fatalf("the saved policy: %+v", p)
+		}
+
+		// The form shows the saved policy again.
+		adm.goTo("#/", "")
+		adm.navTo("approvals", "approvals")
+		adm.setValue("#policy-type", "sick")
+		adm.wait("the saved policy in the form", `document.getElementById('policy-status').dataset.type === 'sick' && document.getElementById('policy-status').dataset.version === '1' && document.getElementById('policy-t1-over')`)
+		for sel, want := range map[string]string{
+			"#policy-t0-s0-kind": "manager1", "#policy-t0-s1-kind": "group", "#policy-t0-s1-group": "payroll",
+			"#policy-t0-s1-label": "Payroll office", "#policy-t1-over": "5", "#policy-t1-s0-kind": "manager2",
+		} {
+			if got := eval[string](adm, fmt.Sprintf(`document.querySelector(%s).value`, jsString(sel))); got != want {
+				t.Errorf("%s = %q, want %q", sel, got, want)
+			}
+		}
+		if !eval[bool](adm, `document.getElementById('policy-t0-once').checked`) || eval[bool](adm, `document.getElementById('policy-t1-once').checked`) {
+			t.Error("decide once is not as saved")
+		}
+		for _, p := range eval[[]string](adm, a11yJS) {
+			t.Errorf("the admin's approvals page: %s", p)
 		}
 	})
 }

@@ -12,6 +12,34 @@ import {
 
 const LEAVE_TYPES = ['annual', 'sick', 'unpaid'];
 
+// A policy step as the form's "who decides" choice: manager1 (the
+// employee's manager), manager2 (that manager's manager), managerN for a
+// deeper level set through the API, or group.
+function stepKind(s) {
+  return s.approver === 'group' ? 'group' : `manager${s.level || 1}`;
+}
+
+function kindOptions(kind) {
+  const opts = [
+    { value: 'manager1', label: 'The employee\'s manager' },
+    { value: 'manager2', label: 'The manager\'s manager' },
+    { value: 'group', label: 'An approver group' },
+  ];
+  const m = /^manager(\d+)$/.exec(kind);
+  if (m && Number(m[1]) > 2) opts.splice(2, 0, { value: kind, label: `The manager ${m[1]} levels up` });
+  return opts;
+}
+
+// The form's control of a problem location of PUT …/approval/:
+// body.tiers[i].over_days, body.tiers[i].steps[j].group and so on.
+function policyFieldId(location) {
+  let m = /^body\.tiers\[(\d+)\]\.steps\[(\d+)\]\.(\w+)$/.exec(location || '');
+  if (m) return `policy-t${m[1]}-s${m[2]}-${{ group: 'group', label: 'label' }[m[3]] || 'kind'}`;
+  m = /^body\.tiers\[(\d+)\]\.(over_days|decide_once|steps)$/.exec(location || '');
+  if (m) return `policy-t${m[1]}-${{ over_days: 'over', decide_once: 'once', steps: 'steps' }[m[2]]}`;
+  return null;
+}
+
 function stepText(r) {
   const steps = r.chain ? r.chain.steps : [];
   const cur = steps.find((s) => s.step === r.current_step);
@@ -53,6 +81,7 @@ export default {
     const on = (node, type, fn) => node.addEventListener(type, fn, { signal: ac.signal });
     let todo = [];
     let approvers = [];
+    let groups = [];
 
     root.replaceChildren(el('div', { 'data-view': 'approvals' },
       pageHead('Approvals', 'Leave requests waiting for your decision, your delegates and, for admins, how requests are approved.'),
@@ -81,12 +110,16 @@ export default {
           el('ul', { id: 'delegate-list', 'data-testid': 'delegate-list' })),
         admin ? card('policies', 'Approval policies',
           field({ id: 'policy-type', label: 'Leave type', type: 'select', options: LEAVE_TYPES.map((t) => ({ value: t, label: leaveTypeLabel(t) })) }).wrap,
-          field({ id: 'policy-tiers', label: 'Chains (JSON tiers)', type: 'textarea', attrs: { rows: 8, spellcheck: 'false' } }).wrap,
           el('p', { id: 'policy-status', class: 'muted' }),
-          el('div', { id: 'policy-error', class: 'error', role: 'alert' }),
-          el('div', { class: 'form-actions' },
-            el('button', { id: 'policy-save', type: 'button', class: 'btn btn-primary' }, 'Save policy'),
-            el('button', { id: 'policy-reset', type: 'button', class: 'btn' }, 'Back to the default'))) : null,
+          el('form', { id: 'policy-form', class: 'form', novalidate: true },
+            el('p', { class: 'muted' }, 'A request gets the chain with the greatest length below its own: a chain for requests of more than 0 days covers every request no other chain does.'),
+            el('div', { id: 'policy-tiers', 'data-testid': 'policy-tiers' }),
+            el('div', { class: 'form-actions' },
+              el('button', { id: 'policy-add-tier', type: 'button', class: 'btn btn-quiet' }, 'Add a chain for longer requests')),
+            el('div', { id: 'policy-error', class: 'error', role: 'alert' }),
+            el('div', { class: 'form-actions' },
+              el('button', { id: 'policy-save', type: 'submit', class: 'btn btn-primary' }, 'Save policy'),
+              el('button', { id: 'policy-reset', type: 'button', class: 'btn' }, 'Back to the default')))) : null,
         admin ? card('groups', 'Approver groups',
           el('form', { id: 'group-form', class: 'form', novalidate: true },
             el('div', { class: 'form-grid' },
@@ -215,13 +248,111 @@ export default {
       }
     });
 
+    // The policy form: a fieldset per chain (tier), a row per step. The
+    // form holds what the admin types; the server checks it and its field
+    // errors show next to the controls they name.
+    function stepRow(i, j, s) {
+      const base = `policy-t${i}-s${j}`;
+      const kind = stepKind(s);
+      const groupOpts = groups.map((g) => ({ value: g.code, label: `${g.name} (${g.code})` }));
+      if (s.group && !groups.some((g) => g.code === s.group)) groupOpts.push({ value: s.group, label: s.group });
+      const group = field({ id: `${base}-group`, label: 'Group', type: 'select', options: groupOpts, value: s.group || (groupOpts[0] || {}).value });
+      group.wrap.hidden = kind !== 'group';
+      return el('li', { class: 'policy-step', 'data-step': j },
+        el('div', { class: 'form-grid' },
+          field({ id: `${base}-kind`, label: `Step ${j + 1}: who decides`, type: 'select', options: kindOptions(kind), value: kind, attrs: { 'data-kind': '' } }).wrap,
+          group.wrap,
+          field({
+            id: `${base}-label`, label: 'Label', optional: true, value: s.label || '',
+            hint: 'Shown to people; empty: the server names it.', attrs: { autocomplete: 'off', maxlength: 100 },
+          }).wrap),
+        el('button', { type: 'button', class: 'btn btn-quiet btn-small', 'data-remove-step': `${i}:${j}`, 'data-testid': `${base}-remove` }, 'Remove step'));
+    }
+
+    function tierBox(i, tier, count) {
+      return el('fieldset', { class: 'fieldset policy-tier', 'data-tier': i, 'data-testid': `policy-tier-${i}` },
+        el('legend', null, `Chain ${i + 1}`),
+        el('div', { class: 'form-grid' },
+          field({
+            id: `policy-t${i}-over`, label: 'For requests of more than (days)', type: 'number', value: tier.over_days ?? 0,
+            hint: '0: every request no other chain covers.', attrs: { min: 0, max: 366, step: 0.5, inputmode: 'decimal' },
+          }).wrap,
+          field({
+            id: `policy-t${i}-once`, label: 'Decide once for both', type: 'checkbox', value: Boolean(tier.decide_once),
+            hint: 'Someone who approved an earlier step also approves, by that decision, a later step that asks them.',
+          }).wrap),
+        el('ol', { class: 'policy-steps' }, (tier.steps || []).map((s, j) => stepRow(i, j, s))),
+        el('p', { class: 'field-error', id: `policy-t${i}-steps-error`, 'data-testid': `policy-t${i}-steps-error` }),
+        el('div', { class: 'form-actions' },
+          el('button', { type: 'button', class: 'btn btn-small', 'data-add-step': i, 'data-testid': `policy-t${i}-add-step` }, 'Add a step'),
+          count > 1 ? el('button', { type: 'button', class: 'btn btn-quiet btn-small', 'data-remove-tier': i, 'data-testid': `policy-t${i}-remove` }, 'Remove this chain') : null));
+    }
+
+    function renderPolicy(tiers) {
+      fill($('policy-tiers'), tiers.map((tier, i) => tierBox(i, tier, tiers.length)));
+    }
+
+    // readPolicy returns the tiers as the form holds them, in its order
+    // (the order the server's error locations count in).
+    function readPolicy() {
+      return [...$('policy-tiers').querySelectorAll('.policy-tier')].map((box) => {
+        const i = box.dataset.tier;
+        const over = $(`policy-t${i}-over`).value.trim();
+        return {
+          over_days: over === '' ? 0 : Number(over),
+          decide_once: $(`policy-t${i}-once`).checked,
+          steps: [...box.querySelectorAll('.policy-step')].map((row) => {
+            const base = `policy-t${i}-s${row.dataset.step}`;
+            const kind = $(`${base}-kind`).value;
+            const label = $(`${base}-label`).value.trim();
+            const step = kind === 'group'
+              ? { approver: 'group', group: $(`${base}-group`).value }
+              : { approver: 'manager', level: Number(kind.slice('manager'.length)) };
+            if (label) step.label = label;
+            return step;
+          }),
+        };
+      });
+    }
+
+    function showPolicyProblem(err) {
+      for (const n of $('policy-tiers').querySelectorAll('[aria-invalid]')) n.removeAttribute('aria-invalid');
+      for (const n of $('policy-tiers').querySelectorAll('.field-error')) n.textContent = '';
+      if (!err) {
+        showProblem($('policy-error'), null);
+        return;
+      }
+      const rest = [];
+      let first = null;
+      for (const e of err.errors || []) {
+        const id = policyFieldId(e.location);
+        const slot = id ? $(`${id}-error`) : null;
+        if (!slot) {
+          rest.push(e);
+          continue;
+        }
+        slot.textContent = slot.textContent ? `${slot.textContent} ${e.message}` : e.message;
+        const input = $(id);
+        if (input) {
+          input.setAttribute('aria-invalid', 'true');
+          if (!first) first = input;
+        }
+      }
+      const marked = (err.errors || []).length - rest.length;
+      const detail = marked ? `Please check the ${marked === 1 ? 'field' : 'fields'} marked above.` : err.detail;
+      showProblem($('policy-error'), { ...err, detail, errors: rest });
+      if (first) first.focus();
+    }
+
     async function loadPolicy() {
       try {
         const p = await api.get(`/api/leaves/types/${encodeURIComponent($('policy-type').value)}/approval/`);
         if (!ctx.alive()) return;
-        $('policy-tiers').value = JSON.stringify(p.tiers, null, 2);
+        renderPolicy(p.tiers);
         $('policy-status').textContent = p.default ? 'The default policy: one step, the employee\'s manager.' : `Version ${p.version}, set ${fmtDateTime(p.updated_at)}.`;
-        showProblem($('policy-error'), null);
+        $('policy-status').dataset.version = p.default ? 'default' : String(p.version);
+        $('policy-status').dataset.type = p.leave_type;
+        showPolicyProblem(null);
       } catch (err) {
         if (ctx.alive()) showProblem($('policy-error'), err);
       }
@@ -231,6 +362,8 @@ export default {
       try {
         const res = await api.listAll('/api/approver-groups/');
         if (!ctx.alive()) return;
+        groups = res.results;
+        if ($('policy-tiers').childElementCount) renderPolicy(readPolicy()); // the group choices
         fill($('group-list'), res.results.length ? res.results.map((g) => el('div', { class: 'group', 'data-testid': `group-${g.code}` },
           el('h3', null, `${g.name} (${g.code}) `,
             el('button', { type: 'button', class: 'btn btn-quiet btn-small', 'data-delete-group': g.code }, 'Delete')),
@@ -247,20 +380,51 @@ export default {
 
     if (admin) {
       on($('policy-type'), 'change', loadPolicy);
-      on($('policy-save'), 'click', async () => {
-        let tiers;
+      on($('policy-form'), 'submit', async (e) => {
+        e.preventDefault();
+        const button = $('policy-save');
+        setBusy(button, true);
         try {
-          tiers = JSON.parse($('policy-tiers').value);
-        } catch {
-          $('policy-error').textContent = 'The chains are not valid JSON.';
-          return;
-        }
-        try {
-          await api.request('PUT', `/api/leaves/types/${encodeURIComponent($('policy-type').value)}/approval/`, { body: { tiers } });
+          await api.request('PUT', `/api/leaves/types/${encodeURIComponent($('policy-type').value)}/approval/`, { body: { tiers: readPolicy() } });
           if (ctx.alive()) { announce('Policy saved.', { tone: 'ok' }); await loadPolicy(); }
         } catch (err) {
-          if (ctx.alive()) showProblem($('policy-error'), err);
+          if (ctx.alive()) showPolicyProblem(err);
+        } finally {
+          setBusy(button, false);
         }
+      });
+      on($('policy-add-tier'), 'click', () => {
+        const tiers = readPolicy();
+        const longest = Math.max(0, ...tiers.map((t) => Number(t.over_days) || 0));
+        tiers.push({ over_days: longest + 5, decide_once: false, steps: [{ approver: 'manager', level: 1 }] });
+        renderPolicy(tiers);
+        $(`policy-t${tiers.length - 1}-over`).focus();
+      });
+      on($('policy-tiers'), 'click', (e) => {
+        const b = e.target.closest('button');
+        if (!b) return;
+        const tiers = readPolicy();
+        if (b.dataset.addStep != null) {
+          const i = Number(b.dataset.addStep);
+          tiers[i].steps.push({ approver: 'manager', level: 2 });
+          renderPolicy(tiers);
+          $(`policy-t${i}-s${tiers[i].steps.length - 1}-kind`).focus();
+        } else if (b.dataset.removeStep) {
+          const [i, j] = b.dataset.removeStep.split(':').map(Number);
+          tiers[i].steps.splice(j, 1);
+          renderPolicy(tiers);
+        } else if (b.dataset.removeTier != null) {
+          tiers.splice(Number(b.dataset.removeTier), 1);
+          renderPolicy(tiers);
+        }
+      });
+      on($('policy-tiers'), 'change', (e) => {
+        if (!e.target.matches('select[data-kind]')) return;
+        // Another kind of approver: its group choice shows or hides, and a
+        // label written for the old one no longer fits.
+        const base = e.target.id.replace(/-kind$/, '');
+        $(`${base}-group`).closest('.field').hidden = e.target.value !== 'group';
+        $(`${base}-label`).value = '';
       });
       on($('policy-reset'), 'click', async () => {
         try {
