@@ -155,6 +155,8 @@ type TodayRow struct {
 	Department string `json:"department"`
 	Timezone   string `json:"timezone"`
 	PresenceStatus
+	// ReviewMark: a forgotten exit to review, or correction requests waiting.
+	ReviewMark
 }
 
 // TodayFilter selects the rows of the board.

@@ -64,10 +64,14 @@ func (s *AttendanceService) Today(ctx context.Context, a attendance.Actor, f att
 	if err != nil {
 		return nil, err
 	}
+	marks, err := s.db.reviewMarks(ctx, page, emps, now)
+	if err != nil {
+		return nil, err
+	}
 	for _, e := range emps {
 		st := ros.schedule(e).PresenceAt(now, holidays, attendance.PresenceFacts{Days: days[e.ID], Leave: leave[e.ID]})
 		out.Results = append(out.Results, attendance.TodayRow{EmployeeID: e.ID, Username: e.Username, Name: e.Name(),
-			Department: e.Department, Timezone: e.Timezone, PresenceStatus: st})
+			Department: e.Department, Timezone: e.Timezone, PresenceStatus: st, ReviewMark: marks[e.ID]})
 	}
 	return out, nil
 }

@@ -277,3 +277,57 @@ func TestCorrectionRequests(t *testing.T) {
 		}
 	})
 }
+
+// TestBoardReviewMark: the board's row of someone whose exit was forgotten
+// is marked from the time the overview flags the session, and so is the row
+// of someone whose correction request waits; a decision clears it.
+func TestBoardReviewMark(t *testing.T) {
+	t.Parallel()
+	tm := newTeam(t, utc("2026-06-01 06:00"), staff("UTC", "08:00", 0, "2026-01-01"))
+	mgr, emp, clock := tm.mgr, tm.emp, tm.clock
+	asker := mgr.NewUser("asker", staff("UTC", "08:00", 0, "2026-01-01"))
+	row := func(t *testing.T, c *client) attendance.TodayRow {
+		t.Helper()
+		var page struct {
+			Results []attendance.TodayRow `json:"results"`
+		}
+		mgr.In(t).Do("GET", fmt.Sprintf("/api/attendance/today/?employee_id=%d", c.ID()), nil).Want(200).JSON(&page)
+		if len(page.Results) != 1 {
+			t.Fatalf("board rows of %d: %d, want 1", c.ID(), len(page.Results))
+		}
+		return page.Results[0]
+	}
+
+	clock.Set(utc("2026-06-01 08:00"))
+	entry := emp.clock("entry")
+	clock.Set(utc("2026-06-01 20:59")) // the shift ended at 17:00; review after 4 hours
+	if r := row(t, emp); r.NeedsReview || r.ReviewSessions != 0 || r.ReviewSince != nil {
+		t.Errorf("before the review time: %+v, want no mark", r.ReviewMark)
+	}
+	clock.Set(utc("2026-06-01 21:00"))
+	if r := row(t, emp); !r.NeedsReview || r.ReviewSessions != 1 || r.ReviewSince == nil || !r.ReviewSince.Equal(entry.Timestamp) {
+		t.Errorf("from the review time: %+v, want one session since %s", r.ReviewMark, entry.Timestamp)
+	}
+	// The next morning it still shows, for yesterday's session.
+	clock.Set(utc("2026-06-02 07:00"))
+	if r := row(t, emp); !r.NeedsReview || r.ReviewSessions != 1 {
+		t.Errorf("the next morning: %+v, want yesterday's session", r.ReviewMark)
+	}
+	// The manager records the exit: nothing left to review.
+	mgr.Do("POST", "/api/attendance/", map[string]any{"type": "exit", "employee_id": emp.ID(), "timestamp": utc("2026-06-01 17:00"), "note": "left at five"}).Want(201)
+	if r := row(t, emp); r.NeedsReview || r.ReviewSessions != 0 {
+		t.Errorf("after the exit: %+v, want no mark", r.ReviewMark)
+	}
+
+	r := asker.askCorrection(map[string]any{"action": "add", "type": "entry", "date": "2026-06-01", "time": "08:00", "reason": "badge at home"})
+	if got := row(t, asker); !got.NeedsReview || got.PendingCorrections != 1 || got.ReviewSessions != 0 {
+		t.Errorf("with a pending correction: %+v, want it counted", got.ReviewMark)
+	}
+	if got := row(t, emp); got.PendingCorrections != 0 {
+		t.Errorf("another's row counts %d pending corrections", got.PendingCorrections)
+	}
+	mgr.Do("POST", correctionPath(r.ID, "action/"), map[string]any{"action": "reject", "comment": "no record of it"}).Want(200)
+	if got := row(t, asker); got.NeedsReview || got.PendingCorrections != 0 {
+		t.Errorf("after the decision: %+v, want no mark", got.ReviewMark)
+	}
+}
