@@ -9,9 +9,10 @@ import (
 )
 
 // correctionTests: an employee who forgot to clock out yesterday asks for
-// the exit from their clock log, the manager approves it on the
-// corrections page, and the employee sees it approved; the clock log's
-// "Ask to void" opens the form with that event chosen.
+// the exit from their clock log; the manager's board marks her for review,
+// the manager approves it on the corrections page, and the employee sees it
+// approved. The clock log's "Ask to void" opens the form with that event
+// chosen.
 func correctionTests(t *testing.T, b *browser, srv *server, w *world, mgr *tab) {
 	t.Run("AskedAndApproved", func(t *testing.T) {
 		mgr := mgr.in(t)
@@ -53,6 +54,16 @@ func correctionTests(t *testing.T, b *browser, srv *server, w *world, mgr *tab) 
 			t.Fatalf("Cora's requests on the server: %+v, want one pending", mine.Results)
 		}
 		id := mine.Results[0].ID
+
+		// Maria's board marks Cora: yesterday's session was never closed, and
+		// her request waits.
+		mgr.goTo("#/", "")
+		mgr.click("#board-refresh")
+		mark := fmt.Sprintf(`#board [data-employee-id="%d"][data-needs-review="true"] [data-testid="needs-review"]`, cora.ID)
+		mgr.wait("Cora marked for review on the board", fmt.Sprintf(`/correction/.test(document.querySelector(%s)?.textContent ?? '')`, jsString(mark)))
+		if got := mgr.text(mark); !strings.Contains(got, "needs review") || !strings.Contains(got, "1 correction to decide") || !strings.Contains(got, "open since") {
+			t.Errorf("Cora's mark reads %q, want her open session and one correction to decide", got)
+		}
 
 		// Maria decides it on the corrections page.
 		mgr.navTo("corrections", "corrections")

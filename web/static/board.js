@@ -5,7 +5,7 @@
 import * as api from './api.js';
 import { formatHHMM, parseHHMM } from './dates.js';
 import {
-  $, badge, debounce, el, fill, fmtDate, fmtNum, fmtTime, leaveTypeLabel, personLink, personName,
+  $, badge, debounce, el, fill, fmtDate, fmtDateTime, fmtNum, fmtTime, leaveTypeLabel, personLink, personName,
   plural, showProblem,
 } from './ui.js';
 
@@ -88,10 +88,26 @@ export function createBoardView(ctx) {
       'data-employee-id': c.id,
       'data-status': c.status,
       'data-late-minutes': c.lateMin,
+      'data-needs-review': c.row.needs_review ? 'true' : null,
     },
     personLink(c.emp, { class: 'person-name' }),
     c.row.department ? el('span', { class: 'person-dept' }, c.row.department) : null,
-    el('span', { class: 'person-badges' }, badges));
+    el('span', { class: 'person-badges' }, badges, reviewBadge(c.row)));
+  }
+
+  /**
+   * "Needs review": a forgotten exit the server flags, or correction
+   * requests waiting (the row's needs_review, review_since,
+   * pending_corrections); it links to the corrections to decide.
+   */
+  function reviewBadge(row) {
+    if (!row.needs_review) return null;
+    const why = [];
+    if (row.review_since) why.push(`open since ${fmtDateTime(row.review_since)}`);
+    if (row.pending_corrections > 0) why.push(plural(Number(row.pending_corrections), 'correction') + ' to decide');
+    return el('a', {
+      href: '#/corrections', class: 'badge badge-danger', 'data-testid': 'needs-review', title: why.join('; '),
+    }, `needs review${why.length ? ` · ${why.join(' · ')}` : ''}`);
   }
 
   function lateBadge(c) {
