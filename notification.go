@@ -163,6 +163,7 @@ const (
 	MessageNotification   MessageType = "notification"    // a stored notification, for its recipient
 	MessageSessionRevoked MessageType = "session_revoked" // a session was logged out: close its sockets
 	MessageLeave          MessageType = "leave"           // a leave request was made or changed status (for integrations)
+	MessageCorrection     MessageType = "correction"      // a correction request was made or changed status (for integrations)
 	MessageRoleChanged    MessageType = "role_changed"    // a user's role changed: their sockets check their session again at once
 )
 
@@ -170,12 +171,13 @@ const (
 // cluster mode, through the broker). ID is unique per message so that
 // receivers can drop duplicates.
 type Message struct {
-	ID           string           `json:"id"`
-	Type         MessageType      `json:"type"`
-	OccurredAt   time.Time        `json:"occurred_at"`
-	Event        *AttendanceEvent `json:"event,omitempty"`
-	Notification *Notification    `json:"notification,omitempty"`
-	Leave        *LeaveRequest    `json:"leave,omitempty"`
+	ID           string             `json:"id"`
+	Type         MessageType        `json:"type"`
+	OccurredAt   time.Time          `json:"occurred_at"`
+	Event        *AttendanceEvent   `json:"event,omitempty"`
+	Notification *Notification      `json:"notification,omitempty"`
+	Leave        *LeaveRequest      `json:"leave,omitempty"`
+	Correction   *CorrectionRequest `json:"correction,omitempty"`
 	// RecipientID is the user a notification is for.
 	RecipientID int64 `json:"recipient_id,omitempty"`
 	// Managers lists the employee's line of managers for an attendance event:
@@ -210,7 +212,8 @@ type Broker interface {
 // Topic names what happened, as dotted words that integrations can filter on
 // (the routing key on a broker): attendance.entry, attendance.exit,
 // attendance.voided, notification.<kind>, leave.<status> (leave.pending for a
-// new request), session.revoked, user.role_changed.
+// new request), correction.<status> (likewise), session.revoked,
+// user.role_changed.
 func (m Message) Topic() string {
 	switch {
 	case m.Type == MessageAttendance && m.Event != nil && m.Event.Voided:
@@ -221,6 +224,8 @@ func (m Message) Topic() string {
 		return "notification." + string(m.Notification.Kind)
 	case m.Type == MessageLeave && m.Leave != nil:
 		return "leave." + string(m.Leave.Status)
+	case m.Type == MessageCorrection && m.Correction != nil:
+		return "correction." + string(m.Correction.Status)
 	case m.Type == MessageSessionRevoked:
 		return "session.revoked"
 	case m.Type == MessageRoleChanged:

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/openattendance/attendance"
@@ -111,6 +112,7 @@ func (s *CorrectionService) request(ctx context.Context, tx *Tx, a attendance.Ac
 	if _, err := s.db.notify(ctx, tx, attendance.CorrectionRequested(emp, r, recipients)); err != nil {
 		return nil, err
 	}
+	s.emit(tx, r)
 	return r, nil
 }
 
@@ -227,6 +229,7 @@ func (s *CorrectionService) decide(ctx context.Context, tx *Tx, a attendance.Act
 	if _, err := s.db.notify(ctx, tx, attendance.CorrectionDecided(r)); err != nil {
 		return nil, err
 	}
+	s.emit(tx, r)
 	return r, nil
 }
 
@@ -303,10 +306,21 @@ func (s *CorrectionService) CancelCorrection(ctx context.Context, a attendance.A
 			return err
 		}
 		r.Status = attendance.CorrectionCancelled
-		_, err = tx.exec(ctx, `UPDATE correction_requests SET status = ? WHERE id = ?`, string(r.Status), r.ID)
-		return err
+		if _, err := tx.exec(ctx, `UPDATE correction_requests SET status = ? WHERE id = ?`, string(r.Status), r.ID); err != nil {
+			return err
+		}
+		s.emit(tx, r)
+		return nil
 	})
 	return r, err
+}
+
+// emit queues a message about a request's new status, for integrations
+// (the broker's correction.<status>).
+func (s *CorrectionService) emit(tx *Tx, r *attendance.CorrectionRequest) {
+	c := *r
+	tx.emit(attendance.Message{ID: "correction:" + strconv.FormatInt(r.ID, 10) + ":" + string(r.Status), Type: attendance.MessageCorrection,
+		OccurredAt: s.db.now(), Correction: &c})
 }
 
 // locked reads one request in a write transaction, locking its row.

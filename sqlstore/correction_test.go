@@ -146,3 +146,36 @@ func TestCorrectionRaces(t *testing.T) {
 		})
 	})
 }
+
+// TestCorrectionMessages: each change of a request is published once, after
+// its commit, for integrations (correction.<status> on the broker).
+func TestCorrectionMessages(t *testing.T) {
+	exercise(t, func(t *testing.T, kind string) {
+		ctx := context.Background()
+		e, s, mgr, emp := correctionEnv(t, kind)
+		entry := e.clockAt(t, emp.Actor(), "2026-11-02T08:00:00Z", attendance.Entry)
+		e.Clock.Set(at(t, "2026-11-02T20:00:00Z"))
+		approved := askExit(t, e, s, emp, "2026-11-02")
+		if _, err := s.DecideCorrection(ctx, mgr.Actor(), approved.ID, attendance.CorrectionDecision{Action: attendance.Approve}); err != nil {
+			t.Fatal(err)
+		}
+		cancelled, err := s.RequestCorrection(ctx, emp.Actor(), attendance.CorrectionInput{Action: attendance.CorrectionVoid, EventID: &entry.ID, Reason: "wrong"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CancelCorrection(ctx, emp.Actor(), cancelled.ID); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, m := range e.Emitted.Of(attendance.MessageCorrection) {
+			got = append(got, fmt.Sprintf("%d %s", m.Correction.ID, m.Topic()))
+		}
+		want := []string{
+			fmt.Sprintf("%d correction.pending", approved.ID), fmt.Sprintf("%d correction.approved", approved.ID),
+			fmt.Sprintf("%d correction.pending", cancelled.ID), fmt.Sprintf("%d correction.cancelled", cancelled.ID),
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("messages %v, want %v", got, want)
+		}
+	})
+}
