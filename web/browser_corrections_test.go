@@ -55,10 +55,9 @@ func correctionTests(t *testing.T, b *browser, srv *server, w *world, mgr *tab) 
 		}
 		id := mine.Results[0].ID
 
-		// Maria's board marks Cora: yesterday's session was never closed, and
-		// her request waits.
+		// Maria's board marks Cora, live: yesterday's session was never
+		// closed, and her request waits.
 		mgr.goTo("#/", "")
-		mgr.click("#board-refresh")
 		mark := fmt.Sprintf(`#board [data-employee-id="%d"][data-needs-review="true"] [data-testid="needs-review"]`, cora.ID)
 		mgr.wait("Cora marked for review on the board", fmt.Sprintf(`/correction/.test(document.querySelector(%s)?.textContent ?? '')`, jsString(mark)))
 		if got := mgr.text(mark); !strings.Contains(got, "needs review") || !strings.Contains(got, "1 correction to decide") || !strings.Contains(got, "open since") {

@@ -250,6 +250,16 @@ export function createBoardView(ctx) {
     loadBoard();
   }
 
+  // A correction request made or decided, or a session flagged, changes
+  // someone's "needs review" mark: their row is asked for again.
+  const REVIEW_KINDS = new Set(['correction_requested', 'correction_decided', 'needs_review']);
+  function onNotification(n) {
+    if (!n || !REVIEW_KINDS.has(n.kind) || !board.loaded) return;
+    const id = Number(n.employee_id);
+    if (board.rows.has(id)) refreshRowSoon(id);
+    else reloadBoardSoon(); // someone the board has not read yet
+  }
+
   function start() {
     listen($('board-refresh'), 'click', () => loadBoard());
     // Approved leave for today moves someone to "on leave"; a person added,
@@ -284,5 +294,7 @@ export function createBoardView(ctx) {
     showProblem($('board-error'), null);
   }
 
-  return { start, stop, onAttendance, onReconnect, date: () => board.date };
+  return {
+    start, stop, onAttendance, onNotification, onReconnect, date: () => board.date,
+  };
 }
