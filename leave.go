@@ -74,6 +74,12 @@ type LeaveRequest struct {
 	// Cost is the exact cost in days, Days as shown; DaysExact its string.
 	Cost      Amount `json:"-"`
 	DaysExact string `json:"days_exact"`
+
+	// CanCancelNow and CanDecideNow say what the caller may do with the request
+	// now (ActionsOn), on the answers of the leave endpoints; nil elsewhere
+	// (a message, a notification).
+	CanCancelNow *bool `json:"can_cancel,omitempty"`
+	CanDecideNow *bool `json:"can_decide,omitempty"`
 }
 
 // Held returns what the request holds of its dates, for the overlap rule.

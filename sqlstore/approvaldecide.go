@@ -94,7 +94,10 @@ func (s *LeaveService) DecideStep(ctx context.Context, a attendance.Actor, id in
 		})
 		return err
 	})
-	return r, err
+	if err != nil {
+		return nil, err
+	}
+	return r, s.db.withActions(ctx, s.db.reader(), a, r)
 }
 
 // decideStep decides the current step of request id in tx (DecideStep).

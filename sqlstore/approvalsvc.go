@@ -451,6 +451,9 @@ func (s *ApprovalService) Request(ctx context.Context, a attendance.Actor, id in
 	if err := s.db.withAsked(ctx, q, r, f, cal, now); err != nil {
 		return nil, err
 	}
+	if err := s.db.withActions(ctx, q, a, r); err != nil {
+		return nil, err
+	}
 	return &attendance.LeaveRequestView{LeaveRequest: *r, EmployeeName: emp.Name()}, nil
 }
 
@@ -533,6 +536,9 @@ func (s *ApprovalService) ToDecide(ctx context.Context, a attendance.Actor, p at
 			return nil, 0, err
 		}
 		if err := s.db.withAsked(ctx, q, &h.r.LeaveRequest, h.f, cal, now); err != nil {
+			return nil, 0, err
+		}
+		if err := s.db.withActions(ctx, q, a, &h.r.LeaveRequest); err != nil {
 			return nil, 0, err
 		}
 		out = append(out, h.r)

@@ -29,7 +29,10 @@ func (s *LeaveService) RequestLeave(ctx context.Context, a attendance.Actor, in 
 		})
 		return err
 	})
-	return r, err
+	if err != nil {
+		return nil, err
+	}
+	return r, s.db.withActions(ctx, s.db.reader(), a, r)
 }
 
 // ListLeave lists the actor's own requests, newest first.
@@ -44,7 +47,7 @@ func (s *LeaveService) ListLeave(ctx context.Context, a attendance.Actor, f atte
 	for i, v := range views {
 		out[i] = &v.LeaveRequest
 	}
-	return out, n, nil
+	return out, n, s.db.withActions(ctx, s.db.reader(), a, out...)
 }
 
 // DecideLeave approves or rejects a pending request: the current step of
@@ -147,7 +150,10 @@ func (s *LeaveService) CancelLeave(ctx context.Context, a attendance.Actor, id i
 		}
 		return nil
 	})
-	return r, err
+	if err != nil {
+		return nil, err
+	}
+	return r, s.db.withActions(ctx, s.db.reader(), a, r)
 }
 
 // LeaveOverview lists the requests of everyone in the actor's scope.
@@ -156,7 +162,15 @@ func (s *LeaveService) LeaveOverview(ctx context.Context, a attendance.Actor, f 
 	if err := attendance.RequireManagerAccess(a); err != nil {
 		return nil, 0, err
 	}
-	return s.leaveList(ctx, a, f)
+	views, n, err := s.leaveList(ctx, a, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	rs := make([]*attendance.LeaveRequest, len(views))
+	for i, v := range views {
+		rs[i] = &v.LeaveRequest
+	}
+	return views, n, s.db.withActions(ctx, s.db.reader(), a, rs...)
 }
 
 // LeaveBalance returns the annual leave balance of the actor or, with manager

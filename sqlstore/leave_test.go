@@ -33,7 +33,7 @@ func TestLeaveService(t *testing.T) {
 				r.Chain, r.CurrentStep = nil, nil
 				want := attendance.LeaveRequest{ID: r.ID, EmployeeID: emp.ID, LeaveType: attendance.LeaveAnnual, StartDate: date("2026-12-04"),
 					EndDate: date("2026-12-09"), Days: 3, Status: attendance.LeavePending, CreatedAt: monday,
-					Unit: attendance.UnitDay, DaysExact: "3"}
+					Unit: attendance.UnitDay, DaysExact: "3", CanCancelNow: ptr(true), CanDecideNow: ptr(false)}
 				testenv.SameJSON(t, "request", r, want)
 				half, err := e.Leave.RequestLeave(ctx, emp.Actor(), attendance.LeaveInput{LeaveType: attendance.LeaveAnnual,
 					StartDate: date("2026-12-14"), EndDate: date("2026-12-14"), HalfDay: true})

@@ -463,6 +463,44 @@ func TestBrowser(t *testing.T) {
 		t.FailNow()
 	}
 
+	// The buttons are the server's: Ann may cancel her approved leave that
+	// has not started (can_cancel); Maria's own request waits in her pending
+	// list with its buttons off (can_decide), and what it costs is the
+	// server's preview.
+	t.Run("ServerSaysWhatMayBeDone", func(t *testing.T) {
+		emp, mgr := emp.in(t), mgr.in(t)
+		emp.wait("Ann's cancel button", fmt.Sprintf(`document.querySelector('[data-testid="cancel-leave-%d"]')`, leaveID))
+		mgr.setValue("#leave-type", "annual")
+		mgr.setValue("#leave-start", w.leaveFrom)
+		mgr.setValue("#leave-end", w.leaveFrom)
+		mgr.wait("the server's cost", `document.getElementById('leave-cost').dataset.days === '1'`)
+		if got := mgr.text("#leave-cost-hint"); !strings.Contains(got, "of annual leave left after this") {
+			t.Errorf("#leave-cost-hint = %q, want the preview's remaining days", got)
+		}
+		mgr.click("#leave-submit")
+		mgr.wait("Maria's request in her requests", `document.querySelector('#my-requests tr[data-status="pending"]')`)
+		var mine struct {
+			Results []struct {
+				ID int64 `json:"id"`
+			} `json:"results"`
+		}
+		w.mgr.mustDo("GET", "/api/leaves/?status=pending", nil, http.StatusOK, &mine)
+		if len(mine.Results) == 0 {
+			t.Fatal("Maria has no pending request")
+		}
+		id := mine.Results[0].ID
+		mgr.wait("her own request locked in her pending list", fmt.Sprintf(`document.querySelector('[data-testid="locked-%d"]')`, id))
+		if !eval[bool](mgr, fmt.Sprintf(`document.querySelector('[data-testid="approve-%d"]').disabled`, id)) {
+			t.Errorf("Maria may press approve on her own request")
+		}
+		mgr.wait("her cancel button", fmt.Sprintf(`document.querySelector('[data-testid="cancel-leave-%d"]')`, id))
+		mgr.click(fmt.Sprintf(`[data-testid="cancel-leave-%d"]`, id))
+		mgr.wait("her request cancelled", fmt.Sprintf(`document.querySelector('[data-testid="leave-row-%d"]')?.dataset.status === 'cancelled'`, id))
+		if eval[bool](mgr, fmt.Sprintf(`!!document.querySelector('[data-testid="cancel-leave-%d"]')`, id)) {
+			t.Errorf("a cancelled request still offers Cancel")
+		}
+	})
+
 	if shots {
 		emp.wait("the leave_decided notification", `document.querySelector('#notifications [data-kind="leave_decided"]')`)
 		emp.screenshot(filepath.Join("..", "docs", "screenshots", "employee-desktop.png"), 1280, 800, false)

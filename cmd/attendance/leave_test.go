@@ -105,7 +105,7 @@ func TestLeaveRequest(t *testing.T) {
 		testenv.SameJSON(t, "request", week, leave{ID: week.ID, EmployeeID: emp.ID(), LeaveType: attendance.LeaveAnnual,
 			StartDate: attendance.MustParseDate("2026-06-08"), EndDate: attendance.MustParseDate("2026-06-14"), Days: 4,
 			Status: attendance.LeavePending, Reason: "summer", CreatedAt: clock.Now().UTC(), Chain: week.Chain, CurrentStep: ptr(1),
-			Unit: attendance.UnitDay, DaysExact: "4"})
+			Unit: attendance.UnitDay, DaysExact: "4", CanCancelNow: ptr(true), CanDecideNow: ptr(false)})
 		if week.Chain == nil || len(week.Chain.Steps) != 1 || week.Chain.Steps[0].Status != attendance.StepPending {
 			t.Errorf("chain %+v, want the default chain's one step pending", week.Chain)
 		}
@@ -373,6 +373,7 @@ func TestLeaveDecide(t *testing.T) {
 		want := r
 		want.Status, want.DecidedBy, want.DecidedAt, want.DecisionComment = attendance.LeaveApproved, ptr(mgr.ID()), ptr(clock.Now().UTC()), "congratulations"
 		want.DecidedAs, want.CurrentStep = ptr(attendance.AsApprover), nil
+		want.CanCancelNow, want.CanDecideNow = ptr(false), ptr(false) // the manager's, of a decided request
 		if got.Chain == nil || len(got.Chain.Steps) != 1 || got.Chain.Steps[0].Status != attendance.StepApproved || *got.Chain.Steps[0].DecidedBy != mgr.ID() {
 			t.Errorf("chain %+v, want its one step approved by the manager", got.Chain)
 		}
@@ -444,6 +445,7 @@ func TestLeaveCancel(t *testing.T) {
 		emp.cancel(r.ID).Want(200).JSON(&got)
 		want := r
 		want.Status, want.CurrentStep = attendance.LeaveCancelled, nil
+		want.CanCancelNow, want.CanDecideNow = ptr(false), ptr(false)
 		if got.Chain == nil || len(got.Chain.Steps) != 1 || got.Chain.Steps[0].Status != attendance.StepSkipped {
 			t.Errorf("chain %+v, want its one step skipped", got.Chain)
 		}
@@ -544,8 +546,13 @@ func TestLeaveOverview(t *testing.T) {
 
 	t.Run("everything in scope, with names", func(t *testing.T) {
 		l := get(mgr, "")
-		testenv.SameJSON(t, "overview", l.Results, []view{{LeaveRequest: r3, EmployeeName: "sam"}, {LeaveRequest: r2, EmployeeName: "Erin Ernst"},
-			{LeaveRequest: r1, EmployeeName: "Erin Ernst"}})
+		// The manager's view: they may decide the pending ones, cancel none.
+		as := func(r leave, decide bool) leave {
+			r.CanCancelNow, r.CanDecideNow = ptr(false), ptr(decide)
+			return r
+		}
+		testenv.SameJSON(t, "overview", l.Results, []view{{LeaveRequest: as(r3, true), EmployeeName: "sam"},
+			{LeaveRequest: as(r2, false), EmployeeName: "Erin Ernst"}, {LeaveRequest: as(r1, true), EmployeeName: "Erin Ernst"}})
 		if l.Count != 3 {
 			t.Errorf("count = %d, want 3", l.Count)
 		}

@@ -4,7 +4,7 @@
 // requests with Cancel buttons.
 
 import * as api from './api.js';
-import { dateIn, isDate, isWorkingDay, localToday, todayIn, workingDays } from './dates.js';
+import { dateIn, isDate, isWorkingDay, localToday, todayIn } from './dates.js';
 import {
   $, announce, badge, debounce, el, emptyRow, fill, fmtDate, fmtDateTime, fmtDuration,
   fmtLocalDate, fmtNum, fmtRange, fmtTime, isLocalToday, leaveTypeLabel, plural, setBusy,
@@ -279,13 +279,40 @@ export function createEmployeeView(ctx) {
 
   // ---- Leave request form ----------------------------------------------------
 
-  // TODO(server): POST /api/leaves/request/?dry_run=true (the request's own
-  // validation, nothing stored) says what a request costs and what is left;
-  // this copies the working-day count (dates.workingDays), the half-day and
-  // one-calendar-year rules and the balance arithmetic.
-  // Hours: the server's preview (GET /api/leaves/preview/) says what they
-  // cost and what is left; the page computes nothing of it.
+  // The server's preview (GET /api/leaves/preview/, the request's own
+  // validation with nothing stored) says what a request of days, a half day
+  // or hours costs, whether it would be made and what is left; the page
+  // computes none of it.
   let previewSeq = 0;
+  async function previewDays(type, start, end, halfDay) {
+    const mine = ++previewSeq;
+    const cost = $('leave-cost');
+    try {
+      const q = { leave_type: type, start_date: start, end_date: end };
+      if (halfDay) q.half_day = true;
+      const pv = await api.get('/api/leaves/preview/', q);
+      if (!ctx.alive() || mine !== previewSeq) return;
+      cost.textContent = plural(Number(pv.days), 'working day');
+      cost.dataset.days = String(pv.days);
+      cost.dataset.daysExact = pv.days_exact || '';
+      let hint = pv.detail || '';
+      if (pv.ok) {
+        hint = pv.remaining_after != null
+          ? `${plural(Number(pv.remaining_after), 'day')} of ${leaveTypeLabel(type).toLowerCase()} leave left after this.`
+          : `${leaveTypeLabel(type)} leave does not use your allowance.`;
+      }
+      $('leave-cost-hint').textContent = hint;
+    } catch (err) {
+      if (!ctx.alive() || mine !== previewSeq) return;
+      // The request would be refused as invalid (no working day in the
+      // dates, two calendar years…): the server's own words.
+      cost.textContent = '–';
+      cost.dataset.days = '';
+      const field = err && Array.isArray(err.errors) && err.errors[0] ? err.errors[0].message : '';
+      $('leave-cost-hint').textContent = field || (err && err.detail) || '';
+    }
+  }
+
   async function previewHours(type, start, from, to) {
     const mine = ++previewSeq;
     const cost = $('leave-cost');
@@ -331,35 +358,14 @@ export function createEmployeeView(ctx) {
     half.disabled = !single;
     if (!single) half.checked = false;
     $('leave-half-day-hint').textContent = single ? '' : 'Only when the first and last day are the same.';
-    let text = '–';
-    let hint = '';
-    let days = null;
     if (!isDate(start) || !isDate(end)) {
-      hint = 'Choose the first and the last day.';
-    } else if (end < start) {
-      hint = 'The last day is before the first day.';
-    } else {
-      days = workingDays(start, end, me.work_days, state.holidays);
-      if (half.checked && days > 0) days = 0.5;
-      text = plural(days, 'working day');
-      const b = state.balance;
-      if (start.slice(0, 4) !== end.slice(0, 4)) {
-        hint = 'A request cannot span two calendar years: make one request per year.';
-      } else if (days === 0) {
-        hint = 'There is no working day in these dates.';
-      } else if (type !== 'annual') {
-        hint = `${leaveTypeLabel(type)} leave does not use your annual leave.`;
-      } else if (b && Number(b.year) === Number(start.slice(0, 4)) && Number.isFinite(Number(b.remaining))) {
-        const left = Number(b.remaining) - days;
-        hint = left < 0
-          ? `That is more than the ${plural(Number(b.remaining), 'day')} you have left this year.`
-          : `${plural(left, 'day')} of annual leave left after this.`;
-      }
+      previewSeq++; // an answer still on its way is for other dates
+      $('leave-cost').textContent = '–';
+      $('leave-cost').dataset.days = '';
+      $('leave-cost-hint').textContent = 'Choose the first and the last day.';
+      return;
     }
-    const cost = $('leave-cost');
-    cost.textContent = text;
-    cost.dataset.days = days == null ? '' : String(days);
-    $('leave-cost-hint').textContent = hint;
+    previewDays(type, start, end, half.checked);
   }
 
   async function submitLeave(ev) {
@@ -416,11 +422,9 @@ export function createEmployeeView(ctx) {
 
   // ---- My requests -----------------------------------------------------------
 
-  // TODO(server): a LeaveRequest's `can_cancel` replaces this copy of the
-  // cancel rule (pending, or approved and not yet started).
+  // The server says whether the cancel endpoint would accept it (`can_cancel`).
   function cancellable(r) {
-    if (r.status === 'pending') return true;
-    return r.status === 'approved' && isDate(r.start_date) && r.start_date > todayIn(tz);
+    return r.can_cancel === true;
   }
 
   function renderRequests() {

@@ -9,7 +9,6 @@ import {
 
 /** Creates the pending-leave list; ctx: { me, alive(), events }. */
 export function createPendingView(ctx) {
-  const me = ctx.me;
   const ac = new AbortController();
   const listen = (node, type, fn) => node && node.addEventListener(type, fn, { signal: ac.signal });
   const pending = { list: [] };
@@ -27,25 +26,25 @@ export function createPendingView(ctx) {
       const name = r.employee_name || `#${r.employee_id}`;
       const range = fmtRange(r.start_date, r.end_date, r.half_day);
       const what = `${name}'s ${leaveTypeLabel(r.leave_type).toLowerCase()} leave, ${range}`;
-      // TODO(server): a LeaveRequestView's `can_decide` replaces this copy of
-      // the own-request rule (which misses its admin case: an admin with
-      // another active admin above or beside them may not decide their own).
-      const own = Number(r.employee_id) === Number(me.id) && me.role !== 'admin';
+      // The server says whether the decide endpoint would accept the
+      // caller's decision now (`can_decide`): never one's own, a manager
+      // never an admin's, and only at a step the caller may decide.
+      const locked = r.can_decide !== true;
       const inputId = `pending-comment-${r.id}`;
       const input = el('input', {
         id: inputId, type: 'text', maxlength: 500, autocomplete: 'off',
         'data-testid': `comment-${r.id}`, 'data-request-id': r.id, placeholder: 'Optional',
-        class: 'input-comment', disabled: own,
+        class: 'input-comment', disabled: locked,
       });
       if (typed.has(String(r.id))) input.value = typed.get(String(r.id));
       const error = el('p', { class: 'row-error', id: `pending-error-${r.id}` });
       const approve = el('button', {
         type: 'button', class: 'btn btn-ok btn-small', 'data-testid': `approve-${r.id}`, 'data-action': 'approve',
-        id: `approve-${r.id}`, 'aria-label': `Approve ${what}`, 'aria-describedby': error.id, disabled: own,
+        id: `approve-${r.id}`, 'aria-label': `Approve ${what}`, 'aria-describedby': error.id, disabled: locked,
       }, 'Approve');
       const reject = el('button', {
         type: 'button', class: 'btn btn-danger btn-small', 'data-testid': `reject-${r.id}`, 'data-action': 'reject',
-        id: `reject-${r.id}`, 'aria-label': `Reject ${what}`, 'aria-describedby': error.id, disabled: own,
+        id: `reject-${r.id}`, 'aria-label': `Reject ${what}`, 'aria-describedby': error.id, disabled: locked,
       }, 'Reject');
       const tr = el('tr', { 'data-testid': `pending-row-${r.id}`, 'data-id': r.id },
         el('th', { scope: 'row', 'data-label': 'Employee' }, el('a', { href: personHref(r.employee_id) }, name)),
@@ -58,7 +57,9 @@ export function createPendingView(ctx) {
           el('label', { for: inputId, class: 'visually-hidden' }, `Comment for ${what}`), input),
         el('td', { 'data-label': 'Decision', class: 'wide' },
           el('div', { class: 'actions' }, approve, reject),
-          own ? el('p', { class: 'hint' }, 'Your own request: your manager decides it.') : null,
+          locked ? el('p', { class: 'hint', 'data-testid': `locked-${r.id}` }, Number(r.employee_id) === Number(ctx.me.id)
+            ? 'Your own request: your manager decides it.'
+            : 'Not yours to decide now: another approver decides this step.') : null,
           error));
       approve.addEventListener('click', () => decide(r, 'approve', tr));
       reject.addEventListener('click', () => decide(r, 'reject', tr));
