@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/openattendance/attendance"
 )
@@ -97,22 +99,36 @@ func (db *DB) notify(ctx context.Context, tx *Tx, ns []attendance.Notification) 
 	if len(ns) == 0 {
 		return nil, nil
 	}
-	if db.d.SerializeNotifications != "" {
+	now := db.now()
+	var ids map[notificationKey]int64
+	if db.d.WritableCTEs && db.d.SerializeNotifications != "" {
+		var err error
+		if ids, err = db.insertNotifications(ctx, tx, ns, now); err != nil {
+			return nil, err
+		}
+	} else if db.d.SerializeNotifications != "" {
 		if _, err := tx.exec(ctx, db.d.SerializeNotifications); err != nil {
 			return nil, err
 		}
 	}
-	now := db.now()
 	var stored []attendance.Notification
 	for _, n := range ns {
 		n.CreatedAt = now
-		err := tx.queryRow(ctx, `INSERT INTO notifications (recipient_id, kind, employee_id, message, data, cause, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (recipient_id, cause) DO NOTHING RETURNING id`,
-			n.RecipientID, string(n.Kind), n.EmployeeID, n.Message, string(n.Data), n.Cause, db.t(now)).Scan(&n.ID)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue // this cause already notified this recipient
-		} else if err != nil {
-			return nil, err
+		if ids != nil {
+			k := notificationKey{n.RecipientID, n.Cause}
+			if n.ID = ids[k]; n.ID == 0 {
+				continue // this cause already notified this recipient
+			}
+			delete(ids, k) // a repeat in ns was skipped like a stored one
+		} else {
+			err := tx.queryRow(ctx, `INSERT INTO notifications (recipient_id, kind, employee_id, message, data, cause, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (recipient_id, cause) DO NOTHING RETURNING id`,
+				n.RecipientID, string(n.Kind), n.EmployeeID, n.Message, string(n.Data), n.Cause, db.t(now)).Scan(&n.ID)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue // this cause already notified this recipient
+			} else if err != nil {
+				return nil, err
+			}
 		}
 		stored = append(stored, n)
 		nc := n
@@ -123,6 +139,50 @@ func (db *DB) notify(ctx context.Context, tx *Tx, ns []attendance.Notification) 
 		return nil, err
 	}
 	return stored, nil
+}
+
+// notificationKey is what makes a notification unique: one per recipient and cause.
+type notificationKey struct {
+	recipient int64
+	cause     string
+}
+
+// insertNotifications stores ns in one statement that first takes the lock
+// ordering notification ids (Dialect.SerializeNotifications), in their
+// order, skipping those whose cause already notified their recipient, and
+// returns the ids of the stored ones.
+func (db *DB) insertNotifications(ctx context.Context, tx *Tx, ns []attendance.Notification, now time.Time) (map[notificationKey]int64, error) {
+	var values strings.Builder
+	args := make([]any, 0, 7*len(ns))
+	for i, n := range ns {
+		if i > 0 {
+			values.WriteString(", ")
+		}
+		values.WriteString(`(` + strconv.Itoa(i) + `, CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT),
+			CAST(? AS TEXT), CAST(? AS TIMESTAMPTZ))`)
+		args = append(args, n.RecipientID, string(n.Kind), n.EmployeeID, n.Message, string(n.Data), n.Cause, db.t(now))
+	}
+	// The lock's row joins every row inserted: it is taken before any id is drawn.
+	rows, err := tx.query(ctx, `WITH serial AS (`+db.d.SerializeNotifications+`)
+		INSERT INTO notifications (recipient_id, kind, employee_id, message, data, cause, created_at)
+		SELECT v.recipient_id, v.kind, v.employee_id, v.message, v.data, v.cause, v.created_at
+		FROM serial, (VALUES `+values.String()+`) v(ord, recipient_id, kind, employee_id, message, data, cause, created_at)
+		ORDER BY v.ord
+		ON CONFLICT (recipient_id, cause) DO NOTHING RETURNING id, recipient_id, cause`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := map[notificationKey]int64{}
+	for rows.Next() {
+		var id int64
+		var k notificationKey
+		if err := rows.Scan(&id, &k.recipient, &k.cause); err != nil {
+			return nil, err
+		}
+		ids[k] = id
+	}
+	return ids, rows.Err()
 }
 
 // notificationCols are the columns of an attendance.Notification, of notifications n.
