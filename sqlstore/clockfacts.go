@@ -276,22 +276,23 @@ func (d factDay) day() attendance.Day {
 
 // clockFactsQuery reads clockFacts as one JSON document. $1 is the employee,
 // $2 the event to leave out, $3 the instant, $4 and $5 the first and last
-// dates. Instants are microseconds since the epoch.
+// dates (PostgreSQL's placeholders: the query is PostgreSQL's alone, and the
+// planner sees each parameter where it is compared, so that each neighbour
+// is one step of an index scan, whatever the history). Instants are
+// microseconds since the epoch.
 var clockFactsQuery = `
-WITH RECURSIVE args(emp, skip, at, first, last) AS (
-	SELECT CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TIMESTAMPTZ), CAST(? AS DATE), CAST(? AS DATE)
-), up(id, depth) AS (
-	SELECT e.manager_id, 1 FROM employees e, args WHERE e.id = args.emp AND e.manager_id IS NOT NULL
-	UNION
-	SELECT e.manager_id, up.depth + 1 FROM employees e JOIN up ON e.id = up.id
-	WHERE e.manager_id IS NOT NULL AND up.depth < 64
+WITH RECURSIVE up(id, role, active, manager_id, depth) AS (
+	SELECT m.id, m.role, m.active, m.manager_id, 1 FROM employees e JOIN employees m ON m.id = e.manager_id WHERE e.id = $1
+	UNION ALL
+	SELECT m.id, m.role, m.active, m.manager_id, up.depth + 1 FROM up JOIN employees m ON m.id = up.manager_id
+	WHERE up.depth < 64
 ), ev AS (
-	SELECT * FROM (SELECT 0 AS side, ev.* FROM attendance_events ev, args
-		WHERE ev.employee_id = args.emp AND NOT ev.voided AND ev.id <> args.skip AND ev.ts <= args.at
+	SELECT * FROM (SELECT 0 AS side, ev.* FROM attendance_events ev
+		WHERE ev.employee_id = $1 AND NOT ev.voided AND ev.id <> $2 AND ev.ts <= $3
 		ORDER BY ev.ts DESC, ev.id DESC LIMIT 1) p
 	UNION ALL
-	SELECT * FROM (SELECT 1 AS side, ev.* FROM attendance_events ev, args
-		WHERE ev.employee_id = args.emp AND NOT ev.voided AND ev.id <> args.skip AND ev.ts > args.at
+	SELECT * FROM (SELECT 1 AS side, ev.* FROM attendance_events ev
+		WHERE ev.employee_id = $1 AND NOT ev.voided AND ev.id <> $2 AND ev.ts > $3
 		ORDER BY ev.ts, ev.id LIMIT 1) n
 )
 SELECT json_build_object(
@@ -302,20 +303,19 @@ SELECT json_build_object(
 		'createdat', ` + micros("s.created_at") + `, 'updatedat', ` + micros("s.updated_at") + `)) FROM shifts s),
 	'patterns', (SELECT json_agg(json_build_object('id', p.id, 'start', p.start_date, 'weeks', p.weeks, 'week', pd.week,
 		'weekday', pd.weekday, 'shift', pd.shift_id) ORDER BY p.start_date, p.id)
-		FROM args, shift_patterns p LEFT JOIN shift_pattern_days pd ON pd.pattern_id = p.id WHERE p.employee_id = args.emp),
-	'overrides', (SELECT json_agg(json_build_object('date', o.date, 'shift', o.shift_id)) FROM args, roster_overrides o
-		WHERE o.employee_id = args.emp AND o.date >= args.first AND o.date <= args.last),
-	'holidays', (SELECT json_agg(json_build_object('date', h.date, 'name', h.name)) FROM args, holidays h
-		WHERE h.date >= args.first AND h.date <= args.last),
+		FROM shift_patterns p LEFT JOIN shift_pattern_days pd ON pd.pattern_id = p.id WHERE p.employee_id = $1),
+	'overrides', (SELECT json_agg(json_build_object('date', o.date, 'shift', o.shift_id)) FROM roster_overrides o
+		WHERE o.employee_id = $1 AND o.date >= $4 AND o.date <= $5),
+	'holidays', (SELECT json_agg(json_build_object('date', h.date, 'name', h.name)) FROM holidays h
+		WHERE h.date >= $4 AND h.date <= $5),
 	'days', (SELECT json_agg(json_build_object('date', d.date, 'entries', d.entries, 'late', d.late, 'lateminutes', d.late_minutes,
 		'workedseconds', d.worked_seconds, 'opensessions', d.open_sessions, 'breakseconds', d.break_seconds,
-		'lastexit', ` + micros("d.last_exit_at") + `, 'opensince', ` + micros("d.open_since") + `)) FROM args, attendance_days d
-		WHERE d.employee_id = args.emp AND d.date >= args.first AND d.date <= args.last),
+		'lastexit', ` + micros("d.last_exit_at") + `, 'opensince', ` + micros("d.open_since") + `)) FROM attendance_days d
+		WHERE d.employee_id = $1 AND d.date >= $4 AND d.date <= $5),
 	'leave', (SELECT json_agg(json_build_object('start', l.start_date, 'end', l.end_date,
-		'startat', ` + micros("l.start_at") + `, 'endat', ` + micros("l.end_at") + `) ORDER BY l.start_at) FROM args, leave_requests l
-		WHERE l.employee_id = args.emp AND l.status = 'approved' AND l.start_date <= args.last AND l.end_date >= args.first),
-	'chain', (SELECT json_agg(json_build_object('id', e.id, 'role', e.role, 'active', e.active) ORDER BY up.depth)
-		FROM up JOIN employees e ON e.id = up.id),
+		'startat', ` + micros("l.start_at") + `, 'endat', ` + micros("l.end_at") + `) ORDER BY l.start_at) FROM leave_requests l
+		WHERE l.employee_id = $1 AND l.status = 'approved' AND l.start_date <= $5 AND l.end_date >= $4),
+	'chain', (SELECT json_agg(json_build_object('id', id, 'role', role, 'active', active) ORDER BY depth) FROM up),
 	'admins', (SELECT json_agg(id ORDER BY id) FROM employees WHERE role = 'admin' AND active)
 )`
 

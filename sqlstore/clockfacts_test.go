@@ -19,7 +19,7 @@ func TestClockFacts(t *testing.T) {
 	e := newEnv(t, "postgres")
 	ctx := context.Background()
 	mgr, emp := e.team(t)
-	e.mustCreate(t, e.Admin, "admin2", attendance.RoleAdmin, nil)
+	admin2 := e.mustCreate(t, e.Admin, "admin2", attendance.RoleAdmin, nil)
 	for _, ts := range []struct {
 		at  string
 		typ attendance.EventType
@@ -47,9 +47,13 @@ func TestClockFacts(t *testing.T) {
 			($1, 'annual', '2026-11-04', '2026-11-04', 0.25, 'approved', now(), 1, 4, 'hour', '2026-11-04T09:00:00Z', '2026-11-04T11:00:00Z'),
 			($1, 'annual', '2026-11-04', '2026-11-04', 0.125, 'approved', now(), 1, 8, 'hour', '2026-11-04T07:00:00Z', '2026-11-04T08:00:00Z'),
 			($1, 'annual', '2026-11-20', '2026-11-20', 1, 'approved', now(), 1, 1, 'day', NULL, NULL)`,
+		// A chain of three: the employee ($1), their manager, an admin above.
+		`UPDATE employees SET manager_id = $2 WHERE id = $3 AND $1 > 0`,
 	} {
 		var args []any
-		if strings.Contains(q, "$1") {
+		if strings.Contains(q, "$3") {
+			args = []any{emp.ID, admin2.ID, mgr.ID}
+		} else if strings.Contains(q, "$1") {
 			args = []any{emp.ID}
 		}
 		if _, err := e.Write.ExecContext(ctx, q, args...); err != nil {
