@@ -257,6 +257,8 @@ type LeaveFilter struct {
 	// ByWaiting orders by how long the pending step has waited, longest
 	// first (requests without one last), instead of newest first.
 	ByWaiting bool
+	// All lists every matching request, ignoring the page (the CSV).
+	All bool
 	Page
 }
 

@@ -10,6 +10,7 @@ type OverviewRow struct {
 	Department string `json:"department"`
 	OverviewTotals
 	TimeTotals
+	LeaveTotals
 }
 
 // OverviewTotals are the numbers of an overview row, and their sums.
@@ -50,8 +51,13 @@ type Overview struct {
 	Totals OverviewTotals `json:"totals"`
 	// TimeTotals are the working-time figures summed over every matching
 	// employee (the JSON totals carry them beside Totals').
-	TimeTotals TimeTotals    `json:"-"`
-	Results    []OverviewRow `json:"results"`
+	TimeTotals TimeTotals `json:"-"`
+	// LeaveTotals are the leave minutes and days per type summed over every
+	// matching employee; LeaveTypes every type's code in code order, the
+	// CSV's columns.
+	LeaveTotals LeaveTotals   `json:"-"`
+	LeaveTypes  []LeaveType   `json:"-"`
+	Results     []OverviewRow `json:"results"`
 }
 
 // LeaveDays maps the working days under approved leave to the share of the day

@@ -91,6 +91,7 @@ type overviewBody struct {
 type overviewTotals struct {
 	attendance.OverviewTotals
 	attendance.TimeTotals
+	attendance.LeaveTotals
 }
 
 type overviewOutput struct {
@@ -235,7 +236,7 @@ func (s *Server) attendanceRoutes() {
 		l := listOf(ctx, in.PageParams, ov.Count, ov.Results)
 		return &overviewOutput{ContentType: "application/json", Body: overviewBody{
 			Count: l.Count, Next: l.Next, Previous: l.Previous, From: ov.From, To: ov.To,
-			Totals: overviewTotals{ov.Totals, ov.TimeTotals}, Results: l.Results}}, nil
+			Totals: overviewTotals{ov.Totals, ov.TimeTotals, ov.LeaveTotals}, Results: l.Results}}, nil
 	})
 }
 
@@ -244,17 +245,25 @@ func (s *Server) attendanceRoutes() {
 func overviewCSV(ov *attendance.Overview) []byte {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	_ = w.Write([]string{"employee_id", "username", "name", "department", "days_present", "late_entries", "late_minutes",
+	header := []string{"employee_id", "username", "name", "department", "days_present", "late_entries", "late_minutes",
 		"absent_days", "leave_days", "worked_seconds", "worked_hours", "open_sessions",
 		"break_deducted_seconds", "scheduled_seconds", "overtime_seconds", "undertime_seconds",
-		"weekly_overtime_seconds", "weekly_undertime_seconds", "needs_review_sessions"})
+		"weekly_overtime_seconds", "weekly_undertime_seconds", "needs_review_sessions", "leave_minutes"}
+	for _, t := range ov.LeaveTypes {
+		header = append(header, cell("leave_days_"+string(t)))
+	}
+	_ = w.Write(header)
 	num := func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 	for _, r := range ov.Results {
-		_ = w.Write([]string{itoa(r.EmployeeID), cell(r.Username), cell(r.Name), cell(r.Department),
+		line := []string{itoa(r.EmployeeID), cell(r.Username), cell(r.Name), cell(r.Department),
 			strconv.Itoa(r.DaysPresent), strconv.Itoa(r.LateEntries), strconv.Itoa(r.LateMinutes), strconv.Itoa(r.AbsentDays),
 			num(r.LeaveDays), itoa(r.WorkedSeconds), num(r.WorkedHours), strconv.Itoa(r.OpenSessions),
 			itoa(r.BreakDeductedSeconds), itoa(r.ScheduledSeconds), itoa(r.OvertimeSeconds), itoa(r.UndertimeSeconds),
-			itoa(r.WeeklyOvertimeSeconds), itoa(r.WeeklyUndertimeSeconds), strconv.Itoa(r.NeedsReviewSessions)})
+			itoa(r.WeeklyOvertimeSeconds), itoa(r.WeeklyUndertimeSeconds), strconv.Itoa(r.NeedsReviewSessions), strconv.Itoa(r.LeaveMinutes)}
+		for _, t := range ov.LeaveTypes {
+			line = append(line, num(r.LeaveByType[t]))
+		}
+		_ = w.Write(line)
 	}
 	w.Flush()
 	return buf.Bytes()

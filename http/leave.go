@@ -3,6 +3,7 @@ package http
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -54,11 +55,9 @@ type leaveOverviewInput struct {
 	From       string `query:"from" format:"date" doc:"Requests that end on or after this date"`
 	To         string `query:"to" format:"date" doc:"Requests that start on or before this date"`
 	Order      string `query:"order" enum:"newest,waiting" doc:"newest (default) or waiting: the pending step's longest wait first"`
+	Format     string `query:"format" enum:"json,csv" doc:"csv: every matching row as CSV, ignoring limit and offset"`
+	Accept     string `header:"Accept"`
 	PageParams
-}
-
-type leaveOverviewOutput struct {
-	Body listBody[*attendance.LeaveRequestView]
 }
 
 type balanceInput struct {
@@ -152,10 +151,20 @@ func (s *Server) leaveRoutes() {
 		r, err := s.Leave.CancelLeave(ctx, actorFrom(ctx), in.ID)
 		return &leaveOutput{r}, err
 	})
-	register(s, secured(huma.Operation{
+	op := secured(huma.Operation{
 		OperationID: "leave-overview", Method: http.MethodGet, Path: "/api/leaves/overview/", Tags: tags,
-		Summary: "Every request in scope, with the employee's name", Errors: []int{http.StatusUnauthorized, http.StatusForbidden},
-	}, accessManager), func(ctx context.Context, in *leaveOverviewInput) (*leaveOverviewOutput, error) {
+		Summary:     "Every request in scope, with the employee's name",
+		Description: "`?format=csv` (or Accept: text/csv) returns every matching request as CSV, ignoring limit and offset.",
+		Errors:      []int{http.StatusUnauthorized, http.StatusForbidden},
+	}, accessManager)
+	op.Responses = map[string]*huma.Response{"200": {
+		Description: "The requests",
+		Content: map[string]*huma.MediaType{
+			"application/json": {Schema: s.api.OpenAPI().Components.Schemas.Schema(reflectType[listBody[*attendance.LeaveRequestView]](), true, "LeaveOverview")},
+			"text/csv":         {Schema: &huma.Schema{Type: huma.TypeString}},
+		},
+	}}
+	register(s, op, func(ctx context.Context, in *leaveOverviewInput) (*overviewOutput, error) {
 		from, to, err := dateRange(in.From, in.To)
 		if err != nil {
 			return nil, err
@@ -163,12 +172,18 @@ func (s *Server) leaveRoutes() {
 		if err := textParams("department", in.Department); err != nil {
 			return nil, err
 		}
+		asCSV := in.Format == "csv" || (in.Format == "" && strings.Contains(in.Accept, "text/csv"))
 		list, n, err := s.Leave.LeaveOverview(ctx, actorFrom(ctx), attendance.LeaveFilter{Status: optStatus(in.Status), LeaveType: optLeaveType(in.LeaveType),
-			EmployeeID: optInt64(in.EmployeeID), Department: optString(in.Department), From: from, To: to, ByWaiting: in.Order == "waiting", Page: in.page()})
+			EmployeeID: optInt64(in.EmployeeID), Department: optString(in.Department), From: from, To: to, ByWaiting: in.Order == "waiting",
+			All: asCSV, Page: in.page()})
 		if err != nil {
 			return nil, err
 		}
-		return &leaveOverviewOutput{listOf(ctx, in.PageParams, n, list)}, nil
+		if asCSV {
+			return &overviewOutput{ContentType: "text/csv; charset=utf-8",
+				ContentDisposition: `attachment; filename="leave-requests.csv"`, Body: leaveCSV(list)}, nil
+		}
+		return &overviewOutput{ContentType: "application/json", Body: listOf(ctx, in.PageParams, n, list)}, nil
 	})
 	register(s, secured(huma.Operation{
 		OperationID: "leave-balance", Method: http.MethodGet, Path: "/api/leaves/balance/", Tags: tags,

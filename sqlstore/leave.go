@@ -163,8 +163,8 @@ func (s *LeaveService) LeaveOverview(ctx context.Context, a attendance.Actor, f 
 		return nil, 0, err
 	}
 	views, n, err := s.leaveList(ctx, a, f)
-	if err != nil {
-		return nil, 0, err
+	if err != nil || f.All {
+		return views, n, err // a CSV has no buttons
 	}
 	rs := make([]*attendance.LeaveRequest, len(views))
 	for i, v := range views {
@@ -439,6 +439,9 @@ func (s *LeaveService) leaveList(ctx context.Context, a attendance.Actor, f atte
 		return nil, 0, err
 	}
 	limit, offset := pageArgs(f.Page)
+	if f.All {
+		limit, offset = count, 0
+	}
 	order := ` ORDER BY l.created_at DESC, l.id DESC`
 	if f.ByWaiting {
 		order = ` ORDER BY (SELECT MIN(s.pending_since) FROM leave_request_steps s WHERE s.request_id = l.id AND s.status = 'pending') ASC NULLS LAST, l.id`

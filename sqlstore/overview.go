@@ -62,6 +62,12 @@ func (s *AttendanceService) Overview(ctx context.Context, a attendance.Actor, f 
 	}
 
 	ov := &attendance.Overview{From: first, To: last, Count: len(emps), Results: []attendance.OverviewRow{}}
+	if f.All {
+		// The CSV has a column of leave days for every type.
+		if ov.LeaveTypes, err = s.db.leaveTypeCodes(ctx); err != nil {
+			return nil, err
+		}
+	}
 	limit, offset := pageArgs(f.Page)
 	if f.All {
 		limit, offset = len(emps), 0
@@ -122,11 +128,13 @@ func (s *AttendanceService) Overview(ctx context.Context, a attendance.Actor, f 
 		s := ros.schedule(e)
 		totals, times := attendance.SummarizeWork(s, holidays, settings, first, last, now, days,
 			attendance.ApprovedLeaveDays(s, holidays, first, last, leave[e.ID]))
+		lt := attendance.SummarizeLeave(s, holidays, first, last, leave[e.ID])
 		ov.Totals.Add(totals)
 		ov.TimeTotals.Add(times)
+		ov.LeaveTotals.Add(lt)
 		if i >= offset && i < offset+limit {
 			ov.Results = append(ov.Results, attendance.OverviewRow{EmployeeID: e.ID, Username: e.Username, Name: e.Name(),
-				Department: e.Department, OverviewTotals: totals, TimeTotals: times})
+				Department: e.Department, OverviewTotals: totals, TimeTotals: times, LeaveTotals: lt})
 		}
 	}
 	return ov, rows.Err()
@@ -173,12 +181,13 @@ func dayOfMonth(d attendance.Date) int {
 }
 
 // approvedLeave returns the approved requests overlapping a range of the
-// employees matching w, by employee: their dates and half_day only, all that
-// the overview counts. The (status, end_date) index finds them without
+// employees matching w, by employee: their dates, unit, cost, type and
+// minutes only, all that the overview counts. The (status, end_date) index finds them without
 // reading the requests that ended before the range, which are most of them
 // for the recent ranges an overview is mostly asked for.
 func (db *DB) approvedLeave(ctx context.Context, w where, first, last attendance.Date) (map[int64][]attendance.LeaveRequest, error) {
-	rows, err := db.reader().query(ctx, `SELECT l.employee_id, l.start_date, l.end_date, l.half_day, l.unit, l.cost_num, l.cost_den
+	rows, err := db.reader().query(ctx, `SELECT l.employee_id, l.start_date, l.end_date, l.half_day, l.unit, l.cost_num, l.cost_den,
+			l.leave_type, l.minutes
 		FROM employees e JOIN leave_requests l ON l.employee_id = e.id
 		WHERE `+w.String()+` AND l.status = 'approved' AND l.end_date >= ? AND l.start_date <= ?`,
 		append(w.args, first.String(), last.String())...)
@@ -190,11 +199,31 @@ func (db *DB) approvedLeave(ctx context.Context, w where, first, last attendance
 	for rows.Next() {
 		r := attendance.LeaveRequest{Status: attendance.LeaveApproved}
 		var num, den int64
-		if err := rows.Scan(&r.EmployeeID, dateCol{&r.StartDate}, dateCol{&r.EndDate}, &r.HalfDay, &r.Unit, &num, &den); err != nil {
+		if err := rows.Scan(&r.EmployeeID, dateCol{&r.StartDate}, dateCol{&r.EndDate}, &r.HalfDay, &r.Unit, &num, &den,
+			&r.LeaveType, &r.Minutes); err != nil {
 			return nil, err
 		}
 		r.Cost = attendance.NewAmount(num, den)
 		out[r.EmployeeID] = append(out[r.EmployeeID], r)
+	}
+	return out, rows.Err()
+}
+
+// leaveTypeCodes returns the code of every leave type, retired ones too, in
+// code order.
+func (db *DB) leaveTypeCodes(ctx context.Context) ([]attendance.LeaveType, error) {
+	rows, err := db.reader().query(ctx, `SELECT code FROM leave_types ORDER BY code`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []attendance.LeaveType
+	for rows.Next() {
+		var c attendance.LeaveType
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
 	}
 	return out, rows.Err()
 }

@@ -76,12 +76,13 @@ func TestOverviewScope(t *testing.T) {
 			atLeast int
 		}{{"CEO", ceo, 1000}, {"Area", area, 40}, {"Lead", lead, 5}} {
 			t.Run(tc.name, func(t *testing.T) {
-				want := &attendance.Overview{From: first, To: last, Results: []attendance.OverviewRow{}}
+				want := &attendance.Overview{From: first, To: last, LeaveTypes: all.LeaveTypes, Results: []attendance.OverviewRow{}}
 				for _, r := range all.Results {
 					if below(tc.boss.ID, r.EmployeeID) {
 						want.Results = append(want.Results, r)
 						want.Totals.Add(r.OverviewTotals)
 						want.TimeTotals.Add(r.TimeTotals)
+						want.LeaveTotals.Add(r.LeaveTotals)
 					}
 				}
 				want.Count = len(want.Results)

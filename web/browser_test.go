@@ -451,8 +451,18 @@ func TestBrowser(t *testing.T) {
 		if row := mgr.text(fmt.Sprintf(`[data-testid="pending-row-%d"]`, leaveID)); !strings.Contains(row, "Ann Lee") || !strings.Contains(row, "Trip to Lisbon") {
 			t.Errorf("pending row = %q, want Ann Lee's request with its reason", row)
 		}
+		// The dashboard previews what awaits Maria, linking to the approvals page.
+		awaiting := fmt.Sprintf(`[data-testid="awaiting-%d"]`, leaveID)
+		mgr.wait("Ann's request awaiting Maria", `document.querySelector('#awaiting:not([hidden]) `+awaiting+`')`)
+		if got := mgr.text(awaiting); !strings.Contains(got, "Ann Lee") || !strings.Contains(got, "annual leave") {
+			t.Errorf("awaiting item = %q, want Ann Lee's annual leave", got)
+		}
+		if href := eval[string](mgr, `document.querySelector('`+awaiting+` a').getAttribute('href')`); href != "#/approvals" {
+			t.Errorf("awaiting item links to %q, want #/approvals", href)
+		}
 		mgr.click(approve)
 		mgr.wait("the approved request to leave the pending list", fmt.Sprintf(`!document.querySelector('[data-testid="pending-row-%d"]')`, leaveID))
+		mgr.wait("the approved request to leave the preview", `!document.querySelector('`+awaiting+`')`)
 
 		emp.wait("the approval on the employee's page", fmt.Sprintf(`document.querySelector('[data-testid="leave-row-%d"]')?.dataset.status === 'approved'`, leaveID))
 		if got := emp.text(fmt.Sprintf(`[data-testid="leave-row-%d"] [data-testid="leave-status"]`, leaveID)); got != "Approved" {

@@ -893,8 +893,11 @@ func readCSV(t *testing.T, res *response) [][]string {
 	if err != nil {
 		t.Fatalf("parse CSV %s: %v", res.Body, err)
 	}
-	if len(recs) == 0 || fmt.Sprint(recs[0]) != fmt.Sprint(append(slices.Clone(csvHeader), csvTimeHeader...)) {
-		t.Fatalf("CSV header = %v, want %v and %v", recs, csvHeader, csvTimeHeader)
+	// Then leave_minutes and a column of leave days for every type.
+	want := append(slices.Clone(csvHeader), csvTimeHeader...)
+	if len(recs) == 0 || len(recs[0]) <= len(want) || fmt.Sprint(recs[0][:len(want)+1]) != fmt.Sprint(append(want, "leave_minutes")) ||
+		slices.ContainsFunc(recs[0][len(want)+1:], func(h string) bool { return !strings.HasPrefix(h, "leave_days_") }) {
+		t.Fatalf("CSV header = %v, want %v and %v, leave_minutes and leave_days_<type>", recs, csvHeader, csvTimeHeader)
 	}
 	// The contract's columns keep their places; the working-time ones follow.
 	out := recs[1:]
@@ -987,6 +990,7 @@ func TestOverview(t *testing.T) {
 		WorkedSeconds: 30600 + 13200 + 14400 + 28940 + 7200})
 	rBob := row(bob, "Bob Brown", "ops", attendance.OverviewTotals{DaysPresent: 3, LateEntries: 1, LateMinutes: 780, LeaveDays: 1.5,
 		WorkedSeconds: 28800 + 28800 + 14400})
+	rBob.LeaveByType = map[attendance.LeaveType]float64{attendance.LeaveAnnual: 1.5}
 	rCarol := row(carol, "carol", "sales", attendance.OverviewTotals{DaysPresent: 1, AbsentDays: 1, OpenSessions: 1})
 	if rAlice.WorkedHours != 26.21 || rBob.WorkedSeconds != 72000 {
 		t.Fatalf("the test's own arithmetic is off: %v %v", rAlice.WorkedHours, rBob.WorkedSeconds)

@@ -1,5 +1,7 @@
 // pending.js: the leave requests in the manager's scope that wait for a
-// decision, each with a comment field and Approve / Reject.
+// decision, each with a comment field and Approve / Reject; above them, a
+// few of those whose current step awaits the caller (GET /api/leaves/to-decide/),
+// linking to the approvals page.
 
 import * as api from './api.js';
 import {
@@ -74,7 +76,33 @@ export function createPendingView(ctx) {
     }
   }
 
+  /** How many requests the dashboard previews of those awaiting the caller. */
+  const AWAITING_PREVIEW = 5;
+
+  async function loadAwaiting() {
+    try {
+      const page = await api.get('/api/leaves/to-decide/', { limit: AWAITING_PREVIEW });
+      if (!ctx.alive()) return;
+      const list = page && Array.isArray(page.results) ? page.results : [];
+      const count = page && typeof page.count === 'number' ? page.count : list.length;
+      $('awaiting').hidden = count === 0;
+      $('awaiting-count').textContent = String(count);
+      fill($('awaiting-list'), list.map((r) => {
+        const name = r.employee_name || `#${r.employee_id}`;
+        const steps = r.chain && Array.isArray(r.chain.steps) ? r.chain.steps.length : 0;
+        const step = steps > 1 && r.current_step ? ` · step ${r.current_step} of ${steps}` : '';
+        return el('li', { 'data-testid': `awaiting-${r.id}`, 'data-id': r.id },
+          el('a', { href: '#/approvals' }, `${name}: ${leaveTypeLabel(r.leave_type).toLowerCase()} leave, `
+            + `${fmtRange(r.start_date, r.end_date, r.half_day)} (${fmtNum(r.days)} ${Number(r.days) === 1 ? 'day' : 'days'})${step}`));
+      }));
+      $('awaiting-link').textContent = count > list.length ? `All ${count} in Approvals` : 'Open approvals';
+    } catch {
+      // The full list below still shows every pending request.
+    }
+  }
+
   async function loadPending() {
+    loadAwaiting();
     try {
       const res = await api.listAll('/api/leaves/overview/', { status: 'pending' });
       if (!ctx.alive()) return;
@@ -105,6 +133,7 @@ export function createPendingView(ctx) {
       const idx = pending.list.findIndex((p) => p.id === r.id);
       pending.list = pending.list.filter((p) => p.id !== r.id);
       renderPending();
+      loadAwaiting();
       announce(`${action === 'approve' ? 'Approved' : 'Rejected'}: ${what}.`, { tone: 'ok' });
       // Move focus to the next request, or to the section heading.
       const next = pending.list[Math.min(Math.max(idx, 0), pending.list.length - 1)];
@@ -141,6 +170,8 @@ export function createPendingView(ctx) {
     loadPendingSoon.cancel();
     $('pending-table').tBodies[0].replaceChildren();
     $('pending-count').textContent = '0';
+    $('awaiting-list').replaceChildren();
+    $('awaiting').hidden = true;
     showProblem($('pending-error'), null);
   }
 

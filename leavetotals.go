@@ -1,0 +1,51 @@
+package attendance
+
+// LeaveTotals are an overview row's approved leave beside leave_days: the
+// minutes of hourly leave and the days taken per leave type.
+type LeaveTotals struct {
+	LeaveMinutes int `json:"leave_minutes"`
+	// LeaveByType holds the days per type code with leave in the range, each
+	// counted as leave_days counts them, to two decimals; nil when none.
+	LeaveByType map[LeaveType]float64 `json:"leave_by_type,omitempty"`
+}
+
+// Add adds o to t.
+func (t *LeaveTotals) Add(o LeaveTotals) {
+	t.LeaveMinutes += o.LeaveMinutes
+	for k, v := range o.LeaveByType {
+		if t.LeaveByType == nil {
+			t.LeaveByType = map[LeaveType]float64{}
+		}
+		t.LeaveByType[k] = round2(t.LeaveByType[k] + v)
+	}
+}
+
+// SummarizeLeave sums the approved leave from first to last under schedule s
+// and holidays h as ApprovedLeaveDays counts it, per type, with the minutes of
+// the hourly requests on working days in the range.
+func SummarizeLeave(s Schedule, h Holidays, first, last Date, approved []LeaveRequest) LeaveTotals {
+	var t LeaveTotals
+	byType := map[LeaveType][]LeaveRequest{}
+	for _, r := range approved {
+		if r.Status != LeaveApproved {
+			continue
+		}
+		byType[r.LeaveType] = append(byType[r.LeaveType], r)
+		if r.Unit == UnitHour && r.Minutes != nil && r.StartDate >= first && r.StartDate <= last && s.IsWorkingDay(r.StartDate, h) {
+			t.LeaveMinutes += *r.Minutes
+		}
+	}
+	for typ, rs := range byType {
+		days := 0.0
+		for _, share := range ApprovedLeaveDays(s, h, first, last, rs) {
+			days += share
+		}
+		if days > 0 {
+			if t.LeaveByType == nil {
+				t.LeaveByType = map[LeaveType]float64{}
+			}
+			t.LeaveByType[typ] = round2(days)
+		}
+	}
+	return t
+}
