@@ -23,13 +23,14 @@ const (
 	EntryReturned         EntryKind = "returned"           // an approved request cancelled
 	EntryLatePenalty      EntryKind = "late_penalty"       // days lost to lateness, or given back when late minutes fall
 	EntryAdjustment       EntryKind = "adjustment"         // an admin's correction, with a note
+	EntryOvertime         EntryKind = "overtime"           // overtime a manager converted into time off in lieu
 )
 
 // Valid reports whether k is a known kind.
 func (k EntryKind) Valid() bool {
 	switch k {
 	case EntryGrant, EntryAccrual, EntryGrantChange, EntryCarryOverIn, EntryCarryOverOut, EntryCarryOverExpired,
-		EntryTaken, EntryReturned, EntryLatePenalty, EntryAdjustment:
+		EntryTaken, EntryReturned, EntryLatePenalty, EntryAdjustment, EntryOvertime:
 		return true
 	}
 	return false
@@ -130,6 +131,7 @@ type TypeBalance struct {
 	// The parts of Allowance.
 	Granted    Amount `json:"granted"`      // grants, monthly accruals and grant changes
 	Adjusted   Amount `json:"adjusted"`     // admins' adjustments
+	Earned     Amount `json:"earned"`       // overtime converted into time off in lieu
 	CarriedIn  Amount `json:"carried_over"` // carried in from the year before
 	CarriedOut Amount `json:"carried_out"`  // carried on into the next year (negative)
 	Expired    Amount `json:"expired"`      // carried days that expired (negative)
@@ -175,6 +177,8 @@ func NewTypeBalance(p *LeavePolicy, employeeID int64, year int, entries []Ledger
 			b.Granted = b.Granted.Add(e.Amount)
 		case EntryAdjustment:
 			b.Adjusted = b.Adjusted.Add(e.Amount)
+		case EntryOvertime:
+			b.Earned = b.Earned.Add(e.Amount)
 		case EntryCarryOverIn:
 			b.CarriedIn = b.CarriedIn.Add(e.Amount)
 		case EntryCarryOverOut:

@@ -17,6 +17,7 @@ func (s *Server) routes() {
 	s.attendanceRoutes()
 	s.todayRoutes()
 	s.correctionRoutes()
+	s.overtimeRoutes()
 	s.leaveRoutes()
 	s.approvalRoutes()
 	s.leaveTypeRoutes()

@@ -67,6 +67,7 @@ type Server struct {
 	Employees     attendance.EmployeeService
 	Attendance    attendance.AttendanceService
 	Corrections   attendance.CorrectionService
+	Overtime      attendance.OvertimeService
 	Leave         attendance.LeaveService
 	Approvals     attendance.ApprovalService
 	LeaveTypes    attendance.LeaveTypeService

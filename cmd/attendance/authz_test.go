@@ -532,6 +532,18 @@ var azOps = map[string]azOp{
 			return fmt.Sprintf("/api/attendance/corrections/%d/cancel/", w.targetCorrection()), nil
 		},
 	},
+	// Overtime into time off in lieu (docs/shifts.md): in scope, the request
+	// reaches the rules (the target has no overtime to convert: 422); out of
+	// scope it is not found; never one's own, nor an admin's by a manager.
+	"POST /api/overtime/conversions/": {
+		want: azAuthed(403, 403, 422, 404, 422), ofAdmin: 403,
+		prepare: func(w *azWorld, _ azActor) (string, any) {
+			d := attendance.DateOf(w.clock.Now()).String()
+			return "/api/overtime/conversions/", map[string]any{"employee_id": w.target.ID, "from": d, "to": d, "minutes": 600, "leave_type": "annual"}
+		},
+	},
+	// A filter naming someone out of scope finds nothing (200, empty).
+	"GET /api/overtime/conversions/": {want: azAuthed(200, 200, 200, 200, 200), ofAdmin: 200, prepare: azTargetPath("/api/overtime/conversions/?employee_id=%d")},
 	// A filter naming someone out of scope finds nothing (200, empty).
 	"GET /api/attendance/overview/": {want: azAuthed(403, 403, 200, 200, 200), ofAdmin: 200, prepare: azTargetPath("/api/attendance/overview/?employee_id=%d")},
 	// The board: one's own row, or anyone's in scope.

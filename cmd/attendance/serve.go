@@ -168,6 +168,7 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 	s.Employees = employees
 	s.Attendance = sqlstore.NewAttendanceService(store.DB)
 	s.Corrections = sqlstore.NewCorrectionService(store.DB)
+	s.Overtime = sqlstore.NewOvertimeService(store.DB)
 	s.Leave = sqlstore.NewLeaveService(store.DB)
 	s.Approvals = sqlstore.NewApprovalService(store.DB)
 	s.Holidays = sqlstore.NewHolidayService(store.DB)
