@@ -6,16 +6,19 @@ import (
 	"github.com/openattendance/attendance"
 )
 
-// The reporting lines are walked with recursive queries; the depth bound and
-// UNION keep a corrupt cycle from looping forever (the rules prevent cycles).
+// The reporting lines are walked with recursive queries; the depth bound
+// keeps a corrupt cycle from looping forever (the rules prevent cycles).
+// Each step reads the next manager's row by its key, carrying what the chain
+// needs of it: a final join to employees would plan as a scan of the table
+// (clockFactsQuery climbs the same way).
 const chainQuery = `
-WITH RECURSIVE up(id, depth) AS (
-	SELECT manager_id, 1 FROM employees WHERE id = ? AND manager_id IS NOT NULL
-	UNION
-	SELECT e.manager_id, up.depth + 1 FROM employees e JOIN up ON e.id = up.id
-	WHERE e.manager_id IS NOT NULL AND up.depth < 64
+WITH RECURSIVE up(id, role, active, manager_id, depth) AS (
+	SELECT m.id, m.role, m.active, m.manager_id, 1 FROM employees e JOIN employees m ON m.id = e.manager_id WHERE e.id = ?
+	UNION ALL
+	SELECT m.id, m.role, m.active, m.manager_id, up.depth + 1 FROM up JOIN employees m ON m.id = up.manager_id
+	WHERE up.depth < 64
 )
-SELECT e.id, e.role, e.active FROM up JOIN employees e ON e.id = up.id ORDER BY up.depth`
+SELECT id, role, active FROM up ORDER BY depth`
 
 // descendantsQuery selects the ids of a manager and everyone below them.
 const descendantsQuery = `
