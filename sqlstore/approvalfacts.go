@@ -73,12 +73,95 @@ func (db *DB) groupMembers(ctx context.Context, q queryer, codes []string) (map[
 	return out, nil
 }
 
+// factSource is what decisionFacts reads: the database (dbFacts), or, for
+// a listing that judges every pending request at once, a snapshot of the
+// same rows read once (factMemo).
+type factSource interface {
+	chain(ctx context.Context, id int64) (attendance.Chain, error)
+	activeAdmins(ctx context.Context) ([]int64, error)
+	adminsAboveOrBeside(ctx context.Context, id int64) (int, error)
+	groupMembers(ctx context.Context, codes []string) (map[string][]attendance.Person, error)
+	// delegations returns the delegations of principals that run on a day
+	// from from to to, by id.
+	delegations(ctx context.Context, principals []int64, from, to attendance.Date) ([]attendance.Delegation, error)
+	people(ctx context.Context, ids []int64) (map[int64]personRow, error)
+	// away returns the approved leave of whole days of ids on a day from
+	// from to to, by employee and start.
+	away(ctx context.Context, ids []int64, from, to attendance.Date) ([]attendance.Absence, error)
+}
+
+// dbFacts reads the facts from the database, one query each.
+type dbFacts struct {
+	db *DB
+	q  queryer
+}
+
+func (s dbFacts) chain(ctx context.Context, id int64) (attendance.Chain, error) {
+	return s.db.chain(ctx, s.q, id)
+}
+func (s dbFacts) activeAdmins(ctx context.Context) ([]int64, error) {
+	return s.db.activeAdmins(ctx, s.q)
+}
+func (s dbFacts) adminsAboveOrBeside(ctx context.Context, id int64) (int, error) {
+	return s.db.adminsAboveOrBeside(ctx, s.q, id)
+}
+func (s dbFacts) groupMembers(ctx context.Context, codes []string) (map[string][]attendance.Person, error) {
+	return s.db.groupMembers(ctx, s.q, codes)
+}
+func (s dbFacts) people(ctx context.Context, ids []int64) (map[int64]personRow, error) {
+	return s.db.people(ctx, s.q, ids)
+}
+
+func (s dbFacts) delegations(ctx context.Context, principals []int64, from, to attendance.Date) ([]attendance.Delegation, error) {
+	in, args := inIDs(principals)
+	rows, err := s.q.query(ctx, `SELECT `+delegationCols+` FROM delegations d WHERE d.principal_id `+in+` AND d.to_date >= ? AND d.from_date <= ?
+		ORDER BY d.id`, append(args, from.String(), to.String())...)
+	if err != nil {
+		return nil, err
+	}
+	var out []attendance.Delegation
+	for rows.Next() {
+		d, err := scanDelegation(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, *d)
+	}
+	return out, rows.Close()
+}
+
+func (s dbFacts) away(ctx context.Context, ids []int64, from, to attendance.Date) ([]attendance.Absence, error) {
+	in, args := inIDs(ids)
+	rows, err := s.q.query(ctx, `SELECT employee_id, start_date, end_date FROM leave_requests WHERE status = 'approved' AND NOT half_day
+		AND start_time IS NULL AND employee_id `+in+` AND end_date >= ? AND start_date <= ? ORDER BY employee_id, start_date, id`,
+		append(args, from.String(), to.String())...)
+	if err != nil {
+		return nil, err
+	}
+	var out []attendance.Absence
+	for rows.Next() {
+		var a attendance.Absence
+		if err := rows.Scan(&a.EmployeeID, dateCol{&a.From}, dateCol{&a.To}); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Close()
+}
+
 // decisionFacts gathers, at now, what the rules need to tell who may decide
 // the steps of emp's request whose chain is st: the requester's line, the
 // groups the chain names, the admins, and, for the current step's
 // approvers, their delegations, their own lines, their approved leave and
 // their local dates.
 func (db *DB) decisionFacts(ctx context.Context, q queryer, emp *attendance.Employee, st *attendance.ApprovalState, now time.Time) (attendance.DecisionFacts, error) {
+	return db.factsFrom(ctx, dbFacts{db, q}, emp, st, now)
+}
+
+// factsFrom is decisionFacts reading from src.
+func (db *DB) factsFrom(ctx context.Context, src factSource, emp *attendance.Employee, st *attendance.ApprovalState, now time.Time) (attendance.DecisionFacts, error) {
 	f := attendance.DecisionFacts{
 		Requester:    attendance.Person{ID: emp.ID, Role: emp.Role, Active: emp.Active},
 		DefaultToday: attendance.DateOf(now.In(db.company)),
@@ -87,14 +170,14 @@ func (db *DB) decisionFacts(ctx context.Context, q queryer, emp *attendance.Empl
 		Today:        map[int64]attendance.Date{},
 	}
 	var err error
-	if f.Line, err = db.chain(ctx, q, emp.ID); err != nil {
+	if f.Line, err = src.chain(ctx, emp.ID); err != nil {
 		return f, err
 	}
-	if f.Admins, err = db.activeAdmins(ctx, q); err != nil {
+	if f.Admins, err = src.activeAdmins(ctx); err != nil {
 		return f, err
 	}
 	if emp.Role == attendance.RoleAdmin {
-		if f.AdminsAboveOrBeside, err = db.adminsAboveOrBeside(ctx, q, emp.ID); err != nil {
+		if f.AdminsAboveOrBeside, err = src.adminsAboveOrBeside(ctx, emp.ID); err != nil {
 			return f, err
 		}
 	}
@@ -104,7 +187,7 @@ func (db *DB) decisionFacts(ctx context.Context, q queryer, emp *attendance.Empl
 			codes = append(codes, s.Group)
 		}
 	}
-	if f.Groups, err = db.groupMembers(ctx, q, codes); err != nil {
+	if f.Groups, err = src.groupMembers(ctx, codes); err != nil {
 		return f, err
 	}
 	cur := st.Current()
@@ -116,28 +199,15 @@ func (db *DB) decisionFacts(ctx context.Context, q queryer, emp *attendance.Empl
 		return f, nil
 	}
 	// Their delegations that may run today somewhere on Earth.
-	in, args := inIDs(named)
-	rows, err := q.query(ctx, `SELECT `+delegationCols+` FROM delegations d WHERE d.principal_id `+in+` AND d.to_date >= ? AND d.from_date <= ?`,
-		append(args, f.DefaultToday.AddDays(-2).String(), f.DefaultToday.AddDays(2).String())...)
-	if err != nil {
-		return f, err
-	}
-	for rows.Next() {
-		d, err := scanDelegation(rows)
-		if err != nil {
-			rows.Close()
-			return f, err
-		}
-		f.Delegations = append(f.Delegations, *d)
-	}
-	if err := rows.Close(); err != nil {
+	from, to := f.DefaultToday.AddDays(-2), f.DefaultToday.AddDays(2)
+	if f.Delegations, err = src.delegations(ctx, named, from, to); err != nil {
 		return f, err
 	}
 	ids := slices.Clone(named)
 	for _, d := range f.Delegations {
 		ids = append(ids, d.DelegateID)
 	}
-	ps, err := db.people(ctx, q, ids)
+	ps, err := src.people(ctx, ids)
 	if err != nil {
 		return f, err
 	}
@@ -145,25 +215,11 @@ func (db *DB) decisionFacts(ctx context.Context, q queryer, emp *attendance.Empl
 		f.People[id] = p.Person
 		f.Today[id] = attendance.DateOf(now.In(p.loc))
 	}
-	in, args = inIDs(ids)
-	rows, err = q.query(ctx, `SELECT employee_id, start_date, end_date FROM leave_requests WHERE status = 'approved' AND NOT half_day AND start_time IS NULL
-		AND employee_id `+in+` AND end_date >= ? AND start_date <= ?`, append(args, f.DefaultToday.AddDays(-2).String(), f.DefaultToday.AddDays(2).String())...)
-	if err != nil {
-		return f, err
-	}
-	for rows.Next() {
-		var a attendance.Absence
-		if err := rows.Scan(&a.EmployeeID, dateCol{&a.From}, dateCol{&a.To}); err != nil {
-			rows.Close()
-			return f, err
-		}
-		f.Away = append(f.Away, a)
-	}
-	if err := rows.Close(); err != nil {
+	if f.Away, err = src.away(ctx, ids, from, to); err != nil {
 		return f, err
 	}
 	for _, id := range named {
-		if f.ManagersOf[id], err = db.chain(ctx, q, id); err != nil {
+		if f.ManagersOf[id], err = src.chain(ctx, id); err != nil {
 			return f, err
 		}
 	}

@@ -497,24 +497,34 @@ func (s *ApprovalService) ToDecide(ctx context.Context, a attendance.Actor, p at
 		f     attendance.DecisionFacts
 	}
 	var hits []hit
-	emps := map[int64]*attendance.Employee{}
+	// Every pending request is judged, so what the rules read is read once
+	// for all of them (BENCHMARKS.md, "The list to decide").
+	memo, err := s.db.newFactMemo(ctx, q, now)
+	if err != nil {
+		return nil, 0, err
+	}
+	ids := make([]int64, len(pending))
+	for i, r := range pending {
+		ids[i] = r.ID
+	}
+	states, err := s.db.approvalStates(ctx, q, ids)
+	if err != nil {
+		return nil, 0, err
+	}
 	for _, r := range pending {
-		emp := emps[r.EmployeeID]
+		emp := memo.employee(r.EmployeeID)
 		if emp == nil {
-			if emp, err = s.db.employee(ctx, q, r.EmployeeID, false); err != nil {
-				return nil, 0, err
-			}
-			emps[emp.ID] = emp
+			return nil, 0, attendance.ErrNotFound("employee")
 		}
-		st, err := s.db.approvalState(ctx, q, r.ID)
-		if err != nil {
-			return nil, 0, err
+		st := states[r.ID]
+		if st == nil {
+			return nil, 0, attendance.ErrNotFound("leave request")
 		}
 		cur := st.Current()
 		if cur == nil || emp.ID == a.ID {
 			continue
 		}
-		f, err := s.db.decisionFacts(ctx, q, emp, st, now)
+		f, err := s.db.factsFrom(ctx, memo, emp, st, now)
 		if err != nil {
 			return nil, 0, err
 		}
