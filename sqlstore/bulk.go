@@ -39,7 +39,10 @@ func (l *BulkLoader) Load(ctx context.Context, fn func(w *BulkWriter) error) (er
 	// and the leave columns: the exact cost and the ledger from version 5.
 	err = db.reader().queryRow(ctx, `SELECT COUNT(cost_num) FROM leave_requests WHERE 1 = 0`).Scan(&probe)
 	ledger := err == nil
-	if db.d.Copy != nil && breaks && ledger {
+	// and the approval chains, from version 15.
+	err = db.reader().queryRow(ctx, `SELECT COUNT(chain_version) FROM leave_requests WHERE 1 = 0`).Scan(&probe)
+	chains := err == nil
+	if db.d.Copy != nil && breaks && ledger && chains {
 		return l.loadCopy(ctx, fn)
 	}
 	// A transaction of its own, never in a group: the load would hold the
@@ -47,7 +50,7 @@ func (l *BulkLoader) Load(ctx context.Context, fn func(w *BulkWriter) error) (er
 	w := &write{ctx: ctx, fn: func(tx *Tx) error {
 		tx.prepareHere()
 		defer tx.closePrepared()
-		return fn(&BulkWriter{db: db, tx: tx, breaks: breaks, ledger: ledger})
+		return fn(&BulkWriter{db: db, tx: tx, breaks: breaks, ledger: ledger, chains: chains})
 	}}
 	db.commit(context.WithoutCancel(ctx), w)
 	return w.err
@@ -72,12 +75,18 @@ func (l *BulkLoader) loadCopy(ctx context.Context, fn func(w *BulkWriter) error)
 			return fmt.Errorf("setup: %w", err)
 		}
 	}
-	w := &BulkWriter{db: db, tx: &Tx{sqltx: sqltx, db: db}, breaks: true, ledger: true, copy: &copyBuffer{conn: conn, batch: l.copyBatch, idBlock: l.idBlock}}
+	w := &BulkWriter{db: db, tx: &Tx{sqltx: sqltx, db: db}, breaks: true, ledger: true, chains: true, copy: &copyBuffer{conn: conn, batch: l.copyBatch, idBlock: l.idBlock}}
 	if err := fn(w); err != nil {
 		return err
 	}
 	if err := w.flush(ctx); err != nil {
 		return err
+	}
+	// The chains of the pending requests, now that their rows are there.
+	for _, r := range w.copy.pending {
+		if err := w.startChain(ctx, r); err != nil {
+			return err
+		}
 	}
 	if err := sqltx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
@@ -95,6 +104,9 @@ type copyBuffer struct {
 	days           [][]any
 	n              int     // rows buffered
 	ids            []int64 // leave request ids taken from the sequence, not yet used
+	// pending holds the pending requests, whose chains are written once
+	// their rows are loaded.
+	pending []*attendance.LeaveRequest
 }
 
 // The columns each buffered table is loaded with.
@@ -160,6 +172,8 @@ type BulkWriter struct {
 	// ledger: the requests have their exact cost, and the leave ledger
 	// exists (version 5).
 	ledger bool
+	// chains: pending requests have approval chains (version 15).
+	chains bool
 	// copy buffers rows for the dialect's Copy; nil: rows are inserted.
 	copy *copyBuffer
 }
@@ -264,12 +278,31 @@ func (w *BulkWriter) Leave(ctx context.Context, r *attendance.LeaveRequest) erro
 		return w.copyLeave(ctx, r)
 	}
 	var err error
-	if r.ID, err = w.db.insertLeave(ctx, w.tx, r); err != nil || r.Status != attendance.LeaveApproved {
+	if r.ID, err = w.db.insertLeave(ctx, w.tx, r); err != nil {
 		return err
+	}
+	if r.Status == attendance.LeavePending && w.chains {
+		return w.startChain(ctx, r)
+	}
+	if r.Status != attendance.LeaveApproved {
+		return nil
 	}
 	e := takenEntry(r)
 	_, err = w.db.insertEntry(ctx, w.tx, &e)
 	return err
+}
+
+// startChain gives a pending request loaded in bulk the chain of its type's
+// policy, its first step waiting since the request was made, as a request
+// made through the service has: without it nobody could decide the request.
+// Nobody is notified: the loader writes history, not news.
+func (w *BulkWriter) startChain(ctx context.Context, r *attendance.LeaveRequest) error {
+	p, err := w.db.policy(ctx, w.tx, r.LeaveType)
+	if err != nil {
+		return err
+	}
+	st := attendance.NewApprovalState(p.ChainFor(r.Cost), r.CreatedAt)
+	return w.db.insertChain(ctx, w.tx, r.ID, &st)
 }
 
 // takenEntry is the ledger entry of an approved request loaded in bulk.
@@ -308,6 +341,9 @@ func (w *BulkWriter) copyLeave(ctx context.Context, r *attendance.LeaveRequest) 
 	c.requests = append(c.requests, []any{r.ID, r.EmployeeID, string(r.LeaveType), dateArg(r.StartDate), dateArg(r.EndDate), r.HalfDay, r.Days,
 		r.Cost.Num(), r.Cost.Den(), string(r.Unit), string(r.Status), r.Reason, r.DecidedBy, decidedAt, r.DecisionComment, w.db.t(r.CreatedAt)})
 	n := 1
+	if r.Status == attendance.LeavePending {
+		c.pending = append(c.pending, r)
+	}
 	if r.Status == attendance.LeaveApproved {
 		e := takenEntry(r)
 		c.entries = append(c.entries, []any{e.EmployeeID, string(e.LeaveType), e.Year, string(e.Kind), dateArg(e.Date), e.Amount.Num(),

@@ -81,6 +81,32 @@ func TestBulkLoader(t *testing.T) {
 					t.Errorf("%+v: on time, want not late", ev)
 				}
 			})
+			// A pending request loaded in bulk has its type's chain, as one
+			// made through the service: its manager finds it and decides it.
+			t.Run("PendingHasItsChain", func(t *testing.T) {
+				t.Parallel()
+				e := newEnv(t, kind)
+				var mgr, emp int64
+				if err := sqlstore.NewBulkLoader(e.DB.DB).Load(ctx, func(w *sqlstore.BulkWriter) error {
+					if err := load(w); err != nil {
+						return err
+					}
+					mgr, emp = 2, 3
+					return w.Leave(ctx, &attendance.LeaveRequest{EmployeeID: emp, LeaveType: attendance.LeaveAnnual, StartDate: date("2026-12-14"),
+						EndDate: date("2026-12-15"), Days: 2, Status: attendance.LeavePending, CreatedAt: monday})
+				}); err != nil {
+					t.Fatal(err)
+				}
+				boss := attendance.Actor{ID: mgr, Role: attendance.RoleManager}
+				todo, _, err := sqlstore.NewApprovalService(e.DB.DB).ToDecide(ctx, boss, attendance.Page{Limit: 10})
+				if err != nil || len(todo) != 1 || todo[0].EmployeeID != emp || len(todo[0].Chain.Steps) != 1 {
+					t.Fatalf("the manager's list to decide: %+v, %v; want the pending request with one step", todo, err)
+				}
+				r, err := e.Leave.DecideLeave(ctx, boss, todo[0].ID, attendance.Approve, "")
+				if err != nil || r.Status != attendance.LeaveApproved {
+					t.Fatalf("approving it: %+v, %v", r, err)
+				}
+			})
 			t.Run("AllOrNothing", func(t *testing.T) {
 				t.Parallel()
 				e := newEnv(t, kind)
