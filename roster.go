@@ -205,7 +205,8 @@ func OneShiftPattern(s *Shift, days Weekdays, start Date) Pattern {
 // LegacyShift is the one shift of a schedule without patterns: from WorkStart
 // to WorkEnd with LateGrace, unnamed, without a break.
 func (s Schedule) LegacyShift() Shift {
-	return Shift{Name: LegacyShiftName(s.WorkStart, s.WorkEnd, s.LateGrace), Start: s.WorkStart, End: s.WorkEnd, GraceMinutes: s.LateGrace, Active: true}
+	return Shift{Name: LegacyShiftName(s.WorkStart, s.WorkEnd, s.LateGrace), Start: s.WorkStart, End: s.WorkEnd, GraceMinutes: s.LateGrace,
+		IsOvernight: s.WorkEnd <= s.WorkStart, Active: true}
 }
 
 // LegacyShiftName is the name the migration gives the shift made from a

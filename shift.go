@@ -19,9 +19,12 @@ type Shift struct {
 	End          TimeOfDay `json:"end"`
 	GraceMinutes int       `json:"grace_minutes"`
 	BreakMinutes int       `json:"break_minutes"`
-	Active       bool      `json:"active"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	// IsOvernight is Overnight(), said to clients so that no page works it
+	// out itself; set wherever a shift is read or changed.
+	IsOvernight bool      `json:"overnight"`
+	Active      bool      `json:"active"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 // Overnight reports whether the shift ends on the day after it starts.
@@ -106,6 +109,7 @@ func (f ShiftFields) Apply(s *Shift) {
 	if f.BreakMinutes != nil {
 		s.BreakMinutes = *f.BreakMinutes
 	}
+	s.IsOvernight = s.Overnight()
 }
 
 // ChangesTimes reports whether the fields change s's start, end, grace or

@@ -19,12 +19,15 @@ type ShiftPattern struct {
 
 // RosterRow is one employee's roster over a range of dates.
 type RosterRow struct {
-	EmployeeID int64       `json:"employee_id"`
-	Username   string      `json:"username"`
-	Name       string      `json:"name"`
-	Department string      `json:"department"`
-	Timezone   string      `json:"timezone"`
-	Days       []RosterDay `json:"days"`
+	EmployeeID int64  `json:"employee_id"`
+	Username   string `json:"username"`
+	Name       string `json:"name"`
+	Department string `json:"department"`
+	Timezone   string `json:"timezone"`
+	// Editable says whether the caller may set this row's dates
+	// (CheckRosterWriter): never their own, an admin's only by an admin.
+	Editable bool        `json:"editable"`
+	Days     []RosterDay `json:"days"`
 }
 
 // RosterFilter selects the rows and dates of a roster.

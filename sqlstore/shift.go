@@ -415,7 +415,8 @@ func (s *ShiftService) Roster(ctx context.Context, a attendance.Actor, f attenda
 	for _, e := range emps {
 		sched := ros.schedule(e)
 		row := &attendance.RosterRow{EmployeeID: e.ID, Username: e.Username, Name: e.Name(), Department: e.Department, Timezone: e.Timezone,
-			Days: make([]attendance.RosterDay, 0, int(last-first)+1)}
+			Editable: a.HasManagerAccess() && attendance.CheckRosterWriter(a, e.ID, e.Role) == nil,
+			Days:     make([]attendance.RosterDay, 0, int(last-first)+1)}
 		for d := first; d <= last; d++ {
 			row.Days = append(row.Days, sched.RosterDay(d, holidays))
 		}

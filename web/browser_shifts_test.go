@@ -33,6 +33,19 @@ func shiftTests(t *testing.T, w *world, mgr *tab) {
 		if got := mgr.text(cell); !strings.Contains(got, "Browser night") {
 			t.Errorf("the roster cell reads %q, want the night shift", got)
 		}
+		// Maria's own row is the server's to lock (editable false), not the page's guess.
+		maria := w.people["maria"]
+		own := fmt.Sprintf(`[data-testid="roster-%d-%s"]`, maria.ID, day(d))
+		mgr.wait("Maria's own row", fmt.Sprintf(`document.querySelector(%s)`, jsString(own)))
+		if !eval[bool](mgr, fmt.Sprintf(`document.querySelector(%s).disabled && !document.querySelector(%s).disabled`, jsString(own), jsString(sel))) {
+			t.Errorf("Maria's own roster cell is not locked, or Nico's is")
+		}
+		// The week without ?from is the server's (the company's): it holds today.
+		mgr.goTo("#/roster", "roster")
+		mgr.wait("the company's week", fmt.Sprintf(`!!document.querySelector('[data-testid="roster-%d-%s"]')`, maria.ID, day(w.today)))
+		// The shifts list says overnight as the server does.
+		mgr.goTo("#/shifts", "shifts")
+		mgr.wait("the night shift's span", `[...document.querySelectorAll('td')].some((td) => td.textContent === '22:00–06:00 (next day)')`)
 
 		// The night, 22:05 to 05:58 the next morning, recorded from the paper log.
 		var entry, exit struct {

@@ -2,7 +2,9 @@
 // everyone in the manager's scope (docs/shifts.md): each date's shift, from
 // the employee's pattern, a manager's override, or none (a holiday cancels
 // the pattern's). Choosing a shift in a cell sets the override of that date
-// (PUT /api/roster/…); "As the pattern" removes it. Nobody sets their own.
+// (PUT /api/roster/…); "As the pattern" removes it. A row the server marks
+// not `editable` (one's own, an admin's for a manager) has no choices. The
+// week is the server's: the company's, until one is chosen.
 
 import * as api from '../api.js';
 import {
@@ -18,9 +20,10 @@ function mondayOf(s) {
   return addDays(s, -((wd + 6) % 7));
 }
 
+/** The chosen week's Monday, or '' for the server's week. */
 function fromOf(query) {
   const f = query.get('from') || '';
-  return mondayOf(isDate(f) ? f : localToday());
+  return isDate(f) ? mondayOf(f) : '';
 }
 
 const SOURCE_LABEL = { pattern: 'pattern', override: 'changed', holiday: 'holiday', none: '' };
@@ -61,11 +64,14 @@ export default {
       table.setAttribute('aria-busy', 'true');
       try {
         const [r, s] = await Promise.all([
-          api.listAll('/api/roster/', { from, to: addDays(from, 6) }),
+          api.listAll('/api/roster/', from ? { from, to: addDays(from, 6) } : {}),
           api.listAll('/api/shifts/', { active: 'true' }),
         ]);
         if (!ctx.alive() || mine !== seq) return;
         rows = r.results;
+        // Without a chosen week, the server's default week (the company's).
+        const first = rows[0] && rows[0].days && rows[0].days[0];
+        if (!from) from = first ? first.date : mondayOf(localToday());
         shifts = s.results;
         render();
         table.dataset.from = from;
@@ -82,7 +88,7 @@ export default {
       const id = `roster-${row.employee_id}-${day.date}`;
       const select = el('select', {
         id, 'data-testid': id, 'data-employee': row.employee_id, 'data-date': day.date,
-        'aria-label': `${row.name}, ${fmtDate(day.date)}`, disabled: row.employee_id === ctx.me.id ? true : null,
+        'aria-label': `${row.name}, ${fmtDate(day.date)}`, disabled: row.editable === true ? null : true,
       },
       el('option', { value: 'pattern' }, 'As the pattern'),
       el('option', { value: 'off' }, 'Day off'),
@@ -107,6 +113,7 @@ export default {
     }
 
     function setFrom(f) {
+      if (!from) return; // the week is not known yet
       from = mondayOf(f);
       env.setQuery({ from });
       load();

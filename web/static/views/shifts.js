@@ -13,9 +13,9 @@ const FIELDS = {
   name: 'shift-name', start: 'shift-start', end: 'shift-end', grace_minutes: 'shift-grace', break_minutes: 'shift-break',
 };
 
-/** "22:00–06:00 (next day)" for an overnight shift. */
+/** "22:00–06:00 (next day)" for an overnight shift, as the server says (`overnight`). */
 export function shiftSpan(s) {
-  return `${s.start}–${s.end}${s.end <= s.start ? ' (next day)' : ''}`;
+  return `${s.start}–${s.end}${s.overnight ? ' (next day)' : ''}`;
 }
 
 export default {
