@@ -57,29 +57,13 @@ export function daysBetween(a, b) {
 
 /**
  * Reports whether date s is a working day for work_days, given a set of holiday dates.
- * TODO(server): a copy of the domain's working-day rule; GET /api/attendance/days/
- * (`working_day`) and GET /api/attendance/today/ replace its callers.
+ * TODO(server): a copy of the domain's working-day rule, left in the employee's
+ * own day (employee.js); GET /api/attendance/days/ (`working_day`) replaces it.
+ * The board reads the server's status (GET /api/attendance/today/).
  */
 export function isWorkingDay(s, workDays, holidays) {
   const days = Array.isArray(workDays) ? workDays.map((d) => String(d).toLowerCase()) : [];
   return days.includes(weekdayOf(s)) && !(holidays && holidays.has(s));
-}
-
-/**
- * Counts the working days from start to end inclusive (the employee's
- * work_days minus holidays). Returns 0 when end is before start.
- * TODO(server): a copy of the domain's leave-cost rule; POST
- * /api/leaves/request/?dry_run=true (`days`) replaces it.
- */
-export function workingDays(start, end, workDays, holidays) {
-  if (!isDate(start) || !isDate(end) || end < start) return 0;
-  const span = daysBetween(start, end);
-  if (span > 3700) return 0;
-  let n = 0;
-  for (let i = 0, d = start; i <= span; i++, d = addDays(d, 1)) {
-    if (isWorkingDay(d, workDays, holidays)) n++;
-  }
-  return n;
 }
 
 const formatters = new Map();
