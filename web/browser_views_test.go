@@ -707,4 +707,47 @@ func viewTests(t *testing.T, b *browser, srv *server, w *world, mgr *tab, shots 
 		}
 		adm.goTo("#/", "")
 	})
+
+	// A manager turns a day's overtime into time off on the person's record:
+	// more minutes than the day's overtime are refused next to the field,
+	// two of its three hours become 120/540 of a day of annual leave.
+	t.Run("ManagerConvertsOvertime", func(t *testing.T) {
+		mgr := mgr.in(t)
+		d := w.today.AddDate(0, 0, -1)
+		for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+			d = d.AddDate(0, 0, -1)
+		}
+		olivia := w.mgr.mustCreate(map[string]any{
+			"username": "olivia", "password": password, "first_name": "Olivia", "last_name": "Long",
+			"hired_on": day(d.AddDate(0, 0, -30)), "timezone": w.loc.String(),
+		})
+		at := func(h int) time.Time { return time.Date(d.Year(), d.Month(), d.Day(), h, 0, 0, 0, w.loc) }
+		w.mgr.record(olivia.ID, "entry", at(7))
+		w.mgr.record(olivia.ID, "exit", at(19)) // 12 hours on a 9-hour day
+
+		mgr.goTo(fmt.Sprintf("#/people/%d", olivia.ID), "person")
+		mgr.wait("the overtime form", `document.querySelector('#toil-type option[value="annual"]')`)
+		mgr.setValue("#toil-from", day(d))
+		mgr.setValue("#toil-to", day(d))
+		mgr.setValue("#toil-type", "annual")
+		mgr.setValue("#toil-minutes", "999")
+		mgr.click("#toil-submit")
+		mgr.wait("the minutes refused beside the field", `document.getElementById('toil-minutes').getAttribute('aria-invalid') === 'true' && document.getElementById('toil-minutes-error').textContent !== ''`)
+		mgr.setValue("#toil-minutes", "120")
+		mgr.setValue("#toil-comment", "the release")
+		mgr.click("#toil-submit")
+		mgr.wait("the conversion listed", `document.querySelector('#person-toil-list tbody tr[data-testid^="toil-row-"]')`)
+		if got := eval[string](mgr, `document.querySelector('#person-toil-list td[data-label="Credit"]').dataset.value`); got != "2/9" {
+			t.Errorf("the credit is %q, want 2/9 of a day (120 of 540 minutes)", got)
+		}
+		var list struct {
+			Count int `json:"count"`
+		}
+		w.mgr.mustDo("GET", fmt.Sprintf("/api/overtime/conversions/?employee_id=%d", olivia.ID), nil, http.StatusOK, &list)
+		if list.Count != 1 {
+			t.Errorf("%d conversions stored, want the one", list.Count)
+		}
+		mgr.checkPhone("a person's overtime")
+		mgr.goTo("#/", "")
+	})
 }

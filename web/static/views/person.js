@@ -150,12 +150,14 @@ export default {
               el('caption', { class: 'visually-hidden' }, 'Their leave requests, newest first'),
               el('thead', null, el('tr', null,
                 ['Type', 'Dates', 'Days', 'Status', 'Reason', 'Decision'].map((h) => el('th', { scope: 'col', class: h === 'Days' ? 'num' : null }, h)))),
-              el('tbody')))));
+              el('tbody')))),
+        ctx.me && ctx.me.id === id ? null : toilSection());
       $('person-body').hidden = false;
       on($('person-month-prev'), 'click', () => setMonth(addMonths(s.month, -1)));
       on($('person-month-next'), 'click', () => setMonth(addMonths(s.month, 1)));
       on($('person-record-form'), 'submit', record);
       on($('person-events'), 'click', onEventsClick);
+      on($('toil-form'), 'submit', convert);
     }
 
     function renderHead() {
@@ -454,7 +456,96 @@ export default {
     function loadMonth() {
       $('person-month-label').textContent = monthLabel(s.month);
       $('person-month-label').dataset.month = s.month;
-      return Promise.all([loadSummary(), loadEvents(), loadLeave()]);
+      return Promise.all([loadSummary(), loadEvents(), loadLeave(), loadToil()]);
+    }
+
+    // ---- Overtime into time off ------------------------------------------------------
+
+    // toilSection is the card that converts the person's daily overtime into
+    // a credit of a leave type (docs/shifts.md, "Time off in lieu"); nobody
+    // converts their own, so it is not on one's own record.
+    function toilSection() {
+      const f = {
+        from: field({ id: 'toil-from', label: 'From (work date)', type: 'date' }),
+        to: field({ id: 'toil-to', label: 'To (work date)', type: 'date' }),
+        minutes: field({ id: 'toil-minutes', label: 'Minutes of overtime', type: 'number', attrs: { min: 1, step: 1, inputmode: 'numeric' } }),
+        type: field({ id: 'toil-type', label: 'Credited to', type: 'select', options: [] }),
+        comment: field({ id: 'toil-comment', label: 'Comment', optional: true }),
+      };
+      return el('section', { id: 'person-toil', class: 'card span-12', 'aria-labelledby': 'person-toil-title' },
+        el('div', { class: 'card-head' }, el('h2', { id: 'person-toil-title' }, 'Overtime into time off')),
+        el('p', { class: 'muted small' }, 'Turns daily overtime of a range of work dates into days of a leave type, '
+          + 'at the minutes of a scheduled day. A range is converted once; what is not converted stays overtime.'),
+        el('form', { id: 'toil-form', class: 'form', novalidate: true },
+          el('div', { class: 'form-grid' }, f.from.wrap, f.to.wrap, f.minutes.wrap, f.type.wrap, f.comment.wrap),
+          el('div', { id: 'toil-error', class: 'error', role: 'alert' }),
+          el('div', { class: 'form-actions' },
+            el('button', { id: 'toil-submit', type: 'submit', class: 'btn btn-primary btn-small', 'data-testid': 'toil-submit' }, 'Convert'))),
+        el('div', { class: 'table-wrap' },
+          el('table', { id: 'person-toil-list', class: 'table stack', 'data-testid': 'person-toil-list' },
+            el('caption', { class: 'visually-hidden' }, 'Overtime converted into time off, newest first'),
+            el('thead', null, el('tr', null,
+              ['Work dates', 'Minutes', 'Credit', 'Leave type', 'Comment'].map((h) => el('th', { scope: 'col' }, h)))),
+            el('tbody'))));
+    }
+
+    const TOIL_FIELDS = { from: 'toil-from', to: 'toil-to', minutes: 'toil-minutes', leave_type: 'toil-type', comment: 'toil-comment' };
+
+    async function loadToil() {
+      if (!$('person-toil')) return;
+      try {
+        const [types, list] = await Promise.all([
+          api.get('/api/leaves/types/'),
+          api.get('/api/overtime/conversions/', { employee_id: id }),
+        ]);
+        if (!live()) return;
+        const sel = $('toil-type');
+        if (!sel.options.length) {
+          const all = Array.isArray(types) ? types : (types && types.results) || [];
+          sel.replaceChildren(...all.filter((t) => t.uses_allowance && !t.retired)
+            .map((t) => el('option', { value: t.code }, t.name || t.code)));
+        }
+        const rows = list && Array.isArray(list.results) ? list.results : [];
+        fill($('person-toil-list').tBodies[0], rows.length ? rows.map((c) => el('tr', { 'data-testid': `toil-row-${c.id}` },
+          el('td', { 'data-label': 'Work dates', class: 'wide' }, fmtRange(c.from, c.to)),
+          el('td', { 'data-label': 'Minutes', class: 'num' }, fmtNum(c.minutes)),
+          el('td', { 'data-label': 'Credit', class: 'num', 'data-value': c.amount_exact }, plural(c.amount, 'day')),
+          el('td', { 'data-label': 'Leave type' }, leaveTypeLabel(c.leave_type)),
+          el('td', { 'data-label': 'Comment', class: 'wide' }, c.comment || '')))
+          : emptyRow(5, 'No overtime converted yet.'));
+      } catch (err) {
+        if (!live()) return;
+        showProblem($('toil-error'), err);
+      }
+    }
+
+    async function convert(e) {
+      e.preventDefault();
+      const button = $('toil-submit');
+      const error = $('toil-error');
+      setBusy(button, true);
+      showFormProblem(error, null, TOIL_FIELDS);
+      const minutes = $('toil-minutes').value.trim();
+      try {
+        const c = await api.post('/api/overtime/conversions/', {
+          employee_id: id,
+          from: $('toil-from').value,
+          to: $('toil-to').value,
+          minutes: minutes === '' ? null : Number(minutes),
+          leave_type: $('toil-type').value,
+          comment: $('toil-comment').value,
+        });
+        if (!live()) return;
+        announce(`${plural(c.minutes, 'minute')} of overtime are now ${plural(c.amount, 'day')} of ${leaveTypeLabel(c.leave_type)}.`, { tone: 'ok' });
+        $('toil-minutes').value = '';
+        $('toil-comment').value = '';
+        await Promise.all([loadToil(), loadLeave()]);
+      } catch (err) {
+        if (!live()) return;
+        showFormProblem(error, err, TOIL_FIELDS);
+      } finally {
+        if (live()) setBusy(button, false);
+      }
     }
 
     // ---- Record and void ---------------------------------------------------------------
