@@ -104,6 +104,9 @@ type DelegationView struct {
 	Delegation
 	PrincipalName string `json:"principal_name"`
 	DelegateName  string `json:"delegate_name"`
+	// CanDelete says whether the reader may end the delegation
+	// (CheckRemoveDelegation): the page shows Remove by it.
+	CanDelete bool `json:"can_delete"`
 }
 
 // DelegationFilter selects delegations.

@@ -81,6 +81,7 @@ func (s *ApprovalService) ListDelegations(ctx context.Context, a attendance.Acto
 		if err != nil {
 			return nil, 0, err
 		}
+		v.CanDelete = attendance.CheckRemoveDelegation(a, v.Delegation) == nil
 		out = append(out, v)
 	}
 	return out, n, nil
@@ -96,6 +97,7 @@ func (s *ApprovalService) Delegation(ctx context.Context, a attendance.Actor, id
 	if !a.IsAdmin() && a.ID != v.PrincipalID && a.ID != v.DelegateID {
 		return nil, attendance.ErrNotFound("delegation")
 	}
+	v.CanDelete = attendance.CheckRemoveDelegation(a, v.Delegation) == nil
 	return v, nil
 }
 
@@ -164,7 +166,8 @@ func (s *ApprovalService) CreateDelegation(ctx context.Context, a attendance.Act
 		if _, err := s.db.notify(ctx, tx, attendance.DelegateNamed(d, namer(names))); err != nil {
 			return err
 		}
-		v = &attendance.DelegationView{Delegation: d, PrincipalName: names[d.PrincipalID], DelegateName: names[d.DelegateID]}
+		v = &attendance.DelegationView{Delegation: d, PrincipalName: names[d.PrincipalID], DelegateName: names[d.DelegateID],
+			CanDelete: attendance.CheckRemoveDelegation(a, d) == nil}
 		return nil
 	})
 	return v, err

@@ -103,6 +103,9 @@ func approvalTests(t *testing.T, b *browser, srv *server, w *world, mgr *tab) {
 		ht.setValue("#delegate-note", "Conference")
 		ht.click("#delegate-submit")
 		ht.wait("the delegation listed", `/Maria Santos/.test(document.getElementById('delegate-list').textContent)`)
+		if !eval[bool](ht, `!!document.querySelector('#delegate-list [data-remove]')`) {
+			t.Error("Hana, who named the delegate, is offered no Remove")
+		}
 
 		d := w.today.AddDate(0, 0, 42)
 		for d.Weekday() != time.Tuesday {
@@ -129,6 +132,10 @@ func approvalTests(t *testing.T, b *browser, srv *server, w *world, mgr *tab) {
 			}
 		}
 		mgr.wait("the row gone", fmt.Sprintf(`!document.querySelector(%s)`, jsString(row)))
+		mgr.wait("the delegation Maria holds", `/Hana Ito/.test(document.getElementById('delegate-list').textContent)`)
+		if eval[bool](mgr, `!!document.querySelector('#delegate-list [data-remove]')`) {
+			t.Error("Maria, the delegate, is offered Remove: only Hana or an admin may end it")
+		}
 		var got struct {
 			Status     string `json:"status"`
 			DecidedBy  int64  `json:"decided_by"`

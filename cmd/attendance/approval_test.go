@@ -129,7 +129,18 @@ func TestApprovalChain(t *testing.T) {
 	if len(notes.Results) == 0 || !strings.Contains(notes.Results[0].Message, "deputy") || !strings.Contains(notes.Results[0].Message, " for ") {
 		t.Errorf("the employee's last notification: %+v, want approved by the deputy for the HR member", notes.Results)
 	}
-	// The deputy may not remove the delegation; its principal may.
+	// The deputy may not remove the delegation; its principal may, and each
+	// is told so with the delegation.
+	for _, c := range []struct {
+		who  *client
+		want bool
+	}{{deputy, false}, {hr, true}, {admin, true}} {
+		var l list[attendance.DelegationView]
+		c.who.Do("GET", "/api/delegations/", nil).Want(200).JSON(&l)
+		if len(l.Results) != 1 || l.Results[0].CanDelete != c.want {
+			t.Errorf("%s's delegations: %+v, want the one with can_delete %v", c.who.Me.Username, l.Results, c.want)
+		}
+	}
 	deputy.Do("DELETE", fmt.Sprintf("/api/delegations/%d/", del.ID), nil).WantProblem(403, "")
 	hr.Do("DELETE", fmt.Sprintf("/api/delegations/%d/", del.ID), nil).Want(204)
 

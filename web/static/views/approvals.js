@@ -210,7 +210,7 @@ export default {
         if (keep) sel.value = keep;
         fill($('delegate-list'), mine.results.length ? mine.results.map((d) => el('li', { 'data-testid': `delegation-${d.id}` },
           `${d.principal_name} → ${d.delegate_name}, ${fmtDate(d.from)} to ${fmtDate(d.to)}${d.note ? ` (${d.note})` : ''} `,
-          d.principal_id === ctx.me.id || admin ? el('button', { type: 'button', class: 'btn btn-quiet btn-small', 'data-remove': d.id }, 'Remove') : null))
+          d.can_delete ? el('button', { type: 'button', class: 'btn btn-quiet btn-small', 'data-remove': d.id }, 'Remove') : null))
           : el('li', { class: 'muted' }, 'No delegates named.'));
       } catch (err) {
         if (ctx.alive()) showProblem($('delegate-error'), err);
