@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/openattendance/attendance"
+	"github.com/openattendance/attendance/internal/testenv"
 )
 
 // TestDaysFollowEvents is a property test of the stored days, the rollup the
@@ -191,29 +192,13 @@ func storedDays(t *testing.T, e *env, id int64) []attendance.Day {
 		default:
 			t.Fatalf("a date column holds %T", date)
 		}
-		d.LastExit, d.OpenSince = storedInstant(t, lastExit), storedInstant(t, openSince)
+		d.LastExit, d.OpenSince = testenv.Instant(t, lastExit), testenv.Instant(t, openSince)
 		out = append(out, d)
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
 	return out
-}
-
-// storedInstant reads a nullable instant as either database keeps it
-// (SQLite: microseconds since 1970; PostgreSQL: timestamptz); NULL is zero.
-func storedInstant(t *testing.T, v any) time.Time {
-	t.Helper()
-	switch v := v.(type) {
-	case nil:
-		return time.Time{}
-	case int64:
-		return time.UnixMicro(v)
-	case time.Time:
-		return v
-	}
-	t.Fatalf("an instant column holds %T", v)
-	return time.Time{}
 }
 
 // checkOverview compares the store's overview of the employee's history with

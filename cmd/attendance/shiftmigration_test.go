@@ -145,10 +145,10 @@ func TestShiftMigration(t *testing.T) {
 			if brk != d.BreakSeconds {
 				t.Fatalf("employee %d, %s: break %d s, want %d", e.ID, d.Date, brk, d.BreakSeconds)
 			}
-			if got := instant(t, lastExit); !got.Equal(d.LastExit) {
+			if got := testenv.Instant(t, lastExit); !got.Equal(d.LastExit) {
 				t.Fatalf("employee %d, %s: last exit %v, want %v", e.ID, d.Date, got, d.LastExit)
 			}
-			if got := instant(t, openSince); !got.Equal(d.OpenSince) {
+			if got := testenv.Instant(t, openSince); !got.Equal(d.OpenSince) {
 				t.Fatalf("employee %d, %s: open since %v, want %v", e.ID, d.Date, got, d.OpenSince)
 			}
 		}
@@ -156,22 +156,6 @@ func TestShiftMigration(t *testing.T) {
 	if !strings.Contains(log.String(), "schedules became one-week patterns") {
 		t.Errorf("the migration did not log its patterns:\n%s", log.String())
 	}
-}
-
-// instant reads a nullable instant column as either database stores it
-// (SQLite: microseconds since 1970; PostgreSQL: timestamptz): NULL is zero.
-func instant(t *testing.T, v any) time.Time {
-	t.Helper()
-	switch v := v.(type) {
-	case nil:
-		return time.Time{}
-	case int64:
-		return time.UnixMicro(v)
-	case time.Time:
-		return v
-	}
-	t.Fatalf("an instant column holds %T", v)
-	return time.Time{}
 }
 
 // v7Writer writes the demo company with the columns of version 7, and keeps

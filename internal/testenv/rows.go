@@ -49,3 +49,20 @@ func Rows(t testing.TB, db *sql.DB, query string, args ...any) []string {
 	}
 	return out
 }
+
+// Instant reads a nullable instant column as either database keeps it
+// (SQLite: microseconds since 1970; PostgreSQL: timestamptz), scanned into an
+// any: NULL is the zero time.
+func Instant(t testing.TB, v any) time.Time {
+	t.Helper()
+	switch v := v.(type) {
+	case nil:
+		return time.Time{}
+	case int64:
+		return time.UnixMicro(v)
+	case time.Time:
+		return v
+	}
+	t.Fatalf("an instant column holds %T", v)
+	return time.Time{}
+}
