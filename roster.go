@@ -206,7 +206,7 @@ func OneShiftPattern(s *Shift, days Weekdays, start Date) Pattern {
 // to WorkEnd with LateGrace, unnamed, without a break.
 func (s Schedule) LegacyShift() Shift {
 	return Shift{Name: LegacyShiftName(s.WorkStart, s.WorkEnd, s.LateGrace), Start: s.WorkStart, End: s.WorkEnd, GraceMinutes: s.LateGrace,
-		IsOvernight: s.WorkEnd <= s.WorkStart, Active: true}
+		Active: true}
 }
 
 // LegacyShiftName is the name the migration gives the shift made from a

@@ -1,6 +1,7 @@
 package attendance
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
@@ -19,8 +20,8 @@ type Shift struct {
 	End          TimeOfDay `json:"end"`
 	GraceMinutes int       `json:"grace_minutes"`
 	BreakMinutes int       `json:"break_minutes"`
-	// IsOvernight is Overnight(), said to clients so that no page works it
-	// out itself; set wherever a shift is read or changed.
+	// IsOvernight is Overnight() as clients read it (MarshalJSON fills it
+	// in), so that no page works it out itself. Code asks Overnight().
 	IsOvernight bool      `json:"overnight"`
 	Active      bool      `json:"active"`
 	CreatedAt   time.Time `json:"created_at"`
@@ -29,6 +30,15 @@ type Shift struct {
 
 // Overnight reports whether the shift ends on the day after it starts.
 func (s Shift) Overnight() bool { return s.End <= s.Start }
+
+// MarshalJSON writes the shift with overnight from its times, whoever made
+// or read the value.
+func (s Shift) MarshalJSON() ([]byte, error) {
+	type plain Shift
+	p := plain(s)
+	p.IsOvernight = s.Overnight()
+	return json.Marshal(p)
+}
 
 // NominalMinutes is the shift's length on the clock face, without its break:
 // what it lasts on a day without a daylight-saving change. An instance's own
@@ -109,7 +119,6 @@ func (f ShiftFields) Apply(s *Shift) {
 	if f.BreakMinutes != nil {
 		s.BreakMinutes = *f.BreakMinutes
 	}
-	s.IsOvernight = s.Overnight()
 }
 
 // ChangesTimes reports whether the fields change s's start, end, grace or

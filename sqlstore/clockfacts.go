@@ -245,11 +245,9 @@ type factShift struct {
 }
 
 func (s factShift) shift() *attendance.Shift {
-	sh := &attendance.Shift{ID: s.ID, Name: s.Name, Start: attendance.TimeOfDay(s.Start), End: attendance.TimeOfDay(s.End),
+	return &attendance.Shift{ID: s.ID, Name: s.Name, Start: attendance.TimeOfDay(s.Start), End: attendance.TimeOfDay(s.End),
 		GraceMinutes: s.Grace, BreakMinutes: s.Break, Active: s.Active,
 		CreatedAt: time.UnixMicro(s.CreatedAt).UTC(), UpdatedAt: time.UnixMicro(s.UpdatedAt).UTC()}
-	sh.IsOvernight = sh.Overnight()
-	return sh
 }
 
 // factDay is a stored day in the facts' JSON.

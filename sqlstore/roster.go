@@ -19,7 +19,6 @@ func scanShift(sc scanner) (*attendance.Shift, error) {
 		return nil, err
 	}
 	s.Start, s.End = attendance.TimeOfDay(start), attendance.TimeOfDay(end)
-	s.IsOvernight = s.Overnight()
 	return &s, nil
 }
 
