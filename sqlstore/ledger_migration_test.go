@@ -2,9 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,8 +10,6 @@ import (
 	"github.com/openattendance/attendance/demo"
 	"github.com/openattendance/attendance/internal/storetest"
 	"github.com/openattendance/attendance/internal/testenv"
-	"github.com/openattendance/attendance/postgres"
-	"github.com/openattendance/attendance/sqlite"
 	"github.com/openattendance/attendance/sqlstore"
 )
 
@@ -28,32 +24,13 @@ func TestLedgerMigration(t *testing.T) {
 		logger := storetest.Logger()
 		cfg := storetest.Config
 		cfg.LatePenaltyMinutes = 240 // days lost to lateness, in some balances
-		var write, read *sql.DB
-		var dialect sqlstore.Dialect
-		var migrateTo func(version int64) error
-		switch kind {
-		case "sqlite":
-			conn, err := sqlite.Open(filepath.Join(t.TempDir(), "test.db"), sqlite.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { conn.Close() })
-			write, read, dialect = conn.Write, conn.Read, sqlite.Dialect()
-			migrateTo = func(v int64) error { return sqlite.MigrateTo(ctx, write, logger, v) }
-		case "postgres":
-			url := testenv.PostgresDatabase(t, "empty", nil)
-			pool, err := postgres.Open(ctx, url, 4)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { pool.Close() })
-			write, read, dialect = pool, pool, postgres.Dialect()
-			migrateTo = func(v int64) error { return postgres.MigrateTo(ctx, write, logger, v) }
-		}
+		u := storetest.OpenUnmigrated(t, kind)
+		write, read := u.Write, u.Read
+		migrateTo := func(v int64) error { return u.MigrateTo(ctx, logger, v) }
 		if err := migrateTo(4); err != nil {
 			t.Fatal(err)
 		}
-		db, err := sqlstore.New(write, read, dialect, cfg)
+		db, err := sqlstore.New(write, read, u.Dialect, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,22 +48,6 @@ func TestLedgerMigration(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		q := func(query string) string {
-			if kind == "postgres" {
-				n := 0
-				out := []byte{}
-				for i := 0; i < len(query); i++ {
-					if query[i] == '?' {
-						n++
-						out = append(out, fmt.Sprintf("$%d", n)...)
-						continue
-					}
-					out = append(out, query[i])
-				}
-				return string(out)
-			}
-			return query
-		}
 		type emp struct {
 			id        int64
 			allowance float64
@@ -113,14 +74,14 @@ func TestLedgerMigration(t *testing.T) {
 				first, last := attendance.YearBounds(y)
 				var used, pending float64
 				var late int
-				if err := read.QueryRowContext(ctx, q(`SELECT
+				if err := read.QueryRowContext(ctx, u.Rebind(`SELECT
 						COALESCE(SUM(CASE WHEN status = 'approved' THEN days ELSE 0 END), 0),
 						COALESCE(SUM(CASE WHEN status = 'pending' THEN days ELSE 0 END), 0)
 					FROM leave_requests WHERE employee_id = ? AND leave_type = 'annual' AND start_date >= ? AND start_date <= ?`),
 					e.id, first.String(), last.String()).Scan(&used, &pending); err != nil {
 					t.Fatal(err)
 				}
-				if err := read.QueryRowContext(ctx, q(`SELECT COALESCE(SUM(late_minutes), 0) FROM attendance_days
+				if err := read.QueryRowContext(ctx, u.Rebind(`SELECT COALESCE(SUM(late_minutes), 0) FROM attendance_days
 					WHERE employee_id = ? AND late AND date >= ? AND date <= ?`), e.id, first.String(), last.String()).Scan(&late); err != nil {
 					t.Fatal(err)
 				}
@@ -143,7 +104,7 @@ func TestLedgerMigration(t *testing.T) {
 		if err := migrateTo(0); err != nil {
 			t.Fatal(err)
 		}
-		db, err = sqlstore.New(write, read, dialect, cfg)
+		db, err = sqlstore.New(write, read, u.Dialect, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,9 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,8 +10,6 @@ import (
 	"github.com/openattendance/attendance/demo"
 	"github.com/openattendance/attendance/internal/storetest"
 	"github.com/openattendance/attendance/internal/testenv"
-	"github.com/openattendance/attendance/postgres"
-	"github.com/openattendance/attendance/sqlite"
 	"github.com/openattendance/attendance/sqlstore"
 )
 
@@ -26,33 +22,14 @@ func TestOvertimeMigration(t *testing.T) {
 		ctx := context.Background()
 		logger := storetest.Logger()
 		cfg := storetest.Config
-		var write, read *sql.DB
-		var dialect sqlstore.Dialect
-		var migrateTo func(version int64) error
-		switch kind {
-		case "sqlite":
-			conn, err := sqlite.Open(filepath.Join(t.TempDir(), "test.db"), sqlite.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { conn.Close() })
-			write, read, dialect = conn.Write, conn.Read, sqlite.Dialect()
-			migrateTo = func(v int64) error { return sqlite.MigrateTo(ctx, write, logger, v) }
-		case "postgres":
-			url := testenv.PostgresDatabase(t, "empty", nil)
-			pool, err := postgres.Open(ctx, url, 4)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { pool.Close() })
-			write, read, dialect = pool, pool, postgres.Dialect()
-			migrateTo = func(v int64) error { return postgres.MigrateTo(ctx, write, logger, v) }
-		}
+		u := storetest.OpenUnmigrated(t, kind)
+		write, read := u.Write, u.Read
+		migrateTo := func(v int64) error { return u.MigrateTo(ctx, logger, v) }
 		if err := migrateTo(16); err != nil {
 			t.Fatal(err)
 		}
 		open := func() *sqlstore.DB {
-			db, err := sqlstore.New(write, read, dialect, cfg)
+			db, err := sqlstore.New(write, read, u.Dialect, cfg)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -2,20 +2,17 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/openattendance/attendance"
 	"github.com/openattendance/attendance/demo"
+	"github.com/openattendance/attendance/internal/storetest"
 	"github.com/openattendance/attendance/internal/testenv"
-	"github.com/openattendance/attendance/postgres"
-	"github.com/openattendance/attendance/sqlite"
 	"github.com/openattendance/attendance/sqlstore"
 )
 
@@ -27,29 +24,10 @@ import (
 func TestApprovalChainMigration(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	var db *sql.DB
-	var migrateTo func(context.Context, *sql.DB, *slog.Logger, int64) error
-	var dialect sqlstore.Dialect
-	param := "?"
-	switch testDB {
-	case "sqlite":
-		c, err := sqlite.Open(filepath.Join(t.TempDir(), sqlite.FileName), sqlite.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.Close() })
-		db, migrateTo, dialect = c.Write, sqlite.MigrateTo, sqlite.Dialect()
-	case "postgres":
-		url := testenv.PostgresDatabase(t, "empty", nil)
-		pool, err := postgres.Open(ctx, url, 4)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { pool.Close() })
-		db, migrateTo, dialect, param = pool, postgres.MigrateTo, postgres.Dialect(), "$1"
-	}
+	u := storetest.OpenUnmigrated(t, testDB)
+	db, dialect := u.Write, u.Dialect
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if err := migrateTo(ctx, db, logger, 4); err != nil {
+	if err := u.MigrateTo(ctx, logger, 4); err != nil {
 		t.Fatal(err)
 	}
 	store, err := sqlstore.New(db, db, dialect, sqlstore.Config{CompanyTimezone: "UTC"})
@@ -72,7 +50,7 @@ func TestApprovalChainMigration(t *testing.T) {
 		}
 	}
 	before := testenv.Rows(t, db, leaveRowsV4)
-	if err := migrateTo(ctx, db, logger, 0); err != nil {
+	if err := u.MigrateTo(ctx, logger, 0); err != nil {
 		t.Fatalf("migrations 00014-00015: %v", err)
 	}
 	if after := testenv.Rows(t, db, leaveRowsV4); !slices.Equal(after, before) {
@@ -112,7 +90,7 @@ func TestApprovalChainMigration(t *testing.T) {
 				t.Fatal(err)
 			}
 			var mgr *int64
-			if err := db.QueryRowContext(ctx, `SELECT manager_id FROM employees WHERE id = `+param, r.EmployeeID).Scan(&mgr); err != nil {
+			if err := db.QueryRowContext(ctx, u.Rebind(`SELECT manager_id FROM employees WHERE id = ?`), r.EmployeeID).Scan(&mgr); err != nil {
 				t.Fatal(err)
 			}
 			asked := v.Chain.Steps[0].Approvers

@@ -6,16 +6,14 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/openattendance/attendance"
 	"github.com/openattendance/attendance/demo"
+	"github.com/openattendance/attendance/internal/storetest"
 	"github.com/openattendance/attendance/internal/testenv"
-	"github.com/openattendance/attendance/postgres"
-	"github.com/openattendance/attendance/sqlite"
 	"github.com/openattendance/attendance/sqlstore"
 )
 
@@ -27,35 +25,17 @@ import (
 func TestShiftMigration(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dir := t.TempDir()
-	var db *sql.DB
-	var read *sql.DB
-	var dialect sqlstore.Dialect
-	var migrateTo func(context.Context, *sql.DB, *slog.Logger, int64) error
+	u := storetest.OpenUnmigrated(t, testDB)
+	db, read, dialect := u.Write, u.Read, u.Dialect
 	param := func(int) string { return "?" }
 	enc := func(t time.Time) any { return t.UnixMicro() }
-	switch testDB {
-	case "sqlite":
-		c, err := sqlite.Open(filepath.Join(dir, sqlite.FileName), sqlite.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.Close() })
-		db, read, dialect, migrateTo = c.Write, c.Read, sqlite.Dialect(), sqlite.MigrateTo
-	case "postgres":
-		url := testenv.PostgresDatabase(t, "empty", nil)
-		pg, err := postgres.Open(ctx, url, 4)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { pg.Close() })
-		db, read, dialect, migrateTo = pg, pg, postgres.Dialect(), postgres.MigrateTo
+	if dialect.NumberedParams {
 		param = func(n int) string { return fmt.Sprint("$", n) }
 		enc = func(t time.Time) any { return t }
 	}
 	var log bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&log, nil))
-	if err := migrateTo(ctx, db, logger, 7); err != nil {
+	if err := u.MigrateTo(ctx, logger, 7); err != nil {
 		t.Fatal(err)
 	}
 
@@ -89,7 +69,7 @@ func TestShiftMigration(t *testing.T) {
 		}
 	}
 
-	if err := migrateTo(ctx, db, logger, 0); err != nil {
+	if err := u.MigrateTo(ctx, logger, 0); err != nil {
 		t.Fatalf("migrations 00008–00010: %v", err)
 	}
 	if after := testenv.Rows(t, db, "SELECT "+dayCols+" FROM attendance_days ORDER BY employee_id, date"); strings.Join(after, "\n") != strings.Join(before, "\n") {

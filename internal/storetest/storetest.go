@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -176,4 +177,62 @@ func newDB(t testing.TB, write, read *sql.DB, d sqlstore.Dialect) *DB {
 		Write:         write,
 		Dialect:       d.Name,
 	}
+}
+
+// Unmigrated is an empty database of one kind for the tests of migrations,
+// which migrate it step by step and compare what it holds before and after.
+type Unmigrated struct {
+	// Write writes (SQLite: the single writer connection); Read reads.
+	Write, Read *sql.DB
+	Dialect     sqlstore.Dialect
+	migrateTo   func(ctx context.Context, db *sql.DB, logger *slog.Logger, version int64) error
+}
+
+// OpenUnmigrated opens an empty database of kind, closed when the test ends.
+// PostgreSQL needs ATTENDANCE_TEST_DATABASE_URL.
+func OpenUnmigrated(t testing.TB, kind string) *Unmigrated {
+	t.Helper()
+	switch kind {
+	case "sqlite":
+		c, err := sqlite.Open(filepath.Join(t.TempDir(), sqlite.FileName), sqlite.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return &Unmigrated{Write: c.Write, Read: c.Read, Dialect: sqlite.Dialect(), migrateTo: sqlite.MigrateTo}
+	case "postgres":
+		url := testenv.PostgresDatabase(t, "empty", nil)
+		pool, err := postgres.Open(context.Background(), url, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { pool.Close() })
+		return &Unmigrated{Write: pool, Read: pool, Dialect: postgres.Dialect(), migrateTo: postgres.MigrateTo}
+	}
+	t.Fatalf("unknown database %q", kind)
+	return nil
+}
+
+// MigrateTo applies the store's migrations up to version.
+func (u *Unmigrated) MigrateTo(ctx context.Context, logger *slog.Logger, version int64) error {
+	return u.migrateTo(ctx, u.Write, logger, version)
+}
+
+// Rebind turns a query's ? placeholders into the dialect's ($1, $2, … on
+// PostgreSQL), for the tests that run an old version's SQL themselves.
+func (u *Unmigrated) Rebind(query string) string {
+	if !u.Dialect.NumberedParams {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
