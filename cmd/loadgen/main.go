@@ -1,14 +1,16 @@
 // Command loadgen measures a running attendance server (or a ceiling
 // server from bench/ceiling) the way its users load it: many employees
 // clocking in and out at once over keep-alive connections, managers opening
-// overviews, a storm of logins beside the clock traffic, and a late arrival
-// fanned out to a thousand open dashboards. It reports throughput and
+// overviews, a storm of logins beside the clock traffic, a late arrival
+// fanned out to a thousand open dashboards, and a morning peak of entries
+// over several replicas with the managers' dashboards open. It reports throughput and
 // latency percentiles (HDR histograms) and the server's peak resident memory.
 //
 //	loadgen -url http://127.0.0.1:8000 -admin-password … clock -c 32 -d 20s
 //	loadgen … overview -days 30
 //	loadgen … storm -c 32 -rate 50 [-clock-rate 1000]
 //	loadgen … ws -dashboards 1000
+//	loadgen … peak -urls http://127.0.0.1:8000,http://127.0.0.1:8001 -rate 550 -dashboards 5000
 //	loadgen -ceiling-secret S -url … clock      (against bench/ceiling)
 package main
 
@@ -72,7 +74,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return errors.New("usage: loadgen [flags] clock|overview|storm|ws [scenario flags]")
+		return errors.New("usage: loadgen [flags] clock|overview|storm|ws|peak [scenario flags]")
 	}
 	lg := newLoadgen(o, stdout, stderr)
 	defer lg.rss.stop()
@@ -85,6 +87,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return lg.stormCmd(ctx, fs.Args()[1:])
 	case "ws":
 		return lg.wsCmd(ctx, fs.Args()[1:])
+	case "peak":
+		return lg.peakCmd(ctx, fs.Args()[1:])
 	default:
 		return fmt.Errorf("unknown scenario %q", fs.Arg(0))
 	}
@@ -112,14 +116,19 @@ func newLoadgen(o options, out, log io.Writer) *loadgen {
 	return lg
 }
 
-// call sends one request and returns the status and body.
+// call sends one request to the server and returns the status and body.
 func (lg *loadgen) call(ctx context.Context, method, path, token string, body any) (int, []byte, error) {
+	return lg.callAt(ctx, lg.o.url, method, path, token, body)
+}
+
+// callAt sends one request to the replica at url.
+func (lg *loadgen) callAt(ctx context.Context, url, method, path, token string, body any) (int, []byte, error) {
 	var r io.Reader
 	if body != nil {
 		b, _ := json.Marshal(body)
 		r = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, lg.o.url+path, r)
+	req, err := http.NewRequestWithContext(ctx, method, url+path, r)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -139,7 +148,12 @@ func (lg *loadgen) call(ctx context.Context, method, path, token string, body an
 }
 
 func (lg *loadgen) login(ctx context.Context, username, password string) (string, int64, error) {
-	status, body, err := lg.call(ctx, "POST", "/api/users/login/", "", map[string]string{"username": username, "password": password})
+	return lg.loginAt(ctx, lg.o.url, username, password)
+}
+
+// loginAt signs in on the replica at url.
+func (lg *loadgen) loginAt(ctx context.Context, url, username, password string) (string, int64, error) {
+	status, body, err := lg.callAt(ctx, url, "POST", "/api/users/login/", "", map[string]string{"username": username, "password": password})
 	if err != nil {
 		return "", 0, err
 	}
@@ -286,20 +300,9 @@ func (lg *loadgen) clock(ctx context.Context, users []*user, c, rate int, d, war
 	start := time.Now()
 	measureFrom := start.Add(warmup)
 	end := measureFrom.Add(d)
-	var due chan time.Time
+	var due <-chan time.Time
 	if rate > 0 {
-		due = make(chan time.Time, rate*int((warmup+d)/time.Second+1))
-		go func() {
-			defer close(due)
-			for i := 0; ; i++ {
-				at := start.Add(time.Duration(i) * time.Second / time.Duration(rate))
-				if at.After(end) || ctx.Err() != nil {
-					return
-				}
-				time.Sleep(time.Until(at))
-				due <- at
-			}
-		}()
+		due = pace(ctx, start, rate, int(float64(rate)*(warmup+d).Seconds()))
 	}
 	for w := range c {
 		wg.Add(1)

@@ -54,6 +54,12 @@ func TestScenarios(t *testing.T) {
 		{"ws", []string{"ws", "-dashboards", "25", "-events", "3", "-interval", "50ms"}, []*regexp.Regexp{
 			regexp.MustCompile(`fan-out to 25 dashboards\s+(75) of 75 deliveries \(0 missing\)`),
 		}},
+		// Whether the entries are late depends on the hour in each
+		// employee's zone: that every late one is delivered is checked.
+		{"peak", []string{"peak", "-rate", "20", "-d", "1s", "-dashboards", "8", "-c", "4"}, []*regexp.Regexp{
+			regexp.MustCompile(`peak entries at 20/s\s+(20) req\s+0 err`),
+			regexp.MustCompile(`late_arrival on a dashboard\s+\d+ of \d+ late entries \(0 missing\) on 8 dashboards`),
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, problems bytes.Buffer
