@@ -198,7 +198,7 @@ func isUniqueViolation(err error) bool {
 // goMigrations are the migrations written in Go, in version order; the SQL
 // ones are the files of migrations/.
 func goMigrations(logger *slog.Logger) []*goose.Migration {
-	return []*goose.Migration{usernameKeys(logger), shiftPatterns(logger), approvalChains(logger)}
+	return []*goose.Migration{usernameKeys(logger), shiftPatterns(logger), approvalChains(logger), attendanceMonths(logger)}
 }
 
 // up applies the migrations up to version, or all of them when it is 0.
