@@ -233,9 +233,14 @@ func (s *AttendanceService) insertEvent(ctx context.Context, tx *Tx, emp *attend
 	args := []any{ev.EmployeeID, string(ev.Type), s.db.t(ev.Timestamp), ev.Late, ev.LateMinutes,
 		string(ev.Source), recordedBy, ev.Note, s.db.t(now), datePtr(ev.WorkDate), ev.CorrectionRequestID}
 	if day != nil && day.Present() && s.db.d.WritableCTEs {
-		// The event and its day in one statement.
-		err := tx.queryRow(ctx, `WITH ev AS (`+insertEventSQL+` RETURNING id), day AS (`+upsertDaySQL+`) SELECT id FROM ev`,
-			append(args, s.db.dayArgs(emp.ID, *day)...)...).Scan(&ev.ID)
+		// The event, its day and the day's slot of the rollup in one statement.
+		month, err := monthArgs(emp.ID, *day)
+		if err != nil {
+			return err
+		}
+		args = append(append(args, s.db.dayArgs(emp.ID, *day)...), month...)
+		err = tx.queryRow(ctx, `WITH ev AS (`+insertEventSQL+` RETURNING id), day AS (`+upsertDaySQL+`), month AS (`+
+			s.db.upsertMonthSQL()+`) SELECT id FROM ev`, args...).Scan(&ev.ID)
 		if err == nil {
 			tx.facts.saved(emp.ID, *day)
 		}

@@ -42,15 +42,18 @@ func (l *BulkLoader) Load(ctx context.Context, fn func(w *BulkWriter) error) (er
 	// and the approval chains, from version 15.
 	err = db.reader().queryRow(ctx, `SELECT COUNT(chain_version) FROM leave_requests WHERE 1 = 0`).Scan(&probe)
 	chains := err == nil
+	// and the days' rollup, from version 19.
+	err = db.reader().queryRow(ctx, `SELECT COUNT(month) FROM attendance_months WHERE 1 = 0`).Scan(&probe)
+	months := err == nil
 	if db.d.Copy != nil && breaks && ledger && chains {
-		return l.loadCopy(ctx, fn)
+		return l.loadCopy(ctx, fn, months)
 	}
 	// A transaction of its own, never in a group: the load would hold the
 	// group's other writes until it ends.
 	w := &write{ctx: ctx, fn: func(tx *Tx) error {
 		tx.prepareHere()
 		defer tx.closePrepared()
-		return fn(&BulkWriter{db: db, tx: tx, breaks: breaks, ledger: ledger, chains: chains})
+		return fn(&BulkWriter{db: db, tx: tx, breaks: breaks, ledger: ledger, chains: chains, months: months})
 	}}
 	db.commit(context.WithoutCancel(ctx), w)
 	return w.err
@@ -58,7 +61,7 @@ func (l *BulkLoader) Load(ctx context.Context, fn func(w *BulkWriter) error) (er
 
 // loadCopy runs fn in a transaction on a connection of its own, which the
 // dialect's Copy loads the buffered rows on.
-func (l *BulkLoader) loadCopy(ctx context.Context, fn func(w *BulkWriter) error) error {
+func (l *BulkLoader) loadCopy(ctx context.Context, fn func(w *BulkWriter) error, months bool) error {
 	db := l.db
 	conn, err := db.write.Conn(ctx)
 	if err != nil {
@@ -75,7 +78,7 @@ func (l *BulkLoader) loadCopy(ctx context.Context, fn func(w *BulkWriter) error)
 			return fmt.Errorf("setup: %w", err)
 		}
 	}
-	w := &BulkWriter{db: db, tx: &Tx{sqltx: sqltx, db: db}, breaks: true, ledger: true, chains: true, copy: &copyBuffer{conn: conn, batch: l.copyBatch, idBlock: l.idBlock}}
+	w := &BulkWriter{db: db, tx: &Tx{sqltx: sqltx, db: db}, breaks: true, ledger: true, chains: true, months: months, copy: &copyBuffer{conn: conn, batch: l.copyBatch, idBlock: l.idBlock}}
 	if err := fn(w); err != nil {
 		return err
 	}
@@ -102,6 +105,7 @@ type copyBuffer struct {
 	entries        [][]any // leave_ledger, which refers to requests
 	events         [][]any
 	days           [][]any
+	months         [][]any
 	n              int     // rows buffered
 	ids            []int64 // leave request ids taken from the sequence, not yet used
 	// pending holds the pending requests, whose chains are written once
@@ -119,6 +123,7 @@ var (
 		"note", "voided", "voided_by", "voided_at", "void_note", "created_at"}
 	copyDayCols = []string{"employee_id", "date", "entries", "late", "late_minutes", "worked_seconds", "open_sessions",
 		"break_seconds", "last_exit_at", "open_since"}
+	copyMonthCols = []string{"employee_id", "month", "days"}
 )
 
 // flush loads what is buffered, the requests before the ledger entries that
@@ -134,6 +139,7 @@ func (w *BulkWriter) flush(ctx context.Context) error {
 		{"leave_ledger", copyEntryCols, &c.entries},
 		{"attendance_events", copyEventCols, &c.events},
 		{"attendance_days", copyDayCols, &c.days},
+		{"attendance_months", copyMonthCols, &c.months},
 	} {
 		if len(*t.rows) == 0 {
 			continue
@@ -174,6 +180,8 @@ type BulkWriter struct {
 	ledger bool
 	// chains: pending requests have approval chains (version 15).
 	chains bool
+	// months: the days have their rollup (version 19).
+	months bool
 	// copy buffers rows for the dialect's Copy; nil: rows are inserted.
 	copy *copyBuffer
 }
@@ -194,9 +202,17 @@ func (w *BulkWriter) Employee(ctx context.Context, e *attendance.Employee, hash 
 const bulkBatch = 100
 
 // Attendance stores one employee's events and the days derived from them,
-// many rows per statement.
+// many rows per statement, and the days' rollup. It is called once per
+// employee: the rollup's rows are written whole.
 func (w *BulkWriter) Attendance(ctx context.Context, employeeID int64, events []attendance.AttendanceEvent, days []attendance.Day) error {
 	now := w.db.t(w.db.now())
+	var months map[attendance.Date][]byte
+	if w.months {
+		var err error
+		if months, err = monthRows(days); err != nil {
+			return err
+		}
+	}
 	if w.copy != nil {
 		c := w.copy
 		for _, e := range events {
@@ -211,7 +227,10 @@ func (w *BulkWriter) Attendance(ctx context.Context, employeeID int64, events []
 			c.days = append(c.days, []any{employeeID, dateArg(d.Date), d.Entries, d.Late, d.LateMinutes, d.WorkedSeconds, d.OpenSessions,
 				d.BreakSeconds, w.db.zt(d.LastExit), w.db.zt(d.OpenSince)})
 		}
-		return w.buffered(ctx, len(events)+len(days))
+		for m, b := range months {
+			c.months = append(c.months, []any{employeeID, dateArg(m), b})
+		}
+		return w.buffered(ctx, len(events)+len(days)+len(months))
 	}
 	for len(events) > 0 {
 		n := min(len(events), bulkBatch)
@@ -254,6 +273,19 @@ func (w *BulkWriter) Attendance(ctx context.Context, employeeID int64, events []
 			return err
 		}
 		days = days[n:]
+	}
+	for len(months) > 0 {
+		args := make([]any, 0, 3*bulkBatch)
+		for m, b := range months {
+			args = append(args, employeeID, m.String(), b)
+			delete(months, m)
+			if len(args) == cap(args) {
+				break
+			}
+		}
+		if _, err := w.tx.exec(ctx, `INSERT INTO attendance_months (employee_id, month, days) VALUES `+rows(len(args)/3, 3), args...); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -237,16 +237,31 @@ func (db *DB) evaluateLateness(ctx context.Context, tx *Tx, emp *attendance.Empl
 	return nil
 }
 
-// saveDay stores an employee's day, or deletes it when nothing is left of it.
+// saveDay stores an employee's day, or deletes it when nothing is left of
+// it, and its slot of the rollup (month.go): on PostgreSQL in one statement.
 func (db *DB) saveDay(ctx context.Context, tx *Tx, employeeID int64, day attendance.Day) error {
 	tx.facts.saved(employeeID, day)
-	if !day.Present() {
-		_, err := tx.exec(ctx, `DELETE FROM attendance_days WHERE employee_id = ? AND date = ?`, employeeID, day.Date.String())
+	month, err := monthArgs(employeeID, day)
+	if err != nil {
 		return err
 	}
-	_, err := tx.exec(ctx, upsertDaySQL, db.dayArgs(employeeID, day)...)
+	query, args := upsertDaySQL, db.dayArgs(employeeID, day)
+	if !day.Present() {
+		query, args = deleteDaySQL, []any{employeeID, day.Date.String()}
+	}
+	if db.d.WritableCTEs {
+		_, err := tx.exec(ctx, `WITH day AS (`+query+`) `+db.upsertMonthSQL(), append(args, month...)...)
+		return err
+	}
+	if _, err := tx.exec(ctx, query, args...); err != nil {
+		return err
+	}
+	_, err = tx.exec(ctx, db.upsertMonthSQL(), month...)
 	return err
 }
+
+// deleteDaySQL deletes a day: its employee and date.
+const deleteDaySQL = `DELETE FROM attendance_days WHERE employee_id = ? AND date = ?`
 
 // upsertDaySQL stores a day (dayArgs).
 const upsertDaySQL = `INSERT INTO attendance_days (employee_id, date, entries, late, late_minutes, worked_seconds, open_sessions,
@@ -282,15 +297,7 @@ func (db *DB) rebuildAllDays(ctx context.Context, tx *Tx, emp *attendance.Employ
 	if _, err := db.redecideWorkDates(ctx, tx, sched, holidays, events, len(events)); err != nil {
 		return err
 	}
-	if _, err := tx.exec(ctx, `DELETE FROM attendance_days WHERE employee_id = ?`, emp.ID); err != nil {
-		return err
-	}
-	for _, day := range attendance.BuildWorkDays(attendance.StoredWorkDates(emp.Schedule().Location), events) {
-		if err := db.saveDay(ctx, tx, emp.ID, day); err != nil {
-			return err
-		}
-	}
-	return nil
+	return db.storeDays(ctx, tx, emp.ID, attendance.BuildWorkDays(attendance.StoredWorkDates(emp.Schedule().Location), events))
 }
 
 // redecideWorkDates decides again the work dates of the first n of events

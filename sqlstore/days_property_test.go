@@ -9,17 +9,21 @@ import (
 	"time"
 
 	"github.com/openattendance/attendance"
+	"github.com/openattendance/attendance/internal/monthpack"
 	"github.com/openattendance/attendance/internal/testenv"
+	"github.com/openattendance/attendance/sqlstore"
 )
 
-// TestDaysFollowEvents is a property test of the stored days, the rollup the
-// overview reads: after every write of a random history — clock-ins and
-// -outs, a manager's entries and exits recorded between earlier events, and
-// voids — the stored days are what the rules build from the stored events,
-// each entry has the work date and the lateness the rules give it, and the
-// overview read from the store equals the one summarised from the events.
-// The history crosses the end of daylight saving time in Berlin. A failure
-// names its seed, which replays it.
+// TestDaysFollowEvents is a property test of the stored days and of their
+// rollup by month, which the overview reads: after every write of a random
+// history — clock-ins and -outs, a manager's entries and exits recorded
+// between earlier events, voids, corrections approved, and once a change of
+// time zone that derives every day again — the stored days are what the
+// rules build from the stored events, the rollup unpacks to exactly the
+// stored days, each entry has the work date and the lateness the rules give
+// it, and the overview read from the store equals the one summarised from
+// the events. The history crosses the end of daylight saving time in Berlin.
+// A failure names its seed, which replays it.
 func TestDaysFollowEvents(t *testing.T) {
 	exercise(t, func(t *testing.T, kind string) {
 		for _, seed := range []uint64{1, 2, 3} {
@@ -43,13 +47,22 @@ func daysFollowEvents(t *testing.T, kind string, seed uint64, steps int) {
 		t.Fatal(err)
 	}
 	sched := emp.Schedule()
+	corrections := sqlstore.NewCorrectionService(e.DB.DB)
 	rnd := rand.New(rand.NewPCG(seed, 0x5eed))
 	now := start
 	var rejected int
+	rezoned := false // lateness stays as it was decided when the zone changes
 	for step := range steps {
 		var what string
 		var err error
-		switch op := rnd.IntN(10); {
+		switch op := rnd.IntN(12); {
+		case step == steps*2/3: // the employee moves: every day is derived again
+			zone := "America/New_York"
+			what = "move to " + zone
+			if emp, err = e.Employees.UpdateEmployee(ctx, e.Admin, emp.ID, attendance.EmployeeFields{Timezone: &zone}); err != nil {
+				t.Fatalf("seed %d, step %d, %s: %v", seed, step, what, err)
+			}
+			sched, rezoned = emp.Schedule(), true
 		case op < 6: // the employee clocks at a later instant
 			now = now.Add(time.Duration(10+rnd.IntN(14*60)) * time.Minute)
 			e.Clock.Set(now)
@@ -65,6 +78,24 @@ func daysFollowEvents(t *testing.T, kind string, seed uint64, steps int) {
 			what = fmt.Sprintf("manager's %s at %s", typ, ts.In(sched.Location).Format("Mon 02 Jan 15:04"))
 			_, err = e.Attendance.RecordEvent(ctx, mgr.Actor(), attendance.RecordEvent{Type: typ, EmployeeID: &emp.ID, Timestamp: &ts,
 				Note: ptr("forgotten")})
+		case op >= 10: // the employee asks for a correction, the manager approves it
+			in := attendance.CorrectionInput{Reason: "forgot"}
+			live := liveEvents(t, e, mgr.Actor(), emp.ID)
+			if len(live) > 0 && op == 11 {
+				ev := live[rnd.IntN(len(live))]
+				in.Action, in.EventID = attendance.CorrectionVoid, &ev.ID
+				what = fmt.Sprintf("correction voiding the %s at %s", ev.Type, ev.Timestamp.In(sched.Location).Format("Mon 02 Jan 15:04"))
+			} else {
+				ts := start.Add(time.Duration(rnd.Int64N(int64(now.Sub(start)) + 1))).In(sched.Location)
+				typ := []attendance.EventType{attendance.Entry, attendance.Exit}[rnd.IntN(2)]
+				d, tod := attendance.DateOf(ts), attendance.TimeOfDay(ts.Hour()*60+ts.Minute())
+				in.Action, in.Type, in.Date, in.Time = attendance.CorrectionAdd, &typ, &d, &tod
+				what = fmt.Sprintf("correction adding an %s on %s at %s", typ, d, tod)
+			}
+			var r *attendance.CorrectionRequest
+			if r, err = corrections.RequestCorrection(ctx, emp.Actor(), in); err == nil {
+				_, err = corrections.DecideCorrection(ctx, mgr.Actor(), r.ID, attendance.CorrectionDecision{Action: attendance.Approve})
+			}
 		default: // the manager voids one of the events
 			live := liveEvents(t, e, mgr.Actor(), emp.ID)
 			if len(live) == 0 {
@@ -80,7 +111,7 @@ func daysFollowEvents(t *testing.T, kind string, seed uint64, steps int) {
 			}
 			rejected++ // a sequence the rules refuse: nothing may have changed
 		}
-		checkDays(t, e, mgr.Actor(), emp, fmt.Sprintf("seed %d, step %d, after the %s", seed, step, what))
+		checkDays(t, e, mgr.Actor(), emp, !rezoned, fmt.Sprintf("seed %d, step %d, after the %s", seed, step, what))
 		if step%15 == 14 || step == steps-1 {
 			checkOverview(t, e, emp, start, now)
 		}
@@ -119,9 +150,10 @@ func liveEvents(t *testing.T, e *env, a attendance.Actor, id int64) []attendance
 	return live
 }
 
-// checkDays compares the stored days, work dates and lateness with what the
-// rules make of the stored events.
-func checkDays(t *testing.T, e *env, a attendance.Actor, emp *attendance.Employee, when string) {
+// checkDays compares the stored days, work dates and (with lateness)
+// lateness with what the rules make of the stored events, and the rollup
+// with the stored days.
+func checkDays(t *testing.T, e *env, a attendance.Actor, emp *attendance.Employee, lateness bool, when string) {
 	t.Helper()
 	sched := emp.Schedule()
 	live := liveEvents(t, e, a, emp.ID)
@@ -143,7 +175,7 @@ func checkDays(t *testing.T, e *env, a attendance.Actor, emp *attendance.Employe
 				first[want] = true
 				late, minutes = sched.EntryLateness(want, ev.Timestamp, nil, false, nil)
 			}
-			if ev.Late != late || ev.LateMinutes != minutes {
+			if lateness && (ev.Late != late || ev.LateMinutes != minutes) {
 				t.Fatalf("%s: the entry at %s is late %v by %d min, want %v by %d", when, ev.Timestamp, ev.Late, ev.LateMinutes, late, minutes)
 			}
 		case attendance.Exit:
@@ -159,6 +191,55 @@ func checkDays(t *testing.T, e *env, a attendance.Actor, emp *attendance.Employe
 	if !slices.EqualFunc(got, want, sameDay) {
 		t.Fatalf("%s: the stored days differ from the events'\nstored %+v\nbuilt  %+v\nevents %+v", when, got, want, live)
 	}
+	checkRollup(t, e, emp.ID, got, when)
+}
+
+// checkRollup compares the employee's rollup (attendance_months), unpacked,
+// with their stored days: the same days, every field the rollup holds (all
+// but LastExit) equal.
+func checkRollup(t *testing.T, e *env, id int64, stored []attendance.Day, when string) {
+	t.Helper()
+	rows, err := e.Write.Query(fmt.Sprintf(`SELECT month, days FROM attendance_months WHERE employee_id = %d ORDER BY month`, id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []attendance.Day
+	for rows.Next() {
+		var month any
+		var b []byte
+		if err := rows.Scan(&month, &b); err != nil {
+			t.Fatal(err)
+		}
+		m := dateValue(t, month)
+		if got, err = monthpack.Unpack(got, m, b, attendance.MinDate, attendance.MaxDate); err != nil {
+			t.Fatalf("%s: the rollup of %s: %v", when, m, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := make([]attendance.Day, len(stored))
+	for i, d := range stored {
+		d.LastExit = time.Time{}
+		want[i] = d
+	}
+	if !slices.EqualFunc(got, want, sameDay) {
+		t.Fatalf("%s: the rollup differs from the stored days\nrollup %+v\nstored %+v", when, got, want)
+	}
+}
+
+// dateValue is a date column's value as the driver returns it.
+func dateValue(t *testing.T, v any) attendance.Date {
+	t.Helper()
+	switch v := v.(type) {
+	case string:
+		return attendance.MustParseDate(v)
+	case time.Time:
+		return attendance.DateOf(v)
+	}
+	t.Fatalf("a date column holds %T", v)
+	return 0
 }
 
 func sameDay(a, b attendance.Day) bool {
@@ -184,14 +265,7 @@ func storedDays(t *testing.T, e *env, id int64) []attendance.Day {
 			&lastExit, &openSince); err != nil {
 			t.Fatal(err)
 		}
-		switch v := date.(type) {
-		case string:
-			d.Date = attendance.MustParseDate(v)
-		case time.Time:
-			d.Date = attendance.DateOf(v)
-		default:
-			t.Fatalf("a date column holds %T", date)
-		}
+		d.Date = dateValue(t, date)
 		d.LastExit, d.OpenSince = testenv.Instant(t, lastExit), testenv.Instant(t, openSince)
 		out = append(out, d)
 	}
