@@ -164,35 +164,75 @@ func BuildDays(loc *time.Location, events []AttendanceEvent) []Day {
 func BuildWorkDays(workDate WorkDater, events []AttendanceEvent) []Day {
 	var days []Day
 	index := map[Date]int{} // work dates need not come in order
+	eachSession(workDate, events, func(d Date, entry, exit *AttendanceEvent) {
+		k, ok := index[d]
+		if !ok {
+			k = len(days)
+			index[d] = k
+			days = append(days, Day{Date: d, Late: entry.Late, LateMinutes: entry.LateMinutes})
+		}
+		day := &days[k]
+		day.Entries++
+		if exit != nil {
+			day.WorkedSeconds += int64(exit.Timestamp.Sub(entry.Timestamp) / time.Second)
+			if !day.LastExit.IsZero() {
+				day.BreakSeconds += int64(entry.Timestamp.Sub(day.LastExit) / time.Second)
+			}
+			day.LastExit = exit.Timestamp.UTC()
+		} else {
+			day.OpenSessions++
+			if day.OpenSessions == 1 {
+				day.OpenSince = entry.Timestamp.UTC()
+			}
+		}
+	})
+	return days
+}
+
+// eachSession is the session rule: it calls fn for each entry of events (an
+// employee's non-voided events in time order), in order, with its work date
+// and the exit that closes it, the event right after it when that is an
+// exit (nil otherwise: the session is open).
+func eachSession(workDate WorkDater, events []AttendanceEvent, fn func(d Date, entry, exit *AttendanceEvent)) {
 	for i := range events {
 		e := &events[i]
 		if e.Type != Entry {
 			continue
 		}
-		d := workDate(e)
-		k, ok := index[d]
-		if !ok {
-			k = len(days)
-			index[d] = k
-			days = append(days, Day{Date: d, Late: e.Late, LateMinutes: e.LateMinutes})
-		}
-		day := &days[k]
-		day.Entries++
+		var exit *AttendanceEvent
 		if i+1 < len(events) && events[i+1].Type == Exit {
-			exit := events[i+1].Timestamp
-			day.WorkedSeconds += int64(exit.Sub(e.Timestamp) / time.Second)
-			if !day.LastExit.IsZero() {
-				day.BreakSeconds += int64(e.Timestamp.Sub(day.LastExit) / time.Second)
-			}
-			day.LastExit = exit.UTC()
-		} else {
-			day.OpenSessions++
-			if day.OpenSessions == 1 {
-				day.OpenSince = e.Timestamp.UTC()
-			}
+			exit = &events[i+1]
 		}
+		fn(workDate(e), e, exit)
 	}
-	return days
+}
+
+// ClockSession is one session of a work date: an entry and the exit that
+// closes it, or no exit while it is open (BuildSessions).
+type ClockSession struct {
+	EntryID int64      `json:"entry_id"`
+	Entry   time.Time  `json:"entry"`
+	ExitID  *int64     `json:"exit_id"`
+	Exit    *time.Time `json:"exit"`
+	// Seconds is the session's worked time: exit less entry, 0 while open.
+	Seconds int64 `json:"seconds"`
+}
+
+// BuildSessions returns the sessions of an employee's non-voided events in
+// time order, by the work date of their entry, in time order within a
+// date: the pairs BuildWorkDays adds up.
+func BuildSessions(workDate WorkDater, events []AttendanceEvent) map[Date][]ClockSession {
+	out := map[Date][]ClockSession{}
+	eachSession(workDate, events, func(d Date, entry, exit *AttendanceEvent) {
+		s := ClockSession{EntryID: entry.ID, Entry: entry.Timestamp.UTC()}
+		if exit != nil {
+			id, at := exit.ID, exit.Timestamp.UTC()
+			s.ExitID, s.Exit = &id, &at
+			s.Seconds = int64(exit.Timestamp.Sub(entry.Timestamp) / time.Second)
+		}
+		out[d] = append(out[d], s)
+	})
+	return out
 }
 
 // AddEntry returns the day after an entry was appended at the end of the
@@ -387,4 +427,7 @@ type AttendanceService interface {
 	// Today is the board: the presence now of each active employee in the
 	// actor's scope (Schedule.PresenceAt).
 	Today(ctx context.Context, actor Actor, f TodayFilter) (*Today, error)
+	// Days is the day-by-day view: each date of a range of one employee in
+	// the actor's scope, with its status (Schedule.DayRows).
+	Days(ctx context.Context, actor Actor, f DaysFilter) (*DayList, error)
 }
