@@ -16,6 +16,7 @@ func (s *Server) routes() {
 	s.departmentRoutes()
 	s.attendanceRoutes()
 	s.todayRoutes()
+	s.daysRoutes()
 	s.correctionRoutes()
 	s.overtimeRoutes()
 	s.leaveRoutes()

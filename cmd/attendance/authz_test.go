@@ -548,6 +548,8 @@ var azOps = map[string]azOp{
 	"GET /api/attendance/overview/": {want: azAuthed(403, 403, 200, 200, 200), ofAdmin: 200, prepare: azTargetPath("/api/attendance/overview/?employee_id=%d")},
 	// The board: one's own row, or anyone's in scope.
 	"GET /api/attendance/today/": {want: azAuthed(200, 404, 200, 404, 200), ofAdmin: 200, prepare: azTargetPath("/api/attendance/today/?employee_id=%d")},
+	// The day-by-day view: one's own dates, or anyone's in scope.
+	"GET /api/attendance/days/": {want: azAuthed(200, 404, 200, 404, 200), ofAdmin: 200, prepare: azTargetPath("/api/attendance/days/?employee_id=%d")},
 
 	"POST /api/leaves/request/": {
 		// Everyone asks for their own leave.
