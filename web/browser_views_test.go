@@ -527,6 +527,101 @@ func viewTests(t *testing.T, b *browser, srv *server, w *world, mgr *tab, shots 
 		mgr.goTo("#/", "")
 	})
 
+	// A manager opens a report's record and reads their month day by day:
+	// the server's status of each date said in words, month by month, at a
+	// phone's width too. Last week Dev was 10 minutes late on Tuesday and
+	// on sick leave on Thursday; Eva was absent on Tuesday.
+	t.Run("ManagerReadsMonth", func(t *testing.T) {
+		mgr := mgr.in(t)
+		lastMonday, err := time.ParseInLocation(dateLayout, w.weekFrom, w.loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		open := func(who employee, month string) {
+			t.Helper()
+			mgr.goTo(fmt.Sprintf("#/people/%d?month=%s", who.ID, month), "person")
+			mgr.wait(month+" day by day", fmt.Sprintf(`document.querySelector('[data-view="person"]')?.dataset.employeeId === '%d' && document.getElementById('person-days')?.dataset.month === %q && !document.getElementById('person-days').hasAttribute('aria-busy')`, who.ID, month))
+		}
+		type dayRow struct {
+			Status, Text, Mark, Late string
+		}
+		rowOf := func(date string) dayRow {
+			return eval[dayRow](mgr, fmt.Sprintf(`(() => {
+				const r = document.querySelector('#person-days [data-testid="day-%s"]');
+				return r ? { Status: r.dataset.status, Text: r.textContent, Mark: r.querySelector('.day-mark')?.textContent || '',
+					Late: r.querySelector('.day-late-minutes').textContent } : {};
+			})()`, date))
+		}
+		for _, c := range []struct {
+			who    string
+			date   time.Time
+			status string
+			words  []string
+		}{
+			{"dev", lastMonday.AddDate(0, 0, 1), "late", []string{"Late"}},
+			{"dev", lastMonday.AddDate(0, 0, 3), "leave", []string{"On leave", "Sick leave"}},
+			{"eva", lastMonday.AddDate(0, 0, 1), "absent", []string{"Absent"}},
+			{"chloe", lastMonday.AddDate(0, 0, 2), "worked", []string{"Worked", "9 h 30"}},
+		} {
+			who := w.people[c.who]
+			open(who, c.date.Format("2006-01"))
+			got := rowOf(day(c.date))
+			if got.Status != c.status || got.Mark == "" {
+				t.Errorf("%s's %s reads %+v, want status %s with a mark beside the colour", c.who, day(c.date), got, c.status)
+			}
+			if c.status == "late" && got.Late != "10" {
+				t.Errorf("%s's %s has %q late minutes, want 10", c.who, day(c.date), got.Late)
+			}
+			for _, word := range c.words {
+				if !strings.Contains(got.Text, word) {
+					t.Errorf("%s's %s reads %q, want %q in it", c.who, day(c.date), got.Text, word)
+				}
+			}
+		}
+
+		// The page shows every date as the server says it.
+		dev := w.people["dev"]
+		month := lastMonday.AddDate(0, 0, 1).Format("2006-01")
+		open(dev, month)
+		var days struct {
+			From, To string
+			Results  []struct {
+				Date, Status string
+			} `json:"results"`
+		}
+		w.mgr.mustDo("GET", fmt.Sprintf("/api/attendance/days/?employee_id=%d&from=%s-01&limit=62", dev.ID, month), nil, http.StatusOK, &days)
+		shown := eval[map[string]string](mgr, `Object.fromEntries([...document.querySelectorAll('#person-days tbody tr[data-date]')].map((r) => [r.dataset.date, r.dataset.status]))`)
+		if len(shown) != len(days.Results) || len(shown) < 28 {
+			t.Errorf("the month shows %d dates, the server has %d", len(shown), len(days.Results))
+		}
+		for _, r := range days.Results {
+			if shown[r.Date] != r.Status {
+				t.Errorf("%s shows %q, the server says %q", r.Date, shown[r.Date], r.Status)
+			}
+		}
+
+		// Month by month.
+		prev := eval[string](mgr, `document.getElementById('person-month-label').textContent`)
+		mgr.click("#person-month-next")
+		next, _ := time.Parse("2006-01", month)
+		nextMonth := next.AddDate(0, 1, 0).Format("2006-01")
+		mgr.wait("the next month day by day", fmt.Sprintf(`document.getElementById('person-days').dataset.month === %q && document.querySelector('#person-days [data-testid="day-%s-01"]')`, nextMonth, nextMonth))
+		if label := eval[string](mgr, `document.getElementById('person-month-label').textContent`); label == prev {
+			t.Errorf("the month's label stayed %q", label)
+		}
+		mgr.click("#person-month-prev")
+		mgr.wait("the month again", fmt.Sprintf(`document.getElementById('person-days').dataset.month === %q && document.querySelector('#person-days [data-testid="day-%s-01"]')`, month, month))
+
+		// A phone: the days fit the screen without scrolling sideways.
+		mgr.viewport(375, 812, true)
+		over := eval[int](mgr, `(() => { const t = document.getElementById('person-days'); return t.scrollWidth - t.parentElement.clientWidth; })()`)
+		mgr.viewport(1280, 800, false)
+		if over > 1 {
+			t.Errorf("at 375 px the month's table is %d px wider than its card", over)
+		}
+		mgr.checkPhone("a person's month day by day")
+	})
+
 	// The calendar shows a person's approved leave (Dev is on leave today).
 	t.Run("CalendarShowsLeave", func(t *testing.T) {
 		mgr := mgr.in(t)

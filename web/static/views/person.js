@@ -1,6 +1,6 @@
 // views/person.js: #/people/<id>?month=YYYY-MM, one person's record, for
 // managers and admins: their details (edit, reset the password, deactivate
-// or reactivate), their month in numbers, their clock log with voided
+// or reactivate), their month day by day and in numbers, their clock log with voided
 // events struck through and who recorded or voided what and why, a form to
 // record an entry or exit on their behalf in THEIR time zone, a Void button
 // on each event, and their leave and balance.
@@ -30,6 +30,31 @@ const SUMMARY = [
   ['open_sessions', 'Open sessions'],
 ];
 const RECORD_FIELDS = { type: 'record-type', timestamp: 'record-time', note: 'record-note' };
+// A date's status (GET /api/attendance/days/) in words, with a mark that
+// says it without colour, and the badge's tone.
+const DAY_STATUS = {
+  worked: ['✓', 'Worked', 'ok'],
+  late: ['!', 'Late', 'warn'],
+  absent: ['✗', 'Absent', 'danger'],
+  leave: ['◐', 'On leave', 'info'],
+  holiday: ['★', 'Holiday', 'info'],
+  off: ['–', 'Day off', 'muted'],
+  today: ['…', 'Today', 'muted'],
+  future: ['○', 'To come', 'muted'],
+  not_employed: ['·', 'Not employed', 'muted'],
+};
+const DAY_LABEL_FMT = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', timeZone: 'UTC' });
+
+/** "8 h 05" for seconds of work: short enough for a phone's column. */
+function hoursMinutes(seconds) {
+  const total = Math.max(0, Math.floor((Number(seconds) || 0) / 60));
+  return `${Math.floor(total / 60)} h ${String(total % 60).padStart(2, '0')}`;
+}
+
+/** The nodes separated by "; ". */
+function joinNodes(nodes) {
+  return nodes.flatMap((n, i) => (i ? ['; ', n] : [n]));
+}
 
 /**
  * The sequence errors of the contract in words, about this person at the
@@ -119,10 +144,18 @@ export default {
           el('dl', { id: 'person-summary', class: 'details', 'data-testid': 'person-summary', 'aria-live': 'polite' },
             SUMMARY.map(([k, label]) => el('div', { class: 'stat' }, el('dt', null, label),
               el('dd', { id: `person-sum-${k}`, 'data-testid': `person-sum-${k}` }, '–')))),
-          // TODO(server): GET /api/attendance/days/?employee_id=&from=&to=
-          // gives each date's status (worked, late, absent, on leave,
-          // holiday, off); then this card shows the month day by day.
-          el('p', { class: 'muted small' }, 'Totals of the month from the attendance overview.')),
+          el('div', { id: 'person-days-error', class: 'error', role: 'alert' }),
+          el('div', { class: 'table-wrap days-wrap' },
+            el('table', { id: 'person-days', class: 'table days', 'data-testid': 'person-days' },
+              el('caption', { id: 'person-days-caption', class: 'visually-hidden' }, 'Their days of the month'),
+              el('thead', null, el('tr', null,
+                el('th', { scope: 'col' }, 'Date'),
+                el('th', { scope: 'col' }, 'Status'),
+                el('th', { scope: 'col', class: 'num' }, 'Worked'),
+                el('th', { scope: 'col', class: 'num' }, 'Late (min)'),
+                el('th', { scope: 'col' }, 'Leave, holiday'))),
+              el('tbody'))),
+          el('p', { class: 'muted small' }, 'Each day as the server counts it; the totals are the attendance overview\'s.')),
         el('section', { id: 'person-log', class: 'card span-12', 'aria-labelledby': 'person-log-title' },
           el('div', { class: 'card-head' },
             el('h2', { id: 'person-log-title', tabindex: '-1' }, 'Clock log'),
@@ -456,7 +489,72 @@ export default {
     function loadMonth() {
       $('person-month-label').textContent = monthLabel(s.month);
       $('person-month-label').dataset.month = s.month;
-      return Promise.all([loadSummary(), loadEvents(), loadLeave(), loadToil()]);
+      return Promise.all([loadSummary(), loadDays(), loadEvents(), loadLeave(), loadToil()]);
+    }
+
+    // The month day by day: each date's status, as GET /api/attendance/days/
+    // decides it; the page only says it in words.
+    async function loadDays() {
+      const { from, to } = monthRange(s.month);
+      const month = s.month;
+      const table = $('person-days');
+      table.setAttribute('aria-busy', 'true');
+      try {
+        const page = await api.get('/api/attendance/days/', { employee_id: id, from, to, limit: 62 });
+        if (!live() || month !== s.month) return;
+        renderDays(page && Array.isArray(page.results) ? page.results : [], page ? page.today : '');
+        table.dataset.month = month;
+        showProblem($('person-days-error'), null);
+      } catch (err) {
+        if (!live()) return;
+        showProblem($('person-days-error'), err);
+      } finally {
+        table.removeAttribute('aria-busy');
+      }
+    }
+
+    function renderDays(rows, today) {
+      const p = s.person;
+      $('person-days-caption').textContent = `${personName(p)}'s days in ${monthLabel(s.month)}: status, hours worked, late minutes, leave and holidays`;
+      const body = $('person-days').tBodies[0];
+      if (!rows.length) {
+        fill(body, emptyRow(5, `No days in ${monthLabel(s.month)}.`));
+        return;
+      }
+      fill(body, rows.map((r) => {
+        const [mark, word, tone] = DAY_STATUS[r.status] || ['', r.status, 'muted'];
+        const notes = [];
+        if (r.leave) notes.push(el('span', { class: 'day-leave' }, leaveWords(r.leave)));
+        if (r.holiday) notes.push(el('span', { class: 'day-holiday' }, r.holiday));
+        if (r.open_sessions > 0) notes.push(el('span', { class: 'muted' }, `${plural(r.open_sessions, 'open session')}`));
+        return el('tr', {
+          'data-testid': `day-${r.date}`, 'data-date': r.date, 'data-status': r.status,
+          class: `day day-${r.status}`, 'aria-current': r.date === today ? 'date' : null,
+        },
+        el('th', { scope: 'row', 'data-label': 'Date' }, el('time', { datetime: r.date }, dayLabel(r.date))),
+        el('td', { 'data-label': 'Status' }, el('span', { class: `badge badge-${tone} day-status` },
+          el('span', { class: 'day-mark', 'aria-hidden': 'true' }, mark), ` ${word}`)),
+        el('td', { 'data-label': 'Worked', class: 'num', 'data-seconds': r.worked_seconds },
+          r.worked_seconds > 0 || (r.sessions && r.sessions.length) ? hoursMinutes(r.worked_seconds) : ''),
+        el('td', { 'data-label': 'Late (min)', class: 'num day-late-minutes' }, r.late_minutes > 0 ? fmtNum(r.late_minutes) : ''),
+        el('td', { 'data-label': 'Leave, holiday', class: 'day-notes' }, joinNodes(notes)));
+      }));
+    }
+
+    function leaveWords(l) {
+      const type = `${leaveTypeLabel(l.type)} leave`;
+      if (l.minutes > 0) return `${type}, ${hoursMinutes(l.minutes * 60)}`;
+      if (l.share > 0 && l.share < 1) return `${type}, ${l.share === 0.5 ? 'half day' : `${fmtNum(l.share)} day`}`;
+      return type;
+    }
+
+    // "Wed 4": the weekday and the day of the month, each in its span (a
+    // phone puts one over the other).
+    function dayLabel(date) {
+      const [y, m, d] = date.split('-').map(Number);
+      return DAY_LABEL_FMT.formatToParts(new Date(Date.UTC(y, m - 1, d, 12)))
+        .map((p) => (p.type === 'weekday' ? el('span', { class: 'day-wd' }, p.value)
+          : p.type === 'day' ? el('span', { class: 'day-n' }, p.value) : p.value));
     }
 
     // ---- Overtime into time off ------------------------------------------------------
@@ -608,7 +706,7 @@ export default {
         const words = `${type === 'entry' ? 'an entry' : 'an exit'} for ${personName(p)} at ${fmtDateTimeIn(ev ? ev.timestamp : at, s.tz)}`;
         announce(`Recorded ${words}.`, { tone: 'ok' });
         if (monthOf(date) !== s.month) setMonth(monthOf(date));
-        else await Promise.all([loadEvents(), loadSummary()]);
+        else await Promise.all([loadEvents(), loadSummary(), loadDays()]);
         ctx.events.dispatchEvent(new CustomEvent('attendance-changed', { detail: ev }));
       } catch (err) {
         if (err.status !== 0) s.recordKey = null;
@@ -650,7 +748,7 @@ export default {
           await api.del(`/api/attendance/${evId}/`, { note: note.input.value.trim() });
           if (!live()) return;
           announce(`Voided the ${what}.`, { tone: 'ok' });
-          await Promise.all([loadEvents(), loadSummary()]);
+          await Promise.all([loadEvents(), loadSummary(), loadDays()]);
           ctx.events.dispatchEvent(new CustomEvent('attendance-changed', { detail: ev }));
           $('person-log-title').focus();
         } catch (err) {
@@ -664,7 +762,7 @@ export default {
 
     // ---- Start and live updates -------------------------------------------------------
 
-    const reloadSoon = debounce(() => { loadEvents(); loadSummary(); }, 600);
+    const reloadSoon = debounce(() => { loadEvents(); loadSummary(); loadDays(); }, 600);
 
     (async () => {
       try {
