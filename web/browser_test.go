@@ -327,7 +327,11 @@ func TestBrowser(t *testing.T) {
 		if got := eval[string](emp, `document.getElementById('clock-button').dataset.state`); got != "in" {
 			t.Errorf("#clock-button data-state = %q, want in", got)
 		}
-		emp.wait("the open session in today's sessions", `document.querySelector('#today-sessions .session-open')`)
+		// Today's sessions are the server's (GET /api/attendance/days/): the open one is this entry's.
+		emp.wait("the open session in today's sessions", fmt.Sprintf(`document.querySelector('#today-sessions .session-open[data-entry-id="%d"]')`, ev.ID))
+		if got := emp.text("#today-sessions .session-open .session-length"); !strings.HasSuffix(got, "so far") {
+			t.Errorf("the open session's length reads %q, want it running (… so far)", got)
+		}
 	}) {
 		t.FailNow()
 	}

@@ -1,6 +1,7 @@
-// dates.js: calendar dates (YYYY-MM-DD strings), wall-clock times in a
-// given IANA time zone, and working-day arithmetic. Calendar dates are
-// handled as UTC midnights so that no local time-zone shift can move them.
+// dates.js: calendar dates (YYYY-MM-DD strings) and wall-clock times in a
+// given IANA time zone. Calendar dates are handled as UTC midnights so that
+// no local time-zone shift can move them. Which dates are working days is
+// the server's to say (GET /api/attendance/days/, `working_day`).
 
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
@@ -53,17 +54,6 @@ export function weekdayOf(s) {
 /** The number of days from a to b (b - a). */
 export function daysBetween(a, b) {
   return Math.round((utcMs(b) - utcMs(a)) / 86_400_000);
-}
-
-/**
- * Reports whether date s is a working day for work_days, given a set of holiday dates.
- * TODO(server): a copy of the domain's working-day rule, left in the employee's
- * own day (employee.js); GET /api/attendance/days/ (`working_day`) replaces it.
- * The board reads the server's status (GET /api/attendance/today/).
- */
-export function isWorkingDay(s, workDays, holidays) {
-  const days = Array.isArray(workDays) ? workDays.map((d) => String(d).toLowerCase()) : [];
-  return days.includes(weekdayOf(s)) && !(holidays && holidays.has(s));
 }
 
 const formatters = new Map();

@@ -1,10 +1,10 @@
 // employee.js: the part of the page every user has: the clock button and
-// today's sessions, the recent clock log, the leave balance, the leave
-// request form (with its cost worked out on the client) and one's own
-// requests with Cancel buttons.
+// today's sessions (today's row of GET /api/attendance/days/), the recent
+// clock log, the leave balance, the leave request form (its cost from the
+// server's preview) and one's own requests with Cancel buttons.
 
 import * as api from './api.js';
-import { dateIn, isDate, isWorkingDay, localToday, todayIn } from './dates.js';
+import { isDate, localToday, todayIn } from './dates.js';
 import {
   $, announce, badge, debounce, el, emptyRow, fill, fmtDate, fmtDateTime, fmtDuration,
   fmtLocalDate, fmtNum, fmtRange, fmtTime, isLocalToday, leaveTypeLabel, plural, setBusy,
@@ -32,29 +32,7 @@ function byTime(a, b) {
   return d || (Number(a.id) || 0) - (Number(b.id) || 0);
 }
 
-/**
- * Pairs a day's events into sessions: an entry and the exit that follows it.
- * TODO(server): GET /api/attendance/days/ gives each date's `sessions` and
- * `worked_seconds`; this copies the session rule of the domain (BuildDays).
- */
-export function sessionsOf(events) {
-  const list = events.filter((e) => e && !e.voided).slice().sort(byTime);
-  const out = [];
-  let open = null;
-  for (const e of list) {
-    if (e.type === 'entry') {
-      if (open) out.push({ start: open, end: null, broken: true });
-      open = e;
-    } else if (e.type === 'exit' && open) {
-      out.push({ start: open, end: e });
-      open = null;
-    }
-  }
-  if (open) out.push({ start: open, end: null });
-  return out;
-}
-
-/** Creates the employee view; ctx: { me, alive(), holidays(), events }. */
+/** Creates the employee view; ctx: { me, alive(), events }. */
 export function createEmployeeView(ctx) {
   const me = ctx.me;
   const tz = me.timezone || undefined;
@@ -63,7 +41,7 @@ export function createEmployeeView(ctx) {
   const timers = [];
   const state = {
     log: [],
-    today: [],
+    day: null, // today's row of GET /api/attendance/days/
     todayDate: '',
     last: null,
     loaded: false,
@@ -71,7 +49,6 @@ export function createEmployeeView(ctx) {
     clockKey: null,
     clockKeyType: '',
     balance: null,
-    holidays: new Set(),
     requests: [],
     leaveKey: null,
     leaveSig: '',
@@ -79,18 +56,13 @@ export function createEmployeeView(ctx) {
 
   // ---- My day -------------------------------------------------------------
 
-  // TODO(server): GET /api/attendance/days/ (today's day: `working_day`,
-  // `status`) says whether today's first entry was on time; this copies the
-  // working-day rule and the "first entry of the date" rule.
-  function isFirstEntryOfWorkingDay(ev) {
-    const d = dateIn(ev.timestamp, tz);
-    if (!d || !isWorkingDay(d, me.work_days, state.holidays)) return false;
-    const seen = new Map();
-    for (const e of [...state.today, ...state.log]) seen.set(e.id, e);
-    const entries = [...seen.values()]
-      .filter((e) => !e.voided && e.type === 'entry' && dateIn(e.timestamp, tz) === d)
-      .sort(byTime);
-    return entries.length > 0 && entries[0].id === ev.id;
+  // Today's row says whether ev opened a working day on time: the server
+  // counts the day worked (not late) and ev is its first session's entry.
+  function openedWorkingDayOnTime(ev) {
+    const day = state.day;
+    if (!day || !day.working_day || day.status !== 'worked' || day.leave) return false;
+    const first = Array.isArray(day.sessions) ? day.sessions[0] : null;
+    return Boolean(first && Number(first.entry_id) === Number(ev.id));
   }
 
   function statusText(ev) {
@@ -100,7 +72,7 @@ export function createEmployeeView(ctx) {
     let s = `Clocked in at ${when}`;
     const mins = Number(ev.late_minutes) || 0;
     if (ev.late) s += ` — ${plural(mins, 'minute')} late`;
-    else if (isFirstEntryOfWorkingDay(ev)) s += ' — on time';
+    else if (openedWorkingDayOnTime(ev)) s += ' — on time';
     return s;
   }
 
@@ -118,26 +90,28 @@ export function createEmployeeView(ctx) {
     if (when) when.textContent = state.last ? `Last event: ${fmtDateTime(state.last.timestamp)}` : '';
   }
 
+  // Today's sessions and worked time are the server's (today's row); only
+  // the open session's length so far is counted here, from its entry.
   function renderToday() {
     $('today-date').textContent = state.todayDate ? fmtDate(state.todayDate) : '';
     const list = $('today-sessions');
-    const sessions = sessionsOf(state.today);
-    let closed = 0;
+    const sessions = state.day && Array.isArray(state.day.sessions) ? state.day.sessions : [];
+    const closed = state.day ? Number(state.day.worked_seconds) || 0 : 0;
+    const clockedIn = Boolean(state.last && state.last.type === 'entry');
     let running = 0;
-    const items = sessions.map((s) => {
-      const start = new Date(s.start.timestamp);
-      if (s.end) {
-        const secs = (new Date(s.end.timestamp) - start) / 1000;
-        closed += Math.max(0, secs);
-        return el('li', { class: 'session' },
-          el('span', { class: 'session-times' }, `${fmtTime(start)} – ${fmtTime(s.end.timestamp)}`),
-          el('span', { class: 'session-length' }, fmtDuration(secs)));
+    const items = sessions.map((s, i) => {
+      if (s.exit) {
+        return el('li', { class: 'session', 'data-entry-id': s.entry_id },
+          el('span', { class: 'session-times' }, `${fmtTime(s.entry)} – ${fmtTime(s.exit)}`),
+          el('span', { class: 'session-length' }, fmtDuration(s.seconds)));
       }
-      const secs = s.broken ? 0 : (Date.now() - start) / 1000;
-      if (!s.broken) running += Math.max(0, secs);
-      return el('li', { class: 'session session-open' },
-        el('span', { class: 'session-times' }, `${fmtTime(start)} – ${s.broken ? '?' : 'now'}`),
-        el('span', { class: 'session-length' }, s.broken ? 'no exit' : `${fmtDuration(secs)} so far`));
+      // The last open session runs while clocked in; an earlier one lost its exit.
+      const runs = clockedIn && i === sessions.length - 1 && Number(state.last.id) === Number(s.entry_id);
+      const secs = runs ? Math.max(0, (Date.now() - new Date(s.entry)) / 1000) : 0;
+      running += secs;
+      return el('li', { class: 'session session-open', 'data-entry-id': s.entry_id },
+        el('span', { class: 'session-times' }, `${fmtTime(s.entry)} – ${runs ? 'now' : '?'}`),
+        el('span', { class: 'session-length' }, runs ? `${fmtDuration(secs)} so far` : 'no exit'));
     });
     if (!items.length) items.push(el('li', { class: 'empty' }, 'No sessions yet today.'));
     fill(list, items);
@@ -178,14 +152,14 @@ export function createEmployeeView(ctx) {
   async function loadMyDay() {
     const today = todayIn(tz);
     try {
-      const [log, todays] = await Promise.all([
+      const [log, days] = await Promise.all([
         api.get('/api/attendance/', { limit: 30 }),
-        api.listAll('/api/attendance/', { from: today, to: today }),
+        api.get('/api/attendance/days/', { from: today, to: today }),
       ]);
       if (!ctx.alive()) return;
       state.todayDate = today;
       state.log = results(log).slice().sort((a, b) => byTime(b, a));
-      state.today = todays.results;
+      state.day = results(days).find((d) => d.date === today) || null;
       const valid = state.log.filter((e) => !e.voided);
       state.last = valid.length ? valid[0] : null;
       state.loaded = true;
@@ -216,9 +190,6 @@ export function createEmployeeView(ctx) {
       if (!ctx.alive()) return;
       if (ev && (ev.type === 'entry' || ev.type === 'exit')) {
         state.log = [ev, ...state.log.filter((e) => e.id !== ev.id)];
-        if (dateIn(ev.timestamp, tz) === state.todayDate) {
-          state.today = [...state.today.filter((e) => e.id !== ev.id), ev];
-        }
         state.last = ev;
       }
     } catch (err) {
@@ -541,14 +512,8 @@ export function createEmployeeView(ctx) {
     }
     renderClock();
     updateCost();
-    const readHolidays = () => ctx.holidays().then((h) => {
-      if (!ctx.alive()) return;
-      state.holidays = h.set;
-      updateCost();
-      renderClock();
-    }).catch(() => { /* costs then ignore holidays; the server has the last word */ });
-    readHolidays();
-    listen(ctx.events, 'holidays-changed', readHolidays);
+    // A new or deleted holiday may change whether today is a working day.
+    listen(ctx.events, 'holidays-changed', () => { reloadDay(); updateCost(); });
     loadMyDay();
     loadBalance();
     loadRequests();
