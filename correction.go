@@ -235,7 +235,9 @@ func (r *CorrectionRequest) CheckFits(prev, next *AttendanceEvent, loc *time.Loc
 		return nil
 	}
 	e := err.(*Error)
-	return Errorf(e.Kind, e.Code, "correction request %d no longer fits the record: %s", r.ID, e.Message)
+	out := Errorf(e.Kind, e.Code, "correction request %d no longer fits the record: %s", r.ID, e.Message)
+	out.Event = e.Event
+	return out
 }
 
 // Decide records the decision of a pending request: approved or rejected,

@@ -38,6 +38,8 @@ type Error struct {
 	Fields  []FieldError
 	// RetryAfter is set on rate-limited errors: the seconds until a retry can succeed.
 	RetryAfter int
+	// Event is the event a sequence conflict collides with (CheckSequence).
+	Event *EventRef
 }
 
 // Error implements the error interface.

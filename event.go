@@ -103,16 +103,39 @@ const MaxNoteLength = 1000
 // One exception makes a forgotten day recordable afterwards: an entry may come
 // before an entry of a later local date. Until its exit is recorded too, it is
 // that date's open session, as when someone forgets to clock out.
+//
+// The error names the neighbour it collides with (Error.Event): the entry
+// already open, the exit that closed the last session, or the later event
+// of the same type; not_clocked_in with nothing before names none.
 func CheckSequence(prev, next *AttendanceEvent, typ EventType, at time.Time, loc *time.Location) error {
 	switch {
 	case typ == Entry && prev != nil && prev.Type == Entry:
-		return Errorf(KindConflict, "already_clocked_in", "already clocked in since %s", prev.Timestamp.UTC().Format(time.RFC3339))
+		return sequenceError("already_clocked_in", prev, "already clocked in since %s", prev.Timestamp.UTC().Format(time.RFC3339))
 	case typ == Exit && (prev == nil || prev.Type == Exit):
-		return Errorf(KindConflict, "not_clocked_in", "not clocked in: an exit needs an entry before it")
+		return sequenceError("not_clocked_in", prev, "not clocked in: an exit needs an entry before it")
 	case next != nil && next.Type == typ && !(typ == Entry && DateOf(at.In(loc)) < DateOf(next.Timestamp.In(loc))):
-		return Errorf(KindConflict, "out_of_sequence", "an %s here would be followed by another %s at %s", typ, typ, next.Timestamp.UTC().Format(time.RFC3339))
+		return sequenceError("out_of_sequence", next, "an %s here would be followed by another %s at %s", typ, typ, next.Timestamp.UTC().Format(time.RFC3339))
 	}
 	return nil
+}
+
+// EventRef names an event in an error: the neighbour a sequence conflict
+// collides with, so that a client can say it in words without parsing the
+// message.
+type EventRef struct {
+	ID        int64     `json:"id"`
+	Type      EventType `json:"type"`
+	Timestamp time.Time `json:"timestamp"`
+}
+
+// sequenceError is a conflict of the sequence rule with the neighbour it
+// collides with (nil for none).
+func sequenceError(code string, neighbour *AttendanceEvent, format string, args ...any) *Error {
+	e := Errorf(KindConflict, code, format, args...)
+	if neighbour != nil {
+		e.Event = &EventRef{ID: neighbour.ID, Type: neighbour.Type, Timestamp: neighbour.Timestamp.UTC()}
+	}
+	return e
 }
 
 // Day is what one employee did on one of their work dates: the derived

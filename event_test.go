@@ -44,6 +44,7 @@ func TestCheckSequence(t *testing.T) {
 	prevAt, at, nextAt := utc("2026-06-15 08:00"), utc("2026-06-15 12:00"), utc("2026-06-15 17:00")
 	entryBefore, exitBefore := ev(attendance.Entry, prevAt), ev(attendance.Exit, prevAt)
 	entryAfter, exitAfter := ev(attendance.Entry, nextAt), ev(attendance.Exit, nextAt)
+	entryBefore.ID, exitBefore.ID, entryAfter.ID, exitAfter.ID = 1, 2, 3, 4
 
 	tests := []struct {
 		name     string
@@ -80,6 +81,19 @@ func TestCheckSequence(t *testing.T) {
 				checkErr(t, err, "", "")
 			} else {
 				checkErr(t, err, attendance.KindConflict, tt.wantCode)
+				// The neighbour it collides with: the event before, or
+				// after for out_of_sequence; none with nothing before.
+				want := tt.prev
+				if tt.wantCode == "out_of_sequence" {
+					want = tt.next
+				}
+				got := err.(*attendance.Error).Event
+				switch {
+				case want == nil && got != nil:
+					t.Errorf("Event = %+v, want none", *got)
+				case want != nil && (got == nil || got.ID != want.ID || got.Type != want.Type || !got.Timestamp.Equal(want.Timestamp)):
+					t.Errorf("Event = %+v, want the %s at %v (id %d)", got, want.Type, want.Timestamp, want.ID)
+				}
 			}
 
 			// The rule itself: entries and exits alternate, starting with an entry.

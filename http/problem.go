@@ -22,6 +22,7 @@ type Problem struct {
 	Detail string                  `json:"detail" doc:"A sentence for a person"`
 	Code   string                  `json:"code" doc:"A stable machine-readable word, e.g. already_clocked_in"`
 	Errors []attendance.FieldError `json:"errors,omitempty" doc:"The invalid fields, for validation errors"`
+	Event  *attendance.EventRef    `json:"event,omitempty" doc:"For the sequence conflicts (already_clocked_in, not_clocked_in, out_of_sequence): the neighbouring event the new one collides with; absent when there is none (an exit with nothing before it)"`
 
 	headers http.Header
 }
@@ -168,6 +169,7 @@ func (s *Server) problemFrom(ctx context.Context, err error) error {
 			status = http.StatusInternalServerError
 		}
 		p := newProblem(status, e.Code, e.Message, e.Fields)
+		p.Event = e.Event
 		if e.RetryAfter > 0 {
 			p.headers = http.Header{"Retry-After": {strconv.Itoa(e.RetryAfter)}}
 		}

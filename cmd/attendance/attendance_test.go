@@ -576,15 +576,37 @@ func TestRecordOnBehalf(t *testing.T) {
 	t.Run("an event that breaks the sequence", func(t *testing.T) {
 		// emp: entry 06-01 08:00, exit 06-01 17:30, entry 06-02 09:00, exit 06-02 17:00, entry 06-03 08:30, exit now.
 		before := emp.events("").Count
+		byTime := map[time.Time]event{}
+		for _, e := range emp.events("?limit=500").Results {
+			byTime[e.Timestamp.UTC()] = e
+		}
+		// Each problem names the event it collides with (its `event`),
+		// beside the code and detail it always had.
 		for _, c := range []struct {
 			typ, at, code string
+			near          string // the neighbour's local time
 		}{
-			{"entry", "2026-06-01 12:00", "already_clocked_in"}, // inside a session
-			{"exit", "2026-06-01 12:00", ""},                    // another exit follows
-			{"exit", "2026-06-01 20:00", "not_clocked_in"},      // after an exit
-			{"entry", "2026-06-02 07:00", ""},                   // another entry follows
+			{"entry", "2026-06-01 12:00", "already_clocked_in", "2026-06-01 08:00"}, // inside a session
+			{"exit", "2026-06-01 12:00", "out_of_sequence", "2026-06-01 17:30"},     // another exit follows
+			{"exit", "2026-06-01 20:00", "not_clocked_in", "2026-06-01 17:30"},      // after an exit
+			{"entry", "2026-06-02 07:00", "out_of_sequence", "2026-06-02 09:00"},    // another entry follows
 		} {
-			post(mgr, map[string]any{"type": c.typ, "employee_id": emp.ID(), "timestamp": local(berlin, c.at), "note": "fix"}).WantProblem(409, c.code)
+			p := post(mgr, map[string]any{"type": c.typ, "employee_id": emp.ID(), "timestamp": local(berlin, c.at), "note": "fix"}).WantProblem(409, c.code)
+			want, ok := byTime[local(berlin, c.near).UTC()]
+			if !ok {
+				t.Fatalf("setup: no event at %s", c.near)
+			}
+			if p.Event == nil || p.Event.ID != want.ID || p.Event.Type != want.Type || !p.Event.Timestamp.Equal(want.Timestamp) {
+				t.Errorf("%s at %s: event = %+v, want the %s at %s (id %d)", c.typ, c.at, p.Event, want.Type, c.near, want.ID)
+			}
+			if c.code == "already_clocked_in" && !strings.Contains(p.Detail, "already clocked in since ") {
+				t.Errorf("detail = %q, want it unchanged", p.Detail)
+			}
+		}
+		// An exit with nothing before it collides with nothing.
+		if p := post(mgr, map[string]any{"type": "exit", "employee_id": emp.ID(), "timestamp": local(berlin, "2026-05-20 12:00"), "note": "fix"}).
+			WantProblem(409, "not_clocked_in"); p.Event != nil {
+			t.Errorf("exit before everything: event = %+v, want none", p.Event)
 		}
 		if n := emp.events("").Count; n != before {
 			t.Errorf("events = %d, want %d", n, before)

@@ -338,6 +338,12 @@ type problem struct {
 	Detail string       `json:"detail"`
 	Code   string       `json:"code"`
 	Errors []fieldError `json:"errors"`
+	// Event is the neighbour a sequence conflict collides with.
+	Event *struct {
+		ID        int64                `json:"id"`
+		Type      attendance.EventType `json:"type"`
+		Timestamp time.Time            `json:"timestamp"`
+	} `json:"event"`
 }
 
 type fieldError struct {
