@@ -53,6 +53,12 @@ type AttendanceEvent struct {
 	// CorrectionRequestID is the correction request whose approval recorded
 	// or voided the event.
 	CorrectionRequestID *int64 `json:"correction_request_id"`
+	// RecordedByName and VoidedByName are the display names (Employee.Name)
+	// of who recorded and who voided the event, whoever may read it: a log
+	// names its people even outside the reader's scope, and says nothing
+	// else about them. Nil for the system and for an event not voided.
+	RecordedByName *string `json:"recorded_by_name"`
+	VoidedByName   *string `json:"voided_by_name"`
 }
 
 // MarshalJSON writes the event, recorded_by null for an event the system

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strconv"
 	"time"
 
@@ -102,6 +103,9 @@ func (s *AttendanceService) voidEvent(ctx context.Context, tx *Tx, emp *attendan
 	if err := s.db.relinkExit(ctx, tx, emp.Schedule().Location, prev, next); err != nil {
 		return err
 	}
+	if err := s.db.nameEvents(ctx, tx, map[int64]string{emp.ID: emp.Name()}, ev); err != nil {
+		return err
+	}
 	chain, err := s.db.chain(ctx, tx, emp.ID)
 	if err != nil {
 		return err
@@ -144,7 +148,7 @@ func (s *AttendanceService) ListEvents(ctx context.Context, a attendance.Actor, 
 	for i := range events {
 		out[i] = &events[i]
 	}
-	return out, count, nil
+	return out, count, s.db.nameEvents(ctx, s.db.reader(), map[int64]string{emp.ID: emp.Name()}, out...)
 }
 
 // recordEvent records r in tx, at now unless a manager gives the instant.
@@ -192,6 +196,9 @@ func (s *AttendanceService) recordEvent(ctx context.Context, tx *Tx, a attendanc
 		return nil, err
 	}
 	if err := s.insertEvent(ctx, tx, emp, ev, prev, next, now); err != nil {
+		return nil, err
+	}
+	if err := s.db.nameEvents(ctx, tx, map[int64]string{emp.ID: emp.Name()}, ev); err != nil {
 		return nil, err
 	}
 	recipients, chain, err := s.db.managersOf(ctx, tx, emp.ID)
@@ -297,6 +304,64 @@ func (s *AttendanceService) emitEvent(tx *Tx, ev *attendance.AttendanceEvent, ch
 	e := *ev
 	tx.emit(attendance.Message{ID: "attendance:" + strconv.FormatInt(ev.ID, 10) + suffix, Type: attendance.MessageAttendance,
 		OccurredAt: s.db.now(), Event: &e, Managers: chain.Watchers()})
+}
+
+// nameEvents sets who recorded and who voided each event by name
+// (RecordedByName, VoidedByName), with one read of the names it does not
+// know: known may name people already at hand (nil for none).
+func (db *DB) nameEvents(ctx context.Context, q queryer, known map[int64]string, evs ...*attendance.AttendanceEvent) error {
+	names := map[int64]string{}
+	for id, n := range known {
+		names[id] = n
+	}
+	var ids []int64
+	need := func(id int64) {
+		if _, ok := names[id]; !ok && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	for _, e := range evs {
+		if e.Source != attendance.SourceSystem {
+			need(e.RecordedBy)
+		}
+		if e.VoidedBy != nil {
+			need(*e.VoidedBy)
+		}
+	}
+	if len(ids) > 0 {
+		in, args := inIDs(ids)
+		rows, err := q.query(ctx, `SELECT id, username, first_name, last_name FROM employees WHERE id `+in, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var e attendance.Employee
+			if err := rows.Scan(&e.ID, &e.Username, &e.FirstName, &e.LastName); err != nil {
+				return err
+			}
+			names[e.ID] = e.Name()
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	name := func(id int64) *string {
+		if n, ok := names[id]; ok {
+			return &n
+		}
+		return nil
+	}
+	for _, e := range evs {
+		e.RecordedByName, e.VoidedByName = nil, nil
+		if e.Source != attendance.SourceSystem {
+			e.RecordedByName = name(e.RecordedBy)
+		}
+		if e.VoidedBy != nil {
+			e.VoidedByName = name(*e.VoidedBy)
+		}
+	}
+	return nil
 }
 
 // events reads the events a query selects (eventCols).

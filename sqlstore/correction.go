@@ -251,6 +251,9 @@ func (s *CorrectionService) approveAdd(ctx context.Context, tx *Tx, a attendance
 		return err
 	}
 	r.EventID = &ev.ID
+	if err := s.db.nameEvents(ctx, tx, nil, &ev); err != nil {
+		return err
+	}
 	recipients, chain, err := s.db.managersOf(ctx, tx, emp.ID)
 	if err != nil {
 		return err

@@ -489,7 +489,7 @@ func TestRecordOnBehalf(t *testing.T) {
 		post(mgr, map[string]any{"type": "exit", "employee_id": emp.ID(), "timestamp": forgotten, "note": "forgot to clock out"}).
 			Want(201).JSON(&got)
 		testenv.SameJSON(t, "event", got, event{ID: got.ID, EmployeeID: emp.ID(), Type: attendance.Exit, Timestamp: forgotten,
-			Source: attendance.SourceManager, RecordedBy: mgr.ID(), Note: "forgot to clock out", WorkDate: got.WorkDate})
+			Source: attendance.SourceManager, RecordedBy: mgr.ID(), RecordedByName: ptr("mgr"), Note: "forgot to clock out", WorkDate: got.WorkDate})
 		// The sequence is whole again: the employee can clock in.
 		clock.Set(local(berlin, "2026-06-02 09:00"))
 		if e := emp.clock("entry"); !e.Late || e.LateMinutes != 60 {
