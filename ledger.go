@@ -141,6 +141,10 @@ type TypeBalance struct {
 	CarryOverLeft      Amount  `json:"carry_over_left"`
 	CarryOverExpiresOn *Date   `json:"carry_over_expires_on"`
 	RemainingExact     *string `json:"remaining_exact"`
+	// Low says that remaining annual leave is at or below the company's
+	// threshold (ATTENDANCE_LOW_LEAVE_THRESHOLD), the rule of the
+	// low_leave_balance notification; never for other types (MarkLow).
+	Low bool `json:"low"`
 
 	ledger        Amount // every entry
 	window        bool   // carried days that will expire on windowEnd unless taken by then
@@ -148,6 +152,13 @@ type TypeBalance struct {
 	carried       Amount // carried in, while the window is open
 	takenInWindow Amount // net approved leave dated on or before windowEnd
 	pendingWindow Amount // pending requests dated on or before windowEnd
+}
+
+// MarkLow sets Low: remaining annual leave at or below threshold, as
+// LowBalanceDue judges it. Other types are never low: the company's
+// threshold is about annual leave.
+func (b *TypeBalance) MarkLow(threshold float64) {
+	b.Low = b.LeaveType == LeaveAnnual && b.Remaining != nil && b.Remaining.Float64() <= threshold
 }
 
 // NewTypeBalance sums the ledger of employeeID's balance of p in year: the

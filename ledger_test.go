@@ -482,3 +482,36 @@ func TestPreviewRequest(t *testing.T) {
 		}
 	}
 }
+
+func TestTypeBalanceMarkLow(t *testing.T) {
+	amount := func(s string) *attendance.Amount {
+		a, err := attendance.ParseAmount(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &a
+	}
+	for _, tt := range []struct {
+		name      string
+		typ       attendance.LeaveType
+		remaining *attendance.Amount
+		threshold float64
+		want      bool
+	}{
+		{"above", attendance.LeaveAnnual, amount("3.5"), 3, false},
+		{"at", attendance.LeaveAnnual, amount("3"), 3, true},
+		{"below", attendance.LeaveAnnual, amount("0.5"), 3, true},
+		{"overdrawn", attendance.LeaveAnnual, amount("-1"), 0, true},
+		{"threshold 0, none left", attendance.LeaveAnnual, amount("0"), 0, true},
+		{"another type with an allowance", attendance.LeaveType("toil"), amount("1"), 3, false},
+		{"a type without an allowance", attendance.LeaveSick, nil, 3, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			b := attendance.TypeBalance{LeaveType: tt.typ, Remaining: tt.remaining}
+			b.MarkLow(tt.threshold)
+			if b.Low != tt.want {
+				t.Errorf("Low = %v, want %v", b.Low, tt.want)
+			}
+		})
+	}
+}

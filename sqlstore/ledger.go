@@ -34,6 +34,7 @@ func (s *LedgerService) TypeBalance(ctx context.Context, a attendance.Actor, emp
 		return nil, err
 	}
 	b := st.balance()
+	b.MarkLow(s.db.cfg.LowLeaveThreshold)
 	return &b, nil
 }
 
@@ -60,6 +61,7 @@ func (s *LedgerService) TypeBalances(ctx context.Context, a attendance.Actor, em
 			continue
 		}
 		b := st.balance()
+		b.MarkLow(s.db.cfg.LowLeaveThreshold)
 		out = append(out, &b)
 	}
 	return out, nil
