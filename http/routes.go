@@ -11,6 +11,7 @@ import (
 
 func (s *Server) routes() {
 	s.userRoutes()
+	s.companyRoutes()
 	s.employeeRoutes()
 	s.importRoutes()
 	s.departmentRoutes()

@@ -64,6 +64,7 @@ type Server struct {
 
 	Logger        *slog.Logger
 	Auth          attendance.AuthService
+	Company       attendance.CompanyService
 	Employees     attendance.EmployeeService
 	Attendance    attendance.AttendanceService
 	Corrections   attendance.CorrectionService

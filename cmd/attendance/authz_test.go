@@ -425,6 +425,7 @@ var azOps = map[string]azOp{
 	},
 	"POST /api/users/logout/": {want: azAuthed(204, 204, 204, 204, 204), ofAdmin: 204, prepare: azPath("/api/users/logout/")},
 	"GET /api/users/me/":      {want: azAuthed(200, 200, 200, 200, 200), ofAdmin: 200, prepare: azPath("/api/users/me/")},
+	"GET /api/company/":       {want: azAuthed(200, 200, 200, 200, 200), ofAdmin: 200, prepare: azPath("/api/company/")},
 	"PATCH /api/users/me/": {
 		want: azAuthed(200, 200, 200, 200, 200), ofAdmin: 200,
 		prepare: func(w *azWorld, a azActor) (string, any) {

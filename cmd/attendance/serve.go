@@ -166,6 +166,7 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 	s.Logger = m.Logger
 	s.Auth = m.Auth
 	s.Employees = employees
+	s.Company = sqlstore.NewCompanyService(store.DB)
 	s.Attendance = sqlstore.NewAttendanceService(store.DB)
 	s.Corrections = sqlstore.NewCorrectionService(store.DB)
 	s.Overtime = sqlstore.NewOvertimeService(store.DB)
