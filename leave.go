@@ -248,12 +248,14 @@ func (r *LeaveRequest) ChecksLowBalanceAtOnce(today Date) bool {
 
 // LeaveFilter selects leave requests.
 type LeaveFilter struct {
-	Status     *LeaveStatus
-	LeaveType  *LeaveType
-	Year       *int
-	EmployeeID *int64
-	Department *string
-	From, To   *Date // requests overlapping this range
+	Status    *LeaveStatus
+	LeaveType *LeaveType
+	Year      *int
+	// EmployeeIDs selects the requests of these employees (any of them;
+	// none: everyone in scope). Those outside the actor's scope match nothing.
+	EmployeeIDs []int64
+	Department  *string
+	From, To    *Date // requests overlapping this range
 	// ByWaiting orders by how long the pending step has waited, longest
 	// first (requests without one last), instead of newest first.
 	ByWaiting bool

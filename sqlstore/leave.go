@@ -38,7 +38,7 @@ func (s *LeaveService) RequestLeave(ctx context.Context, a attendance.Actor, in 
 // ListLeave lists the actor's own requests, newest first.
 func (s *LeaveService) ListLeave(ctx context.Context, a attendance.Actor, f attendance.LeaveFilter) (_ []*attendance.LeaveRequest, _ int, err error) {
 	defer wrap(&err, "ListLeave(actor %d)", a.ID)
-	f.EmployeeID, f.Department = &a.ID, nil
+	f.EmployeeIDs, f.Department = []int64{a.ID}, nil
 	views, n, err := s.leaveList(ctx, attendance.Actor{ID: a.ID, Role: attendance.RoleEmployee}, f)
 	if err != nil {
 		return nil, 0, err
@@ -417,8 +417,9 @@ func (s *LeaveService) leaveList(ctx context.Context, a attendance.Actor, f atte
 	if f.LeaveType != nil {
 		w.add("l.leave_type = ?", string(*f.LeaveType))
 	}
-	if f.EmployeeID != nil {
-		w.add("l.employee_id = ?", *f.EmployeeID)
+	if len(f.EmployeeIDs) > 0 {
+		in, args := inIDs(f.EmployeeIDs)
+		w.add("l.employee_id "+in, args...)
 	}
 	if f.Department != nil {
 		w.add("e.department = ?", *f.Department)

@@ -105,7 +105,7 @@ func TestLeaveService(t *testing.T) {
 				want []int64
 			}{
 				{"own, newest first", attendance.LeaveFilter{}, []int64{b.ID, a.ID}},
-				{"another's id is ignored", attendance.LeaveFilter{EmployeeID: &mgr.ID}, []int64{b.ID, a.ID}},
+				{"another's id is ignored", attendance.LeaveFilter{EmployeeIDs: []int64{mgr.ID}}, []int64{b.ID, a.ID}},
 				{"year", attendance.LeaveFilter{Year: ptr(2027)}, []int64{b.ID}},
 				{"status", attendance.LeaveFilter{Status: ptr(attendance.LeaveApproved)}, []int64{}},
 				{"overlapping a range", attendance.LeaveFilter{From: ptr(date("2026-12-01")), To: ptr(date("2026-12-31"))}, []int64{a.ID}},

@@ -87,7 +87,7 @@ func TestAdminInManagersLine(t *testing.T) {
 				if attendance.ErrorKind(err) != attendance.KindForbidden {
 					t.Errorf("the manager of an admin decides: %v, want 403", err)
 				}
-				got, _, err := e.Leave.LeaveOverview(ctx, e.Admin, attendance.LeaveFilter{EmployeeID: &lineAdmin.ID, Status: ptr(attendance.LeavePending)})
+				got, _, err := e.Leave.LeaveOverview(ctx, e.Admin, attendance.LeaveFilter{EmployeeIDs: []int64{lineAdmin.ID}, Status: ptr(attendance.LeavePending)})
 				if err != nil || len(got) != 1 || got[0].ID != r.ID {
 					t.Fatalf("after the manager's refused %s: %d pending requests (%v); want request %d still pending", action, len(got), err, r.ID)
 				}
