@@ -133,7 +133,7 @@ func (c EmployeeChange) Check() error {
 		if f.Username == nil {
 			return InvalidField("body.username", "is required")
 		}
-		if f.Role != nil && *f.Role == RoleAdmin && !a.IsAdmin() {
+		if f.Role != nil && *f.Role == RoleAdmin && !MayAssignAdmin(a) {
 			return ErrForbidden("only an admin may create an admin")
 		}
 		return c.checkManager()
@@ -143,7 +143,7 @@ func (c EmployeeChange) Check() error {
 	if !Editable(a, b.ID, b.Role) {
 		return ErrForbidden("only an admin may change an admin")
 	}
-	if f.Role != nil && *f.Role == RoleAdmin && b.Role != RoleAdmin && !a.IsAdmin() {
+	if f.Role != nil && *f.Role == RoleAdmin && b.Role != RoleAdmin && !MayAssignAdmin(a) {
 		return ErrForbidden("only an admin may promote someone to admin")
 	}
 	// The last admin comes first: only the last admin can reach them, so after

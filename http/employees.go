@@ -44,6 +44,7 @@ type employeeBody struct {
 	UpdatedAt        any                   `json:"updated_at,omitempty" readOnly:"true" doc:"Read-only: ignored"`
 	DeactivatedOn    any                   `json:"deactivated_on,omitempty" readOnly:"true" doc:"Read-only: ignored"`
 	ScheduleKind     any                   `json:"schedule_kind,omitempty" readOnly:"true" doc:"Read-only: ignored"`
+	Can              any                   `json:"can,omitempty" readOnly:"true" doc:"Read-only: ignored"`
 	Username         *string               `json:"username,omitempty" doc:"3–150 letters, digits and @.+-_; unique ignoring case"`
 	Password         *string               `json:"password,omitempty" doc:"At least 8 characters, not the username. Setting it on someone else is a reset and signs them out everywhere."`
 	Email            *string               `json:"email,omitempty"`
@@ -96,7 +97,7 @@ type employeeCreateInput struct {
 
 type employeeCreatedOutput struct {
 	Location string `header:"Location"`
-	Body     *attendance.Employee
+	Body     *employeeViewBody
 }
 
 // IDPath is the {id} of an object's path. It and PageParams are exported
@@ -109,6 +110,24 @@ type IDPath struct {
 type employeeUpdateInput struct {
 	IDPath
 	Body employeeBody
+}
+
+// employeeViewBody is one employee as the caller reads them, with what the
+// caller may do for them.
+type employeeViewBody struct {
+	attendance.Employee
+	Can []string `json:"can" doc:"What you may do for this person: operation ids (update-employee, replace-employee, deactivate-employee, record-event, void-event, convert-overtime) and assign-admin-role (make them an admin). A client shows only these; every request is still checked."`
+}
+
+type employeeViewOutput struct {
+	Body *employeeViewBody
+}
+
+func employeeView(a attendance.Actor, e *attendance.Employee) *employeeViewOutput {
+	if e == nil {
+		return nil
+	}
+	return &employeeViewOutput{&employeeViewBody{Employee: *e, Can: attendance.EmployeeActions(a, e)}}
 }
 
 func (s *Server) employeeRoutes() {
@@ -156,26 +175,26 @@ func (s *Server) employeeRoutes() {
 		if err != nil {
 			return nil, err
 		}
-		return &employeeCreatedOutput{Location: "/api/employees/" + itoa(e.ID) + "/", Body: e}, nil
+		return &employeeCreatedOutput{Location: "/api/employees/" + itoa(e.ID) + "/", Body: employeeView(actorFrom(ctx), e).Body}, nil
 	})
 	register(s, secured(huma.Operation{
 		OperationID: "get-employee", Method: http.MethodGet, Path: "/api/employees/{id}/", Tags: tags,
 		Summary: "Read an employee", Description: "Oneself, or someone in scope with manager access; anyone else is 404.",
 		Errors: []int{http.StatusUnauthorized, http.StatusNotFound},
-	}, ""), func(ctx context.Context, in *IDPath) (*employeeOutput, error) {
+	}, ""), func(ctx context.Context, in *IDPath) (*employeeViewOutput, error) {
 		e, err := s.Employees.FindEmployee(ctx, actorFrom(ctx), in.ID)
-		return &employeeOutput{e}, err
+		return employeeView(actorFrom(ctx), e), err
 	})
-	update := func(ctx context.Context, in *employeeUpdateInput) (*employeeOutput, error) {
+	update := func(ctx context.Context, in *employeeUpdateInput) (*employeeViewOutput, error) {
 		e, err := s.Employees.UpdateEmployee(ctx, actorFrom(ctx), in.ID, in.Body.fields())
-		return &employeeOutput{e}, err
+		return employeeView(actorFrom(ctx), e), err
 	}
 	desc := "Nobody changes their own role, manager, schedule, allowance or active flag (403). Managers may set manager_id only to someone in their scope (422) and may not change admins (403); a reporting cycle is 422; the last active admin cannot be demoted (409 `last_admin`)."
 	register(s, secured(huma.Operation{
 		OperationID: "replace-employee", Method: http.MethodPut, Path: "/api/employees/{id}/", Tags: tags,
 		Summary: "Update an employee (username required)", Description: desc,
 		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusConflict},
-	}, accessManager), func(ctx context.Context, in *employeeUpdateInput) (*employeeOutput, error) {
+	}, accessManager), func(ctx context.Context, in *employeeUpdateInput) (*employeeViewOutput, error) {
 		if in.Body.Username == nil {
 			return nil, attendance.InvalidField("body.username", "is required in a PUT (use PATCH to change some fields)")
 		}

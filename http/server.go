@@ -265,8 +265,9 @@ func (s *Server) operationsFor(a attendance.Actor) []string {
 				}
 			}
 		}
-		for _, ids := range s.can {
-			slices.Sort(ids)
+		for r, ids := range s.can {
+			s.can[r] = append(ids, attendance.RolePermissions(attendance.Actor{Role: r})...)
+			slices.Sort(s.can[r])
 		}
 	})
 	return s.can[a.Role]

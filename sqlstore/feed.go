@@ -65,7 +65,7 @@ func (s *FeedService) CreateFeed(ctx context.Context, a attendance.Actor, kind a
 		return nil, attendance.InvalidField("body.kind", "must be own or team")
 	}
 	if kind == attendance.FeedTeam {
-		if err := attendance.RequireManagerAccess(a); err != nil {
+		if !attendance.MayCreateTeamFeed(a) {
 			return nil, attendance.ErrForbidden("a team feed needs manager access")
 		}
 	}

@@ -3,6 +3,8 @@ package main
 import (
 	"slices"
 	"testing"
+
+	"github.com/openattendance/attendance"
 )
 
 // TestMeCan: GET /api/users/me/ lists the operations the user's role may
@@ -37,7 +39,7 @@ func TestMeCan(t *testing.T) {
 			t.Errorf("me is %d, want %d", me.ID, c.ID())
 		}
 		for _, id := range me.Can {
-			if !secured[id] {
+			if !secured[id] && id != attendance.CanAssignAdmin && id != attendance.CanTeamFeed {
 				t.Errorf("can lists %q, not an operation that needs a token", id)
 			}
 		}
@@ -48,9 +50,13 @@ func TestMeCan(t *testing.T) {
 		c        *client
 		yes, not []string
 	}{
-		{"employee", emp, []string{"me", "record-event", "request-leave"}, []string{"list-employees", "import-employees", "create-holiday", "attendance-overview"}},
-		{"manager", boss, []string{"me", "list-employees", "import-employees", "attendance-overview", "leave-overview"}, []string{"create-holiday"}},
-		{"admin", app.Admin, []string{"list-employees", "import-employees", "create-holiday"}, nil},
+		// Beside the operations, what a role may do within one that others
+		// may call too: make admins, have a team calendar feed.
+		{"employee", emp, []string{"me", "record-event", "request-leave"}, []string{"list-employees", "import-employees", "create-holiday", "attendance-overview",
+			attendance.CanAssignAdmin, attendance.CanTeamFeed}},
+		{"manager", boss, []string{"me", "list-employees", "import-employees", "attendance-overview", "leave-overview", attendance.CanTeamFeed},
+			[]string{"create-holiday", attendance.CanAssignAdmin}},
+		{"admin", app.Admin, []string{"list-employees", "import-employees", "create-holiday", attendance.CanAssignAdmin, attendance.CanTeamFeed}, nil},
 	} {
 		got := can(tc.c)
 		for _, id := range tc.yes {
@@ -67,7 +73,12 @@ func TestMeCan(t *testing.T) {
 			t.Errorf("%s: can is not sorted: %v", tc.who, got)
 		}
 	}
-	// What an employee may not call is refused to them.
+	// What an employee may not call is refused to them, and what a manager
+	// may not do within an operation to the manager.
 	emp.Do("GET", "/api/employees/", nil).WantProblem(403, "")
+	emp.Do("POST", "/api/calendar/feeds/", map[string]string{"kind": "team"}).WantProblem(403, "")
+	boss.Do("POST", "/api/calendar/feeds/", map[string]string{"kind": "team"}).Want(201)
+	boss.Do("POST", "/api/employees/", map[string]any{"username": "can_new_admin", "password": testPassword, "role": "admin"}).WantProblem(403, "")
+	app.Admin.Do("POST", "/api/employees/", map[string]any{"username": "can_new_admin", "password": testPassword, "role": "admin"}).Want(201)
 	boss.Do("POST", "/api/holidays/", map[string]string{"date": "2030-01-01", "name": "x"}).WantProblem(403, "")
 }
