@@ -137,3 +137,31 @@ func (s Schedule) NotArrivedDates(now time.Time) [2]Date {
 	today := s.Today(now)
 	return [2]Date{today.AddDays(-1), today}
 }
+
+// NotArrivedLookBack bounds how far back a run of the not_arrived check looks
+// for deadlines that passed since the run before it: a worker down for longer
+// catches up on everything still due (no deadline can still be due longer
+// after it passed: a date is checked only while it is today or its shift
+// lasts), and the first run of all looks at everyone.
+const NotArrivedLookBack = 48 * time.Hour
+
+// NotArrivedPassed reports whether the not_arrived deadline of a shift that
+// starts at start with grace minutes, placed in loc on some date, lies in
+// [from, to): whether a run of the check at to, following one at from, must
+// look at the employees who work that shift in that zone. Hourly leave only
+// moves a deadline later; the store looks at those on such leave anyway.
+func NotArrivedPassed(loc *time.Location, start TimeOfDay, grace int, from, to time.Time) bool {
+	if !from.Before(to) {
+		return false
+	}
+	// A deadline lies less than a day after its shift's start, so its date
+	// is at most a day before from's.
+	sh := Shift{Start: start, End: start, GraceMinutes: grace}
+	for d := DateOf(from.In(loc)).AddDays(-2); d <= DateOf(to.In(loc)); d++ {
+		deadline := NewShiftInstance(d, sh, loc).Start.Add(time.Duration(grace+30) * time.Minute)
+		if !deadline.Before(from) && deadline.Before(to) {
+			return true
+		}
+	}
+	return false
+}

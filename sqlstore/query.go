@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"strings"
 
 	"github.com/openattendance/attendance"
@@ -87,3 +88,31 @@ func rows(n, k int) string {
 
 // placeholders returns k placeholders: ?, ?, …
 func placeholders(k int) string { return strings.TrimSuffix(strings.Repeat("?, ", k), ", ") }
+
+// inIDs returns a condition that col is one of the ids passed as its one
+// argument, idsArg(ids): one query text whatever the number of ids, so that
+// the statement caches keep one statement.
+func (db *DB) inIDs(col string) string {
+	if db.d.Name == "postgres" {
+		return col + ` = ANY(CAST(CAST(? AS TEXT) AS BIGINT[]))`
+	}
+	return col + ` IN (SELECT value FROM json_each(?))`
+}
+
+// idsArg is the argument of inIDs.
+func (db *DB) idsArg(ids []int64) string {
+	var b strings.Builder
+	open, close := "[", "]"
+	if db.d.Name == "postgres" {
+		open, close = "{", "}"
+	}
+	b.WriteString(open)
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+	}
+	b.WriteString(close)
+	return b.String()
+}
