@@ -1,5 +1,16 @@
 package sqlstore
 
+import (
+	"context"
+	"time"
+)
+
 // SetBatches sets how many rows l copies at a time and how many leave ids
 // it takes at once, so that a test's few rows span several of each.
 func (l *BulkLoader) SetBatches(rows, ids int) { l.copyBatch, l.idBlock = rows, ids }
+
+// NotArrivedPending counts the not_arrived notifications that a run of the
+// check over every active employee would store at now: due, not told yet.
+func (s *Checks) NotArrivedPending(ctx context.Context, now time.Time) (int, error) {
+	return s.notArrived(ctx, now.UTC(), time.Time{}, false)
+}

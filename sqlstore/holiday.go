@@ -91,6 +91,9 @@ func (s *HolidayService) DeleteHoliday(ctx context.Context, a attendance.Actor, 
 		if _, err := tx.exec(ctx, `DELETE FROM holidays WHERE id = ?`, id); err != nil {
 			return err
 		}
+		if err := s.db.forgetCheckMarks(ctx, tx); err != nil {
+			return err
+		}
 		return s.db.reevaluateDate(ctx, tx, d)
 	})
 }

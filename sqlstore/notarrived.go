@@ -13,7 +13,8 @@ import (
 // The not_arrived check reads only the employees whose deadline passed since
 // its last run (check_marks), and those whom a change since then may have
 // made due: created or edited, given a pattern or an override, on hourly
-// leave, or whose entry was voided. It decides with the domain's rule, as a
+// leave, or whose entry was voided; a deletion (a holiday, a pattern, an
+// override) makes the next run look at everyone. It decides with the domain's rule, as a
 // run over everyone would, and stores the notifications of a batch of
 // employees in one transaction.
 
@@ -49,15 +50,22 @@ func (s *Checks) CheckNotArrived(ctx context.Context, now time.Time) (_ int, err
 }
 
 // notArrived decides the not_arrived notifications due at now among the
-// employees a run following one at since reads, and, when write is set,
+// employees a run following one at since reads (a zero since: everyone
+// active), and, when write is set,
 // stores them. It returns how many employees were reported (or, without
-// write, are due and not told yet).
+// write, are due, not told yet, and have someone to tell).
 func (s *Checks) notArrived(ctx context.Context, now, since time.Time, write bool) (int, error) {
 	// Every local "today" lies within a day of the UTC date; the check also
 	// looks at each employee's yesterday (a night that began then).
 	utcToday := attendance.DateOf(now)
 	first, last := utcToday.AddDays(-2), utcToday.AddDays(1)
-	ids, err := s.notArrivedCandidates(ctx, now, since, first, last)
+	var ids []int64
+	var err error
+	if since.IsZero() {
+		ids, err = s.db.ids(ctx, s.db.reader(), `SELECT id FROM employees WHERE active = ? ORDER BY id`, true)
+	} else {
+		ids, err = s.notArrivedCandidates(ctx, now, since, first, last)
+	}
 	if err != nil || len(ids) == 0 {
 		return 0, err
 	}
@@ -74,7 +82,11 @@ func (s *Checks) notArrived(ctx context.Context, now, since time.Time, write boo
 			return n, err
 		}
 		if !write {
-			n += len(due)
+			told, err := s.wouldTell(ctx, due)
+			n += told
+			if err != nil {
+				return n, err
+			}
 			continue
 		}
 		reported, err := s.reportNotArrived(ctx, due)
@@ -390,6 +402,32 @@ func (s *Checks) reportNotArrived(ctx context.Context, due []notArrivedDue) (int
 	return reported, err
 }
 
+// wouldTell counts the notifications of due that have someone to tell.
+func (s *Checks) wouldTell(ctx context.Context, due []notArrivedDue) (int, error) {
+	if len(due) == 0 {
+		return 0, nil
+	}
+	ids := make([]int64, 0, len(due))
+	for _, d := range due {
+		ids = append(ids, d.emp.ID)
+	}
+	chains, err := s.db.chains(ctx, s.db.reader(), ids)
+	if err != nil {
+		return 0, err
+	}
+	admins, err := s.db.activeAdmins(ctx, s.db.reader())
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, d := range due {
+		if len(attendance.NotifyManagers(d.emp.ID, chains[d.emp.ID], admins)) > 0 {
+			n++
+		}
+	}
+	return n, nil
+}
+
 // chains returns the lines of managers above the employees ids, nearest
 // first (chain, for many employees in one query).
 func (db *DB) chains(ctx context.Context, q queryer, ids []int64) (map[int64]attendance.Chain, error) {
@@ -456,4 +494,12 @@ func (db *DB) setCheckMark(ctx context.Context, name string, now time.Time) erro
 			name, db.t(now))
 		return err
 	})
+}
+
+// forgetCheckMarks makes the next run of each check look as far back as it
+// may, over everyone: a deletion (a holiday, a pattern, an override) leaves
+// no row saying whom it may have made due.
+func (db *DB) forgetCheckMarks(ctx context.Context, tx *Tx) error {
+	_, err := tx.exec(ctx, `DELETE FROM check_marks`)
+	return err
 }

@@ -362,6 +362,9 @@ func (s *ShiftService) DeletePattern(ctx context.Context, a attendance.Actor, em
 		if _, err = tx.exec(ctx, `DELETE FROM shift_patterns WHERE id = ?`, patternID); err != nil {
 			return err
 		}
+		if err := s.db.forgetCheckMarks(ctx, tx); err != nil {
+			return err
+		}
 		return s.db.syncScheduleFields(ctx, tx, emp)
 	})
 }
@@ -478,6 +481,9 @@ func (s *ShiftService) DeleteOverride(ctx context.Context, a attendance.Actor, e
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return orNotFound(err, "roster override")
+		}
+		if err := s.db.forgetCheckMarks(ctx, tx); err != nil {
+			return err
 		}
 		return s.db.rosterChanged(ctx, tx, emp, d)
 	})
