@@ -34,14 +34,17 @@ func (s *Checks) CheckForgottenExits(ctx context.Context, now time.Time) (_ int,
 		since      time.Time
 	}
 	var opens []open
+	// open_sessions > 0 as a constant: the partial index of open days
+	// (attendance_days_open) holds only those, whatever the company's size.
 	rows, err := s.db.reader().query(ctx, `SELECT d.employee_id, d.date, d.open_since,
 			(SELECT MAX(ev.id) FROM attendance_events ev WHERE ev.employee_id = d.employee_id AND ev.ts = d.open_since AND ev.type = 'entry' AND NOT ev.voided)
 		FROM attendance_days d JOIN employees e ON e.id = d.employee_id
-		WHERE e.active = ? AND d.open_sessions > 0 AND d.open_since IS NOT NULL AND d.date >= ? AND d.date <= ? ORDER BY d.employee_id, d.date`,
-		true, first.String(), last.String())
+		WHERE d.open_sessions > 0 AND d.date >= ? AND d.date <= ? AND d.open_since IS NOT NULL AND e.active = ? ORDER BY d.employee_id, d.date`,
+		first.String(), last.String(), true)
 	if err != nil {
 		return 0, err
 	}
+	var ids []int64
 	for rows.Next() {
 		var o open
 		var entry sql.NullInt64
@@ -51,15 +54,21 @@ func (s *Checks) CheckForgottenExits(ctx context.Context, now time.Time) (_ int,
 		}
 		if o.entry = entry.Int64; o.entry != 0 {
 			opens = append(opens, o)
+			if len(ids) == 0 || ids[len(ids)-1] != o.emp {
+				ids = append(ids, o.emp)
+			}
 		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil || len(opens) == 0 {
 		return 0, err
 	}
+	// What was sent already, the employees and their rosters: of those with
+	// an open session only.
 	sent := map[string]bool{}
-	rows, err = s.db.reader().query(ctx, `SELECT DISTINCT cause FROM notifications WHERE kind IN ('exit_reminder', 'needs_review', 'session_closed')
-		AND created_at >= ?`, s.db.t(now.AddDate(0, 0, -forgottenLookBack-2)))
+	rows, err = s.db.reader().query(ctx, `SELECT DISTINCT cause FROM notifications WHERE `+s.db.inIDs("employee_id")+`
+		AND kind IN ('exit_reminder', 'needs_review', 'session_closed') AND created_at >= ?`,
+		s.db.idsArg(ids), s.db.t(now.AddDate(0, 0, -forgottenLookBack-2)))
 	if err != nil {
 		return 0, err
 	}
@@ -72,9 +81,13 @@ func (s *Checks) CheckForgottenExits(ctx context.Context, now time.Time) (_ int,
 		sent[c] = true
 	}
 	rows.Close()
-	var active where
-	active.add("e.active = ?", true)
-	ros, err := s.db.loadRoster(ctx, s.db.reader(), active, first.AddDays(-1), last)
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	var w where
+	w.add("e.active = ?", true)
+	w.add(s.db.inIDs("e.id"), s.db.idsArg(ids))
+	ros, err := s.db.loadRoster(ctx, s.db.reader(), w, first.AddDays(-1), last)
 	if err != nil {
 		return 0, err
 	}
@@ -82,15 +95,19 @@ func (s *Checks) CheckForgottenExits(ctx context.Context, now time.Time) (_ int,
 	if err != nil {
 		return 0, err
 	}
+	list, err := s.db.employeeList(ctx, `SELECT `+employeeCols+` FROM employees e WHERE `+w.String(), w.args...)
+	if err != nil {
+		return 0, err
+	}
 	emps := map[int64]*attendance.Employee{}
+	for _, e := range list {
+		emps[e.ID] = e
+	}
 	n := 0
 	for _, o := range opens {
 		e, ok := emps[o.emp]
 		if !ok {
-			if e, err = s.db.employee(ctx, s.db.reader(), o.emp, false); err != nil {
-				return n, err
-			}
-			emps[o.emp] = e
+			continue // deactivated since
 		}
 		sched := ros.schedule(e)
 		sess := sched.OpenSession(o.date, o.since, holidays, set)
