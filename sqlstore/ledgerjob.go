@@ -162,11 +162,34 @@ func (s *LedgerJobs) leaveLedger(ctx context.Context, run *attendance.JobRun) er
 }
 
 // latePenalties brings the late penalties of every employee's years with
-// late minutes, or with penalties booked, to what the policy says now.
+// late minutes, or with penalties booked, to what the policy says now. It
+// reads only the balances that can differ: with the policy off, those with
+// penalties booked (to give them back); with the policy as the last
+// successful run applied it, those with late days dated since that run or
+// an entry voided since; otherwise every year with late days or penalties.
+// (A late entry recorded since for a date before the last run is in the
+// balance as read, which adds the due penalty, and is booked by the run
+// after the next change of the policy.)
 func (s *LedgerJobs) latePenalties(ctx context.Context, run *attendance.JobRun) error {
 	db := s.db
-	rows, err := db.reader().query(ctx, `SELECT employee_id, date FROM attendance_days WHERE late
-		UNION SELECT employee_id, date FROM leave_ledger WHERE kind = 'late_penalty' ORDER BY 1, 2`)
+	query := `SELECT employee_id, date FROM attendance_days WHERE late
+		UNION SELECT employee_id, date FROM leave_ledger WHERE kind = 'late_penalty' ORDER BY 1, 2`
+	var args []any
+	var voidedSince *time.Time
+	if db.cfg.LatePenaltyMinutes <= 0 {
+		query = `SELECT employee_id, date FROM leave_ledger WHERE kind = 'late_penalty' ORDER BY 1, 2`
+	} else if since, ok, err := s.latePenaltiesApplied(ctx); err != nil {
+		return err
+	} else if ok {
+		// The late days of every local date of the last run's instant and
+		// after, and the dates of entries voided since (by their UTC date:
+		// the day either side too, for a year's first and last).
+		from := attendance.DateOf(since).AddDays(-1).String()
+		query = `SELECT employee_id, date FROM attendance_days WHERE late AND date >= ? ORDER BY 1, 2`
+		args = []any{from}
+		voidedSince = &since
+	}
+	rows, err := db.reader().query(ctx, query, args...)
 	if err != nil {
 		return err
 	}
@@ -192,6 +215,31 @@ func (s *LedgerJobs) latePenalties(ctx context.Context, run *attendance.JobRun) 
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
+	}
+	if voidedSince != nil {
+		rows, err := db.reader().query(ctx, `SELECT employee_id, ts FROM attendance_events WHERE voided AND voided_at >= ?`, db.t(*voidedSince))
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			var ts time.Time
+			if err := rows.Scan(&id, timeCol{&ts}); err != nil {
+				rows.Close()
+				return err
+			}
+			// Its local date's year, whatever the zone.
+			for _, d := range []attendance.Date{attendance.DateOf(ts.Add(-14 * time.Hour)), attendance.DateOf(ts.Add(14 * time.Hour))} {
+				if b := (balance{id, d.Year()}); !seen[b] {
+					seen[b] = true
+					todo = append(todo, b)
+				}
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
 	}
 	for _, b := range todo {
 		if err := ctx.Err(); err != nil {
@@ -245,6 +293,25 @@ func (s *LedgerJobs) latePenalties(ctx context.Context, run *attendance.JobRun) 
 			ON CONFLICT (name) DO UPDATE SET value = excluded.value`, strconv.Itoa(db.cfg.LatePenaltyMinutes))
 		return err
 	})
+}
+
+// latePenaltiesApplied returns when the last successful late_penalties run
+// started, and whether it applied the policy in force now (ok false: no
+// such run, or the policy changed since).
+func (s *LedgerJobs) latePenaltiesApplied(ctx context.Context) (since time.Time, ok bool, err error) {
+	var v string
+	err = s.db.reader().queryRow(ctx, `SELECT value FROM settings WHERE name = 'leave.late_penalty_minutes'`).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && v != strconv.Itoa(s.db.cfg.LatePenaltyMinutes)) {
+		return time.Time{}, false, nil
+	} else if err != nil {
+		return time.Time{}, false, err
+	}
+	err = s.db.reader().queryRow(ctx, `SELECT started_at FROM leave_job_runs WHERE job = ? AND status = 'succeeded' ORDER BY id DESC LIMIT 1`,
+		string(attendance.JobLatePenalties)).Scan(timeCol{&since})
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, false, nil
+	}
+	return since, err == nil, err
 }
 
 // LatePenaltiesDue reports whether the late-penalty setting differs from

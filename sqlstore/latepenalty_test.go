@@ -1,0 +1,111 @@
+package sqlstore_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/openattendance/attendance"
+	"github.com/openattendance/attendance/internal/storetest"
+	"github.com/openattendance/attendance/postgres"
+	"github.com/openattendance/attendance/sqlite"
+	"github.com/openattendance/attendance/sqlstore"
+)
+
+// TestLatePenaltiesReadWhatCanDiffer: the late_penalties job looks only at
+// the balances whose penalty can differ from what is booked: none while the
+// policy is off and nothing is booked, then those with late days since its
+// last run; every one with late days when the policy changes; and with the
+// policy off again, those with penalties booked, which it gives back.
+func TestLatePenaltiesReadWhatCanDiffer(t *testing.T) {
+	exercise(t, func(t *testing.T, kind string) {
+		ctx := context.Background()
+		e := newEnv(t, kind)
+		mgr, emp := e.team(t)
+		other := e.mustCreate(t, mgr.Actor(), "other", attendance.RoleEmployee, &mgr.ID)
+		// Late by 90 minutes on Monday, both of them (08:00 start, UTC).
+		e.clockAt(t, emp.Actor(), "2026-11-02T09:30:00Z", attendance.Entry)
+		e.clockAt(t, other.Actor(), "2026-11-02T09:30:00Z", attendance.Entry)
+		e.clockAt(t, emp.Actor(), "2026-11-02T17:00:00Z", attendance.Exit)
+		e.clockAt(t, other.Actor(), "2026-11-02T17:00:00Z", attendance.Exit)
+
+		dialect := sqlite.Dialect()
+		if kind == "postgres" {
+			dialect = postgres.Dialect()
+		}
+		// The same database under a late-penalty policy of minutes.
+		type store struct {
+			jobs  *sqlstore.LedgerJobs
+			leave *sqlstore.LeaveService
+		}
+		policy := func(minutes int) store {
+			cfg := storetest.Config
+			cfg.LatePenaltyMinutes = minutes
+			db, err := sqlstore.New(e.Write, e.Write, dialect, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			db.Now, db.Logger = e.Clock.Now, storetest.Logger()
+			t.Cleanup(func() { db.Close() })
+			return store{sqlstore.NewLedgerJobs(db), sqlstore.NewLeaveService(db)}
+		}
+		run := func(s store, at string, balances, written int) {
+			t.Helper()
+			e.Clock.Set(at2(t, at))
+			r, err := s.jobs.RunJob(ctx, attendance.JobLatePenalties)
+			if err != nil || r == nil || r.Status != attendance.JobSucceeded {
+				t.Fatalf("run at %s: %+v, %v", at, r, err)
+			}
+			if r.Balances != balances || r.Written[attendance.EntryLatePenalty] != written {
+				t.Errorf("run at %s: looked at %d balances, wrote %v; want %d and %d late_penalty", at, r.Balances, r.Written, balances, written)
+			}
+		}
+		penalty := func(s store, who *attendance.Employee) float64 {
+			t.Helper()
+			b, err := s.leave.LeaveBalance(ctx, who.Actor(), nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b.LatePenalty
+		}
+
+		off := policy(0)
+		run(off, "2026-11-03T06:00:00Z", 0, 0)
+		hourly := policy(60)
+		run(hourly, "2026-11-03T06:05:00Z", 2, 2) // the policy changed: everyone late
+		run(hourly, "2026-11-04T06:05:00Z", 2, 0) // Monday is a day before the last run
+		run(hourly, "2026-11-06T06:05:00Z", 0, 0) // no late day since, nothing voided
+		// Late again on Friday by 75 minutes: 165 in all, a second day.
+		e.clockAt(t, emp.Actor(), "2026-11-06T09:15:00Z", attendance.Entry)
+		run(hourly, "2026-11-07T06:05:00Z", 1, 1)
+		if got := penalty(hourly, emp); got != 2 {
+			t.Errorf("emp's late penalty %v days, want 2 (165 minutes at one day per hour)", got)
+		}
+		if got := penalty(hourly, other); got != 1 {
+			t.Errorf("other's late penalty %v days, want 1", got)
+		}
+
+		// Friday voided: back to one day.
+		list, _, err := e.Attendance.ListEvents(ctx, mgr.Actor(), attendance.EventFilter{EmployeeID: &emp.ID})
+		if err != nil || list[0].Type != attendance.Entry {
+			t.Fatalf("events %+v, %v", list, err)
+		}
+		if _, err := e.Attendance.VoidEvent(ctx, mgr.Actor(), list[0].ID, "not late"); err != nil {
+			t.Fatal(err)
+		}
+		run(hourly, "2026-11-08T06:05:00Z", 1, 1)
+		if got := penalty(hourly, emp); got != 1 {
+			t.Errorf("emp's late penalty %v days after the void, want 1", got)
+		}
+
+		off = policy(0)
+		run(off, "2026-11-09T06:05:00Z", 2, 2) // booked: given back
+		if got := penalty(off, emp) + penalty(off, other); got != 0 {
+			t.Errorf("late penalties %v days with the policy off, want 0", got)
+		}
+		run(off, "2026-11-10T06:05:00Z", 2, 0)
+	})
+}
+
+// at2 parses an RFC 3339 instant.
+func at2(t *testing.T, s string) time.Time { return at(t, s) }
