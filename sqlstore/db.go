@@ -79,6 +79,7 @@ type DB struct {
 	reads   *stmtCache
 	batch   *batcher // group commit, on a single-writer database
 	mail    *MailConfig
+	running sync.Map // check name → *sync.Mutex, held while it runs (exclusive)
 }
 
 // New returns a store on the given pools. write must serialise writers the way

@@ -19,9 +19,20 @@ const forgottenLookBack = 31
 // review notices and, when the settings close sessions, records the due
 // system exits. Each in its own short transaction that checks again under
 // the employee's lock; the notifications' causes make a second worker or a
-// retried job notify nobody twice. It returns how many sessions it acted on.
+// retried job notify nobody twice; a run while another is under way leaves
+// the work to it. It returns how many sessions it acted on.
 func (s *Checks) CheckForgottenExits(ctx context.Context, now time.Time) (_ int, err error) {
 	defer wrap(&err, "CheckForgottenExits(%s)", now.Format(time.RFC3339))
+	n := 0
+	_, err = s.db.exclusive(ctx, "forgotten_exits", func() (err error) {
+		n, err = s.checkForgottenExits(ctx, now)
+		return err
+	})
+	return n, err
+}
+
+// checkForgottenExits is a run of CheckForgottenExits.
+func (s *Checks) checkForgottenExits(ctx context.Context, now time.Time) (_ int, err error) {
 	now = now.UTC()
 	set, err := s.db.workSettings(ctx, s.db.reader())
 	if err != nil {

@@ -2,8 +2,10 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
 	"hash/fnv"
+	"sync"
 )
 
 // The advisory locks of the store (see Dialect.AdvisoryLock). Each is taken
@@ -47,4 +49,38 @@ func (db *DB) lockEveryone(ctx context.Context, tx *Tx) error {
 	}
 	_, err := tx.exec(ctx, `SELECT id FROM employees ORDER BY id`+db.d.ForUpdate)
 	return err
+}
+
+// exclusive runs fn unless a run of the named check is under way, in this
+// process or, where the database has advisory locks (PostgreSQL), in any
+// process: River makes one job per period, but a run longer than its
+// period would otherwise meet the next one. It reports whether fn ran. The
+// database's lock belongs to a connection held for the run, so a worker
+// that dies releases it.
+func (db *DB) exclusive(ctx context.Context, name string, fn func() error) (ran bool, err error) {
+	mu, _ := db.running.LoadOrStore(name, &sync.Mutex{})
+	if !mu.(*sync.Mutex).TryLock() {
+		return false, nil
+	}
+	defer mu.(*sync.Mutex).Unlock()
+	if db.d.AdvisoryLock == "" {
+		return true, fn()
+	}
+	conn, err := db.read.Conn(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer conn.Close()
+	key := lockKey("check", name)
+	var got bool
+	if err := conn.QueryRowContext(ctx, db.q(`SELECT pg_try_advisory_lock(?)`), key).Scan(&got); err != nil || !got {
+		return false, err
+	}
+	defer func() {
+		if _, uerr := conn.ExecContext(context.WithoutCancel(ctx), db.q(`SELECT pg_advisory_unlock(?)`), key); uerr != nil {
+			// The lock stays with the connection: end it rather than keep it.
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	return true, fn()
 }

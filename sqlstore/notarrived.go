@@ -34,9 +34,21 @@ const (
 // plus 30 minutes has passed (attendance.NotArrivedDueOn). It reads only the
 // employees whose deadline passed since the last run (at most
 // attendance.NotArrivedLookBack ago) or whom a change since may have made
-// due. It returns how many employees were newly reported.
+// due. A run while another is under way (a run longer than its period)
+// leaves the work to it. It returns how many employees were newly reported.
 func (s *Checks) CheckNotArrived(ctx context.Context, now time.Time) (_ int, err error) {
 	defer wrap(&err, "CheckNotArrived(%s)", now.Format(time.RFC3339))
+	n := 0
+	_, err = s.db.exclusive(ctx, markNotArrived, func() (err error) {
+		n, err = s.checkNotArrived(ctx, now)
+		return err
+	})
+	return n, err
+}
+
+// checkNotArrived is a run of CheckNotArrived, whether or not another is
+// under way.
+func (s *Checks) checkNotArrived(ctx context.Context, now time.Time) (int, error) {
 	now = now.UTC()
 	since, err := s.db.checkMark(ctx, markNotArrived, now, attendance.NotArrivedLookBack)
 	if err != nil {
@@ -111,7 +123,7 @@ func (s *Checks) notArrivedCandidates(ctx context.Context, now, since time.Time,
 		start, grace int
 	}
 	var groups []group
-	rows, err := r.query(ctx, `SELECT DISTINCT timezone, work_start, late_grace_minutes FROM employees WHERE active = ?`, true)
+	rows, err := r.query(ctx, `SELECT DISTINCT timezone, work_start, late_grace_minutes FROM employees WHERE active`)
 	if err != nil {
 		return nil, err
 	}
@@ -162,13 +174,13 @@ func (s *Checks) notArrivedCandidates(ctx context.Context, now, since time.Time,
 		}
 	}
 	if len(due) == len(groups) {
-		if err := add(`SELECT id FROM employees WHERE active = ?`, true); err != nil {
+		if err := add(`SELECT id FROM employees WHERE active`); err != nil {
 			return nil, err
 		}
 	} else {
 		for _, g := range due {
-			if err := add(`SELECT id FROM employees WHERE active = ? AND timezone = ? AND work_start = ? AND late_grace_minutes = ?`,
-				true, g.zone, g.start, g.grace); err != nil {
+			if err := add(`SELECT id FROM employees WHERE active AND timezone = ? AND work_start = ? AND late_grace_minutes = ?`,
+				g.zone, g.start, g.grace); err != nil {
 				return nil, err
 			}
 		}
@@ -206,7 +218,7 @@ func (s *Checks) notArrivedCandidates(ctx context.Context, now, since time.Time,
 	}
 	// What changed since: employees created or edited, patterns given,
 	// entries voided.
-	if err := add(`SELECT id FROM employees WHERE active = ? AND (created_at >= ? OR updated_at >= ?)`, true, changed, changed); err != nil {
+	if err := add(`SELECT id FROM employees WHERE (created_at >= ? OR updated_at >= ?) AND active`, changed, changed); err != nil {
 		return nil, err
 	}
 	if err := add(`SELECT DISTINCT employee_id FROM shift_patterns WHERE created_at >= ?`, changed); err != nil {

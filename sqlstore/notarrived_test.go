@@ -15,7 +15,7 @@ import (
 // Monday in six time zones, with what changes during a day: entries, an entry
 // voided, leave, an employee created after their deadline, a roster override
 // set and one deleted, a night shift, a worker down for an hour and runs that
-// overlap. After every run, a run over everyone would have nobody left to
+// overlap (without the check's lock). After every run, a run over everyone would have nobody left to
 // tell; at the end, everyone due was told once, and nobody else.
 func TestNotArrivedDay(t *testing.T) {
 	exercise(t, func(t *testing.T, kind string) {
@@ -136,11 +136,17 @@ func TestNotArrivedDay(t *testing.T) {
 			}
 			var wg sync.WaitGroup
 			var mu sync.Mutex
-			for range runs {
+			for i := range runs {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					n, err := e.Checks.CheckNotArrived(ctx, now)
+					// Two of the three runs at once ignore the check's
+					// lock, as two workers would without it.
+					check := e.Checks.CheckNotArrived
+					if i > 0 {
+						check = e.Checks.CheckNotArrivedOverlapping
+					}
+					n, err := check(ctx, now)
 					if err != nil {
 						t.Error(err)
 					}
@@ -183,6 +189,44 @@ func TestNotArrivedDay(t *testing.T) {
 		}
 		if reported != len(want) {
 			t.Errorf("the runs reported %d employees in all, want %d", reported, len(want))
+		}
+	})
+}
+
+// TestCheckRunsOnceAtATime: a run of a check while another is under way, in
+// this process or (PostgreSQL) another, leaves the work to it and does not
+// move the check's mark; the next run does it.
+func TestCheckRunsOnceAtATime(t *testing.T) {
+	exercise(t, func(t *testing.T, kind string) {
+		ctx := context.Background()
+		e := newEnv(t, kind)
+		mgr, _ := e.team(t)
+		e.Clock.Set(at(t, "2026-11-02T08:31:00Z"))
+		holders := map[string]*sqlstore.DB{"this process": e.DB.DB}
+		if kind == "postgres" {
+			holders["another process"] = e.Reopen(t).DB
+		}
+		for where, holder := range holders {
+			ran, err := holder.Exclusive(ctx, "not_arrived", func() error {
+				n, err := e.Checks.CheckNotArrived(ctx, e.Clock.Now())
+				if err != nil || n != 0 {
+					t.Errorf("%s: a run while another is under way reported %d, %v; want 0", where, n, err)
+				}
+				return nil
+			})
+			if err != nil || !ran {
+				t.Fatalf("%s: the holder did not run: %v", where, err)
+			}
+		}
+		if got := e.notifications(t, mgr.Actor()); len(got) != 0 {
+			t.Fatalf("manager's notifications %q while a run was under way, want none", got)
+		}
+		e.Clock.Set(at(t, "2026-11-02T08:32:00Z"))
+		if n, err := e.Checks.CheckNotArrived(ctx, e.Clock.Now()); err != nil || n != 2 {
+			t.Errorf("the next run reported %d, %v; want emp and mgr", n, err)
+		}
+		if got := e.notifications(t, mgr.Actor()); !slices.Equal(got, []attendance.NotificationKind{attendance.NotifyNotArrived}) {
+			t.Errorf("manager's notifications %q, want emp's not_arrived", got)
 		}
 	})
 }
