@@ -1,0 +1,121 @@
+package sqlstore_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/openattendance/attendance"
+	"github.com/openattendance/attendance/demo"
+	"github.com/openattendance/attendance/internal/storetest"
+	"github.com/openattendance/attendance/internal/testenv"
+	"github.com/openattendance/attendance/postgres"
+	"github.com/openattendance/attendance/sqlite"
+	"github.com/openattendance/attendance/sqlstore"
+)
+
+// TestCheckMarksMigration builds the demo company at version 18, reads
+// everyone's overview of the last 60 days, the board and every balance,
+// migrates to 20 (the checks' marks and indexes) and reads them again: the
+// same. Then the checks run on the migrated database.
+func TestCheckMarksMigration(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, kind string) {
+		ctx := context.Background()
+		logger := storetest.Logger()
+		var write, read *sql.DB
+		var dialect sqlstore.Dialect
+		var migrateTo func(version int64) error
+		switch kind {
+		case "sqlite":
+			conn, err := sqlite.Open(filepath.Join(t.TempDir(), "test.db"), sqlite.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { conn.Close() })
+			write, read, dialect = conn.Write, conn.Read, sqlite.Dialect()
+			migrateTo = func(v int64) error { return sqlite.MigrateTo(ctx, write, logger, v) }
+		case "postgres":
+			url := testenv.PostgresDatabase(t, "empty", nil)
+			pool, err := postgres.Open(ctx, url, 4)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { pool.Close() })
+			write, read, dialect = pool, pool, postgres.Dialect()
+			migrateTo = func(v int64) error { return postgres.MigrateTo(ctx, write, logger, v) }
+		}
+		if err := migrateTo(18); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now().UTC()
+		today := attendance.DateOf(now)
+		open := func() *sqlstore.DB {
+			db, err := sqlstore.New(write, read, dialect, storetest.Config)
+			if err != nil {
+				t.Fatal(err)
+			}
+			db.Logger, db.Now = logger, func() time.Time { return now }
+			return db
+		}
+		db := open()
+		if err := sqlstore.NewBulkLoader(db).Load(ctx, func(w *sqlstore.BulkWriter) error {
+			_, err := demo.Generate(ctx, w, "x", demo.Options{Employees: 20, Days: 90, Seed: 11, Today: today, Now: now}, nil)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := write.ExecContext(ctx, `UPDATE employees SET role = 'admin' WHERE id = 1`); err != nil {
+			t.Fatal(err)
+		}
+		admin := attendance.Actor{ID: 1, Role: attendance.RoleAdmin}
+		figures := func(db *sqlstore.DB) string {
+			t.Helper()
+			att, leave := sqlstore.NewAttendanceService(db), sqlstore.NewLeaveService(db)
+			from := today.AddDays(-60)
+			ov, err := att.Overview(ctx, admin, attendance.OverviewFilter{From: &from, To: &today, Page: attendance.Page{Limit: attendance.MaxPageLimit}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			board, err := att.Today(ctx, admin, attendance.TodayFilter{Page: attendance.Page{Limit: attendance.MaxPageLimit}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var balances []*attendance.Balance
+			for _, r := range ov.Results {
+				b, err := leave.LeaveBalance(ctx, admin, &r.EmployeeID, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				balances = append(balances, b)
+			}
+			out, err := json.Marshal([]any{ov, board, balances})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(out)
+		}
+		before := figures(db)
+		db.Close()
+		if len(before) < 1000 {
+			t.Fatalf("the demo company's figures are %q: the test proves nothing", before)
+		}
+		if err := migrateTo(20); err != nil {
+			t.Fatal(err)
+		}
+		db = open()
+		t.Cleanup(func() { db.Close() })
+		if after := figures(db); after != before {
+			t.Errorf("the figures changed in the migration:\nbefore: %s\nafter:  %s", before, after)
+		}
+		checks := sqlstore.NewChecks(db)
+		if _, err := checks.CheckNotArrived(ctx, now); err != nil {
+			t.Error(err)
+		}
+		if _, err := checks.CheckForgottenExits(ctx, now); err != nil {
+			t.Error(err)
+		}
+	})
+}
