@@ -86,7 +86,10 @@ function sentenceFor(status) {
   return `The server answered with status ${status}.`;
 }
 
-/** ApiError carries an RFC 9457 problem: status, detail, code and field errors. */
+/**
+ * ApiError carries an RFC 9457 problem: status, detail, code, field errors,
+ * and the neighbouring event of a sequence conflict.
+ */
 export class ApiError extends Error {
   constructor(status, problem, fallback) {
     const p = problem && typeof problem === 'object' ? problem : {};
@@ -103,6 +106,8 @@ export class ApiError extends Error {
         .filter((e) => e && typeof e === 'object' && e.message != null)
         .map((e) => ({ location: String(e.location ?? ''), message: String(e.message) }))
       : [];
+    // The event a sequence conflict collides with ({id, type, timestamp}).
+    this.event = p.event && typeof p.event === 'object' && typeof p.event.timestamp === 'string' ? p.event : null;
     this.retryAfter = 0;
   }
 }
@@ -121,13 +126,15 @@ async function problemFrom(res) {
   return err;
 }
 
-/** Builds path?query, skipping empty values. */
+/** Builds path?query, skipping empty values; an array repeats its key. */
 export function withQuery(path, query) {
   if (!query) return path;
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) {
-    if (v === undefined || v === null || v === '') continue;
-    params.append(k, String(v));
+    for (const one of Array.isArray(v) ? v : [v]) {
+      if (one === undefined || one === null || one === '') continue;
+      params.append(k, String(one));
+    }
   }
   const qs = params.toString();
   if (!qs) return path;

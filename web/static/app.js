@@ -142,9 +142,12 @@ function greeting(me) {
 
 function startApp(me) {
   stopApp();
+  // What the user may do is the server's `can` (GET /api/users/me/).
+  if (!Array.isArray(me.can)) me.can = [];
   const mine = ++epoch;
   const alive = () => mine === epoch;
   let holidays = null;
+  let company = null;
   const ctx = {
     me,
     alive,
@@ -158,6 +161,17 @@ function startApp(me) {
     invalidateHolidays: () => { holidays = null; },
     // People by id, for names ("recorded by …"), read once a session.
     directory: createDirectory(),
+    // The company's settings (GET /api/company/): its time zone and today,
+    // a new employee's defaults, the password rule. Read again after a
+    // minute, so that `today` follows the company's midnight.
+    company: () => {
+      if (!company || Date.now() - company.at > 60000) {
+        const at = Date.now();
+        const p = api.get('/api/company/').catch((err) => { company = null; throw err; });
+        company = { at, p };
+      }
+      return company.p;
+    },
   };
   const isManager = MANAGER_ROLES.has(me.role);
   document.body.dataset.role = me.role || 'employee';

@@ -10,17 +10,17 @@ import { WEEKDAYS } from './dates.js';
 import { $, el, personName, setBusy } from './ui.js';
 
 /**
- * The contract's defaults for a new employee, shown prefilled.
- * TODO(server): GET /api/company/ `employee_defaults` (and `timezone`, the
- * company time zone, left empty here so that the server applies it).
+ * A new employee's defaults as the server applies them (GET /api/company/
+ * `employee_defaults`), shown prefilled; the time zone is left empty, so
+ * that the server applies the company's. Nothing when company is unknown:
+ * the server applies its defaults to empty fields.
  */
-const EMPLOYEE_DEFAULTS = {
-  work_start: '08:00',
-  work_end: '17:00',
-  work_days: ['mon', 'tue', 'wed', 'thu', 'fri'],
-  late_grace_minutes: 0,
-  annual_leave_days: 15,
-};
+function defaultsOf(company) {
+  const d = company && company.employee_defaults;
+  if (!d) return { role: 'employee' };
+  const { timezone, ...rest } = d;
+  return { ...rest, role: d.role || 'employee' };
+}
 
 const DAY_OPTIONS = [...WEEKDAYS.slice(1), WEEKDAYS[0]].map((d) => ({
   value: d, label: d.charAt(0).toUpperCase() + d.slice(1),
@@ -59,20 +59,24 @@ function zoneOptions() {
 }
 
 /**
- * Builds the form. opts: { me, person (null to add someone), onSaved(e),
- * onCancel() }. Returns { node, focus() }.
+ * Builds the form. opts: { me, person (null to add someone), manager,
+ * company (GET /api/company/, or null), onSaved(e), onCancel() }.
+ * Returns { node, focus() }.
  */
-export function employeeForm({ me, person, manager, onSaved, onCancel }) {
+export function employeeForm({ me, person, manager, company, onSaved, onCancel }) {
   const adding = !person;
-  const v = adding ? { ...EMPLOYEE_DEFAULTS, role: 'employee' } : person;
+  const v = adding ? defaultsOf(company) : person;
   const roles = [{ value: 'employee', label: 'Employee' }, { value: 'manager', label: 'Manager' }];
-  // TODO(server): the Employee's `permissions` (e.g. can_make_admin) replace
-  // this copy of "only admins create or promote admins".
-  if (me.role === 'admin' || v.role === 'admin') roles.push({ value: 'admin', label: 'Admin' });
+  // Admin is offered when the server says the reader may make one: to add
+  // someone, the reader's `can`; for a person, that person's.
+  const canAdmin = (list) => Array.isArray(list) && list.includes('assign-admin-role');
+  if ((adding ? canAdmin(me.can) : canAdmin(person.can)) || v.role === 'admin') roles.push({ value: 'admin', label: 'Admin' });
+  const zone = company && company.timezone;
+  const rule = (name, fallback) => (company && company[name] && company[name].text) || fallback;
 
   const f = {
-    username: field({ id: 'pf-username', label: 'Username', value: v.username, hint: 'Letters, digits and @ . + - _; 3 to 150 characters.', attrs: { autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' } }),
-    password: adding ? field({ id: 'pf-password', label: 'Password', type: 'password', hint: 'At least 8 characters, not the username. Give it to them in person.', attrs: { autocomplete: 'new-password' } }) : null,
+    username: field({ id: 'pf-username', label: 'Username', value: v.username, hint: rule('username_rule', ''), attrs: { autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' } }),
+    password: adding ? field({ id: 'pf-password', label: 'Password', type: 'password', hint: `${rule('password_rule', '')} Give it to them in person.`.trim(), attrs: { autocomplete: 'new-password' } }) : null,
     first: field({ id: 'pf-first-name', label: 'First name', value: v.first_name }),
     last: field({ id: 'pf-last-name', label: 'Last name', value: v.last_name }),
     email: field({ id: 'pf-email', label: 'Email', type: 'email', value: v.email, optional: true }),
@@ -80,8 +84,8 @@ export function employeeForm({ me, person, manager, onSaved, onCancel }) {
     department: field({ id: 'pf-department', label: 'Department', value: v.department, optional: true }),
     timezone: field({
       id: 'pf-timezone', label: 'Time zone', value: v.timezone,
-      hint: adding ? 'Leave it empty for the company\'s time zone.' : 'An IANA zone, e.g. Europe/Berlin.',
-      attrs: { list: 'pf-timezone-options', autocomplete: 'off', spellcheck: 'false', placeholder: adding ? 'The company\'s time zone' : '' },
+      hint: adding ? `Leave it empty for the company's time zone${zone ? `, ${zone}` : ''}.` : 'An IANA zone, e.g. Europe/Berlin.',
+      attrs: { list: 'pf-timezone-options', autocomplete: 'off', spellcheck: 'false', placeholder: adding ? (zone || 'The company\'s time zone') : '' },
     }),
     start: field({ id: 'pf-work-start', label: 'Work starts', type: 'time', value: v.work_start }),
     end: field({ id: 'pf-work-end', label: 'Work ends', type: 'time', value: v.work_end }),

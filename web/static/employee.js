@@ -229,9 +229,8 @@ export function createEmployeeView(ctx) {
       bar.querySelector('.seg-penalty').style.width = pct(b.late_penalty);
     }
     const remaining = $('balance-remaining');
-    // TODO(server): the balance's `low` (remaining at or below
-    // ATTENDANCE_LOW_LEAVE_THRESHOLD) replaces this copy of the default 3.
-    if (remaining) remaining.classList.toggle('low', Boolean(b && Number(b.remaining) <= 3));
+    // Low as the server says (remaining at or below the company's threshold).
+    if (remaining) remaining.classList.toggle('low', Boolean(b && b.low === true));
   }
 
   async function loadBalance() {

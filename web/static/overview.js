@@ -3,7 +3,7 @@
 
 import * as api from './api.js';
 import { drawOverviewChart } from './chart.js';
-import { firstOfMonth, isDate, localToday } from './dates.js';
+import { firstOfMonth, isDate } from './dates.js';
 import {
   $, announce, el, emptyRow, fill, fmtDate, fmtNum, fmtRange, personHref, plural, setBusy, showProblem,
   svg,
@@ -179,10 +179,17 @@ export function createOverviewView(ctx) {
     }
   }
 
-  function start() {
-    // TODO(server): GET /api/company/ `today`: the default range is the
-    // company's month to date, not the browser's.
-    const today = localToday();
+  async function start() {
+    // The default range is the company's month to date (its `today`).
+    let today = '';
+    try {
+      ({ today } = await ctx.company());
+    } catch (err) {
+      if (!ctx.alive()) return;
+      showProblem($('overview-error'), err);
+      return;
+    }
+    if (!ctx.alive()) return;
     $('overview-from').value = firstOfMonth(today);
     $('overview-to').value = today;
     buildOverviewHead();

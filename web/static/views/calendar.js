@@ -5,7 +5,7 @@
 
 import * as api from '../api.js';
 import {
-  addDays, addMonths, isMonth, localToday, monthOf, monthRange, weekdayOf,
+  addDays, addMonths, isMonth, monthOf, monthRange, weekdayOf,
 } from '../dates.js';
 import { field } from '../form.js';
 import {
@@ -49,8 +49,6 @@ export default {
     const ac = new AbortController();
     const on = (node, type, fn) => node.addEventListener(type, fn, { signal: ac.signal });
     let state = readQuery(env.query);
-    // TODO(server): GET /api/company/ `today`: the company's month, not the browser's.
-    if (!state.month) state.month = monthOf(localToday());
     let seq = 0;
     let timer = 0;
 
@@ -85,26 +83,41 @@ export default {
             el('span', { id: 'cal-people-range', class: 'muted small' }),
             el('button', { id: 'cal-people-next', type: 'button', class: 'btn btn-small' }, 'Next people'))))));
 
+    // The company's month (its `today`), not the browser's.
+    const thisMonth = async () => monthOf((await ctx.company()).today);
+
     async function load() {
       const mine = ++seq;
+      if (!state.month) {
+        try {
+          state.month = await thisMonth();
+        } catch (err) {
+          if (ctx.alive() && mine === seq) showProblem($('cal-error'), err);
+          return;
+        }
+        if (!ctx.alive() || mine !== seq) return;
+      }
       const { from, to } = monthRange(state.month);
       $('cal-month').textContent = monthLabel(state.month);
       const grid = $('cal-grid');
       grid.setAttribute('aria-busy', 'true');
       try {
-        // TODO(server): a repeatable ?employee_id= on GET /api/leaves/overview/
-        // would read only this page's people; until then the month's requests
-        // in scope are read and matched here.
-        const leaveQuery = { from, to, department: state.department };
-        const [people, approved, pending, hol] = await Promise.all([
+        const [people, hol] = await Promise.all([
           api.get('/api/employees/', { q: state.q, department: state.department, limit: PAGE, offset: state.offset }),
-          api.listAll('/api/leaves/overview/', { ...leaveQuery, status: 'approved' }),
-          api.listAll('/api/leaves/overview/', { ...leaveQuery, status: 'pending' }),
           ctx.holidays().catch(() => NO_HOLIDAYS),
         ]);
         if (!ctx.alive() || mine !== seq) return;
         const list = people && Array.isArray(people.results) ? people.results : [];
         list.forEach((e) => ctx.directory.remember(e));
+        // The month's requests of this page's people only (a repeated
+        // ?employee_id=), approved and pending.
+        const ids = list.map((e) => e.id);
+        const leaveQuery = { from, to, employee_id: ids };
+        const [approved, pending] = ids.length ? await Promise.all([
+          api.listAll('/api/leaves/overview/', { ...leaveQuery, status: 'approved' }),
+          api.listAll('/api/leaves/overview/', { ...leaveQuery, status: 'pending' }),
+        ]) : [{ results: [] }, { results: [] }];
+        if (!ctx.alive() || mine !== seq) return;
         render(list, people ? people.count : 0, [...approved.results, ...pending.results], hol);
         grid.dataset.month = state.month;
         showProblem($('cal-error'), null);
@@ -197,7 +210,13 @@ export default {
 
     on($('cal-prev'), 'click', () => go({ month: addMonths(state.month, -1) }));
     on($('cal-next'), 'click', () => go({ month: addMonths(state.month, 1) }));
-    on($('cal-today'), 'click', () => go({ month: monthOf(localToday()) }));
+    on($('cal-today'), 'click', async () => {
+      try {
+        go({ month: await thisMonth() });
+      } catch (err) {
+        if (ctx.alive()) showProblem($('cal-error'), err);
+      }
+    });
     const readFilters = () => ({ q: $('cal-q').value.trim(), department: $('cal-department').value.trim(), offset: 0 });
     on($('cal-filters'), 'submit', (e) => { e.preventDefault(); clearTimeout(timer); go(readFilters()); });
     on($('cal-q'), 'input', () => { clearTimeout(timer); timer = setTimeout(() => go(readFilters()), 300); });

@@ -201,11 +201,16 @@ export default {
       form = null;
       addButton.focus();
     }
-    on(addButton, 'click', () => {
+    on(addButton, 'click', async () => {
       if (!addPanel.hidden) { closeAdd(); return; }
+      // The defaults and rules the server applies; without them the form
+      // starts empty and the server still applies them.
+      const company = await ctx.company().catch(() => null);
+      if (!ctx.alive() || !addPanel.hidden) return;
       form = employeeForm({
         me: ctx.me,
         person: null,
+        company,
         onCancel: closeAdd,
         onSaved: (e) => {
           ctx.directory.remember(e);
