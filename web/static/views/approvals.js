@@ -76,7 +76,7 @@ export default {
   roles: ['manager', 'admin'],
   mount(root, env) {
     const { ctx } = env;
-    const admin = Array.isArray(ctx.me.can) ? ctx.me.can.includes('set-approval-policy') : ctx.me.role === 'admin';
+    const admin = ctx.me.can.includes('set-approval-policy');
     const ac = new AbortController();
     const on = (node, type, fn) => node.addEventListener(type, fn, { signal: ac.signal });
     let todo = [];

@@ -37,8 +37,8 @@ export default {
   needs: 'list-corrections',
   mount(root, env) {
     const { ctx } = env;
-    const can = (op) => Array.isArray(ctx.me.can) && ctx.me.can.includes(op);
-    const decider = can('decide-correction') || (!Array.isArray(ctx.me.can) && ctx.me.role !== 'employee');
+    const can = (op) => ctx.me.can.includes(op);
+    const decider = can('decide-correction');
     const tz = ctx.me.timezone || 'UTC';
     const ac = new AbortController();
     const on = (node, type, fn) => node.addEventListener(type, fn, { signal: ac.signal });

@@ -22,7 +22,7 @@ export default {
   nav: 'Holidays',
   mount(root, env) {
     const { ctx } = env;
-    const admin = Array.isArray(ctx.me.can) ? ctx.me.can.includes('create-holiday') : ctx.me.role === 'admin';
+    const admin = ctx.me.can.includes('create-holiday');
     const ac = new AbortController();
     const on = (node, type, fn) => node.addEventListener(type, fn, { signal: ac.signal });
     let year = yearOf(env.query);

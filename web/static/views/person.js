@@ -58,15 +58,14 @@ function joinNodes(nodes) {
 
 /**
  * The sequence errors of the contract in words, about this person at the
- * time they would have, e.g. "Erik is already clocked in since 08:02".
- * TODO(server): the 409 problem should carry the neighbouring event it
- * collides with (`event`: {id, type, timestamp}); until then its time is
- * read from the detail's RFC 3339 timestamp.
+ * time they would have, e.g. "Erik is already clocked in since 08:02": the
+ * time is that of the problem's `event`, the neighbour the new event
+ * collides with.
  */
 export function sequenceSentence(err, person, tz, type, date) {
   const who = person.first_name || personName(person);
-  const m = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/.exec(err.detail || '');
-  const at = m ? new Date(m[0]) : null;
+  const ev = err.event;
+  const at = ev ? new Date(ev.timestamp) : null;
   const when = at && !Number.isNaN(at.getTime())
     ? (dateIn(at.toISOString(), tz) === date ? fmtTimeIn(at, tz) : fmtDateTimeIn(at, tz))
     : '';
@@ -74,7 +73,7 @@ export function sequenceSentence(err, person, tz, type, date) {
     case 'already_clocked_in':
       return `${who} is already clocked in${when ? ` since ${when}` : ''}. Record the exit of that session first, or void its entry.`;
     case 'not_clocked_in':
-      return `${who} is not clocked in at that time: an exit needs an entry before it.`;
+      return `${who} is not clocked in at that time${when ? `: they clocked out at ${when}` : ''}. An exit needs an entry before it.`;
     case 'out_of_sequence':
       return `An ${type === 'exit' ? 'exit' : 'entry'} then would be followed by another ${type === 'exit' ? 'exit' : 'entry'}${when ? ` at ${when}` : ''}: ${who}'s entries and exits must alternate.`;
     default:
@@ -103,6 +102,8 @@ export default {
     };
     let alive = true;
     const live = () => alive && ctx.alive();
+    // What the reader may do for this person: the server's `can` on their record.
+    const can = (op) => Boolean(s.person && Array.isArray(s.person.can) && s.person.can.includes(op));
 
     root.replaceChildren(el('div', { 'data-view': 'person', 'data-employee-id': id },
       el('div', { class: 'page-head' },
@@ -160,7 +161,7 @@ export default {
           el('div', { class: 'card-head' },
             el('h2', { id: 'person-log-title', tabindex: '-1' }, 'Clock log'),
             el('span', { id: 'person-log-zone', class: 'muted small' })),
-          recordForm(p),
+          can('record-event') ? recordForm(p) : null,
           el('div', { id: 'person-log-error', class: 'error', role: 'alert' }),
           el('div', { class: 'table-wrap' },
             el('table', { id: 'person-events', class: 'table stack', 'data-testid': 'person-events' },
@@ -184,7 +185,7 @@ export default {
               el('thead', null, el('tr', null,
                 ['Type', 'Dates', 'Days', 'Status', 'Reason', 'Decision'].map((h) => el('th', { scope: 'col', class: h === 'Days' ? 'num' : null }, h)))),
               el('tbody')))),
-        ctx.me && ctx.me.id === id ? null : toilSection());
+        can('convert-overtime') ? toilSection() : null);
       $('person-body').hidden = false;
       on($('person-month-prev'), 'click', () => setMonth(addMonths(s.month, -1)));
       on($('person-month-next'), 'click', () => setMonth(addMonths(s.month, 1)));
@@ -241,13 +242,17 @@ export default {
 
     async function startEdit() {
       const p = s.person;
-      const manager = p.manager_id != null ? await ctx.directory.get(p.manager_id).catch(() => null) : null;
+      const [manager, company] = await Promise.all([
+        p.manager_id != null ? ctx.directory.get(p.manager_id).catch(() => null) : null,
+        ctx.company().catch(() => null),
+      ]);
       if (!live()) return;
       showProblem($('person-actions-error'), null);
       const form = employeeForm({
         me: ctx.me,
         person: p,
         manager,
+        company,
         onCancel: () => { renderDetails().then(() => $('person-edit')?.focus()); },
         onSaved: (saved, { unchanged } = {}) => {
           if (!unchanged) {
@@ -400,17 +405,6 @@ export default {
 
     async function renderEvents() {
       const p = s.person;
-      const ids = new Set();
-      for (const e of s.events) {
-        if (e.source !== 'self' && e.recorded_by) ids.add(e.recorded_by);
-        if (e.voided_by) ids.add(e.voided_by);
-      }
-      // TODO(server): `recorded_by_name` and `voided_by_name` on the
-      // AttendanceEvent would save these look-ups (and name people outside
-      // the caller's scope, now "user #5").
-      const names = new Map();
-      await Promise.all([...ids].map(async (n) => names.set(n, await ctx.directory.name(n))));
-      if (!live()) return;
       const body = $('person-events').tBodies[0];
       $('person-events-caption').textContent = `${personName(p)}'s clock events in ${monthLabel(s.month)}, newest first`;
       if (!s.events.length) {
@@ -426,10 +420,10 @@ export default {
         const recorded = e.source === 'self'
           ? el('span', null, `${p.first_name || personName(p)}, on the clock`)
           : e.source === 'system' ? el('span', null, 'By the system', e.note ? el('span', { class: 'note' }, `: ${e.note}`) : null)
-          : el('span', null, `By ${names.get(e.recorded_by) || `user #${e.recorded_by}`}`,
+          : el('span', null, `By ${e.recorded_by_name || `user #${e.recorded_by}`}`,
             e.note ? el('span', { class: 'note' }, `: ${e.note}`) : null);
         const voided = e.voided
-          ? el('span', null, `By ${names.get(e.voided_by) || (e.voided_by ? `user #${e.voided_by}` : 'someone')}`,
+          ? el('span', null, `By ${e.voided_by_name || (e.voided_by ? `user #${e.voided_by}` : 'someone')}`,
             e.voided_at ? ` on ${fmtDateTime(e.voided_at)}` : '', e.void_note ? el('span', { class: 'note' }, `: ${e.void_note}`) : null)
           : null; // empty: a phone's card then leaves the line out
         return el('tr', {
@@ -443,7 +437,7 @@ export default {
           ? badge(`${plural(Number(e.late_minutes) || 0, 'minute')} late`, 'warn') : null),
         el('td', { 'data-label': 'Recorded', class: 'wide' }, recorded),
         el('td', { 'data-label': 'Voided', class: 'wide' }, voided),
-        el('td', { 'data-label': 'Action' }, e.voided ? null
+        el('td', { 'data-label': 'Action' }, e.voided || !can('void-event') ? null
           : el('button', {
             type: 'button', class: 'btn btn-quiet btn-small', 'data-testid': `void-${e.id}`, 'data-void': e.id,
             'aria-label': `Void the ${what}`, 'aria-expanded': 'false',
@@ -467,6 +461,7 @@ export default {
         for (const k of ['remaining', 'allowance', 'used', 'pending', 'late_penalty']) {
           $(`person-balance-${k}`).textContent = balance ? fmtNum(balance[k]) : '–';
         }
+        $('person-balance-remaining').classList.toggle('low', Boolean(balance && balance.low === true));
         $('person-balance').dataset.year = String(year);
         $('person-leave-title').textContent = `Leave · ${year} balance`;
         const list = requests && Array.isArray(requests.results) ? requests.results : [];
@@ -560,8 +555,8 @@ export default {
     // ---- Overtime into time off ------------------------------------------------------
 
     // toilSection is the card that converts the person's daily overtime into
-    // a credit of a leave type (docs/shifts.md, "Time off in lieu"); nobody
-    // converts their own, so it is not on one's own record.
+    // a credit of a leave type (docs/shifts.md, "Time off in lieu"); it is
+    // there when the server says the reader may convert for this person.
     function toilSection() {
       const f = {
         from: field({ id: 'toil-from', label: 'From (work date)', type: 'date' }),

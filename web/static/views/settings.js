@@ -55,7 +55,8 @@ export default {
   mount(root, { ctx }) {
     const ac = new AbortController();
     const on = (node, type, fn) => node.addEventListener(type, fn, { signal: ac.signal });
-    const manager = ctx.me.role === 'manager' || ctx.me.role === 'admin';
+    // The team feed is offered when the server says so (`can`).
+    const teamFeed = ctx.me.can.includes('create-team-calendar-feed');
     let feeds = [];
 
     root.replaceChildren(el('div', { 'data-view': 'settings' },
@@ -78,7 +79,7 @@ export default {
           el('div', { id: 'feeds-error', class: 'error', role: 'alert', 'data-testid': 'feeds-error' }),
           el('div', { class: 'form-actions', id: 'feeds-actions' },
             el('button', { id: 'feed-create-own', type: 'button', class: 'btn', 'data-testid': 'feed-create-own', 'data-kind': 'own' }, 'Create my leave feed'),
-            manager ? el('button', { id: 'feed-create-team', type: 'button', class: 'btn', 'data-testid': 'feed-create-team', 'data-kind': 'team' }, 'Create a team feed') : null)))));
+            teamFeed ? el('button', { id: 'feed-create-team', type: 'button', class: 'btn', 'data-testid': 'feed-create-team', 'data-kind': 'team' }, 'Create a team feed') : null)))));
 
     function renderEmail(s) {
       $('email-status').textContent = !s.email_enabled
