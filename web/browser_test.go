@@ -727,6 +727,7 @@ func TestBrowser(t *testing.T) {
 	approvalTests(t, b, srv, w, mgr)
 	shiftTests(t, w, mgr)
 	correctionTests(t, b, srv, w, mgr)
+	pageRulesTests(t, b, srv, w, mgr)
 
 	t.Run("Accessibility", func(t *testing.T) {
 		for _, tb := range []*tab{mgr.in(t), emp.in(t)} {
