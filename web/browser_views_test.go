@@ -253,6 +253,7 @@ func viewTests(t *testing.T, b *browser, srv *server, w *world, mgr *tab, shots 
 			t.Errorf("an employee's navigation lacks the account: %v", nav)
 		}
 		kt.navTo("account", "account")
+		kt.wait("the server's password rule", `document.getElementById('password-new-hint').textContent.includes('characters')`)
 		if got := kt.text("#password-new-hint"); !strings.Contains(got, "8 characters") || !strings.Contains(got, "kim") {
 			t.Errorf("the password's rules read %q", got)
 		}

@@ -28,11 +28,10 @@ function profileCard(me) {
 }
 
 function passwordCard(me) {
-  // The contract's rules in words; the server checks them and its message
-  // shows next to the field when one is broken.
-  const rules = `At least 8 characters, and not your username (${me.username}).`;
+  // The rule in words comes from the server (passwordRule, at mount); the
+  // server checks it and its message shows next to the field when broken.
   const old = field({ id: 'password-old', label: 'Current password', type: 'password', attrs: { autocomplete: 'current-password', required: true } });
-  const next = field({ id: 'password-new', label: 'New password', type: 'password', hint: rules, attrs: { autocomplete: 'new-password', required: true } });
+  const next = field({ id: 'password-new', label: 'New password', type: 'password', hint: `Your username is ${me.username}.`, attrs: { autocomplete: 'new-password', required: true } });
   const again = field({ id: 'password-repeat', label: 'New password again', type: 'password', attrs: { autocomplete: 'new-password', required: true } });
   return card('account-password', 'Change your password',
     el('p', { class: 'muted small' }, 'You stay signed in here; every other device where you are signed in is signed out.'),
@@ -73,6 +72,11 @@ export default {
     root.replaceChildren(el('div', { 'data-view': 'account' },
       pageHead('Your account', `Signed in as ${personName(me)} (${me.username}).`),
       el('div', { class: 'dashboard' }, profileCard(me), passwordCard(me), detailsCard(me))));
+    // The password rule in words, as the server says it (GET /api/company/).
+    ctx.company().then((c) => {
+      const rule = c && c.password_rule && c.password_rule.text;
+      if (ctx.alive() && rule && $('password-new-hint')) $('password-new-hint').textContent = `${rule} Your username is ${me.username}.`;
+    }).catch(() => {});
 
     async function saveProfile(e) {
       e.preventDefault();

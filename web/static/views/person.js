@@ -275,9 +275,16 @@ export default {
       const p = s.person;
       const pw = field({
         id: 'person-new-password', label: `New password for ${personName(p)}`, type: 'password',
-        hint: 'At least 8 characters, not their username. They are signed out everywhere and sign in with it.',
+        hint: 'They are signed out everywhere and sign in with it.',
         attrs: { autocomplete: 'new-password' },
       });
+      // The password rule in words, as the server says it.
+      ctx.company().then((c) => {
+        const rule = c && c.password_rule && c.password_rule.text;
+        if (live() && rule && $('person-new-password-hint')) {
+          $('person-new-password-hint').textContent = `${rule} They are signed out everywhere and sign in with it.`;
+        }
+      }).catch(() => {});
       const error = el('div', { id: 'person-reset-error', class: 'error', role: 'alert' });
       const form = el('form', { id: 'person-reset-form', class: 'form', novalidate: true },
         pw.wrap, error,
