@@ -72,6 +72,8 @@ func pageRulesTests(t *testing.T, b *browser, srv *server, w *world, mgr *tab) {
 			t.Fatal("setup: no sick leave in Maria's team")
 		}
 		mgr.navTo("leave", "leave-history")
+		// The types are the server's, retired ones too.
+		mgr.wait("the leave types", `document.querySelector('#lh-type option[value="sick"]') && document.querySelector('#lh-type option[value="unpaid"]')`)
 		mgr.setValue("#lh-type", "sick")
 		mgr.click("#lh-apply")
 		mgr.wait("the sick leave", `JSON.parse(document.getElementById('lh-table').dataset.query || '{}').type === 'sick' && !document.getElementById('lh-table').hasAttribute('aria-busy')`)

@@ -20,7 +20,8 @@ const FIELDS = { status: 'lh-status', leave_type: 'lh-type', employee_id: 'lh-pe
 
 function readQuery(query) {
   const status = Object.hasOwn(STATUS_LABELS, query.get('status') || '') ? query.get('status') : '';
-  const type = ['annual', 'sick', 'unpaid'].includes(query.get('type')) ? query.get('type') : '';
+  // Any code: the server knows the types (an unknown one matches nothing).
+  const type = /^[a-z0-9_]{1,32}$/.test(query.get('type') || '') ? query.get('type') : '';
   const id = Number.parseInt(query.get('employee_id') || '', 10);
   return {
     status,
@@ -50,10 +51,20 @@ export default {
       id: 'lh-status', label: 'Status', type: 'select', value: state.status,
       options: [{ value: '', label: 'Any status' }, ...Object.entries(STATUS_LABELS).map(([value, label]) => ({ value, label }))],
     });
+    // The types are the server's (GET /api/leaves/types/, retired ones too:
+    // old requests have them); until they come, the one in the address.
     const type = field({
       id: 'lh-type', label: 'Type', type: 'select', value: state.type,
-      options: [{ value: '', label: 'Any type' }, { value: 'annual', label: 'Annual' }, { value: 'sick', label: 'Sick' }, { value: 'unpaid', label: 'Unpaid' }],
+      options: [{ value: '', label: 'Any type' }, ...(state.type ? [{ value: state.type, label: leaveTypeLabel(state.type) }] : [])],
     });
+    api.listAll('/api/leaves/types/', { retired: 'all' }).then((res) => {
+      if (!ctx.alive() || !$('lh-type')) return;
+      const sel = $('lh-type');
+      const chosen = sel.value;
+      sel.replaceChildren(el('option', { value: '' }, 'Any type'),
+        ...res.results.map((t) => el('option', { value: t.code }, t.name || leaveTypeLabel(t.code))));
+      sel.value = chosen;
+    }).catch(() => {});
     const person = personPicker({ id: 'lh-person', label: 'Person', optional: true });
     const month = field({ id: 'lh-month', label: 'Month', type: 'month', hint: 'Sets the two dates.', optional: true });
     const from = field({ id: 'lh-from', label: 'From', type: 'date', value: state.from, optional: true });
