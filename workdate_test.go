@@ -377,3 +377,41 @@ func TestOverrideReach(t *testing.T) {
 		}
 	}
 }
+
+func TestNotArrivedPassed(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	utc := func(s string) time.Time {
+		v, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	// An 08:00 start with 5 minutes' grace in Berlin: the deadline is 08:35
+	// local, 07:35 UTC in winter and 06:35 UTC in summer.
+	for _, c := range []struct {
+		name     string
+		from, to string
+		want     bool
+	}{
+		{"the minute before", "2026-11-02T07:34:00Z", "2026-11-02T07:35:00Z", false},
+		{"the deadline's minute", "2026-11-02T07:35:00Z", "2026-11-02T07:36:00Z", true},
+		{"an hour across it", "2026-11-02T07:00:00Z", "2026-11-02T08:00:00Z", true},
+		{"summer time", "2026-03-30T06:35:00Z", "2026-03-30T06:36:00Z", true},
+		{"summer time, winter's instant", "2026-03-30T07:35:00Z", "2026-03-30T07:36:00Z", false},
+		{"the day clocks go forward", "2026-03-29T06:35:00Z", "2026-03-29T06:36:00Z", true},
+		{"48 hours back", "2026-11-01T12:00:00Z", "2026-11-03T12:00:00Z", true},
+		{"an empty window", "2026-11-02T07:35:00Z", "2026-11-02T07:35:00Z", false},
+		{"a window backwards", "2026-11-02T08:00:00Z", "2026-11-02T07:00:00Z", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := attendance.NotArrivedPassed(berlin, attendance.MustParseTimeOfDay("08:00"), 5, utc(c.from), utc(c.to))
+			if got != c.want {
+				t.Errorf("NotArrivedPassed(08:00 +5, [%s, %s)) = %v, want %v", c.from, c.to, got, c.want)
+			}
+		})
+	}
+}
