@@ -14,6 +14,7 @@ type storedError struct {
 	Code    string                  `json:"code"`
 	Message string                  `json:"message"`
 	Fields  []attendance.FieldError `json:"fields,omitempty"`
+	Event   *attendance.EventRef    `json:"event,omitempty"`
 }
 
 // storedRequest is a row of idempotency_keys.
@@ -72,7 +73,7 @@ func (db *DB) replay(ctx context.Context, tx *Tx, actorID int64, endpoint string
 			if err := json.Unmarshal([]byte(r.response), &se); err != nil {
 				return true, err
 			}
-			return true, &attendance.Error{Kind: se.Kind, Code: se.Code, Message: se.Message, Fields: se.Fields}
+			return true, &attendance.Error{Kind: se.Kind, Code: se.Code, Message: se.Message, Fields: se.Fields, Event: se.Event}
 		}
 		return true, json.Unmarshal([]byte(r.response), out)
 	}
@@ -90,7 +91,7 @@ func (db *DB) remember(ctx context.Context, tx *Tx, actorID int64, endpoint stri
 		if !errors.As(failure, &e) || e.Kind == attendance.KindInternal {
 			return nil
 		}
-		body, err = json.Marshal(storedError{Kind: e.Kind, Code: e.Code, Message: e.Message, Fields: e.Fields})
+		body, err = json.Marshal(storedError{Kind: e.Kind, Code: e.Code, Message: e.Message, Fields: e.Fields, Event: e.Event})
 	} else {
 		body, err = json.Marshal(result)
 	}

@@ -220,7 +220,7 @@ func TestClockInOut(t *testing.T) {
 	nyc := app.Admin.NewUser("nyc", staff(newYork, "08:00", 5, "2026-01-01"))
 	self := func(c *client, typ string, at time.Time, late bool, minutes int) event {
 		return event{EmployeeID: c.ID(), Type: attendance.EventType(typ), Timestamp: at, Late: late, LateMinutes: minutes,
-			Source: attendance.SourceSelf, RecordedBy: c.ID()}
+			Source: attendance.SourceSelf, RecordedBy: c.ID(), RecordedByName: ptr(c.Me.Username)}
 	}
 	check := func(t *testing.T, got, want event) {
 		t.Helper()
