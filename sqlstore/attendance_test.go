@@ -69,7 +69,7 @@ func TestAttendanceService(t *testing.T) {
 					t.Fatal(err)
 				}
 				want := attendance.AttendanceEvent{ID: ev.ID, EmployeeID: emp.ID, Type: attendance.Entry, Timestamp: ts, Late: true, LateMinutes: 30,
-					Source: attendance.SourceManager, RecordedBy: mgr.ID, Note: note, WorkDate: ptr(date("2026-11-02"))}
+					Source: attendance.SourceManager, RecordedBy: mgr.ID, Note: note, WorkDate: ptr(date("2026-11-02")), RecordedByName: ptr("mgr")}
 				testenv.SameJSON(t, "recorded on behalf", ev, want)
 				_, err = e.Attendance.RecordEvent(ctx, mgr.Actor(), attendance.RecordEvent{Type: attendance.Entry, EmployeeID: &other.ID, Timestamp: &ts, Note: &note})
 				wantCode(t, err, "not_found")
