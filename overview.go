@@ -93,6 +93,18 @@ func ApprovedLeaveDays(s Schedule, h Holidays, first, last Date, approved []Leav
 	return out
 }
 
+// OnLeaveOn reports whether approved leave of whole or half days covers the
+// working day d: the employee is not expected that day. Hourly leave does
+// not: it only moves when the employee is expected (ShiftInstance.LateFrom).
+func OnLeaveOn(s Schedule, h Holidays, d Date, approved []LeaveRequest) bool {
+	for _, r := range approved {
+		if r.Status == LeaveApproved && r.Unit != UnitHour && r.StartDate <= d && d <= r.EndDate {
+			return s.IsWorkingDay(d, h)
+		}
+	}
+	return false
+}
+
 // Summarize sums up an employee's days from first to last as of today (all the
 // employee's local dates). days holds the Days recorded in the range, in any
 // order; leave the approved leave in it. Working days and absences use the

@@ -336,6 +336,40 @@ func TestApprovedLeaveDays(t *testing.T) {
 	}
 }
 
+func TestOnLeaveOn(t *testing.T) {
+	s := sched(time.UTC, "08:00", 0, attendance.MondayToFriday)
+	h := attendance.Holidays{date("2026-06-17"): "holiday"}
+	day := func(status attendance.LeaveStatus, start, end string, half bool) attendance.LeaveRequest {
+		return attendance.LeaveRequest{LeaveType: attendance.LeaveAnnual, StartDate: date(start), EndDate: date(end), HalfDay: half, Status: status}
+	}
+	minutes := 120
+	hours := attendance.LeaveRequest{LeaveType: attendance.LeaveAnnual, StartDate: date("2026-06-16"), EndDate: date("2026-06-16"),
+		Unit: attendance.UnitHour, Minutes: &minutes, Cost: attendance.NewAmount(2, 9), Status: attendance.LeaveApproved}
+	tests := []struct {
+		name     string
+		d        string
+		requests []attendance.LeaveRequest
+		want     bool
+	}{
+		{"no leave", "2026-06-16", nil, false},
+		{"a whole day", "2026-06-16", []attendance.LeaveRequest{day(attendance.LeaveApproved, "2026-06-15", "2026-06-19", false)}, true},
+		{"a half day", "2026-06-16", []attendance.LeaveRequest{day(attendance.LeaveApproved, "2026-06-16", "2026-06-16", true)}, true},
+		{"hours only move the arrival", "2026-06-16", []attendance.LeaveRequest{hours}, false},
+		{"hours beside a whole day", "2026-06-16", []attendance.LeaveRequest{hours, day(attendance.LeaveApproved, "2026-06-16", "2026-06-16", false)}, true},
+		{"pending", "2026-06-16", []attendance.LeaveRequest{day(attendance.LeavePending, "2026-06-16", "2026-06-16", false)}, false},
+		{"a holiday is no working day", "2026-06-17", []attendance.LeaveRequest{day(attendance.LeaveApproved, "2026-06-15", "2026-06-19", false)}, false},
+		{"a weekend", "2026-06-20", []attendance.LeaveRequest{day(attendance.LeaveApproved, "2026-06-15", "2026-06-26", false)}, false},
+		{"another date", "2026-06-22", []attendance.LeaveRequest{day(attendance.LeaveApproved, "2026-06-15", "2026-06-19", false)}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := attendance.OnLeaveOn(s, h, date(tt.d), tt.requests); got != tt.want {
+				t.Errorf("OnLeaveOn(%s) = %v, want %v", tt.d, got, tt.want)
+			}
+		})
+	}
+}
+
 func TestHours(t *testing.T) {
 	tests := []struct {
 		seconds int64

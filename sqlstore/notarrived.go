@@ -325,7 +325,7 @@ func (s *Checks) notArrivedDue(ctx context.Context, now time.Time, ids []int64, 
 		sched := ros.schedule(e)
 		for _, day := range sched.NotArrivedDates(now) {
 			k := empDay{e.ID, day}
-			onLeave := len(attendance.ApprovedLeaveDays(sched, holidays, day, day, leave[e.ID])) > 0
+			onLeave := attendance.OnLeaveOn(sched, holidays, day, leave[e.ID])
 			due, deadline := sched.NotArrivedDueOn(day, holidays, now, onLeave, present[k], hourly[k])
 			if !due || told[attendance.NotArrivedCause(e.ID, day)] {
 				continue
