@@ -4,7 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"log/slog"
+	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -23,10 +26,16 @@ import (
 //	go test -run '^$' -bench BenchmarkClockRoundTrips -benchtime 200x ./sqlstore
 //
 // It needs ATTENDANCE_TEST_DATABASE_URL, on a server that preloads
-// pg_stat_statements.
+// pg_stat_statements. On a server that does not, it counts the statements
+// the server logs instead, if ATTENDANCE_TEST_PG_LOG names the server's log
+// file (readable, with a log_line_prefix that ends in user@database, as
+// Debian's does): the benchmark has its own database log every statement
+// (log_statement = all), one line per statement an execution, BEGIN and
+// COMMIT included, the same count as pg_stat_statements' calls.
 func BenchmarkClockRoundTrips(b *testing.B) {
 	db := storetest.Open(b, "postgres", jobs.Migrate, statStatements)
 	ctx := context.Background()
+	counter := statCounter(b, db.Write)
 	runner, err := jobs.New(jobs.Config{DB: db.Write, Dialect: db.Dialect, Publisher: nopPublisher{}, Logger: storetest.Logger()})
 	if err != nil {
 		b.Fatal(err)
@@ -91,13 +100,11 @@ func BenchmarkClockRoundTrips(b *testing.B) {
 			} else {
 				clockAll(b, attendance.Entry, 7, 0) // the counted exit closes it
 			}
-			if _, err := db.Write.ExecContext(ctx, `SELECT pg_stat_statements_reset(0, (SELECT oid FROM pg_database WHERE datname = current_database()), 0)`); err != nil {
-				b.Fatal(err)
-			}
+			counter.reset(b)
 			b.ResetTimer()
 			clockAll(b, c.typ, c.hour, c.minute)
 			b.StopTimer()
-			stats := statementCalls(b, db.Write)
+			stats := counter.calls(b)
 			total := 0
 			for _, s := range stats {
 				total += s.calls
@@ -117,6 +124,121 @@ func BenchmarkClockRoundTrips(b *testing.B) {
 type statCall struct {
 	query string
 	calls int
+}
+
+// statCounter counts the statements the server runs in the benchmark's
+// database: by pg_stat_statements, or by the server's log where it is not
+// loaded (see BenchmarkClockRoundTrips).
+func statCounter(b *testing.B, db *sql.DB) *counter {
+	b.Helper()
+	c := &counter{db: db}
+	_, err := db.Exec(`SELECT pg_stat_statements_reset(0, (SELECT oid FROM pg_database WHERE datname = current_database()), 0)`)
+	if err == nil {
+		return c
+	}
+	c.log = os.Getenv("ATTENDANCE_TEST_PG_LOG")
+	if !strings.Contains(err.Error(), "shared_preload_libraries") || c.log == "" {
+		b.Fatalf("%v (or set ATTENDANCE_TEST_PG_LOG to the server's log file to count its logged statements)", err)
+	}
+	if err := db.QueryRow(`SELECT current_database()`).Scan(&c.dbname); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.Exec(`ALTER DATABASE ` + c.dbname + ` SET log_statement = 'all'`); err != nil {
+		b.Fatal(err)
+	}
+	// The connections open now do not log: new ones do.
+	n := db.Stats().MaxOpenConnections
+	db.SetMaxIdleConns(0)
+	db.SetMaxIdleConns(n)
+	b.Logf("pg_stat_statements is not loaded: counting the statements %s logs", c.log)
+	return c
+}
+
+// counter is statCounter's.
+type counter struct {
+	db     *sql.DB
+	log    string // the server's log file; "" for pg_stat_statements
+	dbname string
+	offset int64
+}
+
+// reset starts a count.
+func (c *counter) reset(b *testing.B) {
+	b.Helper()
+	if c.log == "" {
+		if _, err := c.db.Exec(`SELECT pg_stat_statements_reset(0, (SELECT oid FROM pg_database WHERE datname = current_database()), 0)`); err != nil {
+			b.Fatal(err)
+		}
+		return
+	}
+	fi, err := os.Stat(c.log)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c.offset = fi.Size()
+}
+
+// calls returns the statements run since reset, most frequent first.
+func (c *counter) calls(b *testing.B) []statCall {
+	b.Helper()
+	if c.log == "" {
+		return statementCalls(b, c.db)
+	}
+	f, err := os.Open(c.log)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Seek(c.offset, io.SeekStart); err != nil {
+		b.Fatal(err)
+	}
+	data, err := io.ReadAll(f)
+	if err != nil {
+		b.Fatal(err)
+	}
+	// An entry's first line starts with the prefix's time stamp; a
+	// statement's lines follow it.
+	entry := regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d`)
+	mine := " " + c.dbname + " LOG:  "
+	counts := map[string]int{}
+	var cur []string
+	flush := func() {
+		if cur != nil {
+			q := strings.Join(strings.Fields(strings.Join(cur, " ")), " ")
+			if len(q) > 140 {
+				q = q[:140] + "…"
+			}
+			counts[q]++
+		}
+		cur = nil
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if !entry.MatchString(line) {
+			if cur != nil {
+				cur = append(cur, line)
+			}
+			continue
+		}
+		flush()
+		_, rest, ok := strings.Cut(line, "@"+mine[1:])
+		if !ok {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(rest, "statement: "):
+			cur = []string{strings.TrimPrefix(rest, "statement: ")}
+		case strings.HasPrefix(rest, "execute "):
+			_, q, _ := strings.Cut(rest, ": ")
+			cur = []string{q}
+		}
+	}
+	flush()
+	var out []statCall
+	for q, n := range counts {
+		out = append(out, statCall{query: q, calls: n})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].calls > out[j].calls })
+	return out
 }
 
 // statementCalls reads what pg_stat_statements counted in the current
