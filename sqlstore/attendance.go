@@ -160,7 +160,10 @@ func (s *AttendanceService) recordEvent(ctx context.Context, tx *Tx, a attendanc
 			ev.Timestamp = r.Timestamp.UTC().Truncate(time.Microsecond)
 		}
 	}
-	emp, err := s.db.employee(ctx, tx, ev.EmployeeID, true)
+	// Where the dialect can, one statement locks the employee's row and then
+	// reads it and every fact the rules below need: they cannot change until
+	// the commit. A refusal below rolls the reads back with the rest.
+	emp, facts, err := s.db.lockClockFacts(ctx, tx, ev.EmployeeID, ev.Timestamp, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -177,12 +180,6 @@ func (s *AttendanceService) recordEvent(ctx context.Context, tx *Tx, a attendanc
 		if err := attendance.CheckHired(ev.Timestamp, emp.Schedule().Location, emp.HiredOn); err != nil {
 			return nil, err
 		}
-	}
-	// Where the dialect can, one statement reads every fact the rules below
-	// need (the employee's row is locked: they cannot change until the commit).
-	facts, err := s.db.clockFacts(ctx, tx, emp, ev.Timestamp, 0)
-	if err != nil {
-		return nil, err
 	}
 	tx.facts = facts
 	defer func() { tx.facts = nil }()

@@ -11,8 +11,8 @@ import (
 )
 
 // clockFacts is everything recording one clock event of an employee reads
-// besides the employee's row, read in one statement where the dialect can
-// (PostgreSQL) instead of one per fact: the neighbouring events, the roster,
+// besides the employee's row, read with that row and its lock in one
+// statement where the dialect can (PostgreSQL) instead of one per fact: the neighbouring events, the roster,
 // and the holidays, stored days and approved leave of the dates around the
 // event, and who hears of it. The rules (insertEvent, decideWorkDate,
 // appendToDay, lateFacts, managersOf) read through it and do not know
@@ -46,23 +46,41 @@ func (f *clockFacts) covers(employeeID int64, d attendance.Date) bool {
 }
 
 // factsWindow is how many days either side of the event's local date the
-// facts cover: the schedule's overrides (scheduleAround) and so the work
-// dates and the days an event may touch.
+// schedule's overrides are read (scheduleAround), and so the work dates and
+// the days an event may touch.
 const factsWindow = 2
 
-// clockFacts reads the facts of recording an event of emp at instant t
-// (leaving out the event skip, as neighbours does), on PostgreSQL in one
-// statement. It returns nil where the dialect reads them one by one.
-func (db *DB) clockFacts(ctx context.Context, tx *Tx, emp *attendance.Employee, t time.Time, skip int64) (*clockFacts, error) {
+// lockClockFacts locks the employee's row (as employee does) and reads it
+// with the facts of recording their event at instant t, leaving out the
+// event skip (as neighbours does). On PostgreSQL the lock, the row and the
+// facts are one statement, the function clock_facts (migration 00021),
+// whose reads each come after the lock; elsewhere the facts are nil and
+// read one by one.
+//
+// The facts cover the event's UTC date and factsWindow+1 days either side:
+// the employee's local date, which the window is around, is at most a day
+// from it, and is not known before the row is read.
+func (db *DB) lockClockFacts(ctx context.Context, tx *Tx, employeeID int64, t time.Time, skip int64) (*attendance.Employee, *clockFacts, error) {
 	if !db.d.WritableCTEs {
-		return nil, nil
+		emp, err := db.employee(ctx, tx, employeeID, true)
+		return emp, nil, err
 	}
-	local := emp.Schedule().LocalDate(t)
-	f := &clockFacts{employeeID: emp.ID, at: t, first: local.AddDays(-factsWindow), last: local.AddDays(factsWindow)}
+	utc := attendance.DateOf(t.UTC())
+	f := &clockFacts{employeeID: employeeID, at: t, first: utc.AddDays(-factsWindow - 1), last: utc.AddDays(factsWindow + 1)}
 	var doc []byte
-	if err := tx.queryRow(ctx, clockFactsQuery, emp.ID, skip, db.t(t), f.first.String(), f.last.String()).Scan(&doc); err != nil {
-		return nil, err
+	emp, err := scanEmployee(tx.queryRow(ctx, `SELECT `+employeeCols+`, f.facts FROM clock_facts(?, ?, ?, ?, ?) f
+		CROSS JOIN LATERAL (SELECT (f.emp).*) e`, employeeID, skip, db.t(t), f.first.String(), f.last.String()), &doc)
+	if err != nil {
+		return nil, nil, notFound(err, "employee")
 	}
+	if err := f.parse(emp, doc); err != nil {
+		return nil, nil, err
+	}
+	return emp, f, nil
+}
+
+// parse sets the facts from clock_facts' JSON document, of employee emp.
+func (f *clockFacts) parse(emp *attendance.Employee, doc []byte) error {
 	var raw struct {
 		Prev, Next *factEvent
 		Shifts     []factShift
@@ -93,7 +111,7 @@ func (db *DB) clockFacts(ctx context.Context, tx *Tx, emp *attendance.Employee, 
 		Admins []int64
 	}
 	if err := json.Unmarshal(doc, &raw); err != nil {
-		return nil, fmt.Errorf("clock facts: %w", err)
+		return fmt.Errorf("clock facts: %w", err)
 	}
 	f.prev, f.next = raw.Prev.event(), raw.Next.event()
 	r := &roster{patterns: map[int64][]attendance.Pattern{}, overrides: map[int64]map[attendance.Date]*attendance.Shift{},
@@ -135,7 +153,7 @@ func (db *DB) clockFacts(ctx context.Context, tx *Tx, emp *attendance.Employee, 
 		f.chain = append(f.chain, attendance.ChainLink{ID: l.ID, Role: l.Role, Active: l.Active})
 	}
 	f.admins = raw.Admins
-	return f, nil
+	return nil
 }
 
 // factsOf returns the facts of the employee's clock event that q, a
@@ -272,60 +290,4 @@ func (d factDay) day() attendance.Day {
 		day.OpenSince = time.UnixMicro(*d.OpenSince).UTC()
 	}
 	return day
-}
-
-// clockFactsQuery reads clockFacts as one JSON document. $1 is the employee,
-// $2 the event to leave out, $3 the instant, $4 and $5 the first and last
-// dates (PostgreSQL's placeholders: the query is PostgreSQL's alone, and the
-// planner sees each parameter where it is compared, so that each neighbour
-// is one step of an index scan, whatever the history). Instants are
-// microseconds since the epoch.
-var clockFactsQuery = `
-WITH RECURSIVE up(id, role, active, manager_id, depth) AS (
-	SELECT m.id, m.role, m.active, m.manager_id, 1 FROM employees e JOIN employees m ON m.id = e.manager_id WHERE e.id = $1
-	UNION ALL
-	SELECT m.id, m.role, m.active, m.manager_id, up.depth + 1 FROM up JOIN employees m ON m.id = up.manager_id
-	WHERE up.depth < 64
-), ev AS (
-	SELECT * FROM (SELECT 0 AS side, ev.* FROM attendance_events ev
-		WHERE ev.employee_id = $1 AND NOT ev.voided AND ev.id <> $2 AND ev.ts <= $3
-		ORDER BY ev.ts DESC, ev.id DESC LIMIT 1) p
-	UNION ALL
-	SELECT * FROM (SELECT 1 AS side, ev.* FROM attendance_events ev
-		WHERE ev.employee_id = $1 AND NOT ev.voided AND ev.id <> $2 AND ev.ts > $3
-		ORDER BY ev.ts, ev.id LIMIT 1) n
-)
-SELECT json_build_object(
-	'prev', (SELECT ` + factEventJSON + ` FROM ev WHERE side = 0),
-	'next', (SELECT ` + factEventJSON + ` FROM ev WHERE side = 1),
-	'shifts', (SELECT json_agg(json_build_object('id', s.id, 'name', s.name, 'start', s.start_minute, 'end', s.end_minute,
-		'grace', s.grace_minutes, 'break', s.break_minutes, 'active', s.active,
-		'createdat', ` + micros("s.created_at") + `, 'updatedat', ` + micros("s.updated_at") + `)) FROM shifts s),
-	'patterns', (SELECT json_agg(json_build_object('id', p.id, 'start', p.start_date, 'weeks', p.weeks, 'week', pd.week,
-		'weekday', pd.weekday, 'shift', pd.shift_id) ORDER BY p.start_date, p.id)
-		FROM shift_patterns p LEFT JOIN shift_pattern_days pd ON pd.pattern_id = p.id WHERE p.employee_id = $1),
-	'overrides', (SELECT json_agg(json_build_object('date', o.date, 'shift', o.shift_id)) FROM roster_overrides o
-		WHERE o.employee_id = $1 AND o.date >= $4 AND o.date <= $5),
-	'holidays', (SELECT json_agg(json_build_object('date', h.date, 'name', h.name)) FROM holidays h
-		WHERE h.date >= $4 AND h.date <= $5),
-	'days', (SELECT json_agg(json_build_object('date', d.date, 'entries', d.entries, 'late', d.late, 'lateminutes', d.late_minutes,
-		'workedseconds', d.worked_seconds, 'opensessions', d.open_sessions, 'breakseconds', d.break_seconds,
-		'lastexit', ` + micros("d.last_exit_at") + `, 'opensince', ` + micros("d.open_since") + `)) FROM attendance_days d
-		WHERE d.employee_id = $1 AND d.date >= $4 AND d.date <= $5),
-	'leave', (SELECT json_agg(json_build_object('start', l.start_date, 'end', l.end_date,
-		'startat', ` + micros("l.start_at") + `, 'endat', ` + micros("l.end_at") + `) ORDER BY l.start_at) FROM leave_requests l
-		WHERE l.employee_id = $1 AND l.status = 'approved' AND l.start_date <= $5 AND l.end_date >= $4),
-	'chain', (SELECT json_agg(json_build_object('id', id, 'role', role, 'active', active) ORDER BY depth) FROM up),
-	'admins', (SELECT json_agg(id ORDER BY id) FROM employees WHERE role = 'admin' AND active)
-)`
-
-// factEventJSON is an event of ev as factEvent.
-var factEventJSON = `json_build_object('id', id, 'employeeid', employee_id, 'type', type, 'ts', ` + micros("ts") + `,
-	'late', late, 'lateminutes', late_minutes, 'source', source, 'recordedby', recorded_by, 'note', note, 'voided', voided,
-	'voidedby', voided_by, 'voidedat', ` + micros("voided_at") + `, 'voidnote', void_note, 'workdate', work_date,
-	'correctionrequestid', correction_request_id)`
-
-// micros is an instant column in microseconds since the epoch (NULL stays NULL).
-func micros(col string) string {
-	return `CAST(EXTRACT(EPOCH FROM ` + col + `) * 1000000 AS BIGINT)`
 }

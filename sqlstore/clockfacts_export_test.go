@@ -12,18 +12,21 @@ import (
 var errCompared = errors.New("compared")
 
 // CompareClockFacts reads the facts of a clock event of the employee at t
-// both ways, in one statement (clockFacts) and one fact at a time as the
+// both ways, in one statement with the employee's lock (lockClockFacts) and one fact at a time as the
 // rules would without it, and returns the first difference; an error too
 // where the dialect has no one-statement read.
 func CompareClockFacts(ctx context.Context, db *DB, employeeID int64, t time.Time) error {
 	err := db.inTx(ctx, func(tx *Tx) error {
-		emp, err := db.employee(ctx, tx, employeeID, true)
+		emp, f, err := db.lockClockFacts(ctx, tx, employeeID, t, 0)
 		if err != nil {
 			return err
 		}
-		f, err := db.clockFacts(ctx, tx, emp, t, 0)
+		locked, err := db.employee(ctx, tx, employeeID, false)
 		if err != nil {
 			return err
+		}
+		if !reflect.DeepEqual(emp, locked) {
+			return fmt.Errorf("employee: one statement %+v, alone %+v", emp, locked)
 		}
 		if f == nil {
 			return errors.New("no one-statement facts on " + db.d.Name)
