@@ -80,6 +80,10 @@ type DB struct {
 	batch   *batcher // group commit, on a single-writer database
 	mail    *MailConfig
 	running sync.Map // check name → *sync.Mutex, held while it runs (exclusive)
+
+	// overviewDays, set by tests only, gives the overview each employee's
+	// days instead of the rollup (export_test.go).
+	overviewDays func(ctx context.Context, emps []*attendance.Employee, first, last attendance.Date) (map[int64][]attendance.Day, error)
 }
 
 // New returns a store on the given pools. write must serialise writers the way

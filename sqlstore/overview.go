@@ -1,10 +1,15 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
+	"fmt"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/openattendance/attendance"
+	"github.com/openattendance/attendance/internal/monthpack"
 )
 
 // Overview sums up attendance per employee in the actor's scope over a date
@@ -72,73 +77,180 @@ func (s *AttendanceService) Overview(ctx context.Context, a attendance.Actor, f 
 	if f.All {
 		limit, offset = len(emps), 0
 	}
-	// Employees first, then each one's days by primary key: the rows come out
-	// in order without a sort, and the cost follows the days in the range.
-	// (CROSS JOIN fixes that join order on SQLite; PostgreSQL plans its own.)
-	// A few employees (a team) are named by their ids: one scan of the
-	// days' primary key, whatever the size of the company.
-	daysQuery := `SELECT d.employee_id, d.date, d.entries, d.late, d.late_minutes, d.worked_seconds, d.open_sessions, d.break_seconds, d.open_since
-		FROM employees e CROSS JOIN attendance_days d
-		WHERE d.employee_id = e.id AND ` + w.String() + ` AND d.date >= ? AND d.date <= ? ORDER BY e.id, d.date`
-	args := append(w.args, first.String(), last.String())
+	now := s.db.now()
+	sum, err := s.db.sumOverview(ctx, emps, w, first, last, func(e *attendance.Employee, days []attendance.Day) employeeTotals {
+		s := ros.schedule(e)
+		var t employeeTotals
+		t.work, t.time = attendance.SummarizeWork(s, holidays, settings, first, last, now, days,
+			attendance.ApprovedLeaveDays(s, holidays, first, last, leave[e.ID]))
+		t.leave = attendance.SummarizeLeave(s, holidays, first, last, leave[e.ID])
+		return t
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, e := range emps {
+		t := sum[i]
+		ov.Totals.Add(t.work)
+		ov.TimeTotals.Add(t.time)
+		ov.LeaveTotals.Add(t.leave)
+		if i >= offset && i < offset+limit {
+			ov.Results = append(ov.Results, attendance.OverviewRow{EmployeeID: e.ID, Username: e.Username, Name: e.Name(),
+				Department: e.Department, OverviewTotals: t.work, TimeTotals: t.time, LeaveTotals: t.leave})
+		}
+	}
+	return ov, nil
+}
+
+// employeeTotals are the figures of one employee's overview row.
+type employeeTotals struct {
+	work  attendance.OverviewTotals
+	time  attendance.TimeTotals
+	leave attendance.LeaveTotals
+}
+
+// sumOverview reads the stored days from first to last of emps (the
+// employees matching w, in id order) from the days' rollup, one row per
+// employee and month (month.go), and returns what summarize makes of each
+// employee's days, in the order of emps. The rows come in employee order;
+// over a large scope the employees are summed by GOMAXPROCS workers while
+// the rows are read.
+func (db *DB) sumOverview(ctx context.Context, emps []*attendance.Employee, w where, first, last attendance.Date,
+	summarize func(*attendance.Employee, []attendance.Day) employeeTotals) ([]employeeTotals, error) {
+	out := make([]employeeTotals, len(emps))
+	if db.overviewDays != nil { // a test's: the days as read before the rollup
+		byEmployee, err := db.overviewDays(ctx, emps, first, last)
+		if err != nil {
+			return nil, err
+		}
+		for i, e := range emps {
+			out[i] = summarize(e, byEmployee[e.ID])
+		}
+		return out, nil
+	}
+	firstMonth, _ := monthpack.Month(first)
+	lastMonth, _ := monthpack.Month(last)
+	// Employees first, then each one's months by primary key: the rows come
+	// out in order without a sort, and the cost follows the months in the
+	// range. (CROSS JOIN fixes that join order on SQLite; PostgreSQL plans
+	// its own.) A few employees (a team) are named by their ids: one scan
+	// of the rollup's primary key, whatever the size of the company.
+	query := `SELECT m.employee_id, m.month, m.days FROM employees e CROSS JOIN attendance_months m
+		WHERE m.employee_id = e.id AND ` + w.String() + ` AND m.month >= ? AND m.month <= ? ORDER BY e.id, m.month`
+	args := append(w.args, firstMonth.String(), lastMonth.String())
 	if len(emps) <= maxScopeIDs {
 		args = make([]any, 0, len(emps)+3)
 		args = append(args, int64(0)) // no employee: the list is never empty
 		for _, e := range emps {
 			args = append(args, e.ID)
 		}
-		daysQuery = `SELECT d.employee_id, d.date, d.entries, d.late, d.late_minutes, d.worked_seconds, d.open_sessions, d.break_seconds, d.open_since
-			FROM attendance_days d WHERE d.employee_id IN (` + placeholders(len(args)) + `) AND d.date >= ? AND d.date <= ?
-			ORDER BY d.employee_id, d.date`
-		args = append(args, first.String(), last.String())
+		query = `SELECT m.employee_id, m.month, m.days FROM attendance_months m
+			WHERE m.employee_id IN (` + placeholders(len(args)) + `) AND m.month >= ? AND m.month <= ? ORDER BY m.employee_id, m.month`
+		args = append(args, firstMonth.String(), lastMonth.String())
 	}
-	rows, err := s.db.read.QueryContext(ctx, s.db.q(daysQuery), args...)
+	rows, err := db.read.QueryContext(ctx, db.q(query), args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	now := s.db.now()
-	var (
-		days    []attendance.Day
-		next    attendance.Day // the row read ahead
-		nextID  int64
-		hasNext bool
-	)
-	for i, e := range emps {
+
+	// A job is one employee's packed months.
+	type job struct {
+		i      int
+		months []packedMonth
+	}
+	sumJob := func(j job, days []attendance.Day) ([]attendance.Day, error) {
 		days = days[:0]
-		for {
-			if !hasNext {
-				if !rows.Next() {
-					break
-				}
-				if err := rows.Scan(&nextID, dateCol{&next.Date}, &next.Entries, &next.Late, &next.LateMinutes,
-					&next.WorkedSeconds, &next.OpenSessions, &next.BreakSeconds, zeroTimeCol{&next.OpenSince}); err != nil {
-					return nil, err
-				}
-				hasNext = true
+		for _, m := range j.months {
+			var err error
+			if days, err = monthpack.Unpack(days, m.month, m.days, first, last); err != nil {
+				return days, fmt.Errorf("the days' rollup of employee %d, %s: %w", emps[j.i].ID, m.month, err)
 			}
-			if nextID > e.ID {
-				break // it belongs to a later employee
-			}
-			if nextID == e.ID {
-				days = append(days, next)
-			}
-			hasNext = false
 		}
-		s := ros.schedule(e)
-		totals, times := attendance.SummarizeWork(s, holidays, settings, first, last, now, days,
-			attendance.ApprovedLeaveDays(s, holidays, first, last, leave[e.ID]))
-		lt := attendance.SummarizeLeave(s, holidays, first, last, leave[e.ID])
-		ov.Totals.Add(totals)
-		ov.TimeTotals.Add(times)
-		ov.LeaveTotals.Add(lt)
-		if i >= offset && i < offset+limit {
-			ov.Results = append(ov.Results, attendance.OverviewRow{EmployeeID: e.ID, Username: e.Username, Name: e.Name(),
-				Department: e.Department, OverviewTotals: totals, TimeTotals: times, LeaveTotals: lt})
+		out[j.i] = summarize(emps[j.i], days)
+		return days, nil
+	}
+	var (
+		jobs    chan job
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		sumErr  error
+		inline  []attendance.Day
+		workers = min(runtime.GOMAXPROCS(0), len(emps)/parallelOverview)
+	)
+	if workers > 1 {
+		jobs = make(chan job, 4*workers)
+		for range workers {
+			wg.Go(func() {
+				var days []attendance.Day
+				for j := range jobs {
+					var err error
+					if days, err = sumJob(j, days); err != nil {
+						mu.Lock()
+						sumErr = cmp.Or(sumErr, err)
+						mu.Unlock()
+					}
+				}
+			})
 		}
 	}
-	return ov, rows.Err()
+	dispatch := func(j job) error {
+		if jobs != nil {
+			jobs <- j
+			return nil
+		}
+		var err error
+		inline, err = sumJob(j, inline)
+		return err
+	}
+	err = func() error {
+		var (
+			next    packedMonth // the row read ahead
+			nextID  int64
+			hasNext bool
+		)
+		for i, e := range emps {
+			var months []packedMonth
+			for {
+				if !hasNext {
+					if !rows.Next() {
+						break
+					}
+					if err := rows.Scan(&nextID, dateCol{&next.month}, &next.days); err != nil {
+						return err
+					}
+					hasNext = true
+				}
+				if nextID > e.ID {
+					break // it belongs to a later employee
+				}
+				if nextID == e.ID {
+					months = append(months, next)
+				}
+				next.days, hasNext = nil, false
+			}
+			if err := dispatch(job{i: i, months: months}); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}()
+	if jobs != nil {
+		close(jobs)
+		wg.Wait()
+	}
+	return out, cmp.Or(err, sumErr)
 }
+
+// packedMonth is a row of the days' rollup.
+type packedMonth struct {
+	month attendance.Date
+	days  []byte
+}
+
+// parallelOverview is how many employees in scope make the overview worth
+// a worker more.
+const parallelOverview = 500
 
 // maxScopeIDs is the largest scope the overview names by its ids.
 const maxScopeIDs = 500

@@ -12,7 +12,8 @@ import (
 
 // TestOverviewScope: a manager's overview is the admin's, restricted to the
 // people below that manager, whether the scope is named by its ids (a team,
-// an area) or is larger than that (the CEO's whole company).
+// an area) or is larger than that (the CEO's whole company); and the
+// admin's, read from the rollup, is the one read from the stored days.
 func TestOverviewScope(t *testing.T) {
 	exercise(t, func(t *testing.T, kind string) {
 		ctx := context.Background()
@@ -94,6 +95,17 @@ func TestOverviewScope(t *testing.T) {
 					t.Errorf("%d people, totals %+v; want %d (at least %d), totals %+v", got.Count, got.Totals, want.Count, tc.atLeast, want.Totals)
 				}
 			})
+		}
+		// The admin's figures, summed by several workers from the rollup the
+		// bulk loader wrote, are those of the stored days read one by one
+		// and summed in turn.
+		sqlstore.OverviewFromDays(e.DB.DB)
+		fromDays, err := e.Attendance.Overview(ctx, e.Admin, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(fromDays, all) {
+			t.Errorf("the overview from the rollup: totals %+v; from the days: %+v", all.Totals, fromDays.Totals)
 		}
 	})
 }

@@ -1,0 +1,97 @@
+package sqlstore_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/openattendance/attendance"
+	"github.com/openattendance/attendance/demo"
+	"github.com/openattendance/attendance/internal/storetest"
+	"github.com/openattendance/attendance/sqlstore"
+)
+
+// TestMonthRollupMigration builds the demo company at version 18, reads the
+// overview from the stored days as it was read before the rollup — everyone
+// and a manager's team, over a month, a range across months and a year —
+// migrates to 19 (the rollup, filled from the days) and reads the same
+// overviews from the rollup: the same figures, row by row.
+func TestMonthRollupMigration(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, kind string) {
+		ctx := context.Background()
+		logger := storetest.Logger()
+		u := storetest.OpenUnmigrated(t, kind)
+		if err := u.MigrateTo(ctx, logger, 18); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now().UTC()
+		today := attendance.DateOf(now)
+		open := func() *sqlstore.DB {
+			db, err := sqlstore.New(u.Write, u.Read, u.Dialect, storetest.Config)
+			if err != nil {
+				t.Fatal(err)
+			}
+			db.Logger, db.Now = logger, func() time.Time { return now }
+			return db
+		}
+		db := open()
+		if err := sqlstore.NewBulkLoader(db).Load(ctx, func(w *sqlstore.BulkWriter) error {
+			_, err := demo.Generate(ctx, w, "x", demo.Options{Employees: 30, Days: 400, Seed: 11, Today: today, Now: now}, nil)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		admin := attendance.Actor{ID: 1, Role: attendance.RoleAdmin}
+		if _, err := u.Write.ExecContext(ctx, `UPDATE employees SET role = 'admin' WHERE id = 1`); err != nil {
+			t.Fatal(err)
+		}
+		var mgr int64
+		if err := u.Read.QueryRowContext(ctx, `SELECT MIN(manager_id) FROM employees WHERE manager_id > 1`).Scan(&mgr); err != nil {
+			t.Fatal(err)
+		}
+		actors := []attendance.Actor{admin, {ID: mgr, Role: attendance.RoleManager}}
+		ranges := [][2]attendance.Date{
+			{today.AddDays(-30), today},
+			{today.AddDays(-75), today.AddDays(-40)},
+			{today.AddDays(-365), today},
+		}
+		overviews := func(db *sqlstore.DB) (string, int) {
+			s := sqlstore.NewAttendanceService(db)
+			out, present := "", 0
+			for _, a := range actors {
+				for _, r := range ranges {
+					ov, err := s.Overview(ctx, a, attendance.OverviewFilter{From: &r[0], To: &r[1], All: true})
+					if err != nil {
+						t.Fatal(err)
+					}
+					out += fmt.Sprintf("%d %s–%s: %+v\n", a.ID, r[0], r[1], *ov)
+					present += ov.Totals.DaysPresent
+				}
+			}
+			return out, present
+		}
+		sqlstore.OverviewFromDays(db)
+		before, present := overviews(db)
+		db.Close()
+		if present == 0 {
+			t.Fatal("nobody was present: the test proves nothing")
+		}
+
+		if err := u.MigrateTo(ctx, logger, 19); err != nil {
+			t.Fatal(err)
+		}
+		var months int
+		if err := u.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM attendance_months`).Scan(&months); err != nil {
+			t.Fatal(err)
+		}
+		if months == 0 {
+			t.Fatal("the rollup is empty after the migration")
+		}
+		db = open()
+		t.Cleanup(func() { db.Close() })
+		if after, _ := overviews(db); after != before {
+			t.Errorf("the overviews after 00019 differ\nbefore:\n%s\nafter:\n%s", before, after)
+		}
+	})
+}
