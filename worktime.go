@@ -200,13 +200,24 @@ func summarize(s Schedule, h Holidays, set WorkSettings, first, last, today Date
 	if s.Until != nil {
 		absentTo = min(absentTo, *s.Until)
 	}
-	byDate := make(map[Date]*Day, len(days))
+	// The day of each date of the range, by its offset from first: a slice,
+	// not a map, as the overview sums every employee's range this way.
+	var byDate []*Day
+	if first <= last {
+		byDate = make([]*Day, last-first+1)
+	}
+	dayOn := func(d Date) *Day {
+		if d < first || d > last {
+			return nil
+		}
+		return byDate[d-first]
+	}
 	for i := range days {
 		d := &days[i]
 		if d.Date < first || d.Date > last {
 			continue
 		}
-		byDate[d.Date] = d
+		byDate[d.Date-first] = d
 		if d.Present() {
 			t.DaysPresent++
 		}
@@ -229,13 +240,13 @@ func summarize(s Schedule, h Holidays, set WorkSettings, first, last, today Date
 		// The working days of the window less those covered by an entry or
 		// leave: counted without visiting every date when the schedule allows.
 		covered := 0
-		for d, p := range byDate {
-			if p.Present() && d >= absentFrom && d <= absentTo && s.IsWorkingDay(d, h) {
+		for k, p := range byDate {
+			if d := first + Date(k); p != nil && p.Present() && d >= absentFrom && d <= absentTo && s.IsWorkingDay(d, h) {
 				covered++
 			}
 		}
 		for d, share := range leave {
-			if share > 0 && d >= absentFrom && d <= absentTo && (byDate[d] == nil || !byDate[d].Present()) && s.IsWorkingDay(d, h) {
+			if share > 0 && d >= absentFrom && d <= absentTo && (dayOn(d) == nil || !dayOn(d).Present()) && s.IsWorkingDay(d, h) {
 				covered++
 			}
 		}
@@ -260,7 +271,7 @@ func summarize(s Schedule, h Holidays, set WorkSettings, first, last, today Date
 			flush()
 		}
 		var day Day
-		if p := byDate[d]; p != nil {
+		if p := dayOn(d); p != nil {
 			day = *p
 		}
 		dt := s.dayTime(d, day, h, set.BreakRule, leave[d], now, clock)
