@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"runtime"
 	"slices"
@@ -154,24 +155,28 @@ func (db *DB) sumOverview(ctx context.Context, emps []*attendance.Employee, w wh
 	}
 	defer rows.Close()
 
-	// A job is one employee's packed months.
+	// A job is one employee's packed months, copied into a buffer that is
+	// used again once they are summed: the rows' bytes are not garbage.
 	type job struct {
 		i      int
-		months []packedMonth
+		months []attendance.Date
+		packed []byte // monthpack.Size bytes a month
 	}
-	sumJob := func(j job, days []attendance.Day) ([]attendance.Day, error) {
+	free := sync.Pool{New: func() any { return new(job) }}
+	sumJob := func(j *job, days []attendance.Day) ([]attendance.Day, error) {
+		defer free.Put(j)
 		days = days[:0]
-		for _, m := range j.months {
+		for k, m := range j.months {
 			var err error
-			if days, err = monthpack.Unpack(days, m.month, m.days, first, last); err != nil {
-				return days, fmt.Errorf("the days' rollup of employee %d, %s: %w", emps[j.i].ID, m.month, err)
+			if days, err = monthpack.Unpack(days, m, j.packed[k*monthpack.Size:(k+1)*monthpack.Size], first, last); err != nil {
+				return days, fmt.Errorf("the days' rollup of employee %d, %s: %w", emps[j.i].ID, m, err)
 			}
 		}
 		out[j.i] = summarize(emps[j.i], days)
 		return days, nil
 	}
 	var (
-		jobs    chan job
+		jobs    chan *job
 		wg      sync.WaitGroup
 		mu      sync.Mutex
 		sumErr  error
@@ -179,7 +184,7 @@ func (db *DB) sumOverview(ctx context.Context, emps []*attendance.Employee, w wh
 		workers = min(runtime.GOMAXPROCS(0), len(emps)/parallelOverview)
 	)
 	if workers > 1 {
-		jobs = make(chan job, 4*workers)
+		jobs = make(chan *job, 4*workers)
 		for range workers {
 			wg.Go(func() {
 				var days []attendance.Day
@@ -194,7 +199,7 @@ func (db *DB) sumOverview(ctx context.Context, emps []*attendance.Employee, w wh
 			})
 		}
 	}
-	dispatch := func(j job) error {
+	dispatch := func(j *job) error {
 		if jobs != nil {
 			jobs <- j
 			return nil
@@ -205,19 +210,25 @@ func (db *DB) sumOverview(ctx context.Context, emps []*attendance.Employee, w wh
 	}
 	err = func() error {
 		var (
-			next    packedMonth // the row read ahead
-			nextID  int64
-			hasNext bool
+			// The row read ahead; its bytes are valid until the next Next.
+			nextID    int64
+			nextMonth attendance.Date
+			nextDays  sql.RawBytes
+			hasNext   bool
 		)
 		for i, e := range emps {
-			var months []packedMonth
+			j := free.Get().(*job)
+			j.i, j.months, j.packed = i, j.months[:0], j.packed[:0]
 			for {
 				if !hasNext {
 					if !rows.Next() {
 						break
 					}
-					if err := rows.Scan(&nextID, dateCol{&next.month}, &next.days); err != nil {
+					if err := rows.Scan(&nextID, dateCol{&nextMonth}, &nextDays); err != nil {
 						return err
+					}
+					if len(nextDays) != monthpack.Size {
+						return fmt.Errorf("the days' rollup of employee %d, %s: %d bytes, want %d", nextID, nextMonth, len(nextDays), monthpack.Size)
 					}
 					hasNext = true
 				}
@@ -225,11 +236,11 @@ func (db *DB) sumOverview(ctx context.Context, emps []*attendance.Employee, w wh
 					break // it belongs to a later employee
 				}
 				if nextID == e.ID {
-					months = append(months, next)
+					j.months, j.packed = append(j.months, nextMonth), append(j.packed, nextDays...)
 				}
-				next.days, hasNext = nil, false
+				hasNext = false
 			}
-			if err := dispatch(job{i: i, months: months}); err != nil {
+			if err := dispatch(j); err != nil {
 				return err
 			}
 		}
@@ -240,12 +251,6 @@ func (db *DB) sumOverview(ctx context.Context, emps []*attendance.Employee, w wh
 		wg.Wait()
 	}
 	return out, cmp.Or(err, sumErr)
-}
-
-// packedMonth is a row of the days' rollup.
-type packedMonth struct {
-	month attendance.Date
-	days  []byte
 }
 
 // parallelOverview is how many employees in scope make the overview worth
