@@ -79,11 +79,27 @@ func (l *BulkLoader) loadCopy(ctx context.Context, fn func(w *BulkWriter) error,
 		}
 	}
 	w := &BulkWriter{db: db, tx: &Tx{sqltx: sqltx, db: db}, breaks: true, ledger: true, chains: true, months: months, copy: &copyBuffer{conn: conn, batch: l.copyBatch, idBlock: l.idBlock}}
+	// The rollup's rows go to a temporary table first and into theirs in
+	// the order of their months at the end: a month's rows lie together,
+	// as the clock's writes lay them in service (migration 00019 does the
+	// same), not employee by employee as they are made.
+	if months {
+		if _, err := sqltx.ExecContext(ctx, `CREATE TEMPORARY TABLE `+monthsLoadTable+` ON COMMIT DROP AS
+			SELECT employee_id, month, days FROM attendance_months WHERE 1 = 0`); err != nil {
+			return fmt.Errorf("months: %w", err)
+		}
+	}
 	if err := fn(w); err != nil {
 		return err
 	}
 	if err := w.flush(ctx); err != nil {
 		return err
+	}
+	if months {
+		if _, err := sqltx.ExecContext(ctx, `INSERT INTO attendance_months (employee_id, month, days)
+			SELECT employee_id, month, days FROM `+monthsLoadTable+` ORDER BY month, employee_id`); err != nil {
+			return fmt.Errorf("months: %w", err)
+		}
 	}
 	// The chains of the pending requests, now that their rows are there.
 	for _, r := range w.copy.pending {
@@ -124,6 +140,8 @@ var (
 	copyDayCols = []string{"employee_id", "date", "entries", "late", "late_minutes", "worked_seconds", "open_sessions",
 		"break_seconds", "last_exit_at", "open_since"}
 	copyMonthCols = []string{"employee_id", "month", "days"}
+	// monthsLoadTable holds the rollup's rows of a load until its end.
+	monthsLoadTable = "attendance_months_load"
 )
 
 // flush loads what is buffered, the requests before the ledger entries that
@@ -139,7 +157,7 @@ func (w *BulkWriter) flush(ctx context.Context) error {
 		{"leave_ledger", copyEntryCols, &c.entries},
 		{"attendance_events", copyEventCols, &c.events},
 		{"attendance_days", copyDayCols, &c.days},
-		{"attendance_months", copyMonthCols, &c.months},
+		{monthsLoadTable, copyMonthCols, &c.months},
 	} {
 		if len(*t.rows) == 0 {
 			continue

@@ -30,9 +30,17 @@ const (
 
 // Up creates the table with create (the dialect's CREATE TABLE) and fills
 // it from the stored days in tx.
+//
+// The rows are packed employee by employee into a temporary table, then
+// written in the order of their months: a month's rows lie together, as
+// the clock's writes lay them in service (they rewrite the current month's
+// rows only), so that the overview of everyone over a month reads few pages.
 func Up(ctx context.Context, tx *sql.Tx, logger *slog.Logger, d Dialect, create string) error {
-	if _, err := tx.ExecContext(ctx, create); err != nil {
-		return fmt.Errorf("the days' rollup: %w", err)
+	for _, q := range []string{create,
+		`CREATE TEMPORARY TABLE attendance_months_fill AS SELECT employee_id, month, days FROM attendance_months WHERE 1 = 0`} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("the days' rollup: %w", err)
+		}
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT employee_id FROM attendance_days ORDER BY employee_id`)
 	if err != nil {
@@ -65,6 +73,18 @@ func Up(ctx context.Context, tx *sql.Tx, logger *slog.Logger, d Dialect, create 
 		months += len(packed)
 		if i > 0 && i%(20*chunkEmployees) == 0 {
 			logger.Info("the days' rollup", "employees", i, "of", len(ids), "days", days, "took", time.Since(start).Round(time.Second))
+		}
+	}
+	// And the planner's statistics now, not at autovacuum's next visit: the
+	// overview's first reads would otherwise be planned for an empty table.
+	for _, q := range []string{
+		`INSERT INTO attendance_months (employee_id, month, days) SELECT employee_id, month, days FROM attendance_months_fill
+			ORDER BY month, employee_id`,
+		`DROP TABLE attendance_months_fill`,
+		`ANALYZE attendance_months`,
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("the days' rollup: %w", err)
 		}
 	}
 	logger.Info("the days' rollup made", "employees", len(ids), "days", days, "months", months, "took", time.Since(start).Round(time.Millisecond))
@@ -123,7 +143,7 @@ func pack(ctx context.Context, tx *sql.Tx, d Dialect, lo, hi int64) (int, []mont
 	return n, out, rows.Err()
 }
 
-// insert writes packed months, many a statement.
+// insert writes packed months into the temporary table, many a statement.
 func insert(ctx context.Context, tx *sql.Tx, d Dialect, months []month) error {
 	for len(months) > 0 {
 		k := min(len(months), insertRows)
@@ -131,7 +151,7 @@ func insert(ctx context.Context, tx *sql.Tx, d Dialect, months []month) error {
 		for _, m := range months[:k] {
 			args = append(args, m.employeeID, m.month.String(), m.days)
 		}
-		if _, err := tx.ExecContext(ctx, d.Query(`INSERT INTO attendance_months (employee_id, month, days) VALUES `+
+		if _, err := tx.ExecContext(ctx, d.Query(`INSERT INTO attendance_months_fill (employee_id, month, days) VALUES `+
 			strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", k), ", ")), args...); err != nil {
 			return err
 		}
