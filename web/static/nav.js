@@ -5,7 +5,7 @@
 import { allowed, href } from './router.js';
 import { $, el, fill } from './ui.js';
 
-/** Builds the navigation for the user (me, or a role); returns { mark(view), stop() }. */
+/** Builds the navigation for the user (me, with `can`); returns { mark(view), stop() }. */
 export function createNav(views, role) {
   const nav = $('app-nav');
   const list = $('nav-list');

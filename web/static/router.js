@@ -42,22 +42,20 @@ export function match(pattern, path) {
 }
 
 /**
- * Whether a view is for the signed-in user (or a role name). A view that
- * `needs` an operation id is shown when the server's `can` (GET
- * /api/users/me/) lists it: the server says what the user may do. Without
- * `needs`, or without `can`, its `roles` decide (none: everyone's).
+ * Whether a view is for the signed-in user: a view that `needs` an
+ * operation id is shown when the server's `can` (GET /api/users/me/) lists
+ * it, so the server says what the user may do; a view without is everyone's.
  */
-export function allowed(view, who) {
-  const me = typeof who === 'string' ? { role: who } : (who || {});
-  if (view.needs && Array.isArray(me.can)) return me.can.includes(view.needs);
-  return !Array.isArray(view.roles) || view.roles.includes(me.role);
+export function allowed(view, me) {
+  if (!view.needs) return true;
+  return Boolean(me && Array.isArray(me.can) && me.can.includes(view.needs));
 }
 
 /**
  * Router shows one view at a time in outlet.
  * options: { views, outlet, ctx, fallback(root, env) for no match or no
  * access, onRoute(view, env) after each mount }.
- * A view is { path, title, nav?, section?, needs?, roles?, mount(root, env) }; mount
+ * A view is { path, title, nav?, section?, needs?, mount(root, env) }; mount
  * returns { stop(), update?(env), onNotification?, onAttendance?, onReconnect? }.
  * env is { ctx, params, query, navigate, setQuery, first }.
  */

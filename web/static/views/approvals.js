@@ -73,7 +73,6 @@ export default {
   title: 'Approvals',
   nav: 'Approvals',
   needs: 'leave-to-decide',
-  roles: ['manager', 'admin'],
   mount(root, env) {
     const { ctx } = env;
     const admin = ctx.me.can.includes('set-approval-policy');

@@ -43,7 +43,6 @@ export default {
   title: 'Team calendar',
   nav: 'Team calendar',
   needs: 'leave-overview',
-  roles: ['manager', 'admin'], // without the server's `can`
   mount(root, env) {
     const { ctx } = env;
     const ac = new AbortController();

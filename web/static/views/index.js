@@ -1,9 +1,9 @@
 // views/index.js: every view of the app, in the navigation's order.
 //
 // To add a view, write views/<name>.js exporting a default
-// { path, title, nav, roles, mount(root, env) } (see router.js and
+// { path, title, nav, needs, mount(root, env) } (see router.js and
 // views/home.js) and add one line below. Views with a `nav` label are in the
-// navigation of the roles they allow.
+// navigation of those whose `can` lists the operation they need.
 
 import account from './account.js';
 import approvals from './approvals.js';

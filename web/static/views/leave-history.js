@@ -39,7 +39,6 @@ export default {
   title: 'Leave history',
   nav: 'Leave history',
   needs: 'leave-overview',
-  roles: ['manager', 'admin'], // without the server's `can`
   mount(root, env) {
     const { ctx } = env;
     const ac = new AbortController();

@@ -14,7 +14,6 @@ export default {
   title: 'Leave types',
   nav: 'Leave types',
   needs: 'create-leave-type',
-  roles: ['admin'],
   mount(root, env) {
     const { ctx } = env;
     const ac = new AbortController();

@@ -15,7 +15,6 @@ export default {
   title: 'E-mail outbox',
   nav: 'E-mail',
   needs: 'list-mail-outbox',
-  roles: ['admin'],
   mount(root, env) {
     const { ctx } = env;
     const ac = new AbortController();

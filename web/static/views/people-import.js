@@ -19,7 +19,6 @@ export default {
   title: 'Import people',
   section: 'people',
   needs: 'import-employees',
-  roles: ['manager', 'admin'], // without the server's `can`
   mount(root, env) {
     const { ctx } = env;
     const ac = new AbortController();

@@ -31,7 +31,6 @@ export default {
   title: 'People',
   nav: 'People',
   needs: 'list-employees',
-  roles: ['manager', 'admin'], // without the server's `can`
   mount(root, env) {
     const { ctx } = env;
     const ac = new AbortController();

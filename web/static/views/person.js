@@ -86,7 +86,6 @@ export default {
   section: 'people',
   title: 'Person',
   needs: 'list-employees',
-  roles: ['manager', 'admin'], // without the server's `can`
   mount(root, env) {
     const { ctx } = env;
     const id = Number(env.params.id);
