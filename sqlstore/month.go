@@ -19,10 +19,20 @@ import (
 // new row holds that slot alone; an existing row gets the slot placed at
 // its position, without being read first.
 func (db *DB) upsertMonthSQL() string {
-	blob := "BLOB"
 	if db.d.Name == "postgres" {
-		blob = "BYTEA"
+		return upsertMonthPostgres
 	}
+	return upsertMonthSQLite
+}
+
+// The two spellings of upsertMonthSQL: the spliced value is a BYTEA or a
+// BLOB (SQLite's || makes text of blobs, which the CAST turns back).
+var (
+	upsertMonthPostgres = upsertMonth("BYTEA")
+	upsertMonthSQLite   = upsertMonth("BLOB")
+)
+
+func upsertMonth(blob string) string {
 	n := strconv.Itoa(monthpack.SlotSize)
 	return `INSERT INTO attendance_months (employee_id, month, days) VALUES (?, ?, ?)
 	ON CONFLICT (employee_id, month) DO UPDATE SET days = CAST(substr(attendance_months.days, 1, ? - 1)

@@ -72,7 +72,7 @@ func Up(ctx context.Context, tx *sql.Tx, logger *slog.Logger, d Dialect, create 
 		days += n
 		months += len(packed)
 		if i > 0 && i%(20*chunkEmployees) == 0 {
-			logger.Info("the days' rollup", "employees", i, "of", len(ids), "days", days, "took", time.Since(start).Round(time.Second))
+			logger.Info("the days' rollup", "employees_done", i, "employees", len(ids), "days", days, "took", time.Since(start).Round(time.Second))
 		}
 	}
 	// And the planner's statistics now, not at autovacuum's next visit: the
