@@ -146,6 +146,12 @@ func statCounter(b *testing.B, db *sql.DB) *counter {
 	if _, err := db.Exec(`ALTER DATABASE ` + c.dbname + ` SET log_statement = 'all'`); err != nil {
 		b.Fatal(err)
 	}
+	// The test database outlives the run: the next user of it logs nothing.
+	b.Cleanup(func() {
+		if _, err := db.Exec(`ALTER DATABASE ` + c.dbname + ` RESET log_statement`); err != nil {
+			b.Error(err)
+		}
+	})
 	// The connections open now do not log: new ones do.
 	n := db.Stats().MaxOpenConnections
 	db.SetMaxIdleConns(0)
