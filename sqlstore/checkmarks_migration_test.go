@@ -2,18 +2,13 @@ package sqlstore_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/openattendance/attendance"
 	"github.com/openattendance/attendance/demo"
 	"github.com/openattendance/attendance/internal/storetest"
-	"github.com/openattendance/attendance/internal/testenv"
-	"github.com/openattendance/attendance/postgres"
-	"github.com/openattendance/attendance/sqlite"
 	"github.com/openattendance/attendance/sqlstore"
 )
 
@@ -25,35 +20,16 @@ func TestCheckMarksMigration(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, kind string) {
 		ctx := context.Background()
 		logger := storetest.Logger()
-		var write, read *sql.DB
-		var dialect sqlstore.Dialect
-		var migrateTo func(version int64) error
-		switch kind {
-		case "sqlite":
-			conn, err := sqlite.Open(filepath.Join(t.TempDir(), "test.db"), sqlite.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { conn.Close() })
-			write, read, dialect = conn.Write, conn.Read, sqlite.Dialect()
-			migrateTo = func(v int64) error { return sqlite.MigrateTo(ctx, write, logger, v) }
-		case "postgres":
-			url := testenv.PostgresDatabase(t, "empty", nil)
-			pool, err := postgres.Open(ctx, url, 4)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { pool.Close() })
-			write, read, dialect = pool, pool, postgres.Dialect()
-			migrateTo = func(v int64) error { return postgres.MigrateTo(ctx, write, logger, v) }
-		}
+		u := storetest.OpenUnmigrated(t, kind)
+		write, read := u.Write, u.Read
+		migrateTo := func(v int64) error { return u.MigrateTo(ctx, logger, v) }
 		if err := migrateTo(18); err != nil {
 			t.Fatal(err)
 		}
 		now := time.Now().UTC()
 		today := attendance.DateOf(now)
 		open := func() *sqlstore.DB {
-			db, err := sqlstore.New(write, read, dialect, storetest.Config)
+			db, err := sqlstore.New(write, read, u.Dialect, storetest.Config)
 			if err != nil {
 				t.Fatal(err)
 			}
