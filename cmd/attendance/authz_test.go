@@ -250,9 +250,40 @@ func (w *azWorld) snapshot() string {
 		root.Do("GET", "/api/holidays/?limit=500", nil).Want(200),
 		self.Do("GET", "/api/notifications/?limit=500", nil).Want(200),
 	} {
-		b.WriteString(r.req + "\n" + string(r.Body) + "\n")
+		body := r.Body
+		if strings.HasPrefix(r.req, "GET /api/notifications/") {
+			body = withoutCheckNotifications(w.app.t, body)
+		}
+		b.WriteString(r.req + "\n" + string(body) + "\n")
 	}
 	return b.String()
+}
+
+// checkKinds are the notifications the periodic checks write. The checks run
+// beside the matrix on their own schedule and find the people earlier rows
+// created (an admin, like an admin target, hears of those without a
+// manager), so such a notification may appear between a request and the
+// snapshot after it without the request causing it.
+var checkKinds = []string{"not_arrived", "exit_reminder", "needs_review", "session_closed", "leave_escalated", "low_leave_balance"}
+
+// withoutCheckNotifications drops the checks' notifications from a list.
+func withoutCheckNotifications(t testing.TB, body []byte) []byte {
+	t.Helper()
+	var list struct {
+		Results []map[string]any `json:"results"`
+	}
+	if err := json.Unmarshal(body, &list); err != nil {
+		t.Fatalf("notifications: %v: %s", err, body)
+	}
+	list.Results = slices.DeleteFunc(list.Results, func(n map[string]any) bool {
+		kind, _ := n["kind"].(string)
+		return slices.Contains(checkKinds, kind)
+	})
+	out, err := json.Marshal(list.Results)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // newAzWorld starts a service with the target, their manager and team, another
