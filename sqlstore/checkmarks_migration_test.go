@@ -21,32 +21,15 @@ func TestCheckMarksMigration(t *testing.T) {
 		ctx := context.Background()
 		logger := storetest.Logger()
 		u := storetest.OpenUnmigrated(t, kind)
-		write, read := u.Write, u.Read
 		migrateTo := func(v int64) error { return u.MigrateTo(ctx, logger, v) }
 		if err := migrateTo(18); err != nil {
 			t.Fatal(err)
 		}
 		now := time.Now().UTC()
 		today := attendance.DateOf(now)
-		open := func() *sqlstore.DB {
-			db, err := sqlstore.New(write, read, u.Dialect, storetest.Config)
-			if err != nil {
-				t.Fatal(err)
-			}
-			db.Logger, db.Now = logger, func() time.Time { return now }
-			return db
-		}
+		open := func() *sqlstore.DB { return u.Store(t, now) }
 		db := open()
-		if err := sqlstore.NewBulkLoader(db).Load(ctx, func(w *sqlstore.BulkWriter) error {
-			_, err := demo.Generate(ctx, w, "x", demo.Options{Employees: 20, Days: 90, Seed: 11, Today: today, Now: now}, nil)
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := write.ExecContext(ctx, `UPDATE employees SET role = 'admin' WHERE id = 1`); err != nil {
-			t.Fatal(err)
-		}
-		admin := attendance.Actor{ID: 1, Role: attendance.RoleAdmin}
+		admin := u.LoadDemo(t, db, demo.Options{Employees: 20, Days: 90, Seed: 11, Today: today, Now: now})
 		figures := func(db *sqlstore.DB) string {
 			t.Helper()
 			att, leave := sqlstore.NewAttendanceService(db), sqlstore.NewLeaveService(db)

@@ -27,25 +27,9 @@ func TestMonthRollupMigration(t *testing.T) {
 		}
 		now := time.Now().UTC()
 		today := attendance.DateOf(now)
-		open := func() *sqlstore.DB {
-			db, err := sqlstore.New(u.Write, u.Read, u.Dialect, storetest.Config)
-			if err != nil {
-				t.Fatal(err)
-			}
-			db.Logger, db.Now = logger, func() time.Time { return now }
-			return db
-		}
+		open := func() *sqlstore.DB { return u.Store(t, now) }
 		db := open()
-		if err := sqlstore.NewBulkLoader(db).Load(ctx, func(w *sqlstore.BulkWriter) error {
-			_, err := demo.Generate(ctx, w, "x", demo.Options{Employees: 30, Days: 400, Seed: 11, Today: today, Now: now}, nil)
-			return err
-		}); err != nil {
-			t.Fatal(err)
-		}
-		admin := attendance.Actor{ID: 1, Role: attendance.RoleAdmin}
-		if _, err := u.Write.ExecContext(ctx, `UPDATE employees SET role = 'admin' WHERE id = 1`); err != nil {
-			t.Fatal(err)
-		}
+		admin := u.LoadDemo(t, db, demo.Options{Employees: 30, Days: 400, Seed: 11, Today: today, Now: now})
 		var mgr int64
 		if err := u.Read.QueryRowContext(ctx, `SELECT MIN(manager_id) FROM employees WHERE manager_id > 1`).Scan(&mgr); err != nil {
 			t.Fatal(err)

@@ -13,9 +13,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/openattendance/attendance"
 	"github.com/openattendance/attendance/auth"
+	"github.com/openattendance/attendance/demo"
 	"github.com/openattendance/attendance/internal/testenv"
 	"github.com/openattendance/attendance/postgres"
 	"github.com/openattendance/attendance/sqlite"
@@ -235,4 +237,34 @@ func (u *Unmigrated) Rebind(query string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// Store opens the store on the database as it is now, its clock stopped at
+// now; the caller closes it (before migrating, to open another after).
+func (u *Unmigrated) Store(t testing.TB, now time.Time) *sqlstore.DB {
+	t.Helper()
+	db, err := sqlstore.New(u.Write, u.Read, u.Dialect, Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Logger, db.Now = Logger(), func() time.Time { return now }
+	return db
+}
+
+// LoadDemo writes the demo company o describes with db's bulk loader, in the
+// columns of the schema it finds, and makes its first employee an admin,
+// whom it returns: the figures of a migration's test are read as them.
+func (u *Unmigrated) LoadDemo(t testing.TB, db *sqlstore.DB, o demo.Options) attendance.Actor {
+	t.Helper()
+	ctx := context.Background()
+	if err := sqlstore.NewBulkLoader(db).Load(ctx, func(w *sqlstore.BulkWriter) error {
+		_, err := demo.Generate(ctx, w, "x", o, nil)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := u.Write.ExecContext(ctx, `UPDATE employees SET role = 'admin' WHERE id = 1`); err != nil {
+		t.Fatal(err)
+	}
+	return attendance.Actor{ID: 1, Role: attendance.RoleAdmin}
 }
