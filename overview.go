@@ -116,7 +116,7 @@ func OnLeaveOn(s Schedule, h Holidays, d Date, approved []LeaveRequest) bool {
 // It is SummarizeWork without the working-time figures: with a schedule of
 // today's kind, its working days are the dates of its one shift.
 func Summarize(s Schedule, h Holidays, first, last, today Date, days []Day, leave LeaveDays) OverviewTotals {
-	t, _ := summarize(s, h, WorkSettings{}, first, last, today, today.In(s.Location), days, leave, false)
+	t, _ := summarize(ruledDays(s, h), WorkSettings{}, first, last, today, today.In(s.Location), days, leave, false)
 	return t
 }
 

@@ -127,18 +127,19 @@ func (s Schedule) employed(d Date) bool {
 // without a shift expects nothing); undertime is the expected time not
 // worked, on a date with a shift once that shift has ended.
 func (s Schedule) DayTime(d Date, day Day, h Holidays, rule BreakRule, leaveShare float64, now time.Time) DayTime {
-	return s.dayTime(d, day, h, rule, leaveShare, now, &wallClock{loc: s.Location})
+	return s.dayTime(d, day, rule, leaveShare, now, s.daySpan(d, h, &wallClock{loc: s.Location}))
 }
 
-func (s Schedule) dayTime(d Date, day Day, h Holidays, rule BreakRule, leaveShare float64, now time.Time, c *wallClock) DayTime {
+// dayTime is DayTime with date d's shift placed (sp).
+func (s Schedule) dayTime(d Date, day Day, rule BreakRule, leaveShare float64, now time.Time, sp daySpan) DayTime {
 	t := DayTime{Date: d, WorkedSeconds: day.WorkedSeconds, BreakSeconds: day.BreakSeconds}
 	t.DeductedSeconds = rule.Deduction(day.WorkedSeconds, day.BreakSeconds)
 	t.NetSeconds = t.WorkedSeconds - t.DeductedSeconds
-	if start, end, brk, ok := s.span(d, h, c); ok && s.employed(d) {
-		t.HasShift, t.ShiftEnd = true, end
-		t.ScheduledSeconds = int64(ShiftInstance{Start: start, End: end, Shift: Shift{BreakMinutes: brk}}.Scheduled() / time.Second)
+	if sp.ok && s.employed(d) {
+		t.HasShift, t.ShiftEnd = true, sp.end
+		t.ScheduledSeconds = sp.scheduled
 		t.ExpectedSeconds = int64(float64(t.ScheduledSeconds) * (1 - min(1, max(0, leaveShare))))
-		t.Judged = !now.Before(end)
+		t.Judged = !now.Before(sp.end)
 	}
 	t.OvertimeSeconds = max(0, t.NetSeconds-t.ExpectedSeconds)
 	if t.Judged {
@@ -188,12 +189,14 @@ type week struct {
 // time against its expected time; overtime as soon as it shows, undertime
 // once the week's last date is past and its shifts have ended.
 func SummarizeWork(s Schedule, h Holidays, set WorkSettings, first, last Date, now time.Time, days []Day, leave LeaveDays) (OverviewTotals, TimeTotals) {
-	return summarize(s, h, set, first, last, s.Today(now), now, days, leave, true)
+	return summarize(ruledDays(s, h), set, first, last, s.Today(now), now, days, leave, true)
 }
 
 // summarize is SummarizeWork, and Summarize without the working-time
-// figures (withTime false), as of the employee's date today.
-func summarize(s Schedule, h Holidays, set WorkSettings, first, last, today Date, now time.Time, days []Day, leave LeaveDays, withTime bool) (OverviewTotals, TimeTotals) {
+// figures (withTime false), as of the employee's date today, with the
+// schedule's shifts from v.
+func summarize(v *shiftDays, set WorkSettings, first, last, today Date, now time.Time, days []Day, leave LeaveDays, withTime bool) (OverviewTotals, TimeTotals) {
+	s, h := v.s, v.h
 	var t OverviewTotals
 	var w TimeTotals
 	absentFrom, absentTo := max(first, s.HiredOn), min(last, today.AddDays(-1))
@@ -241,16 +244,16 @@ func summarize(s Schedule, h Holidays, set WorkSettings, first, last, today Date
 		// leave: counted without visiting every date when the schedule allows.
 		covered := 0
 		for k, p := range byDate {
-			if d := first + Date(k); p != nil && p.Present() && d >= absentFrom && d <= absentTo && s.IsWorkingDay(d, h) {
+			if d := first + Date(k); p != nil && p.Present() && d >= absentFrom && d <= absentTo && v.isWorkingDay(d) {
 				covered++
 			}
 		}
 		for d, share := range leave {
-			if share > 0 && d >= absentFrom && d <= absentTo && (dayOn(d) == nil || !dayOn(d).Present()) && s.IsWorkingDay(d, h) {
+			if share > 0 && d >= absentFrom && d <= absentTo && (dayOn(d) == nil || !dayOn(d).Present()) && v.isWorkingDay(d) {
 				covered++
 			}
 		}
-		t.AbsentDays = s.WorkingDays(absentFrom, absentTo, h) - covered
+		t.AbsentDays = v.workingDays(absentFrom, absentTo) - covered
 	}
 	t.WorkedHours = Hours(t.WorkedSeconds)
 	if !withTime {
@@ -258,7 +261,6 @@ func summarize(s Schedule, h Holidays, set WorkSettings, first, last, today Date
 	}
 
 	var wk week
-	clock := &wallClock{loc: s.Location}
 	flush := func() {
 		w.WeeklyOvertimeSeconds += max(0, wk.net-wk.expected)
 		if wk.last < today && !now.Before(wk.ends) {
@@ -274,7 +276,7 @@ func summarize(s Schedule, h Holidays, set WorkSettings, first, last, today Date
 		if p := dayOn(d); p != nil {
 			day = *p
 		}
-		dt := s.dayTime(d, day, h, set.BreakRule, leave[d], now, clock)
+		dt := s.dayTime(d, day, set.BreakRule, leave[d], now, v.span(d))
 		w.BreakDeductedSeconds += dt.DeductedSeconds
 		w.ScheduledSeconds += dt.ScheduledSeconds
 		w.OvertimeSeconds += dt.OvertimeSeconds

@@ -79,11 +79,12 @@ func (s *AttendanceService) Overview(ctx context.Context, a attendance.Actor, f 
 		limit, offset = len(emps), 0
 	}
 	now := s.db.now()
+	// The employees alike share the placing of their shifts.
+	cals := attendance.NewShiftCalendars(holidays, first, last)
 	sum, err := s.db.sumOverview(ctx, emps, w, first, last, func(e *attendance.Employee, days []attendance.Day) employeeTotals {
 		s := ros.schedule(e)
 		var t employeeTotals
-		t.work, t.time = attendance.SummarizeWork(s, holidays, settings, first, last, now, days,
-			attendance.ApprovedLeaveDays(s, holidays, first, last, leave[e.ID]))
+		t.work, t.time = cals.SummarizeWork(s, settings, now, days, attendance.ApprovedLeaveDays(s, holidays, first, last, leave[e.ID]))
 		t.leave = attendance.SummarizeLeave(s, holidays, first, last, leave[e.ID])
 		return t
 	})
