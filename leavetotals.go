@@ -24,20 +24,23 @@ func (t *LeaveTotals) Add(o LeaveTotals) {
 // and holidays h as ApprovedLeaveDays counts it, per type, with the minutes of
 // the hourly requests on working days in the range.
 func SummarizeLeave(s Schedule, h Holidays, first, last Date, approved []LeaveRequest) LeaveTotals {
+	return summarizeLeave(ruledDays(s, h), first, last, ApprovedOf(approved))
+}
+
+// summarizeLeave is SummarizeLeave of approved, with the schedule's shifts
+// from v.
+func summarizeLeave(v *shiftDays, first, last Date, approved []ApprovedLeave) LeaveTotals {
 	var t LeaveTotals
-	byType := map[LeaveType][]LeaveRequest{}
+	byType := map[LeaveType][]ApprovedLeave{}
 	for _, r := range approved {
-		if r.Status != LeaveApproved {
-			continue
-		}
 		byType[r.LeaveType] = append(byType[r.LeaveType], r)
-		if r.Unit == UnitHour && r.Minutes != nil && r.StartDate >= first && r.StartDate <= last && s.IsWorkingDay(r.StartDate, h) {
-			t.LeaveMinutes += *r.Minutes
+		if r.Unit == UnitHour && r.StartDate >= first && r.StartDate <= last && v.isWorkingDay(r.StartDate) {
+			t.LeaveMinutes += r.Minutes
 		}
 	}
 	for typ, rs := range byType {
 		days := 0.0
-		for _, share := range ApprovedLeaveDays(s, h, first, last, rs) {
+		for _, share := range leaveDays(v, first, last, rs) {
 			days += share
 		}
 		if days > 0 {

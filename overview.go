@@ -64,14 +64,45 @@ type Overview struct {
 // taken: 1, or 0.5 for a half day.
 type LeaveDays map[Date]float64
 
-// ApprovedLeaveDays returns the working days from first to last that the
-// approved requests cover, under the schedule s and the holidays h.
-func ApprovedLeaveDays(s Schedule, h Holidays, first, last Date, approved []LeaveRequest) LeaveDays {
-	out := LeaveDays{}
-	for _, r := range approved {
+// ApprovedLeave is what the overview counts of an approved leave request:
+// its type, dates, half day, unit and cost, and the minutes of hourly leave
+// (0 for the other units).
+type ApprovedLeave struct {
+	LeaveType          LeaveType
+	StartDate, EndDate Date
+	HalfDay            bool
+	Unit               LeaveUnit
+	Cost               Amount
+	Minutes            int
+}
+
+// ApprovedOf returns the approved requests among rs as ApprovedLeave.
+func ApprovedOf(rs []LeaveRequest) []ApprovedLeave {
+	var out []ApprovedLeave
+	for _, r := range rs {
 		if r.Status != LeaveApproved {
 			continue
 		}
+		l := ApprovedLeave{LeaveType: r.LeaveType, StartDate: r.StartDate, EndDate: r.EndDate, HalfDay: r.HalfDay, Unit: r.Unit, Cost: r.Cost}
+		if r.Minutes != nil {
+			l.Minutes = *r.Minutes
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// ApprovedLeaveDays returns the working days from first to last that the
+// approved requests cover, under the schedule s and the holidays h.
+func ApprovedLeaveDays(s Schedule, h Holidays, first, last Date, approved []LeaveRequest) LeaveDays {
+	return leaveDays(ruledDays(s, h), first, last, ApprovedOf(approved))
+}
+
+// leaveDays is ApprovedLeaveDays of approved, with the schedule's shifts
+// from v.
+func leaveDays(v *shiftDays, first, last Date, approved []ApprovedLeave) LeaveDays {
+	out := LeaveDays{}
+	for _, r := range approved {
 		share := 1.0
 		if r.HalfDay {
 			share = 0.5
@@ -79,13 +110,13 @@ func ApprovedLeaveDays(s Schedule, h Holidays, first, last Date, approved []Leav
 		if r.Unit == UnitHour {
 			// Hours of one date count the fraction they were charged
 			// (docs/leave.md): 2 h of a 9 h day are 2/9.
-			if d := r.StartDate; d >= first && d <= last && s.IsWorkingDay(d, h) {
+			if d := r.StartDate; d >= first && d <= last && v.isWorkingDay(d) {
 				out[d] = min(1, out[d]+float64(r.Cost.Num())/float64(r.Cost.Den()))
 			}
 			continue
 		}
 		for d := max(r.StartDate, first); d <= min(r.EndDate, last); d++ {
-			if s.IsWorkingDay(d, h) {
+			if v.isWorkingDay(d) {
 				out[d] = max(out[d], share)
 			}
 		}

@@ -211,8 +211,12 @@ func (v *shiftDays) workingDays(first, last Date) int {
 	return n
 }
 
-// SummarizeWork is the package's SummarizeWork of an employee of schedule
-// s over the calendars' range and holidays.
-func (c *ShiftCalendars) SummarizeWork(s Schedule, set WorkSettings, now time.Time, days []Day, leave LeaveDays) (OverviewTotals, TimeTotals) {
-	return summarize(c.days(s), set, c.first, c.last, s.Today(now), now, days, leave, true)
+// Summarize returns the overview's figures of an employee of schedule s
+// over the calendars' range at now, from their days in the range (in any
+// order) and approved leave overlapping it: SummarizeWork with the leave's
+// ApprovedLeaveDays, and SummarizeLeave.
+func (c *ShiftCalendars) Summarize(s Schedule, set WorkSettings, now time.Time, days []Day, leave []ApprovedLeave) (OverviewTotals, TimeTotals, LeaveTotals) {
+	v := c.days(s)
+	t, w := summarize(v, set, c.first, c.last, s.Today(now), now, days, leaveDays(v, c.first, c.last, leave), true)
+	return t, w, summarizeLeave(v, c.first, c.last, leave)
 }

@@ -3,6 +3,7 @@ package attendance
 import (
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -150,8 +151,8 @@ func TestShiftCalendarsAreTheRules(t *testing.T) {
 }
 
 // TestShiftCalendarsSummarize: an overview row summed with calendars shared
-// by every employee is the row SummarizeWork sums for each employee alone,
-// over random schedules, days (late,
+// by every employee is the row summed by SummarizeWork, ApprovedLeaveDays and
+// SummarizeLeave for each employee alone, over random schedules, days (late,
 // open, with breaks) and leave (days, half days, hours, several types), with
 // the break rule, at instants inside and after the range.
 func TestShiftCalendarsSummarize(t *testing.T) {
@@ -195,17 +196,17 @@ func TestShiftCalendarsSummarize(t *testing.T) {
 				}
 				requests = append(requests, r)
 			}
-			leave := ApprovedLeaveDays(s, h, first, last, requests)
-			wantWork, wantTime := SummarizeWork(s, h, set, first, last, now, days, leave)
-			gotWork, gotTime := c.SummarizeWork(s, set, now, days, leave)
+			wantWork, wantTime := SummarizeWork(s, h, set, first, last, now, days, ApprovedLeaveDays(s, h, first, last, requests))
+			wantLeave := SummarizeLeave(s, h, first, last, requests)
+			gotWork, gotTime, gotLeave := c.Summarize(s, set, now, days, ApprovedOf(requests))
 			// Leave days are a float's sum over a map, in its random order:
 			// the last bit moves from one call to the next, either way.
 			if math.Abs(gotWork.LeaveDays-wantWork.LeaveDays) < 1e-9 {
 				gotWork.LeaveDays = wantWork.LeaveDays
 			}
-			if gotWork != wantWork || gotTime != wantTime {
-				t.Fatalf("round %d, schedule %d (%d patterns, %d overrides): with calendars\n%+v %+v\nalone\n%+v %+v",
-					round, i, len(s.Patterns), len(s.Overrides), gotWork, gotTime, wantWork, wantTime)
+			if gotWork != wantWork || gotTime != wantTime || !reflect.DeepEqual(gotLeave, wantLeave) {
+				t.Fatalf("round %d, schedule %d (%d patterns, %d overrides): with calendars\n%+v %+v %+v\nalone\n%+v %+v %+v",
+					round, i, len(s.Patterns), len(s.Overrides), gotWork, gotTime, gotLeave, wantWork, wantTime, wantLeave)
 			}
 		}
 		shared += len(schedules)

@@ -54,7 +54,7 @@ func (s *AttendanceService) Overview(ctx context.Context, a attendance.Actor, f 
 	if err != nil {
 		return nil, err
 	}
-	leave, err := s.db.approvedLeave(ctx, w, first, last)
+	leave, err := s.db.overviewLeave(ctx, w, first, last)
 	if err != nil {
 		return nil, err
 	}
@@ -82,10 +82,8 @@ func (s *AttendanceService) Overview(ctx context.Context, a attendance.Actor, f 
 	// The employees alike share the placing of their shifts.
 	cals := attendance.NewShiftCalendars(holidays, first, last)
 	sum, err := s.db.sumOverview(ctx, emps, w, first, last, func(e *attendance.Employee, days []attendance.Day) employeeTotals {
-		s := ros.schedule(e)
 		var t employeeTotals
-		t.work, t.time = cals.SummarizeWork(s, settings, now, days, attendance.ApprovedLeaveDays(s, holidays, first, last, leave[e.ID]))
-		t.leave = attendance.SummarizeLeave(s, holidays, first, last, leave[e.ID])
+		t.work, t.time, t.leave = cals.Summarize(ros.schedule(e), settings, now, days, leave.of(e.ID))
 		return t
 	})
 	if err != nil {
@@ -300,9 +298,8 @@ func dayOfMonth(d attendance.Date) int {
 
 // approvedLeave returns the approved requests overlapping a range of the
 // employees matching w, by employee: their dates, unit, cost, type and
-// minutes only, all that the overview counts. The (status, end_date) index finds them without
-// reading the requests that ended before the range, which are most of them
-// for the recent ranges an overview is mostly asked for.
+// minutes only. The (status, end_date) index finds them without reading the
+// requests that ended before the range.
 func (db *DB) approvedLeave(ctx context.Context, w where, first, last attendance.Date) (map[int64][]attendance.LeaveRequest, error) {
 	rows, err := db.reader().query(ctx, `SELECT l.employee_id, l.start_date, l.end_date, l.half_day, l.unit, l.cost_num, l.cost_den,
 			l.leave_type, l.minutes
@@ -325,6 +322,79 @@ func (db *DB) approvedLeave(ctx context.Context, w where, first, last attendance
 		out[r.EmployeeID] = append(out[r.EmployeeID], r)
 	}
 	return out, rows.Err()
+}
+
+// leaveByEmployee is the overview's approved leave: each employee's
+// requests together, in employee order (as read within an employee).
+type leaveByEmployee struct {
+	ids   []int64 // the employee of each of leave
+	leave []attendance.ApprovedLeave
+}
+
+// of returns the leave of employee id.
+func (l *leaveByEmployee) of(id int64) []attendance.ApprovedLeave {
+	i, _ := slices.BinarySearch(l.ids, id)
+	j := i
+	for j < len(l.ids) && l.ids[j] == id {
+		j++
+	}
+	return l.leave[i:j:j]
+}
+
+// overviewLeave returns the approved leave overlapping a range of the
+// employees matching w, as the overview counts it: only the columns it
+// needs, in one slice for everyone, with the few types and units shared, not
+// a request value (or a string) per row. The (status, end_date) index finds
+// them without reading the requests that ended before the range, which are
+// most of them for the recent ranges an overview is mostly asked for.
+func (db *DB) overviewLeave(ctx context.Context, w where, first, last attendance.Date) (*leaveByEmployee, error) {
+	rows, err := db.reader().query(ctx, `SELECT l.employee_id, l.start_date, l.end_date, l.half_day, l.unit, l.cost_num, l.cost_den,
+			l.leave_type, l.minutes
+		FROM employees e JOIN leave_requests l ON l.employee_id = e.id
+		WHERE `+w.String()+` AND l.status = 'approved' AND l.end_date >= ? AND l.start_date <= ?`,
+		append(w.args, first.String(), last.String())...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	type row struct {
+		id int64
+		l  attendance.ApprovedLeave
+	}
+	var (
+		read         []row
+		unit, typ    sql.RawBytes
+		num, den     int64
+		minutes      sql.NullInt64
+		units, types = map[string]attendance.LeaveUnit{}, map[string]attendance.LeaveType{}
+	)
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, dateCol{&r.l.StartDate}, dateCol{&r.l.EndDate}, &r.l.HalfDay, &unit, &num, &den,
+			&typ, &minutes); err != nil {
+			return nil, err
+		}
+		var ok bool
+		if r.l.Unit, ok = units[string(unit)]; !ok {
+			r.l.Unit = attendance.LeaveUnit(unit)
+			units[string(r.l.Unit)] = r.l.Unit
+		}
+		if r.l.LeaveType, ok = types[string(typ)]; !ok {
+			r.l.LeaveType = attendance.LeaveType(typ)
+			types[string(r.l.LeaveType)] = r.l.LeaveType
+		}
+		r.l.Cost, r.l.Minutes = attendance.NewAmount(num, den), int(minutes.Int64)
+		read = append(read, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(read, func(a, b row) int { return cmp.Compare(a.id, b.id) })
+	out := &leaveByEmployee{ids: make([]int64, len(read)), leave: make([]attendance.ApprovedLeave, len(read))}
+	for i, r := range read {
+		out.ids[i], out.leave[i] = r.id, r.l
+	}
+	return out, nil
 }
 
 // leaveTypeCodes returns the code of every leave type, retired ones too, in
