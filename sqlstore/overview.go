@@ -54,7 +54,12 @@ func (s *AttendanceService) Overview(ctx context.Context, a attendance.Actor, f 
 	if err != nil {
 		return nil, err
 	}
-	leave, err := s.db.overviewLeave(ctx, w, first, last)
+	rep, err := s.db.beginReport(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer rep.end()
+	leave, err := s.db.overviewLeave(ctx, rep.reads(), w, first, last)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +86,7 @@ func (s *AttendanceService) Overview(ctx context.Context, a attendance.Actor, f 
 	now := s.db.now()
 	// The employees alike share the placing of their shifts.
 	cals := attendance.NewShiftCalendars(holidays, first, last)
-	sum, err := s.db.sumOverview(ctx, emps, w, first, last, func(e *attendance.Employee, days []attendance.Day) employeeTotals {
+	sum, err := s.db.sumOverview(ctx, rep, emps, w, first, last, func(e *attendance.Employee, days []attendance.Day) employeeTotals {
 		var t employeeTotals
 		t.work, t.time, t.leave = cals.Summarize(ros.schedule(e), settings, now, days, leave.of(e.ID))
 		return t
@@ -115,7 +120,7 @@ type employeeTotals struct {
 // employee's days, in the order of emps. The rows come in employee order;
 // over a large scope the employees are summed by GOMAXPROCS workers while
 // the rows are read.
-func (db *DB) sumOverview(ctx context.Context, emps []*attendance.Employee, w where, first, last attendance.Date,
+func (db *DB) sumOverview(ctx context.Context, rep report, emps []*attendance.Employee, w where, first, last attendance.Date,
 	summarize func(*attendance.Employee, []attendance.Day) employeeTotals) ([]employeeTotals, error) {
 	out := make([]employeeTotals, len(emps))
 	if db.overviewDays != nil { // a test's: the days as read before the rollup
@@ -148,7 +153,7 @@ func (db *DB) sumOverview(ctx context.Context, emps []*attendance.Employee, w wh
 			WHERE m.employee_id IN (` + placeholders(len(args)) + `) AND m.month >= ? AND m.month <= ? ORDER BY m.employee_id, m.month`
 		args = append(args, firstMonth.String(), lastMonth.String())
 	}
-	rows, err := db.read.QueryContext(ctx, db.q(query), args...)
+	rows, err := rep.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -252,6 +257,65 @@ func (db *DB) sumOverview(ctx context.Context, emps []*attendance.Employee, w wh
 	return out, cmp.Or(err, sumErr)
 }
 
+// report holds the large reads of a report: a read-only transaction begun
+// with the dialect's ReportSetup where it has one, otherwise the read pool.
+type report struct {
+	db *DB
+	tx *sql.Tx // nil: the read pool
+}
+
+// beginReport begins the reads of a report.
+func (db *DB) beginReport(ctx context.Context) (report, error) {
+	if db.d.ReportSetup == "" {
+		return report{db: db}, nil
+	}
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return report{}, err
+	}
+	if _, err := tx.ExecContext(ctx, db.d.ReportSetup); err != nil {
+		tx.Rollback()
+		return report{}, err
+	}
+	return report{db: db, tx: tx}, nil
+}
+
+// end ends the report's transaction: it wrote nothing.
+func (r report) end() {
+	if r.tx != nil {
+		r.tx.Rollback()
+	}
+}
+
+// query runs a query of the report, not prepared (its text varies with the
+// scope).
+func (r report) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if r.tx != nil {
+		return r.tx.QueryContext(ctx, r.db.q(query), args...)
+	}
+	return r.db.read.QueryContext(ctx, r.db.q(query), args...)
+}
+
+// reads returns what the report's smaller reads go to: its transaction, or
+// the reader with its prepared statements.
+func (r report) reads() queryer {
+	if r.tx != nil {
+		return txReads{r}
+	}
+	return r.db.reader()
+}
+
+// txReads is a report's transaction as a queryer.
+type txReads struct{ r report }
+
+func (t txReads) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return t.r.query(ctx, query, args...)
+}
+
+func (t txReads) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.r.tx.QueryRowContext(ctx, t.r.db.q(query), args...)
+}
+
 // parallelOverview is how many employees in scope make the overview worth
 // a worker more.
 const parallelOverview = 500
@@ -347,8 +411,8 @@ func (l *leaveByEmployee) of(id int64) []attendance.ApprovedLeave {
 // a request value (or a string) per row. The (status, end_date) index finds
 // them without reading the requests that ended before the range, which are
 // most of them for the recent ranges an overview is mostly asked for.
-func (db *DB) overviewLeave(ctx context.Context, w where, first, last attendance.Date) (*leaveByEmployee, error) {
-	rows, err := db.reader().query(ctx, `SELECT l.employee_id, l.start_date, l.end_date, l.half_day, l.unit, l.cost_num, l.cost_den,
+func (db *DB) overviewLeave(ctx context.Context, q queryer, w where, first, last attendance.Date) (*leaveByEmployee, error) {
+	rows, err := q.query(ctx, `SELECT l.employee_id, l.start_date, l.end_date, l.half_day, l.unit, l.cost_num, l.cost_den,
 			l.leave_type, l.minutes
 		FROM employees e JOIN leave_requests l ON l.employee_id = e.id
 		WHERE `+w.String()+` AND l.status = 'approved' AND l.end_date >= ? AND l.start_date <= ?`,
