@@ -15,13 +15,19 @@ import (
 
 	"github.com/openattendance/attendance"
 	"github.com/openattendance/attendance/internal/storetest"
+	"github.com/openattendance/attendance/internal/testenv"
 	"github.com/openattendance/attendance/jobs"
+	"github.com/openattendance/attendance/postgres"
+	"github.com/openattendance/attendance/sqlstore"
 )
 
 // BenchmarkClockRoundTrips counts the statements a clock event sends to
 // PostgreSQL, as the server counts them (pg_stat_statements, BEGIN and COMMIT
 // included), in cluster mode: every event also enqueues its publish job. It
-// reports them as roundtrips/op; -v logs them statement by statement.
+// reports them as statements/op, -v logs them statement by statement; and
+// the round trips they took, as roundtrips/op: the times the store's
+// connections sent a request and waited for its answer (counted on the
+// client's side of the sockets; a pipeline of statements is one).
 //
 //	go test -run '^$' -bench BenchmarkClockRoundTrips -benchtime 200x ./sqlstore
 //
@@ -44,6 +50,15 @@ func BenchmarkClockRoundTrips(b *testing.B) {
 	db.Emitter = runner
 	clock := &clock{t: monday}
 	db.Now = clock.Now
+	// The clock events go through a store of their own, on connections
+	// whose round trips are counted.
+	pool, trips := testenv.CountedPostgres(b, db.URL)
+	counted, err := sqlstore.New(pool, pool, postgres.Dialect(), storetest.Config)
+	if err != nil {
+		b.Fatal(err)
+	}
+	counted.Now, counted.Logger = clock.Now, storetest.Logger()
+	attendanceSvc := sqlstore.NewAttendanceService(counted)
 	hash, err := db.Hasher.Hash(ctx, "admin-password")
 	if err != nil {
 		b.Fatal(err)
@@ -69,54 +84,73 @@ func BenchmarkClockRoundTrips(b *testing.B) {
 			date = date.AddDate(0, 0, 1)
 		}
 	}
-	clockAll := func(b *testing.B, typ attendance.EventType, hour, minute int) {
+	keys := 0
+	clockAll := func(b *testing.B, typ attendance.EventType, hour, minute int, keyed bool) {
 		for len(staff) < b.N {
 			staff = append(staff, create(fmt.Sprint("emp", len(staff)), attendance.RoleEmployee, &mgr.ID))
 		}
 		clock.Set(date.Add(time.Duration(hour)*time.Hour + time.Duration(minute)*time.Minute))
 		for i := range b.N {
-			if _, err := db.Attendance.RecordEvent(ctx, staff[i].Actor(), attendance.RecordEvent{Type: typ}); err != nil {
+			r := attendance.RecordEvent{Type: typ}
+			if keyed { // as the web app sends it
+				keys++
+				r.Idempotency = &attendance.Idempotency{Key: fmt.Sprint("key-", keys), Hash: "h"}
+			}
+			if _, err := attendanceSvc.RecordEvent(ctx, staff[i].Actor(), r); err != nil {
 				b.Fatal(err)
 			}
 		}
 	}
-	for _, c := range []struct {
-		name         string
-		typ          attendance.EventType
-		hour, minute int
-	}{
-		{"entry", attendance.Entry, 7, 50},
-		{"late-entry", attendance.Entry, 9, 30}, // past the 08:00 start: the manager is notified
-		{"exit", attendance.Exit, 16, 0},
-	} {
-		b.Run(c.name, func(b *testing.B) {
-			// A day in and out first prepares the connections' statements,
-			// outside the counted run.
-			nextDay()
-			clockAll(b, attendance.Entry, 6, 0)
-			clockAll(b, attendance.Exit, 6, 30)
-			if c.typ == attendance.Entry {
-				nextDay() // the counted entry is the date's first
-			} else {
-				clockAll(b, attendance.Entry, 7, 0) // the counted exit closes it
-			}
-			counter.reset(b)
-			b.ResetTimer()
-			clockAll(b, c.typ, c.hour, c.minute)
-			b.StopTimer()
-			stats := counter.calls(b)
-			total := 0
-			for _, s := range stats {
-				total += s.calls
-			}
-			b.ReportMetric(float64(total)/float64(b.N), "roundtrips/op")
-			if c.typ == attendance.Entry {
-				clockAll(b, attendance.Exit, 18, 0) // out again for the next run
-			}
-			for _, s := range stats {
-				b.Logf("%6.2f/op  %s", float64(s.calls)/float64(b.N), s.query)
-			}
-		})
+	// Cluster mode inserts each event's publish job in its transaction; a
+	// single node publishes after the commit, and writes no job.
+	for _, mode := range []struct {
+		name    string
+		emitter sqlstore.Emitter
+	}{{"cluster", runner}, {"single", nil}} {
+		for _, c := range []struct {
+			name         string
+			typ          attendance.EventType
+			hour, minute int
+			keyed        bool
+		}{
+			{"entry", attendance.Entry, 7, 50, false},
+			{"late-entry", attendance.Entry, 9, 30, false}, // past the 08:00 start: the manager is notified
+			{"exit", attendance.Exit, 16, 0, false},
+			{"entry-with-key", attendance.Entry, 7, 50, true}, // an Idempotency-Key
+		} {
+			b.Run(mode.name+"/"+c.name, func(b *testing.B) {
+				counted.Emitter = mode.emitter
+				// A day in and out first prepares the connections' statements,
+				// outside the counted run.
+				nextDay()
+				clockAll(b, attendance.Entry, 6, 0, c.keyed)
+				clockAll(b, attendance.Exit, 6, 30, c.keyed)
+				if c.typ == attendance.Entry {
+					nextDay() // the counted entry is the date's first
+				} else {
+					clockAll(b, attendance.Entry, 7, 0, false) // the counted exit closes it
+				}
+				counter.reset(b)
+				before := trips.Count()
+				b.ResetTimer()
+				clockAll(b, c.typ, c.hour, c.minute, c.keyed)
+				b.StopTimer()
+				n := trips.Count() - before
+				stats := counter.calls(b)
+				total := 0
+				for _, s := range stats {
+					total += s.calls
+				}
+				b.ReportMetric(float64(total)/float64(b.N), "statements/op")
+				b.ReportMetric(float64(n)/float64(b.N), "roundtrips/op")
+				if c.typ == attendance.Entry {
+					clockAll(b, attendance.Exit, 18, 0, false) // out again for the next run
+				}
+				for _, s := range stats {
+					b.Logf("%6.2f/op  %s", float64(s.calls)/float64(b.N), s.query)
+				}
+			})
+		}
 	}
 }
 

@@ -60,7 +60,9 @@ type DB struct {
 	Write *sql.DB
 	// Dialect is "sqlite" or "postgres".
 	Dialect string
-	open    func(t testing.TB) *DB
+	// URL is the PostgreSQL database's; empty on SQLite.
+	URL  string
+	open func(t testing.TB) *DB
 }
 
 // Logger discards everything.
@@ -114,7 +116,9 @@ func Open(t testing.TB, kind string, extra ...Migration) *DB {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { pool.Close() })
-			return newDB(t, pool, pool, postgres.Dialect())
+			db := newDB(t, pool, pool, postgres.Dialect())
+			db.URL = url
+			return db
 		}
 	default:
 		t.Fatalf("unknown database %q", kind)

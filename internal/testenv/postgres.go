@@ -5,12 +5,17 @@ import (
 	"database/sql"
 	"fmt"
 	"hash/fnv"
+	"net"
 	"net/url"
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // PostgreSQL test databases. Creating a database costs the server a copy of
@@ -245,4 +250,58 @@ func lockID(name string) int64 {
 	h := fnv.New64a()
 	h.Write([]byte("attendance test database " + name))
 	return int64(h.Sum64())
+}
+
+// RoundTrips counts the round trips of a pool's connections to the server:
+// a connection that writes after it has read (or for the first time) sent
+// a request and will wait for its answer. A pipeline of statements is one.
+type RoundTrips struct{ n atomic.Int64 }
+
+// Count returns the round trips so far.
+func (r *RoundTrips) Count() int64 { return r.n.Load() }
+
+// CountedPostgres opens a pool on the database at url whose round trips
+// are counted, closed when the test ends.
+func CountedPostgres(t testing.TB, url string) (*sql.DB, *RoundTrips) {
+	t.Helper()
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := &RoundTrips{}
+	dial := cfg.DialFunc
+	cfg.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dial(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		cc := &countedConn{Conn: c, rt: rt}
+		cc.answered.Store(true)
+		return cc, nil
+	}
+	db := stdlib.OpenDB(*cfg)
+	t.Cleanup(func() { db.Close() })
+	return db, rt
+}
+
+// countedConn counts its round trips into rt.
+type countedConn struct {
+	net.Conn
+	rt       *RoundTrips
+	answered atomic.Bool // read since the last write (pgx may read in the background)
+}
+
+func (c *countedConn) Write(p []byte) (int, error) {
+	if c.answered.Swap(false) {
+		c.rt.n.Add(1)
+	}
+	return c.Conn.Write(p)
+}
+
+func (c *countedConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 {
+		c.answered.Store(true)
+	}
+	return n, err
 }
