@@ -15,10 +15,12 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 
@@ -102,6 +104,10 @@ type Runner struct {
 	cfg    Config
 	client *river.Client[*sql.Tx]
 	pool   *pgxpool.Pool
+	// pgx inserts jobs in transactions that write through pgx itself (a
+	// store's pipelined write on PostgreSQL); it has no pool of its own and
+	// never works. Nil on SQLite.
+	pgx *river.Client[pgx.Tx]
 }
 
 func driver(cfg Config) (riverdriver.Driver[*sql.Tx], *pgxpool.Pool, error) {
@@ -280,6 +286,13 @@ func New(cfg Config) (*Runner, error) {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
 	r.client = client
+	if cfg.Dialect == "postgres" {
+		// The same insert, through River's pgx driver: the job's options come
+		// from its args (InsertOpts), not from the client.
+		if r.pgx, err = river.NewClient(riverpgxv5.New(nil), &river.Config{Logger: quiet(cfg.Logger), MaxAttempts: rc.MaxAttempts}); err != nil {
+			return nil, fmt.Errorf("jobs: %w", err)
+		}
+	}
 	return r, nil
 }
 
@@ -328,10 +341,23 @@ func (r *Runner) Stop(ctx context.Context) error {
 }
 
 // EmitTx inserts a job that publishes msgs, in the write's own transaction
-// (sqlstore.Emitter): the events reach the broker if and only if the write
-// commits, and however long the broker is away.
-func (r *Runner) EmitTx(ctx context.Context, tx *sql.Tx, msgs []attendance.Message) error {
-	_, err := r.client.InsertTx(ctx, tx, PublishArgs{Messages: msgs}, nil)
+// (sqlstore.Emitter), a *sql.Tx or on PostgreSQL a pgx.Tx: the events reach
+// the broker if and only if the write commits, and however long the broker
+// is away.
+func (r *Runner) EmitTx(ctx context.Context, tx any, msgs []attendance.Message) error {
+	args := PublishArgs{Messages: msgs}
+	var err error
+	switch tx := tx.(type) {
+	case *sql.Tx:
+		_, err = r.client.InsertTx(ctx, tx, args, nil)
+	case pgx.Tx:
+		if r.pgx == nil {
+			return fmt.Errorf("jobs: a pgx transaction on %s", r.cfg.Dialect)
+		}
+		_, err = r.pgx.InsertTx(ctx, tx, args, nil)
+	default:
+		return fmt.Errorf("jobs: cannot insert a job in a %T", tx)
+	}
 	return err
 }
 

@@ -113,6 +113,7 @@ func Dialect() sqlstore.Dialect {
 		EncodeTime:             func(t time.Time) any { return t },
 		IsUniqueViolation:      isUniqueViolation,
 		Copy:                   copyFrom,
+		Pipe:                   runPipe,
 		NextIDs:                "SELECT nextval(pg_get_serial_sequence(?, 'id')) FROM generate_series(1, ?)",
 		// A bulk load (the demo company) refers only to rows it has written
 		// itself; the per-row foreign-key checks are half of its time. A

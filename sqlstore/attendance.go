@@ -29,7 +29,21 @@ func (s *AttendanceService) RecordEvent(ctx context.Context, a attendance.Actor,
 		return nil, err
 	}
 	var ev *attendance.AttendanceEvent
-	err = s.db.inTx(ctx, func(tx *Tx) error {
+	// On PostgreSQL in a pipeline (pipe.go): the lock and the facts with the
+	// BEGIN, the writes with the COMMIT.
+	err = s.db.inPipe(ctx, func(tx *Tx) error {
+		if k := r.Idempotency; k != nil && tx.pipe != nil {
+			// The key's records come with the facts, after the key's lock:
+			// one round trip for both.
+			e := newEvent(a, r, now)
+			keyed, err := s.db.clockFactsKeyed(ctx, tx, e.EmployeeID, e.Timestamp, a.ID, k.Key)
+			if err != nil && attendance.ErrorKind(err) != attendance.KindNotFound {
+				return err
+			}
+			// No such employee: the key is replayed, and the refusal
+			// remembered, as without the facts.
+			tx.keyed = keyed
+		}
 		var err error
 		ev, err = idempotent(ctx, s.db, tx, a.ID, "attendance", r.Idempotency, func() (*attendance.AttendanceEvent, error) {
 			return s.recordEvent(ctx, tx, a, r, now)
@@ -151,8 +165,9 @@ func (s *AttendanceService) ListEvents(ctx context.Context, a attendance.Actor, 
 	return out, count, s.db.nameEvents(ctx, s.db.reader(), map[int64]string{emp.ID: emp.Name()}, out...)
 }
 
-// recordEvent records r in tx, at now unless a manager gives the instant.
-func (s *AttendanceService) recordEvent(ctx context.Context, tx *Tx, a attendance.Actor, r attendance.RecordEvent, now time.Time) (*attendance.AttendanceEvent, error) {
+// newEvent is the event r asks the actor to record, at now unless a
+// manager gives the instant.
+func newEvent(a attendance.Actor, r attendance.RecordEvent, now time.Time) *attendance.AttendanceEvent {
 	ev := &attendance.AttendanceEvent{EmployeeID: a.ID, Type: r.Type, Timestamp: now, Source: attendance.SourceSelf, RecordedBy: a.ID}
 	if r.OnBehalf() {
 		ev.EmployeeID, ev.Source, ev.Note = *r.EmployeeID, attendance.SourceManager, *r.Note
@@ -160,11 +175,22 @@ func (s *AttendanceService) recordEvent(ctx context.Context, tx *Tx, a attendanc
 			ev.Timestamp = r.Timestamp.UTC().Truncate(time.Microsecond)
 		}
 	}
+	return ev
+}
+
+// recordEvent records r in tx, at now unless a manager gives the instant.
+func (s *AttendanceService) recordEvent(ctx context.Context, tx *Tx, a attendance.Actor, r attendance.RecordEvent, now time.Time) (*attendance.AttendanceEvent, error) {
+	ev := newEvent(a, r, now)
 	// Where the dialect can, one statement locks the employee's row and then
 	// reads it and every fact the rules below need: they cannot change until
-	// the commit. A refusal below rolls the reads back with the rest.
-	emp, facts, err := s.db.lockClockFacts(ctx, tx, ev.EmployeeID, ev.Timestamp, 0)
-	if err != nil {
+	// the commit. A refusal below rolls the reads back with the rest. They
+	// may have been read already, with the idempotency key's records.
+	var emp *attendance.Employee
+	var facts *clockFacts
+	var err error
+	if k := tx.keyed; k != nil && k.facts.employeeID == ev.EmployeeID && k.facts.at.Equal(ev.Timestamp) {
+		emp, facts = k.emp, k.facts
+	} else if emp, facts, err = s.db.lockClockFacts(ctx, tx, ev.EmployeeID, ev.Timestamp, 0); err != nil {
 		return nil, err
 	}
 	if r.OnBehalf() {
@@ -243,8 +269,16 @@ func (s *AttendanceService) insertEvent(ctx context.Context, tx *Tx, emp *attend
 			return err
 		}
 		args = append(append(args, s.db.dayArgs(emp.ID, *day)...), month...)
-		err = tx.queryRow(ctx, `WITH ev AS (`+insertEventSQL+` RETURNING id), day AS (`+upsertDaySQL+`), month AS (`+
-			s.db.upsertMonthSQL()+`) SELECT id FROM ev`, args...).Scan(&ev.ID)
+		if id := tx.facts.drawnID(); id != 0 {
+			// The id is drawn: nothing to wait for, the statement goes
+			// with the next (in a pipeline, with the COMMIT).
+			ev.ID = id
+			err = tx.later(ctx, `WITH ev AS (`+insertEventWithIDSQL+` RETURNING id), day AS (`+upsertDaySQL+`), month AS (`+
+				s.db.upsertMonthSQL()+`) SELECT id FROM ev`, append([]any{id}, args...)...)
+		} else {
+			err = tx.queryRow(ctx, `WITH ev AS (`+insertEventSQL+` RETURNING id), day AS (`+upsertDaySQL+`), month AS (`+
+				s.db.upsertMonthSQL()+`) SELECT id FROM ev`, args...).Scan(&ev.ID)
+		}
 		if err == nil {
 			tx.facts.saved(emp.ID, *day)
 		}
@@ -266,6 +300,12 @@ func (s *AttendanceService) insertEvent(ctx context.Context, tx *Tx, emp *attend
 const insertEventSQL = `INSERT INTO attendance_events (employee_id, type, ts, late, late_minutes, source, recorded_by, note,
 		created_at, work_date, correction_request_id)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// insertEventWithIDSQL inserts an event whose id is drawn already: the id,
+// then insertEvent's arguments.
+const insertEventWithIDSQL = `INSERT INTO attendance_events (id, employee_id, type, ts, late, late_minutes, source, recorded_by, note,
+		created_at, work_date, correction_request_id)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // neighbours returns the employee's non-voided events right before and after
 // the instant t, leaving out the event skip, in one round trip.

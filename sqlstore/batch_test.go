@@ -163,7 +163,7 @@ func ids(msgs []attendance.Message) []string {
 	return out
 }
 
-func (r *recorder) EmitTx(_ context.Context, _ *sql.Tx, msgs []attendance.Message) error {
+func (r *recorder) EmitTx(_ context.Context, _ any, msgs []attendance.Message) error {
 	r.mu.Lock()
 	r.emitted = append(r.emitted, ids(msgs))
 	hook := r.beforeCommit

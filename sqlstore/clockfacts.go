@@ -31,6 +31,9 @@ type clockFacts struct {
 	leave       []factLeave
 	chain       attendance.Chain
 	admins      []int64
+	// eventID is the new event's id, drawn with the facts in a pipeline
+	// (pipe.go) so that its write need not answer; 0 elsewhere.
+	eventID int64
 }
 
 // factLeave is an approved leave request of the employee that overlaps the
@@ -65,18 +68,71 @@ func (db *DB) lockClockFacts(ctx context.Context, tx *Tx, employeeID int64, t ti
 		emp, err := db.employee(ctx, tx, employeeID, true)
 		return emp, nil, err
 	}
-	utc := attendance.DateOf(t.UTC())
-	f := &clockFacts{employeeID: employeeID, at: t, first: utc.AddDays(-factsWindow - 1), last: utc.AddDays(factsWindow + 1)}
-	var doc []byte
-	emp, err := scanEmployee(tx.queryRow(ctx, `SELECT `+employeeCols+`, f.facts FROM clock_facts(?, ?, ?, ?, ?) f
-		CROSS JOIN LATERAL (SELECT (f.emp).*) e`, employeeID, skip, db.t(t), f.first.String(), f.last.String()), &doc)
+	k, err := db.readClockFacts(ctx, tx, employeeID, t, skip, &keyedFacts{})
 	if err != nil {
-		return nil, nil, notFound(err, "employee")
-	}
-	if err := f.parse(emp, doc); err != nil {
 		return nil, nil, err
 	}
-	return emp, f, nil
+	return k.emp, k.facts, nil
+}
+
+// clockFactsKeyed is lockClockFacts of a new event in a pipeline, which
+// also reads what is stored under the actor's idempotency key (replay) in
+// the same statement, after the key's lock: the lock goes first, in the
+// same round trip, and the statement after it sees whatever a request with
+// the same key committed while it waited.
+func (db *DB) clockFactsKeyed(ctx context.Context, tx *Tx, employeeID int64, t time.Time, actorID int64, key string) (*keyedFacts, error) {
+	if err := db.lock(ctx, tx, lockKey("idempotency", actorID, key)); err != nil {
+		return nil, err
+	}
+	return db.readClockFacts(ctx, tx, employeeID, t, 0, &keyedFacts{actorID: actorID, key: key})
+}
+
+// readClockFacts runs clock_facts into k (lockClockFacts), with what is
+// stored under k's idempotency key if it has one. In a pipeline, a new
+// event's id is drawn with them (after the lock, as the function's reads
+// are), so that its write need not answer.
+func (db *DB) readClockFacts(ctx context.Context, tx *Tx, employeeID int64, t time.Time, skip int64, k *keyedFacts) (*keyedFacts, error) {
+	utc := attendance.DateOf(t.UTC())
+	f := &clockFacts{employeeID: employeeID, at: t, first: utc.AddDays(-factsWindow - 1), last: utc.AddDays(factsWindow + 1)}
+	var doc, recs []byte
+	cols, dest, args := `, f.facts`, []any{&doc}, []any{}
+	if tx.pipe != nil && skip == 0 {
+		cols += `, nextval(pg_get_serial_sequence('attendance_events', 'id'))`
+		dest = append(dest, &f.eventID)
+	}
+	if k.key != "" {
+		cols += `, (SELECT json_agg(json_build_object('endpoint', endpoint, 'hash', request_hash, 'response', response, 'failed', failed,
+				'created_at', CAST(EXTRACT(EPOCH FROM created_at) * 1000000 AS BIGINT)) ORDER BY created_at, endpoint)
+			FROM idempotency_keys WHERE employee_id = ? AND key = ?)`
+		dest = append(dest, &recs)
+		args = append(args, k.actorID, k.key)
+	}
+	args = append(args, employeeID, skip, db.t(t), f.first.String(), f.last.String())
+	emp, err := scanEmployee(tx.queryRow(ctx, `SELECT `+employeeCols+cols+` FROM clock_facts(?, ?, ?, ?, ?) f
+		CROSS JOIN LATERAL (SELECT (f.emp).*) e`, args...), dest...)
+	if err != nil {
+		return nil, notFound(err, "employee")
+	}
+	if err := f.parse(emp, doc); err != nil {
+		return nil, err
+	}
+	k.emp, k.facts = emp, f
+	if recs != nil {
+		var raw []struct {
+			Endpoint, Hash, Response string
+			Failed                   bool
+			CreatedAt                int64 `json:"created_at"`
+		}
+		if err := json.Unmarshal(recs, &raw); err != nil {
+			return nil, fmt.Errorf("idempotency records: %w", err)
+		}
+		for _, r := range raw {
+			var s storedRequest
+			s.Endpoint, s.Hash, s.response, s.failed, s.CreatedAt = r.Endpoint, r.Hash, r.Response, r.Failed, time.UnixMicro(r.CreatedAt).UTC()
+			k.recs = append(k.recs, s)
+		}
+	}
+	return k, nil
 }
 
 // parse sets the facts from clock_facts' JSON document, of employee emp.
@@ -290,4 +346,13 @@ func (d factDay) day() attendance.Day {
 		day.OpenSince = time.UnixMicro(*d.OpenSince).UTC()
 	}
 	return day
+}
+
+// drawnID is the id drawn for the new event with the facts; 0 when there are
+// no facts or none was drawn.
+func (f *clockFacts) drawnID() int64 {
+	if f == nil {
+		return 0
+	}
+	return f.eventID
 }

@@ -49,10 +49,11 @@ type Config struct {
 }
 
 // Emitter receives the live messages a write produces. EmitTx is called inside
-// the write's transaction (a cluster stores them in a durable job there);
-// Committed is called after the commit (a single node publishes them then).
+// the write's transaction (a cluster stores them in a durable job there): tx
+// is a *sql.Tx, or a Pipe's Tx (on PostgreSQL, pgx's pgx.Tx). Committed is
+// called after the commit (a single node publishes them then).
 type Emitter interface {
-	EmitTx(ctx context.Context, tx *sql.Tx, msgs []attendance.Message) error
+	EmitTx(ctx context.Context, tx any, msgs []attendance.Message) error
 	Committed(ctx context.Context, msgs []attendance.Message)
 }
 

@@ -57,6 +57,10 @@ type Dialect struct {
 	// for up to 4.5 s of a year's 7.4 s read of the rollup, to read rows
 	// whose expressions are a few comparisons. Empty: no transaction.
 	ReportSetup string
+	// Pipe, if set, runs fn in a write transaction on a connection of db
+	// that pipelines its statements (pipe.go), and rolls it back unless fn
+	// committed it. Nil: every write is a database/sql transaction.
+	Pipe func(ctx context.Context, db *sql.DB, fn func(Pipe) error) error
 }
 
 // q turns shared SQL into the dialect's, once per query text.

@@ -55,3 +55,33 @@ func OverviewFromDays(db *DB) {
 		return out, rows.Err()
 	}
 }
+
+// PipeStep is what a test's write on a pipeline does (InPipe): queue a
+// statement, or run one and read the single integer it answers.
+type PipeStep struct {
+	Later string // queued
+	Query string // run, with the queued before it
+}
+
+// InPipe runs steps as one write of db's (inPipe), returning each Query's
+// answer, or the first error.
+func (db *DB) InPipe(ctx context.Context, steps ...PipeStep) ([]int64, error) {
+	var out []int64
+	err := db.inPipe(ctx, func(tx *Tx) error {
+		for _, s := range steps {
+			if s.Later != "" {
+				if err := tx.later(ctx, s.Later); err != nil {
+					return err
+				}
+				continue
+			}
+			var n int64
+			if err := tx.queryRow(ctx, s.Query).Scan(&n); err != nil {
+				return err
+			}
+			out = append(out, n)
+		}
+		return nil
+	})
+	return out, err
+}

@@ -32,28 +32,12 @@ type storedRequest struct {
 // two requests with one key run one after the other (and no row lock is held
 // while waiting for it).
 func (db *DB) replay(ctx context.Context, tx *Tx, actorID int64, endpoint string, k *attendance.Idempotency, out any) (bool, error) {
-	if err := db.lock(ctx, tx, lockKey("idempotency", actorID, k.Key)); err != nil {
-		return false, err
-	}
-	// One row at most, but a key stored for two endpoints before keys were
-	// the user's alone has two: the first request decides.
-	rows, err := tx.query(ctx, `SELECT endpoint, request_hash, response, failed, created_at FROM idempotency_keys
-		WHERE employee_id = ? AND key = ? ORDER BY created_at, endpoint`, actorID, k.Key)
-	if err != nil {
-		return false, err
-	}
-	var recs []storedRequest
-	for rows.Next() {
-		var r storedRequest
-		if err := rows.Scan(&r.Endpoint, &r.Hash, &r.response, &r.failed, timeCol{&r.CreatedAt}); err != nil {
-			rows.Close()
+	recs, ok := tx.keyed.records(actorID, k.Key)
+	if !ok {
+		var err error
+		if recs, err = db.keyRecords(ctx, tx, actorID, k.Key); err != nil {
 			return false, err
 		}
-		recs = append(recs, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return false, err
 	}
 	now := db.now()
 	for _, r := range recs {
@@ -63,7 +47,7 @@ func (db *DB) replay(ctx context.Context, tx *Tx, actorID int64, endpoint string
 		}
 		if !replays {
 			// Expired: forget it, so that the key can be stored again.
-			if _, err := tx.exec(ctx, `DELETE FROM idempotency_keys WHERE employee_id = ? AND endpoint = ? AND key = ?`, actorID, r.Endpoint, k.Key); err != nil {
+			if err := tx.later(ctx, `DELETE FROM idempotency_keys WHERE employee_id = ? AND endpoint = ? AND key = ?`, actorID, r.Endpoint, k.Key); err != nil {
 				return false, err
 			}
 			continue
@@ -78,6 +62,49 @@ func (db *DB) replay(ctx context.Context, tx *Tx, actorID int64, endpoint string
 		return true, json.Unmarshal([]byte(r.response), out)
 	}
 	return false, nil
+}
+
+// keyRecords takes the lock of the actor's key and reads what is stored
+// under it (replay).
+func (db *DB) keyRecords(ctx context.Context, tx *Tx, actorID int64, key string) ([]storedRequest, error) {
+	if err := db.lock(ctx, tx, lockKey("idempotency", actorID, key)); err != nil {
+		return nil, err
+	}
+	// One row at most, but a key stored for two endpoints before keys were
+	// the user's alone has two: the first request decides.
+	rows, err := tx.query(ctx, `SELECT endpoint, request_hash, response, failed, created_at FROM idempotency_keys
+		WHERE employee_id = ? AND key = ? ORDER BY created_at, endpoint`, actorID, key)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var recs []storedRequest
+	for rows.Next() {
+		var r storedRequest
+		if err := rows.Scan(&r.Endpoint, &r.Hash, &r.response, &r.failed, timeCol{&r.CreatedAt}); err != nil {
+			return nil, err
+		}
+		recs = append(recs, r)
+	}
+	return recs, rows.Err()
+}
+
+// keyedFacts are a clock event's facts read with what is stored under its
+// idempotency key, in one statement after the key's lock (clockFactsKeyed).
+type keyedFacts struct {
+	actorID int64
+	key     string
+	recs    []storedRequest
+	emp     *attendance.Employee
+	facts   *clockFacts
+}
+
+// records returns what is stored under the actor's key, if k read it.
+func (k *keyedFacts) records(actorID int64, key string) ([]storedRequest, bool) {
+	if k == nil || k.actorID != actorID || k.key != key {
+		return nil, false
+	}
+	return k.recs, true
 }
 
 // remember stores the outcome of a request under its idempotency key: the
@@ -98,9 +125,8 @@ func (db *DB) remember(ctx context.Context, tx *Tx, actorID int64, endpoint stri
 	if err != nil {
 		return err
 	}
-	_, err = tx.exec(ctx, `INSERT INTO idempotency_keys (employee_id, endpoint, key, request_hash, response, failed, created_at)
+	return tx.later(ctx, `INSERT INTO idempotency_keys (employee_id, endpoint, key, request_hash, response, failed, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, actorID, endpoint, k.Key, k.Hash, string(body), failure != nil, db.t(db.now()))
-	return err
 }
 
 // idempotent runs op once per idempotency key: a repeat of the key returns the
@@ -119,7 +145,7 @@ func idempotent[T any](ctx context.Context, db *DB, tx *Tx, actorID int64, endpo
 	} else if err != nil {
 		return nil, err
 	}
-	if _, err := tx.exec(ctx, `SAVEPOINT idem`); err != nil {
+	if err := tx.later(ctx, `SAVEPOINT idem`); err != nil {
 		return nil, err
 	}
 	res, opErr := op()

@@ -25,8 +25,8 @@ func (db *DB) lock(ctx context.Context, tx *Tx, key int64) error {
 	if db.d.AdvisoryLock == "" {
 		return nil
 	}
-	_, err := tx.exec(ctx, db.d.AdvisoryLock, key)
-	return err
+	// Taken before whatever the transaction runs next: it may go with it.
+	return tx.later(ctx, db.d.AdvisoryLock, key)
 }
 
 // lockKey names the advisory lock of one thing, e.g. ("login", key): a hash

@@ -308,11 +308,11 @@ func (r report) reads() queryer {
 // txReads is a report's transaction as a queryer.
 type txReads struct{ r report }
 
-func (t txReads) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+func (t txReads) query(ctx context.Context, query string, args ...any) (Rows, error) {
 	return t.r.query(ctx, query, args...)
 }
 
-func (t txReads) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+func (t txReads) queryRow(ctx context.Context, query string, args ...any) row {
 	return t.r.tx.QueryRowContext(ctx, t.r.db.q(query), args...)
 }
 

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"strconv"
 	"strings"
 
@@ -12,8 +11,8 @@ import (
 // queryer runs reads, in a write transaction or on the read pool. The SQL is
 // the shared form (? placeholders).
 type queryer interface {
-	query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	queryRow(ctx context.Context, query string, args ...any) *sql.Row
+	query(ctx context.Context, query string, args ...any) (Rows, error)
+	queryRow(ctx context.Context, query string, args ...any) row
 }
 
 // readPool runs reads on the read pool, with prepared statements where the
@@ -23,7 +22,7 @@ type readPool struct{ db *DB }
 // reader returns what reads outside a write go to.
 func (db *DB) reader() queryer { return readPool{db} }
 
-func (r readPool) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+func (r readPool) query(ctx context.Context, query string, args ...any) (Rows, error) {
 	ctx = context.WithoutCancel(ctx)
 	q := r.db.q(query)
 	if st := r.db.reads.getOrPrepare(ctx, q); st != nil {
@@ -32,7 +31,7 @@ func (r readPool) query(ctx context.Context, query string, args ...any) (*sql.Ro
 	return r.db.read.QueryContext(ctx, q, args...)
 }
 
-func (r readPool) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+func (r readPool) queryRow(ctx context.Context, query string, args ...any) row {
 	ctx = context.WithoutCancel(ctx)
 	q := r.db.q(query)
 	if st := r.db.reads.getOrPrepare(ctx, q); st != nil {

@@ -2,7 +2,6 @@ package sqlstore_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"sync"
@@ -90,7 +89,7 @@ type emitted struct {
 	msgs []attendance.Message
 }
 
-func (*emitted) EmitTx(context.Context, *sql.Tx, []attendance.Message) error { return nil }
+func (*emitted) EmitTx(context.Context, any, []attendance.Message) error { return nil }
 
 func (e *emitted) Committed(_ context.Context, msgs []attendance.Message) {
 	e.mu.Lock()

@@ -23,6 +23,11 @@ type Tx struct {
 	// facts holds what the clock event being recorded read in advance
 	// (clockFacts); nil outside recordEvent and where it reads fact by fact.
 	facts *clockFacts
+	// pipe, when set, runs the statements instead of sqltx (pipe.go).
+	pipe Pipe
+	// keyed holds a clock event's facts read with its idempotency key's
+	// records, before the key is replayed (RecordEvent); nil elsewhere.
+	keyed *keyedFacts
 }
 
 // write is a caller's write: fn, to run in a transaction, and what came of it.
@@ -168,24 +173,35 @@ func (tx *Tx) emit(msgs ...attendance.Message) { tx.msgs = append(tx.msgs, msgs.
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	ctx = context.WithoutCancel(ctx)
 	q := tx.db.q(query)
+	if tx.pipe != nil {
+		n, err := tx.pipe.Exec(ctx, q, args...)
+		return pipeResult(n), err
+	}
 	if st := tx.stmt(ctx, q); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
 	return tx.sqltx.ExecContext(ctx, q, args...)
 }
 
-func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+func (tx *Tx) query(ctx context.Context, query string, args ...any) (Rows, error) {
 	ctx = context.WithoutCancel(ctx)
 	q := tx.db.q(query)
+	if tx.pipe != nil {
+		return tx.pipe.Query(ctx, q, args...)
+	}
 	if st := tx.stmt(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
 	return tx.sqltx.QueryContext(ctx, q, args...)
 }
 
-func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) row {
 	ctx = context.WithoutCancel(ctx)
 	q := tx.db.q(query)
+	if tx.pipe != nil {
+		rows, err := tx.pipe.Query(ctx, q, args...)
+		return pipeRow{rows, err}
+	}
 	if st := tx.stmt(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -228,7 +227,7 @@ func (m *Main) Close() error {
 // the write has committed.
 type localEmitter struct{ b attendance.Publisher }
 
-func (localEmitter) EmitTx(context.Context, *sql.Tx, []attendance.Message) error { return nil }
+func (localEmitter) EmitTx(context.Context, any, []attendance.Message) error { return nil }
 
 func (e localEmitter) Committed(ctx context.Context, msgs []attendance.Message) {
 	_ = e.b.Publish(ctx, msgs...)
