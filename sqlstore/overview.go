@@ -152,6 +152,15 @@ func (db *DB) sumOverview(ctx context.Context, rep report, emps []*attendance.Em
 		query = `SELECT m.employee_id, m.month, m.days FROM attendance_months m
 			WHERE m.employee_id IN (` + placeholders(len(args)) + `) AND m.month >= ? AND m.month <= ? ORDER BY m.employee_id, m.month`
 		args = append(args, firstMonth.String(), lastMonth.String())
+	} else if w.everyone() {
+		// Everyone: the rollup alone, in its primary key's order (the rows
+		// of the employees not in the overview are passed over below).
+		// Joined with the employees, PostgreSQL read a year over 100,000
+		// people as a parallel merge of a nested loop per employee, 2.5 to 5
+		// times the time of this one scan.
+		query = `SELECT m.employee_id, m.month, m.days FROM attendance_months m
+			WHERE m.month >= ? AND m.month <= ? ORDER BY m.employee_id, m.month`
+		args = []any{firstMonth.String(), lastMonth.String()}
 	}
 	rows, err := rep.query(ctx, query, args...)
 	if err != nil {

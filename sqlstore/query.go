@@ -67,6 +67,17 @@ func (w *where) addScope(a attendance.Actor, col string) {
 	w.add(cond, args...)
 }
 
+// everyone reports whether w holds every row: no condition but TRUE (an
+// admin's scope).
+func (w *where) everyone() bool {
+	for _, c := range w.conds {
+		if c != "TRUE" {
+			return false
+		}
+	}
+	return true
+}
+
 func (w *where) String() string {
 	if len(w.conds) == 0 {
 		return "TRUE"
