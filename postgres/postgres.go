@@ -5,17 +5,20 @@
 package postgres
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -27,12 +30,22 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
+// readBuffer is how much a connection reads from its socket at a time, at
+// most. pgx reads 8 KB a call: the overview's year over 100,000 employees
+// (1.5 GB of the rollup) took 180,000 reads, 1.2 s of CPU in the system
+// calls alone.
+const readBuffer = 256 << 10
+
 // Open connects to the database at url (postgres://…).
 func Open(ctx context.Context, url string, maxConns int) (*sql.DB, error) {
-	db, err := sql.Open("pgx", url)
+	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
+	cfg.BuildFrontend = func(r io.Reader, w io.Writer) *pgproto3.Frontend {
+		return pgproto3.NewFrontend(bufio.NewReaderSize(r, readBuffer), w)
+	}
+	db := stdlib.OpenDB(*cfg)
 	if maxConns <= 0 {
 		maxConns = 20
 	}
