@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,9 +19,11 @@ import (
 
 	"github.com/openattendance/attendance"
 	"github.com/openattendance/attendance/auth"
+	"github.com/openattendance/attendance/internal/storetest"
 	"github.com/openattendance/attendance/internal/testenv"
 	"github.com/openattendance/attendance/jobs"
 	"github.com/openattendance/attendance/postgres"
+	"github.com/openattendance/attendance/sqlite"
 )
 
 // Tests run the real service (store, auth, HTTP server, broker) on :0 with a
@@ -175,10 +179,24 @@ func testConfig(t testing.TB, dir string) Config {
 	}
 }
 
-// mustStart starts the service on a new temporary data directory.
+// mustStart starts the service on a new temporary data directory: on
+// SQLite, with a copy of a migrated database file in it (as a first start
+// leaves it: storetest.MigratedSQLite); the service's own migrations then
+// find nothing to do. The first start on an empty directory is tested by
+// the commands' tests, which run the binary.
 func mustStart(t testing.TB, opts ...appOption) *testApp {
 	t.Helper()
-	return mustStartIn(t, t.TempDir(), opts...)
+	dir := t.TempDir()
+	if testDB == "sqlite" {
+		storetest.MigratedSQLite(t, filepath.Join(dir, sqlite.FileName), "service", func(ctx context.Context, db *sql.DB) error {
+			logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+			if err := sqlite.Migrate(ctx, db, logger); err != nil {
+				return err
+			}
+			return jobs.Migrate(ctx, db, "sqlite", logger)
+		})
+	}
+	return mustStartIn(t, dir, opts...)
 }
 
 // mustStartIn starts the service on the data directory dir (e.g. again, after a stop).

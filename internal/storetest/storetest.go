@@ -5,13 +5,16 @@ package storetest
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -86,6 +89,10 @@ func Open(t testing.TB, kind string, extra ...Migration) *DB {
 	switch kind {
 	case "sqlite":
 		path := filepath.Join(t.TempDir(), "test.db")
+		migrate = func(ctx context.Context, db *sql.DB) error { return sqlite.Migrate(ctx, db, Logger()) }
+		MigratedSQLite(t, path, schemaName("store", extra), func(ctx context.Context, db *sql.DB) error {
+			return migrations(ctx, db, kind, migrate, extra)
+		})
 		open = func(t testing.TB) *DB {
 			conn, err := sqlite.Open(path, sqlite.Options{})
 			if err != nil {
@@ -94,15 +101,9 @@ func Open(t testing.TB, kind string, extra ...Migration) *DB {
 			t.Cleanup(func() { conn.Close() })
 			return newDB(t, conn.Write, conn.Read, sqlite.Dialect())
 		}
-		migrate = func(ctx context.Context, db *sql.DB) error { return sqlite.Migrate(ctx, db, Logger()) }
 	case "postgres":
 		migrate = func(ctx context.Context, db *sql.DB) error { return postgres.Migrate(ctx, db, Logger()) }
-		schema := "store"
-		for _, m := range extra {
-			name := runtime.FuncForPC(reflect.ValueOf(m).Pointer()).Name() // e.g. …/jobs.Migrate
-			schema += " " + name[strings.LastIndexByte(name, '/')+1:]
-		}
-		url := testenv.PostgresDatabase(t, schema, func(ctx context.Context, url string) error {
+		url := testenv.PostgresDatabase(t, schemaName("store", extra), func(ctx context.Context, url string) error {
 			pool, err := postgres.Open(ctx, url, 1)
 			if err != nil {
 				return err
@@ -125,16 +126,93 @@ func Open(t testing.TB, kind string, extra ...Migration) *DB {
 	}
 	db := open(t)
 	db.open = open
-	if kind == "sqlite" {
-		if err := migrations(context.Background(), db.Write, kind, migrate, extra); err != nil {
-			t.Fatal(err)
-		}
-	}
 	// A pooled PostgreSQL database comes emptied, built-in leave types too.
 	if err := db.EnsureLeaveTypes(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return db
+}
+
+// schemaName names the schema that migrations base, then extra, make.
+func schemaName(base string, extra []Migration) string {
+	for _, m := range extra {
+		name := runtime.FuncForPC(reflect.ValueOf(m).Pointer()).Name() // e.g. …/jobs.Migrate
+		base += " " + name[strings.LastIndexByte(name, '/')+1:]
+	}
+	return base
+}
+
+// sqliteTemplates are migrated SQLite files by schema, made once per test
+// process: migrating an empty file costs a test more than most of its work
+// (about a second under the race detector), copying one costs nothing.
+var sqliteTemplates sync.Map // schema → *sqliteTemplate
+
+type sqliteTemplate struct {
+	once sync.Once
+	file []byte
+	err  error
+}
+
+// MigratedSQLite writes at path, which must not exist yet, the SQLite
+// database that migrate makes of an empty one. The migrations run once per
+// test process and schema (schema names what migrate does: one schema, one
+// migrate); every later call copies that file. The copy is the database a
+// first start would leave, so the store opened on it finds nothing left to
+// migrate. The tests of the migrations themselves open empty databases
+// (OpenUnmigrated).
+func MigratedSQLite(t testing.TB, path, schema string, migrate func(ctx context.Context, db *sql.DB) error) {
+	t.Helper()
+	v, _ := sqliteTemplates.LoadOrStore(schema, &sqliteTemplate{})
+	tpl := v.(*sqliteTemplate)
+	tpl.once.Do(func() { tpl.file, tpl.err = makeSQLiteTemplate(migrate) })
+	if tpl.err != nil {
+		t.Fatalf("migrated SQLite database %q: %v", schema, tpl.err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	// O_EXCL: a file already there is a database a copy would corrupt.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Write(tpl.file); err != nil {
+		f.Close()
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// makeSQLiteTemplate migrates an empty SQLite file and returns its bytes,
+// every page written back from the write-ahead log.
+func makeSQLiteTemplate(migrate func(ctx context.Context, db *sql.DB) error) ([]byte, error) {
+	dir, err := os.MkdirTemp("", "attendance-sqlite-template")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, sqlite.FileName)
+	conn, err := sqlite.Open(path, sqlite.Options{})
+	if err != nil {
+		return nil, err
+	}
+	ctx := context.Background()
+	err = migrate(ctx, conn.Write)
+	if err == nil {
+		_, err = conn.Write.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	}
+	if cerr := conn.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() > 0 {
+		return nil, errors.New("the write-ahead log kept pages after the checkpoint")
+	}
+	return os.ReadFile(path)
 }
 
 // migrations applies the store's migrations, then extra.
