@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -1008,85 +1009,121 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.FailNow()
 	}
 
-	cells, sawCanary := 0, 0
-	for _, k := range keys {
-		op := azOps[k]
-		method := strings.Fields(k)[0]
-		t.Run(k, func(t *testing.T) {
-			// The live streams of callers out of scope must not carry the target
-			// either; the manager's proves that the stream works.
-			streams := map[azActor]*azStream{}
-			for _, a := range []azActor{azPeer, azMgrOut, azMgrAdmin, azMgrIn} {
-				streams[a] = w.in(t).stream(t, a)
-			}
-			defer func() {
-				// Sync: the target clocks, and the manager in scope sees it.
-				v := w.in(t)
-				v.clock.Add(time.Minute)
-				var ev attendance.AttendanceEvent
-				v.login(v.users[azSelf]).Do("POST", "/api/attendance/", map[string]any{"type": v.nextType()}).Want(201).JSON(&ev)
-				mark := fmt.Sprintf(`"id":%d,`, ev.ID)
-				for deadline := time.Now().Add(5 * time.Second); !streams[azMgrIn].has(mark) && !azDone(streams[azMgrIn]) && time.Now().Before(deadline); {
-					time.Sleep(10 * time.Millisecond)
+	// The rows run in shards, each in a world of its own, in parallel: one
+	// world would run every cell one after the other, the longest test of
+	// the package by far. Within a shard the cells run in turn, since each
+	// compares the target's data before and after its request.
+	var cells, sawCanary atomic.Int64
+	t.Run("shards", func(t *testing.T) {
+		for shard := range azShards {
+			t.Run(fmt.Sprintf("%dof%d", shard+1, azShards), func(t *testing.T) {
+				t.Parallel()
+				w := w
+				if shard > 0 {
+					w = newAzWorld(t)
 				}
-				// Unless the cells ended the manager's session (logout, password change).
-				if !azDone(streams[azMgrIn]) && !streams[azMgrIn].has(mark) {
-					t.Errorf("the manager in scope did not see event %d of the target on the live stream", ev.ID)
+				for i := shard; i < len(keys); i += azShards {
+					azRow(t, w, keys[i], &cells, &sawCanary)
 				}
-				time.Sleep(50 * time.Millisecond)
-				for a, s := range streams {
-					for _, m := range s.close() {
-						if leaks := azLeaks(m, w.target.ID); a.outOfScope() && len(leaks) > 0 {
-							t.Errorf("the live stream of the %s carried the target (%v): %s", a, leaks, m)
-						}
-					}
+				if shard == 0 {
+					azSearches(t, w)
 				}
-			}()
-			for a := azAnon; a < azActors; a++ {
-				t.Run(a.String(), func(t *testing.T) {
-					cells++
-					w := w.in(t)
-					canary := w.target.ID
-					want := op.want[a]
-					if a == azMgrAdmin {
-						w, want = w.ofAdmin(), op.ofAdmin
-					}
-					w.clock.Add(time.Minute)
-					c := w.actor(a)
-					path, body := op.prepare(w, a)
-					var before string
-					if want >= 400 {
-						before = w.snapshot()
-					}
-					res := c.Do(method, path, body)
-					if res.Status != want {
-						t.Errorf("%s %s as %s: status %d, want %d; body: %s", method, path, a, res.Status, want, res.Body)
-					}
-					if res.Status >= 400 {
-						p := res.Problem()
-						if res.Status == 401 && p.Code != "unauthorized" {
-							t.Errorf("401 code %q, want unauthorized", p.Code)
-						}
-					}
-					if a.outOfScope() && !op.credential {
-						if leaks := azLeaks(res.Body, canary); len(leaks) > 0 {
-							t.Errorf("%s %s as %s reveals the target (%v): %s", method, path, a, leaks, res.Body)
-						}
-					} else if len(azLeaks(res.Body, canary)) > 0 {
-						sawCanary++
-					}
-					if res.Status < 300 && op.restore != nil {
-						op.restore(w)
-					}
-					if want >= 400 {
-						if after := w.snapshot(); after != before {
-							t.Errorf("%s %s as %s was refused (%d) but changed the target's data:\nbefore:\n%s\nafter:\n%s", method, path, a, res.Status, before, after)
-						}
-					}
-				})
-			}
-		})
+			})
+		}
+	})
+	t.Logf("%d cells (%d operations × %d callers)", cells.Load(), len(keys), azActors)
+	// The canary check can fail: callers in scope do see the target.
+	if sawCanary.Load() == 0 {
+		t.Error("no response to a caller in scope named the target: the canary check proves nothing")
 	}
+}
+
+// azShards is how many worlds the matrix's rows are spread over.
+const azShards = 4
+
+// azRow runs the row of operation k in w: every caller, each in a subtest.
+func azRow(t *testing.T, w *azWorld, k string, cells, sawCanary *atomic.Int64) {
+	op := azOps[k]
+	method := strings.Fields(k)[0]
+	t.Run(k, func(t *testing.T) {
+		// The live streams of callers out of scope must not carry the target
+		// either; the manager's proves that the stream works.
+		streams := map[azActor]*azStream{}
+		for _, a := range []azActor{azPeer, azMgrOut, azMgrAdmin, azMgrIn} {
+			streams[a] = w.in(t).stream(t, a)
+		}
+		defer func() {
+			// Sync: the target clocks, and the manager in scope sees it.
+			v := w.in(t)
+			v.clock.Add(time.Minute)
+			var ev attendance.AttendanceEvent
+			v.login(v.users[azSelf]).Do("POST", "/api/attendance/", map[string]any{"type": v.nextType()}).Want(201).JSON(&ev)
+			mark := fmt.Sprintf(`"id":%d,`, ev.ID)
+			for deadline := time.Now().Add(5 * time.Second); !streams[azMgrIn].has(mark) && !azDone(streams[azMgrIn]) && time.Now().Before(deadline); {
+				time.Sleep(10 * time.Millisecond)
+			}
+			// Unless the cells ended the manager's session (logout, password change).
+			if !azDone(streams[azMgrIn]) && !streams[azMgrIn].has(mark) {
+				t.Errorf("the manager in scope did not see event %d of the target on the live stream", ev.ID)
+			}
+			time.Sleep(50 * time.Millisecond)
+			for a, s := range streams {
+				for _, m := range s.close() {
+					if leaks := azLeaks(m, w.target.ID); a.outOfScope() && len(leaks) > 0 {
+						t.Errorf("the live stream of the %s carried the target (%v): %s", a, leaks, m)
+					}
+				}
+			}
+		}()
+		for a := azAnon; a < azActors; a++ {
+			t.Run(a.String(), func(t *testing.T) {
+				cells.Add(1)
+				w := w.in(t)
+				canary := w.target.ID
+				want := op.want[a]
+				if a == azMgrAdmin {
+					w, want = w.ofAdmin(), op.ofAdmin
+				}
+				w.clock.Add(time.Minute)
+				c := w.actor(a)
+				path, body := op.prepare(w, a)
+				var before string
+				if want >= 400 {
+					before = w.snapshot()
+				}
+				res := c.Do(method, path, body)
+				if res.Status != want {
+					t.Errorf("%s %s as %s: status %d, want %d; body: %s", method, path, a, res.Status, want, res.Body)
+				}
+				if res.Status >= 400 {
+					p := res.Problem()
+					if res.Status == 401 && p.Code != "unauthorized" {
+						t.Errorf("401 code %q, want unauthorized", p.Code)
+					}
+				}
+				if a.outOfScope() && !op.credential {
+					if leaks := azLeaks(res.Body, canary); len(leaks) > 0 {
+						t.Errorf("%s %s as %s reveals the target (%v): %s", method, path, a, leaks, res.Body)
+					}
+				} else if len(azLeaks(res.Body, canary)) > 0 {
+					sawCanary.Add(1)
+				}
+				if res.Status < 300 && op.restore != nil {
+					op.restore(w)
+				}
+				if want >= 400 {
+					if after := w.snapshot(); after != before {
+						t.Errorf("%s %s as %s was refused (%d) but changed the target's data:\nbefore:\n%s\nafter:\n%s", method, path, a, res.Status, before, after)
+					}
+				}
+			})
+		}
+	})
+}
+
+// azSearches checks that the searches and exports of callers out of scope
+// never list the target, and those of callers in scope do.
+func azSearches(t *testing.T, w *azWorld) {
 	t.Run("searches and exports", func(t *testing.T) {
 		w := w.in(t)
 		var cur attendance.Employee
@@ -1114,11 +1151,6 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 		}
 	})
-	t.Logf("%d cells (%d operations × %d callers)", cells, len(keys), azActors)
-	// The canary check can fail: callers in scope do see the target.
-	if sawCanary == 0 {
-		t.Error("no response to a caller in scope named the target: the canary check proves nothing")
-	}
 }
 
 // TestMassAssignment sends fields a caller may not set, and checks that the
