@@ -13,7 +13,9 @@
 // rules against what it reads inside the transaction, writes, and commits, so
 // that concurrent requests can never break a rule between the check and the
 // write. Every write reaches the database through DB.commit (tx.go); on
-// SQLite, writes that wait at the same moment share one (batch.go). Messages
+// SQLite, writes that wait at the same moment share one (batch.go); on
+// PostgreSQL a clock event's goes through DB.commitPipe instead, its
+// statements pipelined in a few round trips (pipe.go). Messages
 // for live subscribers are handed to an Emitter inside the transaction and
 // published only once it has committed.
 package sqlstore
