@@ -99,3 +99,35 @@ func BenchmarkSummarizeWorkYear(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkShiftCalendarsSummarizeYear sums up a year of one employee's work
+// dates as the overview does, the shifts placed once in calendars shared
+// with the employees alike: the overview's work per employee.
+func BenchmarkShiftCalendarsSummarizeYear(b *testing.B) {
+	s := benchSchedule(b)
+	first, last := attendance.YearBounds(2026)
+	h := attendance.Holidays{}
+	for _, d := range []string{"2026-01-01", "2026-04-03", "2026-04-06", "2026-05-01", "2026-12-25", "2026-12-26"} {
+		h[attendance.MustParseDate(d)] = ""
+	}
+	var days []attendance.Day
+	for d := first; d <= last; d++ {
+		if s.IsWorkingDay(d, h) && int(d)%17 != 0 {
+			days = append(days, attendance.Day{Date: d, Entries: 2, Late: int(d)%7 == 0, LateMinutes: 12, WorkedSeconds: 8 * 3600, BreakSeconds: 1800})
+		}
+	}
+	leave := []attendance.ApprovedLeave{
+		{LeaveType: "annual", StartDate: attendance.MustParseDate("2026-08-03"), EndDate: attendance.MustParseDate("2026-08-07"), Unit: attendance.UnitDay, Cost: attendance.NewAmount(5, 1)},
+		{LeaveType: "sick", StartDate: attendance.MustParseDate("2026-10-12"), EndDate: attendance.MustParseDate("2026-10-12"), HalfDay: true, Unit: attendance.UnitDay, Cost: attendance.NewAmount(1, 2)},
+	}
+	set := attendance.DefaultWorkSettings()
+	set.BreakRule = attendance.GermanBreakRule
+	now := time.Date(2027, 1, 10, 12, 0, 0, 0, time.UTC)
+	c := attendance.NewShiftCalendars(h, first, last)
+	for b.Loop() {
+		t, w, l := c.Summarize(s, set, now, days, leave)
+		if t.DaysPresent == 0 || w.ScheduledSeconds == 0 || l.LeaveByType == nil {
+			b.Fatal("nothing summed")
+		}
+	}
+}

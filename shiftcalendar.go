@@ -175,12 +175,14 @@ func (v *shiftDays) cached(d Date) (int, bool) {
 	return k, true
 }
 
-// span is date d's shift, placed.
-func (v *shiftDays) span(d Date) daySpan {
+// span is date d's shift, placed: the calendar's, not a copy (read only),
+// or *own filled in by the rules.
+func (v *shiftDays) span(d Date, own *daySpan) *daySpan {
 	if k, ok := v.cached(d); ok {
-		return v.cal.spans[k]
+		return &v.cal.spans[k]
 	}
-	return v.s.daySpan(d, v.h, v.clock)
+	*own = v.s.daySpan(d, v.h, v.clock)
+	return own
 }
 
 // isWorkingDay is Schedule.IsWorkingDay.

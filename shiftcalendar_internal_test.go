@@ -127,7 +127,8 @@ func TestShiftCalendarsAreTheRules(t *testing.T) {
 		for i, s := range schedules {
 			v := c.days(s)
 			for d := first.AddDays(-3); d <= last.AddDays(3); d++ {
-				got, want := v.span(d), s.daySpan(d, h, &wallClock{loc: s.Location})
+				var own daySpan
+				got, want := *v.span(d, &own), s.daySpan(d, h, &wallClock{loc: s.Location})
 				if got.ok != want.ok || !got.start.Equal(want.start) || !got.end.Equal(want.end) ||
 					got.breakMinutes != want.breakMinutes || got.scheduled != want.scheduled {
 					t.Fatalf("round %d, schedule %d, %s: from the calendar %+v, by the rules %+v", round, i, d, got, want)

@@ -127,13 +127,15 @@ func (s Schedule) employed(d Date) bool {
 // without a shift expects nothing); undertime is the expected time not
 // worked, on a date with a shift once that shift has ended.
 func (s Schedule) DayTime(d Date, day Day, h Holidays, rule BreakRule, leaveShare float64, now time.Time) DayTime {
-	return s.dayTime(d, day, rule, leaveShare, now, s.daySpan(d, h, &wallClock{loc: s.Location}))
+	sp := s.daySpan(d, h, &wallClock{loc: s.Location})
+	return s.dayTime(d, day.WorkedSeconds, day.BreakSeconds, rule, leaveShare, now, &sp)
 }
 
-// dayTime is DayTime with date d's shift placed (sp).
-func (s Schedule) dayTime(d Date, day Day, rule BreakRule, leaveShare float64, now time.Time, sp daySpan) DayTime {
-	t := DayTime{Date: d, WorkedSeconds: day.WorkedSeconds, BreakSeconds: day.BreakSeconds}
-	t.DeductedSeconds = rule.Deduction(day.WorkedSeconds, day.BreakSeconds)
+// dayTime is DayTime of the day's worked and break seconds, with date d's
+// shift placed (sp).
+func (s Schedule) dayTime(d Date, worked, breaks int64, rule BreakRule, leaveShare float64, now time.Time, sp *daySpan) DayTime {
+	t := DayTime{Date: d, WorkedSeconds: worked, BreakSeconds: breaks}
+	t.DeductedSeconds = rule.Deduction(worked, breaks)
 	t.NetSeconds = t.WorkedSeconds - t.DeductedSeconds
 	if sp.ok && s.employed(d) {
 		t.HasShift, t.ShiftEnd = true, sp.end
@@ -268,15 +270,20 @@ func summarize(v *shiftDays, set WorkSettings, first, last, today Date, now time
 		}
 		wk = week{}
 	}
+	var own daySpan
 	for d := first; d <= last; d++ {
 		if d > first && d.Weekday() == time.Monday {
 			flush()
 		}
-		var day Day
+		var worked, breaks int64
 		if p := dayOn(d); p != nil {
-			day = *p
+			worked, breaks = p.WorkedSeconds, p.BreakSeconds
 		}
-		dt := s.dayTime(d, day, set.BreakRule, leave[d], now, v.span(d))
+		var share float64
+		if len(leave) > 0 {
+			share = leave[d]
+		}
+		dt := s.dayTime(d, worked, breaks, set.BreakRule, share, now, v.span(d, &own))
 		w.BreakDeductedSeconds += dt.DeductedSeconds
 		w.ScheduledSeconds += dt.ScheduledSeconds
 		w.OvertimeSeconds += dt.OvertimeSeconds
