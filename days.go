@@ -91,8 +91,8 @@ type DayRow struct {
 	// ShiftStart and ShiftEnd are the wall-clock times of the date's shift
 	// in the employee's zone (an end at or before the start is the next
 	// day's); nil without a shift.
-	ShiftStart *TimeOfDay `json:"shift_start"`
-	ShiftEnd   *TimeOfDay `json:"shift_end"`
+	ShiftStart *TimeOfDay `json:"shift_start" nullable:"true"`
+	ShiftEnd   *TimeOfDay `json:"shift_end" nullable:"true"`
 	Status     DayStatus  `json:"status"`
 	// LateMinutes are those of the date's first entry when it was late.
 	LateMinutes   int   `json:"late_minutes"`

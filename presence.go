@@ -41,8 +41,8 @@ type PresenceStatus struct {
 	OpenSince *time.Time `json:"open_since"`
 	// ShiftStart and ShiftEnd are the wall-clock times of the date's shift
 	// in the employee's zone; nil without a shift.
-	ShiftStart *TimeOfDay `json:"shift_start"`
-	ShiftEnd   *TimeOfDay `json:"shift_end"`
+	ShiftStart *TimeOfDay `json:"shift_start" nullable:"true"`
+	ShiftEnd   *TimeOfDay `json:"shift_end" nullable:"true"`
 	// DueAt is the not_arrived deadline: start (moved by hourly leave) plus
 	// grace plus 30 minutes, when someone is expected.
 	DueAt *time.Time `json:"due_at"`
