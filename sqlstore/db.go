@@ -83,10 +83,22 @@ type DB struct {
 	batch   *batcher // group commit, on a single-writer database
 	mail    *MailConfig
 	running sync.Map // check name → *sync.Mutex, held while it runs (exclusive)
+}
 
-	// overviewDays, set by tests only, gives the overview each employee's
-	// days instead of the rollup (export_test.go).
-	overviewDays func(ctx context.Context, emps []*attendance.Employee, first, last attendance.Date) (map[int64][]attendance.Day, error)
+// overviewDaysFunc reads each employee's stored days from first to last.
+type overviewDaysFunc func(ctx context.Context, emps []*attendance.Employee, first, last attendance.Date) (map[int64][]attendance.Day, error)
+
+// testOverviewDays is set by the tests only (export_test.go): it returns
+// the reader of the days that db's overview sums instead of the rollup's,
+// nil for the rollup.
+var testOverviewDays func(db *DB) overviewDaysFunc
+
+// overviewDays returns the days reader a test gave db, nil in the service.
+func (db *DB) overviewDays() overviewDaysFunc {
+	if testOverviewDays == nil {
+		return nil
+	}
+	return testOverviewDays(db)
 }
 
 // New returns a store on the given pools. write must serialise writers the way

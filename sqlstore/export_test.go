@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/openattendance/attendance"
@@ -30,11 +31,24 @@ func (db *DB) Exclusive(ctx context.Context, name string, fn func() error) (bool
 	return db.exclusive(ctx, name, fn)
 }
 
+// overviewFromDays holds the stores that OverviewFromDays turned, each
+// with its reader of the days.
+var overviewFromDays sync.Map // *DB → overviewDaysFunc
+
+func init() {
+	testOverviewDays = func(db *DB) overviewDaysFunc {
+		if f, ok := overviewFromDays.Load(db); ok {
+			return f.(overviewDaysFunc)
+		}
+		return nil
+	}
+}
+
 // OverviewFromDays makes db's overview read the stored days one by one
 // from attendance_days, as it did before the rollup (migration 00019), so
 // that a test compares the figures of both.
 func OverviewFromDays(db *DB) {
-	db.overviewDays = func(ctx context.Context, emps []*attendance.Employee, first, last attendance.Date) (map[int64][]attendance.Day, error) {
+	overviewFromDays.Store(db, overviewDaysFunc(func(ctx context.Context, emps []*attendance.Employee, first, last attendance.Date) (map[int64][]attendance.Day, error) {
 		out := map[int64][]attendance.Day{}
 		rows, err := db.read.QueryContext(ctx, db.q(`SELECT d.employee_id, d.date, d.entries, d.late, d.late_minutes, d.worked_seconds,
 			d.open_sessions, d.break_seconds, d.open_since FROM attendance_days d WHERE d.date >= ? AND d.date <= ?
@@ -53,7 +67,7 @@ func OverviewFromDays(db *DB) {
 			out[id] = append(out[id], d)
 		}
 		return out, rows.Err()
-	}
+	}))
 }
 
 // PipeStep is what a test's write on a pipeline does (InPipe): queue a

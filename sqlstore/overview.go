@@ -123,8 +123,8 @@ type employeeTotals struct {
 func (db *DB) sumOverview(ctx context.Context, rep report, emps []*attendance.Employee, w where, first, last attendance.Date,
 	summarize func(*attendance.Employee, []attendance.Day) employeeTotals) ([]employeeTotals, error) {
 	out := make([]employeeTotals, len(emps))
-	if db.overviewDays != nil { // a test's: the days as read before the rollup
-		byEmployee, err := db.overviewDays(ctx, emps, first, last)
+	if days := db.overviewDays(); days != nil { // a test's: the days as read before the rollup
+		byEmployee, err := days(ctx, emps, first, last)
 		if err != nil {
 			return nil, err
 		}
