@@ -225,12 +225,19 @@ func (w *v7Writer) Attendance(ctx context.Context, employeeID int64, events []at
 		w.events = map[int64][]attendance.AttendanceEvent{}
 	}
 	w.events[employeeID] = append(w.events[employeeID], events...)
+	// One transaction an employee: a commit a row would cost SQLite a
+	// write of the log's pages per row.
+	tx, err := w.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
 	for _, e := range events {
 		var voidedAt any
 		if e.VoidedAt != nil {
 			voidedAt = w.enc(*e.VoidedAt)
 		}
-		if _, err := w.db.ExecContext(ctx, w.q(`INSERT INTO attendance_events (employee_id, type, ts, late, late_minutes, source, recorded_by,
+		if _, err := tx.ExecContext(ctx, w.q(`INSERT INTO attendance_events (employee_id, type, ts, late, late_minutes, source, recorded_by,
 			note, voided, voided_by, voided_at, void_note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 			e.EmployeeID, string(e.Type), w.enc(e.Timestamp), e.Late, e.LateMinutes, string(e.Source), e.RecordedBy, e.Note,
 			e.Voided, e.VoidedBy, voidedAt, e.VoidNote, w.enc(w.now)); err != nil {
@@ -238,13 +245,13 @@ func (w *v7Writer) Attendance(ctx context.Context, employeeID int64, events []at
 		}
 	}
 	for _, d := range days {
-		if _, err := w.db.ExecContext(ctx, w.q(`INSERT INTO attendance_days (employee_id, date, entries, late, late_minutes, worked_seconds,
+		if _, err := tx.ExecContext(ctx, w.q(`INSERT INTO attendance_days (employee_id, date, entries, late, late_minutes, worked_seconds,
 			open_sessions) VALUES (?, ?, ?, ?, ?, ?, ?)`), employeeID, d.Date.String(), d.Entries, d.Late, d.LateMinutes, d.WorkedSeconds,
 			d.OpenSessions); err != nil {
 			return err
 		}
 	}
-	return nil
+	return tx.Commit()
 }
 
 func (w *v7Writer) Leave(ctx context.Context, r *attendance.LeaveRequest) error {
