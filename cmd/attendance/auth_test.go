@@ -529,7 +529,7 @@ func TestChangePassword(t *testing.T) {
 
 func TestSessionsSurviveRestart(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
+	dir := newDataDir(t)
 	app := mustStartIn(t, dir)
 	app.Admin.CreateEmployee("rita", nil)
 	live := app.Login("rita", testPassword)

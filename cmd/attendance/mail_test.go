@@ -336,7 +336,7 @@ func TestEmailSettingsRefused(t *testing.T) {
 			c.SMTPFrom, c.PublicURL, c.SMTPSecurity, c.SMTPUsername, c.SMTPPassword = "a@example.com", "https://a.example.com", "none", "u", "p"
 		},
 	} {
-		m := &Main{Config: testConfig(t, t.TempDir()), Stderr: io.Discard, HashParams: cheapHash}
+		m := &Main{Config: testConfig(t, newDataDir(t)), Stderr: io.Discard, HashParams: cheapHash}
 		m.Config.SMTPHost = "smtp.example.com"
 		c(&m.Config)
 		err := m.Open(context.Background(), false)

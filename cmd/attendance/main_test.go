@@ -179,12 +179,18 @@ func testConfig(t testing.TB, dir string) Config {
 	}
 }
 
-// mustStart starts the service on a new temporary data directory: on
-// SQLite, with a copy of a migrated database file in it (as a first start
-// leaves it: storetest.MigratedSQLite); the service's own migrations then
-// find nothing to do. The first start on an empty directory is tested by
-// the commands' tests, which run the binary.
+// mustStart starts the service on a new data directory (newDataDir).
 func mustStart(t testing.TB, opts ...appOption) *testApp {
+	t.Helper()
+	return mustStartIn(t, newDataDir(t), opts...)
+}
+
+// newDataDir returns a new temporary data directory for a service that
+// has started in it once: on SQLite, it holds a copy of a migrated database
+// file (as a first start leaves it: storetest.MigratedSQLite), in which
+// the service's own migrations find nothing to do. The first start on an
+// empty directory is tested by the commands' tests.
+func newDataDir(t testing.TB) string {
 	t.Helper()
 	dir := t.TempDir()
 	if testDB == "sqlite" {
@@ -196,7 +202,7 @@ func mustStart(t testing.TB, opts ...appOption) *testApp {
 			return jobs.Migrate(ctx, db, "sqlite", logger)
 		})
 	}
-	return mustStartIn(t, dir, opts...)
+	return dir
 }
 
 // mustStartIn starts the service on the data directory dir (e.g. again, after a stop).

@@ -263,7 +263,7 @@ func TestNotArrived(t *testing.T) {
 	ctx := context.Background()
 	monday := time.Date(2026, 11, 2, 7, 0, 0, 0, time.UTC)
 	clock := newClock(monday)
-	dir := t.TempDir()
+	dir := newDataDir(t)
 	// The clock moves across days: tokens must outlive it.
 	longAccess := withConfig(func(c *Config) { c.AccessTTL = 30 * 24 * time.Hour })
 	app := mustStartIn(t, dir, withClock(clock), longAccess)
