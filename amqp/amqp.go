@@ -223,15 +223,33 @@ func (b *Bus) consume(ctx context.Context, conn *amqp091.Connection) error {
 // ErrUnavailable means the broker is not connected; the caller retries later.
 var ErrUnavailable = errors.New("the message broker is not connected")
 
+// connectWait is how long Publish waits for a connection under way (a
+// replica starting, or reconnecting) before it fails.
+const connectWait = 5 * time.Second
+
 // Publish publishes the messages persistently and waits until the broker has
-// confirmed every one. It fails when the broker is away; the publish job
-// retries.
+// confirmed every one. It fails when the broker is away for longer than
+// connectWait; the publish job retries.
 func (b *Bus) Publish(ctx context.Context, msgs ...attendance.Message) error {
 	b.mu.Lock()
-	ch := b.pub
+	ch, up := b.pub, b.up
 	b.mu.Unlock()
 	if ch == nil {
-		return ErrUnavailable
+		// A replica just started publishes the events committed meanwhile
+		// as soon as it is connected, not at the job's next retry.
+		select {
+		case <-up:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(connectWait):
+			return ErrUnavailable
+		}
+		b.mu.Lock()
+		ch = b.pub
+		b.mu.Unlock()
+		if ch == nil {
+			return ErrUnavailable
+		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
