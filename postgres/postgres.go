@@ -134,11 +134,15 @@ func Dialect() sqlstore.Dialect {
 		// --disable-triggers does; any other role keeps them. (Every other
 		// trigger of the schema refuses updates and deletes, never inserts.)
 		BulkSetup: "SELECT set_config('session_replication_role', 'replica', true) WHERE current_setting('is_superuser') = 'on'",
-		// For the overview's reads only (SET LOCAL: until their read-only
-		// transaction ends), not the database's or the pool's: the clock's
-		// statements never cost enough to be compiled, and other reports
-		// may yet gain from it.
-		ReportSetup: "SET LOCAL jit = off",
+		// For the overview's reads only (set_config's local: until their
+		// read-only transaction ends), not the database's or the pool's: the
+		// clock's statements never cost enough to be compiled, and other
+		// reports may yet gain from it. The rollup's rows are read in its
+		// primary key's order, a page apart each: at the default random
+		// page cost (4, a spinning disk's) the planner preferred to scan
+		// every month kept and sort the range's rows on disk, 2.7 s for a
+		// month over 100,000 people against 0.2–1.3 s through the index.
+		ReportSetup: "SELECT set_config('jit', 'off', true), set_config('random_page_cost', '1.1', true)",
 	}
 }
 

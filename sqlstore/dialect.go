@@ -55,7 +55,8 @@ type Dialect struct {
 	// holds a report's large reads (the overview's rollup and leave over
 	// many people). PostgreSQL turns JIT compilation off there: it compiled
 	// for up to 4.5 s of a year's 7.4 s read of the rollup, to read rows
-	// whose expressions are a few comparisons. Empty: no transaction.
+	// whose expressions are a few comparisons; and costs a page read at
+	// random as memory or an SSD does. Empty: no transaction.
 	ReportSetup string
 	// Pipe, if set, runs fn in a write transaction on a connection of db
 	// that pipelines its statements (pipe.go), and rolls it back unless fn
