@@ -374,10 +374,7 @@ func dayOfMonth(d attendance.Date) int {
 // minutes only. The (status, end_date) index finds them without reading the
 // requests that ended before the range.
 func (db *DB) approvedLeave(ctx context.Context, w where, first, last attendance.Date) (map[int64][]attendance.LeaveRequest, error) {
-	rows, err := db.reader().query(ctx, `SELECT l.employee_id, l.start_date, l.end_date, l.half_day, l.unit, l.cost_num, l.cost_den,
-			l.leave_type, l.minutes
-		FROM employees e JOIN leave_requests l ON l.employee_id = e.id
-		WHERE `+w.String()+` AND l.status = 'approved' AND l.end_date >= ? AND l.start_date <= ?`,
+	rows, err := db.reader().query(ctx, approvedLeaveSQL(w),
 		append(w.args, first.String(), last.String())...)
 	if err != nil {
 		return nil, err
@@ -395,6 +392,15 @@ func (db *DB) approvedLeave(ctx context.Context, w where, first, last attendance
 		out[r.EmployeeID] = append(out[r.EmployeeID], r)
 	}
 	return out, rows.Err()
+}
+
+// approvedLeaveSQL selects the columns of the approved requests of the
+// employees matching w that the overview counts, overlapping a range (the
+// arguments: w's, then the first and last dates).
+func approvedLeaveSQL(w where) string {
+	return `SELECT l.employee_id, l.start_date, l.end_date, l.half_day, l.unit, l.cost_num, l.cost_den, l.leave_type, l.minutes
+		FROM employees e JOIN leave_requests l ON l.employee_id = e.id
+		WHERE ` + w.String() + ` AND l.status = 'approved' AND l.end_date >= ? AND l.start_date <= ?`
 }
 
 // leaveByEmployee is the overview's approved leave: each employee's
@@ -427,10 +433,7 @@ func (db *DB) overviewLeave(ctx context.Context, q queryer, emps []*attendance.E
 	for i, e := range emps {
 		out.ids[i] = e.ID
 	}
-	rows, err := q.query(ctx, `SELECT l.employee_id, l.start_date, l.end_date, l.half_day, l.unit, l.cost_num, l.cost_den,
-			l.leave_type, l.minutes
-		FROM employees e JOIN leave_requests l ON l.employee_id = e.id
-		WHERE `+w.String()+` AND l.status = 'approved' AND l.end_date >= ? AND l.start_date <= ?`,
+	rows, err := q.query(ctx, approvedLeaveSQL(w),
 		append(w.args, first.String(), last.String())...)
 	if err != nil {
 		return nil, err
