@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/openattendance/attendance"
 	"github.com/openattendance/attendance/demo"
@@ -20,21 +19,13 @@ import (
 func TestMonthRollupMigration(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, kind string) {
 		ctx := context.Background()
-		logger := storetest.Logger()
-		u := storetest.OpenUnmigrated(t, kind)
-		if err := u.MigrateTo(ctx, logger, 18); err != nil {
-			t.Fatal(err)
-		}
-		now := time.Now().UTC()
-		today := attendance.DateOf(now)
-		open := func() *sqlstore.DB { return u.Store(t, now) }
-		db := open()
-		admin := u.LoadDemo(t, db, demo.Options{Employees: 30, Days: 400, Seed: 11, Today: today, Now: now})
+		d := storetest.DemoAt(t, kind, 18, demo.Options{Employees: 30, Days: 400, Seed: 11})
+		today := d.Today
 		var mgr int64
-		if err := u.Read.QueryRowContext(ctx, `SELECT MIN(manager_id) FROM employees WHERE manager_id > 1`).Scan(&mgr); err != nil {
+		if err := d.Read.QueryRowContext(ctx, `SELECT MIN(manager_id) FROM employees WHERE manager_id > 1`).Scan(&mgr); err != nil {
 			t.Fatal(err)
 		}
-		actors := []attendance.Actor{admin, {ID: mgr, Role: attendance.RoleManager}}
+		actors := []attendance.Actor{d.Admin, {ID: mgr, Role: attendance.RoleManager}}
 		ranges := [][2]attendance.Date{
 			{today.AddDays(-30), today},
 			{today.AddDays(-75), today.AddDays(-40)},
@@ -55,25 +46,19 @@ func TestMonthRollupMigration(t *testing.T) {
 			}
 			return out, present
 		}
-		sqlstore.OverviewFromDays(db)
-		before, present := overviews(db)
-		db.Close()
+		sqlstore.OverviewFromDays(d.DB)
+		before, present := overviews(d.DB)
 		if present == 0 {
 			t.Fatal("nobody was present: the test proves nothing")
 		}
-
-		if err := u.MigrateTo(ctx, logger, 19); err != nil {
-			t.Fatal(err)
-		}
+		db := d.Migrate(t, 19)
 		var months int
-		if err := u.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM attendance_months`).Scan(&months); err != nil {
+		if err := d.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM attendance_months`).Scan(&months); err != nil {
 			t.Fatal(err)
 		}
 		if months == 0 {
 			t.Fatal("the rollup is empty after the migration")
 		}
-		db = open()
-		t.Cleanup(func() { db.Close() })
 		if after, _ := overviews(db); after != before {
 			t.Errorf("the overviews after 00019 differ\nbefore:\n%s\nafter:\n%s", before, after)
 		}

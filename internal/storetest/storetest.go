@@ -350,3 +350,44 @@ func (u *Unmigrated) LoadDemo(t testing.TB, db *sqlstore.DB, o demo.Options) att
 	}
 	return attendance.Actor{ID: 1, Role: attendance.RoleAdmin}
 }
+
+// Demo is the demo company loaded at a schema version, for a migration's
+// test: it reads the figures as Admin on DB, migrates (Migrate), and reads
+// them again on the new DB. The clock stays at Now.
+type Demo struct {
+	*Unmigrated
+	DB    *sqlstore.DB
+	Admin attendance.Actor
+	Now   time.Time
+	Today attendance.Date
+}
+
+// DemoAt opens an empty database of kind, migrates it to version and loads
+// the demo company o describes there, as of now (o's Today and Now are
+// set).
+func DemoAt(t testing.TB, kind string, version int64, o demo.Options) *Demo {
+	t.Helper()
+	d := &Demo{Unmigrated: OpenUnmigrated(t, kind), Now: time.Now().UTC()}
+	if err := d.MigrateTo(context.Background(), Logger(), version); err != nil {
+		t.Fatal(err)
+	}
+	d.Today = attendance.DateOf(d.Now)
+	o.Today, o.Now = d.Today, d.Now
+	d.DB = d.Store(t, d.Now)
+	d.Admin = d.LoadDemo(t, d.DB, o)
+	return d
+}
+
+// Migrate closes DB, migrates the database to version and opens DB on it
+// again, closed when the test ends.
+func (d *Demo) Migrate(t testing.TB, version int64) *sqlstore.DB {
+	t.Helper()
+	d.DB.Close()
+	if err := d.MigrateTo(context.Background(), Logger(), version); err != nil {
+		t.Fatal(err)
+	}
+	d.DB = d.Store(t, d.Now)
+	db := d.DB
+	t.Cleanup(func() { db.Close() })
+	return db
+}
