@@ -341,11 +341,15 @@ func (r *Runner) Stop(ctx context.Context) error {
 }
 
 // EmitTx inserts a job that publishes msgs, in the write's own transaction
-// (sqlstore.Emitter), a *sql.Tx or on PostgreSQL a pgx.Tx: the events reach
-// the broker if and only if the write commits, and however long the broker
-// is away.
+// (sqlstore.Emitter): the events reach the broker if and only if the write
+// commits, and however long the broker is away.
 func (r *Runner) EmitTx(ctx context.Context, tx any, msgs []attendance.Message) error {
-	args := PublishArgs{Messages: msgs}
+	return r.insertTx(ctx, tx, PublishArgs{Messages: msgs})
+}
+
+// insertTx inserts a job in a write's transaction: a *sql.Tx, or on
+// PostgreSQL a pgx.Tx (a store's pipelined write).
+func (r *Runner) insertTx(ctx context.Context, tx any, args river.JobArgs) error {
 	var err error
 	switch tx := tx.(type) {
 	case *sql.Tx:
@@ -532,8 +536,8 @@ func (w *mailSendWorker) Work(ctx context.Context, job *river.Job[MailSendArgs])
 }
 
 // QueueMailTx inserts the job that sends outbox row id, in the transaction
-// that writes the row: the job exists if and only if the row does.
-func (r *Runner) QueueMailTx(ctx context.Context, tx *sql.Tx, id int64) error {
-	_, err := r.client.InsertTx(ctx, tx, MailSendArgs{OutboxID: id}, nil)
-	return err
+// that writes the row (as EmitTx's): the job exists if and only if the row
+// does.
+func (r *Runner) QueueMailTx(ctx context.Context, tx any, id int64) error {
+	return r.insertTx(ctx, tx, MailSendArgs{OutboxID: id})
 }

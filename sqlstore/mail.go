@@ -18,8 +18,9 @@ type MailConfig struct {
 	// Domain ends the Message-IDs: the installation's instance id.
 	Domain string
 	// Queue enqueues the job that sends outbox row id, in the transaction
-	// that writes the row (a River insert); nil leaves the rows to the sweep.
-	Queue func(ctx context.Context, tx *sql.Tx, id int64) error
+	// that writes the row (a River insert; tx as Emitter.EmitTx's); nil
+	// leaves the rows to the sweep.
+	Queue func(ctx context.Context, tx any, id int64) error
 	// LinkKey signs the approve and reject links of approval e-mails
 	// (attendance.LinkKey(secret, PurposeDecision)); without it approval
 	// e-mails go without links.
@@ -95,7 +96,11 @@ func (db *DB) insertOutbox(ctx context.Context, tx *Tx, notificationID *int64, r
 		return err
 	}
 	if db.mail.Queue != nil {
-		return db.mail.Queue(ctx, tx.sqltx, id)
+		driverTx, err := tx.driverTx(ctx)
+		if err != nil {
+			return err
+		}
+		return db.mail.Queue(ctx, driverTx, id)
 	}
 	return nil
 }

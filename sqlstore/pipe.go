@@ -76,6 +76,15 @@ func (pipeResult) LastInsertId() (int64, error) {
 	return 0, errors.New("sqlstore: no LastInsertId on a pipeline; use RETURNING")
 }
 
+// driverTx is the transaction as its driver has it, for a library that
+// writes in it (River): the *sql.Tx, or the Pipe's.
+func (tx *Tx) driverTx(ctx context.Context) (any, error) {
+	if tx.pipe != nil {
+		return tx.pipe.Tx(ctx)
+	}
+	return tx.sqltx, nil
+}
+
 // later runs a statement whose answer nobody reads: on a Pipe it goes with
 // the transaction's next round trip (its error then fails that one), on
 // database/sql at once.
@@ -88,11 +97,10 @@ func (tx *Tx) later(ctx context.Context, query string, args ...any) error {
 	return err
 }
 
-// inPipe runs fn as inTx does, on a Pipe where the dialect has one and
-// nothing fn may do needs database/sql's transaction (the e-mail outbox's
-// job is inserted on it); elsewhere it is inTx.
+// inPipe runs fn as inTx does, on a Pipe where the dialect has one;
+// elsewhere it is inTx.
 func (db *DB) inPipe(ctx context.Context, fn func(tx *Tx) error) error {
-	if db.d.Pipe == nil || db.mail != nil {
+	if db.d.Pipe == nil {
 		return db.inTx(ctx, fn)
 	}
 	w := &write{ctx: ctx, fn: fn}
@@ -114,7 +122,7 @@ func (db *DB) commitPipe(ctx context.Context, w *write) {
 			keep = ct.err
 		}
 		if em := db.Emitter; em != nil && len(w.tx.msgs) > 0 {
-			tx, err := p.Tx(ctx)
+			tx, err := w.tx.driverTx(ctx)
 			if err == nil {
 				err = em.EmitTx(ctx, tx, w.tx.msgs)
 			}
