@@ -440,3 +440,26 @@ type csvBody string
 
 // ptr returns a pointer to v.
 func ptr[T any](v T) *T { return &v }
+
+// waitStartRun waits until the worker's run at start of the periodic job of
+// kind (RunOnStart) has completed: it comes 0.1 to 4 s after the start, at
+// whatever the test's clock says then, and a test whose figures it would
+// change (a check's notifications) must not race it.
+func waitStartRun(t testing.TB, app *testApp, kind string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var n int
+		if err := app.Main.Store.WriteDB().QueryRowContext(context.Background(),
+			`SELECT COUNT(*) FROM river_job WHERE kind = '`+kind+`' AND state = 'completed'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the worker's %s did not run within 30 s of the start", kind)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

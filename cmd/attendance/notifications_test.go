@@ -335,21 +335,7 @@ func TestNotArrived(t *testing.T) {
 
 	// River's check runs once at start, at whatever the clock says then; a
 	// check under way makes another skip, so the ones below wait for it.
-	startRun := time.Now().Add(30 * time.Second)
-	for {
-		var n int
-		if err := app.Main.Store.WriteDB().QueryRowContext(ctx,
-			`SELECT COUNT(*) FROM river_job WHERE kind = 'not_arrived_check' AND state = 'completed'`).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		if n > 0 {
-			break
-		}
-		if time.Now().After(startRun) {
-			t.Fatal("River's not_arrived check did not run within 30 s of the start")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitStartRun(t, app, "not_arrived_check")
 
 	clock.Set(monday.Add(time.Hour + 30*time.Minute)) // 08:30: the deadline itself
 	check(app, 1)
