@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -186,6 +187,51 @@ type Message struct {
 	SessionID string  `json:"session_id,omitempty"`
 	// UserID is the user whose role changed.
 	UserID int64 `json:"user_id,omitempty"`
+}
+
+// NotificationMessage is the live message of stored notification n, for
+// its recipient, as subscribers get it: its ID is "notification:<id>".
+// A notification whose id is not read yet (0, NotificationIDPending) gets
+// one with WithNotificationID before anyone receives it.
+func NotificationMessage(n Notification, occurredAt time.Time) Message {
+	m := Message{Type: MessageNotification, OccurredAt: occurredAt, Notification: &n, RecipientID: n.RecipientID}
+	if n.ID != 0 {
+		m.ID = "notification:" + strconv.FormatInt(n.ID, 10)
+	}
+	return m
+}
+
+// NotificationIDPending reports whether m is a notification's whose id was
+// not read by the write that stored it: its insert was sent without
+// waiting for the answer (a clock event's pipeline on PostgreSQL), and the
+// message names the notification by its Ref until the id is read.
+func (m Message) NotificationIDPending() bool {
+	return m.Type == MessageNotification && m.Notification != nil && m.Notification.ID == 0
+}
+
+// WithNotificationID returns m, a notification's message, with the
+// notification's id: in the notification and in the message's ID.
+func (m Message) WithNotificationID(id int64) Message {
+	n := *m.Notification
+	n.ID = id
+	m.Notification, m.ID = &n, "notification:"+strconv.FormatInt(id, 10)
+	return m
+}
+
+// NotificationRef names a notification without its id: by what makes it
+// unique, its recipient and cause, and the instant of the write that
+// stored it. A notification of that recipient and cause created at another
+// instant came from another write: this one's cause had notified already,
+// and stored nothing.
+type NotificationRef struct {
+	RecipientID int64     `json:"recipient_id"`
+	Cause       string    `json:"cause"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// Ref is what names n without its id.
+func (n Notification) Ref() NotificationRef {
+	return NotificationRef{RecipientID: n.RecipientID, Cause: n.Cause, CreatedAt: n.CreatedAt}
 }
 
 // Publisher delivers messages to live subscribers.
