@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -50,6 +51,13 @@ type ForgottenExits interface {
 	CheckForgottenExits(ctx context.Context, now time.Time) (int, error)
 }
 
+// NotificationIDs reads notification ids (sqlstore.NotificationService).
+type NotificationIDs interface {
+	// NotificationIDs returns the id of the notification each ref names,
+	// 0 where the write that made the ref stored none.
+	NotificationIDs(ctx context.Context, refs []attendance.NotificationRef) ([]int64, error)
+}
+
 // ForgottenExitsArgs runs the forgotten-exits check.
 type ForgottenExitsArgs struct{}
 
@@ -78,6 +86,10 @@ type Config struct {
 	Ledger LedgerJobs
 	// Publisher hands events to the broker (cluster mode); nil: no publish jobs.
 	Publisher attendance.Publisher
+	// Notifications reads the ids of the notifications a write stored
+	// without reading them, before their messages are published
+	// (PublishNotificationsArgs); the store implements it.
+	Notifications NotificationIDs
 	// Mail sends the e-mail outbox; nil: no e-mail jobs (e-mail is off).
 	Mail Mailer
 	// Now is the clock of the checks.
@@ -230,6 +242,7 @@ func New(cfg Config) (*Runner, error) {
 		}})
 		river.AddWorker(workers, &checkWorker[EscalationArgs]{r: r, what: "approval steps escalated", check: checks.CheckEscalations})
 		river.AddWorker(workers, &publishWorker{r: r})
+		river.AddWorker(workers, &publishNotificationsWorker{r: r})
 		forgotten, hasForgotten := checks.(ForgottenExits)
 		if hasForgotten {
 			river.AddWorker(workers, &checkWorker[ForgottenExitsArgs]{r: r, what: "forgotten exits", check: forgotten.CheckForgottenExits})
@@ -342,10 +355,25 @@ func (r *Runner) Stop(ctx context.Context) error {
 
 // EmitTx inserts a job that publishes msgs, in the write's own transaction
 // (sqlstore.Emitter): the events reach the broker if and only if the write
-// commits, and however long the broker is away.
+// commits, and however long the broker is away. Messages of notifications
+// whose ids the write did not read go in a PublishNotificationsArgs, whose
+// worker reads them first.
 func (r *Runner) EmitTx(ctx context.Context, tx any, msgs []attendance.Message) error {
+	var pending []PendingNotification
+	for i, m := range msgs {
+		if m.NotificationIDPending() {
+			pending = append(pending, PendingNotification{Index: i, Ref: m.Notification.Ref()})
+		}
+	}
+	if len(pending) > 0 {
+		return r.insertTx(ctx, tx, PublishNotificationsArgs{Messages: msgs, Pending: pending})
+	}
 	return r.insertTx(ctx, tx, PublishArgs{Messages: msgs})
 }
+
+// ReadsNotificationIDs: the publish job takes notifications whose ids are
+// not read yet (sqlstore.NotificationIDReader).
+func (r *Runner) ReadsNotificationIDs() bool { return true }
 
 // insertTx inserts a job in a write's transaction: a *sql.Tx, or on
 // PostgreSQL a pgx.Tx (a store's pipelined write).
@@ -489,8 +517,97 @@ func (w *publishWorker) Work(ctx context.Context, job *river.Job[PublishArgs]) e
 // NextRetry retries soon and often, so that events reach the sockets within
 // seconds of the broker's return: 1 s, 2 s, 4 s, then every 8 s.
 func (w *publishWorker) NextRetry(job *river.Job[PublishArgs]) time.Time {
-	d := time.Second << min(job.Attempt-1, 3)
+	return publishRetry(job.Attempt)
+}
+
+func publishRetry(attempt int) time.Time {
+	d := time.Second << min(attempt-1, 3)
 	return time.Now().Add(d)
+}
+
+// PublishNotificationsArgs carries committed events to the broker as
+// PublishArgs does, some of them notifications whose ids the write did not
+// read: it sent their insert with its COMMIT, unanswered (a clock event's
+// pipeline on PostgreSQL). The worker reads the ids, in one read, and
+// publishes the messages as a write that read them would have: ID
+// "notification:<id>", the notification with its id. A message whose write
+// stored no notification (its cause had notified already) is dropped. A
+// kind of its own: a worker that does not know it leaves it to one that does,
+// rather than publish notifications without ids.
+type PublishNotificationsArgs struct {
+	Messages []attendance.Message  `json:"messages"`
+	Pending  []PendingNotification `json:"pending"`
+}
+
+// PendingNotification names the notification of message Index by its Ref.
+type PendingNotification struct {
+	Index int                        `json:"index"`
+	Ref   attendance.NotificationRef `json:"ref"`
+}
+
+// Kind implements river.JobArgs.
+func (PublishNotificationsArgs) Kind() string { return "publish_events_notifications" }
+
+// InsertOpts are PublishArgs'.
+func (PublishNotificationsArgs) InsertOpts() river.InsertOpts { return PublishArgs{}.InsertOpts() }
+
+type publishNotificationsWorker struct {
+	river.WorkerDefaults[PublishNotificationsArgs]
+	r *Runner
+}
+
+func (w *publishNotificationsWorker) Work(ctx context.Context, job *river.Job[PublishNotificationsArgs]) error {
+	if w.r.cfg.Publisher == nil {
+		return errors.New("no publisher configured")
+	}
+	if w.r.cfg.Notifications == nil {
+		return errors.New("no notification ids configured")
+	}
+	msgs, err := resolveNotifications(ctx, w.r.cfg.Notifications, job.Args)
+	if err != nil || len(msgs) == 0 {
+		return err
+	}
+	return w.r.cfg.Publisher.Publish(ctx, msgs...)
+}
+
+// NextRetry is publishWorker's.
+func (w *publishNotificationsWorker) NextRetry(job *river.Job[PublishNotificationsArgs]) time.Time {
+	return publishRetry(job.Attempt)
+}
+
+// resolveNotifications returns the messages of args with their
+// notifications' ids, without those whose write stored none.
+func resolveNotifications(ctx context.Context, ids NotificationIDs, args PublishNotificationsArgs) ([]attendance.Message, error) {
+	refs := make([]attendance.NotificationRef, len(args.Pending))
+	for i, p := range args.Pending {
+		refs[i] = p.Ref
+	}
+	got, err := ids.NotificationIDs(ctx, refs)
+	if err != nil {
+		return nil, fmt.Errorf("notification ids: %w", err)
+	}
+	if len(got) != len(refs) {
+		return nil, fmt.Errorf("notification ids: %d for %d notifications", len(got), len(refs))
+	}
+	msgs := slices.Clone(args.Messages)
+	drop := make([]bool, len(msgs))
+	for i, p := range args.Pending {
+		if p.Index < 0 || p.Index >= len(msgs) || !msgs[p.Index].NotificationIDPending() {
+			return nil, fmt.Errorf("pending notification %d: no such message", p.Index)
+		}
+		if got[i] == 0 {
+			drop[p.Index] = true
+			continue
+		}
+		msgs[p.Index] = msgs[p.Index].WithNotificationID(got[i])
+	}
+	out := msgs[:0]
+	for i, m := range msgs {
+		if !drop[i] {
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }
 
 // Mailer sends the e-mail outbox (mailer.Dispatcher).

@@ -59,6 +59,18 @@ type Emitter interface {
 	Committed(ctx context.Context, msgs []attendance.Message)
 }
 
+// NotificationIDReader is an Emitter that takes notification messages
+// whose ids are not read yet (attendance.Message.NotificationIDPending)
+// and has them read after the commit: cluster mode's publish job, whose
+// worker reads them (NotificationService.NotificationIDs) before it
+// publishes. A clock event on a pipeline then sends its notifications'
+// insert with the COMMIT, without waiting for the ids: one round trip less.
+// Another Emitter gets every id, as ever.
+type NotificationIDReader interface {
+	Emitter
+	ReadsNotificationIDs() bool
+}
+
 // DB is the store's shared executor: the pools, the dialect, the company
 // policy, the clock and where live messages go. The services of the domain's
 // nouns (NewEmployeeService, NewAttendanceService, …) all run on one DB, and

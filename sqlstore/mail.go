@@ -43,21 +43,44 @@ func (db *DB) settingsURL() string {
 
 // queueMail adds to the outbox, in the notifications' own transaction, an
 // e-mail for each stored notification whose recipient is active, has an
-// address and wants that kind by e-mail (attendance.WantsEmail).
-func (db *DB) queueMail(ctx context.Context, tx *Tx, stored []attendance.Notification) error {
+// address and wants that kind by e-mail (attendance.WantsEmail), and
+// returns the notifications stored. One whose id was not read (0, see
+// queueNotifications) has it read with its recipient's address, inside
+// the same statement; none there means the write stored none (its cause
+// had notified already): it is left out, and gets no e-mail.
+func (db *DB) queueMail(ctx context.Context, tx *Tx, stored []attendance.Notification) ([]attendance.Notification, error) {
 	if !db.mailOn() {
-		return nil
+		return stored, nil
 	}
+	kept := make([]attendance.Notification, 0, len(stored))
 	for _, n := range stored {
 		var address, first, last, username, timezone string
 		var active bool
 		var choice sql.NullBool
-		err := tx.queryRow(ctx, `SELECT e.email, e.first_name, e.last_name, e.username, e.timezone, e.active, p.email
+		var id sql.NullInt64
+		query := `SELECT e.email, e.first_name, e.last_name, e.username, e.timezone, e.active, p.email%s
 			FROM employees e LEFT JOIN notification_email_prefs p ON p.employee_id = e.id AND p.kind = ?
-			WHERE e.id = ?`, string(n.Kind), n.RecipientID).Scan(&address, &first, &last, &username, &timezone, &active, &choice)
-		if err != nil {
-			return notFound(err, "employee")
+			WHERE e.id = ?`
+		args := []any{string(n.Kind), n.RecipientID}
+		dest := []any{&address, &first, &last, &username, &timezone, &active, &choice}
+		if n.ID == 0 {
+			query = fmt.Sprintf(query, `,
+				(SELECT n.id FROM notifications n WHERE n.recipient_id = e.id AND n.cause = ? AND n.created_at = ?)`)
+			args = append([]any{n.Cause, db.t(n.CreatedAt)}, args...)
+			dest = append(dest, &id)
+		} else {
+			query = fmt.Sprintf(query, "")
 		}
+		if err := tx.queryRow(ctx, query, args...).Scan(dest...); err != nil {
+			return nil, notFound(err, "employee")
+		}
+		if n.ID == 0 {
+			if !id.Valid {
+				continue // this cause already notified this recipient
+			}
+			n.ID = id.Int64
+		}
+		kept = append(kept, n)
 		prefs := map[attendance.NotificationKind]bool{}
 		if choice.Valid {
 			prefs[n.Kind] = choice.Bool
@@ -73,16 +96,16 @@ func (db *DB) queueMail(ctx context.Context, tx *Tx, stored []attendance.Notific
 		if ask, ok := n.ApprovalAsk(); ok && len(db.mail.LinkKey) > 0 {
 			am, id, err := db.approvalMail(ctx, tx, n, ask, address, name, timezone)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			m, link = am, &id
 		}
 		nid := n.ID
 		if err := db.insertOutbox(ctx, tx, &nid, n.RecipientID, string(n.Kind), m, link); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return kept, nil
 }
 
 // insertOutbox writes an outbox row, queued now, and enqueues its job.

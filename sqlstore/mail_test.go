@@ -72,43 +72,66 @@ func TestMailOutbox(t *testing.T) {
 		// A late clock-in's e-mail to the manager: its outbox row and its
 		// job are written by the clock's own write (on PostgreSQL its
 		// pipeline, whose transaction the job is inserted in).
-		t.Run("QueuedWithALateArrival", func(t *testing.T) {
-			t.Parallel()
-			e := newEnv(t, kind)
-			mail := mailOn(e)
-			var mu sync.Mutex
-			var queued []string
-			e.SetMail(sqlstore.MailConfig{Domain: "test.attendance", Settings: attendance.MailSettings{
-				Host: "127.0.0.1", Port: 2525, Security: attendance.MailNone, From: "a@example.com", PublicURL: "https://a.example.com"},
-				Queue: func(_ context.Context, tx any, id int64) error {
-					mu.Lock()
-					defer mu.Unlock()
-					queued = append(queued, fmt.Sprintf("%d in %T", id, tx))
-					if tx == nil || fmt.Sprint(tx) == "<nil>" {
-						return fmt.Errorf("outbox row %d queued outside a transaction", id)
-					}
-					return nil
-				}})
-			mgr := e.mustCreate(t, e.Admin, "boss", attendance.RoleManager, nil, withEmail("boss@example.com"))
-			emp := e.mustCreate(t, mgr.Actor(), "emp", attendance.RoleEmployee, &mgr.ID)
-			if _, err := mail.UpdateEmailSettings(ctx, mgr.Actor(), map[attendance.NotificationKind]bool{attendance.NotifyLateArrival: true}); err != nil {
-				t.Fatal(err)
+		for _, later := range []bool{false, true} {
+			name := "QueuedWithALateArrival"
+			if later {
+				name += "IDsReadLater"
 			}
-			if ev := e.clockAt(t, emp.Actor(), "2026-11-03T08:30:00Z", attendance.Entry); !ev.Late {
-				t.Fatalf("08:30: %+v, want late", ev)
-			}
-			list, n, err := mail.ListOutbox(ctx, e.Admin, nil, attendance.Page{})
-			if err != nil || n != 1 || list[0].Kind != string(attendance.NotifyLateArrival) || list[0].RecipientID != mgr.ID {
-				t.Fatalf("outbox %d %+v, %v; want the boss's late arrival", n, list, err)
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			if len(queued) != 1 {
-				t.Errorf("queued %v, want the one row", queued)
-			} else if kind == "postgres" && strings.Contains(queued[0], "sql.Tx") {
-				t.Errorf("queued %v: want it in the clock's pipeline, not a database/sql transaction", queued)
-			}
-		})
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				e := newEnv(t, kind)
+				if later {
+					// Cluster mode: the notification's insert is not read for its
+					// id (queueNotifications), but the read of the recipient's
+					// address reads it, in the same round trip.
+					e.Emitter = idsLater{e.Emitted}
+				}
+				mail := mailOn(e)
+				var mu sync.Mutex
+				var queued []string
+				e.SetMail(sqlstore.MailConfig{Domain: "test.attendance", Settings: attendance.MailSettings{
+					Host: "127.0.0.1", Port: 2525, Security: attendance.MailNone, From: "a@example.com", PublicURL: "https://a.example.com"},
+					Queue: func(_ context.Context, tx any, id int64) error {
+						mu.Lock()
+						defer mu.Unlock()
+						queued = append(queued, fmt.Sprintf("%d in %T", id, tx))
+						if tx == nil || fmt.Sprint(tx) == "<nil>" {
+							return fmt.Errorf("outbox row %d queued outside a transaction", id)
+						}
+						return nil
+					}})
+				mgr := e.mustCreate(t, e.Admin, "boss", attendance.RoleManager, nil, withEmail("boss@example.com"))
+				emp := e.mustCreate(t, mgr.Actor(), "emp", attendance.RoleEmployee, &mgr.ID)
+				if _, err := mail.UpdateEmailSettings(ctx, mgr.Actor(), map[attendance.NotificationKind]bool{attendance.NotifyLateArrival: true}); err != nil {
+					t.Fatal(err)
+				}
+				if ev := e.clockAt(t, emp.Actor(), "2026-11-03T08:30:00Z", attendance.Entry); !ev.Late {
+					t.Fatalf("08:30: %+v, want late", ev)
+				}
+				list, n, err := mail.ListOutbox(ctx, e.Admin, nil, attendance.Page{})
+				if err != nil || n != 1 || list[0].Kind != string(attendance.NotifyLateArrival) || list[0].RecipientID != mgr.ID {
+					t.Fatalf("outbox %d %+v, %v; want the boss's late arrival", n, list, err)
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				if len(queued) != 1 {
+					t.Errorf("queued %v, want the one row", queued)
+				} else if kind == "postgres" && strings.Contains(queued[0], "sql.Tx") {
+					t.Errorf("queued %v: want it in the clock's pipeline, not a database/sql transaction", queued)
+				}
+				stored, err := e.Notifications.NotificationsAfter(ctx, mgr.Actor(), 0, 10)
+				if err != nil || len(stored) != 1 {
+					t.Fatalf("notifications %+v, %v; want the late arrival", stored, err)
+				}
+				if id := list[0].NotificationID; id == nil || *id != stored[0].ID {
+					t.Errorf("the outbox row's notification %v, want %d", id, stored[0].ID)
+				}
+				msgs := e.Emitted.Of(attendance.MessageNotification)
+				if len(msgs) != 1 || msgs[0].ID != fmt.Sprint("notification:", stored[0].ID) || msgs[0].Notification.ID != stored[0].ID {
+					t.Errorf("messages %+v, want notification %d's", msgs, stored[0].ID)
+				}
+			})
+		}
 
 		// Two workers (and more) claiming at once: each row once.
 		t.Run("ClaimedOnceAcrossWorkers", func(t *testing.T) {

@@ -95,13 +95,34 @@ func (s *NotificationService) notifications(ctx context.Context, query string, a
 
 // notify stores notifications, skipping any whose cause already notified its
 // recipient, and queues the stored ones for live delivery after the commit.
+// On a pipeline whose messages may name their notifications without ids
+// (idsAfterCommit), the ids are not read: those of the notifications
+// returned may be 0 (see queueNotifications).
 func (db *DB) notify(ctx context.Context, tx *Tx, ns []attendance.Notification) ([]attendance.Notification, error) {
 	if len(ns) == 0 {
 		return nil, nil
 	}
 	now := db.now()
+	stored, err := db.storeNotifications(ctx, tx, ns, now)
+	if err != nil {
+		return nil, err
+	}
+	if stored, err = db.queueMail(ctx, tx, stored); err != nil {
+		return nil, err
+	}
+	for _, n := range stored {
+		tx.emit(attendance.NotificationMessage(n, now))
+	}
+	return stored, nil
+}
+
+// storeNotifications stores ns at now and returns the stored ones.
+func (db *DB) storeNotifications(ctx context.Context, tx *Tx, ns []attendance.Notification, now time.Time) ([]attendance.Notification, error) {
 	var ids map[notificationKey]int64
 	if db.d.WritableCTEs && db.d.SerializeNotifications != "" {
+		if tx.pipe != nil && db.idsAfterCommit() {
+			return db.queueNotifications(ctx, tx, ns, now)
+		}
 		var err error
 		if ids, err = db.insertNotifications(ctx, tx, ns, now); err != nil {
 			return nil, err
@@ -131,14 +152,48 @@ func (db *DB) notify(ctx context.Context, tx *Tx, ns []attendance.Notification) 
 			}
 		}
 		stored = append(stored, n)
-		nc := n
-		tx.emit(attendance.Message{ID: "notification:" + strconv.FormatInt(n.ID, 10), Type: attendance.MessageNotification,
-			OccurredAt: now, Notification: &nc, RecipientID: n.RecipientID})
-	}
-	if err := db.queueMail(ctx, tx, stored); err != nil {
-		return nil, err
 	}
 	return stored, nil
+}
+
+// idsAfterCommit reports whether the messages of a write may name their
+// notifications without ids: the Emitter has them read after the commit
+// (NotificationIDReader), or there is none.
+func (db *DB) idsAfterCommit() bool {
+	if db.Emitter == nil {
+		return true
+	}
+	r, ok := db.Emitter.(NotificationIDReader)
+	return ok && r.ReadsNotificationIDs()
+}
+
+// queueNotifications is storeNotifications on a pipeline whose messages
+// need no ids (idsAfterCommit): the insert, the same statement under the
+// same lock as insertNotifications', is queued and goes with the COMMIT,
+// its answer unread. It returns the notifications with id 0 (a repeat in
+// ns left out, as the insert skips it). One whose cause already notified
+// its recipient is skipped by the insert as ever, but returned too: its
+// message names it by its Ref (attendance.Message.NotificationIDPending),
+// and whoever reads the id finds another instant than this write's and
+// drops the message. With e-mail on, the read of each recipient's address
+// reads the id as well (queueMail).
+func (db *DB) queueNotifications(ctx context.Context, tx *Tx, ns []attendance.Notification, now time.Time) ([]attendance.Notification, error) {
+	query, args := db.notificationsInsert(ns, now)
+	if err := tx.later(ctx, query, args...); err != nil {
+		return nil, err
+	}
+	var out []attendance.Notification
+	seen := map[notificationKey]bool{}
+	for _, n := range ns {
+		k := notificationKey{n.RecipientID, n.Cause}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		n.CreatedAt = now
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // notificationKey is what makes a notification unique: one per recipient and cause.
@@ -152,23 +207,8 @@ type notificationKey struct {
 // order, skipping those whose cause already notified their recipient, and
 // returns the ids of the stored ones.
 func (db *DB) insertNotifications(ctx context.Context, tx *Tx, ns []attendance.Notification, now time.Time) (map[notificationKey]int64, error) {
-	var values strings.Builder
-	args := make([]any, 0, 7*len(ns))
-	for i, n := range ns {
-		if i > 0 {
-			values.WriteString(", ")
-		}
-		values.WriteString(`(` + strconv.Itoa(i) + `, CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT),
-			CAST(? AS TEXT), CAST(? AS TIMESTAMPTZ))`)
-		args = append(args, n.RecipientID, string(n.Kind), n.EmployeeID, n.Message, string(n.Data), n.Cause, db.t(now))
-	}
-	// The lock's row joins every row inserted: it is taken before any id is drawn.
-	rows, err := tx.query(ctx, `WITH serial AS (`+db.d.SerializeNotifications+`)
-		INSERT INTO notifications (recipient_id, kind, employee_id, message, data, cause, created_at)
-		SELECT v.recipient_id, v.kind, v.employee_id, v.message, v.data, v.cause, v.created_at
-		FROM serial, (VALUES `+values.String()+`) v(ord, recipient_id, kind, employee_id, message, data, cause, created_at)
-		ORDER BY v.ord
-		ON CONFLICT (recipient_id, cause) DO NOTHING RETURNING id, recipient_id, cause`, args...)
+	query, args := db.notificationsInsert(ns, now)
+	rows, err := tx.query(ctx, query+` RETURNING id, recipient_id, cause`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -181,6 +221,70 @@ func (db *DB) insertNotifications(ctx context.Context, tx *Tx, ns []attendance.N
 			return nil, err
 		}
 		ids[k] = id
+	}
+	return ids, rows.Err()
+}
+
+// notificationsInsert is the statement of insertNotifications, without its
+// RETURNING.
+func (db *DB) notificationsInsert(ns []attendance.Notification, now time.Time) (string, []any) {
+	var values strings.Builder
+	args := make([]any, 0, 7*len(ns))
+	for i, n := range ns {
+		if i > 0 {
+			values.WriteString(", ")
+		}
+		values.WriteString(`(` + strconv.Itoa(i) + `, CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT),
+			CAST(? AS TEXT), CAST(? AS TIMESTAMPTZ))`)
+		args = append(args, n.RecipientID, string(n.Kind), n.EmployeeID, n.Message, string(n.Data), n.Cause, db.t(now))
+	}
+	// The lock's row joins every row inserted: it is taken before any id is drawn.
+	return `WITH serial AS (` + db.d.SerializeNotifications + `)
+		INSERT INTO notifications (recipient_id, kind, employee_id, message, data, cause, created_at)
+		SELECT v.recipient_id, v.kind, v.employee_id, v.message, v.data, v.cause, v.created_at
+		FROM serial, (VALUES ` + values.String() + `) v(ord, recipient_id, kind, employee_id, message, data, cause, created_at)
+		ORDER BY v.ord
+		ON CONFLICT (recipient_id, cause) DO NOTHING`, args
+}
+
+// NotificationIDs returns the id of the notification each ref names, 0
+// where the write that made the ref stored none: a notification of its
+// recipient and cause created at another instant came from an earlier
+// write (the cause had notified already), and none at all was deleted
+// since. One read. It is what a cluster's publish job reads for the
+// notifications of a clock event, whose ids the write did not wait for
+// (jobs.NotificationIDs).
+func (s *NotificationService) NotificationIDs(ctx context.Context, refs []attendance.NotificationRef) (_ []int64, err error) {
+	defer wrap(&err, "NotificationIDs(%d)", len(refs))
+	ids := make([]int64, len(refs))
+	if len(refs) == 0 {
+		return ids, nil
+	}
+	var cond strings.Builder
+	args := make([]any, 0, 2*len(refs))
+	for i, r := range refs {
+		if i > 0 {
+			cond.WriteString(" OR ")
+		}
+		cond.WriteString(`(recipient_id = ? AND cause = ?)`)
+		args = append(args, r.RecipientID, r.Cause)
+	}
+	rows, err := s.db.reader().query(ctx, `SELECT id, recipient_id, cause, created_at FROM notifications WHERE `+cond.String(), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var r attendance.NotificationRef
+		if err := rows.Scan(&id, &r.RecipientID, &r.Cause, timeCol{&r.CreatedAt}); err != nil {
+			return nil, err
+		}
+		for i, want := range refs {
+			if want.RecipientID == r.RecipientID && want.Cause == r.Cause && want.CreatedAt.Equal(r.CreatedAt) {
+				ids[i] = id
+			}
+		}
 	}
 	return ids, rows.Err()
 }

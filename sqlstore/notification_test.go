@@ -69,58 +69,108 @@ func TestNotificationService(t *testing.T) {
 					t.Errorf("one after the first: %+v, %v", rest, err)
 				}
 			})
-			t.Run("ReplayNeverSkips", func(t *testing.T) {
-				// Late arrivals recorded at once while a reader replays "after
-				// the last id I saw": it ends up with every one.
-				t.Parallel()
-				e := newEnv(t, kind)
-				mgr := e.mustCreate(t, e.Admin, "mgr", attendance.RoleManager, nil)
-				var emps []*attendance.Employee
-				for i := range 12 {
-					emps = append(emps, e.mustCreate(t, mgr.Actor(), fmt.Sprintf("late%d", i), attendance.RoleEmployee, &mgr.ID))
+			for _, later := range []bool{false, true} {
+				name := "ReplayNeverSkips"
+				if later {
+					name += "IDsReadLater"
 				}
-				e.Clock.Set(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)) // an hour late
-				done := make(chan struct{})
-				seen := map[int64]bool{}
-				var last int64
-				go func() {
-					defer close(done)
-					deadline := time.Now().Add(20 * time.Second)
-					for len(seen) < len(emps) && time.Now().Before(deadline) {
-						list, err := e.Notifications.NotificationsAfter(ctx, mgr.Actor(), last, 100)
-						if err != nil {
-							t.Error(err)
-							return
-						}
-						for _, n := range list {
-							if n.ID <= last {
-								t.Errorf("replay went backwards: %d after %d", n.ID, last)
-							}
-							last = n.ID
-							seen[n.ID] = true
-						}
+				t.Run(name, func(t *testing.T) {
+					// Late arrivals recorded at once while a reader replays "after
+					// the last id I saw": it ends up with every one. Also when the
+					// inserts go with the COMMITs, their ids unread (cluster mode).
+					t.Parallel()
+					e := newEnv(t, kind)
+					if later {
+						e.Emitter = idsLater{e.Emitted}
 					}
-				}()
-				var wg sync.WaitGroup
-				for _, emp := range emps {
-					wg.Add(1)
+					mgr := e.mustCreate(t, e.Admin, "mgr", attendance.RoleManager, nil)
+					var emps []*attendance.Employee
+					for i := range 12 {
+						emps = append(emps, e.mustCreate(t, mgr.Actor(), fmt.Sprintf("late%d", i), attendance.RoleEmployee, &mgr.ID))
+					}
+					e.Clock.Set(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)) // an hour late
+					done := make(chan struct{})
+					seen := map[int64]bool{}
+					var last int64
 					go func() {
-						defer wg.Done()
-						if _, err := e.Attendance.RecordEvent(ctx, emp.Actor(), attendance.RecordEvent{Type: attendance.Entry}); err != nil {
-							t.Error(err)
+						defer close(done)
+						deadline := time.Now().Add(20 * time.Second)
+						for len(seen) < len(emps) && time.Now().Before(deadline) {
+							list, err := e.Notifications.NotificationsAfter(ctx, mgr.Actor(), last, 100)
+							if err != nil {
+								t.Error(err)
+								return
+							}
+							for _, n := range list {
+								if n.ID <= last {
+									t.Errorf("replay went backwards: %d after %d", n.ID, last)
+								}
+								last = n.ID
+								seen[n.ID] = true
+							}
 						}
 					}()
+					var wg sync.WaitGroup
+					for _, emp := range emps {
+						wg.Add(1)
+						go func() {
+							defer wg.Done()
+							if _, err := e.Attendance.RecordEvent(ctx, emp.Actor(), attendance.RecordEvent{Type: attendance.Entry}); err != nil {
+								t.Error(err)
+							}
+						}()
+					}
+					wg.Wait()
+					<-done
+					all, err := e.Notifications.NotificationsAfter(ctx, mgr.Actor(), 0, 100)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(all) != len(emps) || len(seen) != len(emps) {
+						t.Fatalf("stored %d, replay saw %d, want %d each", len(all), len(seen), len(emps))
+					}
+				})
+			}
+		})
+
+		// In cluster mode a late clock-in on PostgreSQL sends the
+		// notification's insert with its COMMIT, unread: its message names
+		// it by recipient, cause and instant, and the publish job reads the
+		// id (NotificationIDs). SQLite reads it in the write as ever.
+		t.Run("IDsReadLater", func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, kind)
+			e.Emitter = idsLater{e.Emitted}
+			mgr := e.mustCreate(t, e.Admin, "mgr", attendance.RoleManager, nil)
+			emp := e.mustCreate(t, mgr.Actor(), "late", attendance.RoleEmployee, &mgr.ID)
+			ev := e.clockAt(t, emp.Actor(), "2026-11-02T09:00:00Z", attendance.Entry)
+			stored, err := e.Notifications.NotificationsAfter(ctx, mgr.Actor(), 0, 100)
+			if err != nil || len(stored) != 1 {
+				t.Fatalf("%+v, %v; want one notification", stored, err)
+			}
+			msgs := e.Emitted.Of(attendance.MessageNotification)
+			if len(msgs) != 1 {
+				t.Fatalf("%d notification messages, want 1", len(msgs))
+			}
+			m, n := msgs[0], stored[0]
+			want := attendance.NotificationRef{RecipientID: mgr.ID, Cause: fmt.Sprint("late_arrival:", ev.ID), CreatedAt: at(t, "2026-11-02T09:00:00Z")}
+			if kind == "postgres" {
+				if !m.NotificationIDPending() || m.ID != "" || m.Notification.Ref() != want {
+					t.Fatalf("message %q, pending %v, ref %+v; want pending, named by %+v", m.ID, m.NotificationIDPending(), m.Notification.Ref(), want)
 				}
-				wg.Wait()
-				<-done
-				all, err := e.Notifications.NotificationsAfter(ctx, mgr.Actor(), 0, 100)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if len(all) != len(emps) || len(seen) != len(emps) {
-					t.Fatalf("stored %d, replay saw %d, want %d each", len(all), len(seen), len(emps))
-				}
-			})
+				m = m.WithNotificationID(n.ID)
+			}
+			if m.ID != fmt.Sprint("notification:", n.ID) || m.Notification.ID != n.ID || m.RecipientID != mgr.ID {
+				t.Fatalf("message %q of notification %d to %d; want notification %d to %d", m.ID, m.Notification.ID, m.RecipientID, n.ID, mgr.ID)
+			}
+			other := want
+			other.CreatedAt = other.CreatedAt.Add(time.Microsecond) // a later write of the same cause: it stored nothing
+			unknown := want
+			unknown.Cause += "0"
+			ids, err := e.Notifications.NotificationIDs(ctx, []attendance.NotificationRef{other, want, unknown, want})
+			if err != nil || fmt.Sprint(ids) != fmt.Sprint([]int64{0, n.ID, 0, n.ID}) {
+				t.Fatalf("NotificationIDs: %v, %v; want [0 %d 0 %d]", ids, err, n.ID, n.ID)
+			}
 		})
 
 		t.Run("LastNotificationID", func(t *testing.T) {

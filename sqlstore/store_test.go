@@ -97,6 +97,12 @@ func (e *emitted) Committed(_ context.Context, msgs []attendance.Message) {
 	e.msgs = append(e.msgs, msgs...)
 }
 
+// idsLater is an emitted that takes notification messages whose ids are not
+// read yet, as cluster mode's publish job does (sqlstore.NotificationIDReader).
+type idsLater struct{ *emitted }
+
+func (idsLater) ReadsNotificationIDs() bool { return true }
+
 // Of returns the messages of type typ, in the order they were published.
 func (e *emitted) Of(typ attendance.MessageType) []attendance.Message {
 	e.mu.Lock()

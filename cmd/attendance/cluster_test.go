@@ -222,8 +222,22 @@ func TestCluster(t *testing.T) {
 		start := time.Now()
 		late.Do("POST", "/api/attendance/", map[string]string{"type": "entry"}).Want(201)
 		stream.next(15*time.Second, func(m map[string]any) bool { return m["type"] == "attendance" })
-		stream.next(15*time.Second, notificationOf("late_arrival"))
+		m := stream.next(15*time.Second, notificationOf("late_arrival"))
 		t.Logf("the late arrival reached B after %s", time.Since(start))
+		// A's write did not read the notification's id (its insert went
+		// with the COMMIT); the worker read it before publishing: the
+		// socket gets the id the manager's list has.
+		var l list[map[string]any]
+		bossB.Do("GET", "/api/notifications/?limit=100", nil).Want(200).JSON(&l)
+		var ids []any
+		for _, x := range l.Results {
+			if x["kind"] == "late_arrival" {
+				ids = append(ids, x["id"])
+			}
+		}
+		if got := m["notification"].(map[string]any)["id"]; len(ids) != 1 || got != ids[0] {
+			t.Fatalf("the socket's late arrival has id %v, the list's are %v", got, ids)
+		}
 	})
 
 	t.Run("logout on A is refused on B", func(t *testing.T) {

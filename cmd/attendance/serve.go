@@ -124,6 +124,7 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 		m.Bus = amqp.New(bc)
 		m.Bus.Start(ctx)
 		jc.Publisher = m.Bus
+		jc.Notifications = sqlstore.NewNotificationService(store.DB)
 	}
 	runner, err := jobs.New(jc)
 	if err != nil {
