@@ -12,9 +12,10 @@ import (
 	"github.com/openattendance/attendance/sqlstore"
 )
 
-// runPipe runs fn in a transaction on pgx's own connection under one of
-// db's (sqlstore.Dialect.Pipe), and rolls it back unless fn committed it.
-func runPipe(ctx context.Context, db *sql.DB, fn func(sqlstore.Pipe) error) error {
+// runPipe runs fn in a transaction (read-only, on one snapshot, if
+// readOnly) on pgx's own connection under one of db's
+// (sqlstore.Dialect.Pipe), and rolls it back unless fn committed it.
+func runPipe(ctx context.Context, db *sql.DB, readOnly bool, fn func(sqlstore.Pipe) error) error {
 	c, err := db.Conn(ctx)
 	if err != nil {
 		return err
@@ -26,6 +27,11 @@ func runPipe(ctx context.Context, db *sql.DB, fn func(sqlstore.Pipe) error) erro
 			return fmt.Errorf("postgres: pipeline: the connection is a %T, not pgx's", dc)
 		}
 		p := &pipe{conn: sc.Conn()}
+		if readOnly {
+			// One snapshot for all its reads: a report adds up rows that
+			// agree with each other.
+			p.opts = pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+		}
 		err := fn(p)
 		if !p.ended && p.tx != nil {
 			// A connection left in a transaction is not used again: pgx's
@@ -43,6 +49,7 @@ func runPipe(ctx context.Context, db *sql.DB, fn func(sqlstore.Pipe) error) erro
 // answers, or with the COMMIT.
 type pipe struct {
 	conn   *pgx.Conn
+	opts   pgx.TxOptions
 	tx     pgx.Tx // nil until the BEGIN is sent
 	queued []statement
 	ended  bool // committed
@@ -64,7 +71,7 @@ func (p *pipe) send(ctx context.Context, query string, args []any) (pgx.BatchRes
 	b := &pgx.Batch{}
 	begin := p.tx == nil
 	if begin {
-		b.BeginTx(pgx.TxOptions{})
+		b.BeginTx(p.opts)
 	}
 	for _, s := range p.queued {
 		b.Queue(s.sql, s.args...)
@@ -155,7 +162,7 @@ func (p *pipe) Commit(ctx context.Context) error {
 func (p *pipe) Tx(ctx context.Context) (any, error) {
 	if p.tx == nil {
 		b := &pgx.Batch{}
-		b.BeginTx(pgx.TxOptions{})
+		b.BeginTx(p.opts)
 		br := p.conn.SendBatch(ctx, b)
 		_, err := br.Exec()
 		p.tx = br.Tx()

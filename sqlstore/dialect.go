@@ -58,10 +58,12 @@ type Dialect struct {
 	// whose expressions are a few comparisons; and costs a page read at
 	// random as memory or an SSD does. Empty: no transaction.
 	ReportSetup string
-	// Pipe, if set, runs fn in a write transaction on a connection of db
-	// that pipelines its statements (pipe.go), and rolls it back unless fn
-	// committed it. Nil: every write is a database/sql transaction.
-	Pipe func(ctx context.Context, db *sql.DB, fn func(Pipe) error) error
+	// Pipe, if set, runs fn in a transaction (read-only, on one snapshot,
+	// if readOnly) on a connection of db that pipelines its statements and
+	// reads rows as the driver has them (pipe.go), and rolls it back unless
+	// fn committed it. Nil: every write is a database/sql transaction, and a
+	// report's reads go to the read pool.
+	Pipe func(ctx context.Context, db *sql.DB, readOnly bool, fn func(Pipe) error) error
 }
 
 // q turns shared SQL into the dialect's, once per query text.

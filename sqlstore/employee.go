@@ -450,7 +450,12 @@ func (db *DB) employee(ctx context.Context, q queryer, id int64, lock bool) (*at
 // employeeList reads the employees a query selects (employeeCols) on the
 // read pool.
 func (db *DB) employeeList(ctx context.Context, query string, args ...any) ([]*attendance.Employee, error) {
-	rows, err := db.reader().query(ctx, query, args...)
+	return db.employeesOn(ctx, db.reader(), query, args...)
+}
+
+// employeesOn reads the employees a query selects (employeeCols) on q.
+func (db *DB) employeesOn(ctx context.Context, q queryer, query string, args ...any) ([]*attendance.Employee, error) {
+	rows, err := q.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -45,54 +45,56 @@ func (s *AttendanceService) Overview(ctx context.Context, a attendance.Actor, f 
 	if f.Department != nil {
 		w.add("e.department = ?", *f.Department)
 	}
-	emps, err := s.db.employeeList(ctx, `SELECT `+employeeCols+` FROM employees e WHERE `+w.String()+` ORDER BY e.id`, w.args...)
-	if err != nil {
-		return nil, err
-	}
-	emps = slices.DeleteFunc(emps, func(e *attendance.Employee) bool { return !e.InOverview(first) })
-	holidays, err := s.db.holidays(ctx, s.db.reader(), first, last)
-	if err != nil {
-		return nil, err
-	}
-	rep, err := s.db.beginReport(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer rep.end()
-	leave, err := s.db.overviewLeave(ctx, rep.reads(), emps, w, first, last)
-	if err != nil {
-		return nil, err
-	}
-	ros, err := s.db.loadRoster(ctx, s.db.reader(), w, first.AddDays(-1), last.AddDays(1))
-	if err != nil {
-		return nil, err
-	}
-	settings, err := s.db.workSettings(ctx, s.db.reader())
-	if err != nil {
-		return nil, err
-	}
-
-	ov := &attendance.Overview{From: first, To: last, Count: len(emps), Results: []attendance.OverviewRow{}}
-	if f.All {
-		// The CSV has a column of leave days for every type.
-		if ov.LeaveTypes, err = s.db.leaveTypeCodes(ctx); err != nil {
-			return nil, err
+	// The rest is read in one report: on PostgreSQL one snapshot.
+	var ov *attendance.Overview
+	var sum []employeeTotals
+	var emps []*attendance.Employee
+	err = s.db.inReport(ctx, func(rep report) error {
+		var err error
+		emps, err = s.db.employeesOn(ctx, rep, `SELECT `+employeeCols+` FROM employees e WHERE `+w.String()+` ORDER BY e.id`, w.args...)
+		if err != nil {
+			return err
 		}
+		emps = slices.DeleteFunc(emps, func(e *attendance.Employee) bool { return !e.InOverview(first) })
+		holidays, err := s.db.holidays(ctx, rep, first, last)
+		if err != nil {
+			return err
+		}
+		ros, err := s.db.loadRoster(ctx, rep, w, first.AddDays(-1), last.AddDays(1))
+		if err != nil {
+			return err
+		}
+		settings, err := s.db.workSettings(ctx, rep)
+		if err != nil {
+			return err
+		}
+		ov = &attendance.Overview{From: first, To: last, Count: len(emps), Results: []attendance.OverviewRow{}}
+		if f.All {
+			// The CSV has a column of leave days for every type.
+			if ov.LeaveTypes, err = s.db.leaveTypeCodes(ctx, rep); err != nil {
+				return err
+			}
+		}
+		leave, err := s.db.overviewLeave(ctx, rep, emps, w, first, last)
+		if err != nil {
+			return err
+		}
+		now := s.db.now()
+		// The employees alike share the placing of their shifts.
+		cals := attendance.NewShiftCalendars(holidays, first, last)
+		sum, err = s.db.sumOverview(ctx, rep, emps, w, first, last, func(e *attendance.Employee, days []attendance.Day) employeeTotals {
+			var t employeeTotals
+			t.work, t.time, t.leave = cals.Summarize(ros.schedule(e), settings, now, days, leave.of(e.ID))
+			return t
+		})
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	limit, offset := pageArgs(f.Page)
 	if f.All {
 		limit, offset = len(emps), 0
-	}
-	now := s.db.now()
-	// The employees alike share the placing of their shifts.
-	cals := attendance.NewShiftCalendars(holidays, first, last)
-	sum, err := s.db.sumOverview(ctx, rep, emps, w, first, last, func(e *attendance.Employee, days []attendance.Day) employeeTotals {
-		var t employeeTotals
-		t.work, t.time, t.leave = cals.Summarize(ros.schedule(e), settings, now, days, leave.of(e.ID))
-		return t
-	})
-	if err != nil {
-		return nil, err
 	}
 	for i, e := range emps {
 		t := sum[i]
@@ -226,7 +228,7 @@ func (db *DB) sumOverview(ctx context.Context, rep report, emps []*attendance.Em
 			// The row read ahead; its bytes are valid until the next Next.
 			nextID    int64
 			nextMonth attendance.Date
-			nextDays  sql.RawBytes
+			nextDays  rawBytes
 			hasNext   bool
 		)
 		for i, e := range emps {
@@ -266,63 +268,63 @@ func (db *DB) sumOverview(ctx context.Context, rep report, emps []*attendance.Em
 	return out, cmp.Or(err, sumErr)
 }
 
-// report holds the large reads of a report: a read-only transaction begun
-// with the dialect's ReportSetup where it has one, otherwise the read pool.
+// report holds the large reads of a report: where the dialect pipelines,
+// a read-only transaction begun with the dialect's ReportSetup whose rows
+// come as the driver reads them (no database/sql copy of each value);
+// otherwise the read pool.
 type report struct {
-	db *DB
-	tx *sql.Tx // nil: the read pool
+	db   *DB
+	pipe Pipe // nil: the read pool
 }
 
-// beginReport begins the reads of a report.
-func (db *DB) beginReport(ctx context.Context) (report, error) {
-	if db.d.ReportSetup == "" {
-		return report{db: db}, nil
+// inReport runs fn with the reads of a report.
+func (db *DB) inReport(ctx context.Context, fn func(report) error) error {
+	if db.d.Pipe == nil {
+		return fn(report{db: db})
 	}
-	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return report{}, err
-	}
-	if _, err := tx.ExecContext(ctx, db.d.ReportSetup); err != nil {
-		tx.Rollback()
-		return report{}, err
-	}
-	return report{db: db, tx: tx}, nil
+	return db.d.Pipe(ctx, db.read, true, func(p Pipe) error {
+		if db.d.ReportSetup != "" {
+			p.Later(db.d.ReportSetup) // with the first query
+		}
+		return fn(report{db: db, pipe: p})
+	})
 }
 
-// end ends the report's transaction: it wrote nothing.
-func (r report) end() {
-	if r.tx != nil {
-		r.tx.Rollback()
-	}
-}
-
-// query runs a query of the report, not prepared (its text varies with the
-// scope).
-func (r report) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if r.tx != nil {
-		return r.tx.QueryContext(ctx, r.db.q(query), args...)
+// query runs a query of the report, not prepared (the large ones' text
+// varies with the scope).
+func (r report) query(ctx context.Context, query string, args ...any) (Rows, error) {
+	if r.pipe != nil {
+		return r.pipe.Query(ctx, r.db.q(query), args...)
 	}
 	return r.db.read.QueryContext(ctx, r.db.q(query), args...)
 }
 
-// reads returns what the report's smaller reads go to: its transaction, or
-// the reader with its prepared statements.
-func (r report) reads() queryer {
-	if r.tx != nil {
-		return txReads{r}
+func (r report) queryRow(ctx context.Context, query string, args ...any) row {
+	rows, err := r.query(ctx, query, args...)
+	return pipeRow{rows, err}
+}
+
+// rawBytes is a column's bytes as the driver holds them, valid until the
+// next row: pgx hands them over (ScanBytes), database/sql too (Scan).
+type rawBytes []byte
+
+func (b *rawBytes) ScanBytes(v []byte) error {
+	*b = v
+	return nil
+}
+
+func (b *rawBytes) Scan(src any) error {
+	switch v := src.(type) {
+	case []byte:
+		*b = v
+	case string:
+		*b = []byte(v)
+	case nil:
+		*b = nil
+	default:
+		return fmt.Errorf("sqlstore: cannot scan a %T into bytes", src)
 	}
-	return r.db.reader()
-}
-
-// txReads is a report's transaction as a queryer.
-type txReads struct{ r report }
-
-func (t txReads) query(ctx context.Context, query string, args ...any) (Rows, error) {
-	return t.r.query(ctx, query, args...)
-}
-
-func (t txReads) queryRow(ctx context.Context, query string, args ...any) row {
-	return t.r.tx.QueryRowContext(ctx, t.r.db.q(query), args...)
+	return nil
 }
 
 // parallelOverview is how many employees in scope make the overview worth
@@ -428,12 +430,12 @@ func (l *leaveByEmployee) of(id int64) []attendance.ApprovedLeave {
 // (status, end_date) index finds them without reading the requests that
 // ended before the range, which are most of them for the recent ranges an
 // overview is mostly asked for.
-func (db *DB) overviewLeave(ctx context.Context, q queryer, emps []*attendance.Employee, w where, first, last attendance.Date) (*leaveByEmployee, error) {
+func (db *DB) overviewLeave(ctx context.Context, rep report, emps []*attendance.Employee, w where, first, last attendance.Date) (*leaveByEmployee, error) {
 	out := &leaveByEmployee{ids: make([]int64, len(emps)), start: make([]int, len(emps)+1)}
 	for i, e := range emps {
 		out.ids[i] = e.ID
 	}
-	rows, err := q.query(ctx, approvedLeaveSQL(w),
+	rows, err := rep.query(ctx, approvedLeaveSQL(w),
 		append(w.args, first.String(), last.String())...)
 	if err != nil {
 		return nil, err
@@ -450,7 +452,7 @@ func (db *DB) overviewLeave(ctx context.Context, q queryer, emps []*attendance.E
 		chunks       [][]row
 		n            int
 		id           int64
-		unit, typ    sql.RawBytes
+		unit, typ    rawBytes
 		num, den     int64
 		minutes      sql.NullInt64
 		units, types = map[string]attendance.LeaveUnit{}, map[string]attendance.LeaveType{}
@@ -500,8 +502,8 @@ func (db *DB) overviewLeave(ctx context.Context, q queryer, emps []*attendance.E
 
 // leaveTypeCodes returns the code of every leave type, retired ones too, in
 // code order.
-func (db *DB) leaveTypeCodes(ctx context.Context) ([]attendance.LeaveType, error) {
-	rows, err := db.reader().query(ctx, `SELECT code FROM leave_types ORDER BY code`)
+func (db *DB) leaveTypeCodes(ctx context.Context, q queryer) ([]attendance.LeaveType, error) {
+	rows, err := q.query(ctx, `SELECT code FROM leave_types ORDER BY code`)
 	if err != nil {
 		return nil, err
 	}

@@ -112,7 +112,7 @@ func (db *DB) inPipe(ctx context.Context, fn func(tx *Tx) error) error {
 // messages, and the COMMIT.
 func (db *DB) commitPipe(ctx context.Context, w *write) {
 	var keep error // a commitThen's error, after the commit
-	err := db.d.Pipe(ctx, db.write, func(p Pipe) error {
+	err := db.d.Pipe(ctx, db.write, false, func(p Pipe) error {
 		w.tx = &Tx{pipe: p, db: db}
 		if err := runGuarded(w); err != nil {
 			var ct commitThen
