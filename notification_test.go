@@ -309,3 +309,35 @@ func TestMessageTopic(t *testing.T) {
 		}
 	}
 }
+
+// A notification's message without its id (a write that did not read it)
+// gets it in the form subscribers get, and the same JSON as one built with
+// the id.
+func TestNotificationMessageID(t *testing.T) {
+	at := time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
+	n := attendance.Notification{RecipientID: 5, Kind: attendance.NotifyLateArrival, EmployeeID: 17, Message: "late",
+		Data: json.RawMessage(`{}`), CreatedAt: at, Cause: "late_arrival:42"}
+	pending := attendance.NotificationMessage(n, at)
+	if !pending.NotificationIDPending() || pending.ID != "" || pending.RecipientID != 5 {
+		t.Fatalf("without an id: %+v, pending %v", pending, pending.NotificationIDPending())
+	}
+	if got, want := n.Ref(), (attendance.NotificationRef{RecipientID: 5, Cause: "late_arrival:42", CreatedAt: at}); got != want {
+		t.Fatalf("Ref %+v, want %+v", got, want)
+	}
+	resolved := pending.WithNotificationID(7)
+	if pending.Notification.ID != 0 {
+		t.Fatal("WithNotificationID changed the message it was given")
+	}
+	n.ID = 7
+	direct := attendance.NotificationMessage(n, at)
+	a, _ := json.Marshal(resolved)
+	b, _ := json.Marshal(direct)
+	if resolved.NotificationIDPending() || resolved.ID != "notification:7" || string(a) != string(b) {
+		t.Fatalf("with id 7: %s, want %s", a, b)
+	}
+	for _, m := range []attendance.Message{direct, {Type: attendance.MessageAttendance}, {Type: attendance.MessageNotification}} {
+		if m.NotificationIDPending() {
+			t.Errorf("%+v: pending", m)
+		}
+	}
+}
