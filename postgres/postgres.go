@@ -45,7 +45,7 @@ func Open(ctx context.Context, url string, maxConns int) (*sql.DB, error) {
 	cfg.BuildFrontend = func(r io.Reader, w io.Writer) *pgproto3.Frontend {
 		return pgproto3.NewFrontend(bufio.NewReaderSize(r, readBuffer), w)
 	}
-	db := stdlib.OpenDB(*cfg)
+	db := stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(registerScanners))
 	if maxConns <= 0 {
 		maxConns = 20
 	}

@@ -99,3 +99,48 @@ func (db *DB) InPipe(ctx context.Context, steps ...PipeStep) ([]int64, error) {
 	})
 	return out, err
 }
+
+// Columns are a row's date and instant columns as the store scans them.
+type Columns struct {
+	Date     attendance.Date
+	NullDate *attendance.Date
+	Instant  time.Time
+	Null     *time.Time
+	Zero     time.Time // NULL: the zero time
+}
+
+// ScanColumns reads the rows of query (a date, an optional date, an
+// instant, an optional instant, an optional instant) as a report reads them
+// and as the read pool does.
+func (db *DB) ScanColumns(ctx context.Context, query string) (inReport, pool []Columns, err error) {
+	scan := func(rows Rows) ([]Columns, error) {
+		defer rows.Close()
+		var out []Columns
+		for rows.Next() {
+			var c Columns
+			if err := rows.Scan(dateCol{&c.Date}, nullDateCol{&c.NullDate}, timeCol{&c.Instant}, nullTimeCol{&c.Null},
+				zeroTimeCol{&c.Zero}); err != nil {
+				return nil, err
+			}
+			out = append(out, c)
+		}
+		return out, rows.Err()
+	}
+	err = db.inReport(ctx, func(rep report) error {
+		rows, err := rep.query(ctx, query)
+		if err != nil {
+			return err
+		}
+		inReport, err = scan(rows)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := db.reader().query(ctx, query)
+	if err != nil {
+		return nil, nil, err
+	}
+	pool, err = scan(rows)
+	return inReport, pool, err
+}

@@ -10,8 +10,67 @@ import (
 // scanner is a row to scan: *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
 
+// DateScanner is a date column that a driver may fill in directly, without
+// the time.Time (and the allocation) database/sql's Scan goes through: the
+// overview reads a date or more on every one of hundreds of thousands of
+// rows. The postgres package teaches pgx to (postgres.Open).
+type DateScanner interface {
+	// ScanDate takes the column's date; valid is false for NULL.
+	ScanDate(d attendance.Date, valid bool) error
+}
+
+// InstantScanner is DateScanner's instant column.
+type InstantScanner interface {
+	// ScanInstant takes the column's instant in microseconds since the Unix
+	// epoch; valid is false for NULL.
+	ScanInstant(unixMicro int64, valid bool) error
+}
+
 // timeCol scans an instant stored by either dialect.
 type timeCol struct{ t *time.Time }
+
+func (c timeCol) ScanInstant(us int64, valid bool) error {
+	if !valid {
+		return fmt.Errorf("cannot scan NULL into an instant")
+	}
+	*c.t = time.UnixMicro(us).UTC()
+	return nil
+}
+
+func (c nullTimeCol) ScanInstant(us int64, valid bool) error {
+	if !valid {
+		*c.t = nil
+		return nil
+	}
+	t := time.UnixMicro(us).UTC()
+	*c.t = &t
+	return nil
+}
+
+func (c zeroTimeCol) ScanInstant(us int64, valid bool) error {
+	if !valid {
+		*c.t = time.Time{}
+		return nil
+	}
+	return timeCol(c).ScanInstant(us, true)
+}
+
+func (c dateCol) ScanDate(d attendance.Date, valid bool) error {
+	if !valid {
+		return fmt.Errorf("cannot scan NULL into a date")
+	}
+	*c.d = d
+	return nil
+}
+
+func (c nullDateCol) ScanDate(d attendance.Date, valid bool) error {
+	if !valid {
+		*c.d = nil
+		return nil
+	}
+	*c.d = &d
+	return nil
+}
 
 func (c timeCol) Scan(src any) error {
 	switch v := src.(type) {
