@@ -577,9 +577,13 @@ func (w *publishNotificationsWorker) NextRetry(job *river.Job[PublishNotificatio
 
 // resolveNotifications returns the messages of args with their
 // notifications' ids, without those whose write stored none.
+// Args that name no pending message cancel the job: no retry mends them.
 func resolveNotifications(ctx context.Context, ids NotificationIDs, args PublishNotificationsArgs) ([]attendance.Message, error) {
 	refs := make([]attendance.NotificationRef, len(args.Pending))
 	for i, p := range args.Pending {
+		if p.Index < 0 || p.Index >= len(args.Messages) || !args.Messages[p.Index].NotificationIDPending() {
+			return nil, river.JobCancel(fmt.Errorf("pending notification %d: no such message", p.Index))
+		}
 		refs[i] = p.Ref
 	}
 	got, err := ids.NotificationIDs(ctx, refs)
@@ -592,9 +596,6 @@ func resolveNotifications(ctx context.Context, ids NotificationIDs, args Publish
 	msgs := slices.Clone(args.Messages)
 	drop := make([]bool, len(msgs))
 	for i, p := range args.Pending {
-		if p.Index < 0 || p.Index >= len(msgs) || !msgs[p.Index].NotificationIDPending() {
-			return nil, fmt.Errorf("pending notification %d: no such message", p.Index)
-		}
 		if got[i] == 0 {
 			drop[p.Index] = true
 			continue

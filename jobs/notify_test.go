@@ -208,3 +208,25 @@ func sameJSON(t *testing.T, a, b []byte) bool {
 	}
 	return reflect.DeepEqual(va, vb)
 }
+
+// TestPublishNotificationsMalformed: a job whose pending notification names
+// no message of its own is cancelled, not retried for two weeks.
+func TestPublishNotificationsMalformed(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, e *env) {
+		pub := &publisher{}
+		r := e.start(t, Config{Publisher: pub, Notifications: e.DB.Notifications})
+		args := PublishNotificationsArgs{Messages: []attendance.Message{message("an event")},
+			Pending: []PendingNotification{{Index: 1, Ref: attendance.NotificationRef{RecipientID: 1, Cause: "x", CreatedAt: monday}}}}
+		if _, err := r.client.Insert(context.Background(), args, nil); err != nil {
+			t.Fatal(err)
+		}
+		e.eventually(t, "the job is cancelled", func() bool {
+			jobs := e.jobs(t, args.Kind())
+			return len(jobs) == 1 && jobs[0].State == "cancelled"
+		})
+		if calls, _ := pub.state(); calls != 0 {
+			t.Fatalf("%d publish calls, want none", calls)
+		}
+	})
+}
