@@ -137,33 +137,44 @@ func (db *DB) sumOverview(ctx context.Context, rep report, emps []*attendance.Em
 	}
 	firstMonth, _ := monthpack.Month(first)
 	lastMonth, _ := monthpack.Month(last)
+	// Of each month only its slots in the range: a month's overview reads
+	// two days of its last calendar month, not 31.
+	firstFrom, firstN := monthpack.Within(firstMonth, first, last)
+	_, lastN := monthpack.Within(lastMonth, first, last)
+	months := `SELECT m.employee_id, m.month, substr(m.days, CASE WHEN m.month = ? THEN CAST(? AS INTEGER) ELSE 1 END,
+		CASE WHEN m.month = ? THEN CAST(? AS INTEGER) WHEN m.month = ? THEN CAST(? AS INTEGER) ELSE CAST(? AS INTEGER) END)`
+	args := []any{firstMonth.String(), firstFrom*monthpack.SlotSize + 1, firstMonth.String(), firstN * monthpack.SlotSize,
+		lastMonth.String(), lastN * monthpack.SlotSize, monthpack.Size}
 	// Employees first, then each one's months by primary key: the rows come
 	// out in order without a sort, and the cost follows the months in the
 	// range. (CROSS JOIN fixes that join order on SQLite; PostgreSQL plans
 	// its own.) A few employees (a team) are named by their ids: one scan
 	// of the rollup's primary key, whatever the size of the company.
-	query := `SELECT m.employee_id, m.month, m.days FROM employees e CROSS JOIN attendance_months m
-		WHERE m.employee_id = e.id AND ` + w.String() + ` AND m.month >= ? AND m.month <= ? ORDER BY e.id, m.month`
-	args := append(w.args, firstMonth.String(), lastMonth.String())
-	if len(emps) <= maxScopeIDs {
-		args = make([]any, 0, len(emps)+3)
-		args = append(args, int64(0)) // no employee: the list is never empty
+	var query string
+	switch {
+	case len(emps) <= maxScopeIDs:
+		ids := make([]any, 0, len(emps)+1)
+		ids = append(ids, int64(0)) // no employee: the list is never empty
 		for _, e := range emps {
-			args = append(args, e.ID)
+			ids = append(ids, e.ID)
 		}
-		query = `SELECT m.employee_id, m.month, m.days FROM attendance_months m
-			WHERE m.employee_id IN (` + placeholders(len(args)) + `) AND m.month >= ? AND m.month <= ? ORDER BY m.employee_id, m.month`
-		args = append(args, firstMonth.String(), lastMonth.String())
-	} else if w.everyone() {
+		query = months + ` FROM attendance_months m
+			WHERE m.employee_id IN (` + placeholders(len(ids)) + `) AND m.month >= ? AND m.month <= ? ORDER BY m.employee_id, m.month`
+		args = append(args, ids...)
+	case w.everyone():
 		// Everyone: the rollup alone, in its primary key's order (the rows
 		// of the employees not in the overview are passed over below).
 		// Joined with the employees, PostgreSQL read a year over 100,000
 		// people as a parallel merge of a nested loop per employee, 2.5 to 5
 		// times the time of this one scan.
-		query = `SELECT m.employee_id, m.month, m.days FROM attendance_months m
+		query = months + ` FROM attendance_months m
 			WHERE m.month >= ? AND m.month <= ? ORDER BY m.employee_id, m.month`
-		args = []any{firstMonth.String(), lastMonth.String()}
+	default:
+		query = months + ` FROM employees e CROSS JOIN attendance_months m
+			WHERE m.employee_id = e.id AND ` + w.String() + ` AND m.month >= ? AND m.month <= ? ORDER BY e.id, m.month`
+		args = append(args, w.args...)
 	}
+	args = append(args, firstMonth.String(), lastMonth.String())
 	rows, err := rep.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -175,17 +186,20 @@ func (db *DB) sumOverview(ctx context.Context, rep report, emps []*attendance.Em
 	type job struct {
 		i      int
 		months []attendance.Date
-		packed []byte // monthpack.Size bytes a month
+		packed []byte // each month's slots in the range (monthpack.Within)
 	}
 	free := sync.Pool{New: func() any { return new(job) }}
 	sumJob := func(j *job, days []attendance.Day) ([]attendance.Day, error) {
 		defer free.Put(j)
 		days = days[:0]
-		for k, m := range j.months {
+		packed := j.packed
+		for _, m := range j.months {
+			from, n := monthpack.Within(m, first, last)
 			var err error
-			if days, err = monthpack.Unpack(days, m, j.packed[k*monthpack.Size:(k+1)*monthpack.Size], first, last); err != nil {
+			if days, err = monthpack.UnpackSlots(days, m, from, packed[:n*monthpack.SlotSize]); err != nil {
 				return days, fmt.Errorf("the days' rollup of employee %d, %s: %w", emps[j.i].ID, m, err)
 			}
+			packed = packed[n*monthpack.SlotSize:]
 		}
 		out[j.i] = summarize(emps[j.i], days)
 		return days, nil
@@ -242,8 +256,8 @@ func (db *DB) sumOverview(ctx context.Context, rep report, emps []*attendance.Em
 					if err := rows.Scan(&nextID, dateCol{&nextMonth}, &nextDays); err != nil {
 						return err
 					}
-					if len(nextDays) != monthpack.Size {
-						return fmt.Errorf("the days' rollup of employee %d, %s: %d bytes, want %d", nextID, nextMonth, len(nextDays), monthpack.Size)
+					if _, n := monthpack.Within(nextMonth, first, last); len(nextDays) != n*monthpack.SlotSize {
+						return fmt.Errorf("the days' rollup of employee %d, %s: %d bytes, want %d", nextID, nextMonth, len(nextDays), n*monthpack.SlotSize)
 					}
 					hasNext = true
 				}

@@ -109,18 +109,45 @@ func Unpack(dst []attendance.Day, month attendance.Date, b []byte, first, last a
 	if len(b) != Size {
 		return dst, fmt.Errorf("monthpack: a packed month of %d bytes, want %d", len(b), Size)
 	}
+	from, n := Within(month, first, last)
+	return UnpackSlots(dst, month, from, b[from*SlotSize:(from+n)*SlotSize])
+}
+
+// Within returns the slots of month (its first date) that lie from first
+// to last: n slots from slot from, n 0 when none does. Slots past the end
+// of a short month are among them.
+func Within(month, first, last attendance.Date) (from, n int) {
+	lo, hi := 0, Slots-1
+	if first > month {
+		lo = min(int(first-month), Slots)
+	}
+	if end := month.AddDays(Slots - 1); last < end {
+		hi = int(last - month)
+	}
+	if hi < lo {
+		return 0, 0
+	}
+	return lo, hi - lo + 1
+}
+
+// UnpackSlots appends to dst the days of b, the slots of a packed month
+// (whose first date is month) from slot from on, in date order: a part of a
+// packed month as Within gives it, or the whole (from 0). Slots past the end
+// of a short month must be empty.
+func UnpackSlots(dst []attendance.Day, month attendance.Date, from int, b []byte) ([]attendance.Day, error) {
+	if from < 0 || len(b)%SlotSize != 0 || from+len(b)/SlotSize > Slots {
+		return dst, fmt.Errorf("monthpack: %d bytes from slot %d are not slots of a packed month", len(b), from)
+	}
 	next, _ := Month(month.AddDays(Slots)) // the first of the next month
-	for i := range Slots {
-		s := b[i*SlotSize : (i+1)*SlotSize]
+	for k := range len(b) / SlotSize {
+		s := b[k*SlotSize : (k+1)*SlotSize]
 		if s[0] == 0 {
 			continue
 		}
+		i := from + k
 		d := month.AddDays(i)
 		if d >= next {
 			return dst, fmt.Errorf("monthpack: a day in slot %d of %s, past the month's end", i, month)
-		}
-		if d < first || d > last {
-			continue
 		}
 		day := attendance.Day{
 			Date:          d,

@@ -157,3 +157,44 @@ func TestLimits(t *testing.T) {
 		t.Errorf("Unpack of February with a 31st: %v", err)
 	}
 }
+
+// TestWithin: the slots Within gives of a month, unpacked alone with
+// UnpackSlots, are exactly the month's days in the range, for every range
+// around a month with a day on every date; Unpack of a range gives them too.
+func TestWithin(t *testing.T) {
+	for _, m := range []string{"2026-02-01", "2028-02-01", "2026-04-01", "2026-12-01"} {
+		month := date(m)
+		b := make([]byte, monthpack.Size)
+		next, _ := monthpack.Month(month.AddDays(monthpack.Slots))
+		for d := month; d < next; d++ {
+			if err := monthpack.Put(b, attendance.Day{Date: d, Entries: 1, WorkedSeconds: int64(d)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for first := month.AddDays(-3); first <= month.AddDays(monthpack.Slots+2); first++ {
+			for last := first.AddDays(-1); last <= month.AddDays(monthpack.Slots+2); last++ {
+				want := slices.DeleteFunc(unpackAll(t, month, b), func(d attendance.Day) bool { return d.Date < first || d.Date > last })
+				if ranged, err := monthpack.Unpack(nil, month, b, first, last); err != nil || !slices.Equal(ranged, want) {
+					t.Fatalf("%s, %s to %s: Unpack gives %v, %v; want %v", m, first, last, ranged, err, want)
+				}
+				from, n := monthpack.Within(month, first, last)
+				got, err := monthpack.UnpackSlots(nil, month, from, b[from*monthpack.SlotSize:(from+n)*monthpack.SlotSize])
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Equal(got, want) {
+					t.Fatalf("%s, %s to %s: slots %d+%d give %v, want %v", m, first, last, from, n, got, want)
+				}
+				if len(want) > 0 && (first > month && from != int(first-month) || n > monthpack.Slots) {
+					t.Fatalf("%s, %s to %s: slots %d+%d", m, first, last, from, n)
+				}
+			}
+		}
+	}
+	if _, err := monthpack.UnpackSlots(nil, date("2026-02-01"), 30, make([]byte, 2*monthpack.SlotSize)); err == nil {
+		t.Error("slots past the 31st unpacked")
+	}
+	if _, err := monthpack.UnpackSlots(nil, date("2026-02-01"), 0, make([]byte, monthpack.SlotSize+1)); err == nil {
+		t.Error("a part of a slot unpacked")
+	}
+}
