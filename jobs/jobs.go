@@ -10,10 +10,12 @@ package jobs
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -24,6 +26,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/openattendance/attendance"
 )
@@ -109,6 +112,11 @@ type Config struct {
 	// PollInterval is how often workers look for new jobs without LISTEN
 	// (default 1 s on SQLite, 200 ms on PostgreSQL).
 	PollInterval time.Duration
+	// NoPeriodic leaves the checks and the ledger's jobs unscheduled: none
+	// runs at start or by period, only when asked (QueueLedgerJob, or the
+	// store's methods called directly). For tests that run the checks at
+	// instants of their own choosing; a service always schedules them.
+	NoPeriodic bool
 }
 
 // Runner is the River client and its workers.
@@ -120,6 +128,13 @@ type Runner struct {
 	// store's pipelined write on PostgreSQL); it has no pool of its own and
 	// never works. Nil on SQLite.
 	pgx *river.Client[pgx.Tx]
+
+	// The runs at start (WaitStartRuns): the jobs River's periodic enqueuer
+	// inserted first, once this runner leads, and the late penalties' run.
+	startMu   sync.Mutex
+	startIDs  []int64
+	startSeen bool
+	startIn   chan struct{} // closed once the enqueuer's first batch is in
 }
 
 func driver(cfg Config) (riverdriver.Driver[*sql.Tx], *pgxpool.Pool, error) {
@@ -223,7 +238,7 @@ func New(cfg Config) (*Runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Runner{cfg: cfg, pool: pool}
+	r := &Runner{cfg: cfg, pool: pool, startIn: make(chan struct{})}
 	rc := &river.Config{
 		Logger:            quiet(cfg.Logger),
 		FetchPollInterval: cfg.PollInterval,
@@ -231,6 +246,7 @@ func New(cfg Config) (*Runner, error) {
 		PollOnly:          cfg.Dialect == "sqlite",
 		JobTimeout:        5 * time.Minute,
 		MaxAttempts:       10,
+		Middleware:        []rivertype.Middleware{river.JobInsertMiddlewareFunc(r.noteStartRuns)},
 	}
 	if cfg.Work {
 		workers := river.NewWorkers()
@@ -290,6 +306,9 @@ func New(cfg Config) (*Runner, error) {
 				river.NewPeriodicJob(river.PeriodicInterval(cfg.LatePenaltiesEvery),
 					func() (river.JobArgs, *river.InsertOpts) { return LedgerJobArgs{Job: attendance.JobLatePenalties}, nil }, nil))
 		}
+		if cfg.NoPeriodic {
+			rc.PeriodicJobs = nil
+		}
 	}
 	client, err := river.NewClient(drv, rc)
 	if err != nil {
@@ -317,14 +336,91 @@ func (r *Runner) Start(ctx context.Context) error {
 	if err := r.client.Start(ctx); err != nil {
 		return err
 	}
-	if r.cfg.Ledger != nil {
+	if r.cfg.Ledger != nil && !r.cfg.NoPeriodic {
 		// The late-penalty setting changed since it was last applied: the
 		// balances follow it now rather than by tomorrow's run.
 		if due, err := r.cfg.Ledger.LatePenaltiesDue(ctx); err != nil {
 			r.cfg.Logger.Warn("late penalties not checked", "err", err)
 		} else if due {
-			if err := r.QueueLedgerJob(ctx, attendance.JobLatePenalties); err != nil {
+			res, err := r.client.Insert(ctx, LedgerJobArgs{Job: attendance.JobLatePenalties}, nil)
+			if err != nil {
 				r.cfg.Logger.Warn("late penalties not queued", "err", err)
+			} else {
+				r.startMu.Lock()
+				r.startIDs = append(r.startIDs, res.Job.ID)
+				r.startMu.Unlock()
+			}
+		}
+	}
+	return nil
+}
+
+// noteStartRuns is River's insert middleware: it notes the jobs of the
+// periodic enqueuer's first batch, the runs at start (RunOnStart), with
+// those of an equal job already there in their place.
+func (r *Runner) noteStartRuns(ctx context.Context, params []*rivertype.JobInsertParams, insert func(context.Context) ([]*rivertype.JobInsertResult, error)) ([]*rivertype.JobInsertResult, error) {
+	res, err := insert(ctx)
+	var meta struct {
+		Periodic bool `json:"periodic"`
+	}
+	if err != nil || len(params) == 0 || json.Unmarshal(params[0].Metadata, &meta) != nil || !meta.Periodic {
+		return res, err
+	}
+	r.startMu.Lock()
+	defer r.startMu.Unlock()
+	if r.startSeen {
+		return res, err
+	}
+	r.startSeen = true
+	for _, x := range res {
+		if x.Job != nil {
+			r.startIDs = append(r.startIDs, x.Job.ID)
+		}
+	}
+	close(r.startIn)
+	return res, err
+}
+
+// WaitStartRuns waits until the runs at start have finished: the periodic
+// jobs' (RunOnStart), which River inserts once this runner leads, 0.1 to a
+// few seconds after Start, and the late penalties' when they were due. A
+// test waits for them so that they cannot overtake it, at whatever its
+// clock says by then. Only the leader runs them: on a runner that does not
+// lead, WaitStartRuns waits until ctx ends. Without periodic jobs
+// (NoPeriodic, or not working) it returns at once.
+func (r *Runner) WaitStartRuns(ctx context.Context) error {
+	if r.cfg.Work && !r.cfg.NoPeriodic {
+		select {
+		case <-r.startIn:
+		case <-ctx.Done():
+			return fmt.Errorf("jobs: the periodic jobs' runs at start were not inserted: %w", ctx.Err())
+		}
+	}
+	r.startMu.Lock()
+	ids := slices.Clone(r.startIDs)
+	r.startMu.Unlock()
+	for _, id := range ids {
+		for {
+			// The enqueuer's batch is noted before its transaction commits:
+			// until then its jobs are not found.
+			job, err := r.client.JobGet(ctx, id)
+			if err != nil && !errors.Is(err, river.ErrNotFound) {
+				return fmt.Errorf("jobs: run at start %d: %w", id, err)
+			}
+			state := "not committed"
+			if job != nil {
+				state = string(job.State)
+			}
+			if job != nil && (job.FinalizedAt != nil || job.State == rivertype.JobStateRetryable) {
+				if job.State != rivertype.JobStateCompleted {
+					return fmt.Errorf("jobs: run at start of %s: %s after %d attempts: %v", job.Kind, job.State, job.Attempt, job.Errors)
+				}
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("jobs: run at start %d still %s: %w", id, state, ctx.Err())
+			case <-time.After(20 * time.Millisecond):
 			}
 		}
 	}

@@ -401,3 +401,64 @@ func TestTwoWorkers(t *testing.T) {
 		}
 	})
 }
+
+// startKinds are the jobs that run at a runner's start.
+var startKinds = []string{NotArrivedArgs{}.Kind(), LowBalanceArgs{}.Kind(), CleanupArgs{}.Kind(), EscalationArgs{}.Kind(),
+	ForgottenExitsArgs{}.Kind(), LedgerJobArgs{}.Kind()}
+
+// TestWaitStartRuns: once WaitStartRuns returns, every periodic job's run at
+// start has finished, at the clock of the start, and nothing of them is left
+// to overtake what a test does next.
+func TestWaitStartRuns(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, e *env) {
+		mgr := e.mustCreate(t, "mgr", attendance.RoleManager, e.Admin.ID)
+		emp := e.mustCreate(t, "emp", attendance.RoleEmployee, mgr.ID)
+		e.Clock.Set(monday.Add(time.Hour + 31*time.Minute)) // 08:31: the run at start reports emp
+		r := e.start(t, Config{Ledger: sqlstore.NewLedgerJobs(e.DB.DB)})
+		ctx, cancel := context.WithTimeout(context.Background(), jobWait)
+		defer cancel()
+		if err := r.WaitStartRuns(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, kind := range startKinds {
+			if jobs := e.jobs(t, kind); len(jobs) != 1 || jobs[0].State != "completed" {
+				t.Errorf("%s: jobs %+v, want one run at start, completed", kind, jobs)
+			}
+		}
+		if got := e.notArrived(t, mgr, emp.ID); len(got) != 1 {
+			t.Errorf("%d not_arrived notifications after the run at start, want 1", len(got))
+		}
+	})
+}
+
+// TestNoPeriodic: a runner without periodic jobs runs no check by itself,
+// at start or by period, and still works the jobs it is given.
+func TestNoPeriodic(t *testing.T) {
+	t.Parallel()
+	forEachDB(t, func(t *testing.T, e *env) {
+		var checks atomic.Int32
+		pub := &publisher{}
+		r := e.start(t, Config{NoPeriodic: true, NotArrivedEvery: 100 * time.Millisecond, Checks: countingChecks{e.DB.Checks, &checks},
+			Publisher: pub, Ledger: sqlstore.NewLedgerJobs(e.DB.DB)})
+		if err := r.WaitStartRuns(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		e.emit(t, r, true, message("given"))
+		e.eventually(t, "the publish job completes", func() bool {
+			jobs := e.jobs(t, PublishArgs{}.Kind())
+			return len(jobs) == 1 && jobs[0].State == "completed"
+		})
+		// River elects a leader and runs a run at start within a few seconds
+		// (TestWaitStartRuns), and then one every 100 ms.
+		time.Sleep(3 * time.Second)
+		if n := checks.Load(); n != 0 {
+			t.Errorf("the not_arrived check ran %d times, want never", n)
+		}
+		for _, kind := range startKinds {
+			if jobs := e.jobs(t, kind); len(jobs) != 0 {
+				t.Errorf("%s: jobs %+v, want none", kind, jobs)
+			}
+		}
+	})
+}
