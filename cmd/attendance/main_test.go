@@ -166,6 +166,14 @@ func withClock(c *testClock) appOption {
 	return func(a *testApp) { a.Clock, a.Main.Now = c, c.Now }
 }
 
+// withPeriodicJobs schedules the periodic jobs as a service does, for a
+// test of what River's runs do; the service starts once their runs at start
+// have finished. Without it the worker runs no check by itself, at start or
+// by period: a test runs them at the instants it chooses (Main.Checks).
+func withPeriodicJobs() appOption {
+	return func(a *testApp) { a.Main.noPeriodic, a.Main.waitStartRuns = false, true }
+}
+
 // withConfig changes the configuration.
 func withConfig(f func(*Config)) appOption { return func(a *testApp) { f(&a.Main.Config) } }
 
@@ -208,7 +216,7 @@ func newDataDir(t testing.TB) string {
 // mustStartIn starts the service on the data directory dir (e.g. again, after a stop).
 func mustStartIn(t testing.TB, dir string, opts ...appOption) *testApp {
 	t.Helper()
-	m := &Main{Config: testConfig(t, dir), Worker: true, Stderr: io.Discard, HashParams: cheapHash}
+	m := &Main{Config: testConfig(t, dir), Worker: true, Stderr: io.Discard, HashParams: cheapHash, noPeriodic: true}
 	if testing.Verbose() {
 		m.Stderr = os.Stderr
 	}
@@ -440,26 +448,3 @@ type csvBody string
 
 // ptr returns a pointer to v.
 func ptr[T any](v T) *T { return &v }
-
-// waitStartRun waits until the worker's run at start of the periodic job of
-// kind (RunOnStart) has completed: it comes 0.1 to 4 s after the start, at
-// whatever the test's clock says then, and a test whose figures it would
-// change (a check's notifications) must not race it.
-func waitStartRun(t testing.TB, app *testApp, kind string) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		var n int
-		if err := app.Main.Store.WriteDB().QueryRowContext(context.Background(),
-			`SELECT COUNT(*) FROM river_job WHERE kind = '`+kind+`' AND state = 'completed'`).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		if n > 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the worker's %s did not run within 30 s of the start", kind)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}

@@ -51,6 +51,14 @@ type Main struct {
 	Now func() time.Time
 	// HashParams overrides the argon2id cost (tests use a cheap one); nil is OWASP's minimum.
 	HashParams *auth.Params
+
+	// For tests, what becomes of the periodic jobs (not_arrived, low
+	// balances, cleanup, …), which River also runs once at start, 0.1 to a
+	// few seconds after it, at whatever the test's clock says then.
+	// noPeriodic leaves them unscheduled: the test runs the checks itself
+	// (Checks). waitStartRuns makes Open return only once their runs at
+	// start have finished, so that none overtakes the test.
+	noPeriodic, waitStartRuns bool
 }
 
 // Open opens the database, creates the first admin if needed and starts
@@ -107,6 +115,8 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 		Checks:  m.Checks,
 		Now:     store.Now,
 		Logger:  m.Logger,
+
+		NoPeriodic: m.noPeriodic,
 	}
 	if store.Dialect().Name == "postgres" {
 		jc.ListenerURL = m.Config.DatabaseURL
@@ -139,6 +149,14 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 		LinkKey: decisionKey, LinkTTL: m.Config.DecisionLinkTTL})
 	if err := runner.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: %w", err)
+	}
+	if m.waitStartRuns {
+		wctx, cancel := context.WithTimeout(ctx, time.Minute)
+		err := runner.WaitStartRuns(wctx)
+		cancel()
+		if err != nil {
+			return err
+		}
 	}
 	m.Auth = auth.New(authStore, hasher, auth.Config{Secret: secret, AccessTTL: m.Config.AccessTTL, RefreshTTL: m.Config.RefreshTTL})
 	feedKey, err := attendance.LinkKey(secret, attendance.PurposeFeed)

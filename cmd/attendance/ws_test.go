@@ -678,11 +678,7 @@ func TestStreamLive(t *testing.T) {
 	sAdmin.WantAttendance(emp2.ID(), attendance.Entry)
 
 	// A leave request goes to the manager; the decision to the employee, with
-	// the low balance to both when the approval leaves 3 days or fewer. The
-	// daily low-balance check, which runs once at start, counts a pending
-	// request too: it must have run before, or it may tell of the low
-	// balance ahead of the decision.
-	waitStartRun(t, app, "low_balance_check")
+	// the low balance to both when the approval leaves 3 days or fewer.
 	r := wsRequestLeave(emp1, attendance.LeaveAnnual, "2026-12-01", "2026-12-16") // 12 of 15 days
 	if r.Days != 12 {
 		t.Fatalf("request costs %g days, want 12", r.Days)
