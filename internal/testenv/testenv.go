@@ -6,11 +6,14 @@ package testenv
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
+	amqp091 "github.com/rabbitmq/amqp091-go"
 )
 
 // The variables that turn on integration tests.
@@ -40,6 +43,32 @@ func Lookup(t testing.TB, name, what string) string {
 func AMQPURL(t testing.TB) string {
 	t.Helper()
 	return Lookup(t, AMQPURLVar, "RabbitMQ")
+}
+
+// AMQPExchange returns the name of an exchange of the test's own on the
+// broker at url, deleted when the test ends: tests that run at the same
+// time, or other runs sharing the broker, never see each other's events.
+func AMQPExchange(t testing.TB, url string) string {
+	t.Helper()
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	name := "attendance.test." + hex.EncodeToString(b)
+	t.Cleanup(func() {
+		conn, err := amqp091.Dial(url)
+		if err != nil {
+			t.Logf("exchange %s not deleted: %v", name, err)
+			return
+		}
+		defer conn.Close()
+		ch, err := conn.Channel()
+		if err == nil {
+			err = ch.ExchangeDelete(name, false, false)
+		}
+		if err != nil {
+			t.Logf("exchange %s not deleted: %v", name, err)
+		}
+	})
+	return name
 }
 
 // Chromium returns the browser of ATTENDANCE_TEST_CHROMIUM.
