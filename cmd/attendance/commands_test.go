@@ -233,3 +233,34 @@ func TestSecretsNotInUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestAMQPExchangeSetting: the events' exchange is attendance.events unless
+// --amqp-exchange (ATTENDANCE_AMQP_EXCHANGE) names another; a name RabbitMQ
+// would refuse, or one of its own (amq.…), is refused at start.
+func TestAMQPExchangeSetting(t *testing.T) {
+	t.Parallel()
+	config := func(env map[string]string, args ...string) (Config, error) {
+		fs := newFlagSet("serve", "", io.Discard)
+		build := bindConfig(fs, func(k string) string { return env[k] }, serveSettings...)
+		return parseCommand(fs, args, build, nil)
+	}
+	for _, tc := range []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{nil, nil, "attendance.events"},
+		{map[string]string{"ATTENDANCE_AMQP_EXCHANGE": "acme.attendance"}, nil, "acme.attendance"},
+		{map[string]string{"ATTENDANCE_AMQP_EXCHANGE": "acme.attendance"}, []string{"--amqp-exchange", "staging:events_2"}, "staging:events_2"},
+	} {
+		c, err := config(tc.env, tc.args...)
+		if err != nil || c.AMQPExchange != tc.want {
+			t.Errorf("%v %q: %q, %v; want %q", tc.env, tc.args, c.AMQPExchange, err, tc.want)
+		}
+	}
+	for _, bad := range []string{"", "amq.topic", "a b", "events/1", strings.Repeat("x", 256)} {
+		if _, err := config(nil, "--amqp-exchange", bad); err == nil || !strings.Contains(err.Error(), "amqp-exchange") {
+			t.Errorf("--amqp-exchange %q: %v, want an error naming the flag", bad, err)
+		}
+	}
+}

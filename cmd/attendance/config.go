@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/openattendance/attendance"
+	"github.com/openattendance/attendance/amqp"
 )
 
 // Config is the whole configuration, read once from the environment and the
@@ -22,6 +23,7 @@ type Config struct {
 	DataDir            string
 	DatabaseURL        string
 	AMQPURL            string
+	AMQPExchange       string
 	JWTSecret          string
 	Timezone           string
 	AdminUsername      string
@@ -62,6 +64,13 @@ var settings = []setting{
 	{"data-dir", "ATTENDANCE_DATA_DIR", "./data", "directory of the embedded SQLite database", func(c *Config, v string) error { c.DataDir = v; return nil }},
 	{"database-url", "ATTENDANCE_DATABASE_URL", "", "empty: SQLite in the data dir; postgres://…: PostgreSQL", func(c *Config, v string) error { c.DatabaseURL = v; return nil }},
 	{"amqp-url", "ATTENDANCE_AMQP_URL", "", "empty: in-process event bus; amqp://…: RabbitMQ (cluster mode)", func(c *Config, v string) error { c.AMQPURL = v; return nil }},
+	{"amqp-exchange", "ATTENDANCE_AMQP_EXCHANGE", amqp.DefaultExchange, "the RabbitMQ topic exchange of the events (cluster mode); installations sharing a broker each have their own", func(c *Config, v string) error {
+		if v == "" || len(v) > 255 || strings.Trim(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:") != "" || strings.HasPrefix(v, "amq.") {
+			return fmt.Errorf("%q is not an exchange name (letters, digits, - _ . :, not amq.…)", v)
+		}
+		c.AMQPExchange = v
+		return nil
+	}},
 	{"jwt-secret", "ATTENDANCE_JWT_SECRET", "", "HMAC secret (≥ 32 characters); empty: generated once and kept in the database", func(c *Config, v string) error { c.JWTSecret = v; return nil }},
 	{"timezone", "ATTENDANCE_TIMEZONE", "UTC", "company time zone (IANA), the default of new employees", func(c *Config, v string) error { c.Timezone = v; return nil }},
 	{"admin-username", "ATTENDANCE_ADMIN_USERNAME", "admin", "username of the first admin, created when there is no user", func(c *Config, v string) error { c.AdminUsername = v; return nil }},

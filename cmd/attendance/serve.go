@@ -127,7 +127,7 @@ func (m *Main) Open(ctx context.Context, serveHTTP bool) error {
 	if m.Config.AMQPURL != "" {
 		// Cluster mode: a write commits its events as a publish job; a worker
 		// hands them to RabbitMQ; every replica consumes them into its broker.
-		bc := amqp.Config{URL: m.Config.AMQPURL, Logger: m.Logger}
+		bc := amqp.Config{URL: m.Config.AMQPURL, Exchange: m.Config.AMQPExchange, Logger: m.Logger}
 		if serveHTTP {
 			bc.Local = m.Broker
 		}
@@ -252,7 +252,7 @@ func (e localEmitter) Committed(ctx context.Context, msgs []attendance.Message) 
 	_ = e.b.Publish(ctx, msgs...)
 }
 
-var serveSettings = []string{"pprof-addr", "addr", "data-dir", "database-url", "amqp-url", "jwt-secret", "timezone", "admin-username",
+var serveSettings = []string{"pprof-addr", "addr", "data-dir", "database-url", "amqp-url", "amqp-exchange", "jwt-secret", "timezone", "admin-username",
 	"admin-password", "access-ttl", "refresh-ttl", "trusted-proxies", "allowed-origins", "low-leave-threshold",
 	"late-penalty-minutes", "public-url", "escalation-days", "company-work-days", "smtp-host", "smtp-port", "smtp-security", "smtp-username", "smtp-password", "smtp-from", "decision-link-ttl", "log-format", "log-level", "memory-limit"}
 
