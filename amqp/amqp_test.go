@@ -27,9 +27,10 @@ func (r received) Publish(_ context.Context, msgs ...attendance.Message) error {
 // failing for the job to retry seconds later; it reaches every replica's
 // queue, this one's too.
 func TestPublishWaitsForTheConnection(t *testing.T) {
+	t.Parallel()
 	url := testenv.AMQPURL(t)
 	got := make(received, 1)
-	bus := amqp.New(amqp.Config{URL: url, Exchange: "attendance.test", Local: got, QueueExpiry: time.Minute,
+	bus := amqp.New(amqp.Config{URL: url, Exchange: testenv.AMQPExchange(t, url), Local: got, QueueExpiry: time.Minute,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	msg := attendance.Message{ID: "attendance:1", Type: attendance.MessageAttendance, OccurredAt: time.Now().UTC(),
 		Event: &attendance.AttendanceEvent{ID: 1, EmployeeID: 1, Type: attendance.Entry}}
