@@ -64,10 +64,10 @@ func (p *pipe) Later(query string, args ...any) {
 	p.queued = append(p.queued, statement{query, args})
 }
 
-// send sends the BEGIN if it is not sent yet, the statements queued and,
-// unless it is empty, query, in one batch. It reads the results but
-// query's, which the caller reads from the batch before closing it.
-func (p *pipe) send(ctx context.Context, query string, args []any) (pgx.BatchResults, error) {
+// send sends the BEGIN if it is not sent yet, the statements queued and
+// then tail, in one batch. It reads the results but tail's, which the
+// caller reads from the batch before closing it.
+func (p *pipe) send(ctx context.Context, tail ...statement) (pgx.BatchResults, error) {
 	b := &pgx.Batch{}
 	begin := p.tx == nil
 	if begin {
@@ -78,8 +78,8 @@ func (p *pipe) send(ctx context.Context, query string, args []any) (pgx.BatchRes
 	}
 	n := len(p.queued)
 	p.queued = nil
-	if query != "" {
-		b.Queue(query, args...)
+	for _, s := range tail {
+		b.Queue(s.sql, s.args...)
 	}
 	br := p.conn.SendBatch(ctx, b)
 	if begin {
@@ -107,7 +107,7 @@ func (p *pipe) exec(ctx context.Context, query string, args []any) (pgconn.Comma
 	if p.tx != nil && len(p.queued) == 0 {
 		return p.tx.Exec(ctx, query, args...)
 	}
-	br, err := p.send(ctx, query, args)
+	br, err := p.send(ctx, statement{query, args})
 	if err != nil {
 		return pgconn.CommandTag{}, err
 	}
@@ -126,7 +126,7 @@ func (p *pipe) Query(ctx context.Context, query string, args ...any) (sqlstore.R
 		}
 		return sqlRows{rows}, nil
 	}
-	br, err := p.send(ctx, query, args)
+	br, err := p.send(ctx, statement{query, args})
 	if err != nil {
 		return nil, err
 	}
@@ -152,6 +152,37 @@ func (p *pipe) Commit(ctx context.Context) error {
 	p.ended = true
 	if tag.String() != "COMMIT" {
 		// A COMMIT of a failed transaction rolls it back and says so.
+		return fmt.Errorf("postgres: the transaction was rolled back (%s)", tag)
+	}
+	return nil
+}
+
+// CommitReading sends query and the COMMIT with the statements queued, in
+// one batch, hands query's rows to read and returns the COMMIT's outcome.
+func (p *pipe) CommitReading(ctx context.Context, query string, args []any, read func(sqlstore.Rows)) error {
+	br, err := p.send(ctx, statement{query, args}, statement{"COMMIT", nil})
+	if err != nil {
+		return err
+	}
+	rows, err := br.Query()
+	if err == nil {
+		read(sqlRows{rows})
+		rows.Close()
+		err = rows.Err()
+	}
+	if err != nil {
+		_ = br.Close()
+		return err
+	}
+	tag, err := br.Exec()
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	p.ended = true
+	if tag.String() != "COMMIT" {
 		return fmt.Errorf("postgres: the transaction was rolled back (%s)", tag)
 	}
 	return nil

@@ -54,18 +54,21 @@ type Config struct {
 // the write's transaction (a cluster stores them in a durable job there): tx
 // is a *sql.Tx, or a Pipe's Tx (on PostgreSQL, pgx's pgx.Tx). Committed is
 // called after the commit (a single node publishes them then).
+//
+// On a Pipe, a notification's insert goes with the COMMIT, unread: EmitTx
+// gets its message without the id (attendance.Message.NotificationIDPending),
+// which is read with the COMMIT, and Committed gets it with the id — unless
+// the Emitter is a NotificationIDReader.
 type Emitter interface {
 	EmitTx(ctx context.Context, tx any, msgs []attendance.Message) error
 	Committed(ctx context.Context, msgs []attendance.Message)
 }
 
-// NotificationIDReader is an Emitter that takes notification messages
-// whose ids are not read yet (attendance.Message.NotificationIDPending)
-// and has them read after the commit: cluster mode's publish job, whose
-// worker reads them (NotificationService.NotificationIDs) before it
-// publishes. A clock event on a pipeline then sends its notifications'
-// insert with the COMMIT, without waiting for the ids: one round trip less.
-// Another Emitter gets every id, as ever.
+// NotificationIDReader is an Emitter that has the ids of notification
+// messages read after the commit: cluster mode's publish job, whose worker
+// reads them (NotificationService.NotificationIDs) before it publishes.
+// A write on a Pipe then reads no ids at all: its Committed gets the
+// messages without them, as EmitTx does.
 type NotificationIDReader interface {
 	Emitter
 	ReadsNotificationIDs() bool

@@ -95,9 +95,8 @@ func (s *NotificationService) notifications(ctx context.Context, query string, a
 
 // notify stores notifications, skipping any whose cause already notified its
 // recipient, and queues the stored ones for live delivery after the commit.
-// On a pipeline whose messages may name their notifications without ids
-// (idsAfterCommit), the ids are not read: those of the notifications
-// returned may be 0 (see queueNotifications).
+// On a pipeline the ids are not read: those of the notifications returned
+// may be 0 (see queueNotifications).
 func (db *DB) notify(ctx context.Context, tx *Tx, ns []attendance.Notification) ([]attendance.Notification, error) {
 	if len(ns) == 0 {
 		return nil, nil
@@ -120,7 +119,7 @@ func (db *DB) notify(ctx context.Context, tx *Tx, ns []attendance.Notification) 
 func (db *DB) storeNotifications(ctx context.Context, tx *Tx, ns []attendance.Notification, now time.Time) ([]attendance.Notification, error) {
 	var ids map[notificationKey]int64
 	if db.d.WritableCTEs && db.d.SerializeNotifications != "" {
-		if tx.pipe != nil && db.idsAfterCommit() {
+		if tx.pipe != nil {
 			return db.queueNotifications(ctx, tx, ns, now)
 		}
 		var err error
@@ -156,21 +155,10 @@ func (db *DB) storeNotifications(ctx context.Context, tx *Tx, ns []attendance.No
 	return stored, nil
 }
 
-// idsAfterCommit reports whether the messages of a write may name their
-// notifications without ids: the Emitter has them read after the commit
-// (NotificationIDReader), or there is none.
-func (db *DB) idsAfterCommit() bool {
-	if db.Emitter == nil {
-		return true
-	}
-	r, ok := db.Emitter.(NotificationIDReader)
-	return ok && r.ReadsNotificationIDs()
-}
-
-// queueNotifications is storeNotifications on a pipeline whose messages
-// need no ids (idsAfterCommit): the insert, the same statement under the
-// same lock as insertNotifications', is queued and goes with the COMMIT,
-// its answer unread. It returns the notifications with id 0 (a repeat in
+// queueNotifications is storeNotifications on a pipeline: the insert, the
+// same statement under the same lock as insertNotifications', is queued
+// and goes with the COMMIT, its answer unread (the ids are read with the
+// COMMIT, or after it: commitPipe). It returns the notifications with id 0 (a repeat in
 // ns left out, as the insert skips it). One whose cause already notified
 // its recipient is skipped by the insert as ever, but returned too: its
 // message names it by its Ref (attendance.Message.NotificationIDPending),
@@ -256,10 +244,20 @@ func (db *DB) notificationsInsert(ns []attendance.Notification, now time.Time) (
 // (jobs.NotificationIDs).
 func (s *NotificationService) NotificationIDs(ctx context.Context, refs []attendance.NotificationRef) (_ []int64, err error) {
 	defer wrap(&err, "NotificationIDs(%d)", len(refs))
-	ids := make([]int64, len(refs))
 	if len(refs) == 0 {
-		return ids, nil
+		return []int64{}, nil
 	}
+	query, args := notificationIDsQuery(refs)
+	rows, err := s.db.reader().query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return scanNotificationIDs(rows, refs)
+}
+
+// notificationIDsQuery reads the notifications of the recipients and
+// causes of refs (scanNotificationIDs).
+func notificationIDsQuery(refs []attendance.NotificationRef) (string, []any) {
 	var cond strings.Builder
 	args := make([]any, 0, 2*len(refs))
 	for i, r := range refs {
@@ -269,11 +267,14 @@ func (s *NotificationService) NotificationIDs(ctx context.Context, refs []attend
 		cond.WriteString(`(recipient_id = ? AND cause = ?)`)
 		args = append(args, r.RecipientID, r.Cause)
 	}
-	rows, err := s.db.reader().query(ctx, `SELECT id, recipient_id, cause, created_at FROM notifications WHERE `+cond.String(), args...)
-	if err != nil {
-		return nil, err
-	}
+	return `SELECT id, recipient_id, cause, created_at FROM notifications WHERE ` + cond.String(), args
+}
+
+// scanNotificationIDs reads the rows of notificationIDsQuery, and closes
+// them: the id of each ref's notification, 0 for none of its instant.
+func scanNotificationIDs(rows Rows, refs []attendance.NotificationRef) ([]int64, error) {
 	defer rows.Close()
+	ids := make([]int64, len(refs))
 	for rows.Next() {
 		var id int64
 		var r attendance.NotificationRef

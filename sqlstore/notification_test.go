@@ -133,6 +133,41 @@ func TestNotificationService(t *testing.T) {
 			}
 		})
 
+		// A single node (an Emitter that publishes after the commit): on
+		// PostgreSQL the notification's insert goes with the COMMIT, and its
+		// id is read in the same round trip; the message has it. A cause
+		// that had notified already (stored by an earlier write) stores
+		// nothing and sends no message.
+		t.Run("LateArrivalMessage", func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, kind)
+			mgr := e.mustCreate(t, e.Admin, "mgr", attendance.RoleManager, nil)
+			emp := e.mustCreate(t, mgr.Actor(), "late", attendance.RoleEmployee, &mgr.ID)
+			other := e.mustCreate(t, mgr.Actor(), "again", attendance.RoleEmployee, &mgr.ID)
+			e.clockAt(t, emp.Actor(), "2026-11-02T09:00:00Z", attendance.Entry)
+			stored, err := e.Notifications.NotificationsAfter(ctx, mgr.Actor(), 0, 100)
+			if err != nil || len(stored) != 1 {
+				t.Fatalf("%+v, %v; want one notification", stored, err)
+			}
+			msgs := e.Emitted.Of(attendance.MessageNotification)
+			if len(msgs) != 1 || msgs[0].ID != fmt.Sprint("notification:", stored[0].ID) || msgs[0].Notification.ID != stored[0].ID ||
+				msgs[0].RecipientID != mgr.ID || !msgs[0].Notification.CreatedAt.Equal(stored[0].CreatedAt) {
+				t.Fatalf("messages %+v; want notification %d's", msgs, stored[0].ID)
+			}
+
+			next := nextEventID(t, e)
+			insertNotification(t, e, mgr.ID, other.ID, fmt.Sprint("late_arrival:", next), at(t, "2026-11-02T08:00:00Z"))
+			if ev := e.clockAt(t, other.Actor(), "2026-11-02T09:10:00Z", attendance.Entry); ev.ID != next || !ev.Late {
+				t.Fatalf("%+v: want event %d, late", ev, next)
+			}
+			if msgs := e.Emitted.Of(attendance.MessageNotification); len(msgs) != 1 {
+				t.Fatalf("messages %+v; want the first alone", msgs)
+			}
+			if all, err := e.Notifications.NotificationsAfter(ctx, mgr.Actor(), 0, 100); err != nil || len(all) != 2 {
+				t.Fatalf("%+v, %v; want the first and the one stored before", all, err)
+			}
+		})
+
 		// In cluster mode a late clock-in on PostgreSQL sends the
 		// notification's insert with its COMMIT, unread: its message names
 		// it by recipient, cause and instant, and the publish job reads the
@@ -220,4 +255,37 @@ func TestNotificationService(t *testing.T) {
 			}
 		})
 	})
+}
+
+// nextEventID is the id the next attendance event will get.
+func nextEventID(t *testing.T, e *env) int64 {
+	t.Helper()
+	ctx := context.Background()
+	q := `SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'attendance_events'), 0) + 1`
+	if e.Dialect == "postgres" {
+		var seq string
+		if err := e.Write.QueryRowContext(ctx, `SELECT pg_get_serial_sequence('attendance_events', 'id')`).Scan(&seq); err != nil {
+			t.Fatal(err)
+		}
+		q = `SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM ` + seq
+	}
+	var next int64
+	if err := e.Write.QueryRowContext(ctx, q).Scan(&next); err != nil {
+		t.Fatal(err)
+	}
+	return next
+}
+
+// insertNotification stores a late arrival of cause for recipient, created
+// at, as an earlier write would have.
+func insertNotification(t *testing.T, e *env, recipient, employee int64, cause string, created time.Time) {
+	t.Helper()
+	q := `INSERT INTO notifications (recipient_id, kind, employee_id, message, data, cause, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`
+	if e.Dialect == "postgres" {
+		q = `INSERT INTO notifications (recipient_id, kind, employee_id, message, data, cause, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`
+	}
+	if _, err := e.Write.ExecContext(context.Background(), q, recipient, string(attendance.NotifyLateArrival), employee, "stored before", "{}",
+		cause, e.DB.DB.Dialect().EncodeTime(created)); err != nil {
+		t.Fatal(err)
+	}
 }

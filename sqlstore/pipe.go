@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"github.com/openattendance/attendance"
 )
 
 // Pipe is a write transaction on one connection that sends its statements
@@ -13,7 +15,7 @@ import (
 // answer the caller waits for, or with the COMMIT. A clock event is then one
 // round trip to read what its rules need (with the BEGIN), one to write
 // (with the COMMIT), and one more per answer the write needs first: the
-// ids of new notifications, the publish job of cluster mode.
+// publish job of cluster mode.
 //
 // An error of a queued statement is the error of the statement it was sent
 // with; the transaction is then rolled back. A Pipe is used by one goroutine.
@@ -27,6 +29,10 @@ type Pipe interface {
 	Query(ctx context.Context, query string, args ...any) (Rows, error)
 	// Commit runs the statements queued and commits: one round trip.
 	Commit(ctx context.Context) error
+	// CommitReading runs the statements queued, then query, whose rows it
+	// hands to read, and commits: one round trip. It returns the COMMIT's
+	// outcome.
+	CommitReading(ctx context.Context, query string, args []any, read func(Rows)) error
 	// Tx is the transaction as the driver's own type, for a library that
 	// writes in it (River's insert of the publish job), begun now if it is
 	// not yet. What the library sends runs before the statements queued.
@@ -109,9 +115,16 @@ func (db *DB) inPipe(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 // commitPipe is commit for one write on a Pipe: fn, the publish job of its
-// messages, and the COMMIT.
+// messages, and the COMMIT. The ids of the notifications fn stored, whose
+// insert it queued unread (queueNotifications), are read with the COMMIT
+// for an Emitter that needs them in Committed; one that has them read
+// later (NotificationIDReader), or none, goes without.
 func (db *DB) commitPipe(ctx context.Context, w *write) {
 	var keep error // a commitThen's error, after the commit
+	em := db.Emitter
+	var pending []int // the indexes of w.tx.msgs whose ids are read with the COMMIT
+	var ids []int64
+	var idsErr error
 	err := db.d.Pipe(ctx, db.write, false, func(p Pipe) error {
 		w.tx = &Tx{pipe: p, db: db}
 		if err := runGuarded(w); err != nil {
@@ -121,7 +134,7 @@ func (db *DB) commitPipe(ctx context.Context, w *write) {
 			}
 			keep = ct.err
 		}
-		if em := db.Emitter; em != nil && len(w.tx.msgs) > 0 {
+		if em != nil && len(w.tx.msgs) > 0 {
 			tx, err := w.tx.driverTx(ctx)
 			if err == nil {
 				err = em.EmitTx(ctx, tx, w.tx.msgs)
@@ -130,7 +143,23 @@ func (db *DB) commitPipe(ctx context.Context, w *write) {
 				return fmt.Errorf("emit: %w", err)
 			}
 		}
-		if err := p.Commit(ctx); err != nil {
+		var refs []attendance.NotificationRef
+		if r, ok := em.(NotificationIDReader); em != nil && (!ok || !r.ReadsNotificationIDs()) {
+			for i, m := range w.tx.msgs {
+				if m.NotificationIDPending() {
+					pending = append(pending, i)
+					refs = append(refs, m.Notification.Ref())
+				}
+			}
+		}
+		if len(refs) == 0 {
+			if err := p.Commit(ctx); err != nil {
+				return fmt.Errorf("commit: %w", err)
+			}
+			return nil
+		}
+		query, args := notificationIDsQuery(refs)
+		if err := p.CommitReading(ctx, db.q(query), args, func(rows Rows) { ids, idsErr = scanNotificationIDs(rows, refs) }); err != nil {
 			return fmt.Errorf("commit: %w", err)
 		}
 		return nil
@@ -142,7 +171,36 @@ func (db *DB) commitPipe(ctx context.Context, w *write) {
 	case keep != nil:
 		w.err = keep
 	}
-	if em := db.Emitter; em != nil && len(w.tx.msgs) > 0 {
-		em.Committed(context.WithoutCancel(w.ctx), w.tx.msgs)
+	if em == nil || len(w.tx.msgs) == 0 {
+		return
 	}
+	if len(pending) > 0 {
+		if idsErr != nil {
+			// Committed: the notifications are stored, their messages lost.
+			db.Logger.ErrorContext(w.ctx, "notification ids not read: their live messages are not sent", "err", idsErr)
+			ids = make([]int64, len(pending))
+		}
+		w.tx.msgs = withNotificationIDs(w.tx.msgs, pending, ids)
+	}
+	em.Committed(context.WithoutCancel(w.ctx), w.tx.msgs)
+}
+
+// withNotificationIDs returns msgs with the ids of the notifications of
+// msgs[pending[i]], ids[i], leaving out those of id 0 (not stored by the
+// write: their cause had notified already).
+func withNotificationIDs(msgs []attendance.Message, pending []int, ids []int64) []attendance.Message {
+	out := make([]attendance.Message, 0, len(msgs))
+	j := 0
+	for i, m := range msgs {
+		if j < len(pending) && pending[j] == i {
+			id := ids[j]
+			j++
+			if id == 0 {
+				continue
+			}
+			m = m.WithNotificationID(id)
+		}
+		out = append(out, m)
+	}
+	return out
 }

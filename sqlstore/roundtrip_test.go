@@ -78,7 +78,7 @@ func TestClockRoundTrips(t *testing.T) {
 	r := newClockRig(t, jobs.Migrate)
 	const n = 8
 	want := map[string][2]int{ // cluster, single node
-		"entry": {3, 2}, "late-entry": {3, 3}, "exit": {3, 2}, "entry-with-key": {3, 2},
+		"entry": {3, 2}, "late-entry": {3, 2}, "exit": {3, 2}, "entry-with-key": {3, 2},
 	}
 	for i, mode := range clockModes(r) {
 		for _, c := range clockCases {
@@ -122,7 +122,7 @@ func clockModes(r *clockRig) []clockMode {
 
 // afterCommit is a single node's Emitter (cmd/attendance's localEmitter):
 // nothing in the transaction, the messages with their notifications' ids
-// after the commit (here dropped).
+// (read with the COMMIT) after the commit, here dropped.
 type afterCommit struct{}
 
 func (afterCommit) EmitTx(context.Context, any, []attendance.Message) error { return nil }
