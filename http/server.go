@@ -113,6 +113,7 @@ func NewServer(cfg Config) *Server {
 	s.api.UseMiddleware(s.authenticate, s.checkInput)
 
 	s.routes()
+	declareNulls(s.api.OpenAPI().Components.Schemas)
 	return s
 }
 
@@ -465,6 +466,73 @@ func registerAliases(r huma.Registry) {
 	r.RegisterTypeAlias(reflect.TypeFor[optMonthDay](), reflect.TypeFor[monthDaySchema]())
 	r.RegisterTypeAlias(reflect.TypeFor[attendance.EntryID](), reflect.TypeFor[entryIDSchema]())
 	r.RegisterTypeAlias(reflect.TypeFor[attendance.Presence](), reflect.TypeFor[presenceSchema]())
+}
+
+// declareNulls lets null through, in the document, wherever a pointer field
+// without omitempty sends one. huma does this for a pointer to a scalar, but
+// not for one to a struct (an object needs anyOf with null, which huma
+// leaves to us: danielgtaylor/huma#1098), nor for one to a type that gives
+// its own schema (a date, an amount).
+func declareNulls(r huma.Registry) {
+	for name, s := range r.Map() {
+		t := r.TypeFromRef("#/components/schemas/" + name)
+		if t == nil || t.Kind() != reflect.Struct || s.Type != huma.TypeObject {
+			continue
+		}
+		for _, f := range jsonFields(t) {
+			name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "" {
+				name = f.Name
+			}
+			p := s.Properties[name]
+			if p == nil || f.Type.Kind() != reflect.Pointer ||
+				strings.Contains(opts, "omitempty") || strings.Contains(opts, "omitzero") {
+				continue
+			}
+			s.Properties[name] = nullable(p)
+		}
+	}
+}
+
+// nullable returns p allowing null too.
+func nullable(p *huma.Schema) *huma.Schema {
+	switch {
+	case p.Nullable:
+		return p
+	case p.Type != "" && p.Ref == "":
+		c := *p
+		c.Nullable = true
+		return &c
+	default: // a reference, or a schema of its own with no single type
+		c := *p
+		c.Description = "" // said once, beside the anyOf
+		n := &huma.Schema{Description: p.Description, AnyOf: []*huma.Schema{&c, {Type: "null"}}}
+		n.PrecomputeMessages()
+		return n
+	}
+}
+
+// jsonFields returns the fields of struct type t that encoding/json writes,
+// those of embedded structs included, as huma lists them.
+func jsonFields(t reflect.Type) []reflect.StructField {
+	var fs []reflect.StructField
+	for i := range t.NumField() {
+		f := t.Field(i)
+		switch {
+		case !f.IsExported() && !f.Anonymous, f.Tag.Get("json") == "-":
+		case f.Anonymous && f.Tag.Get("json") == "":
+			e := f.Type
+			if e.Kind() == reflect.Pointer {
+				e = e.Elem()
+			}
+			if e.Kind() == reflect.Struct {
+				fs = append(fs, jsonFields(e)...)
+			}
+		default:
+			fs = append(fs, f)
+		}
+	}
+	return fs
 }
 
 type amountSchema struct{}
