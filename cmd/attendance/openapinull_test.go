@@ -3,55 +3,208 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
+	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
-// TestNullsAreDeclared: every null in the answers of the days endpoint and
-// of the board is a null that the OpenAPI document allows there, so that a
-// client generated from the document accepts what the server sends (but
-// objects: see checkNulls).
-// Saturday's and Sunday's dates have no shift, nor does the board's row of
-// someone whose day off it is: their shift_start and shift_end are null.
+// TestNullsAreDeclared: every null in the answer of every GET endpoint that
+// answers JSON is a null that the OpenAPI document allows there, so that a
+// client generated from the document accepts what the server sends. The
+// endpoints are those of the document, so that a new one is checked too; the
+// data set up below makes the nullable fields null in some answer, and most
+// of them not null in another.
 func TestNullsAreDeclared(t *testing.T) {
 	t.Parallel()
 	monday := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	app := mustStart(t, withClock(newClock(monday)))
-	mgr := app.Admin.NewUser("nd-mgr", map[string]any{"role": "manager"})
+	admin := app.Admin
+	mgr := admin.NewUser("nd-mgr", map[string]any{"role": "manager"})
 	mgr.NewUser("nd-off", map[string]any{"work_days": []string{"tue", "wed", "thu", "fri", "sat"}})
-	emp := mgr.NewUser("nd-emp", nil)
-	emp.Do("POST", "/api/attendance/", map[string]string{"type": "entry"}).Want(201)
+	emp := mgr.NewUser("nd-emp", map[string]any{"hired_on": "2026-01-01", "department": "Sales"})
+	deputy := mgr.NewUser("nd-deputy", map[string]any{"role": "manager"})
+
+	// A late entry (a notification to the manager), and corrections: an
+	// add, with a time, and a void, with none.
+	var in struct{ ID int64 }
+	emp.Do("POST", "/api/attendance/", map[string]string{"type": "entry"}).Want(201).JSON(&in)
+	emp.Do("POST", "/api/attendance/corrections/", map[string]any{"action": "add", "type": "entry", "date": "2026-10-30", "time": "08:00",
+		"reason": "forgot"}).Want(201)
+	emp.Do("POST", "/api/attendance/corrections/", map[string]any{"action": "void", "event_id": in.ID, "reason": "wrong"}).Want(201)
+	// Leave: a whole day, approved (a date's leave), and some hours (a
+	// start_time and an end_time).
+	var whole struct{ ID int64 }
+	emp.Do("POST", "/api/leaves/request/", map[string]any{"leave_type": "annual", "start_date": "2026-11-04", "end_date": "2026-11-04"}).
+		Want(201).JSON(&whole)
+	mgr.Do("POST", fmt.Sprintf("/api/leaves/%d/action/", whole.ID), map[string]string{"action": "approve"}).Want(200)
+	emp.Do("POST", "/api/leaves/request/", map[string]any{"leave_type": "annual", "start_date": "2026-11-05", "end_date": "2026-11-05",
+		"start_time": "08:00", "end_time": "10:00"}).Want(201)
+	admin.Do("POST", "/api/leaves/ledger/", map[string]any{"employee_id": emp.ID(), "leave_type": "annual", "year": 2026, "days": 1,
+		"note": "a gift"}).Want(201)
+	admin.Do("POST", "/api/leaves/jobs/leave_ledger/run/", nil).Want(202)
+	admin.Do("POST", "/api/holidays/", map[string]string{"date": "2026-11-06", "name": "Founders' Day"}).Want(201)
+	// A roster: a night shift on a date, the other dates none.
+	var night struct{ ID int64 }
+	admin.Do("POST", "/api/shifts/", map[string]any{"name": "Night", "start": "22:00", "end": "06:00"}).Want(201).JSON(&night)
+	mgr.Do("PUT", fmt.Sprintf("/api/roster/%d/2026-11-03/", emp.ID()), map[string]any{"shift_id": night.ID, "note": "night"}).Want(200, 201)
+	admin.Do("POST", "/api/approver-groups/", map[string]any{"code": "hr", "name": "Human resources", "member_ids": []int64{mgr.ID()}}).Want(201)
+	mgr.Do("POST", "/api/delegations/", map[string]any{"delegate_id": deputy.ID(), "from": "2026-11-09", "to": "2026-11-13"}).Want(201)
+	emp.Do("POST", "/api/calendar/feeds/", map[string]string{"kind": "own"}).Want(201)
+	mgr.Do("POST", fmt.Sprintf("/api/employees/%d/patterns/", emp.ID()), map[string]any{"start_date": "2026-11-16",
+		"weeks": []any{map[string]any{"mon": night.ID, "tue": night.ID}}}).Want(201)
+	for i := 0; ; i++ { // a finished run of the ledger's job
+		var runs list[map[string]any]
+		admin.Do("GET", "/api/leaves/jobs/runs/", nil).Want(200).JSON(&runs)
+		if runs.Count > 0 && runs.Results[0]["status"] != "running" {
+			break
+		}
+		if i > 100 {
+			t.Fatalf("no finished run: %+v", runs)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 
 	var doc nullDoc
 	app.Anon().Do("GET", "/openapi.json", nil).Want(200).JSON(&doc)
-	for _, tt := range []struct {
-		path, query string
-		// nulls are properties the answer must hold null somewhere: without
-		// one, the check below would have nothing to check.
-		nulls []string
-	}{
-		{"/api/attendance/days/", fmt.Sprintf("?employee_id=%d&from=2026-10-26&to=2026-11-08", emp.ID()), []string{"shift_start", "shift_end"}},
-		{"/api/attendance/today/", "?limit=500", []string{"shift_start", "shift_end"}},
-	} {
-		t.Run(tt.path, func(t *testing.T) {
-			var body any
-			mgr.In(t).Do("GET", tt.path+tt.query, nil).Want(200).JSON(&body)
-			op := doc.Paths[tt.path]["get"]
-			schema := op.Responses["200"].Content["application/json"].Schema
-			if schema == nil {
-				t.Fatalf("the document gives no schema for GET %s's answer", tt.path)
-			}
-			seen := map[string]bool{}
-			doc.checkNulls(t, "$", schema, body, seen)
-			for _, p := range tt.nulls {
-				if !seen[p] {
-					t.Errorf("GET %s%s: no %s was null", tt.path, tt.query, p)
-				}
-			}
-		})
+
+	// query is the query an endpoint needs, or shows its nulls with; nulls,
+	// the properties that must be null in some answer of an endpoint (or
+	// the check would have nothing to check), and values, those of them
+	// that must also hold a value in another; empty, the lists that may be
+	// empty here (for want of data worth its time in this test).
+	query := map[string]string{
+		"/api/attendance/days/":     fmt.Sprintf("?employee_id=%d&from=2026-10-26&to=2026-11-08", emp.ID()),
+		"/api/attendance/today/":    "?limit=500",
+		"/api/leaves/preview/":      "?leave_type=annual&start_date=2026-11-10&end_date=2026-11-10",
+		"/api/attendance/":          "?from=2026-11-01&to=2026-11-30",
+		"/api/leaves/overview/":     "?from=2026-11-01&to=2026-11-30",
+		"/api/attendance/overview/": "?from=2026-11-01&to=2026-11-30",
+		"/api/leaves/ledger/":       fmt.Sprintf("?employee_id=%d", emp.ID()),
+		"/api/employees/":           "?q=nd-emp", // whose patterns and allowances are the object paths'
 	}
+	nulls := map[string][]string{
+		"/api/attendance/days/":             {"shift_start", "shift_end", "leave", "holiday"},
+		"/api/attendance/today/":            {"shift_start", "shift_end"},
+		"/api/leaves/":                      {"start_time", "end_time", "decided_at"},
+		"/api/leaves/overview/":             {"start_time", "end_time"},
+		"/api/leaves/balances/":             {"remaining", "carry_over_expires_on"},
+		"/api/leaves/jobs/":                 {"last_run"},
+		"/api/attendance/corrections/":      {"time", "event_id", "decided_at"},
+		"/api/attendance/corrections/{id}/": {"decided_at"},
+		"/api/employees/":                   {"deactivated_on"},
+		"/api/notifications/":               {"read_at"},
+		"/api/roster/":                      {"shift"},
+	}
+	values := map[string][]string{
+		"/api/attendance/days/":        {"leave", "holiday"},
+		"/api/leaves/":                 {"start_time", "end_time"},
+		"/api/leaves/balances/":        {"remaining"},
+		"/api/leaves/jobs/":            {"last_run"},
+		"/api/attendance/corrections/": {"time"},
+		"/api/roster/":                 {"shift"},
+	}
+	empty := map[string]bool{"/api/overtime/conversions/": true, "/api/mail/outbox/": true}
+
+	var paths []string
+	for p, ops := range doc.Paths {
+		if c, ok := ops["get"].Responses["200"].Content["application/json"]; ok && c.Schema != nil {
+			paths = append(paths, p)
+		}
+	}
+	sort.Strings(paths)
+	callers := []*client{admin, mgr, emp}
+	// answers[path][i] is callers[i]'s answer, nil for none.
+	answers := map[string][]any{}
+	var mu sync.Mutex
+	check := func(t *testing.T, path, url string) {
+		op := doc.Paths[path]["get"]
+		schema := op.Responses["200"].Content["application/json"].Schema
+		got := make([]any, len(callers))
+		seen := nullsSeen{null: map[string]bool{}, value: map[string]bool{}}
+		ok, results := false, false
+		for i, c := range callers {
+			res := c.In(t).Do("GET", url, nil)
+			switch res.Status {
+			case 403, 404: // not this caller's to see
+				continue
+			case 200:
+			default:
+				t.Fatalf("GET %s as %s: status %d: %s", url, c.Me.Username, res.Status, res.Body)
+			}
+			var body any
+			res.JSON(&body)
+			got[i], ok = body, true
+			if m, _ := body.(map[string]any); m != nil {
+				if r, isList := m["results"].([]any); !isList || len(r) > 0 {
+					results = true
+				}
+			} else {
+				results = true
+			}
+			doc.checkNulls(t, fmt.Sprintf("GET %s as %s: $", url, c.Me.Username), schema, body, seen)
+		}
+		if !ok {
+			t.Fatalf("GET %s: no caller may see it", url)
+		}
+		if !results && !empty[path] {
+			t.Errorf("GET %s: no results for anyone; give the test data for it", url)
+		}
+		for _, p := range nulls[path] {
+			if !seen.null[p] {
+				t.Errorf("GET %s: no %s was null", url, p)
+			}
+		}
+		for _, p := range values[path] {
+			if !seen.value[p] {
+				t.Errorf("GET %s: no %s held a value", url, p)
+			}
+		}
+		mu.Lock()
+		answers[path] = got
+		mu.Unlock()
+	}
+	// First the paths of their own, then those naming one of the objects
+	// that the first answered with: the first in the list of the path
+	// before the name.
+	param := regexp.MustCompile(`\{(\w+)\}`)
+	t.Run("lists", func(t *testing.T) {
+		for _, p := range paths {
+			if !strings.Contains(p, "{") {
+				t.Run(p, func(t *testing.T) {
+					t.Parallel()
+					check(t, p, p+query[p])
+				})
+			}
+		}
+	})
+	t.Run("objects", func(t *testing.T) {
+		for _, p := range paths {
+			m := param.FindStringSubmatchIndex(p)
+			if m == nil {
+				continue
+			}
+			t.Run(p, func(t *testing.T) {
+				t.Parallel()
+				name := p[m[2]:m[3]]
+				var v any
+				for _, a := range answers[p[:m[0]]] {
+					l, _ := a.(map[string]any)
+					r, _ := l["results"].([]any)
+					for i := 0; i < len(r) && v == nil; i++ {
+						v = r[i].(map[string]any)[name]
+					}
+				}
+				if v == nil {
+					t.Fatalf("GET %s: no %s in the answers of %s", p, name, p[:m[0]])
+				}
+				check(t, p, p[:m[0]]+fmt.Sprint(v)+p[m[1]:]+query[p])
+			})
+		}
+	})
 }
 
 // nullDoc is what TestNullsAreDeclared reads of the OpenAPI document.
@@ -68,18 +221,21 @@ type nullDoc struct {
 	} `json:"components"`
 }
 
-// nullSchema is a JSON schema of the document: a reference, or a type (one
-// or a list, "null" in the list for a nullable value) with its parts.
+// nullSchema is a JSON schema of the document: a reference, a type (one or
+// a list, "null" in the list for a nullable value) with its parts, or a
+// choice of schemas (anyOf: [{$ref}, {type: null}] for a nullable object).
 type nullSchema struct {
-	Ref        string                 `json:"$ref"`
-	Type       json.RawMessage        `json:"type"`
-	Properties map[string]*nullSchema `json:"properties"`
-	Items      *nullSchema            `json:"items"`
+	Ref                  string                 `json:"$ref"`
+	Type                 json.RawMessage        `json:"type"`
+	Properties           map[string]*nullSchema `json:"properties"`
+	AdditionalProperties json.RawMessage        `json:"additionalProperties"`
+	Items                *nullSchema            `json:"items"`
+	AnyOf                []*nullSchema          `json:"anyOf"`
+	OneOf                []*nullSchema          `json:"oneOf"`
 }
 
-// checkNulls fails the test for every null in v that s does not allow,
-// and notes in seen the properties it found null.
-func (d *nullDoc) checkNulls(t *testing.T, path string, s *nullSchema, v any, seen map[string]bool) {
+// resolve follows s's references.
+func (d *nullDoc) resolve(t *testing.T, path string, s *nullSchema) *nullSchema {
 	t.Helper()
 	for s.Ref != "" {
 		name := strings.TrimPrefix(s.Ref, "#/components/schemas/")
@@ -89,27 +245,74 @@ func (d *nullDoc) checkNulls(t *testing.T, path string, s *nullSchema, v any, se
 		}
 		s = r
 	}
+	return s
+}
+
+// types returns the types s allows, nil for any.
+func (s *nullSchema) types() []string {
+	var one string
+	if json.Unmarshal(s.Type, &one) == nil {
+		return []string{one}
+	}
+	var types []string
+	_ = json.Unmarshal(s.Type, &types)
+	return types
+}
+
+// nullsSeen is what checkNulls found: the properties that were null, and
+// those that held a value.
+type nullsSeen struct{ null, value map[string]bool }
+
+// checkNulls fails the test for every null in v that s does not allow,
+// and notes in seen the properties it found null or not.
+func (d *nullDoc) checkNulls(t *testing.T, path string, s *nullSchema, v any, seen nullsSeen) {
+	t.Helper()
+	s = d.resolve(t, path, s)
+	if choice := append(slices.Clone(s.AnyOf), s.OneOf...); len(choice) > 0 {
+		// The first choice of v's type: null, an object or a list.
+		want := map[bool]string{true: "null"}[v == nil]
+		switch v.(type) {
+		case map[string]any:
+			want = "object"
+		case []any:
+			want = "array"
+		}
+		for _, c := range choice {
+			c = d.resolve(t, path, c)
+			if want == "" || slices.Contains(c.types(), want) {
+				d.checkNulls(t, path, c, v, seen)
+				return
+			}
+		}
+		if want != "" {
+			t.Errorf("%s is %s, but the document allows none there", path, want)
+		}
+		return
+	}
+	if len(s.Type) == 0 {
+		return // any value
+	}
 	switch v := v.(type) {
 	case nil:
-		var types []string
-		if string(s.Type) == `"object"` {
-			// huma declares no nullable object (it would need anyOf with
-			// null, which code generators handle poorly): a null object,
-			// as a date's leave, stays undeclared.
-			return
-		}
-		if json.Unmarshal(s.Type, &types) != nil || !slices.Contains(types, "null") {
+		if !slices.Contains(s.types(), "null") {
 			t.Errorf("%s is null, but the document's type there is %s", path, s.Type)
 		}
 	case map[string]any:
+		var more *nullSchema
+		_ = json.Unmarshal(s.AdditionalProperties, &more)
 		for k, x := range v {
 			p := s.Properties[k]
+			if p == nil {
+				p = more
+			}
 			if p == nil {
 				t.Errorf("%s.%s is not in the document", path, k)
 				continue
 			}
 			if x == nil {
-				seen[k] = true
+				seen.null[k] = true
+			} else {
+				seen.value[k] = true
 			}
 			d.checkNulls(t, path+"."+k, p, x, seen)
 		}
