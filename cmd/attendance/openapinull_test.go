@@ -124,10 +124,13 @@ func TestNullsAreDeclared(t *testing.T) {
 	}
 	sort.Strings(paths)
 	callers := []*client{admin, mgr, emp}
-	// answers[path][i] is callers[i]'s answer, nil for none.
+	// answers[path][i] is callers[i]'s answer to a path naming no object,
+	// nil for none; written by the first phase, read by the second.
 	answers := map[string][]any{}
 	var mu sync.Mutex
-	check := func(t *testing.T, path, url string) {
+	// check checks the answers to GET url, of path in the document, and
+	// returns them.
+	check := func(t *testing.T, path, url string) []any {
 		op := doc.Paths[path]["get"]
 		schema := op.Responses["200"].Content["application/json"].Schema
 		got := make([]any, len(callers))
@@ -170,9 +173,7 @@ func TestNullsAreDeclared(t *testing.T) {
 				t.Errorf("GET %s: no %s held a value", url, p)
 			}
 		}
-		mu.Lock()
-		answers[path] = got
-		mu.Unlock()
+		return got
 	}
 	// First the paths of their own, then those naming one of the objects
 	// that the first answered with: the first in the list of the path
@@ -183,7 +184,10 @@ func TestNullsAreDeclared(t *testing.T) {
 			if !strings.Contains(p, "{") {
 				t.Run(p, func(t *testing.T) {
 					t.Parallel()
-					check(t, p, p+query[p])
+					got := check(t, p, p+query[p])
+					mu.Lock()
+					answers[p] = got
+					mu.Unlock()
 				})
 			}
 		}
