@@ -1,5 +1,7 @@
 package attendance
 
+import "slices"
+
 // LeaveTotals are an overview row's approved leave beside leave_days: the
 // minutes of hourly leave and the days taken per leave type.
 type LeaveTotals struct {
@@ -24,23 +26,44 @@ func (t *LeaveTotals) Add(o LeaveTotals) {
 // and holidays h as ApprovedLeaveDays counts it, per type, with the minutes of
 // the hourly requests on working days in the range.
 func SummarizeLeave(s Schedule, h Holidays, first, last Date, approved []LeaveRequest) LeaveTotals {
-	return summarizeLeave(ruledDays(s, h), first, last, ApprovedOf(approved))
+	sc := getScratch()
+	defer putScratch(sc)
+	return summarizeLeave(ruledDays(s, h), first, last, ApprovedOf(approved), sc)
 }
 
 // summarizeLeave is SummarizeLeave of approved, with the schedule's shifts
-// from v.
-func summarizeLeave(v *shiftDays, first, last Date, approved []ApprovedLeave) LeaveTotals {
+// from v; sc is scratch space, used again by the next call.
+func summarizeLeave(v *shiftDays, first, last Date, approved []ApprovedLeave, sc *scratch) LeaveTotals {
 	var t LeaveTotals
-	byType := map[LeaveType][]ApprovedLeave{}
 	for _, r := range approved {
-		byType[r.LeaveType] = append(byType[r.LeaveType], r)
 		if r.Unit == UnitHour && r.StartDate >= first && r.StartDate <= last && v.isWorkingDay(r.StartDate) {
 			t.LeaveMinutes += r.Minutes
 		}
 	}
-	for typ, rs := range byType {
+	if first > last {
+		return t
+	}
+	// Each type's days from its requests alone, the few types found by
+	// looking, not by a map of the requests per type.
+	types := sc.types[:0]
+	for _, r := range approved {
+		if !slices.Contains(types, r.LeaveType) {
+			types = append(types, r.LeaveType)
+		}
+	}
+	sc.types = types
+	for _, typ := range types {
+		some := sc.some[:0]
+		for _, r := range approved {
+			if r.LeaveType == typ {
+				some = append(some, r)
+			}
+		}
+		sc.some = some
+		shares := sc.floats(&sc.typeShares, int(last-first)+1)
+		leaveShares(v, first, last, some, shares, nil)
 		days := 0.0
-		for _, share := range leaveDays(v, first, last, rs) {
+		for _, share := range shares {
 			days += share
 		}
 		if days > 0 {

@@ -102,6 +102,25 @@ func ApprovedLeaveDays(s Schedule, h Holidays, first, last Date, approved []Leav
 // from v.
 func leaveDays(v *shiftDays, first, last Date, approved []ApprovedLeave) LeaveDays {
 	out := LeaveDays{}
+	if first > last || len(approved) == 0 {
+		return out
+	}
+	n := int(last-first) + 1
+	shares, has := make([]float64, n), make([]bool, n)
+	leaveShares(v, first, last, approved, shares, has)
+	for k, ok := range has {
+		if ok {
+			out[first+Date(k)] = shares[k]
+		}
+	}
+	return out
+}
+
+// leaveShares is leaveDays into shares, the dates from first to last by
+// their offset from first, zero on entry: a slice the overview uses again
+// from one employee to the next, not a map per employee. has, unless nil,
+// marks the dates leaveDays holds (a share may be zero).
+func leaveShares(v *shiftDays, first, last Date, approved []ApprovedLeave, shares []float64, has []bool) {
 	for _, r := range approved {
 		share := 1.0
 		if r.HalfDay {
@@ -111,17 +130,24 @@ func leaveDays(v *shiftDays, first, last Date, approved []ApprovedLeave) LeaveDa
 			// Hours of one date count the fraction they were charged
 			// (docs/leave.md): 2 h of a 9 h day are 2/9.
 			if d := r.StartDate; d >= first && d <= last && v.isWorkingDay(d) {
-				out[d] = min(1, out[d]+float64(r.Cost.Num())/float64(r.Cost.Den()))
+				k := d - first
+				shares[k] = min(1, shares[k]+float64(r.Cost.Num())/float64(r.Cost.Den()))
+				if has != nil {
+					has[k] = true
+				}
 			}
 			continue
 		}
 		for d := max(r.StartDate, first); d <= min(r.EndDate, last); d++ {
 			if v.isWorkingDay(d) {
-				out[d] = max(out[d], share)
+				k := d - first
+				shares[k] = max(shares[k], share)
+				if has != nil {
+					has[k] = true
+				}
 			}
 		}
 	}
-	return out
 }
 
 // OnLeaveOn reports whether approved leave of whole or half days covers the
@@ -147,7 +173,9 @@ func OnLeaveOn(s Schedule, h Holidays, d Date, approved []LeaveRequest) bool {
 // It is SummarizeWork without the working-time figures: with a schedule of
 // today's kind, its working days are the dates of its one shift.
 func Summarize(s Schedule, h Holidays, first, last, today Date, days []Day, leave LeaveDays) OverviewTotals {
-	t, _ := summarize(ruledDays(s, h), WorkSettings{}, first, last, today, today.In(s.Location), days, leave, false)
+	sc := getScratch()
+	defer putScratch(sc)
+	t, _ := summarize(ruledDays(s, h), WorkSettings{}, first, last, today, today.In(s.Location), days, sc.sharesOf(first, last, leave), false, sc)
 	return t
 }
 

@@ -219,6 +219,13 @@ func (v *shiftDays) workingDays(first, last Date) int {
 // ApprovedLeaveDays, and SummarizeLeave.
 func (c *ShiftCalendars) Summarize(s Schedule, set WorkSettings, now time.Time, days []Day, leave []ApprovedLeave) (OverviewTotals, TimeTotals, LeaveTotals) {
 	v := c.days(s)
-	t, w := summarize(v, set, c.first, c.last, s.Today(now), now, days, leaveDays(v, c.first, c.last, leave), true)
-	return t, w, summarizeLeave(v, c.first, c.last, leave)
+	sc := getScratch()
+	defer putScratch(sc)
+	var shares []float64
+	if len(leave) > 0 && c.first <= c.last {
+		shares = sc.floats(&sc.shares, int(c.last-c.first)+1)
+		leaveShares(v, c.first, c.last, leave, shares, nil)
+	}
+	t, w := summarize(v, set, c.first, c.last, s.Today(now), now, days, shares, true, sc)
+	return t, w, summarizeLeave(v, c.first, c.last, leave, sc)
 }

@@ -2,6 +2,7 @@ package attendance
 
 import (
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -134,7 +135,15 @@ func (s Schedule) DayTime(d Date, day Day, h Holidays, rule BreakRule, leaveShar
 // dayTime is DayTime of the day's worked and break seconds, with date d's
 // shift placed (sp).
 func (s Schedule) dayTime(d Date, worked, breaks int64, rule BreakRule, leaveShare float64, now time.Time, sp *daySpan) DayTime {
-	t := DayTime{Date: d, WorkedSeconds: worked, BreakSeconds: breaks}
+	var t DayTime
+	s.fillDayTime(&t, d, worked, breaks, rule, leaveShare, now, sp)
+	return t
+}
+
+// fillDayTime is dayTime into *t, which it overwrites: the rule, stated
+// once, for the overview's date loop not to copy a DayTime per date.
+func (s Schedule) fillDayTime(t *DayTime, d Date, worked, breaks int64, rule BreakRule, leaveShare float64, now time.Time, sp *daySpan) {
+	*t = DayTime{Date: d, WorkedSeconds: worked, BreakSeconds: breaks}
 	t.DeductedSeconds = rule.Deduction(worked, breaks)
 	t.NetSeconds = t.WorkedSeconds - t.DeductedSeconds
 	if sp.ok && s.employed(d) {
@@ -147,7 +156,6 @@ func (s Schedule) dayTime(d Date, worked, breaks int64, rule BreakRule, leaveSha
 	if t.Judged {
 		t.UndertimeSeconds = max(0, t.ExpectedSeconds-t.NetSeconds)
 	}
-	return t
 }
 
 // TimeTotals are the working-time figures of an overview row, and their sums.
@@ -191,13 +199,17 @@ type week struct {
 // time against its expected time; overtime as soon as it shows, undertime
 // once the week's last date is past and its shifts have ended.
 func SummarizeWork(s Schedule, h Holidays, set WorkSettings, first, last Date, now time.Time, days []Day, leave LeaveDays) (OverviewTotals, TimeTotals) {
-	return summarize(ruledDays(s, h), set, first, last, s.Today(now), now, days, leave, true)
+	sc := getScratch()
+	defer putScratch(sc)
+	return summarize(ruledDays(s, h), set, first, last, s.Today(now), now, days, sc.sharesOf(first, last, leave), true, sc)
 }
 
 // summarize is SummarizeWork, and Summarize without the working-time
 // figures (withTime false), as of the employee's date today, with the
-// schedule's shifts from v.
-func summarize(v *shiftDays, set WorkSettings, first, last, today Date, now time.Time, days []Day, leave LeaveDays, withTime bool) (OverviewTotals, TimeTotals) {
+// schedule's shifts from v. shares is the share of each date of the range
+// under approved leave, by its offset from first (leaveShares), or nil
+// without leave; sc is scratch space, used again by the next call.
+func summarize(v *shiftDays, set WorkSettings, first, last, today Date, now time.Time, days []Day, shares []float64, withTime bool, sc *scratch) (OverviewTotals, TimeTotals) {
 	s, h := v.s, v.h
 	var t OverviewTotals
 	var w TimeTotals
@@ -205,24 +217,19 @@ func summarize(v *shiftDays, set WorkSettings, first, last, today Date, now time
 	if s.Until != nil {
 		absentTo = min(absentTo, *s.Until)
 	}
-	// The day of each date of the range, by its offset from first: a slice,
-	// not a map, as the overview sums every employee's range this way.
-	var byDate []*Day
+	// The day of each date of the range, by its offset from first: 1 + its
+	// index in days, 0 for none. Offsets, not pointers, in a slice used
+	// again: the overview sums every employee's range this way.
+	var byDate []int32
 	if first <= last {
-		byDate = make([]*Day, last-first+1)
-	}
-	dayOn := func(d Date) *Day {
-		if d < first || d > last {
-			return nil
-		}
-		return byDate[d-first]
+		byDate = sc.byDateOf(int(last-first) + 1)
 	}
 	for i := range days {
 		d := &days[i]
 		if d.Date < first || d.Date > last {
 			continue
 		}
-		byDate[d.Date-first] = d
+		byDate[d.Date-first] = int32(i + 1)
 		if d.Present() {
 			t.DaysPresent++
 		}
@@ -236,22 +243,17 @@ func summarize(v *shiftDays, set WorkSettings, first, last, today Date, now time
 			w.NeedsReviewSessions += d.OpenSessions
 		}
 	}
-	for d, share := range leave {
-		if d >= first && d <= last {
-			t.LeaveDays += share
-		}
+	for _, share := range shares {
+		t.LeaveDays += share
 	}
 	if absentFrom <= absentTo {
 		// The working days of the window less those covered by an entry or
 		// leave: counted without visiting every date when the schedule allows.
 		covered := 0
-		for k, p := range byDate {
-			if d := first + Date(k); p != nil && p.Present() && d >= absentFrom && d <= absentTo && v.isWorkingDay(d) {
-				covered++
-			}
-		}
-		for d, share := range leave {
-			if share > 0 && d >= absentFrom && d <= absentTo && (dayOn(d) == nil || !dayOn(d).Present()) && v.isWorkingDay(d) {
+		for d := absentFrom; d <= absentTo; d++ {
+			k := d - first
+			present := byDate[k] != 0 && days[byDate[k]-1].Present()
+			if (present || (shares != nil && shares[k] > 0)) && v.isWorkingDay(d) {
 				covered++
 			}
 		}
@@ -270,20 +272,24 @@ func summarize(v *shiftDays, set WorkSettings, first, last, today Date, now time
 		}
 		wk = week{}
 	}
-	var own daySpan
+	var (
+		own daySpan
+		dt  DayTime
+	)
 	for d := first; d <= last; d++ {
 		if d > first && d.Weekday() == time.Monday {
 			flush()
 		}
+		k := d - first
 		var worked, breaks int64
-		if p := dayOn(d); p != nil {
-			worked, breaks = p.WorkedSeconds, p.BreakSeconds
+		if i := byDate[k]; i != 0 {
+			worked, breaks = days[i-1].WorkedSeconds, days[i-1].BreakSeconds
 		}
 		var share float64
-		if len(leave) > 0 {
-			share = leave[d]
+		if shares != nil {
+			share = shares[k]
 		}
-		dt := s.dayTime(d, worked, breaks, set.BreakRule, share, now, v.span(d, &own))
+		s.fillDayTime(&dt, d, worked, breaks, set.BreakRule, share, now, v.span(d, &own))
 		w.BreakDeductedSeconds += dt.DeductedSeconds
 		w.ScheduledSeconds += dt.ScheduledSeconds
 		w.OvertimeSeconds += dt.OvertimeSeconds
@@ -291,7 +297,8 @@ func summarize(v *shiftDays, set WorkSettings, first, last, today Date, now time
 		wk.net += dt.NetSeconds
 		wk.expected += dt.ExpectedSeconds
 		wk.last = d
-		if dt.ShiftEnd.After(wk.ends) {
+		// Without a shift ShiftEnd is zero, never after the week's ends.
+		if dt.HasShift && dt.ShiftEnd.After(wk.ends) {
 			wk.ends = dt.ShiftEnd
 		}
 	}
@@ -299,4 +306,62 @@ func summarize(v *shiftDays, set WorkSettings, first, last, today Date, now time
 		flush()
 	}
 	return t, w
+}
+
+// scratch is the space one employee's sums work in, given back for the
+// next: the overview sums every employee of a company, on several
+// goroutines, and a slice made per employee was most of its garbage.
+type scratch struct {
+	byDate     []int32
+	shares     []float64 // the range's leave (leaveShares)
+	typeShares []float64 // one leave type's (summarizeLeave)
+	types      []LeaveType
+	some       []ApprovedLeave
+}
+
+var scratches = sync.Pool{New: func() any { return new(scratch) }}
+
+// getScratch returns scratch space; putScratch gives it back.
+func getScratch() *scratch { return scratches.Get().(*scratch) }
+
+func putScratch(sc *scratch) {
+	// Let the requests' strings go with the requests.
+	clear(sc.some[:cap(sc.some)])
+	clear(sc.types[:cap(sc.types)])
+	scratches.Put(sc)
+}
+
+// byDateOf returns n zeroed offsets.
+func (sc *scratch) byDateOf(n int) []int32 {
+	if cap(sc.byDate) < n {
+		sc.byDate = make([]int32, n)
+	}
+	b := sc.byDate[:n]
+	clear(b)
+	return b
+}
+
+// floats returns n zeroed floats of *buf, grown when short.
+func (sc *scratch) floats(buf *[]float64, n int) []float64 {
+	if cap(*buf) < n {
+		*buf = make([]float64, n)
+	}
+	b := (*buf)[:n]
+	clear(b)
+	return b
+}
+
+// sharesOf returns leave's shares of the dates from first to last by their
+// offset from first (as leaveShares), nil without leave.
+func (sc *scratch) sharesOf(first, last Date, leave LeaveDays) []float64 {
+	if len(leave) == 0 || first > last {
+		return nil
+	}
+	shares := sc.floats(&sc.shares, int(last-first)+1)
+	for d, share := range leave {
+		if d >= first && d <= last {
+			shares[d-first] = share
+		}
+	}
+	return shares
 }
