@@ -456,45 +456,56 @@ func (db *DB) overviewLeave(ctx context.Context, rep report, emps []*attendance.
 	}
 	defer rows.Close()
 	// The rows come in no order: read in chunks (a slice grown by copying
-	// was a third of the read), counted per employee, then placed.
+	// was a third of the read), counted per employee, then placed. A row
+	// read is a few numbers, its type and unit the index of the shared
+	// string, scanned into the same variables each time: at a million
+	// rows, a request value per row was most of the overview's garbage.
 	type row struct {
-		i int // in emps
-		l attendance.ApprovedLeave
+		i          int32 // in emps
+		start, end attendance.Date
+		typ, unit  uint32 // in types, units
+		minutes    int64
+		cost       attendance.Amount
+		halfDay    bool
 	}
 	const chunk = 4096
 	var (
-		chunks       [][]row
-		n            int
-		id           int64
-		unit, typ    rawBytes
-		num, den     int64
-		minutes      sql.NullInt64
-		units, types = map[string]attendance.LeaveUnit{}, map[string]attendance.LeaveType{}
+		chunks     [][]row
+		n          int
+		id         int64
+		start, end attendance.Date
+		halfDay    bool
+		unit, typ  rawBytes
+		num, den   int64
+		minutes    sql.NullInt64
+		units      []attendance.LeaveUnit
+		types      []attendance.LeaveType
+		unitOf     = map[string]uint32{}
+		typeOf     = map[string]uint32{}
 	)
+	dest := []any{&id, dateCol{&start}, dateCol{&end}, &halfDay, &unit, &num, &den, &typ, &minutes}
 	for rows.Next() {
-		var r row
-		if err := rows.Scan(&id, dateCol{&r.l.StartDate}, dateCol{&r.l.EndDate}, &r.l.HalfDay, &unit, &num, &den,
-			&typ, &minutes); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		var ok bool
-		if r.i, ok = slices.BinarySearch(out.ids, id); !ok {
+		i, ok := slices.BinarySearch(out.ids, id)
+		if !ok {
 			continue // not in the overview (deactivated before the range)
 		}
-		if r.l.Unit, ok = units[string(unit)]; !ok {
-			r.l.Unit = attendance.LeaveUnit(unit)
-			units[string(r.l.Unit)] = r.l.Unit
+		r := row{i: int32(i), start: start, end: end, halfDay: halfDay, cost: attendance.NewAmount(num, den), minutes: minutes.Int64}
+		if r.unit, ok = unitOf[string(unit)]; !ok {
+			r.unit, units = uint32(len(units)), append(units, attendance.LeaveUnit(unit))
+			unitOf[string(units[r.unit])] = r.unit
 		}
-		if r.l.LeaveType, ok = types[string(typ)]; !ok {
-			r.l.LeaveType = attendance.LeaveType(typ)
-			types[string(r.l.LeaveType)] = r.l.LeaveType
+		if r.typ, ok = typeOf[string(typ)]; !ok {
+			r.typ, types = uint32(len(types)), append(types, attendance.LeaveType(typ))
+			typeOf[string(types[r.typ])] = r.typ
 		}
-		r.l.Cost, r.l.Minutes = attendance.NewAmount(num, den), int(minutes.Int64)
 		if n%chunk == 0 {
 			chunks = append(chunks, make([]row, 0, chunk))
 		}
 		chunks[len(chunks)-1] = append(chunks[len(chunks)-1], r)
-		out.start[r.i+1]++
+		out.start[i+1]++
 		n++
 	}
 	if err := rows.Err(); err != nil {
@@ -507,7 +518,8 @@ func (db *DB) overviewLeave(ctx context.Context, rep report, emps []*attendance.
 	next := slices.Clone(out.start[:len(emps)])
 	for _, c := range chunks {
 		for _, r := range c {
-			out.leave[next[r.i]] = r.l
+			out.leave[next[r.i]] = attendance.ApprovedLeave{LeaveType: types[r.typ], StartDate: r.start, EndDate: r.end, HalfDay: r.halfDay,
+				Unit: units[r.unit], Cost: r.cost, Minutes: int(r.minutes)}
 			next[r.i]++
 		}
 	}
