@@ -168,6 +168,7 @@ func TestSummarizeIsTheOldSums(t *testing.T) {
 	set.BreakRule = GermanBreakRule
 	type input struct {
 		s     Schedule
+		now   time.Time
 		days  []Day
 		leave []ApprovedLeave
 	}
@@ -179,7 +180,15 @@ func TestSummarizeIsTheOldSums(t *testing.T) {
 		now := last.AddDays(rng.IntN(40) - 20).In(time.UTC).Add(time.Duration(rng.IntN(24*60)) * time.Minute)
 		var inputs []input
 		for _, s := range calendarSchedules(t, rng, 150) {
-			in := input{s: s}
+			in := input{s: s, now: now}
+			// Now and then now is about the end of a shift: the date's
+			// undertime, and its week's, are judged once it has ended.
+			if rng.IntN(2) == 0 && first <= last {
+				var own daySpan
+				if sp := ruledDays(s, h).span(first.AddDays(rng.IntN(int(last-first)+1)), &own); sp.ok {
+					in.now = sp.end.Add(time.Duration(rng.IntN(180)-90) * time.Minute)
+				}
+			}
 			for d := first.AddDays(-3); d <= last.AddDays(3); d++ {
 				if rng.IntN(3) == 0 {
 					continue
@@ -221,7 +230,7 @@ func TestSummarizeIsTheOldSums(t *testing.T) {
 			go func() {
 				for i := g; i < len(inputs); i += 3 {
 					in := inputs[i]
-					got[i].t, got[i].w, got[i].l = c.Summarize(in.s, set, now, in.days, in.leave)
+					got[i].t, got[i].w, got[i].l = c.Summarize(in.s, set, in.now, in.days, in.leave)
 				}
 				done <- true
 			}()
@@ -235,6 +244,7 @@ func TestSummarizeIsTheOldSums(t *testing.T) {
 				v    *shiftDays
 			}{{"calendars", c.days(in.s)}, {"rules", ruledDays(in.s, h)}}
 			for _, way := range ways {
+				now := in.now
 				today := in.s.Today(now)
 				shares := oldLeaveDays(way.v, first, last, in.leave)
 				wantT, wantW := oldSummarize(way.v, set, first, last, today, now, in.days, shares, true)
