@@ -9,13 +9,14 @@ import (
 	"github.com/openattendance/attendance"
 )
 
-// Pipe is a write transaction on one connection that sends its statements
+// Pipe is a transaction on one connection that sends its statements
 // in as few round trips as their answers allow (PostgreSQL's pipeline): the
 // BEGIN and the statements queued by Later go with the next statement whose
 // answer the caller waits for, or with the COMMIT. A clock event is then one
 // round trip to read what its rules need (with the BEGIN), one to write
 // (with the COMMIT), and one more per answer the write needs first: the
-// publish job of cluster mode.
+// publish job of cluster mode. A report's reads run on a read-only Pipe
+// (inReport): its rows come as the driver reads them.
 //
 // An error of a queued statement is the error of the statement it was sent
 // with; the transaction is then rolled back. A Pipe is used by one goroutine.
