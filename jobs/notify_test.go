@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"strings"
 	"testing"
 	"time"
 
@@ -130,29 +129,8 @@ func TestRepeatedCausePublishesNothing(t *testing.T) {
 		l := newLateRig(t, e)
 		ctx := context.Background()
 		// The cause of the next event's late arrival, stored an hour ago.
-		var next int64
-		q := `SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'attendance_events'), 0) + 1`
-		if e.Dialect == "postgres" {
-			var seq string
-			if err := e.Write.QueryRowContext(ctx, `SELECT pg_get_serial_sequence('attendance_events', 'id')`).Scan(&seq); err != nil {
-				t.Fatal(err)
-			}
-			q = `SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM ` + seq
-		}
-		if err := e.Write.QueryRowContext(ctx, q).Scan(&next); err != nil {
-			t.Fatal(err)
-		}
-		insert := `INSERT INTO notifications (recipient_id, kind, employee_id, message, data, cause, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`
-		if e.Dialect == "postgres" {
-			for i := 1; strings.Contains(insert, "?"); i++ {
-				insert = strings.Replace(insert, "?", fmt.Sprint("$", i), 1)
-			}
-		}
-		earlier := e.DB.DB.Dialect().EncodeTime(monday.Add(time.Hour + 30*time.Minute))
-		if _, err := e.Write.ExecContext(ctx, insert, l.mgr.ID, string(attendance.NotifyLateArrival), l.emp.ID, "stored before",
-			"{}", fmt.Sprint("late_arrival:", next), earlier); err != nil {
-			t.Fatal(err)
-		}
+		next := e.DB.NextEventID(t)
+		e.DB.InsertLateArrival(t, l.mgr.ID, l.emp.ID, fmt.Sprint("late_arrival:", next), monday.Add(time.Hour+30*time.Minute))
 		ev := l.clockInLate(t)
 		if ev.ID != next {
 			t.Fatalf("the event is %d, not %d as foreseen", ev.ID, next)

@@ -155,8 +155,8 @@ func TestNotificationService(t *testing.T) {
 				t.Fatalf("messages %+v; want notification %d's", msgs, stored[0].ID)
 			}
 
-			next := nextEventID(t, e)
-			insertNotification(t, e, mgr.ID, other.ID, fmt.Sprint("late_arrival:", next), at(t, "2026-11-02T08:00:00Z"))
+			next := e.DB.NextEventID(t)
+			e.DB.InsertLateArrival(t, mgr.ID, other.ID, fmt.Sprint("late_arrival:", next), at(t, "2026-11-02T08:00:00Z"))
 			if ev := e.clockAt(t, other.Actor(), "2026-11-02T09:10:00Z", attendance.Entry); ev.ID != next || !ev.Late {
 				t.Fatalf("%+v: want event %d, late", ev, next)
 			}
@@ -255,37 +255,4 @@ func TestNotificationService(t *testing.T) {
 			}
 		})
 	})
-}
-
-// nextEventID is the id the next attendance event will get.
-func nextEventID(t *testing.T, e *env) int64 {
-	t.Helper()
-	ctx := context.Background()
-	q := `SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'attendance_events'), 0) + 1`
-	if e.Dialect == "postgres" {
-		var seq string
-		if err := e.Write.QueryRowContext(ctx, `SELECT pg_get_serial_sequence('attendance_events', 'id')`).Scan(&seq); err != nil {
-			t.Fatal(err)
-		}
-		q = `SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM ` + seq
-	}
-	var next int64
-	if err := e.Write.QueryRowContext(ctx, q).Scan(&next); err != nil {
-		t.Fatal(err)
-	}
-	return next
-}
-
-// insertNotification stores a late arrival of cause for recipient, created
-// at, as an earlier write would have.
-func insertNotification(t *testing.T, e *env, recipient, employee int64, cause string, created time.Time) {
-	t.Helper()
-	q := `INSERT INTO notifications (recipient_id, kind, employee_id, message, data, cause, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`
-	if e.Dialect == "postgres" {
-		q = `INSERT INTO notifications (recipient_id, kind, employee_id, message, data, cause, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`
-	}
-	if _, err := e.Write.ExecContext(context.Background(), q, recipient, string(attendance.NotifyLateArrival), employee, "stored before", "{}",
-		cause, e.DB.DB.Dialect().EncodeTime(created)); err != nil {
-		t.Fatal(err)
-	}
 }

@@ -391,3 +391,36 @@ func (d *Demo) Migrate(t testing.TB, version int64) *sqlstore.DB {
 	t.Cleanup(func() { db.Close() })
 	return db
 }
+
+// NextEventID is the id the next attendance event of db will get.
+func (db *DB) NextEventID(t testing.TB) int64 {
+	t.Helper()
+	ctx := context.Background()
+	q := `SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'attendance_events'), 0) + 1`
+	if db.Dialect == "postgres" {
+		var seq string
+		if err := db.Write.QueryRowContext(ctx, `SELECT pg_get_serial_sequence('attendance_events', 'id')`).Scan(&seq); err != nil {
+			t.Fatal(err)
+		}
+		q = `SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM ` + seq
+	}
+	var next int64
+	if err := db.Write.QueryRowContext(ctx, q).Scan(&next); err != nil {
+		t.Fatal(err)
+	}
+	return next
+}
+
+// InsertLateArrival stores a late arrival of cause for recipient about
+// employee, created at, as an earlier write would have.
+func (db *DB) InsertLateArrival(t testing.TB, recipient, employee int64, cause string, created time.Time) {
+	t.Helper()
+	q := `INSERT INTO notifications (recipient_id, kind, employee_id, message, data, cause, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`
+	if db.Dialect == "postgres" {
+		q = `INSERT INTO notifications (recipient_id, kind, employee_id, message, data, cause, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`
+	}
+	if _, err := db.Write.ExecContext(context.Background(), q, recipient, string(attendance.NotifyLateArrival), employee, "stored before", "{}",
+		cause, db.DB.Dialect().EncodeTime(created)); err != nil {
+		t.Fatal(err)
+	}
+}
