@@ -247,8 +247,9 @@ func summarize(v *shiftDays, set WorkSettings, first, last, today Date, now time
 		t.LeaveDays += share
 	}
 	if absentFrom <= absentTo {
-		// The working days of the window less those covered by an entry or
-		// leave: counted without visiting every date when the schedule allows.
+		// The working days of the window (counted by the calendar, without
+		// visiting every date when the schedule allows) less those covered
+		// by an entry or leave.
 		covered := 0
 		for d := absentFrom; d <= absentTo; d++ {
 			k := d - first
