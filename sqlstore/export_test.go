@@ -144,3 +144,18 @@ func (db *DB) ScanColumns(ctx context.Context, query string) (inReport, pool []C
 	pool, err = scan(rows)
 	return inReport, pool, err
 }
+
+// CountInReport counts query's answer twice in one report, running between
+// in between: a report on one snapshot counts the same twice.
+func (db *DB) CountInReport(ctx context.Context, query string, between func() error) (first, second int64, err error) {
+	err = db.inReport(ctx, func(rep report) error {
+		if err := rep.queryRow(ctx, query).Scan(&first); err != nil {
+			return err
+		}
+		if err := between(); err != nil {
+			return err
+		}
+		return rep.queryRow(ctx, query).Scan(&second)
+	})
+	return first, second, err
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/openattendance/attendance"
 	"github.com/openattendance/attendance/internal/storetest"
+	"github.com/openattendance/attendance/internal/testenv"
 	"github.com/openattendance/attendance/sqlstore"
 )
 
@@ -61,4 +62,27 @@ func TestScanColumns(t *testing.T) {
 			t.Errorf("the read pool read\n%+v\nwant\n%+v", pool, want)
 		}
 	})
+}
+
+// TestReportSnapshot: on PostgreSQL a report's reads see one snapshot: a
+// write committed between two of them is not in the second.
+func TestReportSnapshot(t *testing.T) {
+	t.Parallel()
+	testenv.Lookup(t, "ATTENDANCE_TEST_DATABASE_URL", "PostgreSQL")
+	db := storetest.Open(t, "postgres")
+	ctx := context.Background()
+	first, second, err := db.CountInReport(ctx, `SELECT COUNT(*) FROM holidays`, func() error {
+		_, err := db.Write.ExecContext(ctx, `INSERT INTO holidays (date, name, created_at) VALUES ('2026-12-25', 'Christmas Day', now())`)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first != 0 || second != 0 {
+		t.Errorf("the report counted %d, then %d holidays; want 0 twice (the insert came after its snapshot)", first, second)
+	}
+	var n int
+	if err := db.Write.QueryRowContext(ctx, `SELECT COUNT(*) FROM holidays`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("%d holidays after the report, %v; want the one inserted", n, err)
+	}
 }
