@@ -75,19 +75,31 @@ func (s *AttendanceService) Overview(ctx context.Context, a attendance.Actor, f 
 				return err
 			}
 		}
-		leave, err := s.db.overviewLeave(ctx, rep, emps, w, first, last)
-		if err != nil {
-			return err
-		}
 		now := s.db.now()
 		// The employees alike share the placing of their shifts.
 		cals := attendance.NewShiftCalendars(holidays, first, last)
-		sum, err = s.db.sumOverview(ctx, rep, emps, w, first, last, func(e *attendance.Employee, days []attendance.Day) employeeTotals {
-			var t employeeTotals
-			t.work, t.time, t.leave = cals.Summarize(ros.schedule(e), settings, now, days, leave.of(e.ID))
-			return t
+		sum = make([]employeeTotals, len(emps))
+		// A large overview reads its parts (a range of ids each) on
+		// several connections at once, in one snapshot: each part's leave,
+		// then its rollup, summed as the rows come.
+		return rep.split(ctx, len(emps) >= s.db.splitAt, func(reps []report) error {
+			return eachPart(ctx, len(emps), len(reps), func(ctx context.Context, i, lo, hi int) error {
+				var ids *idRange
+				if len(reps) > 1 {
+					ids = &idRange{emps[lo].ID, emps[hi-1].ID}
+				}
+				part := emps[lo:hi]
+				leave, err := s.db.overviewLeave(ctx, reps[i], part, w, ids, first, last)
+				if err != nil {
+					return err
+				}
+				return s.db.sumOverview(ctx, reps[i], part, w, ids, first, last, sum[lo:hi], func(e *attendance.Employee, days []attendance.Day) employeeTotals {
+					var t employeeTotals
+					t.work, t.time, t.leave = cals.Summarize(ros.schedule(e), settings, now, days, leave.of(e.ID))
+					return t
+				})
+			})
 		})
-		return err
 	})
 	if err != nil {
 		return nil, err
@@ -116,24 +128,36 @@ type employeeTotals struct {
 	leave attendance.LeaveTotals
 }
 
+// idRange bounds the employees' ids of a part of a report, both ends
+// included.
+type idRange struct{ first, last int64 }
+
+// sql is the condition that column is in the range, and its arguments;
+// nothing for a nil range.
+func (r *idRange) sql(column string) (string, []any) {
+	if r == nil {
+		return "", nil
+	}
+	return " AND " + column + " BETWEEN ? AND ?", []any{r.first, r.last}
+}
+
 // sumOverview reads the stored days from first to last of emps (the
-// employees matching w, in id order) from the days' rollup, one row per
-// employee and month (month.go), and returns what summarize makes of each
-// employee's days, in the order of emps. The rows come in employee order;
-// over a large scope the employees are summed by GOMAXPROCS workers while
-// the rows are read.
-func (db *DB) sumOverview(ctx context.Context, rep report, emps []*attendance.Employee, w where, first, last attendance.Date,
-	summarize func(*attendance.Employee, []attendance.Day) employeeTotals) ([]employeeTotals, error) {
-	out := make([]employeeTotals, len(emps))
+// employees matching w, in id order, all those in ids if given) from the
+// days' rollup, one row per employee and month (month.go), and puts what
+// summarize makes of each employee's days in out, in the order of emps.
+// The rows come in employee order; over a large scope the employees are
+// summed by GOMAXPROCS workers while the rows are read.
+func (db *DB) sumOverview(ctx context.Context, rep report, emps []*attendance.Employee, w where, ids *idRange, first, last attendance.Date,
+	out []employeeTotals, summarize func(*attendance.Employee, []attendance.Day) employeeTotals) error {
 	if days := db.overviewDays(); days != nil { // a test's: the days as read before the rollup
 		byEmployee, err := days(ctx, emps, first, last)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for i, e := range emps {
 			out[i] = summarize(e, byEmployee[e.ID])
 		}
-		return out, nil
+		return nil
 	}
 	firstMonth, _ := monthpack.Month(first)
 	lastMonth, _ := monthpack.Month(last)
@@ -151,16 +175,18 @@ func (db *DB) sumOverview(ctx context.Context, rep report, emps []*attendance.Em
 	// its own.) A few employees (a team) are named by their ids: one scan
 	// of the rollup's primary key, whatever the size of the company.
 	var query string
+	within, withinArgs := ids.sql("m.employee_id")
 	switch {
 	case len(emps) <= maxScopeIDs:
-		ids := make([]any, 0, len(emps)+1)
-		ids = append(ids, int64(0)) // no employee: the list is never empty
+		named := make([]any, 0, len(emps)+1)
+		named = append(named, int64(0)) // no employee: the list is never empty
 		for _, e := range emps {
-			ids = append(ids, e.ID)
+			named = append(named, e.ID)
 		}
 		query = months + ` FROM attendance_months m
-			WHERE m.employee_id IN (` + placeholders(len(ids)) + `) AND m.month >= ? AND m.month <= ? ORDER BY m.employee_id, m.month`
-		args = append(args, ids...)
+			WHERE m.employee_id IN (` + placeholders(len(named)) + `) AND m.month >= ? AND m.month <= ? ORDER BY m.employee_id, m.month`
+		args = append(args, named...)
+		within, withinArgs = "", nil
 	case w.everyone():
 		// Everyone: the rollup alone, in its primary key's order (the rows
 		// of the employees not in the overview are passed over below).
@@ -168,16 +194,17 @@ func (db *DB) sumOverview(ctx context.Context, rep report, emps []*attendance.Em
 		// people as a parallel merge of a nested loop per employee, 2.5 to 5
 		// times the time of this one scan.
 		query = months + ` FROM attendance_months m
-			WHERE m.month >= ? AND m.month <= ? ORDER BY m.employee_id, m.month`
+			WHERE m.month >= ? AND m.month <= ?` + within + ` ORDER BY m.employee_id, m.month`
 	default:
 		query = months + ` FROM employees e CROSS JOIN attendance_months m
-			WHERE m.employee_id = e.id AND ` + w.String() + ` AND m.month >= ? AND m.month <= ? ORDER BY e.id, m.month`
+			WHERE m.employee_id = e.id AND ` + w.String() + ` AND m.month >= ? AND m.month <= ?` + within + ` ORDER BY e.id, m.month`
 		args = append(args, w.args...)
 	}
 	args = append(args, firstMonth.String(), lastMonth.String())
+	args = append(args, withinArgs...)
 	rows, err := rep.query(ctx, query, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
 
@@ -279,7 +306,7 @@ func (db *DB) sumOverview(ctx context.Context, rep report, emps []*attendance.Em
 		close(jobs)
 		wg.Wait()
 	}
-	return out, cmp.Or(err, sumErr)
+	return cmp.Or(err, sumErr)
 }
 
 // report holds the large reads of a report: where the dialect pipelines,
@@ -318,6 +345,85 @@ func (r report) queryRow(ctx context.Context, query string, args ...any) row {
 	return pipeRow{rows, err}
 }
 
+// split runs fn with the reports to read a large report's parts on: r, and
+// when many is true and the dialect shares snapshots, another on a
+// connection of its own in r's snapshot. fn may use each report from one
+// goroutine at a time, and none after it returns. At most db.splits
+// reports are split at once; others, and r on a dialect without shared
+// snapshots, get r alone.
+func (r report) split(ctx context.Context, many bool, fn func([]report) error) error {
+	db := r.db
+	if !many || r.pipe == nil || db.d.ExportSnapshot == "" || db.splits == nil || runtime.GOMAXPROCS(0) < 2 {
+		return fn([]report{r})
+	}
+	select {
+	case db.splits <- struct{}{}:
+		defer func() { <-db.splits }()
+	default:
+		return fn([]report{r})
+	}
+	var name string
+	if err := r.queryRow(ctx, db.d.ExportSnapshot).Scan(&name); err != nil {
+		return err
+	}
+	imp, err := db.d.ImportSnapshot(name)
+	if err != nil {
+		return err
+	}
+	// The other report's transaction lives in a goroutine of its own until
+	// fn is done with it: Pipe rolls it back when its function returns.
+	var (
+		ready = make(chan report)
+		done  = make(chan struct{})
+		ended = make(chan error, 1)
+	)
+	go func() {
+		ended <- db.d.Pipe(ctx, db.read, true, func(p Pipe) error {
+			p.Later(imp) // first in the transaction, as the server wants
+			if db.d.ReportSetup != "" {
+				p.Later(db.d.ReportSetup)
+			}
+			ready <- report{db: db, pipe: p}
+			<-done
+			return nil
+		})
+	}()
+	var other report
+	select {
+	case other = <-ready:
+	case err := <-ended: // no connection
+		return err
+	}
+	err = fn([]report{r, other})
+	close(done)
+	return cmp.Or(err, <-ended)
+}
+
+// eachPart runs fn for each of parts ranges that split n items in order,
+// lo to hi, at once, and returns the first error; fn's context is canceled
+// when one fails.
+func eachPart(ctx context.Context, n, parts int, fn func(ctx context.Context, i, lo, hi int) error) error {
+	if parts == 1 {
+		return fn(ctx, 0, 0, n)
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var wg sync.WaitGroup
+	for i := range parts {
+		lo, hi := i*n/parts, (i+1)*n/parts
+		if lo == hi {
+			continue
+		}
+		wg.Go(func() {
+			if err := fn(ctx, i, lo, hi); err != nil {
+				cancel(err)
+			}
+		})
+	}
+	wg.Wait()
+	return context.Cause(ctx)
+}
+
 // rawBytes is a column's bytes as the driver holds them, valid until the
 // next row: pgx hands them over (ScanBytes), database/sql too (Scan).
 type rawBytes []byte
@@ -344,6 +450,11 @@ func (b *rawBytes) Scan(src any) error {
 // parallelOverview is how many employees in scope make the overview worth
 // a worker more.
 const parallelOverview = 500
+
+// splitOverview is how many employees in scope make the overview worth
+// reading on several connections (report.split): below it, the round trip
+// that shares the snapshot costs more than the halves save.
+const splitOverview = 2000
 
 // maxScopeIDs is the largest scope the overview names by its ids.
 const maxScopeIDs = 500
@@ -438,19 +549,21 @@ func (l *leaveByEmployee) of(id int64) []attendance.ApprovedLeave {
 }
 
 // overviewLeave returns the approved leave overlapping a range of emps (the
-// employees matching w, in id order), as the overview counts it: only the
+// employees matching w, in id order, all those in ids if given), as the
+// overview counts it: only the
 // columns it needs, in one slice for everyone made to size, with the few
 // types and units shared, not a request value (or a string) per row. The
 // (status, end_date) index finds them without reading the requests that
 // ended before the range, which are most of them for the recent ranges an
 // overview is mostly asked for.
-func (db *DB) overviewLeave(ctx context.Context, rep report, emps []*attendance.Employee, w where, first, last attendance.Date) (*leaveByEmployee, error) {
+func (db *DB) overviewLeave(ctx context.Context, rep report, emps []*attendance.Employee, w where, ids *idRange, first, last attendance.Date) (*leaveByEmployee, error) {
 	out := &leaveByEmployee{ids: make([]int64, len(emps)), start: make([]int, len(emps)+1)}
 	for i, e := range emps {
 		out.ids[i] = e.ID
 	}
-	rows, err := rep.query(ctx, approvedLeaveSQL(w),
-		append(w.args, first.String(), last.String())...)
+	within, withinArgs := ids.sql("l.employee_id")
+	args := append(slices.Clip(w.args), first.String(), last.String())
+	rows, err := rep.query(ctx, approvedLeaveSQL(w)+within, append(args, withinArgs...)...)
 	if err != nil {
 		return nil, err
 	}

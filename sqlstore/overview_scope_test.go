@@ -12,8 +12,9 @@ import (
 
 // TestOverviewScope: a manager's overview is the admin's, restricted to the
 // people below that manager, whether the scope is named by its ids (a team,
-// an area) or is larger than that (the CEO's whole company); and the
-// admin's, read from the rollup, is the one read from the stored days.
+// an area) or is larger than that (the CEO's whole company), read on one
+// connection or split on two; and the admin's, read from the rollup, is the
+// one read from the stored days.
 func TestOverviewScope(t *testing.T) {
 	exercise(t, func(t *testing.T, kind string) {
 		ctx := context.Background()
@@ -55,6 +56,17 @@ func TestOverviewScope(t *testing.T) {
 		all, err := e.Attendance.Overview(ctx, e.Admin, f)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// From here on every overview of more than one person reads its
+		// halves on two connections where the database can (on
+		// PostgreSQL): the same figures as on one.
+		sqlstore.SplitOverviewAt(e.DB.DB, 2)
+		split, err := e.Attendance.Overview(ctx, e.Admin, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(split, all) {
+			t.Errorf("the overview read in two parts: totals %+v; in one: %+v", split.Totals, all.Totals)
 		}
 		// The CEO (everyone: more than a scope named by ids), the first area
 		// manager (about 50) and the first team lead (about ten).
