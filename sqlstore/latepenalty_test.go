@@ -109,3 +109,89 @@ func TestLatePenaltiesReadWhatCanDiffer(t *testing.T) {
 
 // at2 parses an RFC 3339 instant.
 func at2(t *testing.T, s string) time.Time { return at(t, s) }
+
+// TestLatePenaltiesBookEntriesRecordedSince: a manager's correction
+// recorded after a run, for a date before it, is booked by the next run
+// with the policy unchanged, and voiding it gives the penalty back: the
+// ledger agrees with the balance.
+func TestLatePenaltiesBookEntriesRecordedSince(t *testing.T) {
+	exercise(t, func(t *testing.T, kind string) {
+		ctx := context.Background()
+		e := newEnv(t, kind)
+		mgr, emp := e.team(t)
+		// Late by 90 minutes on Monday (08:00 start, UTC).
+		e.clockAt(t, emp.Actor(), "2026-11-02T09:30:00Z", attendance.Entry)
+		e.clockAt(t, emp.Actor(), "2026-11-02T17:00:00Z", attendance.Exit)
+
+		dialect := sqlite.Dialect()
+		if kind == "postgres" {
+			dialect = postgres.Dialect()
+		}
+		cfg := storetest.Config
+		cfg.LatePenaltyMinutes = 60
+		db, err := sqlstore.New(e.Write, e.Write, dialect, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.Now, db.Logger = e.Clock.Now, storetest.Logger()
+		t.Cleanup(func() { db.Close() })
+		jobs, ledger := sqlstore.NewLedgerJobs(db), sqlstore.NewLedgerService(db)
+
+		// booked is the late penalty, in days, the runs wrote to emp's ledger.
+		var booked attendance.Amount
+		run := func(at string, written int) {
+			t.Helper()
+			e.Clock.Set(at2(t, at))
+			r, err := jobs.RunJob(ctx, attendance.JobLatePenalties)
+			if err != nil || r == nil || r.Status != attendance.JobSucceeded {
+				t.Fatalf("run at %s: %+v, %v", at, r, err)
+			}
+			if got := r.Written[attendance.EntryLatePenalty]; got != written {
+				t.Errorf("run at %s: wrote %d late_penalty entries, want %d", at, got, written)
+			}
+			list, _, err := ledger.JobRunEntries(ctx, e.Admin, r.ID, attendance.Page{Limit: attendance.MaxPageLimit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, en := range list {
+				if en.EmployeeID == emp.ID && en.Kind == attendance.EntryLatePenalty {
+					booked = booked.Sub(en.Amount)
+				}
+			}
+		}
+		record := func(at, ts string, typ attendance.EventType) *attendance.AttendanceEvent {
+			t.Helper()
+			e.Clock.Set(at2(t, at))
+			when := at2(t, ts)
+			ev, err := e.Attendance.RecordEvent(ctx, mgr.Actor(), attendance.RecordEvent{Type: typ, EmployeeID: &emp.ID,
+				Timestamp: &when, Note: ptr("forgot to clock")})
+			if err != nil {
+				t.Fatalf("%s at %s: %v", typ, ts, err)
+			}
+			return ev
+		}
+
+		run("2026-11-03T06:05:00Z", 1)
+		run("2026-11-06T06:05:00Z", 0)
+		if got, want := booked, attendance.WholeDays(1); got.Cmp(want) != 0 {
+			t.Fatalf("booked %v days, want %v", got, want)
+		}
+		// Tuesday, recorded on Friday: late by 75 minutes, 165 in all.
+		late := record("2026-11-06T10:00:00Z", "2026-11-03T09:15:00Z", attendance.Entry)
+		record("2026-11-06T10:01:00Z", "2026-11-03T17:00:00Z", attendance.Exit)
+		run("2026-11-07T06:05:00Z", 1)
+		if got, want := booked, attendance.WholeDays(2); got.Cmp(want) != 0 {
+			t.Errorf("booked %v days after Tuesday's late entry was recorded, want %v", got, want)
+		}
+		// Tuesday's late entry voided: back to Monday's day.
+		e.Clock.Set(at2(t, "2026-11-08T10:00:00Z"))
+		if _, err := e.Attendance.VoidEvent(ctx, mgr.Actor(), late.ID, "was on site"); err != nil {
+			t.Fatal(err)
+		}
+		run("2026-11-09T06:05:00Z", 1)
+		if got, want := booked, attendance.WholeDays(1); got.Cmp(want) != 0 {
+			t.Errorf("booked %v days after the void, want %v", got, want)
+		}
+		run("2026-11-10T06:05:00Z", 0)
+	})
+}

@@ -165,11 +165,12 @@ func (s *LedgerJobs) leaveLedger(ctx context.Context, run *attendance.JobRun) er
 // late minutes, or with penalties booked, to what the policy says now. It
 // reads only the balances that can differ: with the policy off, those with
 // penalties booked (to give them back); with the policy as the last
-// successful run applied it, those with late days dated since that run or
-// an entry voided since; otherwise every year with late days or penalties.
-// (A late entry recorded since for a date before the last run is in the
-// balance as read, which adds the due penalty, and is booked by the run
-// after the next change of the policy.)
+// successful run applied it, those with late days dated since that run, an
+// entry voided since, or an entry recorded since for an earlier instant or
+// date (a manager's correction, which can make a past day late); otherwise
+// every year with late days or penalties. (A day whose lateness changes
+// with no entry of it recorded or voided, such as by a holiday added for
+// it, is in the balance as read and booked when the policy next changes.)
 func (s *LedgerJobs) latePenalties(ctx context.Context, run *attendance.JobRun) error {
 	db := s.db
 	query := `SELECT employee_id, date FROM attendance_days WHERE late
@@ -216,29 +217,46 @@ func (s *LedgerJobs) latePenalties(ctx context.Context, run *attendance.JobRun) 
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	if voidedSince != nil {
-		rows, err := db.reader().query(ctx, `SELECT employee_id, ts FROM attendance_events WHERE voided AND voided_at >= ?`, db.t(*voidedSince))
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var id int64
-			var ts time.Time
-			if err := rows.Scan(&id, timeCol{&ts}); err != nil {
-				rows.Close()
+	if since := voidedSince; since != nil {
+		// The entries voided since, and those recorded since for an instant
+		// before the last run or a work date before the dates read above (a
+		// manager's correction of an earlier day): their work dates' years.
+		for _, q := range []struct {
+			sql  string
+			args []any
+		}{
+			{`SELECT employee_id, ts, work_date FROM attendance_events WHERE voided AND voided_at >= ?`, []any{db.t(*since)}},
+			{`SELECT employee_id, ts, work_date FROM attendance_events WHERE type = 'entry' AND created_at >= ?
+				AND (ts < ? OR work_date < ?)`, []any{db.t(*since), db.t(*since), args[0]}},
+		} {
+			rows, err := db.reader().query(ctx, q.sql, q.args...)
+			if err != nil {
 				return err
 			}
-			// Its local date's year, whatever the zone.
-			for _, d := range []attendance.Date{attendance.DateOf(ts.Add(-14 * time.Hour)), attendance.DateOf(ts.Add(14 * time.Hour))} {
-				if b := (balance{id, d.Year()}); !seen[b] {
-					seen[b] = true
-					todo = append(todo, b)
+			for rows.Next() {
+				var id int64
+				var ts time.Time
+				var wd *attendance.Date
+				if err := rows.Scan(&id, timeCol{&ts}, nullDateCol{&wd}); err != nil {
+					rows.Close()
+					return err
+				}
+				// Its work date's year, or its local date's whatever the zone.
+				dates := []attendance.Date{attendance.DateOf(ts.Add(-14 * time.Hour)), attendance.DateOf(ts.Add(14 * time.Hour))}
+				if wd != nil {
+					dates = []attendance.Date{*wd}
+				}
+				for _, d := range dates {
+					if b := (balance{id, d.Year()}); !seen[b] {
+						seen[b] = true
+						todo = append(todo, b)
+					}
 				}
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
 		}
 	}
 	for _, b := range todo {
