@@ -13,7 +13,9 @@ const (
 	// JobLeaveLedger writes, for every employee's balance of every leave
 	// type with an allowance, what DueEntries says is due as of their local
 	// date: credits, carry-over, expiries. One job, so that a year's credits
-	// and expiry are written before its carry-over.
+	// and expiry are written before its carry-over. A run reads only the
+	// balances that can have something newly due since the last one
+	// (LedgerDueBetween, and the data changed since).
 	JobLeaveLedger LedgerJob = "leave_ledger"
 	// JobLatePenalties brings the late penalties of every year with late
 	// minutes to what the policy says (LatePenaltyEntry): run at start when
@@ -97,4 +99,31 @@ type LedgerJobService interface {
 	// RunLedgerJob asks for a run now; running it while another run is under
 	// way writes nothing twice.
 	RunLedgerJob(ctx context.Context, actor Actor, job LedgerJob) error
+}
+
+// LedgerDueBetween reports whether DueEntries of p can hold, for someone
+// hired on hiredOn, an entry as of their local date to that it did not as
+// of from, their data, p and the ledger unchanged: whether a date after
+// from and up to to starts a year (its grants and carry-over, every mode),
+// starts a month of monthly accrual, is the hiring date (the hire month's
+// credit) or is the day after an expiry of carried days. Everything else
+// DueEntries reads is data, whose changes the leave_ledger job finds by
+// their instants. It says true when unsure: dates more than 62 days apart.
+func LedgerDueBetween(p *LeavePolicy, hiredOn Date, from, to Date) bool {
+	switch {
+	case to <= from || !p.UsesAllowance || p.Retired:
+		return false
+	case to-from > 62 || from.Year() != to.Year():
+		return true
+	}
+	for d := from + 1; d <= to; d++ {
+		_, _, day := d.utc().Date()
+		if d == hiredOn || (day == 1 && p.AccrualIn(d.Year()) == AccrualMonthly) {
+			return true
+		}
+		if e := p.ExpiryIn(d.Year()); e != nil && d == e.AddDays(1) {
+			return true
+		}
+	}
+	return false
 }
