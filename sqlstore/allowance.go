@@ -113,6 +113,11 @@ func (s *AllowanceService) SetAllowance(ctx context.Context, a attendance.Actor,
 		if after == before {
 			return nil
 		}
+		// The employee changed: the leave_ledger job reads those changed
+		// since its last run (an allowance from 0 is due at once).
+		if _, err := tx.exec(ctx, `UPDATE employees SET updated_at = ? WHERE id = ?`, s.db.t(now), emp.ID); err != nil {
+			return err
+		}
 		return s.db.grantChanges(ctx, tx, emp, p, a.ID)
 	})
 	return out, err

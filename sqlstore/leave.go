@@ -131,7 +131,9 @@ func (s *LeaveService) CancelLeave(ctx context.Context, a attendance.Actor, id i
 			return err
 		}
 		wasApproved := r.Status == attendance.LeaveApproved
-		if _, err := tx.exec(ctx, `UPDATE leave_requests SET status = 'cancelled' WHERE id = ?`, id); err != nil {
+		// cancelled_at: a pending request's cancel writes no entry, yet it
+		// can leave days to carry over; the leave_ledger job reads it.
+		if _, err := tx.exec(ctx, `UPDATE leave_requests SET status = 'cancelled', cancelled_at = ? WHERE id = ?`, s.db.t(s.db.now()), id); err != nil {
 			return err
 		}
 		r.Status = attendance.LeaveCancelled

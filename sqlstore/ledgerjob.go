@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -104,8 +106,17 @@ func (s *LedgerJobs) RunJob(ctx context.Context, job attendance.LedgerJob) (_ *a
 	return run, err
 }
 
-// leaveLedger writes what is due of every employee's balance of every type
-// with an allowance, as of their local date.
+// leaveLedger writes what is due of the employees' balances of every type
+// with an allowance, as of their local date. It reads only the balances
+// that can have something newly due since the last successful run began,
+// when that run applied the same leave types (their fingerprint in
+// settings) and began at most leaveLedgerLookBack ago: those whose local
+// date passed a date on which the rules make something due
+// (attendance.LedgerDueBetween), those of the employees created or edited
+// since (hiring date, allowances, zone, deactivation), and those with
+// ledger entries written or requests decided or cancelled since (what a
+// carry-over depends on). Otherwise, and on the first run, it reads every
+// balance.
 func (s *LedgerJobs) leaveLedger(ctx context.Context, run *attendance.JobRun) error {
 	db := s.db
 	all, err := db.leavePolicies(ctx, db.reader())
@@ -118,20 +129,57 @@ func (s *LedgerJobs) leaveLedger(ctx context.Context, run *attendance.JobRun) er
 			types = append(types, p)
 		}
 	}
-	if len(types) == 0 {
-		return nil
-	}
-	ids, err := db.ids(ctx, db.reader(), `SELECT id FROM employees ORDER BY id`)
+	mark, err := json.Marshal(all)
 	if err != nil {
 		return err
 	}
-	for _, id := range ids {
+	sum := sha256.Sum256(mark)
+	applied := hex.EncodeToString(sum[:])
+	if len(types) == 0 {
+		return s.leaveLedgerApplies(ctx, applied)
+	}
+	since, changed, err := s.leaveLedgerChanged(ctx, applied)
+	if err != nil {
+		return err
+	}
+	type employee struct {
+		id       int64
+		timezone string
+		hiredOn  attendance.Date
+	}
+	var emps []employee
+	rows, err := db.reader().query(ctx, `SELECT id, timezone, hired_on FROM employees ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var e employee
+		if err := rows.Scan(&e.id, &e.timezone, dateCol{&e.hiredOn}); err != nil {
+			rows.Close()
+			return err
+		}
+		emps = append(emps, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, e := range emps {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		var from, to attendance.Date
+		if changed != nil {
+			sched := (&attendance.Employee{Timezone: e.timezone}).Schedule()
+			from, to = sched.Today(*since), sched.Today(db.now())
+		}
 		for _, p := range types {
+			if changed != nil && !changed[ledgerBalance{e.id, ""}] && !changed[ledgerBalance{e.id, p.Code}] &&
+				!attendance.LedgerDueBetween(p, e.hiredOn, from, to) {
+				continue
+			}
 			err := db.inTx(ctx, func(tx *Tx) error {
-				emp, err := db.employee(ctx, tx, id, true)
+				emp, err := db.employee(ctx, tx, e.id, true)
 				if err != nil {
 					return err
 				}
@@ -158,7 +206,86 @@ func (s *LedgerJobs) leaveLedger(ctx context.Context, run *attendance.JobRun) er
 			run.Balances++
 		}
 	}
-	return nil
+	return s.leaveLedgerApplies(ctx, applied)
+}
+
+// leaveLedgerLookBack is how long ago the last successful leave_ledger
+// run may have begun for a run to read only what changed since; after a
+// longer outage a run reads every balance. leaveLedgerMargin is read
+// before that instant too: a change stamped just before it may have
+// waited for a lock and committed after the run had read its employee.
+const (
+	leaveLedgerLookBack = 48 * time.Hour
+	leaveLedgerMargin   = 5 * time.Minute
+)
+
+// ledgerBalance is an employee's balance of a leave type; of every type
+// with an empty code.
+type ledgerBalance struct {
+	id   int64
+	code attendance.LeaveType
+}
+
+// leaveLedgerChanged returns, when the last successful leave_ledger run
+// applied the leave types applied (their fingerprint) and began at most
+// leaveLedgerLookBack ago, when it began and the balances changed since
+// (leaveLedger); else a nil set: read every balance.
+func (s *LedgerJobs) leaveLedgerChanged(ctx context.Context, applied string) (*time.Time, map[ledgerBalance]bool, error) {
+	db := s.db
+	var v string
+	err := db.reader().queryRow(ctx, `SELECT value FROM settings WHERE name = 'leave.ledger_types'`).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && v != applied) {
+		return nil, nil, nil
+	} else if err != nil {
+		return nil, nil, err
+	}
+	var since time.Time
+	err = db.reader().queryRow(ctx, `SELECT started_at FROM leave_job_runs WHERE job = ? AND status = 'succeeded' ORDER BY id DESC LIMIT 1`,
+		string(attendance.JobLeaveLedger)).Scan(timeCol{&since})
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && db.now().Sub(since) > leaveLedgerLookBack) {
+		return nil, nil, nil
+	} else if err != nil {
+		return nil, nil, err
+	}
+	after := db.t(since.Add(-leaveLedgerMargin))
+	changed := map[ledgerBalance]bool{}
+	for _, q := range []string{
+		`SELECT id, '' FROM employees WHERE updated_at >= ?`, // created: updated then too
+		// Not the entries of leave_ledger runs: a run writes all that is
+		// due as of its date, and writing it makes nothing else due.
+		`SELECT l.employee_id, l.leave_type FROM leave_ledger l LEFT JOIN leave_job_runs r ON r.id = l.job_run_id
+			WHERE l.created_at >= ? AND (r.job IS NULL OR r.job <> 'leave_ledger')`,
+		`SELECT employee_id, leave_type FROM leave_requests WHERE decided_at >= ?`,
+		`SELECT employee_id, leave_type FROM leave_requests WHERE cancelled_at >= ?`,
+	} {
+		rows, err := db.reader().query(ctx, q, after)
+		if err != nil {
+			return nil, nil, err
+		}
+		for rows.Next() {
+			var b ledgerBalance
+			if err := rows.Scan(&b.id, &b.code); err != nil {
+				rows.Close()
+				return nil, nil, err
+			}
+			changed[b] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, nil, err
+		}
+	}
+	return &since, changed, nil
+}
+
+// leaveLedgerApplies records the leave types a successful leave_ledger run
+// applied (their fingerprint), for the next run to read what changed since.
+func (s *LedgerJobs) leaveLedgerApplies(ctx context.Context, applied string) error {
+	return s.db.inTx(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, `INSERT INTO settings (name, value) VALUES ('leave.ledger_types', ?)
+			ON CONFLICT (name) DO UPDATE SET value = excluded.value`, applied)
+		return err
+	})
 }
 
 // latePenalties brings the late penalties of every employee's years with
