@@ -118,5 +118,9 @@ func main() {
 	run("cleanup", time.Hour, func() (string, error) { return "", checks.Cleanup(ctx, now) })
 	run("leave ledger", sqlstore.LeaveLedgerEvery, job(attendance.JobLeaveLedger))
 	run("leave ledger, again", sqlstore.LeaveLedgerEvery, job(attendance.JobLeaveLedger))
+	// In service: the next hour's run, with nothing changed since.
+	now = first.Add(sqlstore.LeaveLedgerEvery)
+	run("leave ledger, an hour later", sqlstore.LeaveLedgerEvery, job(attendance.JobLeaveLedger))
+	now = first
 	run("late penalties", sqlstore.LatePenaltiesEvery, job(attendance.JobLatePenalties))
 }
