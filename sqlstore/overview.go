@@ -79,21 +79,20 @@ func (s *AttendanceService) Overview(ctx context.Context, a attendance.Actor, f 
 		// The employees alike share the placing of their shifts.
 		cals := attendance.NewShiftCalendars(holidays, first, last)
 		sum = make([]employeeTotals, len(emps))
-		// A large overview reads its parts (a range of ids each) on
-		// several connections at once, in one snapshot: each part's leave,
-		// then its rollup, summed as the rows come.
+		// A large overview reads on several connections at once, in one
+		// snapshot: the leave, each a slice of its end dates; then the
+		// rollup, each a range of the employees, summed as the rows come.
 		return rep.split(ctx, len(emps) >= s.db.splitAt, func(reps []report) error {
+			leave, err := s.db.overviewLeave(ctx, reps, emps, w, first, last)
+			if err != nil {
+				return err
+			}
 			return eachPart(ctx, len(emps), len(reps), func(ctx context.Context, i, lo, hi int) error {
 				var ids *idRange
 				if len(reps) > 1 {
 					ids = &idRange{emps[lo].ID, emps[hi-1].ID}
 				}
-				part := emps[lo:hi]
-				leave, err := s.db.overviewLeave(ctx, reps[i], part, w, ids, first, last)
-				if err != nil {
-					return err
-				}
-				return s.db.sumOverview(ctx, reps[i], part, w, ids, first, last, sum[lo:hi], func(e *attendance.Employee, days []attendance.Day) employeeTotals {
+				return s.db.sumOverview(ctx, reps[i], emps[lo:hi], w, ids, first, last, sum[lo:hi], func(e *attendance.Employee, days []attendance.Day) employeeTotals {
 					var t employeeTotals
 					t.work, t.time, t.leave = cals.Summarize(ros.schedule(e), settings, now, days, leave.of(e.ID))
 					return t
@@ -549,41 +548,107 @@ func (l *leaveByEmployee) of(id int64) []attendance.ApprovedLeave {
 }
 
 // overviewLeave returns the approved leave overlapping a range of emps (the
-// employees matching w, in id order, all those in ids if given), as the
-// overview counts it: only the
-// columns it needs, in one slice for everyone made to size, with the few
-// types and units shared, not a request value (or a string) per row. The
-// (status, end_date) index finds them without reading the requests that
-// ended before the range, which are most of them for the recent ranges an
-// overview is mostly asked for.
-func (db *DB) overviewLeave(ctx context.Context, rep report, emps []*attendance.Employee, w where, ids *idRange, first, last attendance.Date) (*leaveByEmployee, error) {
-	out := &leaveByEmployee{ids: make([]int64, len(emps)), start: make([]int, len(emps)+1)}
+// employees matching w, in id order), as the overview counts it, read on
+// reps at once: each reads the requests ending in a slice of the dates
+// from first on (endSlices), and their rows are put together in that
+// order, as one read would have them.
+func (db *DB) overviewLeave(ctx context.Context, reps []report, emps []*attendance.Employee, w where, first, last attendance.Date) (*leaveByEmployee, error) {
+	ids := make([]int64, len(emps))
 	for i, e := range emps {
-		out.ids[i] = e.ID
+		ids[i] = e.ID
 	}
-	within, withinArgs := ids.sql("l.employee_id")
-	args := append(slices.Clip(w.args), first.String(), last.String())
-	rows, err := rep.query(ctx, approvedLeaveSQL(w)+within, append(args, withinArgs...)...)
+	reads := make([]*leaveRead, len(reps))
+	ends := endSlices(first, last, len(reps))
+	err := eachPart(ctx, len(reps), len(reps), func(ctx context.Context, i, _, _ int) error {
+		var err error
+		reads[i], err = db.readOverviewLeave(ctx, reps[i], ids, w, ends[i], ends[i+1], last)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &leaveByEmployee{ids: ids, start: make([]int, len(emps)+1)}
+	n := 0
+	for _, r := range reads {
+		for i, c := range r.count {
+			out.start[i+1] += c
+			n += c
+		}
+	}
+	for i := range emps {
+		out.start[i+1] += out.start[i]
+	}
+	out.leave = make([]attendance.ApprovedLeave, n)
+	next := slices.Clone(out.start[:len(emps)])
+	for _, r := range reads {
+		for _, c := range r.chunks {
+			for _, row := range c {
+				out.leave[next[row.i]] = attendance.ApprovedLeave{LeaveType: r.types[row.typ], StartDate: row.start, EndDate: row.end,
+					HalfDay: row.halfDay, Unit: r.units[row.unit], Cost: row.cost, Minutes: int(row.minutes)}
+				next[row.i]++
+			}
+		}
+	}
+	return out, nil
+}
+
+// endSlices cuts the end dates of the requests overlapping first to last
+// into n slices of about as many days of the range: slice i holds the
+// requests ending from out[i] to the day before out[i+1], the last one
+// every request ending from out[n-1] on (out[n] is zero).
+func endSlices(first, last attendance.Date, n int) []attendance.Date {
+	out := make([]attendance.Date, n+1)
+	for i := range n {
+		out[i] = first.AddDays(i * (int(last-first) + 1) / n)
+	}
+	return out
+}
+
+// leaveRead is what readOverviewLeave read: the rows in chunks, with their
+// types and units as indexes into its own lists, and the count of rows of
+// each employee.
+type leaveRead struct {
+	chunks [][]leaveRow
+	count  []int // by index in the employees
+	units  []attendance.LeaveUnit
+	types  []attendance.LeaveType
+}
+
+// leaveRow is one approved request as the overview counts it.
+type leaveRow struct {
+	i          int32 // in the employees
+	start, end attendance.Date
+	typ, unit  uint32 // in the read's types, units
+	minutes    int64
+	cost       attendance.Amount
+	halfDay    bool
+}
+
+// readOverviewLeave reads the approved requests of the employees matching
+// w whose ids are ids (in order) that end from endFrom to the day before
+// endBefore (zero: no end) and start by last: only the columns the
+// overview needs, which PostgreSQL reads from its covering index alone
+// (migration 00023; the (status, end_date) index on SQLite), skipping the
+// requests that ended before the range, most of them for the recent ranges
+// an overview is mostly asked for.
+func (db *DB) readOverviewLeave(ctx context.Context, rep report, ids []int64, w where, endFrom, endBefore, last attendance.Date) (*leaveRead, error) {
+	query, args := approvedLeaveSQL(w), append(slices.Clip(w.args), endFrom.String(), last.String())
+	if endBefore != 0 {
+		query, args = query+` AND l.end_date < ?`, append(args, endBefore.String())
+	}
+	rows, err := rep.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	// The rows come in no order: read in chunks (a slice grown by copying
-	// was a third of the read), counted per employee, then placed. A row
+	// was a third of the read), counted per employee, placed after. A row
 	// read is a few numbers, its type and unit the index of the shared
 	// string, scanned into the same variables each time: at a million
 	// rows, a request value per row was most of the overview's garbage.
-	type row struct {
-		i          int32 // in emps
-		start, end attendance.Date
-		typ, unit  uint32 // in types, units
-		minutes    int64
-		cost       attendance.Amount
-		halfDay    bool
-	}
 	const chunk = 4096
 	var (
-		chunks     [][]row
+		out        = &leaveRead{count: make([]int, len(ids))}
 		n          int
 		id         int64
 		start, end attendance.Date
@@ -591,8 +656,6 @@ func (db *DB) overviewLeave(ctx context.Context, rep report, emps []*attendance.
 		unit, typ  rawBytes
 		num, den   int64
 		minutes    sql.NullInt64
-		units      []attendance.LeaveUnit
-		types      []attendance.LeaveType
 		unitOf     = map[string]uint32{}
 		typeOf     = map[string]uint32{}
 	)
@@ -601,42 +664,27 @@ func (db *DB) overviewLeave(ctx context.Context, rep report, emps []*attendance.
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		i, ok := slices.BinarySearch(out.ids, id)
+		i, ok := slices.BinarySearch(ids, id)
 		if !ok {
 			continue // not in the overview (deactivated before the range)
 		}
-		r := row{i: int32(i), start: start, end: end, halfDay: halfDay, cost: attendance.NewAmount(num, den), minutes: minutes.Int64}
+		r := leaveRow{i: int32(i), start: start, end: end, halfDay: halfDay, cost: attendance.NewAmount(num, den), minutes: minutes.Int64}
 		if r.unit, ok = unitOf[string(unit)]; !ok {
-			r.unit, units = uint32(len(units)), append(units, attendance.LeaveUnit(unit))
-			unitOf[string(units[r.unit])] = r.unit
+			r.unit, out.units = uint32(len(out.units)), append(out.units, attendance.LeaveUnit(unit))
+			unitOf[string(out.units[r.unit])] = r.unit
 		}
 		if r.typ, ok = typeOf[string(typ)]; !ok {
-			r.typ, types = uint32(len(types)), append(types, attendance.LeaveType(typ))
-			typeOf[string(types[r.typ])] = r.typ
+			r.typ, out.types = uint32(len(out.types)), append(out.types, attendance.LeaveType(typ))
+			typeOf[string(out.types[r.typ])] = r.typ
 		}
 		if n%chunk == 0 {
-			chunks = append(chunks, make([]row, 0, chunk))
+			out.chunks = append(out.chunks, make([]leaveRow, 0, chunk))
 		}
-		chunks[len(chunks)-1] = append(chunks[len(chunks)-1], r)
-		out.start[i+1]++
+		out.chunks[len(out.chunks)-1] = append(out.chunks[len(out.chunks)-1], r)
+		out.count[i]++
 		n++
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for i := range emps {
-		out.start[i+1] += out.start[i]
-	}
-	out.leave = make([]attendance.ApprovedLeave, n)
-	next := slices.Clone(out.start[:len(emps)])
-	for _, c := range chunks {
-		for _, r := range c {
-			out.leave[next[r.i]] = attendance.ApprovedLeave{LeaveType: types[r.typ], StartDate: r.start, EndDate: r.end, HalfDay: r.halfDay,
-				Unit: units[r.unit], Cost: r.cost, Minutes: int(r.minutes)}
-			next[r.i]++
-		}
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // leaveTypeCodes returns the code of every leave type, retired ones too, in

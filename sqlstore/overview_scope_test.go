@@ -57,6 +57,9 @@ func TestOverviewScope(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if all.Totals.LeaveDays == 0 || all.Totals.DaysPresent == 0 {
+			t.Fatalf("the overview's totals are %+v: no leave or no presence in the range, the test proves little", all.Totals)
+		}
 		// From here on every overview of more than one person reads its
 		// halves on two connections where the database can (on
 		// PostgreSQL): the same figures as on one.
@@ -118,6 +121,55 @@ func TestOverviewScope(t *testing.T) {
 		}
 		if !reflect.DeepEqual(fromDays, all) {
 			t.Errorf("the overview from the rollup: totals %+v; from the days: %+v", all.Totals, fromDays.Totals)
+		}
+	})
+}
+
+// TestOverviewLeaveSlices: an overview split in two reads the approved leave
+// in two slices of end dates, cut on Thursday 5 November for the week of
+// Monday 2 to Saturday 7: requests ending before, on and after the cut, one
+// spanning it and one ending after the range all count (none is lost at
+// the cut), as when it reads on one connection.
+func TestOverviewLeaveSlices(t *testing.T) {
+	exercise(t, func(t *testing.T, kind string) {
+		ctx := context.Background()
+		e := newEnv(t, kind)
+		mgr := e.mustCreate(t, e.Admin, "mgr", attendance.RoleManager, nil)
+		requests := map[string][][2]string{
+			"single": {{"2026-11-02", "2026-11-02"}, {"2026-11-04", "2026-11-04"}, {"2026-11-05", "2026-11-05"}, {"2026-11-06", "2026-11-06"}},
+			"across": {{"2026-11-04", "2026-11-05"}},
+			"beyond": {{"2026-11-03", "2026-11-03"}, {"2026-11-06", "2026-11-10"}},
+			"none":   nil,
+		}
+		want := map[int64]float64{}
+		for name, rs := range requests {
+			emp := e.mustCreate(t, mgr.Actor(), name, attendance.RoleEmployee, &mgr.ID)
+			for _, r := range rs {
+				req := e.mustRequest(t, emp.Actor(), attendance.LeaveUnpaid, r[0], r[1])
+				if _, err := e.Leave.DecideLeave(ctx, mgr.Actor(), req.ID, attendance.Approve, ""); err != nil {
+					t.Fatal(err)
+				}
+				want[emp.ID] += float64(min(date(r[1]), date("2026-11-06")) - date(r[0]) + 1) // Monday to Friday
+			}
+		}
+		first, last := date("2026-11-02"), date("2026-11-07")
+		f := attendance.OverviewFilter{From: &first, To: &last, All: true}
+		one, err := e.Attendance.Overview(ctx, e.Admin, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range one.Results {
+			if r.LeaveDays != want[r.EmployeeID] {
+				t.Errorf("%s: %v leave days, want %v", r.Username, r.LeaveDays, want[r.EmployeeID])
+			}
+		}
+		sqlstore.SplitOverviewAt(e.DB.DB, 2)
+		two, err := e.Attendance.Overview(ctx, e.Admin, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(two, one) {
+			t.Errorf("split in two the overview is\n%+v\nwant\n%+v", two.Results, one.Results)
 		}
 	})
 }
