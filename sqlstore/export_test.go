@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -143,6 +144,35 @@ func (db *DB) ScanColumns(ctx context.Context, query string) (inReport, pool []C
 	}
 	pool, err = scan(rows)
 	return inReport, pool, err
+}
+
+// ExplainOverviewLeave puts in plan how the overview reads everyone's
+// approved leave from first to last, with sequential and bitmap scans off
+// (a test's tables are small enough for either).
+func (db *DB) ExplainOverviewLeave(ctx context.Context, first, last attendance.Date, plan *string) error {
+	return db.inReport(ctx, func(rep report) error {
+		var w where
+		rows, err := rep.query(ctx, `SELECT set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true)`)
+		if err != nil {
+			return err
+		}
+		rows.Close()
+		rows, err = rep.query(ctx, `EXPLAIN `+approvedLeaveSQL(w), first.String(), last.String())
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var lines []string
+		for rows.Next() {
+			var line string
+			if err := rows.Scan(&line); err != nil {
+				return err
+			}
+			lines = append(lines, line)
+		}
+		*plan = strings.Join(lines, "\n")
+		return rows.Err()
+	})
 }
 
 // SplitOverviewAt makes db's overview read on several connections from n
