@@ -128,8 +128,8 @@ func TestOverviewScope(t *testing.T) {
 // TestOverviewLeaveSlices: an overview split in two reads the approved leave
 // in two slices of end dates, cut on Thursday 5 November for the week of
 // Monday 2 to Saturday 7: requests ending before, on and after the cut, one
-// spanning it and one ending after the range all count (none is lost at
-// the cut), as when it reads on one connection.
+// spanning it, one ending after the range and hours on the cut's date all
+// count, once, as when it reads on one connection.
 func TestOverviewLeaveSlices(t *testing.T) {
 	exercise(t, func(t *testing.T, kind string) {
 		ctx := context.Background()
@@ -142,16 +142,31 @@ func TestOverviewLeaveSlices(t *testing.T) {
 			"none":   nil,
 		}
 		want := map[int64]float64{}
+		approve := func(r *attendance.LeaveRequest, err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.Leave.DecideLeave(ctx, mgr.Actor(), r.ID, attendance.Approve, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
 		for name, rs := range requests {
 			emp := e.mustCreate(t, mgr.Actor(), name, attendance.RoleEmployee, &mgr.ID)
 			for _, r := range rs {
-				req := e.mustRequest(t, emp.Actor(), attendance.LeaveUnpaid, r[0], r[1])
-				if _, err := e.Leave.DecideLeave(ctx, mgr.Actor(), req.ID, attendance.Approve, ""); err != nil {
-					t.Fatal(err)
-				}
+				approve(e.mustRequest(t, emp.Actor(), attendance.LeaveUnpaid, r[0], r[1]), nil)
 				want[emp.ID] += float64(min(date(r[1]), date("2026-11-06")) - date(r[0]) + 1) // Monday to Friday
 			}
 		}
+		// Hours on the cut's date add up (a request read twice would count
+		// twice): 2 h and 1 h of a 9 h day.
+		hourly := e.mustCreate(t, mgr.Actor(), "hourly", attendance.RoleEmployee, &mgr.ID)
+		for _, h := range [][2]string{{"08:00", "10:00"}, {"13:00", "14:00"}} {
+			from, to := attendance.MustParseTimeOfDay(h[0]), attendance.MustParseTimeOfDay(h[1])
+			approve(e.Leave.RequestLeave(ctx, hourly.Actor(), attendance.LeaveInput{LeaveType: attendance.LeaveUnpaid,
+				StartDate: date("2026-11-05"), EndDate: date("2026-11-05"), StartTime: &from, EndTime: &to}))
+		}
+		want[hourly.ID] = 3.0 / 9
 		first, last := date("2026-11-02"), date("2026-11-07")
 		f := attendance.OverviewFilter{From: &first, To: &last, All: true}
 		one, err := e.Attendance.Overview(ctx, e.Admin, f)
