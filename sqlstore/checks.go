@@ -13,7 +13,10 @@ import (
 // a retried job, a second worker — notify nobody twice.
 
 // Checks runs the periodic checks (the jobs package's Checks).
-type Checks struct{ db *DB }
+type Checks struct {
+	db          *DB
+	noticeBatch int // forgotten exits' batch of notices; 0: forgottenBatchSize
+}
 
 // NewChecks returns the periodic checks of db.
 func NewChecks(db *DB) *Checks { return &Checks{db: db} }

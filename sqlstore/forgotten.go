@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strconv"
 	"time"
 
@@ -17,10 +18,13 @@ const forgottenLookBack = 31
 // CheckForgottenExits covers every active employee's open sessions at now
 // (docs/shifts.md, "Forgotten exits"): it sends the due exit reminders and
 // review notices and, when the settings close sessions, records the due
-// system exits. Each in its own short transaction that checks again under
-// the employee's lock; the notifications' causes make a second worker or a
-// retried job notify nobody twice; a run while another is under way leaves
-// the work to it. It returns how many sessions it acted on.
+// system exits. The sessions due only notices are told 500 at a time, each
+// batch in a transaction that holds its employees' locks and checks again
+// that every session is still open; a session the system closes, in a
+// short transaction of its own that checks again under the employee's
+// lock. The notifications' causes make a second worker or a retried job
+// notify nobody twice; a run while another is under way leaves the work to
+// it. It returns how many sessions it acted on.
 func (s *Checks) CheckForgottenExits(ctx context.Context, now time.Time) (_ int, err error) {
 	defer wrap(&err, "CheckForgottenExits(%s)", now.Format(time.RFC3339))
 	n := 0
@@ -115,6 +119,20 @@ func (s *Checks) checkForgottenExits(ctx context.Context, now time.Time) (_ int,
 		emps[e.ID] = e
 	}
 	n := 0
+	// The sessions due only notices are told forgottenBatch at a time, in
+	// a transaction each; those the system closes, one by one.
+	var notices []forgottenNotice
+	tell := func() error {
+		for chunk := range slices.Chunk(notices, s.forgottenBatch()) {
+			told, err := s.forgottenNotices(ctx, chunk, first, last, sent)
+			n += told
+			if err != nil {
+				return err
+			}
+		}
+		notices = notices[:0]
+		return nil
+	}
 	for _, o := range opens {
 		e, ok := emps[o.emp]
 		if !ok {
@@ -129,6 +147,10 @@ func (s *Checks) checkForgottenExits(ctx context.Context, now time.Time) (_ int,
 		if !remind && (!review || sent[exitCause("needs_review", o.entry)]) && !closing {
 			continue // done already
 		}
+		if !closing && s.noticeBatch >= 0 {
+			notices = append(notices, forgottenNotice{emp: e, sess: sess, remind: remind, review: review})
+			continue
+		}
 		acted, err := s.forgottenExit(ctx, e, sched, sess, set, now, remind, review, closing, sent)
 		if err != nil {
 			return n, err
@@ -137,7 +159,130 @@ func (s *Checks) checkForgottenExits(ctx context.Context, now time.Time) (_ int,
 			n++
 		}
 	}
-	return n, nil
+	return n, tell()
+}
+
+// forgottenBatchSize is how many sessions due only notices a transaction
+// tells, unless a test set Checks.noticeBatch (negative: each session in
+// a transaction of its own, as a closed one).
+const forgottenBatchSize = 500
+
+func (s *Checks) forgottenBatch() int {
+	if s.noticeBatch > 0 {
+		return s.noticeBatch
+	}
+	return forgottenBatchSize
+}
+
+// forgottenNotice is an open session due its reminder or its review notice
+// (or both), and not closed by the system.
+type forgottenNotice struct {
+	emp            *attendance.Employee
+	sess           attendance.OpenSession
+	remind, review bool
+}
+
+// forgottenNotices stores the due notices of sessions, of work dates first
+// to last, in one transaction that holds their employees' locks, as
+// forgottenExit does for one: a session is told only while still open (its
+// day's open session still began at its entry, the last event at that
+// instant). It returns how many sessions it told.
+func (s *Checks) forgottenNotices(ctx context.Context, sessions []forgottenNotice, first, last attendance.Date, sent map[string]bool) (int, error) {
+	db := s.db
+	told := 0
+	err := db.inTx(ctx, func(tx *Tx) error {
+		told = 0
+		var ids []int64
+		for _, f := range sessions {
+			ids = append(ids, f.emp.ID)
+		}
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+		list, err := db.employeesOn(ctx, tx, `SELECT `+employeeCols+` FROM employees e WHERE `+db.inIDs("e.id")+` ORDER BY e.id`+db.d.ForUpdate,
+			db.idsArg(ids))
+		if err != nil {
+			return err
+		}
+		emps := map[int64]*attendance.Employee{}
+		for _, e := range list {
+			emps[e.ID] = e
+		}
+		type openDay struct {
+			emp   int64
+			date  attendance.Date
+			since time.Time
+		}
+		entries := map[openDay]int64{}
+		rows, err := tx.query(ctx, `SELECT d.employee_id, d.date, d.open_since,
+				(SELECT MAX(ev.id) FROM attendance_events ev WHERE ev.employee_id = d.employee_id AND ev.ts = d.open_since AND ev.type = 'entry' AND NOT ev.voided)
+			FROM attendance_days d WHERE `+db.inIDs("d.employee_id")+` AND d.open_sessions > 0 AND d.date >= ? AND d.date <= ? AND d.open_since IS NOT NULL`,
+			db.idsArg(ids), first.String(), last.String())
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var k openDay
+			var entry sql.NullInt64
+			if err := rows.Scan(&k.emp, dateCol{&k.date}, timeCol{&k.since}, &entry); err != nil {
+				rows.Close()
+				return err
+			}
+			if entry.Valid {
+				entries[openDay{k.emp, k.date, k.since.UTC()}] = entry.Int64
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		var chains map[int64]attendance.Chain
+		var admins []int64
+		adminsRead := false
+		var ns []attendance.Notification
+		bySession := map[string]int{} // a notice's cause: its session
+		for i, f := range sessions {
+			emp, ok := emps[f.emp.ID]
+			id := entries[openDay{f.emp.ID, f.sess.WorkDate, f.sess.Entry.UTC()}]
+			if !ok || id == 0 {
+				continue // closed, or voided, since
+			}
+			entry := &attendance.AttendanceEvent{ID: id, EmployeeID: emp.ID, Type: attendance.Entry, Timestamp: f.sess.Entry}
+			if f.remind && !sent[exitCause("exit_reminder", id)] {
+				ns = append(ns, attendance.ExitReminder(emp, entry, f.sess)...)
+				bySession[exitCause("exit_reminder", id)] = i
+			}
+			if !f.review || sent[exitCause("needs_review", id)] {
+				continue
+			}
+			if chains == nil {
+				if chains, err = db.chains(ctx, tx, ids); err != nil {
+					return err
+				}
+			}
+			chain := chains[emp.ID]
+			if !hasActiveManager(emp.ID, chain) && !adminsRead {
+				if admins, err = db.activeAdmins(ctx, tx); err != nil {
+					return err
+				}
+				adminsRead = true
+			}
+			ns = append(ns, attendance.NeedsReviewNotice(emp, entry, f.sess, attendance.NotifyManagers(emp.ID, chain, admins))...)
+			bySession[exitCause("needs_review", id)] = i
+		}
+		stored, err := db.notify(ctx, tx, ns)
+		if err != nil {
+			return err
+		}
+		acted := map[int]bool{}
+		for _, n := range stored {
+			if i, ok := bySession[n.Cause]; ok && !acted[i] {
+				acted[i] = true
+				told++
+			}
+		}
+		return nil
+	})
+	return told, err
 }
 
 // exitCause is the cause of a forgotten-exit notification of an entry.
