@@ -14,7 +14,6 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"regexp"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -144,25 +143,7 @@ func Dialect() sqlstore.Dialect {
 		// every month kept and sort the range's rows on disk, 2.7 s for a
 		// month over 100,000 people against 0.2–1.3 s through the index.
 		ReportSetup: "SELECT set_config('jit', 'off', true), set_config('random_page_cost', '1.1', true)",
-		// A large overview reads its halves on two connections: one backend
-		// reads and sends a page at a time, and the service's reader mostly
-		// waited for it.
-		ExportSnapshot: "SELECT pg_export_snapshot()",
-		ImportSnapshot: importSnapshot,
 	}
-}
-
-// snapshotName is the form of pg_export_snapshot's names ("00000003-0000001B-1").
-var snapshotName = regexp.MustCompile(`^[0-9A-Fa-f]+(-[0-9A-Fa-f]+)+$`)
-
-// importSnapshot is the statement that makes the snapshot named name the
-// transaction's: SET TRANSACTION takes no parameter, so the name, which
-// the server gave, is checked before it is quoted into it.
-func importSnapshot(name string) (string, error) {
-	if !snapshotName.MatchString(name) {
-		return "", fmt.Errorf("postgres: %q is not the name of a snapshot", name)
-	}
-	return "SET TRANSACTION SNAPSHOT '" + name + "'", nil
 }
 
 // copyFrom loads rows with COPY on pgx's own connection under conn, in the

@@ -98,12 +98,6 @@ type DB struct {
 	batch   *batcher // group commit, on a single-writer database
 	mail    *MailConfig
 	running sync.Map // check name → *sync.Mutex, held while it runs (exclusive)
-	// splits holds a token for each report reading on more than one
-	// connection (report.split): at most an eighth of the read pool.
-	splits chan struct{}
-	// splitAt is how many employees in scope make an overview split
-	// (splitOverview; tests lower it).
-	splitAt int
 }
 
 // overviewDaysFunc reads each employee's stored days from first to last.
@@ -141,10 +135,6 @@ func New(write, read *sql.DB, d Dialect, cfg Config) (*DB, error) {
 		Now:     func() time.Time { return time.Now() },
 		Logger:  slog.Default(),
 		company: loc,
-		splitAt: splitOverview,
-	}
-	if n := read.Stats().MaxOpenConnections; n == 0 || n >= 16 {
-		db.splits = make(chan struct{}, max(2, n/8))
 	}
 	if d.CacheStatements {
 		db.writes, db.reads = newStmtCache(write), newStmtCache(read)

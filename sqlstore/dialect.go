@@ -64,13 +64,6 @@ type Dialect struct {
 	// fn committed it. Nil: every write is a database/sql transaction, and a
 	// report's reads go to the read pool.
 	Pipe func(ctx context.Context, db *sql.DB, readOnly bool, fn func(Pipe) error) error
-	// ExportSnapshot, if set, selects the name of the snapshot of the
-	// report's transaction it runs in, which ImportSnapshot's statement,
-	// first in another report's transaction, makes that one's too: a large
-	// report then reads on several connections at once (report.split),
-	// one snapshot for all. Set with Pipe. Empty: a report reads on one.
-	ExportSnapshot string
-	ImportSnapshot func(name string) (string, error)
 }
 
 // q turns shared SQL into the dialect's, once per query text.

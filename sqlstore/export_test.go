@@ -175,37 +175,6 @@ func (db *DB) ExplainOverviewLeave(ctx context.Context, first, last attendance.D
 	})
 }
 
-// SplitOverviewAt makes db's overview read on several connections from n
-// employees in scope (report.split), where the dialect can.
-func SplitOverviewAt(db *DB, n int) { db.splitAt = n }
-
-// CountInSplitReport counts query's answer on each report of a report
-// split in two, running between in between: where the split takes
-// another connection, it shares the first one's snapshot. It returns the
-// reports' counts, one if the report was not split.
-func (db *DB) CountInSplitReport(ctx context.Context, query string, between func() error) (counts []int64, err error) {
-	err = db.inReport(ctx, func(rep report) error {
-		var n int64
-		if err := rep.queryRow(ctx, query).Scan(&n); err != nil {
-			return err
-		}
-		counts = append(counts, n)
-		if err := between(); err != nil {
-			return err
-		}
-		return rep.split(ctx, true, func(reps []report) error {
-			for _, r := range reps[1:] {
-				if err := r.queryRow(ctx, query).Scan(&n); err != nil {
-					return err
-				}
-				counts = append(counts, n)
-			}
-			return nil
-		})
-	})
-	return counts, err
-}
-
 // CountInReport counts query's answer twice in one report, running between
 // in between: a report on one snapshot counts the same twice.
 func (db *DB) CountInReport(ctx context.Context, query string, between func() error) (first, second int64, err error) {

@@ -75,30 +75,19 @@ func (s *AttendanceService) Overview(ctx context.Context, a attendance.Actor, f 
 				return err
 			}
 		}
+		leave, err := s.db.overviewLeave(ctx, rep, emps, w, first, last)
+		if err != nil {
+			return err
+		}
 		now := s.db.now()
 		// The employees alike share the placing of their shifts.
 		cals := attendance.NewShiftCalendars(holidays, first, last)
-		sum = make([]employeeTotals, len(emps))
-		// A large overview reads on several connections at once, in one
-		// snapshot: the leave, each a slice of its end dates; then the
-		// rollup, each a range of the employees, summed as the rows come.
-		return rep.split(ctx, len(emps) >= s.db.splitAt, func(reps []report) error {
-			leave, err := s.db.overviewLeave(ctx, reps, emps, w, first, last)
-			if err != nil {
-				return err
-			}
-			return eachPart(ctx, len(emps), len(reps), func(ctx context.Context, i, lo, hi int) error {
-				var ids *idRange
-				if len(reps) > 1 {
-					ids = &idRange{emps[lo].ID, emps[hi-1].ID}
-				}
-				return s.db.sumOverview(ctx, reps[i], emps[lo:hi], w, ids, first, last, sum[lo:hi], func(e *attendance.Employee, days []attendance.Day) employeeTotals {
-					var t employeeTotals
-					t.work, t.time, t.leave = cals.Summarize(ros.schedule(e), settings, now, days, leave.of(e.ID))
-					return t
-				})
-			})
+		sum, err = s.db.sumOverview(ctx, rep, emps, w, first, last, func(e *attendance.Employee, days []attendance.Day) employeeTotals {
+			var t employeeTotals
+			t.work, t.time, t.leave = cals.Summarize(ros.schedule(e), settings, now, days, leave.of(e.ID))
+			return t
 		})
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -127,36 +116,24 @@ type employeeTotals struct {
 	leave attendance.LeaveTotals
 }
 
-// idRange bounds the employees' ids of a part of a report, both ends
-// included.
-type idRange struct{ first, last int64 }
-
-// sql is the condition that column is in the range, and its arguments;
-// nothing for a nil range.
-func (r *idRange) sql(column string) (string, []any) {
-	if r == nil {
-		return "", nil
-	}
-	return " AND " + column + " BETWEEN ? AND ?", []any{r.first, r.last}
-}
-
 // sumOverview reads the stored days from first to last of emps (the
-// employees matching w, in id order, all those in ids if given) from the
-// days' rollup, one row per employee and month (month.go), and puts what
-// summarize makes of each employee's days in out, in the order of emps.
-// The rows come in employee order; over a large scope the employees are
-// summed by GOMAXPROCS workers while the rows are read.
-func (db *DB) sumOverview(ctx context.Context, rep report, emps []*attendance.Employee, w where, ids *idRange, first, last attendance.Date,
-	out []employeeTotals, summarize func(*attendance.Employee, []attendance.Day) employeeTotals) error {
+// employees matching w, in id order) from the days' rollup, one row per
+// employee and month (month.go), and returns what summarize makes of each
+// employee's days, in the order of emps. The rows come in employee order;
+// over a large scope the employees are summed by GOMAXPROCS workers while
+// the rows are read.
+func (db *DB) sumOverview(ctx context.Context, rep report, emps []*attendance.Employee, w where, first, last attendance.Date,
+	summarize func(*attendance.Employee, []attendance.Day) employeeTotals) ([]employeeTotals, error) {
+	out := make([]employeeTotals, len(emps))
 	if days := db.overviewDays(); days != nil { // a test's: the days as read before the rollup
 		byEmployee, err := days(ctx, emps, first, last)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for i, e := range emps {
 			out[i] = summarize(e, byEmployee[e.ID])
 		}
-		return nil
+		return out, nil
 	}
 	firstMonth, _ := monthpack.Month(first)
 	lastMonth, _ := monthpack.Month(last)
@@ -174,18 +151,16 @@ func (db *DB) sumOverview(ctx context.Context, rep report, emps []*attendance.Em
 	// its own.) A few employees (a team) are named by their ids: one scan
 	// of the rollup's primary key, whatever the size of the company.
 	var query string
-	within, withinArgs := ids.sql("m.employee_id")
 	switch {
 	case len(emps) <= maxScopeIDs:
-		named := make([]any, 0, len(emps)+1)
-		named = append(named, int64(0)) // no employee: the list is never empty
+		ids := make([]any, 0, len(emps)+1)
+		ids = append(ids, int64(0)) // no employee: the list is never empty
 		for _, e := range emps {
-			named = append(named, e.ID)
+			ids = append(ids, e.ID)
 		}
 		query = months + ` FROM attendance_months m
-			WHERE m.employee_id IN (` + placeholders(len(named)) + `) AND m.month >= ? AND m.month <= ? ORDER BY m.employee_id, m.month`
-		args = append(args, named...)
-		within, withinArgs = "", nil
+			WHERE m.employee_id IN (` + placeholders(len(ids)) + `) AND m.month >= ? AND m.month <= ? ORDER BY m.employee_id, m.month`
+		args = append(args, ids...)
 	case w.everyone():
 		// Everyone: the rollup alone, in its primary key's order (the rows
 		// of the employees not in the overview are passed over below).
@@ -193,17 +168,16 @@ func (db *DB) sumOverview(ctx context.Context, rep report, emps []*attendance.Em
 		// people as a parallel merge of a nested loop per employee, 2.5 to 5
 		// times the time of this one scan.
 		query = months + ` FROM attendance_months m
-			WHERE m.month >= ? AND m.month <= ?` + within + ` ORDER BY m.employee_id, m.month`
+			WHERE m.month >= ? AND m.month <= ? ORDER BY m.employee_id, m.month`
 	default:
 		query = months + ` FROM employees e CROSS JOIN attendance_months m
-			WHERE m.employee_id = e.id AND ` + w.String() + ` AND m.month >= ? AND m.month <= ?` + within + ` ORDER BY e.id, m.month`
+			WHERE m.employee_id = e.id AND ` + w.String() + ` AND m.month >= ? AND m.month <= ? ORDER BY e.id, m.month`
 		args = append(args, w.args...)
 	}
 	args = append(args, firstMonth.String(), lastMonth.String())
-	args = append(args, withinArgs...)
 	rows, err := rep.query(ctx, query, args...)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
 
@@ -305,7 +279,7 @@ func (db *DB) sumOverview(ctx context.Context, rep report, emps []*attendance.Em
 		close(jobs)
 		wg.Wait()
 	}
-	return cmp.Or(err, sumErr)
+	return out, cmp.Or(err, sumErr)
 }
 
 // report holds the large reads of a report: where the dialect pipelines,
@@ -344,85 +318,6 @@ func (r report) queryRow(ctx context.Context, query string, args ...any) row {
 	return pipeRow{rows, err}
 }
 
-// split runs fn with the reports to read a large report's parts on: r, and
-// when many is true and the dialect shares snapshots, another on a
-// connection of its own in r's snapshot. fn may use each report from one
-// goroutine at a time, and none after it returns. At most db.splits
-// reports are split at once; others, and r on a dialect without shared
-// snapshots, get r alone.
-func (r report) split(ctx context.Context, many bool, fn func([]report) error) error {
-	db := r.db
-	if !many || r.pipe == nil || db.d.ExportSnapshot == "" || db.splits == nil || runtime.GOMAXPROCS(0) < 2 {
-		return fn([]report{r})
-	}
-	select {
-	case db.splits <- struct{}{}:
-		defer func() { <-db.splits }()
-	default:
-		return fn([]report{r})
-	}
-	var name string
-	if err := r.queryRow(ctx, db.d.ExportSnapshot).Scan(&name); err != nil {
-		return err
-	}
-	imp, err := db.d.ImportSnapshot(name)
-	if err != nil {
-		return err
-	}
-	// The other report's transaction lives in a goroutine of its own until
-	// fn is done with it: Pipe rolls it back when its function returns.
-	var (
-		ready = make(chan report)
-		done  = make(chan struct{})
-		ended = make(chan error, 1)
-	)
-	go func() {
-		ended <- db.d.Pipe(ctx, db.read, true, func(p Pipe) error {
-			p.Later(imp) // first in the transaction, as the server wants
-			if db.d.ReportSetup != "" {
-				p.Later(db.d.ReportSetup)
-			}
-			ready <- report{db: db, pipe: p}
-			<-done
-			return nil
-		})
-	}()
-	var other report
-	select {
-	case other = <-ready:
-	case err := <-ended: // no connection
-		return err
-	}
-	err = fn([]report{r, other})
-	close(done)
-	return cmp.Or(err, <-ended)
-}
-
-// eachPart runs fn for each of parts ranges that split n items in order,
-// lo to hi, at once, and returns the first error; fn's context is canceled
-// when one fails.
-func eachPart(ctx context.Context, n, parts int, fn func(ctx context.Context, i, lo, hi int) error) error {
-	if parts == 1 {
-		return fn(ctx, 0, 0, n)
-	}
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	var wg sync.WaitGroup
-	for i := range parts {
-		lo, hi := i*n/parts, (i+1)*n/parts
-		if lo == hi {
-			continue
-		}
-		wg.Go(func() {
-			if err := fn(ctx, i, lo, hi); err != nil {
-				cancel(err)
-			}
-		})
-	}
-	wg.Wait()
-	return context.Cause(ctx)
-}
-
 // rawBytes is a column's bytes as the driver holds them, valid until the
 // next row: pgx hands them over (ScanBytes), database/sql too (Scan).
 type rawBytes []byte
@@ -449,11 +344,6 @@ func (b *rawBytes) Scan(src any) error {
 // parallelOverview is how many employees in scope make the overview worth
 // a worker more.
 const parallelOverview = 500
-
-// splitOverview is how many employees in scope make the overview worth
-// reading on several connections (report.split): below it, the round trip
-// that shares the snapshot costs more than the halves save.
-const splitOverview = 2000
 
 // maxScopeIDs is the largest scope the overview names by its ids.
 const maxScopeIDs = 500
@@ -548,107 +438,39 @@ func (l *leaveByEmployee) of(id int64) []attendance.ApprovedLeave {
 }
 
 // overviewLeave returns the approved leave overlapping a range of emps (the
-// employees matching w, in id order), as the overview counts it, read on
-// reps at once: each reads the requests ending in a slice of the dates
-// from first on (endSlices), and their rows are put together in that
-// order, as one read would have them.
-func (db *DB) overviewLeave(ctx context.Context, reps []report, emps []*attendance.Employee, w where, first, last attendance.Date) (*leaveByEmployee, error) {
-	ids := make([]int64, len(emps))
+// employees matching w, in id order), as the overview counts it: only the
+// columns it needs, in one slice for everyone made to size, with the few
+// types and units shared, not a request value (or a string) per row. The
+// (status, end_date) index finds them without reading the requests that
+// ended before the range, which are most of them for the recent ranges an
+// overview is mostly asked for.
+func (db *DB) overviewLeave(ctx context.Context, rep report, emps []*attendance.Employee, w where, first, last attendance.Date) (*leaveByEmployee, error) {
+	out := &leaveByEmployee{ids: make([]int64, len(emps)), start: make([]int, len(emps)+1)}
 	for i, e := range emps {
-		ids[i] = e.ID
+		out.ids[i] = e.ID
 	}
-	reads := make([]*leaveRead, len(reps))
-	ends := endSlices(first, last, len(reps))
-	err := eachPart(ctx, len(reps), len(reps), func(ctx context.Context, i, _, _ int) error {
-		var err error
-		reads[i], err = db.readOverviewLeave(ctx, reps[i], ids, w, ends[i], ends[i+1], last)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := &leaveByEmployee{ids: ids, start: make([]int, len(emps)+1)}
-	n := 0
-	for _, r := range reads {
-		for i, c := range r.count {
-			out.start[i+1] += c
-			n += c
-		}
-	}
-	for i := range emps {
-		out.start[i+1] += out.start[i]
-	}
-	out.leave = make([]attendance.ApprovedLeave, n)
-	next := slices.Clone(out.start[:len(emps)])
-	for _, r := range reads {
-		for _, c := range r.chunks {
-			for _, row := range c {
-				out.leave[next[row.i]] = attendance.ApprovedLeave{LeaveType: r.types[row.typ], StartDate: row.start, EndDate: row.end,
-					HalfDay: row.halfDay, Unit: r.units[row.unit], Cost: row.cost, Minutes: int(row.minutes)}
-				next[row.i]++
-			}
-		}
-	}
-	return out, nil
-}
-
-// endSlices cuts the end dates of the requests overlapping first to last
-// into n slices of about as many days of the range: slice i holds the
-// requests ending from out[i] to the day before out[i+1], the last one
-// every request ending from out[n-1] on (out[n] is zero).
-func endSlices(first, last attendance.Date, n int) []attendance.Date {
-	out := make([]attendance.Date, n+1)
-	for i := range n {
-		out[i] = first.AddDays(i * (int(last-first) + 1) / n)
-	}
-	return out
-}
-
-// leaveRead is what readOverviewLeave read: the rows in chunks, with their
-// types and units as indexes into its own lists, and the count of rows of
-// each employee.
-type leaveRead struct {
-	chunks [][]leaveRow
-	count  []int // by index in the employees
-	units  []attendance.LeaveUnit
-	types  []attendance.LeaveType
-}
-
-// leaveRow is one approved request as the overview counts it.
-type leaveRow struct {
-	i          int32 // in the employees
-	start, end attendance.Date
-	typ, unit  uint32 // in the read's types, units
-	minutes    int64
-	cost       attendance.Amount
-	halfDay    bool
-}
-
-// readOverviewLeave reads the approved requests of the employees matching
-// w whose ids are ids (in order) that end from endFrom to the day before
-// endBefore (zero: no end) and start by last: only the columns the
-// overview needs, which PostgreSQL reads from its covering index alone
-// (migration 00023; the (status, end_date) index on SQLite), skipping the
-// requests that ended before the range, most of them for the recent ranges
-// an overview is mostly asked for.
-func (db *DB) readOverviewLeave(ctx context.Context, rep report, ids []int64, w where, endFrom, endBefore, last attendance.Date) (*leaveRead, error) {
-	query, args := approvedLeaveSQL(w), append(slices.Clip(w.args), endFrom.String(), last.String())
-	if endBefore != 0 {
-		query, args = query+` AND l.end_date < ?`, append(args, endBefore.String())
-	}
-	rows, err := rep.query(ctx, query, args...)
+	rows, err := rep.query(ctx, approvedLeaveSQL(w),
+		append(w.args, first.String(), last.String())...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	// The rows come in no order: read in chunks (a slice grown by copying
-	// was a third of the read), counted per employee, placed after. A row
+	// was a third of the read), counted per employee, then placed. A row
 	// read is a few numbers, its type and unit the index of the shared
 	// string, scanned into the same variables each time: at a million
 	// rows, a request value per row was most of the overview's garbage.
+	type row struct {
+		i          int32 // in emps
+		start, end attendance.Date
+		typ, unit  uint32 // in types, units
+		minutes    int64
+		cost       attendance.Amount
+		halfDay    bool
+	}
 	const chunk = 4096
 	var (
-		out        = &leaveRead{count: make([]int, len(ids))}
+		chunks     [][]row
 		n          int
 		id         int64
 		start, end attendance.Date
@@ -656,6 +478,8 @@ func (db *DB) readOverviewLeave(ctx context.Context, rep report, ids []int64, w 
 		unit, typ  rawBytes
 		num, den   int64
 		minutes    sql.NullInt64
+		units      []attendance.LeaveUnit
+		types      []attendance.LeaveType
 		unitOf     = map[string]uint32{}
 		typeOf     = map[string]uint32{}
 	)
@@ -664,27 +488,42 @@ func (db *DB) readOverviewLeave(ctx context.Context, rep report, ids []int64, w 
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		i, ok := slices.BinarySearch(ids, id)
+		i, ok := slices.BinarySearch(out.ids, id)
 		if !ok {
 			continue // not in the overview (deactivated before the range)
 		}
-		r := leaveRow{i: int32(i), start: start, end: end, halfDay: halfDay, cost: attendance.NewAmount(num, den), minutes: minutes.Int64}
+		r := row{i: int32(i), start: start, end: end, halfDay: halfDay, cost: attendance.NewAmount(num, den), minutes: minutes.Int64}
 		if r.unit, ok = unitOf[string(unit)]; !ok {
-			r.unit, out.units = uint32(len(out.units)), append(out.units, attendance.LeaveUnit(unit))
-			unitOf[string(out.units[r.unit])] = r.unit
+			r.unit, units = uint32(len(units)), append(units, attendance.LeaveUnit(unit))
+			unitOf[string(units[r.unit])] = r.unit
 		}
 		if r.typ, ok = typeOf[string(typ)]; !ok {
-			r.typ, out.types = uint32(len(out.types)), append(out.types, attendance.LeaveType(typ))
-			typeOf[string(out.types[r.typ])] = r.typ
+			r.typ, types = uint32(len(types)), append(types, attendance.LeaveType(typ))
+			typeOf[string(types[r.typ])] = r.typ
 		}
 		if n%chunk == 0 {
-			out.chunks = append(out.chunks, make([]leaveRow, 0, chunk))
+			chunks = append(chunks, make([]row, 0, chunk))
 		}
-		out.chunks[len(out.chunks)-1] = append(out.chunks[len(out.chunks)-1], r)
-		out.count[i]++
+		chunks[len(chunks)-1] = append(chunks[len(chunks)-1], r)
+		out.start[i+1]++
 		n++
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range emps {
+		out.start[i+1] += out.start[i]
+	}
+	out.leave = make([]attendance.ApprovedLeave, n)
+	next := slices.Clone(out.start[:len(emps)])
+	for _, c := range chunks {
+		for _, r := range c {
+			out.leave[next[r.i]] = attendance.ApprovedLeave{LeaveType: types[r.typ], StartDate: r.start, EndDate: r.end, HalfDay: r.halfDay,
+				Unit: units[r.unit], Cost: r.cost, Minutes: int(r.minutes)}
+			next[r.i]++
+		}
+	}
+	return out, nil
 }
 
 // leaveTypeCodes returns the code of every leave type, retired ones too, in

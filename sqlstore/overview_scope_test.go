@@ -12,9 +12,8 @@ import (
 
 // TestOverviewScope: a manager's overview is the admin's, restricted to the
 // people below that manager, whether the scope is named by its ids (a team,
-// an area) or is larger than that (the CEO's whole company), read on one
-// connection or split on two; and the admin's, read from the rollup, is the
-// one read from the stored days.
+// an area) or is larger than that (the CEO's whole company); and the
+// admin's, read from the rollup, is the one read from the stored days.
 func TestOverviewScope(t *testing.T) {
 	exercise(t, func(t *testing.T, kind string) {
 		ctx := context.Background()
@@ -56,20 +55,6 @@ func TestOverviewScope(t *testing.T) {
 		all, err := e.Attendance.Overview(ctx, e.Admin, f)
 		if err != nil {
 			t.Fatal(err)
-		}
-		if all.Totals.LeaveDays == 0 || all.Totals.DaysPresent == 0 {
-			t.Fatalf("the overview's totals are %+v: no leave or no presence in the range, the test proves little", all.Totals)
-		}
-		// From here on every overview of more than one person reads its
-		// halves on two connections where the database can (on
-		// PostgreSQL): the same figures as on one.
-		sqlstore.SplitOverviewAt(e.DB.DB, 2)
-		split, err := e.Attendance.Overview(ctx, e.Admin, f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(split, all) {
-			t.Errorf("the overview read in two parts: totals %+v; in one: %+v", split.Totals, all.Totals)
 		}
 		// The CEO (everyone: more than a scope named by ids), the first area
 		// manager (about 50) and the first team lead (about ten).
@@ -121,70 +106,6 @@ func TestOverviewScope(t *testing.T) {
 		}
 		if !reflect.DeepEqual(fromDays, all) {
 			t.Errorf("the overview from the rollup: totals %+v; from the days: %+v", all.Totals, fromDays.Totals)
-		}
-	})
-}
-
-// TestOverviewLeaveSlices: an overview split in two reads the approved leave
-// in two slices of end dates, cut on Thursday 5 November for the week of
-// Monday 2 to Saturday 7: requests ending before, on and after the cut, one
-// spanning it, one ending after the range and hours on the cut's date all
-// count, once, as when it reads on one connection.
-func TestOverviewLeaveSlices(t *testing.T) {
-	exercise(t, func(t *testing.T, kind string) {
-		ctx := context.Background()
-		e := newEnv(t, kind)
-		mgr := e.mustCreate(t, e.Admin, "mgr", attendance.RoleManager, nil)
-		requests := map[string][][2]string{
-			"single": {{"2026-11-02", "2026-11-02"}, {"2026-11-04", "2026-11-04"}, {"2026-11-05", "2026-11-05"}, {"2026-11-06", "2026-11-06"}},
-			"across": {{"2026-11-04", "2026-11-05"}},
-			"beyond": {{"2026-11-03", "2026-11-03"}, {"2026-11-06", "2026-11-10"}},
-			"none":   nil,
-		}
-		want := map[int64]float64{}
-		approve := func(r *attendance.LeaveRequest, err error) {
-			t.Helper()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := e.Leave.DecideLeave(ctx, mgr.Actor(), r.ID, attendance.Approve, ""); err != nil {
-				t.Fatal(err)
-			}
-		}
-		for name, rs := range requests {
-			emp := e.mustCreate(t, mgr.Actor(), name, attendance.RoleEmployee, &mgr.ID)
-			for _, r := range rs {
-				approve(e.mustRequest(t, emp.Actor(), attendance.LeaveUnpaid, r[0], r[1]), nil)
-				want[emp.ID] += float64(min(date(r[1]), date("2026-11-06")) - date(r[0]) + 1) // Monday to Friday
-			}
-		}
-		// Hours on the cut's date add up (a request read twice would count
-		// twice): 2 h and 1 h of a 9 h day.
-		hourly := e.mustCreate(t, mgr.Actor(), "hourly", attendance.RoleEmployee, &mgr.ID)
-		for _, h := range [][2]string{{"08:00", "10:00"}, {"13:00", "14:00"}} {
-			from, to := attendance.MustParseTimeOfDay(h[0]), attendance.MustParseTimeOfDay(h[1])
-			approve(e.Leave.RequestLeave(ctx, hourly.Actor(), attendance.LeaveInput{LeaveType: attendance.LeaveUnpaid,
-				StartDate: date("2026-11-05"), EndDate: date("2026-11-05"), StartTime: &from, EndTime: &to}))
-		}
-		want[hourly.ID] = 3.0 / 9
-		first, last := date("2026-11-02"), date("2026-11-07")
-		f := attendance.OverviewFilter{From: &first, To: &last, All: true}
-		one, err := e.Attendance.Overview(ctx, e.Admin, f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range one.Results {
-			if r.LeaveDays != want[r.EmployeeID] {
-				t.Errorf("%s: %v leave days, want %v", r.Username, r.LeaveDays, want[r.EmployeeID])
-			}
-		}
-		sqlstore.SplitOverviewAt(e.DB.DB, 2)
-		two, err := e.Attendance.Overview(ctx, e.Admin, f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(two, one) {
-			t.Errorf("split in two the overview is\n%+v\nwant\n%+v", two.Results, one.Results)
 		}
 	})
 }
