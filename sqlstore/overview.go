@@ -443,7 +443,8 @@ func (l *leaveByEmployee) of(id int64) []attendance.ApprovedLeave {
 // types and units shared, not a request value (or a string) per row. The
 // (status, end_date) index finds them without reading the requests that
 // ended before the range, which are most of them for the recent ranges an
-// overview is mostly asked for.
+// overview is mostly asked for; on PostgreSQL it holds these columns too
+// (migration 00023), so that the requests' own pages are not read at all.
 func (db *DB) overviewLeave(ctx context.Context, rep report, emps []*attendance.Employee, w where, first, last attendance.Date) (*leaveByEmployee, error) {
 	out := &leaveByEmployee{ids: make([]int64, len(emps)), start: make([]int, len(emps)+1)}
 	for i, e := range emps {
