@@ -36,6 +36,20 @@ func TestCheckMarksMigration(t *testing.T) {
 	})
 }
 
+// keepsFigures builds the demo company at version from, reads its figures
+// with every balance (demoFigures), migrates to version to and reads them
+// again: the same, or the test fails. It returns the migrated store.
+func keepsFigures(t *testing.T, kind string, from, to int64) (*storetest.Demo, *sqlstore.DB) {
+	t.Helper()
+	d := storetest.DemoAt(t, kind, from, demo.Options{Employees: 20, Days: 90, Seed: 11})
+	_, before := demoFigures(t, d, true)
+	db := d.Migrate(t, to)
+	if _, after := demoFigures(t, d, true); after != before {
+		t.Errorf("the figures changed in the migration to %d:\nbefore: %s\nafter:  %s", to, before, after)
+	}
+	return d, db
+}
+
 // demoFigures reads, as the demo's admin on its DB, everyone's overview of
 // the last 60 days and the board, and with balances every balance: the
 // board, and all of it as JSON. It fails the test when the figures are too
