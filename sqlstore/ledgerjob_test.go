@@ -21,7 +21,10 @@ func TestLedgerJobs(t *testing.T) {
 				t.Fatal(err)
 			}
 			jobs := sqlstore.NewLedgerJobs(e.DB.DB)
-			other := sqlstore.NewLedgerJobs(e.Reopen(t).DB)
+			// Another process on the same database, on the same clock.
+			reopened := e.Reopen(t)
+			reopened.Now = e.Clock.Now
+			other := sqlstore.NewLedgerJobs(reopened.DB)
 			// Down across two month boundaries: December and January are due.
 			e.Clock.Set(time.Date(2027, 1, 20, 9, 0, 0, 0, time.UTC))
 			var runs [2]*attendance.JobRun
