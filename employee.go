@@ -388,6 +388,22 @@ func NewEmployee(companyTZ string, now time.Time) *Employee {
 	}
 }
 
+// Create returns the employee the fields make: NewEmployee's defaults with
+// the fields on top. Without hired_on, they are hired on today's date in
+// their own time zone (the creation date as they live it), so someone made at
+// 01:00 UTC in a zone still on yesterday is not "not yet hired" on the day
+// they are working.
+func (f *EmployeeFields) Create(companyTZ string, now time.Time) *Employee {
+	e := NewEmployee(companyTZ, now)
+	f.Apply(e)
+	if f.HiredOn == nil {
+		if loc, err := LoadLocation(e.Timezone); err == nil {
+			e.HiredOn = DateOf(now.In(loc))
+		}
+	}
+	return e
+}
+
 // EmployeeFilter selects employees in a list.
 type EmployeeFilter struct {
 	Department *string

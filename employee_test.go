@@ -284,6 +284,31 @@ func TestNewEmployeeDefaults(t *testing.T) {
 	}
 }
 
+func TestEmployeeFieldsCreate(t *testing.T) {
+	// 01:00 UTC on 4 December: the company (Berlin) is on the 4th, a zone
+	// twelve hours west is still on the 3rd.
+	now := utc("2026-12-04 01:00")
+	tests := []struct {
+		name        string
+		fields      attendance.EmployeeFields
+		wantTZ      string
+		wantHiredOn string
+	}{
+		{"the company's zone", attendance.EmployeeFields{}, "Europe/Berlin", "2026-12-04"},
+		{"hired on their own date", attendance.EmployeeFields{Timezone: ptr("Etc/GMT+12")}, "Etc/GMT+12", "2026-12-03"},
+		{"east of the company", attendance.EmployeeFields{Timezone: ptr("Pacific/Kiritimati")}, "Pacific/Kiritimati", "2026-12-04"},
+		{"hired_on given wins", attendance.EmployeeFields{Timezone: ptr("Etc/GMT+12"), HiredOn: ptr(date("2026-11-01"))}, "Etc/GMT+12", "2026-11-01"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := tt.fields.Create("Europe/Berlin", now)
+			if e.Timezone != tt.wantTZ || e.HiredOn != date(tt.wantHiredOn) {
+				t.Errorf("Create = zone %s hired %s, want %s %s", e.Timezone, e.HiredOn, tt.wantTZ, tt.wantHiredOn)
+			}
+		})
+	}
+}
+
 func TestEmployeeSchedule(t *testing.T) {
 	e := &attendance.Employee{Timezone: "America/New_York", WorkStart: hm("09:00"), WorkEnd: hm("17:00"), WorkDays: sundayToThur, LateGraceMinutes: 7, HiredOn: date("2026-02-01")}
 	s := e.Schedule()

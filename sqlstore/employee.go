@@ -190,8 +190,7 @@ func (s *EmployeeService) CreateEmployee(ctx context.Context, a attendance.Actor
 		if err := change.Check(); err != nil {
 			return err
 		}
-		e = attendance.NewEmployee(s.db.cfg.CompanyTimezone, s.db.now())
-		f.Apply(e)
+		e = f.Create(s.db.cfg.CompanyTimezone, s.db.now())
 		if err := s.db.insertEmployee(ctx, tx, e, hash); err != nil {
 			return err
 		}

@@ -119,8 +119,7 @@ func (s *EmployeeService) importRows(ctx context.Context, tx *Tx, a attendance.A
 			}
 		}
 		f.ManagerID = &mid
-		e := attendance.NewEmployee(s.db.cfg.CompanyTimezone, now)
-		f.Apply(e)
+		e := f.Create(s.db.cfg.CompanyTimezone, now)
 		if err := s.db.insertEmployee(ctx, tx, e, hashes[i]); err != nil {
 			return nil, err
 		}
