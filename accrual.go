@@ -165,8 +165,9 @@ func GrantChange(p *LeavePolicy, year int, due, recorded Amount, today Date) (Le
 // penaltyMinutes (LatePenaltyDays). It is negative when a day is lost, and
 // positive when a correction or a void lowers the late minutes below a
 // day's worth. ok is false when they agree (the policy off and nothing
-// booked, say). The store writes it in the transaction that changes a day's
-// lateness, so the balance always says what today's formula says.
+// booked, say). The store writes it in the transaction that judges a past
+// day's lateness again and in the late_penalties job's runs; reads add it as
+// due meanwhile, so the balance always says what today's formula says.
 func LatePenaltyEntry(year, lateMinutes, penaltyMinutes int, booked Amount, on Date) (LedgerEntry, bool) {
 	days := LatePenaltyDays(lateMinutes, penaltyMinutes)
 	due := WholeDays(-int64(days))

@@ -338,8 +338,10 @@ func (db *DB) redecideWorkDates(ctx context.Context, tx *Tx, sched attendance.Sc
 }
 
 // reevaluateRange decides the lateness of the employee's entries from first to
-// last again, after their approved leave changed.
-func (db *DB) reevaluateRange(ctx context.Context, tx *Tx, emp *attendance.Employee, first, last attendance.Date) error {
+// last again, after their approved leave or the holidays changed, and books
+// the late penalties of the years it touched (latePenaltiesAfter), by the
+// user given.
+func (db *DB) reevaluateRange(ctx context.Context, tx *Tx, emp *attendance.Employee, first, last attendance.Date, by *int64) error {
 	rows, err := tx.query(ctx, `SELECT date FROM attendance_days WHERE employee_id = ? AND date >= ? AND date <= ?`, emp.ID, first.String(), last.String())
 	if err != nil {
 		return err
@@ -363,12 +365,36 @@ func (db *DB) reevaluateRange(ctx context.Context, tx *Tx, emp *attendance.Emplo
 			return err
 		}
 	}
-	return rows.Err()
+	return db.latePenaltiesAfter(ctx, tx, emp, dates, by)
+}
+
+// latePenaltiesAfter books, in the transaction that decided the lateness of
+// emp's dates again (a holiday, approved leave or a roster change), the late
+// penalties of their years, so that the ledger needs no later run to agree:
+// a holiday added for a late day gives back the day it cost at once. A
+// clock event's lateness is booked by the late_penalties job instead (its
+// three round trips have no room for it); reads add it as due meanwhile.
+// With the policy off nothing is booked here: the job gives booked days
+// back, all at once.
+func (db *DB) latePenaltiesAfter(ctx context.Context, tx *Tx, emp *attendance.Employee, dates []attendance.Date, by *int64) error {
+	if db.cfg.LatePenaltyMinutes <= 0 {
+		return nil
+	}
+	seen := map[int]bool{}
+	for _, d := range dates {
+		if y := d.Year(); !seen[y] {
+			seen[y] = true
+			if _, err := db.bookLatePenalty(ctx, tx, emp, y, nil, by); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // reevaluateDate decides the lateness of everyone's entries on date d again,
 // after the holiday list changed.
-func (db *DB) reevaluateDate(ctx context.Context, tx *Tx, d attendance.Date) error {
+func (db *DB) reevaluateDate(ctx context.Context, tx *Tx, d attendance.Date, by *int64) error {
 	rows, err := tx.query(ctx, `SELECT `+employeeCols+` FROM employees e JOIN attendance_days ad ON ad.employee_id = e.id WHERE ad.date = ?`, d.String())
 	if err != nil {
 		return err
@@ -384,7 +410,7 @@ func (db *DB) reevaluateDate(ctx context.Context, tx *Tx, d attendance.Date) err
 	}
 	rows.Close()
 	for _, e := range emps {
-		if err := db.reevaluateRange(ctx, tx, e, d, d); err != nil {
+		if err := db.reevaluateRange(ctx, tx, e, d, d, by); err != nil {
 			return err
 		}
 	}

@@ -66,7 +66,7 @@ func (s *HolidayService) CreateHoliday(ctx context.Context, a attendance.Actor, 
 			}
 			return err
 		}
-		return s.db.reevaluateDate(ctx, tx, h.Date)
+		return s.db.reevaluateDate(ctx, tx, h.Date, &a.ID)
 	})
 	if err != nil {
 		return nil, err
@@ -94,7 +94,7 @@ func (s *HolidayService) DeleteHoliday(ctx context.Context, a attendance.Actor, 
 		if err := s.db.forgetCheckMarks(ctx, tx); err != nil {
 			return err
 		}
-		return s.db.reevaluateDate(ctx, tx, d)
+		return s.db.reevaluateDate(ctx, tx, d, &a.ID)
 	})
 }
 

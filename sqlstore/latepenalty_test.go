@@ -1,7 +1,9 @@
 package sqlstore_test
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -193,5 +195,125 @@ func TestLatePenaltiesBookEntriesRecordedSince(t *testing.T) {
 			t.Errorf("booked %v days after the void, want %v", got, want)
 		}
 		run("2026-11-10T06:05:00Z", 0)
+	})
+}
+
+// TestLatePenaltiesBookedWhenLatenessIsJudgedAgain: a holiday added or
+// removed, a roster override, or approved leave, decides a past day's lateness again; the
+// same transaction books the late penalty it changes, by the user who
+// changed it, so the ledger agrees with the balance without waiting for the
+// late_penalties job, which then has nothing to write.
+func TestLatePenaltiesBookedWhenLatenessIsJudgedAgain(t *testing.T) {
+	exercise(t, func(t *testing.T, kind string) {
+		ctx := context.Background()
+		e := newEnv(t, kind)
+		mgr, emp := e.team(t)
+		// Late by 90 minutes on Monday and 75 on Tuesday (08:00 start, UTC).
+		e.clockAt(t, emp.Actor(), "2026-11-02T09:30:00Z", attendance.Entry)
+		e.clockAt(t, emp.Actor(), "2026-11-02T17:00:00Z", attendance.Exit)
+		e.clockAt(t, emp.Actor(), "2026-11-03T09:15:00Z", attendance.Entry)
+		e.clockAt(t, emp.Actor(), "2026-11-03T17:00:00Z", attendance.Exit)
+
+		dialect := sqlite.Dialect()
+		if kind == "postgres" {
+			dialect = postgres.Dialect()
+		}
+		cfg := storetest.Config
+		cfg.LatePenaltyMinutes = 60
+		db, err := sqlstore.New(e.Write, e.Write, dialect, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.Now, db.Logger = e.Clock.Now, storetest.Logger()
+		t.Cleanup(func() { db.Close() })
+		jobs, ledger := sqlstore.NewLedgerJobs(db), sqlstore.NewLedgerService(db)
+		holidays, leave := sqlstore.NewHolidayService(db), sqlstore.NewLeaveService(db)
+
+		// penalties is emp's late_penalty entries, oldest first.
+		penalties := func() []*attendance.LedgerEntry {
+			t.Helper()
+			list, _, err := ledger.ListLedger(ctx, e.Admin, attendance.LedgerFilter{EmployeeID: &emp.ID, LeaveType: ptr(attendance.LeaveAnnual),
+				Page: attendance.Page{Limit: attendance.MaxPageLimit}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []*attendance.LedgerEntry
+			for _, en := range list {
+				if en.Kind == attendance.EntryLatePenalty && en.ID != 0 { // recorded, not due
+					out = append(out, en)
+				}
+			}
+			slices.SortFunc(out, func(a, b *attendance.LedgerEntry) int { return cmp.Compare(a.ID, b.ID) })
+			return out
+		}
+		// want checks the entries written since the last look: their amounts
+		// in days, each by the user given and no job run.
+		seen := 0
+		want := func(step string, by int64, amounts ...int64) {
+			t.Helper()
+			got := penalties()[seen:]
+			seen += len(got)
+			if len(got) != len(amounts) {
+				t.Fatalf("%s: %d late_penalty entries written, want %d: %+v", step, len(got), len(amounts), got)
+			}
+			for i, en := range got {
+				if en.Amount.Cmp(attendance.WholeDays(amounts[i])) != 0 || en.CreatedBy == nil || *en.CreatedBy != by || en.JobRunID != nil {
+					t.Errorf("%s: entry %+v; want %d days by %d, no job run", step, en, amounts[i], by)
+				}
+			}
+		}
+		run := func(at string, written int) {
+			t.Helper()
+			e.Clock.Set(at2(t, at))
+			r, err := jobs.RunJob(ctx, attendance.JobLatePenalties)
+			if err != nil || r == nil || r.Status != attendance.JobSucceeded {
+				t.Fatalf("run at %s: %+v, %v", at, r, err)
+			}
+			if got := r.Written[attendance.EntryLatePenalty]; got != written {
+				t.Errorf("run at %s: wrote %d late_penalty entries, want %d", at, got, written)
+			}
+			seen = len(penalties())
+		}
+
+		run("2026-11-04T06:05:00Z", 1) // 165 minutes: two days lost, one entry
+		// Monday becomes a holiday: 75 minutes left, one day back at once.
+		e.Clock.Set(at2(t, "2026-11-04T10:00:00Z"))
+		h, err := holidays.CreateHoliday(ctx, e.Admin, attendance.Holiday{Date: date("2026-11-02"), Name: "Founders' day"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want("the holiday added", e.Admin.ID, 1)
+		// Removed again: the day is lost again.
+		if err := holidays.DeleteHoliday(ctx, e.Admin, h.ID); err != nil {
+			t.Fatal(err)
+		}
+		want("the holiday removed", e.Admin.ID, -1)
+		// Monday made a day off by the roster, and back.
+		shifts := sqlstore.NewShiftService(db)
+		if _, _, err := shifts.SetOverride(ctx, mgr.Actor(), emp.ID, date("2026-11-02"), attendance.OverrideInput{Note: "off"}); err != nil {
+			t.Fatal(err)
+		}
+		want("the day made off", mgr.ID, 1)
+		if err := shifts.DeleteOverride(ctx, mgr.Actor(), emp.ID, date("2026-11-02")); err != nil {
+			t.Fatal(err)
+		}
+		want("the day off removed", mgr.ID, -1)
+		// Tuesday's late entry covered by approved sick leave: under an hour left.
+		r, err := leave.RequestLeave(ctx, emp.Actor(), attendance.LeaveInput{LeaveType: attendance.LeaveSick,
+			StartDate: date("2026-11-03"), EndDate: date("2026-11-03"), Reason: "flu"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want("the leave requested", 0)
+		if _, err := leave.DecideLeave(ctx, mgr.Actor(), r.ID, attendance.Approve, "get well"); err != nil {
+			t.Fatal(err)
+		}
+		want("the leave approved", mgr.ID, 1)
+		// The balance says the same as the ledger, and the job finds nothing.
+		b, err := leave.LeaveBalance(ctx, emp.Actor(), nil, nil)
+		if err != nil || b.LatePenalty != 1 {
+			t.Errorf("late penalty %+v, %v; want 1 day (90 minutes)", b, err)
+		}
+		run("2026-11-05T06:05:00Z", 0)
 	})
 }

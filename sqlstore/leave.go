@@ -90,7 +90,7 @@ func (s *LeaveService) finishDecision(ctx context.Context, tx *Tx, emp *attendan
 		if err := s.db.writeTaken(ctx, tx, r, &by, false); err != nil {
 			return err
 		}
-		if err := s.db.reevaluateRange(ctx, tx, emp, r.StartDate, r.EndDate); err != nil {
+		if err := s.db.reevaluateRange(ctx, tx, emp, r.StartDate, r.EndDate, &by); err != nil {
 			return err
 		}
 	}
@@ -148,7 +148,7 @@ func (s *LeaveService) CancelLeave(ctx context.Context, a attendance.Actor, id i
 			if err := s.db.writeTaken(ctx, tx, r, &a.ID, true); err != nil {
 				return err
 			}
-			return s.db.reevaluateRange(ctx, tx, emp, r.StartDate, r.EndDate)
+			return s.db.reevaluateRange(ctx, tx, emp, r.StartDate, r.EndDate, &a.ID)
 		}
 		return nil
 	})
@@ -229,7 +229,7 @@ func (s *LeaveService) requestLeave(ctx context.Context, tx *Tx, a attendance.Ac
 		if err := s.db.writeTaken(ctx, tx, r, nil, false); err != nil {
 			return nil, err
 		}
-		if err := s.db.reevaluateRange(ctx, tx, emp, r.StartDate, r.EndDate); err != nil {
+		if err := s.db.reevaluateRange(ctx, tx, emp, r.StartDate, r.EndDate, &a.ID); err != nil {
 			return nil, err
 		}
 	}

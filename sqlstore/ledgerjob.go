@@ -295,9 +295,9 @@ func (s *LedgerJobs) leaveLedgerApplies(ctx context.Context, applied string) err
 // successful run applied it, those with late days dated since that run, an
 // entry voided since, or an entry recorded since for an earlier instant or
 // date (a manager's correction, which can make a past day late); otherwise
-// every year with late days or penalties. (A day whose lateness changes
-// with no entry of it recorded or voided, such as by a holiday added for
-// it, is in the balance as read and booked when the policy next changes.)
+// every year with late days or penalties. (A day whose lateness is judged
+// again with no entry of it recorded or voided, such as by a holiday added
+// for it, is booked in that change's transaction: latePenaltiesAfter.)
 func (s *LedgerJobs) latePenalties(ctx context.Context, run *attendance.JobRun) error {
 	db := s.db
 	query := `SELECT employee_id, date FROM attendance_days WHERE late
@@ -395,38 +395,11 @@ func (s *LedgerJobs) latePenalties(ctx context.Context, run *attendance.JobRun) 
 			if err != nil {
 				return err
 			}
-			var booked attendance.Amount
-			rows, err := tx.query(ctx, `SELECT num, den FROM leave_ledger WHERE employee_id = ? AND leave_type = 'annual' AND year = ?
-				AND kind = 'late_penalty'`, emp.ID, b.year)
-			if err != nil {
-				return err
+			e, err := db.bookLatePenalty(ctx, tx, emp, b.year, &run.ID, nil)
+			if e != nil {
+				run.Count(*e)
 			}
-			for rows.Next() {
-				var num, den int64
-				if err := rows.Scan(&num, &den); err != nil {
-					rows.Close()
-					return err
-				}
-				booked = booked.Add(attendance.NewAmount(num, den))
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
-			}
-			minutes, err := db.lateMinutes(ctx, tx, emp.ID, b.year)
-			if err != nil {
-				return err
-			}
-			e, ok := attendance.LatePenaltyEntry(b.year, minutes, db.cfg.LatePenaltyMinutes, booked, clampToYear(emp.Schedule().Today(db.now()), b.year))
-			if !ok {
-				return nil
-			}
-			e.EmployeeID, e.JobRunID = emp.ID, &run.ID
-			if _, err := db.insertEntry(ctx, tx, &e); err != nil {
-				return err
-			}
-			run.Count(e)
-			return nil
+			return err
 		})
 		if err != nil {
 			return err
@@ -438,6 +411,44 @@ func (s *LedgerJobs) latePenalties(ctx context.Context, run *attendance.JobRun) 
 			ON CONFLICT (name) DO UPDATE SET value = excluded.value`, strconv.Itoa(db.cfg.LatePenaltyMinutes))
 		return err
 	})
+}
+
+// bookLatePenalty writes, in tx, the late_penalty entry that brings emp's
+// penalties booked in year to what the policy gives for the year's late
+// minutes (attendance.LatePenaltyEntry), by the job run or the user given;
+// nil when they agree.
+func (db *DB) bookLatePenalty(ctx context.Context, tx *Tx, emp *attendance.Employee, year int, jobRun, by *int64) (*attendance.LedgerEntry, error) {
+	var booked attendance.Amount
+	rows, err := tx.query(ctx, `SELECT num, den FROM leave_ledger WHERE employee_id = ? AND leave_type = 'annual' AND year = ?
+		AND kind = 'late_penalty'`, emp.ID, year)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var num, den int64
+		if err := rows.Scan(&num, &den); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		booked = booked.Add(attendance.NewAmount(num, den))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	minutes, err := db.lateMinutes(ctx, tx, emp.ID, year)
+	if err != nil {
+		return nil, err
+	}
+	e, ok := attendance.LatePenaltyEntry(year, minutes, db.cfg.LatePenaltyMinutes, booked, clampToYear(emp.Schedule().Today(db.now()), year))
+	if !ok {
+		return nil, nil
+	}
+	e.EmployeeID, e.JobRunID, e.CreatedBy = emp.ID, jobRun, by
+	if _, err := db.insertEntry(ctx, tx, &e); err != nil {
+		return nil, err
+	}
+	return &e, nil
 }
 
 // latePenaltiesApplied returns when the last successful late_penalties run

@@ -462,7 +462,7 @@ func (s *ShiftService) SetOverride(ctx context.Context, a attendance.Actor, empl
 			return err
 		}
 		out = &attendance.RosterOverride{EmployeeID: emp.ID, Date: d, ShiftID: in.ShiftID, Note: in.Note, SetBy: a.ID, UpdatedAt: now}
-		return s.db.rosterChanged(ctx, tx, emp, d)
+		return s.db.rosterChanged(ctx, tx, emp, d, &a.ID)
 	})
 	return out, created, err
 }
@@ -485,14 +485,14 @@ func (s *ShiftService) DeleteOverride(ctx context.Context, a attendance.Actor, e
 		if err := s.db.forgetCheckMarks(ctx, tx); err != nil {
 			return err
 		}
-		return s.db.rosterChanged(ctx, tx, emp, d)
+		return s.db.rosterChanged(ctx, tx, emp, d, &a.ID)
 	})
 }
 
 // rosterChanged decides again the work dates of the employee's entries that
 // the shift of date d may claim (attendance.OverrideReach), and the days and
 // lateness of the dates d−1 to d+1 and of any date an entry left or joined.
-func (db *DB) rosterChanged(ctx context.Context, tx *Tx, emp *attendance.Employee, d attendance.Date) error {
+func (db *DB) rosterChanged(ctx context.Context, tx *Tx, emp *attendance.Employee, d attendance.Date, by *int64) error {
 	sched, err := db.schedule(ctx, tx, emp, d.AddDays(-3), d.AddDays(3))
 	if err != nil {
 		return err
@@ -523,12 +523,14 @@ func (db *DB) rosterChanged(ctx context.Context, tx *Tx, emp *attendance.Employe
 	for _, t := range touched {
 		dates[t] = true
 	}
+	days := make([]attendance.Date, 0, len(dates))
 	for day := range dates {
 		if _, err := db.refreshDay(ctx, tx, emp, sched, day, true); err != nil {
 			return err
 		}
+		days = append(days, day)
 	}
-	return nil
+	return db.latePenaltiesAfter(ctx, tx, emp, days, by)
 }
 
 // WorkSettings reads the company's working-time settings (manager access).
