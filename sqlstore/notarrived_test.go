@@ -47,7 +47,13 @@ func TestNotArrivedDay(t *testing.T) {
 		nyLeave := emp("ny_leave", in("America/New_York", "08:00", 0))
 		nyAbsent := emp("ny_absent", in("America/New_York", "08:00", 10))
 		laHourly := emp("la_hourly", in("America/Los_Angeles", "08:00", 0))
-		night := emp("auckland_night", in("Pacific/Auckland", "09:00", 0))
+		// Hired before the pattern's Monday: created at 12:00 UTC on Sunday,
+		// they would be hired on their own date, Monday, with the one-shift
+		// pattern of their fields starting that day.
+		night := emp("auckland_night", func(f *attendance.EmployeeFields) {
+			in("Pacific/Auckland", "09:00", 0)(f)
+			f.HiredOn = ptr(date("2026-10-01"))
+		})
 
 		r := e.mustRequest(t, nyLeave.Actor(), attendance.LeaveSick, "2026-11-02", "2026-11-02")
 		if _, err := e.Leave.DecideLeave(ctx, mgr.Actor(), r.ID, attendance.Approve, ""); err != nil {
