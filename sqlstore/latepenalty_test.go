@@ -14,6 +14,25 @@ import (
 	"github.com/openattendance/attendance/sqlstore"
 )
 
+// underPolicy opens e's database again as a store of kind under a
+// late-penalty policy of one day per minutes late minutes, on e's clock.
+func (e *env) underPolicy(t *testing.T, kind string, minutes int) *sqlstore.DB {
+	t.Helper()
+	dialect := sqlite.Dialect()
+	if kind == "postgres" {
+		dialect = postgres.Dialect()
+	}
+	cfg := storetest.Config
+	cfg.LatePenaltyMinutes = minutes
+	db, err := sqlstore.New(e.Write, e.Write, dialect, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Now, db.Logger = e.Clock.Now, storetest.Logger()
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 // TestLatePenaltiesReadWhatCanDiffer: the late_penalties job looks only at
 // the balances whose penalty can differ from what is booked: none while the
 // policy is off and nothing is booked, then those with late days since its
@@ -31,24 +50,13 @@ func TestLatePenaltiesReadWhatCanDiffer(t *testing.T) {
 		e.clockAt(t, emp.Actor(), "2026-11-02T17:00:00Z", attendance.Exit)
 		e.clockAt(t, other.Actor(), "2026-11-02T17:00:00Z", attendance.Exit)
 
-		dialect := sqlite.Dialect()
-		if kind == "postgres" {
-			dialect = postgres.Dialect()
-		}
 		// The same database under a late-penalty policy of minutes.
 		type store struct {
 			jobs  *sqlstore.LedgerJobs
 			leave *sqlstore.LeaveService
 		}
 		policy := func(minutes int) store {
-			cfg := storetest.Config
-			cfg.LatePenaltyMinutes = minutes
-			db, err := sqlstore.New(e.Write, e.Write, dialect, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			db.Now, db.Logger = e.Clock.Now, storetest.Logger()
-			t.Cleanup(func() { db.Close() })
+			db := e.underPolicy(t, kind, minutes)
 			return store{sqlstore.NewLedgerJobs(db), sqlstore.NewLeaveService(db)}
 		}
 		run := func(s store, at string, balances, written int) {
@@ -125,18 +133,7 @@ func TestLatePenaltiesBookEntriesRecordedSince(t *testing.T) {
 		e.clockAt(t, emp.Actor(), "2026-11-02T09:30:00Z", attendance.Entry)
 		e.clockAt(t, emp.Actor(), "2026-11-02T17:00:00Z", attendance.Exit)
 
-		dialect := sqlite.Dialect()
-		if kind == "postgres" {
-			dialect = postgres.Dialect()
-		}
-		cfg := storetest.Config
-		cfg.LatePenaltyMinutes = 60
-		db, err := sqlstore.New(e.Write, e.Write, dialect, cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		db.Now, db.Logger = e.Clock.Now, storetest.Logger()
-		t.Cleanup(func() { db.Close() })
+		db := e.underPolicy(t, kind, 60)
 		jobs, ledger := sqlstore.NewLedgerJobs(db), sqlstore.NewLedgerService(db)
 
 		// booked is the late penalty, in days, the runs wrote to emp's ledger.
@@ -199,9 +196,9 @@ func TestLatePenaltiesBookEntriesRecordedSince(t *testing.T) {
 }
 
 // TestLatePenaltiesBookedWhenLatenessIsJudgedAgain: a holiday added or
-// removed, a roster override, or approved leave, decides a past day's lateness again; the
-// same transaction books the late penalty it changes, by the user who
-// changed it, so the ledger agrees with the balance without waiting for the
+// removed, a roster override, or approved leave, decides a past day's
+// lateness again; the same transaction books the late penalty it changes,
+// by the user who changed it, so the ledger agrees with the balance without waiting for the
 // late_penalties job, which then has nothing to write.
 func TestLatePenaltiesBookedWhenLatenessIsJudgedAgain(t *testing.T) {
 	exercise(t, func(t *testing.T, kind string) {
@@ -214,18 +211,7 @@ func TestLatePenaltiesBookedWhenLatenessIsJudgedAgain(t *testing.T) {
 		e.clockAt(t, emp.Actor(), "2026-11-03T09:15:00Z", attendance.Entry)
 		e.clockAt(t, emp.Actor(), "2026-11-03T17:00:00Z", attendance.Exit)
 
-		dialect := sqlite.Dialect()
-		if kind == "postgres" {
-			dialect = postgres.Dialect()
-		}
-		cfg := storetest.Config
-		cfg.LatePenaltyMinutes = 60
-		db, err := sqlstore.New(e.Write, e.Write, dialect, cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		db.Now, db.Logger = e.Clock.Now, storetest.Logger()
-		t.Cleanup(func() { db.Close() })
+		db := e.underPolicy(t, kind, 60)
 		jobs, ledger := sqlstore.NewLedgerJobs(db), sqlstore.NewLedgerService(db)
 		holidays, leave := sqlstore.NewHolidayService(db), sqlstore.NewLeaveService(db)
 
