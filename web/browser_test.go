@@ -436,6 +436,13 @@ func TestBrowser(t *testing.T) {
 		if msg := emp.text("#leave-error"); msg != "" {
 			t.Fatalf("#leave-error = %q", msg)
 		}
+		// The form starts over, saying what was sent, not that its dates
+		// now overlap the request.
+		if got := emp.text("#leave-success"); !strings.Contains(got, "4 working days") || !strings.Contains(got, "waiting for approval") {
+			t.Errorf("#leave-success = %q, want the 4 days sent, waiting for approval", got)
+		}
+		emp.wait("the form empty again", `document.getElementById('leave-start').value === '' &&
+			document.getElementById('leave-cost-hint').textContent === 'Choose the first and the last day.'`)
 		var mine struct {
 			Results []struct {
 				ID        int64   `json:"id"`

@@ -369,12 +369,16 @@ export function createEmployeeView(ctx) {
       state.leaveKey = null;
       state.leaveSig = '';
       if (!ctx.alive()) return;
-      $('leave-reason').value = '';
+      // The form starts over: left as it was, its preview would now say the
+      // dates overlap the request just sent.
+      for (const id of ['leave-start', 'leave-end', 'leave-start-time', 'leave-end-time', 'leave-reason']) {
+        if ($(id)) $(id).value = '';
+      }
       $('leave-half-day').checked = false;
       const days = r && r.days != null ? r.days : $('leave-cost').dataset.days;
       $('leave-success').textContent = `Request sent: ${plural(Number(days) || 0, 'working day')} of `
         + `${leaveTypeLabel(body.leave_type).toLowerCase()} leave, ${fmtRange(body.start_date, body.end_date, body.half_day)}. `
-        + 'It is waiting for approval.';
+        + (r && r.status === 'approved' ? 'It is approved: this leave type needs no approval.' : 'It is waiting for approval.');
       ctx.events.dispatchEvent(new Event('own-leave-changed'));
       await Promise.all([loadRequests(), loadBalance()]);
     } catch (err) {
