@@ -235,13 +235,20 @@ func (s *Server) shiftRoutes() {
 		}
 		return &rosterOutput{listOf(ctx, in.PageParams, n, list)}, nil
 	})
-	register(s, secured(huma.Operation{
+	setOverride := secured(huma.Operation{
 		OperationID: "set-roster-override", Method: http.MethodPut, Path: "/api/roster/{employee_id}/{date}/", Tags: tags,
 		Summary: "Set an employee's shift of one date",
 		Description: "Manager access in scope, never for oneself, an admin's only by an admin. shift_id null is a day off. " +
 			"201 when new, 200 when replaced. The work dates and lateness of the employee's events from the day before to the day after are decided again.",
 		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound},
-	}, accessManager), func(ctx context.Context, in *overrideInput) (*overrideOutput, error) {
+	}, accessManager)
+	// Both answers are declared: huma would declare only the first.
+	override := s.api.OpenAPI().Components.Schemas.Schema(reflectType[attendance.RosterOverride](), true, "RosterOverride")
+	setOverride.Responses = map[string]*huma.Response{
+		"200": {Description: "The override replaced", Content: map[string]*huma.MediaType{"application/json": {Schema: override}}},
+		"201": {Description: "The override created", Content: map[string]*huma.MediaType{"application/json": {Schema: override}}},
+	}
+	register(s, setOverride, func(ctx context.Context, in *overrideInput) (*overrideOutput, error) {
 		d, err := in.date()
 		if err != nil {
 			return nil, err
