@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -13,7 +14,8 @@ import (
 )
 
 // TestNullsAreDeclared: every null in the answer of every GET endpoint that
-// answers JSON is a null that the OpenAPI document allows there, so that a
+// answers JSON, and of the writes made to set its data up, is a null that
+// the OpenAPI document allows there, so that a
 // client generated from the document accepts what the server sends. The
 // endpoints are those of the document, so that a new one is checked too; the
 // data set up below makes the nullable fields null in some answer, and most
@@ -28,41 +30,64 @@ func TestNullsAreDeclared(t *testing.T) {
 	emp := mgr.NewUser("nd-emp", map[string]any{"hired_on": "2026-01-01", "department": "Sales"})
 	deputy := mgr.NewUser("nd-deputy", map[string]any{"role": "manager"})
 
+	// rec keeps the answers of the writes below: their nulls are checked
+	// against the document too.
+	var writes []*response
+	rec := func(r *response) *response { writes = append(writes, r); return r }
+	rec(admin.Do("POST", "/api/employees/", map[string]any{"username": "nd-new", "password": testPassword, "manager_id": mgr.ID()})).Want(201)
+	rec(admin.Do("PATCH", fmt.Sprintf("/api/employees/%d/", emp.ID()), map[string]any{"last_name": "Doe"})).Want(200)
+
 	// A late entry (a notification to the manager), and corrections: an
 	// add, with a time, and a void, with none.
 	var in struct{ ID int64 }
-	emp.Do("POST", "/api/attendance/", map[string]string{"type": "entry"}).Want(201).JSON(&in)
-	emp.Do("POST", "/api/attendance/corrections/", map[string]any{"action": "add", "type": "entry", "date": "2026-10-30", "time": "08:00",
-		"reason": "forgot"}).Want(201)
-	emp.Do("POST", "/api/attendance/corrections/", map[string]any{"action": "void", "event_id": in.ID, "reason": "wrong"}).Want(201)
+	rec(emp.Do("POST", "/api/attendance/", map[string]string{"type": "entry"})).Want(201).JSON(&in)
+	rec(emp.Do("POST", "/api/attendance/corrections/", map[string]any{"action": "add", "type": "entry", "date": "2026-10-30", "time": "08:00",
+		"reason": "forgot"})).Want(201)
+	rec(emp.Do("POST", "/api/attendance/corrections/", map[string]any{"action": "void", "event_id": in.ID, "reason": "wrong"})).Want(201)
 	// Leave: a whole day, approved (a date's leave), and some hours (a
 	// start_time and an end_time).
 	var whole struct{ ID int64 }
-	emp.Do("POST", "/api/leaves/request/", map[string]any{"leave_type": "annual", "start_date": "2026-11-04", "end_date": "2026-11-04"}).
+	rec(emp.Do("POST", "/api/leaves/request/", map[string]any{"leave_type": "annual", "start_date": "2026-11-04", "end_date": "2026-11-04"})).
 		Want(201).JSON(&whole)
-	mgr.Do("POST", fmt.Sprintf("/api/leaves/%d/action/", whole.ID), map[string]string{"action": "approve"}).Want(200)
-	emp.Do("POST", "/api/leaves/request/", map[string]any{"leave_type": "annual", "start_date": "2026-11-05", "end_date": "2026-11-05",
-		"start_time": "08:00", "end_time": "10:00"}).Want(201)
-	admin.Do("POST", "/api/leaves/ledger/", map[string]any{"employee_id": emp.ID(), "leave_type": "annual", "year": 2026, "days": 1,
-		"note": "a gift"}).Want(201)
-	admin.Do("POST", "/api/leaves/jobs/leave_ledger/run/", nil).Want(202)
-	admin.Do("POST", "/api/holidays/", map[string]string{"date": "2026-11-06", "name": "Founders' Day"}).Want(201)
+	rec(mgr.Do("POST", fmt.Sprintf("/api/leaves/%d/action/", whole.ID), map[string]string{"action": "approve"})).Want(200)
+	rec(emp.Do("POST", "/api/leaves/request/", map[string]any{"leave_type": "annual", "start_date": "2026-11-05", "end_date": "2026-11-05",
+		"start_time": "08:00", "end_time": "10:00"})).Want(201)
+	rec(admin.Do("POST", "/api/leaves/ledger/", map[string]any{"employee_id": emp.ID(), "leave_type": "annual", "year": 2026, "days": 1,
+		"note": "a gift"})).Want(201)
+	rec(admin.Do("POST", "/api/leaves/jobs/leave_ledger/run/", nil)).Want(202)
+	rec(admin.Do("POST", "/api/holidays/", map[string]string{"date": "2026-11-06", "name": "Founders' Day"})).Want(201)
 	// A roster: a night shift on a date, the other dates none.
 	var night struct{ ID int64 }
-	admin.Do("POST", "/api/shifts/", map[string]any{"name": "Night", "start": "22:00", "end": "06:00"}).Want(201).JSON(&night)
-	mgr.Do("PUT", fmt.Sprintf("/api/roster/%d/2026-11-03/", emp.ID()), map[string]any{"shift_id": night.ID, "note": "night"}).Want(200, 201)
-	admin.Do("POST", "/api/approver-groups/", map[string]any{"code": "hr", "name": "Human resources", "member_ids": []int64{mgr.ID()}}).Want(201)
-	mgr.Do("POST", "/api/delegations/", map[string]any{"delegate_id": deputy.ID(), "from": "2026-11-09", "to": "2026-11-13"}).Want(201)
-	emp.Do("POST", "/api/calendar/feeds/", map[string]string{"kind": "own"}).Want(201)
-	mgr.Do("POST", fmt.Sprintf("/api/employees/%d/patterns/", emp.ID()), map[string]any{"start_date": "2026-11-16",
-		"weeks": []any{map[string]any{"mon": night.ID, "tue": night.ID}}}).Want(201)
+	rec(admin.Do("POST", "/api/shifts/", map[string]any{"name": "Night", "start": "22:00", "end": "06:00"})).Want(201).JSON(&night)
+	rec(mgr.Do("PUT", fmt.Sprintf("/api/roster/%d/2026-11-03/", emp.ID()), map[string]any{"shift_id": night.ID, "note": "night"})).Want(200, 201)
+	rec(admin.Do("POST", "/api/approver-groups/", map[string]any{"code": "hr", "name": "Human resources", "member_ids": []int64{mgr.ID()}})).Want(201)
+	rec(mgr.Do("POST", "/api/delegations/", map[string]any{"delegate_id": deputy.ID(), "from": "2026-11-09", "to": "2026-11-13"})).Want(201)
+	rec(emp.Do("POST", "/api/calendar/feeds/", map[string]string{"kind": "own"})).Want(201)
+	rec(mgr.Do("POST", fmt.Sprintf("/api/employees/%d/patterns/", emp.ID()), map[string]any{"start_date": "2026-11-16",
+		"weeks": []any{map[string]any{"mon": night.ID, "tue": night.ID}}})).Want(201)
 	// Overtime, converted: two hours over a Thursday's 08:00–17:00.
-	admin.Do("POST", "/api/leaves/types/", map[string]any{"code": "toil", "name": "Time off in lieu", "accrual": "none", "allowance": 0}).Want(201)
+	rec(admin.Do("POST", "/api/leaves/types/", map[string]any{"code": "toil", "name": "Time off in lieu", "accrual": "none", "allowance": 0})).Want(201)
 	for _, e := range [][2]string{{"entry", "2026-10-29T08:00:00Z"}, {"exit", "2026-10-29T19:00:00Z"}} {
-		mgr.Do("POST", "/api/attendance/", map[string]any{"type": e[0], "employee_id": emp.ID(), "timestamp": e[1], "note": "on paper"}).Want(201)
+		rec(mgr.Do("POST", "/api/attendance/", map[string]any{"type": e[0], "employee_id": emp.ID(), "timestamp": e[1], "note": "on paper"})).Want(201)
 	}
-	mgr.Do("POST", "/api/overtime/conversions/", map[string]any{"employee_id": emp.ID(), "from": "2026-10-29", "to": "2026-10-29",
-		"minutes": 60, "leave_type": "toil"}).Want(201)
+	rec(mgr.Do("POST", "/api/overtime/conversions/", map[string]any{"employee_id": emp.ID(), "from": "2026-10-29", "to": "2026-10-29",
+		"minutes": 60, "leave_type": "toil"})).Want(201)
+	// Writes whose answers carry objects the GETs above show too.
+	var dropped struct{ ID int64 }
+	rec(emp.Do("POST", "/api/leaves/request/", map[string]any{"leave_type": "annual", "start_date": "2026-11-11", "end_date": "2026-11-11"})).
+		Want(201).JSON(&dropped)
+	rec(emp.Do("POST", fmt.Sprintf("/api/leaves/%d/cancel/", dropped.ID), nil)).Want(200)
+	rec(emp.Do("PATCH", "/api/users/me/", map[string]any{"first_name": "Nadia"})).Want(200)
+	rec(admin.Do("PATCH", fmt.Sprintf("/api/shifts/%d/", night.ID), map[string]any{"name": "Nights"})).Want(200)
+	rec(admin.Do("PATCH", "/api/leaves/types/toil/", map[string]any{"name": "Time off in lieu (hours)"})).Want(200)
+	rec(admin.Do("PATCH", "/api/approver-groups/hr/", map[string]any{"name": "People team"})).Want(200)
+	rec(mgr.Do("PUT", fmt.Sprintf("/api/employees/%d/allowances/annual/", emp.ID()), map[string]any{"allowance": 20})).Want(200)
+	rec(emp.Do("PATCH", "/api/notifications/settings/", map[string]any{"email": map[string]bool{}})).Want(200)
+	var settings map[string]any
+	admin.Do("GET", "/api/settings/worktime/", nil).Want(200).JSON(&settings)
+	rec(admin.Do("PUT", "/api/settings/worktime/", settings)).Want(200)
+	rec(app.Anon().Do("POST", "/api/users/login/", map[string]string{"username": "nd-off", "password": testPassword})).Want(200)
+	rec(app.Anon().Do("POST", "/api/users/token/refresh/", map[string]string{"refresh": emp.Refresh})).Want(200)
 	for i := 0; ; i++ { // a finished run of the ledger's job
 		var runs list[map[string]any]
 		admin.Do("GET", "/api/leaves/jobs/runs/", nil).Want(200).JSON(&runs)
@@ -214,6 +239,51 @@ func TestNullsAreDeclared(t *testing.T) {
 				}
 				check(t, p, p[:m[0]]+fmt.Sprint(v)+p[m[1]:]+query[p])
 			})
+		}
+	})
+	// The writes' answers, against their path's operation and status.
+	t.Run("writes", func(t *testing.T) {
+		type template struct {
+			path string
+			re   *regexp.Regexp
+		}
+		var templates []template
+		for p := range doc.Paths {
+			re := regexp.QuoteMeta(param.ReplaceAllString(p, "\x00"))
+			templates = append(templates, template{p, regexp.MustCompile("^" + strings.ReplaceAll(re, "\x00", "[^/]+") + "$")})
+		}
+		// A path of literal parts before one with parameters.
+		sort.Slice(templates, func(i, j int) bool {
+			return strings.Count(templates[i].path, "{") < strings.Count(templates[j].path, "{")
+		})
+		for _, r := range writes {
+			method, url, _ := strings.Cut(r.req, " ")
+			url, _, _ = strings.Cut(url, "?")
+			path := ""
+			for _, tp := range templates {
+				if tp.re.MatchString(url) {
+					path = tp.path
+					break
+				}
+			}
+			if path == "" {
+				t.Errorf("%s: no path of the document", r.req)
+				continue
+			}
+			if len(r.Body) == 0 {
+				continue // 202, 204: nothing to check
+			}
+			c, ok := doc.Paths[path][strings.ToLower(method)].Responses[strconv.Itoa(r.Status)].Content["application/json"]
+			if !ok || c.Schema == nil {
+				t.Errorf("%s answered %d with a body the document does not declare (%s)", r.req, r.Status, path)
+				continue
+			}
+			var body any
+			if err := json.Unmarshal(r.Body, &body); err != nil {
+				t.Errorf("%s: %v", r.req, err)
+				continue
+			}
+			doc.checkNulls(t, fmt.Sprintf("%s as answered: $", r.req), c.Schema, body, nullsSeen{null: map[string]bool{}, value: map[string]bool{}})
 		}
 	})
 }
