@@ -91,7 +91,7 @@ export function employeeForm({ me, person, manager, company, onSaved, onCancel }
     end: field({ id: 'pf-work-end', label: 'Work ends', type: 'time', value: v.work_end }),
     grace: field({ id: 'pf-grace', label: 'Grace before late (minutes)', type: 'number', value: v.late_grace_minutes, attrs: { min: 0, step: 1, inputmode: 'numeric' } }),
     allowance: field({ id: 'pf-allowance', label: 'Annual leave (days a year)', type: 'number', value: v.annual_leave_days, attrs: { min: 0, step: 0.5, inputmode: 'decimal' } }),
-    hired: field({ id: 'pf-hired-on', label: 'Hired on', type: 'date', value: v.hired_on, optional: adding, hint: adding ? 'Empty: today.' : '' }),
+    hired: field({ id: 'pf-hired-on', label: 'Hired on', type: 'date', value: v.hired_on, optional: adding, hint: adding ? 'Empty: today, in their time zone.' : '' }),
   };
   const managerPicker = personPicker({
     id: 'pf-manager', label: 'Manager', optional: true, person: adding ? me : manager,
