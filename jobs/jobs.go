@@ -54,6 +54,25 @@ type ForgottenExits interface {
 	CheckForgottenExits(ctx context.Context, now time.Time) (int, error)
 }
 
+// HolidayChanges judges again the lateness of the dates whose holiday
+// changed, where the change's own request left some (docs/api.md,
+// Holidays): a store whose Checks have it runs it with the not-arrived
+// check's period.
+type HolidayChanges interface {
+	SettleHolidayChanges(ctx context.Context, now time.Time) (int, error)
+}
+
+// HolidayChangesArgs runs the holiday changes' check.
+type HolidayChangesArgs struct{}
+
+// Kind implements river.JobArgs.
+func (HolidayChangesArgs) Kind() string { return "check_holiday_changes" }
+
+// InsertOpts makes one check per minute at most.
+func (HolidayChangesArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByPeriod: time.Minute}}
+}
+
 // NotificationIDs reads notification ids (sqlstore.NotificationService).
 type NotificationIDs interface {
 	// NotificationIDs returns the id of the notification each ref names,
@@ -263,6 +282,10 @@ func New(cfg Config) (*Runner, error) {
 		if hasForgotten {
 			river.AddWorker(workers, &checkWorker[ForgottenExitsArgs]{r: r, what: "forgotten exits", check: forgotten.CheckForgottenExits})
 		}
+		holidays, hasHolidays := checks.(HolidayChanges)
+		if hasHolidays {
+			river.AddWorker(workers, &checkWorker[HolidayChangesArgs]{r: r, what: "days judged again after a holiday change", check: holidays.SettleHolidayChanges})
+		}
 		if cfg.Mail != nil {
 			river.AddWorker(workers, &mailSendWorker{r: r})
 			river.AddWorker(workers, &checkWorker[MailSweepArgs]{r: r, what: "e-mails sent", check: func(ctx context.Context, _ time.Time) (int, error) {
@@ -292,6 +315,10 @@ func New(cfg Config) (*Runner, error) {
 		if hasForgotten {
 			rc.PeriodicJobs = append(rc.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(cfg.NotArrivedEvery),
 				func() (river.JobArgs, *river.InsertOpts) { return ForgottenExitsArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
+		}
+		if hasHolidays {
+			rc.PeriodicJobs = append(rc.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(cfg.NotArrivedEvery),
+				func() (river.JobArgs, *river.InsertOpts) { return HolidayChangesArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
 		}
 		if cfg.Mail != nil {
 			rc.PeriodicJobs = append(rc.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(cfg.MailSweepEvery),

@@ -404,7 +404,7 @@ func TestTwoWorkers(t *testing.T) {
 
 // startKinds are the jobs that run at a runner's start.
 var startKinds = []string{NotArrivedArgs{}.Kind(), LowBalanceArgs{}.Kind(), CleanupArgs{}.Kind(), EscalationArgs{}.Kind(),
-	ForgottenExitsArgs{}.Kind(), LedgerJobArgs{}.Kind()}
+	ForgottenExitsArgs{}.Kind(), HolidayChangesArgs{}.Kind(), LedgerJobArgs{}.Kind()}
 
 // TestWaitStartRuns: once WaitStartRuns returns, every periodic job's run at
 // start has finished, at the clock of the start, and nothing of them is left

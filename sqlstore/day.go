@@ -391,28 +391,3 @@ func (db *DB) latePenaltiesAfter(ctx context.Context, tx *Tx, emp *attendance.Em
 	}
 	return nil
 }
-
-// reevaluateDate decides the lateness of everyone's entries on date d again,
-// after the holiday list changed.
-func (db *DB) reevaluateDate(ctx context.Context, tx *Tx, d attendance.Date, by *int64) error {
-	rows, err := tx.query(ctx, `SELECT `+employeeCols+` FROM employees e JOIN attendance_days ad ON ad.employee_id = e.id WHERE ad.date = ?`, d.String())
-	if err != nil {
-		return err
-	}
-	var emps []*attendance.Employee
-	for rows.Next() {
-		e, err := scanEmployee(rows)
-		if err != nil {
-			rows.Close()
-			return err
-		}
-		emps = append(emps, e)
-	}
-	rows.Close()
-	for _, e := range emps {
-		if err := db.reevaluateRange(ctx, tx, e, d, d, by); err != nil {
-			return err
-		}
-	}
-	return nil
-}

@@ -98,6 +98,9 @@ type DB struct {
 	batch   *batcher // group commit, on a single-writer database
 	mail    *MailConfig
 	running sync.Map // check name → *sync.Mutex, held while it runs (exclusive)
+	// holidayBatch is how many employees' days a transaction judges again
+	// after a holiday change; 0: holidayBatchSize (tests set it).
+	holidayBatch int
 }
 
 // overviewDaysFunc reads each employee's stored days from first to last.

@@ -96,6 +96,65 @@ func TestHolidayService(t *testing.T) {
 			})
 		})
 
+		t.Run("JudgedAgainInBatches", func(t *testing.T) {
+			// A change's request judges one batch of employees again; the
+			// holiday_changes check the rest, batch by batch, and then has
+			// nothing left.
+			t.Parallel()
+			e := newEnv(t, kind)
+			e.DB.DB.SetHolidayBatch(2)
+			mgr, first := e.team(t)
+			staff := []*attendance.Employee{first}
+			for i := range 4 {
+				staff = append(staff, e.mustCreate(t, mgr.Actor(), fmt.Sprintf("staff%d", i), attendance.RoleEmployee, &mgr.ID))
+			}
+			for _, emp := range staff { // an hour late on Monday, 08:00 starts
+				e.clockAt(t, emp.Actor(), "2026-11-02T09:00:00Z", attendance.Entry)
+			}
+			late := func() (n int) {
+				t.Helper()
+				for _, emp := range staff {
+					evs, _, err := e.Attendance.ListEvents(ctx, mgr.Actor(), attendance.EventFilter{EmployeeID: &emp.ID})
+					if err != nil || len(evs) != 1 {
+						t.Fatalf("events %v, %v", evs, err)
+					}
+					if evs[0].Late {
+						n++
+					}
+				}
+				return n
+			}
+			settle := func(want int) {
+				t.Helper()
+				n, err := e.DB.Checks.SettleHolidayChanges(ctx, e.Clock.Now())
+				if err != nil || n != want {
+					t.Fatalf("the check judged %d employees' days again, %v; want %d", n, err, want)
+				}
+			}
+			h, err := e.Holidays.CreateHoliday(ctx, e.Admin, attendance.Holiday{Date: date("2026-11-02"), Name: "surprise"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := late(); got != 3 {
+				t.Errorf("%d late after the holiday's request, want 3 (a batch of 2 judged again)", got)
+			}
+			settle(3)
+			if got := late(); got != 0 {
+				t.Errorf("%d late after the check, want 0", got)
+			}
+			settle(0)
+			if err := e.Holidays.DeleteHoliday(ctx, e.Admin, h.ID); err != nil {
+				t.Fatal(err)
+			}
+			if got := late(); got != 2 {
+				t.Errorf("%d late after the holiday's delete, want 2", got)
+			}
+			settle(3)
+			if got := late(); got != 5 {
+				t.Errorf("%d late after the check, want all 5", got)
+			}
+		})
+
 		t.Run("DeleteHoliday", func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t, kind)

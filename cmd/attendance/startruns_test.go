@@ -35,7 +35,7 @@ func riverJobs(t *testing.T, app *testApp) [][2]string {
 func TestStartRuns(t *testing.T) {
 	t.Parallel()
 	monday := time.Date(2026, 11, 2, 8, 31, 0, 0, time.UTC)
-	startKinds := []string{"approval_escalation", "check_forgotten_exits", "cleanup", "leave_ledger_job", "low_balance_check", "not_arrived_check"}
+	startKinds := []string{"approval_escalation", "check_forgotten_exits", "check_holiday_changes", "cleanup", "leave_ledger_job", "low_balance_check", "not_arrived_check"}
 
 	t.Run("with periodic jobs", func(t *testing.T) {
 		t.Parallel()
