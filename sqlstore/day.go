@@ -356,6 +356,9 @@ func (db *DB) reevaluateRange(ctx context.Context, tx *Tx, emp *attendance.Emplo
 		dates = append(dates, d)
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
 	sched, err := db.schedule(ctx, tx, emp, first.AddDays(-2), last.AddDays(2))
 	if err != nil {
 		return err

@@ -126,8 +126,10 @@ func (db *DB) holidayChanged(ctx context.Context, tx *Tx, d attendance.Date, by 
 // after a change commits, so that a company of up to holidayBatchSize people
 // with a day on the date sees its lateness judged again at once; the
 // holiday_changes check (Checks.SettleHolidayChanges) settles the rest
-// within its period. A failure is logged: the change itself is committed.
+// within its period. It goes on when the client goes away, and a failure
+// is logged: the change itself is committed.
 func (db *DB) settleHolidayChangesNow(ctx context.Context) {
+	ctx = context.WithoutCancel(ctx)
 	var n int
 	_, err := db.exclusive(ctx, "holiday_changes", func() error {
 		var err error
