@@ -201,8 +201,9 @@ func TestLatePenaltiesBookEntriesRecordedSince(t *testing.T) {
 // TestLatePenaltiesBookedWhenLatenessIsJudgedAgain: a holiday added or
 // removed, a roster override, or approved leave, decides a past day's
 // lateness again; the same transaction books the late penalty it changes,
-// by the user who changed it, so the ledger agrees with the balance without waiting for the
-// late_penalties job, which then has nothing to write.
+// by the user who changed it, so the ledger agrees with the balance
+// without waiting for the late_penalties job, which then has nothing to
+// write.
 func TestLatePenaltiesBookedWhenLatenessIsJudgedAgain(t *testing.T) {
 	exercise(t, func(t *testing.T, kind string) {
 		ctx := context.Background()
