@@ -1226,3 +1226,31 @@ func TestAPIConventions(t *testing.T) {
 		}
 	})
 }
+
+// TestHiredOnTheirOwnDate: someone created, or imported, without hired_on
+// is hired on today's date in their own time zone: at 03:00 UTC on Monday
+// it is still Sunday in Los Angeles, already Monday in UTC (the company's
+// zone here).
+func TestHiredOnTheirOwnDate(t *testing.T) {
+	t.Parallel()
+	app := mustStart(t, withClock(newClock(time.Date(2026, 11, 2, 3, 0, 0, 0, time.UTC))))
+	hired := func(username string) string {
+		t.Helper()
+		var l list[map[string]any]
+		app.Admin.Do("GET", "/api/employees/?q="+username, nil).Want(200).JSON(&l)
+		if len(l.Results) != 1 {
+			t.Fatalf("%s: %d found", username, len(l.Results))
+		}
+		return fmt.Sprint(l.Results[0]["hired_on"])
+	}
+	app.Admin.CreateEmployee("hd-la", map[string]any{"timezone": "America/Los_Angeles"})
+	app.Admin.CreateEmployee("hd-utc", nil)
+	app.Admin.Do("POST", "/api/employees/import/", csvBody("username,timezone\nhd-imported,America/Los_Angeles\n")).Want(201)
+	for _, tc := range []struct{ username, want string }{
+		{"hd-la", "2026-11-01"}, {"hd-utc", "2026-11-02"}, {"hd-imported", "2026-11-01"},
+	} {
+		if got := hired(tc.username); got != tc.want {
+			t.Errorf("%s hired on %s, want %s", tc.username, got, tc.want)
+		}
+	}
+}
